@@ -6,4 +6,20 @@
 //
 // It owns nothing about indexing or searching: the indexer and the web server consume
 // the plain types defined here.
+//
+// Parsing a file runs these steps:
+//
+//   - decode: size limit, UTF-8 check (binary and other encodings are refused), byte
+//     order mark, line ends (read.go);
+//   - clean each line: NFC, odd spaces and control characters (text.go); drop export
+//     debris and undo hard wraps (wrap.go);
+//   - split the file into articles at blog bylines and find each one's title and date
+//     (document.go, dates.go);
+//   - classify lines into headings, paragraphs, list items and table rows (blocks.go);
+//   - cut sections at headings, then where the language changes, then long sections
+//     at paragraph boundaries, and merge tiny ones (sections.go, lang.go);
+//   - extract facets and identifiers per section (facets.go, identifiers.go).
+//
+// Display text keeps the characters of the file (full-width forms included); Fold is
+// what matching uses, token by token, so that offsets into the display text stay valid.
 package corpus

@@ -1,14 +1,20 @@
 package corpus
 
 import (
+	"sync"
+
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
-var folder = cases.Fold()
+// folders pools case folders: a cases.Caser keeps state and must not be shared between
+// goroutines, and Fold runs for every token the indexer analyses.
+var folders = sync.Pool{New: func() any { return cases.Fold() }}
 
 // Fold normalises s for matching, never for display: compatibility and width forms
 // (NFKC: ＡＬＳ → ALS, （ → (, ｍｇ → mg, half-width katakana → full-width) and case.
 func Fold(s string) string {
-	return folder.String(norm.NFKC.String(s))
+	c := folders.Get().(cases.Caser)
+	defer folders.Put(c)
+	return c.String(norm.NFKC.String(s))
 }

@@ -1,5 +1,7 @@
 package corpus
 
+import "slices"
+
 // Facet names one facet dimension. Its value is the id used in URLs, JSON and the index.
 type Facet string
 
@@ -40,7 +42,8 @@ type Document struct {
 	Source string `json:"source"`
 	// Title is the document's real title, never export debris.
 	Title string `json:"title"`
-	// Date is the document's date as YYYY-MM-DD, or empty when the text gives none.
+	// Date is the document's date as precise as the text gives it: YYYY-MM-DD, YYYY-MM
+	// or YYYY (so that dates sort as strings), or empty when the text gives none.
 	Date string `json:"date"`
 	// Tags are the categories a blog export gives the article, in their order.
 	Tags []string `json:"tags,omitempty"`
@@ -67,4 +70,20 @@ type Section struct {
 	Facets Facets `json:"facets"`
 	// Identifiers are the registry ids, DOIs, PMIDs and PMCIDs found in the text.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
+}
+
+// Facets returns the union of the facets of the document's sections, each facet's
+// values sorted and without duplicates.
+func (d Document) Facets() Facets {
+	out := Facets{}
+	for _, s := range d.Sections {
+		for f, values := range s.Facets {
+			out[f] = append(out[f], values...)
+		}
+	}
+	for f, values := range out {
+		slices.Sort(values)
+		out[f] = slices.Compact(values)
+	}
+	return out
 }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"musesearch/search"
+)
+
+func TestSearchCommand(t *testing.T) {
+	dir := t.TempDir()
+	store := []string{"--corpus", filepath.Join(dir, "corpus"), "--index", filepath.Join(dir, "index")}
+	run := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), append(append([]string{"search"}, store...), args...), &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+
+	// A fresh directory: the corpus is created and indexed before the search.
+	out, _, err := run("--json", "--lang", "ja", "--lang", "zh", "--size", "3", "ALS")
+	if err != nil {
+		t.Fatalf("search --json: %v", err)
+	}
+	var resp search.Response
+	if err := json.Unmarshal([]byte(out), &resp); err != nil {
+		t.Fatalf("search --json printed no JSON object: %v\n%s", err, out)
+	}
+	if resp.Query != "ALS" || resp.Total == 0 || len(resp.Hits) == 0 || len(resp.Hits) > 3 {
+		t.Errorf("search --json: query %q, total %d, %d hits", resp.Query, resp.Total, len(resp.Hits))
+	}
+	for _, h := range resp.Hits {
+		if h.Lang != "ja" && h.Lang != "zh" {
+			t.Errorf("--lang ja --lang zh gave a hit in %s", h.Lang)
+		}
+	}
+	if len(resp.Facets) != len(search.FacetOrder) {
+		t.Errorf("facets %v, want every facet", resp.Facets)
+	}
+
+	// Readable output to a file: no ANSI codes, no HTML.
+	out, _, err = run("--size", "2", "脊髄", "損傷")
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	if !strings.Contains(out, "results for \"脊髄 損傷\"") || !strings.Contains(out, "1. ") || strings.ContainsAny(out, "\x1b<") {
+		t.Errorf("readable output:\n%s", out)
+	}
+
+	for _, args := range [][]string{
+		{"--indication", "no-such-disease", "ALS"},
+		{"--lang", "fr", "ALS"},
+		{"--size", "1000", "ALS"},
+		{"--colour", "red", "ALS"},
+	} {
+		_, stderr, err := run(args...)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("search %v: error %v, want a usage error", args, err)
+		}
+		if lines := strings.Count(strings.TrimSpace(stderr), "\n"); !strings.HasPrefix(args[0], "--colour") && lines > 0 {
+			t.Errorf("search %v: want one line on stderr, got:\n%s", args, stderr)
+		}
+	}
+}
+
+func TestSnippetText(t *testing.T) {
+	tests := []struct {
+		snippet string
+		color   bool
+		want    string
+	}{
+		{"a <mark>S1P</mark> &amp; b", false, "a S1P & b"},
+		{"a <mark>S1P</mark> &lt;b&gt;", true, "a " + styleMatch + "S1P" + styleReset + " <b>"},
+	}
+	for _, tt := range tests {
+		if got := snippetText(tt.snippet, tt.color); got != tt.want {
+			t.Errorf("snippetText(%q, %v) = %q, want %q", tt.snippet, tt.color, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+)
+
+// rawLine is one physical line of a file after cleaning.
+type rawLine struct {
+	// text is NFC, without control characters and surrounding whitespace.
+	text string
+	// indent is set when the line started with whitespace: in wrapped text an indented
+	// line starts a paragraph.
+	indent bool
+	// trailingSpace is set when the line ended with whitespace before the line break.
+	trailingSpace bool
+}
+
+func (l rawLine) blank() bool { return l.text == "" }
+
+// cleanLines splits text into lines and cleans each: Unicode NFC (display text keeps
+// its width forms; Fold is for matching), tabs and odd spaces to spaces, control and
+// zero-width characters removed.
+func cleanLines(text string) []rawLine {
+	parts := strings.Split(text, "\n")
+	lines := make([]rawLine, len(parts))
+	for i, p := range parts {
+		var b strings.Builder
+		for _, r := range p {
+			switch {
+			case r == '\t' || r == '\u00a0' || r == '\u2002' || r == '\u2003' || r == '\u2009' || r == '\u202f':
+				b.WriteByte(' ')
+			case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			case unicode.IsControl(r) || r == utf8.RuneError:
+			default:
+				b.WriteRune(r)
+			}
+		}
+		// NFC after removing control characters, which may sit between a letter and
+		// its combining mark.
+		s := norm.NFC.String(b.String())
+		t := strings.TrimSpace(s)
+		lines[i] = rawLine{text: collapseSpaces(t)}
+		if t != "" {
+			lines[i].indent = s[0] == ' ' || strings.HasPrefix(s, "\u3000")
+			lines[i].trailingSpace = strings.HasSuffix(s, " ") || strings.HasSuffix(s, "\u3000")
+		}
+	}
+	return lines
+}
+
+var spaceRun = regexp.MustCompile(`[ \x{3000}]{4,}`)
+
+// collapseSpaces shortens runs of four or more spaces (layout padding) to two, keeping
+// the alignment hint of tabular lines without wasting the reader's screen.
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, "    ") && !strings.Contains(s, "\u3000\u3000") {
+		return s
+	}
+	return spaceRun.ReplaceAllString(s, "  ")
+}
+
+// Script classes of runes, for language detection and for joining wrapped lines.
+func isKana(r rune) bool {
+	if r < 0x3040 || r == '・' { // the katakana middle dot is punctuation in Chinese text too
+		return false
+	}
+	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー'
+}
+
+func isHan(r rune) bool { return r >= 0x2e80 && unicode.Is(unicode.Han, r) }
+
+// isCJK reports whether r is written without spaces between words: Han, kana, CJK
+// punctuation and the full-width forms.
+func isCJK(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
+	if isHan(r) || isKana(r) {
+		return true
+	}
+	if r >= 0x3000 && r <= 0x303f { // CJK symbols and punctuation
+		return true
+	}
+	k := width.LookupRune(r).Kind()
+	return k == width.EastAsianFullwidth || k == width.EastAsianWide
+}
+
+// displayWidth is the width of s in columns: East Asian wide characters count two.
+func displayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		if isCJK(r) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// weight measures how much a reader reads: a Han or kana character carries about as
+// much as three Latin characters (a short word).
+func weight(s string) int {
+	w := 0
+	for _, r := range s {
+		switch {
+		case isHan(r) || isKana(r):
+			w += 3
+		case unicode.IsSpace(r):
+			if w > 0 {
+				w++
+			}
+		default:
+			w++
+		}
+	}
+	return w
+}
+
+func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// terminal reports whether s ends a sentence or introduces what follows (a colon):
+// such a line is never a wrapped half-sentence.
+func terminal(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool {
+		return strings.ContainsRune(`"'”’」』）)]】`, r)
+	})
+	return strings.ContainsRune(".!?。！？:：;；…", lastRune(s))
+}

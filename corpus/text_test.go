@@ -1,0 +1,283 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// unwrapText runs the cleaning steps on text and returns the logical lines, a "¶"
+// marking each paragraph break.
+func unwrapText(text string) []string {
+	lines := cleanLines(text)
+	var out []string
+	for _, l := range unwrap(lines, newDebrisFinder(lines)) {
+		if l.breakBefore {
+			out = append(out, "¶")
+		}
+		out = append(out, l.text)
+	}
+	return out
+}
+
+func TestUnwrap(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{{
+		name: "Japanese wrapped mid-word joins without a space",
+		text: "さらに、静脈投与だけで本当に Muse 細胞が脊\n髄に到達できるのかを確認するために、検出感\n度が高いナノランタンを用いた実験を行いました。\n",
+		want: []string{"さらに、静脈投与だけで本当に Muse 細胞が脊髄に到達できるのかを確認するために、検出感度が高いナノランタンを用いた実験を行いました。"},
+	}, {
+		name: "Japanese wrap before hiragana joins even in a short line",
+		text: "ALS で苦しむ患者さんにむけて、新しい治療を提案できる可能性が出\nてきました。\n",
+		want: []string{"ALS で苦しむ患者さんにむけて、新しい治療を提案できる可能性が出てきました。"},
+	}, {
+		name: "Chinese wrapped at a fixed width",
+		text: "肌萎缩侧索硬化症的特征是运动神经元进行性丧失。多谱系分化应激耐受细胞是\n独特的内源性干细胞，在小鼠模型中显示出对运动功能的治疗作用。我们进行了\n一项单中心开放的临床试验。\n",
+		want: []string{"肌萎缩侧索硬化症的特征是运动神经元进行性丧失。多谱系分化应激耐受细胞是独特的内源性干细胞，在小鼠模型中显示出对运动功能的治疗作用。我们进行了一项单中心开放的临床试验。"},
+	}, {
+		name: "English wrapped lines join with one space",
+		text: "A 2023 single-center trial in Japan explored the safety of repeated Muse cell\ninfusions in ALS patients. Five patients received six monthly doses. The primary\nendpoints were safety and tolerability.\n",
+		want: []string{"A 2023 single-center trial in Japan explored the safety of repeated Muse cell infusions in ALS patients. Five patients received six monthly doses. The primary endpoints were safety and tolerability."},
+	}, {
+		name: "a hyphenated word wrapped at the hyphen keeps the hyphen",
+		text: "The trial was a randomised multi-\ncenter study.\n",
+		want: []string{"The trial was a randomised multi-center study."},
+	}, {
+		name: "paragraph breaks stay",
+		text: "First paragraph about stem cells that ends here.\n\nSecond paragraph about Muse cells.\n",
+		want: []string{"First paragraph about stem cells that ends here.", "¶", "Second paragraph about Muse cells."},
+	}, {
+		name: "headings and list lines are not joined",
+		text: "Heart Disease\nIn a 2022 study in animal models, Muse cells homed to infarcted heart tissue.\nStroke\nThese cells also excel at:\nMigrating to damaged tissues\nIntegrating into the target site\n",
+		want: []string{"Heart Disease", "In a 2022 study in animal models, Muse cells homed to infarcted heart tissue.", "Stroke", "These cells also excel at:", "Migrating to damaged tissues", "Integrating into the target site"},
+	}, {
+		name: "an indented line starts a paragraph",
+		text: "本研究成果は、新たな治療法開発につながることが期待されます。研究成果の内容は以下\n 岡山大学の研究グループは、Muse 細胞の治療効果を発見しました。\n",
+		want: []string{"本研究成果は、新たな治療法開発につながることが期待されます。研究成果の内容は以下", "岡山大学の研究グループは、Muse 細胞の治療効果を発見しました。"},
+	}, {
+		name: "double-spaced export: single blank lines are line breaks, runs of blank lines are paragraph breaks",
+		text: "・筋萎縮性側索硬化症（ALS）モデルマウスにヒト骨髄由来 Muse 細胞を経静脈的に投与するこ\n\nとで、運動機能などにおいて治療効果があることを見出しました。 \n\n \n\n \n\n" +
+			"ALS では脳脊髄にある運動神経細胞が減少し続けて運動麻痺が進行する神経難病であり、根本的\n\n治療がないのが現状です。今回、ヒト骨髄由来 Muse 細胞を経静脈的に反復投与すると、マウス脊\n\n髄に遊走しました。 \n\n" +
+			"本研究成果は、進行する運動麻痺に苦しむ ALS 患者を救う新たな治療法開発につながることが期\n\n待されます。 \n\n",
+		want: []string{
+			"・筋萎縮性側索硬化症（ALS）モデルマウスにヒト骨髄由来 Muse 細胞を経静脈的に投与することで、運動機能などにおいて治療効果があることを見出しました。",
+			"¶",
+			"ALS では脳脊髄にある運動神経細胞が減少し続けて運動麻痺が進行する神経難病であり、根本的治療がないのが現状です。今回、ヒト骨髄由来 Muse 細胞を経静脈的に反復投与すると、マウス脊髄に遊走しました。",
+			"本研究成果は、進行する運動麻痺に苦しむ ALS 患者を救う新たな治療法開発につながることが期待されます。",
+		},
+	}, {
+		name: "debris lines are dropped, words kept",
+		text: "A title\nImage Box text\n* * *\n12\nMuse cells (2019–2024)\n----\nPage 3 of 10\n",
+		want: []string{"Muse cells (2019–2024)"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, unwrapText(tt.text)); diff != "" {
+				t.Errorf("unwrap (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDebris(t *testing.T) {
+	header := "Journal of Regenerative Medicine"
+	var b strings.Builder
+	for i := range 5 {
+		page := strings.Repeat("x", i+1)
+		b.WriteString(header + "\nPage " + page + " about mesenchymal stem cells.\nMore on " + page + ".\nAnd more on " + page + ".\n")
+	}
+	lines := cleanLines(b.String() + "Results\nResults\n")
+	d := newDebrisFinder(lines)
+	tests := []struct {
+		line   string
+		debris bool
+	}{
+		{"A title", true},
+		{"a  TITLE", true},
+		{"Image Box text", true},
+		{"Ａ ｔｉｔｌｅ", true},
+		{"———", true},
+		{"•", true},
+		{"42", true},
+		{"Page 3 of 10", true},
+		{header, true}, // repeated five times: running header
+		{"Results", false},
+		{"|---|---|", false},
+		{"(2019–2024)", false},
+		{"086-235-7365", false},
+		{"A title for the review of Muse cells", false},
+		{"Title", false},
+		{"Muse", false},
+	}
+	for _, tt := range tests {
+		if got := d.isDebris(tt.line); got != tt.debris {
+			t.Errorf("isDebris(%q) = %v, want %v", tt.line, got, tt.debris)
+		}
+	}
+}
+
+func TestCleanLines(t *testing.T) {
+	got := cleanLines("\tcafe\u0301\u200b  text\u00a0here  \nx\x07y\n")
+	if got[0].text != "café  text here" || !got[0].indent || !got[0].trailingSpace {
+		t.Errorf("cleanLines[0] = %+v", got[0])
+	}
+	if got[1].text != "xy" {
+		t.Errorf("cleanLines[1] = %+v", got[1])
+	}
+}
+
+func TestLangOf(t *testing.T) {
+	tests := []struct {
+		text     string
+		japanese bool
+		want     string
+	}{
+		{"Muse cells home to injured tissue.", false, "en"},
+		{"筋萎縮性側索硬化症（ALS）を新しい幹細胞で治療する！", false, "ja"},
+		{"肌萎缩侧索硬化症(ALS)的特征是运动神经元进行性丧失。", false, "zh"},
+		{"脊髄損傷、心筋梗塞", true, "ja"},
+		{"脊髄損傷、心筋梗塞", false, "zh"},
+		{"間葉系幹細胞・骨髄", false, "zh"},
+		{"The Chinese term 间充质干细胞 means mesenchymal stem cells in this review.", false, "en"},
+		{"ALS 患者", true, "ja"},
+		{"論 文 名： Therapeutic benefit of Muse cells in a mouse model of amyotrophic lateral sclerosis 邦題名「マウスにおけるMuse細胞の治療効果」", true, "ja"},
+		{"論 文 名： Therapeutic benefit of Muse cells in a mouse model of amyotrophic lateral sclerosis 邦題名「マウスにおけるMuse細胞の治療効果」", false, "en"},
+		{"CL2020 治疗具有高度耐受性,无严重副作用。", false, "zh"},
+		{"2023", false, "en"},
+	}
+	for _, tt := range tests {
+		if got := langOf(tt.text, tt.japanese); got != tt.want {
+			t.Errorf("langOf(%q, japanese=%v) = %q, want %q", tt.text, tt.japanese, got, tt.want)
+		}
+	}
+}
+
+func TestFindIdentifiers(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Identifier
+	}{
+		{"The trial (NCT01234567) and NCT01234567 again.", []Identifier{{KindNCT, "NCT01234567"}}},
+		{"registered as jRCT2063200047 and JRCT1080224764; older jRCTs031180230.", []Identifier{{KindJRCT, "jRCT2063200047"}, {KindJRCT, "JRCT1080224764"}, {KindJRCT, "jRCTs031180230"}}},
+		{"The trial (JapicCTI-184103) tested CL2020.", []Identifier{{KindJapic, "JapicCTI-184103"}}},
+		{"中国临床试验注册 ChiCTR2000029990 与 ChiCTR-IOR-17013556。", []Identifier{{KindChiCTR, "ChiCTR2000029990"}, {KindChiCTR, "ChiCTR-IOR-17013556"}}},
+		{"UMIN000012345 (UMIN-CTR)", []Identifier{{KindUMIN, "UMIN000012345"}}},
+		{"ISRCTN12345678; EudraCT number: 2015-001234-56.", []Identifier{{KindISRCTN, "ISRCTN12345678"}, {KindEudraCT, "2015-001234-56"}}},
+		{"Cell Transplant. 2023;32:9636897231214370. doi: 10.1177/09636897231214370.", []Identifier{{KindDOI, "10.1177/09636897231214370"}}},
+		{"(doi:10.1016/S0140-6736(20)30211-7).", []Identifier{{KindDOI, "10.1016/S0140-6736(20)30211-7"}}},
+		{"doi: 10.1002/iid3.70189. PMID: 40353645; PMCID: PMC12067559.", []Identifier{{KindDOI, "10.1002/iid3.70189"}, {KindPMID, "40353645"}, {KindPMCID, "PMC12067559"}}},
+		{"全角の ＮＣＴ０１２３４５６７ も見つかる", []Identifier{{KindNCT, "NCT01234567"}}},
+		{"NCT0123456 is too short, XNCT01234567 is no id, PMID without number", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, FindIdentifiers(tt.text)); diff != "" {
+			t.Errorf("FindIdentifiers(%q) (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	tests := []struct {
+		text string
+		want string
+	}{
+		{"令和 2 年 10 月 29 日", "2020-10-29"},
+		{"令和元年5月1日", "2019-05-01"},
+		{"平成３１年４月３０日", "2019-04-30"},
+		{"2025年6月19日", "2025-06-19"},
+		{"Jun 19, 2025", "2025-06-19"},
+		{"September 3, 2024", "2024-09-03"},
+		{"3 Sept 2024", "2024-09-03"},
+		{"2024-02-29", "2024-02-29"},
+		{"2023-02-29", ""},
+		{"Published in 2025", ""},
+	}
+	datelines := []struct {
+		text string
+		want string
+	}{
+		{"令和 2 年 10 月 29 日", "2020-10-29"},
+		{"Published: Thursday, June 19, 2025", "2025-06-19"},
+		{"2020年10月29日（木）", "2020-10-29"},
+		{"发布日期：2024年3月5日", "2024-03-05"},
+		{"Updated on 2024-03-05", "2024-03-05"},
+		{"The trial ended on June 19, 2025", ""},
+		{"Muse cells, 2024-03-05", ""},
+	}
+	for _, tt := range datelines {
+		got, _ := dateLine(tt.text)
+		if got != tt.want {
+			t.Errorf("dateLine(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	for _, tt := range tests {
+		got, _ := findDate(tt.text)
+		if got != tt.want {
+			t.Errorf("findDate(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	citations := []struct {
+		text string
+		want string
+	}{
+		{"Cell Transplant. 2023 Jan-Dec;32:9636897231214370. doi: 10.1177/09636897231214370.", "2023"},
+		{"Immun Inflamm Dis. 2025 May;13(5):e70189.", "2025-05"},
+		{"J Clin Med. 2023 Sep 30;12(19):6311.", "2023-09-30"},
+		{"Stem Cells Transl Med. 2019;8(3):227-234.", "2019"},
+		{"In 2023 we saw; nothing", ""},
+	}
+	for _, tt := range citations {
+		got, _ := citationDate(tt.text)
+		if got != tt.want {
+			t.Errorf("citationDate(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseByline(t *testing.T) {
+	tests := []struct {
+		line string
+		date string
+		tags []string
+		ok   bool
+	}{
+		{"by admin | Jun 19, 2025 | Mesenchymal Stem Cells, Lupus, Stem Cell Therapy", "2025-06-19", []string{"Mesenchymal Stem Cells", "Lupus", "Stem Cell Therapy"}, true},
+		{"By Jane Doe | 3 March 2024", "2024-03-03", nil, true},
+		{"by admin | yesterday | News", "", nil, false},
+		{"Feature | Muse | MSCs", "", nil, false},
+		{"by the way, Jun 19, 2025 was a Thursday", "", nil, false},
+		{"Jun 19, 2025 • By Dr. Ana Ruiz • Stroke, Muse Cells", "2025-06-19", []string{"Stroke", "Muse Cells"}, true},
+		{"Posted on June 19, 2025 by admin", "2025-06-19", nil, true},
+		{"Posted on the blog by admin", "", nil, false},
+	}
+	for _, tt := range tests {
+		date, tags, ok := parseByline(tt.line)
+		if ok != tt.ok || date != tt.date || !cmp.Equal(tags, tt.tags) {
+			t.Errorf("parseByline(%q) = %q, %q, %v; want %q, %q, %v", tt.line, date, tags, ok, tt.date, tt.tags, tt.ok)
+		}
+	}
+}
+
+func TestCitationTitle(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"Source: Hetta HF, Elsaghir A, Ramadan YN. Clinical Progress in Mesenchymal Stem Cell Therapy: A Focus on Rheumatic Diseases. Immun Inflamm Dis. 2025 May;13(5):e70189. doi: 10.1002/iid3.70189.",
+			"Clinical Progress in Mesenchymal Stem Cell Therapy: A Focus on Rheumatic Diseases"},
+		{"Zhang P, Dong B, Yuan P, Li X. Human umbilical cord mesenchymal stem cells for knee osteoarthritis: a systematic review. J Orthop Surg Res. 2023 Aug 29;18(1):639. doi: 10.1186/s13018-023-04131-7.",
+			"Human umbilical cord mesenchymal stem cells for knee osteoarthritis: a systematic review"},
+		{"Source: Smith J, et al. Muse cells after stroke: a randomized trial. Stroke. 2024;55:1-9. PMID: 12345678.", "Muse cells after stroke: a randomized trial"},
+		{"Source: the company website, visited in 2024.", ""},
+		{"Stem cells are promising. They may help. 2023;", ""},
+	}
+	for _, tt := range tests {
+		got, _ := citationTitle(tt.text)
+		if got != tt.want {
+			t.Errorf("citationTitle(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

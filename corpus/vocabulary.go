@@ -1,0 +1,322 @@
+package corpus
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// vocabularyFile is the format of vocabulary.json.
+type vocabularyFile struct {
+	// About describes the file to its human editors.
+	About string `json:"about"`
+	// DesignCues are the words that make a study design named near them future,
+	// hypothetical or negated, so that it does not count as the design of the study a
+	// passage reports.
+	DesignCues struct {
+		FutureBefore []string `json:"future_before"` // within a sentence, before the design
+		FutureAfter  []string `json:"future_after"`  // within a sentence, after the design
+		Negation     []string `json:"negation"`      // right before the design
+	} `json:"design_cues"`
+	// PhaseNotBefore are words that, right after "phase N", show a phase that is not a
+	// trial phase ("phase II metabolism").
+	PhaseNotBefore []string       `json:"phase_not_before"`
+	Concepts       []conceptEntry `json:"concepts"`
+}
+
+// conceptEntry is one concept of vocabulary.json.
+type conceptEntry struct {
+	Facet  Facet             `json:"facet"`
+	ID     string            `json:"id"`
+	Labels map[string]string `json:"labels"`
+	// Terms match in any case, on word boundaries where they begin or end with a letter
+	// or digit of an alphabetic script, and as substrings where they begin or end with
+	// a CJK character. A space or dash in a term matches any run of spaces and dashes;
+	// a plural "s" may follow a term that ends with a letter.
+	Terms []string `json:"terms"`
+	// Abbreviations match in their exact case in running text, in any case when they
+	// are a whole word of a query.
+	Abbreviations []string `json:"abbreviations"`
+	// WordAbbreviations are abbreviations that spell a common English word ("AS"):
+	// exact case everywhere, and never in mostly capitalised text.
+	WordAbbreviations []string `json:"word_abbreviations"`
+	// Weak terms count only when no other value of the same facet is named.
+	Weak []string `json:"weak"`
+	// Exclude lists longer phrases holding one of the concept's names that do not name
+	// the concept ("LC-MS" is not multiple sclerosis).
+	Exclude []string `json:"exclude"`
+	// Subsumes lists values of the same facet that this one absorbs when both are
+	// found: a meta-analysis names the designs of the trials it pools, but reports none.
+	Subsumes []string `json:"subsumes"`
+}
+
+var conceptIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// parseVocabulary parses and validates a vocabulary file and compiles its matcher.
+func parseVocabulary(data []byte) (*vocabulary, error) {
+	var file vocabularyFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&file); err != nil {
+		return nil, fmt.Errorf("not a valid vocabulary file: %w", err)
+	}
+	v := &vocabulary{
+		byFacet:        make(map[Facet][]int),
+		byID:           make(map[conceptKey]int),
+		phases:         make(map[string]int),
+		folded:         &trie{},
+		cased:          &trie{},
+		queryAbbrev:    &trie{},
+		phaseNotBefore: normalizeTermList(file.PhaseNotBefore),
+	}
+	c := vocabularyCompiler{v: v, owner: make(map[conceptKey]int), cueIDs: make(map[string]int)}
+	known := append(slices.Clone(ContentFacets), Lang)
+	for i, e := range file.Concepts {
+		if !slices.Contains(known, e.Facet) {
+			return nil, fmt.Errorf("concept %q has unknown facet %q", e.ID, e.Facet)
+		}
+		if !conceptIDPattern.MatchString(e.ID) {
+			return nil, fmt.Errorf("concept id %q is not lower-case words joined by dashes", e.ID)
+		}
+		key := conceptKey{e.Facet, e.ID}
+		if _, dup := v.byID[key]; dup {
+			return nil, fmt.Errorf("concept %s %q is defined twice", e.Facet, e.ID)
+		}
+		for _, lang := range Languages {
+			if strings.TrimSpace(e.Labels[lang]) == "" {
+				return nil, fmt.Errorf("concept %s %q has no %s label", e.Facet, e.ID, lang)
+			}
+		}
+		names := len(e.Terms) + len(e.Abbreviations) + len(e.WordAbbreviations) + len(e.Weak)
+		if e.Facet == Lang && names > 0 {
+			return nil, fmt.Errorf("language %q has terms: languages are detected, not named", e.ID)
+		}
+		concept := Concept{Facet: e.Facet, ID: e.ID, Labels: e.Labels}
+		v.byID[key] = i
+		v.byFacet[e.Facet] = append(v.byFacet[e.Facet], i)
+		if e.Facet == Phase {
+			v.phases[e.ID] = i
+		}
+		groups := []struct {
+			names                     []string
+			caseSensitive, word, weak bool
+		}{
+			{e.Terms, false, false, false},
+			{e.Abbreviations, true, false, false},
+			{e.WordAbbreviations, true, true, false},
+			{e.Weak, false, false, true},
+		}
+		first := len(v.terms)
+		seen := make(map[string]bool)
+		for _, g := range groups {
+			for _, name := range g.names {
+				if seen[name] {
+					continue // the same word in Japanese and traditional Chinese
+				}
+				seen[name] = true
+				if err := c.addConceptTerm(i, e.Facet, name, g.caseSensitive, g.word, g.weak); err != nil {
+					return nil, fmt.Errorf("concept %s %q: %w", e.Facet, e.ID, err)
+				}
+				concept.Terms = append(concept.Terms, name)
+				if g.caseSensitive {
+					concept.Abbreviations = append(concept.Abbreviations, name)
+				}
+			}
+		}
+		for _, phrase := range e.Exclude {
+			if err := c.addExclusion(v.terms[first:], phrase); err != nil {
+				return nil, fmt.Errorf("concept %s %q: %w", e.Facet, e.ID, err)
+			}
+		}
+		v.concepts = append(v.concepts, concept)
+	}
+	v.subsumes = make(map[int][]int)
+	for i, e := range file.Concepts {
+		for _, id := range e.Subsumes {
+			j, ok := v.byID[conceptKey{e.Facet, id}]
+			if !ok || j == i {
+				return nil, fmt.Errorf("concept %s %q subsumes %q, which is not another %s", e.Facet, e.ID, id, e.Facet)
+			}
+			v.subsumes[i] = append(v.subsumes[i], j)
+		}
+	}
+	for _, id := range []string{"early-phase-1", "phase-1", "phase-2", "phase-3", "phase-4"} {
+		if _, ok := v.phases[id]; !ok {
+			return nil, fmt.Errorf("phase %q is missing: the phase grammar needs it", id)
+		}
+	}
+	cues := []struct {
+		names []string
+		kind  cueKind
+	}{
+		{file.DesignCues.FutureBefore, cueFutureBefore},
+		{file.DesignCues.FutureAfter, cueFutureAfter},
+		{file.DesignCues.Negation, cueNegation},
+	}
+	for _, g := range cues {
+		for _, name := range g.names {
+			if err := c.addCue(name, g.kind); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
+
+// vocabularyCompiler builds a vocabulary's terms and tries.
+type vocabularyCompiler struct {
+	v *vocabulary
+	// owner maps a facet and a folded term to the concept index that owns it.
+	owner  map[conceptKey]int
+	cueIDs map[string]int // folded cue -> term index
+	forms  [][][]rune     // term index -> its lower-cased spellings, for exclusions
+}
+
+// normalizeTerm prepares a term for matching the way prepareScan prepares text, with every
+// run of spaces and dashes turned into one space.
+func normalizeTerm(s string) []rune {
+	t := prepareScan(s)
+	var out []rune
+	for _, r := range t.cased {
+		if isTermSeparator(r) {
+			if len(out) > 0 && out[len(out)-1] != ' ' {
+				out = append(out, ' ')
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return []rune(strings.TrimSpace(string(out)))
+}
+
+func normalizeTermList(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		out = append(out, string(lowerRunes(normalizeTerm(s))))
+	}
+	return out
+}
+
+func lowerRunes(rs []rune) []rune {
+	out := make([]rune, len(rs))
+	for i, r := range rs {
+		out[i] = unicode.ToLower(r)
+	}
+	return out
+}
+
+func isCJKRune(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// termSpellings returns the forms a normalised term is matched in: as written, and with
+// every junction of an alphabetic word and a CJK character both spaced and unspaced
+// ("Muse細胞", "Muse 細胞").
+func termSpellings(rs []rune) [][]rune {
+	var joined, spaced []rune
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && (isCJKRune(rs[i-1]) != isCJKRune(rs[i+1])) {
+			continue
+		}
+		joined = append(joined, r)
+	}
+	for i, r := range joined {
+		if i > 0 && (isCJKRune(r) && isLatinWordRune(joined[i-1]) || isLatinWordRune(r) && isCJKRune(joined[i-1])) {
+			spaced = append(spaced, ' ')
+		}
+		spaced = append(spaced, r)
+	}
+	if slices.Equal(joined, spaced) {
+		return [][]rune{joined}
+	}
+	return [][]rune{joined, spaced}
+}
+
+func (c *vocabularyCompiler) addConceptTerm(concept int, facet Facet, name string, caseSensitive, word, weak bool) error {
+	rs := normalizeTerm(name)
+	if len(rs) == 0 {
+		return fmt.Errorf("empty term %q", name)
+	}
+	if caseSensitive && !isLatinWordRune(rs[0]) {
+		return fmt.Errorf("abbreviation %q does not begin with a letter or digit", name)
+	}
+	folded := string(lowerRunes(rs))
+	key := conceptKey{facet, folded}
+	if other, ok := c.owner[key]; ok && other != concept {
+		return fmt.Errorf("term %q also names %s %q", name, facet, c.v.concepts[other].ID)
+	}
+	c.owner[key] = concept
+	id := len(c.v.terms)
+	c.v.terms = append(c.v.terms, vocabTerm{
+		concept:    concept,
+		commonWord: word,
+		weak:       weak,
+		latinEnd:   isLatinWordRune(rs[len(rs)-1]),
+		letterEnd:  unicode.IsLetter(rs[len(rs)-1]) && !isCJKRune(rs[len(rs)-1]),
+	})
+	c.forms = append(c.forms, nil)
+	for _, form := range termSpellings(rs) {
+		c.forms[id] = append(c.forms[id], lowerRunes(form))
+		if caseSensitive {
+			c.v.cased.insert(form, id)
+			if !word {
+				c.v.queryAbbrev.insert(lowerRunes(form), id)
+			}
+		} else {
+			c.v.folded.insert(lowerRunes(form), id)
+		}
+	}
+	return nil
+}
+
+// addExclusion attaches phrase to every term among terms that it holds.
+func (c *vocabularyCompiler) addExclusion(terms []vocabTerm, phrase string) error {
+	p := lowerRunes(normalizeTerm(phrase))
+	held := false
+	for k := range terms {
+		id := len(c.v.terms) - len(terms) + k
+		for _, form := range c.forms[id] {
+			for off := 0; off+len(form) <= len(p); off++ {
+				if slices.Equal(p[off:off+len(form)], form) {
+					terms[k].exclude = append(terms[k].exclude, termExclusion{phrase: p, offset: off})
+					held = true
+				}
+			}
+		}
+	}
+	if !held {
+		return fmt.Errorf("exclusion %q holds none of the concept's terms", phrase)
+	}
+	return nil
+}
+
+func (c *vocabularyCompiler) addCue(name string, kind cueKind) error {
+	rs := lowerRunes(normalizeTerm(name))
+	if len(rs) == 0 {
+		return fmt.Errorf("empty design cue %q", name)
+	}
+	key := string(rs)
+	for f := range c.v.byFacet {
+		if _, ok := c.owner[conceptKey{f, key}]; ok {
+			return fmt.Errorf("design cue %q is also a term of the vocabulary", name)
+		}
+	}
+	if id, ok := c.cueIDs[key]; ok {
+		c.v.terms[id].cue |= kind
+		return nil
+	}
+	id := len(c.v.terms)
+	c.cueIDs[key] = id
+	c.v.terms = append(c.v.terms, vocabTerm{
+		cue:      kind,
+		concept:  -1,
+		latinEnd: isLatinWordRune(rs[len(rs)-1]),
+	})
+	c.forms = append(c.forms, nil)
+	c.v.folded.insert(rs, id)
+	return nil
+}

@@ -1,0 +1,353 @@
+package indexer
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+	"github.com/ikawaha/kagome-dict/ipa"
+	"github.com/ikawaha/kagome/v2/tokenizer"
+
+	"musesearch/corpus"
+)
+
+// Analyser names, as registered with bleve and named by TextFields. Each has an index
+// form and a query form: the index form also emits the parts of technical compounds
+// (IL-6 → il-6, il, 6) and CJK unigrams, so that a query for a part or a single
+// character finds them; the query form keeps a technical compound whole (IL-6 finds
+// IL-6, not every "6") and emits CJK bigrams, a lone character as a unigram.
+const (
+	// AnalyzerStd is for every script: Latin-script words folded (corpus.Fold),
+	// possessives removed and stemmed with the Snowball English stemmer; Han, kana and
+	// Hangul as overlapping bigrams. It serves English, Chinese, and Japanese words the
+	// dictionary does not know.
+	AnalyzerStd      = "musesearch_std"
+	AnalyzerStdQuery = "musesearch_std_query"
+	// AnalyzerJa is for Japanese: Han and kana runs segmented by kagome (IPA
+	// dictionary, search mode, base forms; particles, auxiliary verbs and symbols
+	// dropped); Latin-script words folded but not stemmed.
+	AnalyzerJa      = "musesearch_ja"
+	AnalyzerJaQuery = "musesearch_ja_query"
+)
+
+// Token is one term an analyser produced, with its place in the analysed text.
+type Token struct {
+	// Term is the indexed form (folded, stemmed or base form).
+	Term string
+	// Start and End are byte offsets of the token's source in the analysed text, so
+	// that a snippet can mark exactly what matched.
+	Start, End int
+	// Position is 1-based. Tokens that share a position are alternatives: a CJK
+	// unigram and the bigram starting with it, a technical compound and its first
+	// part (its other parts take the positions after it, beside the words that
+	// follow the compound).
+	Position int
+}
+
+// The bleve registry is global and bleve rebuilds an index's analysers by name when it
+// opens it, so the analysers are registered once per process, here.
+func init() {
+	for _, a := range []struct {
+		name string
+		form analyzer
+	}{
+		{AnalyzerStd, analyzer{stem: true}},
+		{AnalyzerStdQuery, analyzer{stem: true, query: true}},
+		{AnalyzerJa, analyzer{japanese: true}},
+		{AnalyzerJaQuery, analyzer{japanese: true, query: true}},
+	} {
+		form := a.form
+		err := registry.RegisterAnalyzer(a.name, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			an := form
+			return &an, nil
+		})
+		if err != nil {
+			panic(err)
+		}
+	}
+}
+
+// japaneseTokenizer loads kagome's IPA dictionary once per process, when Japanese text
+// is first analysed (about a second and 90 MB), so that a command with nothing to
+// index or analyse does not pay for it. The tokenizer is safe for concurrent use.
+var japaneseTokenizer = sync.OnceValue(func() *tokenizer.Tokenizer {
+	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+	if err != nil {
+		// The dictionary is embedded in the binary: this cannot happen at run time.
+		panic(fmt.Sprintf("load the Japanese dictionary: %v", err))
+	}
+	return t
+})
+
+// Warm loads the Japanese dictionary now rather than when Japanese text is first
+// analysed (it takes about a second): a server calls it before it says it is ready, so
+// that its first search does not wait. It is safe to call more than once.
+func Warm() { japaneseTokenizer() }
+
+// analyzer implements bleve's analysis.Analyzer for every form named above.
+type analyzer struct {
+	stem     bool // Snowball English stemming of ASCII words
+	query    bool // query form (see the Analyzer constants)
+	japanese bool // kagome for Han and kana runs instead of bigrams
+}
+
+// Analyze implements analysis.Analyzer.
+func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
+	text := string(input)
+	var out analysis.TokenStream
+	pos := 1
+	emit := func(term string, start, end, position int, typ analysis.TokenType) {
+		out = append(out, &analysis.Token{Term: []byte(term), Start: start, End: end, Position: position, Type: typ})
+	}
+	scan(text, func(s segment) {
+		switch {
+		case s.kind == segCJK && a.japanese:
+			pos = a.morphemes(text[s.start:s.end], s.start, pos, emit)
+		case s.kind == segCJK:
+			pos = bigrams(text, s, pos, !a.query, emit)
+		default:
+			pos = a.words(text, s, pos, emit)
+		}
+	})
+	return out
+}
+
+// words emits the tokens of a Latin-script (or other alphabetic) segment.
+func (a *analyzer) words(text string, s segment, pos int, emit func(string, int, int, int, analysis.TokenType)) int {
+	if len(s.atoms) == 1 && !s.technical {
+		if term := a.word(text[s.start:s.end]); term != "" {
+			emit(term, s.start, s.end, pos, analysis.AlphaNumeric)
+			return pos + 1
+		}
+		return pos
+	}
+	if s.technical {
+		// The compound takes one position, so that a phrase goes on after it ("IL-6
+		// knockout"); at index time its parts start at the same position, for recall
+		// (TNF finds TNF-α) and for a phrase of the parts ("IL 6").
+		emit(foldCompound(text[s.start:s.end]), s.start, s.end, pos, analysis.AlphaNumeric)
+		if !a.query {
+			a.atoms(text, s.atoms, pos, emit)
+		}
+		return pos + 1
+	}
+	// A plain compound (open-label, mg/kg) is its words, in both forms, so that
+	// "open label" and "open-label" find each other.
+	return a.atoms(text, s.atoms, pos, emit)
+}
+
+// atoms emits the words of a compound at successive positions from pos.
+func (a *analyzer) atoms(text string, atoms []span, pos int, emit func(string, int, int, int, analysis.TokenType)) int {
+	for _, at := range atoms {
+		if term := a.word(text[at.start:at.end]); term != "" {
+			emit(term, at.start, at.end, pos, analysis.AlphaNumeric)
+			pos++
+		}
+	}
+	return pos
+}
+
+// word folds one word, removes an English possessive and stems it when asked.
+func (a *analyzer) word(w string) string {
+	t := fold(w)
+	for _, suffix := range []string{"'s", "’s"} {
+		if strings.HasSuffix(t, suffix) && len(t) > len(suffix) {
+			t = t[:len(t)-len(suffix)]
+			break
+		}
+	}
+	// Words of three letters or fewer are mostly abbreviations, which the stemmer
+	// mangles (ALS → al, the "al" of "et al.").
+	if a.stem && len(t) >= minStemLength && isASCIILetters(t) {
+		env := snowballstem.NewEnv(americanSpelling(t))
+		english.Stem(env)
+		t = env.Current()
+	}
+	return t
+}
+
+// britishSpellings rewrite British spellings of medical English as American ones
+// before stemming, in index and query alike, so that either finds both: haematopoietic
+// and hematopoietic, randomised and randomized. A rule that also rewrites an unrelated
+// word does no harm: both sides of a match are rewritten the same way.
+var britishSpellings = []struct {
+	minLength   int
+	british, us string
+	at          spellingPlace
+}{
+	{7, "isation", "ization", anywhere}, // randomisation
+	{7, "ise", "ize", suffix},           // characterise
+	{7, "ised", "ized", suffix},         // randomised
+	{7, "ises", "izes", suffix},
+	{7, "ising", "izing", suffix},
+	{7, "iser", "izer", suffix},
+	{6, "our", "or", suffix}, // tumour, colour, behaviour
+	{6, "ours", "ors", suffix},
+	{5, "tre", "ter", suffix}, // centre, litre
+	{5, "tres", "ters", suffix},
+	{5, "bre", "ber", suffix}, // fibre
+	{5, "bres", "bers", suffix},
+	{4, "haem", "hem", anywhere},   // haematopoietic, haemorrhage
+	{5, "aemi", "emi", anywhere},   // anaemia, leukaemia, ischaemia
+	{5, "anaes", "anes", anywhere}, // anaesthesia
+	{5, "paed", "ped", anywhere},   // paediatric, orthopaedic
+	{5, "oedem", "edem", anywhere},
+	{5, "oesoph", "esoph", anywhere},
+	{5, "oestr", "estr", anywhere},
+	{6, "rrhoea", "rrhea", anywhere}, // diarrhoea
+	{5, "foet", "fet", prefix},       // foetal
+}
+
+type spellingPlace int
+
+const (
+	anywhere spellingPlace = iota
+	prefix
+	suffix
+)
+
+// americanSpelling applies britishSpellings to a folded ASCII word.
+func americanSpelling(w string) string {
+	for _, r := range britishSpellings {
+		if len(w) < r.minLength {
+			continue
+		}
+		switch {
+		case r.at == suffix && strings.HasSuffix(w, r.british):
+			w = w[:len(w)-len(r.british)] + r.us
+		case r.at == prefix && strings.HasPrefix(w, r.british):
+			w = r.us + w[len(r.british):]
+		case r.at == anywhere:
+			w = strings.Replace(w, r.british, r.us, 1)
+		}
+	}
+	return w
+}
+
+// minStemLength is the length of the shortest word that is stemmed.
+const minStemLength = 4
+
+// morphemes segments a run of Japanese text with kagome and emits its content words.
+func (a *analyzer) morphemes(run string, offset, next int, emit func(string, int, int, int, analysis.TokenType)) int {
+	for _, m := range japaneseTokenizer().Analyze(run, tokenizer.Search) {
+		pos := m.POS()
+		if len(pos) == 0 || skippedPOS[pos[0]] || len(pos) > 1 && pos[1] == "非自立" || strings.TrimSpace(m.Surface) == "" {
+			continue
+		}
+		term := m.Surface
+		if inflected[pos[0]] {
+			if base, ok := m.BaseForm(); ok && base != "*" && base != "" {
+				term = base
+			}
+		}
+		if lightVerbs[term] {
+			continue
+		}
+		start := offset + m.Position
+		emit(fold(term), start, start+len(m.Surface), next, analysis.Ideographic)
+		next++
+	}
+	return next
+}
+
+// skippedPOS are the IPA parts of speech that carry no meaning for search: particles,
+// auxiliary verbs, symbols and fillers; dependent words (非自立: こと, もの) go too.
+var skippedPOS = map[string]bool{"助詞": true, "助動詞": true, "記号": true, "フィラー": true}
+
+// lightVerbs carry no meaning of their own (投与する is found by 投与).
+var lightVerbs = map[string]bool{"する": true, "ある": true, "いる": true, "なる": true, "おる": true, "できる": true}
+
+// inflected are the parts of speech indexed by their base form (投与した → 投与 する).
+var inflected = map[string]bool{"動詞": true, "形容詞": true}
+
+// bigrams emits overlapping bigrams of a CJK run and, when unigrams is set (index
+// form) or the run is one character, its unigrams at the same positions.
+func bigrams(text string, s segment, pos int, unigrams bool, emit func(string, int, int, int, analysis.TokenType)) int {
+	units := cjkUnits(text[s.start:s.end], s.start)
+	folded := make([]string, len(units))
+	for i, u := range units {
+		folded[i] = fold(text[u.start:u.end])
+	}
+	for i, u := range units {
+		if unigrams || len(units) == 1 {
+			emit(folded[i], u.start, u.end, pos+i, analysis.Single)
+		}
+		if i+1 < len(units) {
+			emit(folded[i]+folded[i+1], u.start, units[i+1].end, pos+i, analysis.Double)
+		}
+	}
+	return pos + max(len(units)-1, 1)
+}
+
+// fold is corpus.Fold, with shortcuts for the common strings it leaves alone or only
+// lower-cases (ASCII, unified Han ideographs, full-width kana): folding every token is
+// most of an analyser's time otherwise.
+func fold(s string) string {
+	ascii, plain := true, true
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			ascii = false
+			if !foldsToItself(r) {
+				plain = false
+				break
+			}
+		}
+	}
+	switch {
+	case ascii:
+		return strings.ToLower(s)
+	case plain:
+		return s
+	}
+	return corpus.Fold(s)
+}
+
+// foldsToItself reports whether NFKC and case folding leave r unchanged, for the
+// ranges that make up most CJK text (and no compatibility characters).
+func foldsToItself(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || // CJK unified ideographs
+		r >= 0x3400 && r <= 0x4DBF || // extension A
+		r >= 0x3041 && r <= 0x3096 || // hiragana
+		r >= 0x30A1 && r <= 0x30FA || // katakana
+		r == 0x30FC // prolonged sound mark
+}
+
+// cjkUnits splits a CJK run into characters, keeping combining and half-width sound
+// marks with the character they modify (ｶﾞ is one unit, folded to ガ).
+func cjkUnits(run string, offset int) []span {
+	var units []span
+	for i, r := range run {
+		size := utf8.RuneLen(r)
+		if len(units) > 0 && isSoundMark(r) {
+			units[len(units)-1].end = offset + i + size
+			continue
+		}
+		units = append(units, span{offset + i, offset + i + size})
+	}
+	return units
+}
+
+// foldCompound folds a technical compound and writes every hyphen and dash as "-", so
+// that C4–C7 and C4-C7 are one term.
+func foldCompound(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isHyphen(r) {
+			return '-'
+		}
+		return r
+	}, fold(s))
+}
+
+func isASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}

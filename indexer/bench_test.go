@@ -1,0 +1,135 @@
+package indexer
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"musesearch/corpus"
+)
+
+// BenchmarkIndexBundle builds an on-disk index of the bundled corpus from scratch:
+// parsing, analysis in every field, and bleve's persistence. It reports the index's
+// size on disk.
+func BenchmarkIndexBundle(b *testing.B) {
+	ctx := context.Background()
+	corpusDir := b.TempDir()
+	if err := os.CopyFS(corpusDir, corpus.Bundle); err != nil {
+		b.Fatal(err)
+	}
+	japaneseTokenizer() // loaded once per process, not per index
+	var size int64
+	var sections int
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), "index")
+		ix, err := Open(ctx, Config{Dir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum, err := ix.Sync(ctx, corpusDir, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		sections = sum.Sections
+		size = dirSize(b, dir)
+	}
+	b.ReportMetric(float64(sections), "sections")
+	b.ReportMetric(float64(size)/1024, "index-KiB")
+}
+
+// BenchmarkSyncUnchanged is a restart over an unchanged corpus: stat every file.
+func BenchmarkSyncUnchanged(b *testing.B) {
+	ctx := context.Background()
+	corpusDir := b.TempDir()
+	if err := os.CopyFS(corpusDir, corpus.Bundle); err != nil {
+		b.Fatal(err)
+	}
+	// Files written long ago, as in a real corpus, so the sync trusts their stat.
+	past := time.Now().Add(-time.Hour)
+	entries, _ := os.ReadDir(corpusDir)
+	for _, e := range entries {
+		os.Chtimes(filepath.Join(corpusDir, e.Name()), past, past)
+	}
+	ix, err := Open(ctx, Config{Dir: filepath.Join(b.TempDir(), "index")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		sum, err := ix.Sync(ctx, corpusDir, nil)
+		if err != nil || sum.Unchanged != sum.Files {
+			b.Fatalf("Sync = %+v, %v", sum, err)
+		}
+	}
+}
+
+// japaneseSample is the Japanese text of the bundled corpus.
+func japaneseSample(b *testing.B) string {
+	var text strings.Builder
+	fs.WalkDir(corpus.Bundle, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(corpus.Bundle, path)
+		if err != nil {
+			return err
+		}
+		docs, err := corpus.Parse(path, data)
+		if err != nil {
+			return nil
+		}
+		for _, d := range docs {
+			for _, s := range d.Sections {
+				if s.Lang == "ja" {
+					text.WriteString(s.Text)
+					text.WriteString("\n")
+				}
+			}
+		}
+		return nil
+	})
+	if text.Len() == 0 {
+		b.Fatal("no Japanese section in the bundled corpus")
+	}
+	return text.String()
+}
+
+// BenchmarkAnalyzeJapanese measures kagome tokenisation (the ja analyser) of the
+// bundled corpus's Japanese text; BenchmarkAnalyzeStd the bigram and English analyser
+// on the same text.
+func BenchmarkAnalyzeJapanese(b *testing.B) { benchmarkAnalyzer(b, analyzer{japanese: true}) }
+
+// BenchmarkAnalyzeStd: see BenchmarkAnalyzeJapanese.
+func BenchmarkAnalyzeStd(b *testing.B) { benchmarkAnalyzer(b, analyzer{stem: true}) }
+
+func benchmarkAnalyzer(b *testing.B, a analyzer) {
+	text := []byte(japaneseSample(b))
+	japaneseTokenizer()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		a.Analyze(text)
+	}
+}
+
+func dirSize(b *testing.B, dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

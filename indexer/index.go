@@ -1,0 +1,477 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"musesearch/corpus"
+)
+
+// Errors a caller can meet.
+var (
+	// ErrNotFound is returned for a document the index does not hold.
+	ErrNotFound = errors.New("not found")
+	// ErrClosed is returned by every method after Close.
+	ErrClosed = errors.New("index is closed")
+)
+
+// DuplicateIDError is the error for a corpus file whose documents or sections have an
+// id that is taken: a document id that another file already has (a.txt and a.md both
+// give document a), or a section id that appears twice in the file itself.
+type DuplicateIDError struct {
+	ID string
+	// File is the other file that has the document id; empty for a section id that
+	// appears twice in the file.
+	File string
+}
+
+func (e *DuplicateIDError) Error() string {
+	if e.File == "" {
+		return fmt.Sprintf("section id %q appears twice in the file", e.ID)
+	}
+	return fmt.Sprintf("document id %q is already used by %s; rename one of the files", e.ID, e.File)
+}
+
+// Config says where an index lives and how to fill it.
+type Config struct {
+	// Dir is the index directory, created when missing; empty keeps the index in
+	// memory (tests).
+	Dir string
+	// CorpusDir, when set, is synced into an index Open has to create or rebuild
+	// (missing, of another schema version, or unreadable) before Open returns.
+	// Otherwise such an index starts empty and the caller's Sync fills it.
+	CorpusDir string
+	// Owner names this process in the message a second opener gets ("a running
+	// server", "musesearch index").
+	Owner string
+	// LockedHint tells that second opener what to do instead ("stop it or use POST
+	// /api/reindex").
+	LockedHint string
+	// Parse turns the content of one corpus file into its documents; default
+	// corpus.Parse.
+	Parse func(name string, data []byte) ([]corpus.Document, error)
+	// ValidName says why a file name in the corpus directory is not that of a corpus
+	// file, or returns nil; default corpus.ValidName.
+	ValidName func(name string) error
+	// Logger receives the rare events worth a line (an index rebuilt); default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Index is an open index: safe for concurrent use; searches run in parallel, writes
+// (Sync, ReplaceFile, RemoveFile, Rebuild) one at a time.
+type Index struct {
+	cfg  Config
+	log  *slog.Logger
+	lock *dirLock
+
+	write sync.Mutex // serialises writers
+
+	mu     sync.RWMutex // guards the fields below against Rebuild's swap and Close
+	bi     bleve.Index
+	gen    int // the bleve-N directory in use
+	closed bool
+}
+
+// boltTimeout bounds how long opening waits for bleve's own file lock, so that an
+// opener that got past LOCK (an older binary, another tool) fails instead of hanging.
+const boltTimeout = "2s"
+
+// Internal keys of the bleve index.
+const (
+	keySchema   = "schema"
+	keyManifest = "files"
+	keyFile     = "file/" // + corpus file name: its fileRecord
+)
+
+// Open opens the index in cfg.Dir, creating it when missing. Only one process can
+// have an index open: another gets a *LockedError naming it. An index of another
+// SchemaVersion, or one that cannot be opened, is rebuilt (see Config.CorpusDir) with
+// one log line saying why.
+func Open(ctx context.Context, cfg Config) (*Index, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Parse == nil {
+		cfg.Parse = corpus.Parse
+	}
+	if cfg.ValidName == nil {
+		cfg.ValidName = corpus.ValidName
+	}
+	ix := &Index{cfg: cfg, log: cfg.Logger}
+	if cfg.Dir == "" {
+		if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
+			return nil, err
+		}
+		return ix, nil
+	}
+	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint})
+	if err != nil {
+		return nil, err
+	}
+	ix.lock = lock
+	gen, err := readCurrent(cfg.Dir)
+	if err != nil {
+		lock.unlock()
+		return nil, err
+	}
+	if gen == 0 && isBleveIndex(cfg.Dir) {
+		// A bleve index written straight into Dir, by a build before CURRENT existed.
+		ix.log.Warn("rebuilding the index from the corpus", "index", cfg.Dir, "reason", "it has an older layout")
+		for _, name := range []string{"index_meta.json", "store"} {
+			if err := os.RemoveAll(filepath.Join(cfg.Dir, name)); err != nil {
+				ix.Close()
+				return nil, fmt.Errorf("replace the index: %w", err)
+			}
+		}
+	}
+	if gen > 0 {
+		bi, reason := openGeneration(ix.genDir(gen))
+		if reason == "" {
+			ix.bi, ix.gen = bi, gen
+			ix.removeStale()
+			return ix, nil
+		}
+		ix.gen = gen
+		ix.log.Warn("rebuilding the index from the corpus", "index", cfg.Dir, "reason", reason)
+	}
+	if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openGeneration opens one bleve index directory and checks its schema; reason says
+// why it cannot be used.
+func openGeneration(path string) (bleve.Index, string) {
+	bi, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": boltTimeout})
+	if err != nil {
+		return nil, fmt.Sprintf("it cannot be opened: %v", err)
+	}
+	v, err := bi.GetInternal([]byte(keySchema))
+	if err != nil || string(v) != SchemaVersion {
+		bi.Close()
+		return nil, fmt.Sprintf("its schema is %q, this program writes %q", v, SchemaVersion)
+	}
+	return bi, ""
+}
+
+// create makes an empty index at path (in memory when path is empty).
+func (ix *Index) create(path string) (bleve.Index, error) {
+	m := newMapping()
+	var bi bleve.Index
+	var err error
+	if path == "" {
+		bi, err = bleve.NewMemOnly(m)
+	} else {
+		if err := os.RemoveAll(path); err != nil {
+			return nil, err
+		}
+		bi, err = bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": boltTimeout})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	if err := bi.SetInternal([]byte(keySchema), []byte(SchemaVersion)); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	return bi, nil
+}
+
+// Rebuild builds a new index from the corpus directory and then switches to it;
+// searches keep using the old one until the new one is complete.
+func (ix *Index) Rebuild(ctx context.Context, corpusDir string, progress func(Progress)) (Summary, error) {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	if err := ix.checkOpen(); err != nil {
+		return Summary{}, err
+	}
+	return ix.rebuild(ctx, corpusDir, progress)
+}
+
+// rebuild does Rebuild; the caller holds ix.write (or is Open).
+func (ix *Index) rebuild(ctx context.Context, corpusDir string, progress func(Progress)) (Summary, error) {
+	gen := ix.gen + 1
+	path := ""
+	if ix.cfg.Dir != "" {
+		path = ix.genDir(gen)
+	}
+	bi, err := ix.create(path)
+	if err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	if corpusDir != "" {
+		if sum, err = ix.syncInto(ctx, bi, corpusDir, progress); err != nil {
+			bi.Close()
+			if path != "" {
+				os.RemoveAll(path)
+			}
+			return sum, err
+		}
+	}
+	if ix.cfg.Dir != "" {
+		if err := writeCurrent(ix.cfg.Dir, gen); err != nil {
+			bi.Close()
+			return sum, err
+		}
+	}
+	ix.mu.Lock()
+	old := ix.bi
+	ix.bi, ix.gen = bi, gen
+	ix.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	ix.removeStale()
+	return sum, nil
+}
+
+// Close closes the index and releases its lock. Searches running return first.
+func (ix *Index) Close() error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	var err error
+	if ix.bi != nil {
+		err = ix.bi.Close()
+	}
+	if lerr := ix.lock.unlock(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+func (ix *Index) checkOpen() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Search runs a bleve search request against the index.
+func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	return ix.bi.SearchInContext(ctx, req)
+}
+
+// DocCount returns the number of sections in the index.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, ErrClosed
+	}
+	return ix.bi.DocCount()
+}
+
+// Analyze analyses text with one of the analysers (a TextField's Analyzer or
+// QueryAnalyzer).
+func (ix *Index) Analyze(analyzer, text string) ([]Token, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	a := ix.bi.Mapping().AnalyzerNamed(analyzer)
+	if a == nil {
+		return nil, fmt.Errorf("no analyser named %q", analyzer)
+	}
+	stream := a.Analyze([]byte(text))
+	tokens := make([]Token, len(stream))
+	for i, t := range stream {
+		tokens[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position}
+	}
+	return tokens, nil
+}
+
+// maxSectionsPerPage bounds one read of a document's sections.
+const maxSectionsPerPage = 500
+
+// Document rebuilds a whole document, its sections in reading order, from the index.
+func (ix *Index) Document(ctx context.Context, docID string) (corpus.Document, error) {
+	q := query.NewTermQuery(docID)
+	q.SetField(FieldDocID)
+	var doc corpus.Document
+	for from := 0; ; from += maxSectionsPerPage {
+		req := bleve.NewSearchRequestOptions(q, maxSectionsPerPage, from, false)
+		req.Fields = StoredFields
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: FieldOrdinal, Type: search.SortFieldAsNumber}})
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return corpus.Document{}, err
+		}
+		for _, h := range res.Hits {
+			d, sec := DecodeFields(h.ID, h.Fields)
+			if doc.ID == "" {
+				doc = d
+			}
+			doc.Sections = append(doc.Sections, sec)
+		}
+		if len(res.Hits) < maxSectionsPerPage {
+			break
+		}
+	}
+	if doc.ID == "" {
+		return corpus.Document{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+	}
+	return doc, nil
+}
+
+// DecodeFields rebuilds a section and its document's metadata (without sections) from
+// the stored fields of a hit (request StoredFields).
+func DecodeFields(id string, fields map[string]interface{}) (corpus.Document, corpus.Section) {
+	str := func(name string) string {
+		s, _ := fields[name].(string)
+		return s
+	}
+	doc := corpus.Document{
+		ID:     str(FieldDocID),
+		Source: str(FieldSource),
+		Title:  str(FieldTitle),
+		Date:   str(FieldDate),
+		Tags:   stringsOf(fields[FieldTags]),
+		Lang:   str(FieldDocLang),
+	}
+	sec := corpus.Section{
+		ID:      id,
+		Heading: str(FieldHeading),
+		Path:    stringsOf(fields[FieldPath]),
+		Text:    str(FieldText),
+		Lang:    str(FieldLang),
+		Facets:  corpus.Facets{},
+	}
+	for _, f := range corpus.ContentFacets {
+		if vs := stringsOf(fields[string(f)]); len(vs) > 0 {
+			sec.Facets[f] = vs
+		}
+	}
+	for _, kv := range stringsOf(fields[FieldIdentifiers]) {
+		kind, value, _ := strings.Cut(kv, ":")
+		sec.Identifiers = append(sec.Identifiers, corpus.Identifier{Kind: kind, Value: value})
+	}
+	return doc, sec
+}
+
+// stringsOf reads a stored field that holds one string or several.
+func stringsOf(v interface{}) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// The directory layout (see the package comment).
+
+func (ix *Index) genDir(gen int) string {
+	return filepath.Join(ix.cfg.Dir, "bleve-"+strconv.Itoa(gen))
+}
+
+func isBleveIndex(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
+	return err == nil
+}
+
+// readCurrent returns the generation CURRENT names, 0 when there is none.
+func readCurrent(dir string) (int, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read index: %w", err)
+	}
+	gen, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(string(data)), "bleve-"))
+	if err != nil || gen <= 0 {
+		return 0, nil // unreadable: treated as no index, which is then rebuilt
+	}
+	return gen, nil
+}
+
+// writeCurrent points CURRENT at generation gen, atomically and durably.
+func writeCurrent(dir string, gen int) error {
+	tmp := filepath.Join(dir, "CURRENT.tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "bleve-%d\n", gen)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, "CURRENT"))
+	}
+	if err == nil {
+		err = syncDir(dir)
+	}
+	if err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// removeStale deletes the generations other than the current one: left by a rebuild
+// that was interrupted or that replaced them.
+func (ix *Index) removeStale() {
+	if ix.cfg.Dir == "" {
+		return
+	}
+	entries, err := os.ReadDir(ix.cfg.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "bleve-") && e.Name() != filepath.Base(ix.genDir(ix.gen)) {
+			if err := os.RemoveAll(filepath.Join(ix.cfg.Dir, e.Name())); err != nil {
+				ix.log.Warn("could not remove an old index", "dir", e.Name(), "err", err)
+			}
+		}
+	}
+}

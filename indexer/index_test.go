@@ -1,0 +1,263 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"musesearch/corpus"
+)
+
+// sampleDocs are hand-made documents in the three languages.
+func sampleDocs(source string) []corpus.Document {
+	id := source[:len(source)-len(".txt")]
+	return []corpus.Document{{
+		ID: id, Source: source, Title: "Muse cells for ALS", Date: "2020-10", Lang: "en",
+		Tags: []string{"ALS", "Muse Cells"},
+		Sections: []corpus.Section{
+			{
+				ID: id + "#1", Heading: "Background", Lang: "en",
+				Text:        "Muse cells were infused intravenously in IL-6 knockout mice (NCT01234567).",
+				Facets:      corpus.Facets{corpus.Indication: {"als"}, corpus.CellType: {"muse"}, corpus.Design: {"preclinical"}},
+				Identifiers: []corpus.Identifier{{Kind: "nct", Value: "NCT01234567"}},
+			},
+			{
+				ID: id + "#2", Heading: "結果", Path: []string{"Background"}, Lang: "ja",
+				Text:   "ヒトMuse細胞を脊髄損傷モデルに静脈投与した。",
+				Facets: corpus.Facets{corpus.Indication: {"spinal-cord-injury"}},
+			},
+			{
+				ID: id + "#3", Heading: "摘要", Lang: "zh",
+				Text:   "间充质干细胞治疗肺纤维化的临床试验。",
+				Facets: corpus.Facets{corpus.CellType: {"msc"}, corpus.Phase: {"phase-1", "phase-2"}},
+			},
+		},
+	}}
+}
+
+func TestDocumentRoundTrip(t *testing.T) {
+	ix := openMem(t)
+	ctx := context.Background()
+	docs := sampleDocs("a.txt")
+	if err := ix.IndexDocuments(ctx, "a.txt", docs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.Document(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(docs[0], got); diff != "" {
+		t.Errorf("document read back (-indexed +read):\n%s", diff)
+	}
+	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Document(missing): %v, want ErrNotFound", err)
+	}
+
+	// Sections come back in reading order, past 9 and past one page of results.
+	long := corpus.Document{ID: "long", Source: "long.txt", Title: "Long", Lang: "en"}
+	for i := 1; i <= maxSectionsPerPage+12; i++ {
+		long.Sections = append(long.Sections, corpus.Section{ID: fmt.Sprintf("long#%d", i), Text: fmt.Sprint("part ", i), Lang: "en", Facets: corpus.Facets{}})
+	}
+	if err := ix.IndexDocuments(ctx, "long.txt", []corpus.Document{long}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = ix.Document(ctx, "long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(long, got); diff != "" {
+		t.Errorf("long document read back (-indexed +read):\n%s", diff)
+	}
+}
+
+// matchIDs returns the section ids a query on one field finds, with the field's query
+// analyser.
+func matchIDs(t *testing.T, ix *Index, field, text string) []string {
+	t.Helper()
+	var q query.Query
+	analyzer := AnalyzerStdQuery
+	for _, tf := range TextFields {
+		if tf.Name == field {
+			analyzer = tf.QueryAnalyzer
+		}
+	}
+	switch field {
+	case FieldIdent, FieldIndication, FieldCellType, FieldPhase, FieldLang:
+		tq := query.NewTermQuery(text)
+		tq.SetField(field)
+		q = tq
+	default:
+		mq := query.NewMatchQuery(text)
+		mq.SetField(field)
+		mq.Analyzer = analyzer
+		mq.SetOperator(query.MatchQueryOperatorAnd)
+		q = mq
+	}
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func TestFieldsFind(t *testing.T) {
+	ix := openMem(t)
+	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field, query string
+		want         []string
+	}{
+		{"body_std", "infusion", []string{"a#1"}},
+		{"body_std", "IL-6", []string{"a#1"}},
+		{"body_std", "6", []string{"a#1"}}, // the part is indexed beside the compound
+		{"body_std", "il-7", nil},
+		{"body_std", "Muse", []string{"a#1", "a#2"}}, // Latin words in Japanese text
+		{"body_ja", "Muse細胞", []string{"a#2"}},
+		{"body_std", "Muse細胞", []string{"a#2"}},
+		{"body_ja", "脊髄損傷", []string{"a#2"}},
+		{"body_std", "脊髄", []string{"a#2"}},
+		{"body_std", "肺", []string{"a#3"}}, // one character inside a word
+		{"body_std", "干细胞", []string{"a#3"}},
+		{"body_std", "ＭＵＳＥ", []string{"a#1", "a#2"}},
+		{"title_std", "muse", []string{"a#1", "a#2", "a#3"}},
+		{"heading_std", "background", []string{"a#1", "a#2"}},
+		{FieldIdent, FoldIdentifier("nct01234567"), []string{"a#1"}},
+		{FieldPhase, "phase-2", []string{"a#3"}},
+		{FieldLang, "ja", []string{"a#2"}},
+	}
+	for _, tt := range tests {
+		got := matchIDs(t, ix, tt.field, tt.query)
+		if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
+			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.query, diff)
+		}
+	}
+}
+
+var sortStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
+
+// TestChineseRelevance runs the Chinese query set behind the choice of bigrams over a
+// segmenter: every relevant passage is found, and only the known false positives are
+// found besides.
+func TestChineseRelevance(t *testing.T) {
+	data, err := os.ReadFile("testdata/zh-relevance.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Passages []string
+		Queries  []struct {
+			Query          string
+			Relevant       []int
+			FalsePositives []int `json:"false_positives"`
+		}
+	}
+	if err := json.Unmarshal(data, &set); err != nil {
+		t.Fatal(err)
+	}
+	doc := corpus.Document{ID: "zh", Title: "", Lang: "zh"}
+	for i, p := range set.Passages {
+		doc.Sections = append(doc.Sections, corpus.Section{ID: fmt.Sprintf("zh#%d", i+1), Text: p, Lang: "zh"})
+	}
+	ix := openMem(t)
+	if err := ix.IndexDocuments(context.Background(), "zh.txt", []corpus.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	var found, relevant int
+	for _, q := range set.Queries {
+		var want []string
+		for _, n := range append(q.Relevant, q.FalsePositives...) {
+			want = append(want, fmt.Sprintf("zh#%d", n))
+		}
+		got := matchIDs(t, ix, "body_std", q.Query)
+		if diff := cmp.Diff(want, got, sortStrings, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", q.Query, diff)
+		}
+		found += len(got)
+		relevant += len(q.Relevant)
+	}
+	t.Logf("%d queries: recall 1.00, precision %.2f (%d/%d)", len(set.Queries), float64(relevant)/float64(found), relevant, found)
+}
+
+func TestDuplicateIDs(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t)
+	if err := ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	twice := sampleDocs("c.txt")
+	twice[0].Sections[1].ID = twice[0].Sections[0].ID
+	tests := []struct {
+		source string
+		docs   []corpus.Document
+		want   DuplicateIDError
+	}{
+		{"a.md", sampleDocs("a.txt"), DuplicateIDError{ID: "a", File: "a.txt"}},
+		{"c.txt", twice, DuplicateIDError{ID: "c#1"}},
+	}
+	for _, tt := range tests {
+		err := ix.IndexDocuments(ctx, tt.source, tt.docs)
+		var dup *DuplicateIDError
+		if !errors.As(err, &dup) || *dup != tt.want {
+			t.Errorf("IndexDocuments(%s): %v, want %v", tt.source, err, &tt.want)
+		}
+	}
+	if n, _ := ix.DocCount(); n != 3 {
+		t.Errorf("the index holds %d sections after refused writes, want 3", n)
+	}
+}
+
+func TestPhrases(t *testing.T) {
+	ix := openMem(t)
+	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field, phrase string
+		want          []string
+	}{
+		{"body_std", "infused intravenously", []string{"a#1"}},
+		{"body_std", "intravenously infused", nil},
+		{"body_std", "IL-6 knockout", []string{"a#1"}},
+		{"body_std", "IL 6", []string{"a#1"}},
+		{"body_std", "脊髄損傷", []string{"a#2"}},
+		{"body_ja", "脊髄損傷モデル", []string{"a#2"}},
+		{"body_std", "干细胞治疗", []string{"a#3"}},
+		{"body_std", "细胞干", nil},
+		{"title_std", "cells for ALS", []string{"a#1", "a#2", "a#3"}},
+	}
+	for _, tt := range tests {
+		q := query.NewMatchPhraseQuery(tt.phrase)
+		q.SetField(tt.field)
+		q.Analyzer = AnalyzerStdQuery
+		if strings.HasSuffix(tt.field, "_ja") {
+			q.Analyzer = AnalyzerJaQuery
+		}
+		res, err := ix.Search(context.Background(), bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
+			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.phrase, diff)
+		}
+	}
+}

@@ -1,0 +1,550 @@
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"musesearch/corpus"
+)
+
+// Summary is what a Sync or Rebuild did.
+type Summary struct {
+	// Files, Documents and Sections count what the index holds from the corpus
+	// afterwards.
+	Files, Documents, Sections int
+	// Added, Updated, Removed and Unchanged count corpus files.
+	Added, Updated, Removed, Unchanged int
+	// Skipped are the files of the corpus directory that are not indexed, and why.
+	Skipped []Skipped
+	// Duration is how long it took.
+	Duration time.Duration
+}
+
+// Skipped is a file left out of the index.
+type Skipped struct {
+	Name   string
+	Reason string
+}
+
+// Progress reports one corpus file handled by Sync or Rebuild; the first report, with
+// Done 0 and no Name, comes before the first file.
+type Progress struct {
+	Done, Total int
+	Name        string
+	Action      Action
+}
+
+// Action is what Sync did with a corpus file.
+type Action string
+
+// The actions of Sync on a corpus file.
+const (
+	FileUnchanged Action = "unchanged"
+	FileAdded     Action = "added"
+	FileUpdated   Action = "updated"
+	FileSkipped   Action = "skipped"
+)
+
+// FileResult is what ReplaceFile indexed for one file.
+type FileResult struct {
+	// DocIDs are the ids of the file's documents, in order.
+	DocIDs []string
+	// Sections is the number of sections indexed.
+	Sections int
+}
+
+// fileRecord is kept per indexed corpus file (internal key keyFile+name): enough to
+// tell whether the file changed and to delete what it produced.
+type fileRecord struct {
+	Hash    string   `json:"sha256"`
+	Size    int64    `json:"size"`
+	ModTime int64    `json:"mtime_ns"` // 0 when not known or too recent to trust
+	Docs    []string `json:"docs"`
+	Secs    []string `json:"sections"`
+}
+
+// Batches group several files (each file is whole in one batch, so a file's old and
+// new sections are never both or neither visible) up to these bounds.
+const (
+	maxBatchSections = 1000
+	maxBatchBytes    = 8 << 20
+)
+
+// Sync brings the index in line with corpusDir: files that are new or whose content
+// changed are indexed, sections of removed or no longer valid files are deleted,
+// unchanged files (same size and modification time, or same content hash) are not
+// touched. progress, when not nil, is called after each file. An index found holding
+// other sections than its files' records list is rebuilt, with one log line.
+func (ix *Index) Sync(ctx context.Context, corpusDir string, progress func(Progress)) (Summary, error) {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.RLock()
+	bi, closed := ix.bi, ix.closed
+	ix.mu.RUnlock()
+	if closed {
+		return Summary{}, ErrClosed
+	}
+	sum, err := ix.syncInto(ctx, bi, corpusDir, progress)
+	if err != nil {
+		return sum, err
+	}
+	// After a sync the index holds exactly the sections of the corpus files' records.
+	n, err := bi.DocCount()
+	if err != nil {
+		return sum, fmt.Errorf("read index: %w", err)
+	}
+	if n != uint64(sum.Sections) {
+		ix.log.Warn("rebuilding the index from the corpus", "index", ix.cfg.Dir,
+			"reason", fmt.Sprintf("it holds %d sections where the records of its files list %d", n, sum.Sections))
+		return ix.rebuild(ctx, corpusDir, progress)
+	}
+	return sum, nil
+}
+
+// syncInto does Sync on bi; the caller holds ix.write.
+func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string, progress func(Progress)) (Summary, error) {
+	start := time.Now()
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		return Summary{}, fmt.Errorf("read corpus directory: %w", err)
+	}
+	w, err := newWriter(bi)
+	if err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	var files []os.DirEntry
+	for _, e := range entries {
+		switch {
+		case e.IsDir() || strings.HasPrefix(e.Name(), "."):
+			// Directories and hidden files (.git, .DS_Store) are not candidates.
+		case ix.cfg.ValidName(e.Name()) != nil:
+			sum.Skipped = append(sum.Skipped, Skipped{e.Name(), reason(ix.cfg.ValidName(e.Name()))})
+		default:
+			files = append(files, e)
+		}
+	}
+	// Files gone from the corpus go first, so that their document ids are free for
+	// the files that come after them.
+	valid := make(map[string]bool, len(files))
+	for _, e := range files {
+		valid[e.Name()] = true
+	}
+	for _, name := range slices.Clone(w.manifest) {
+		if !valid[name] {
+			if _, err := w.remove(name); err != nil {
+				return sum, err
+			}
+			sum.Removed++
+		}
+	}
+	if err := w.flush(); err != nil {
+		return sum, err
+	}
+	if progress != nil {
+		progress(Progress{Total: len(files)})
+	}
+	for i, e := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		name := e.Name()
+		rec, status, reason, err := ix.syncFile(w, corpusDir, name)
+		if err != nil {
+			return sum, err
+		}
+		switch status {
+		case FileSkipped:
+			sum.Skipped = append(sum.Skipped, Skipped{name, reason})
+			if rec != nil {
+				sum.Removed++
+			}
+		case FileAdded:
+			sum.Added++
+		case FileUpdated:
+			sum.Updated++
+		case FileUnchanged:
+			sum.Unchanged++
+		}
+		if status != FileSkipped {
+			sum.Files++
+			sum.Documents += len(rec.Docs)
+			sum.Sections += len(rec.Secs)
+		}
+		if err := w.flushIfFull(); err != nil {
+			return sum, err
+		}
+		if progress != nil {
+			progress(Progress{Done: i + 1, Total: len(files), Name: name, Action: status})
+		}
+	}
+	if err := w.flush(); err != nil {
+		return sum, err
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+// syncFile brings one corpus file up to date in w's batch. It returns the file's
+// record (the old one when skipped), and an error only for faults of the index.
+func (ix *Index) syncFile(w *writer, dir, name string) (*fileRecord, Action, string, error) {
+	old, err := w.record(name)
+	if err != nil {
+		return nil, "", "", err
+	}
+	path := filepath.Join(dir, name)
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, reason(err)), nil
+	case !info.Mode().IsRegular():
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, "not a regular file"), nil
+	case info.Size() > corpus.MaxFileSize:
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, corpus.ErrTooLarge.Error()), nil
+	}
+	if old != nil && old.ModTime != 0 && old.Size == info.Size() && old.ModTime == info.ModTime().UnixNano() {
+		return old, FileUnchanged, "", nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, reason(err)), nil
+	}
+	hash := contentHash(data)
+	mtime := trustedModTime(info, w.started)
+	if old != nil && old.Hash == hash {
+		if old.Size != info.Size() || old.ModTime != mtime {
+			// Touched but not changed: remember the new stat so the next sync need not
+			// read it.
+			old.Size, old.ModTime = info.Size(), mtime
+			return old, FileUnchanged, "", w.setRecord(name, old)
+		}
+		return old, FileUnchanged, "", nil
+	}
+	docs, err := ix.cfg.Parse(name, data)
+	if err != nil {
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, reason(err)), nil
+	}
+	if err := w.checkIDs(name, docs); err != nil {
+		if dup := (*DuplicateIDError)(nil); errors.As(err, &dup) {
+			return old, FileSkipped, ix.dropOnSkip(w, name, old, err.Error()), nil
+		}
+		return nil, "", "", err
+	}
+	rec := &fileRecord{Hash: hash, Size: info.Size(), ModTime: mtime}
+	if err := w.replace(name, old, rec, docs); err != nil {
+		return nil, "", "", err
+	}
+	if old == nil {
+		return rec, FileAdded, "", nil
+	}
+	return rec, FileUpdated, "", nil
+}
+
+// racyWindow is how recent a modification time must be for a file to be hashed again
+// at the next sync: a file written again within the file system's time granularity
+// after it was read keeps its modification time (git's "racily clean" entries).
+const racyWindow = 2 * time.Second
+
+// trustedModTime is the modification time to record for a file read at started, or 0
+// when it is too recent to prove the next change.
+func trustedModTime(info os.FileInfo, started time.Time) int64 {
+	if started.Sub(info.ModTime()) < racyWindow {
+		return 0
+	}
+	return info.ModTime().UnixNano()
+}
+
+// dropOnSkip removes what a file that can no longer be indexed had in the index, and
+// returns the reason it is skipped. A failure to queue the removal is reported in the
+// reason too: the next sync retries.
+func (ix *Index) dropOnSkip(w *writer, name string, old *fileRecord, reason string) string {
+	if old != nil {
+		if _, err := w.remove(name); err != nil {
+			return reason + "; its old sections could not be removed: " + err.Error()
+		}
+	}
+	return reason
+}
+
+// ReplaceFile indexes data as the content of corpus file name, replacing what the
+// file had in the index, in one batch: a search sees either the old sections or the
+// new ones. A file that does not parse leaves the index unchanged.
+func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (FileResult, error) {
+	if err := ix.cfg.ValidName(name); err != nil {
+		return FileResult{}, err
+	}
+	docs, err := ix.cfg.Parse(name, data)
+	if err != nil {
+		return FileResult{}, err
+	}
+	res := FileResult{}
+	for _, d := range docs {
+		res.DocIDs = append(res.DocIDs, d.ID)
+		res.Sections += len(d.Sections)
+	}
+	return res, ix.writeOne(ctx, func(w *writer) error {
+		old, err := w.record(name)
+		if err != nil {
+			return err
+		}
+		if err := w.checkIDs(name, docs); err != nil {
+			return err
+		}
+		return w.replace(name, old, &fileRecord{Hash: contentHash(data), Size: int64(len(data))}, docs)
+	})
+}
+
+// IndexDocuments indexes docs as the documents of corpus file source, replacing what
+// that file had, in one batch. It is ReplaceFile for documents already parsed.
+func (ix *Index) IndexDocuments(ctx context.Context, source string, docs []corpus.Document) error {
+	return ix.writeOne(ctx, func(w *writer) error {
+		old, err := w.record(source)
+		if err != nil {
+			return err
+		}
+		if err := w.checkIDs(source, docs); err != nil {
+			return err
+		}
+		return w.replace(source, old, &fileRecord{}, docs)
+	})
+}
+
+// RemoveFile deletes every section corpus file name produced, and reports how many
+// there were; a file the index does not hold is not an error.
+func (ix *Index) RemoveFile(ctx context.Context, name string) (int, error) {
+	var n int
+	err := ix.writeOne(ctx, func(w *writer) error {
+		var err error
+		n, err = w.remove(name)
+		return err
+	})
+	return n, err
+}
+
+// writeOne runs one write under the writer lock and commits it as one batch.
+func (ix *Index) writeOne(ctx context.Context, fill func(*writer) error) error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ix.mu.RLock()
+	bi, closed := ix.bi, ix.closed
+	ix.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	w, err := newWriter(bi)
+	if err != nil {
+		return err
+	}
+	if err := fill(w); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// reason is why a file is skipped, without the file name a *corpus.FileError adds
+// (the summary names the file).
+func reason(err error) string {
+	var fe *corpus.FileError
+	if errors.As(err, &fe) {
+		return fe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Files returns the corpus files the index holds, sorted.
+func (ix *Index) Files() ([]string, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	return loadManifest(ix.bi)
+}
+
+// writer accumulates the changes of one or more files in one batch, each file once.
+type writer struct {
+	bi       bleve.Index
+	batch    *bleve.Batch
+	bytes    int
+	manifest []string // sorted names of the indexed files
+	dirty    bool     // manifest changed since the last flush
+	// claims maps the document ids indexed by this writer to their file, for
+	// checkIDs: the pending batch is not searchable yet.
+	claims map[string]string
+	// started is when the writer began, for trustedModTime.
+	started time.Time
+}
+
+// newWriter starts a batch of changes to bi.
+func newWriter(bi bleve.Index) (*writer, error) {
+	manifest, err := loadManifest(bi)
+	if err != nil {
+		return nil, err
+	}
+	return &writer{bi: bi, manifest: manifest, batch: bi.NewBatch(), claims: map[string]string{}, started: time.Now()}, nil
+}
+
+func (w *writer) record(name string) (*fileRecord, error) {
+	data, err := w.bi.GetInternal([]byte(keyFile + name))
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	if data == nil {
+		return nil, nil
+	}
+	var rec fileRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, nil // an unreadable record: the file is indexed afresh
+	}
+	return &rec, nil
+}
+
+func (w *writer) setRecord(name string, rec *fileRecord) error {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	w.batch.SetInternal([]byte(keyFile+name), data)
+	if i, found := slices.BinarySearch(w.manifest, name); !found {
+		w.manifest = slices.Insert(w.manifest, i, name)
+		w.dirty = true
+	}
+	return nil
+}
+
+// replace queues the deletion of old's sections and the indexing of docs as file
+// name's content, recorded as rec.
+func (w *writer) replace(name string, old, rec *fileRecord, docs []corpus.Document) error {
+	if old != nil {
+		for _, id := range old.Secs {
+			w.batch.Delete(id)
+		}
+	}
+	rec.Docs, rec.Secs = nil, nil
+	for _, d := range docs {
+		d.Source = name
+		w.claims[d.ID] = name
+		rec.Docs = append(rec.Docs, d.ID)
+		for i, s := range d.Sections {
+			if err := w.batch.Index(s.ID, sectionRecord(d, s, i+1)); err != nil {
+				return fmt.Errorf("index section %s: %w", s.ID, err)
+			}
+			rec.Secs = append(rec.Secs, s.ID)
+			w.bytes += len(s.Text)
+		}
+	}
+	return w.setRecord(name, rec)
+}
+
+// checkIDs returns a *DuplicateIDError when another corpus file already has a
+// document with one of docs' ids, or when a section id appears twice in docs.
+func (w *writer) checkIDs(name string, docs []corpus.Document) error {
+	sections := map[string]bool{}
+	for _, d := range docs {
+		for _, s := range d.Sections {
+			if sections[s.ID] {
+				return &DuplicateIDError{ID: s.ID}
+			}
+			sections[s.ID] = true
+		}
+		other := w.claims[d.ID]
+		if other == "" {
+			q := query.NewTermQuery(d.ID)
+			q.SetField(FieldDocID)
+			req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+			req.Fields = []string{FieldSource}
+			res, err := w.bi.Search(req)
+			if err != nil {
+				return fmt.Errorf("read index: %w", err)
+			}
+			for _, h := range res.Hits {
+				other, _ = h.Fields[FieldSource].(string)
+			}
+		}
+		if other != "" && other != name {
+			return &DuplicateIDError{ID: d.ID, File: other}
+		}
+	}
+	return nil
+}
+
+// remove queues the deletion of everything file name produced.
+func (w *writer) remove(name string) (int, error) {
+	old, err := w.record(name)
+	if err != nil || old == nil {
+		return 0, err
+	}
+	for _, id := range old.Secs {
+		w.batch.Delete(id)
+	}
+	w.batch.DeleteInternal([]byte(keyFile + name))
+	if i, found := slices.BinarySearch(w.manifest, name); found {
+		w.manifest = slices.Delete(w.manifest, i, i+1)
+		w.dirty = true
+	}
+	return len(old.Secs), nil
+}
+
+func (w *writer) flushIfFull() error {
+	if w.batch.Size() >= maxBatchSections || w.bytes >= maxBatchBytes {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush commits the pending batch with the manifest, atomically.
+func (w *writer) flush() error {
+	if w.dirty {
+		data, err := json.Marshal(w.manifest)
+		if err != nil {
+			return err
+		}
+		w.batch.SetInternal([]byte(keyManifest), data)
+	}
+	if w.batch.Size() == 0 {
+		return nil
+	}
+	if err := w.bi.Batch(w.batch); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	// A new batch, not Reset: scorch may still be reading the old one's map in a
+	// goroutine after Batch returns.
+	w.batch = w.bi.NewBatch()
+	w.bytes, w.dirty = 0, false
+	return nil
+}
+
+func loadManifest(bi bleve.Index) ([]string, error) {
+	data, err := bi.GetInternal([]byte(keyManifest))
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	var names []string
+	if data != nil {
+		if err := json.Unmarshal(data, &names); err != nil {
+			return nil, fmt.Errorf("read index: the list of indexed files is damaged: %w", err)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+func contentHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,429 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
+
+	"musesearch/corpus"
+)
+
+// paragraphParser is a stand-in for corpus.Parse that these tests control: one
+// document per file, one English section per paragraph; "BROKEN" fails to parse.
+func paragraphParser(name string, data []byte) ([]corpus.Document, error) {
+	if bytes.Contains(data, []byte("BROKEN")) {
+		return nil, &corpus.FileError{Name: name, Err: corpus.ErrNotText}
+	}
+	id := strings.TrimSuffix(name, filepath.Ext(name))
+	doc := corpus.Document{ID: id, Source: name, Title: id, Lang: "en"}
+	for i, p := range strings.Split(strings.TrimSpace(string(data)), "\n\n") {
+		doc.Sections = append(doc.Sections, corpus.Section{
+			ID: fmt.Sprintf("%s#%d", id, i+1), Text: p, Lang: "en", Facets: corpus.Facets{},
+		})
+	}
+	return []corpus.Document{doc}, nil
+}
+
+func testConfig(t testing.TB, dir string) Config {
+	return Config{Dir: dir, Parse: paragraphParser, Owner: "the test", LockedHint: "wait for it"}
+}
+
+// openTemp opens a new on-disk index in a temporary directory, with paragraphParser.
+func openTemp(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), testConfig(t, filepath.Join(t.TempDir(), "index")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func writeFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// find returns the ids of the sections whose body matches text.
+func find(t *testing.T, ix *Index, text string) []string { return matchIDs(t, ix, "body_std", text) }
+
+func TestSync(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	ix := openTemp(t)
+	ignore := cmp.Options{cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Duration" }, cmp.Ignore())}
+	steps := []struct {
+		name   string
+		change func()
+		want   Summary
+		found  map[string][]string // query → section ids
+	}{
+		{
+			name: "first sync indexes every corpus file",
+			change: func() {
+				writeFiles(t, corpusDir, map[string]string{
+					"a.txt": "alpha one\n\nalpha two", "b.md": "bravo", ".hidden.txt": "hidden",
+					"notes.pdf": "pdf", "draft.txt~": "draft",
+				})
+			},
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Added: 2, Skipped: []Skipped{
+				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
+				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+			}},
+			found: map[string][]string{"alpha": {"a#1", "a#2"}, "bravo": {"b#1"}, "hidden": nil},
+		},
+		{
+			name:   "a file whose document id another file has is skipped",
+			change: func() { writeFiles(t, corpusDir, map[string]string{"b.txt": "bravo copy"}) },
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{
+				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
+				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+				{"b.txt", `document id "b" is already used by b.md; rename one of the files`},
+			}},
+			found: map[string][]string{"copy": nil},
+		},
+		{
+			name: "a second sync over the same corpus re-indexes nothing",
+			change: func() {
+				os.Remove(filepath.Join(corpusDir, "draft.txt~"))
+				os.Remove(filepath.Join(corpusDir, "b.txt"))
+			},
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{{"notes.pdf", reason(corpus.ValidName("notes.pdf"))}}},
+		},
+		{
+			name: "a touched file with the same content is unchanged",
+			change: func() {
+				later := time.Now().Add(time.Hour)
+				os.Chtimes(filepath.Join(corpusDir, "a.txt"), later, later)
+				os.Remove(filepath.Join(corpusDir, "notes.pdf"))
+			},
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2},
+		},
+		{
+			name:   "a changed file replaces its sections",
+			change: func() { writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha three"}) },
+			want:   Summary{Files: 2, Documents: 2, Sections: 2, Updated: 1, Unchanged: 1},
+			found:  map[string][]string{"alpha": {"a#1"}, "three": {"a#1"}, "two": nil},
+		},
+		{
+			name:   "a removed file's sections go",
+			change: func() { os.Remove(filepath.Join(corpusDir, "b.md")) },
+			want:   Summary{Files: 1, Documents: 1, Sections: 1, Removed: 1, Unchanged: 1},
+			found:  map[string][]string{"bravo": nil, "alpha": {"a#1"}},
+		},
+		{
+			name:   "a file that no longer parses is skipped and its sections go",
+			change: func() { writeFiles(t, corpusDir, map[string]string{"a.txt": "BROKEN"}) },
+			want:   Summary{Removed: 1, Skipped: []Skipped{{"a.txt", corpus.ErrNotText.Error()}}},
+			found:  map[string][]string{"alpha": nil},
+		},
+	}
+	for _, step := range steps {
+		step.change()
+		got, err := ix.Sync(ctx, corpusDir, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if diff := cmp.Diff(step.want, got, ignore); diff != "" {
+			t.Errorf("%s: summary (-want +got):\n%s", step.name, diff)
+		}
+		for q, want := range step.found {
+			if diff := cmp.Diff(want, find(t, ix, q), sortStrings); diff != "" {
+				t.Errorf("%s: %q finds (-want +got):\n%s", step.name, q, diff)
+			}
+		}
+	}
+}
+
+func TestReplaceFileIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	versions := []string{"old one\n\nold two\n\nold three", "new one\n\nnew two"}
+	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[0])); err != nil {
+		t.Fatal(err)
+	}
+	stop := searchWhile(t, func() string {
+		// Every search sees one whole version: the 3 old sections or the 2 new ones.
+		q := query.NewMatchQuery("old new")
+		q.SetField("body_std")
+		req := bleve.NewSearchRequest(q)
+		req.Fields = []string{FieldText}
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return err.Error()
+		}
+		counts := map[string]int{}
+		for _, h := range res.Hits {
+			text, _ := h.Fields[FieldText].(string)
+			counts[strings.Fields(text)[0]]++
+		}
+		if !cmp.Equal(counts, map[string]int{"old": 3}) && !cmp.Equal(counts, map[string]int{"new": 2}) {
+			return fmt.Sprintf("a search saw %v sections of each version", counts)
+		}
+		return ""
+	})
+	for i := 1; i <= 40; i++ {
+		res, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[i%2]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 3 - i%2; res.Sections != want || !cmp.Equal(res.DocIDs, []string{"f"}) {
+			t.Fatalf("ReplaceFile = %+v, want %d sections of document f", res, want)
+		}
+	}
+	stop()
+	if got := find(t, ix, "old"); len(got) != 3 {
+		t.Errorf("after the last replacement old finds %v, want 3 sections", got)
+	}
+	if got := find(t, ix, "new"); len(got) != 0 {
+		t.Errorf("after the last replacement new finds %v, want nothing", got)
+	}
+	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte("BROKEN")); err == nil {
+		t.Error("ReplaceFile of a file that does not parse succeeded")
+	}
+	if got := find(t, ix, "old"); len(got) != 3 {
+		t.Errorf("a failed replacement changed the index: old finds %v", got)
+	}
+	if _, err := ix.ReplaceFile(ctx, "../x.txt", []byte("x")); err == nil {
+		t.Error("ReplaceFile accepted a path as a name")
+	}
+	n, err := ix.RemoveFile(ctx, "f.txt")
+	if err != nil || n != 3 {
+		t.Errorf("RemoveFile = %d, %v; want 3 sections removed", n, err)
+	}
+	if got := find(t, ix, "old"); len(got) != 0 {
+		t.Errorf("after RemoveFile old finds %v", got)
+	}
+	if files, _ := ix.Files(); len(files) != 0 {
+		t.Errorf("after RemoveFile the index still lists %v", files)
+	}
+}
+
+func TestSecondWriterFailsFast(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(ctx, testConfig(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	start := time.Now()
+	_, err = Open(ctx, testConfig(t, dir))
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	want := fmt.Sprintf("index %s is locked by the test (pid %d); wait for it", dir, os.Getpid())
+	if err.Error() != want {
+		t.Errorf("second Open says %q, want %q", err, want)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("second Open took %v to fail", d)
+	}
+	ix.Close()
+	ix2, err := Open(ctx, testConfig(t, dir))
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	ix2.Close()
+}
+
+func TestOpenRebuildsAnUnusableIndex(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha"})
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+		reason string
+	}{
+		{"another schema version", func(t *testing.T, dir string) {
+			bi, err := bleve.Open(filepath.Join(dir, "bleve-1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bi.SetInternal([]byte(keySchema), []byte("musesearch-index-0"))
+			bi.Close()
+		}, "schema"},
+		{"a damaged index", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "bleve-1", "index_meta.json"), []byte("{garbage"), 0o644)
+		}, "cannot be opened"},
+		{"a missing index", func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, "bleve-1"))
+		}, "cannot be opened"},
+		{"an index of the layout before CURRENT", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "CURRENT"))
+			for _, name := range []string{"index_meta.json", "store"} {
+				os.Rename(filepath.Join(dir, "bleve-1", name), filepath.Join(dir, name))
+			}
+		}, "older layout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "index")
+			cfg := testConfig(t, dir)
+			cfg.CorpusDir = corpusDir
+			ix, err := Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			tt.damage(t, dir)
+
+			var log bytes.Buffer
+			cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+			ix, err = Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			if lines := strings.Count(log.String(), "\n"); lines != 1 || !strings.Contains(log.String(), "rebuilding") || !strings.Contains(log.String(), tt.reason) {
+				t.Errorf("log = %q, want one line saying it rebuilds because of %s", log.String(), tt.reason)
+			}
+			if got := find(t, ix, "alpha"); !cmp.Equal(got, []string{"a#1"}) {
+				t.Errorf("rebuilt index finds %v, want [a#1]", got)
+			}
+			entries, _ := os.ReadDir(dir)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			current, _ := os.ReadFile(filepath.Join(dir, "CURRENT"))
+			if want := []string{"CURRENT", "LOCK", strings.TrimSpace(string(current))}; !cmp.Equal(names, want) {
+				t.Errorf("index directory holds %v, want %v", names, want)
+			}
+		})
+	}
+}
+
+func TestRebuildKeepsServing(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha", "b.txt": "bravo"})
+	ix := openTemp(t)
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	stop := searchWhile(t, func() string {
+		if got := find(t, ix, "alpha"); len(got) != 1 {
+			return fmt.Sprintf("during a rebuild alpha finds %v", got)
+		}
+		return ""
+	})
+	var progress []Progress
+	sum, err := ix.Rebuild(ctx, corpusDir, func(p Progress) { progress = append(progress, p) })
+	stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 2 || sum.Sections != 2 {
+		t.Errorf("Rebuild = %+v, want 2 files added", sum)
+	}
+	want := []Progress{{0, 2, "", ""}, {1, 2, "a.txt", FileAdded}, {2, 2, "b.txt", FileAdded}}
+	if !cmp.Equal(progress, want) {
+		t.Errorf("progress = %v, want %v", progress, want)
+	}
+}
+
+// searchWhile runs check in a loop in another goroutine until the returned stop is
+// called; check returns an error message to stop early and fail.
+func searchWhile(t *testing.T, check func() string) (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if msg := check(); msg != "" {
+				t.Error(msg)
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// TestSyncSeesARacyRewrite rewrites a file just after a sync with content of the same
+// size and the same modification time (as a file system with coarse time stamps
+// gives): the next sync must still see the change.
+func TestSyncSeesARacyRewrite(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	ix := openTemp(t)
+	path := filepath.Join(corpusDir, "a.txt")
+	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha"})
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, corpusDir, map[string]string{"a.txt": "bravo"})
+	os.Chtimes(path, info.ModTime(), info.ModTime())
+	sum, err := ix.Sync(ctx, corpusDir, nil)
+	if err != nil || sum.Updated != 1 {
+		t.Fatalf("Sync after a same-size rewrite = %+v, %v; want 1 file updated", sum, err)
+	}
+	if got := find(t, ix, "bravo"); !cmp.Equal(got, []string{"a#1"}) {
+		t.Errorf("bravo finds %v", got)
+	}
+}
+
+// TestSyncRepairsAnInconsistentIndex loses a section behind the indexer's back: the
+// next sync notices and rebuilds.
+func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha\n\nalpha again", "b.txt": "bravo"})
+	var log bytes.Buffer
+	cfg := testConfig(t, filepath.Join(t.TempDir(), "index"))
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	ix, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bi.Delete("a#2"); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ix.Sync(ctx, corpusDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added != 2 || sum.Sections != 3 {
+		t.Errorf("Sync of an inconsistent index = %+v, want a rebuild of 2 files, 3 sections", sum)
+	}
+	if got := find(t, ix, "again"); !cmp.Equal(got, []string{"a#2"}) {
+		t.Errorf("after the repair again finds %v", got)
+	}
+	if !strings.Contains(log.String(), "holds 2 sections where the records of its files list 3") || strings.Count(log.String(), "\n") != 1 {
+		t.Errorf("log = %q, want one line saying why the index is rebuilt", log.String())
+	}
+}

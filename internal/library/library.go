@@ -1,0 +1,518 @@
+// Package library keeps one corpus directory and its index in agreement while
+// documents are added, replaced and removed: by uploads (Add, Delete), by any other
+// program writing the directory (Watch), and across crashes and restarts (Open).
+//
+// The corpus directory is the source of truth. A file is made durable in it (written
+// to a hidden temporary name, synced, renamed into place, the directory synced) before
+// it is indexed, and the index is brought in line with the directory at every start,
+// so a crash at any moment loses nothing that was acknowledged.
+//
+// It does not parse files (package corpus does) or write bleve (package indexer does),
+// and it knows nothing of HTTP (package web maps its errors to statuses).
+package library
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+	"musesearch/internal/watch"
+)
+
+// Errors a caller can meet, besides the *corpus.FileError of a rejected upload (test
+// it with errors.Is against corpus.ErrBadName, ErrTooLarge, ErrNotText, ErrEmpty) and
+// the *indexer.DuplicateIDError of a file whose document ids another file has.
+var (
+	// ErrNotFound is returned by Delete for a document the index does not hold.
+	ErrNotFound = errors.New("no such document")
+)
+
+// Config says which corpus directory and index a Library keeps in agreement.
+type Config struct {
+	// CorpusDir is the corpus directory, the source of truth. It must exist.
+	CorpusDir string
+	// IndexDir is the index directory; empty keeps the index in memory (tests).
+	IndexDir string
+	// MaxFileSize is the largest file Add accepts, in bytes; zero means
+	// corpus.MaxFileSize, which is also the most the corpus reads.
+	MaxFileSize int64
+	// Owner and LockedHint word the error another process gets when it opens the
+	// index while this library has it (see indexer.Config).
+	Owner, LockedHint string
+	// Watch configures Watch; its Dir is always CorpusDir.
+	Watch watch.Config
+	// Logger receives the rare events worth a line; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Result is what Add indexed, or what Delete removed.
+type Result struct {
+	// Source is the corpus file.
+	Source string `json:"source"`
+	// DocIDs are the ids of the file's documents.
+	DocIDs []string `json:"doc_ids"`
+	// Sections is how many sections were indexed (Add) or removed (Delete).
+	Sections int `json:"sections"`
+}
+
+// Library is one corpus directory and its open index. It is safe for concurrent use:
+// writes (Add, Delete, Reindex, the watcher's updates) run one at a time, and
+// searches, which go to Index directly, are never held up by them.
+type Library struct {
+	cfg   Config
+	log   *slog.Logger
+	ix    *indexer.Index
+	stats *stats
+
+	// write serialises the changes to the corpus directory and their indexing, so
+	// that the directory and the index change together.
+	write sync.Mutex
+	// indexed maps the files this library indexed itself to their content hash, so
+	// that the watcher's report of that very write does not index it twice. Guarded
+	// by write.
+	indexed map[string][sha256.Size]byte
+}
+
+// tempPrefix starts the names of the temporary files of uploads: hidden, so the
+// corpus, the indexer and the watcher all ignore them.
+const tempPrefix = ".musesearch-upload-"
+
+// Open opens the index of cfg.CorpusDir and brings it in line with the directory:
+// only files whose content changed since the index last saw them are indexed. It
+// removes the temporary files an interrupted upload left behind. An index that
+// cannot be opened, or is found inconsistent, is rebuilt from the corpus, with one
+// log line saying why.
+func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
+	if cfg.MaxFileSize <= 0 || cfg.MaxFileSize > corpus.MaxFileSize {
+		cfg.MaxFileSize = corpus.MaxFileSize
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.Watch.Dir = cfg.CorpusDir
+	if cfg.Watch.Logger == nil {
+		cfg.Watch.Logger = cfg.Logger
+	}
+	l := &Library{cfg: cfg, log: cfg.Logger, stats: newStats(), indexed: map[string][sha256.Size]byte{}}
+	if err := l.removeTemporaryFiles(); err != nil {
+		return nil, indexer.Summary{}, err
+	}
+	ix, err := indexer.Open(ctx, indexer.Config{
+		Dir:        cfg.IndexDir,
+		CorpusDir:  cfg.CorpusDir,
+		Owner:      cfg.Owner,
+		LockedHint: cfg.LockedHint,
+		Logger:     cfg.Logger,
+	})
+	if err != nil {
+		return nil, indexer.Summary{}, err
+	}
+	l.ix = ix
+	sum, err := ix.Sync(ctx, cfg.CorpusDir, nil)
+	if err != nil && ctx.Err() == nil {
+		l.log.Warn("rebuilding the index from the corpus", "index", cfg.IndexDir, "reason", err.Error())
+		sum, err = ix.Rebuild(ctx, cfg.CorpusDir, nil)
+	}
+	if err != nil {
+		ix.Close()
+		return nil, sum, err
+	}
+	l.stats.synced(time.Now())
+	return l, sum, nil
+}
+
+// removeTemporaryFiles deletes the temporary files of uploads a crash interrupted:
+// never acknowledged, so nothing is lost.
+func (l *Library) removeTemporaryFiles() error {
+	entries, err := os.ReadDir(l.cfg.CorpusDir)
+	if err != nil {
+		return fmt.Errorf("read corpus directory: %w", err)
+	}
+	removed := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix) && !e.IsDir() {
+			if err := os.Remove(filepath.Join(l.cfg.CorpusDir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("remove an interrupted upload: %w", err)
+			}
+			removed++
+		}
+	}
+	if removed > 0 {
+		l.log.Info("removed the temporary files of interrupted uploads", "corpus", l.cfg.CorpusDir, "files", removed)
+		return syncDir(l.cfg.CorpusDir)
+	}
+	return nil
+}
+
+// Index is the library's index, for searching. The library closes it.
+func (l *Library) Index() *indexer.Index { return l.ix }
+
+// CorpusDir is the corpus directory the library keeps.
+func (l *Library) CorpusDir() string { return l.cfg.CorpusDir }
+
+// MaxFileSize is the largest file Add accepts, in bytes.
+func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
+
+// Close closes the index.
+func (l *Library) Close() error {
+	l.write.Lock()
+	defer l.write.Unlock()
+	return l.ix.Close()
+}
+
+// Add stores body as corpus file name, replacing a file of that name, and indexes it;
+// when it returns, the new content is searchable and the old content is not. The
+// file is durable in the corpus directory before it is indexed. A name that is not a
+// corpus file name, a body larger than MaxFileSize (no more than one byte past it is
+// read) or one that is not UTF-8 text gives a *corpus.FileError, and another file
+// having one of its document ids a *indexer.DuplicateIDError; then neither the
+// directory nor the index changes.
+func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result, error) {
+	if err := corpus.ValidName(name); err != nil {
+		l.stats.reject(err)
+		return Result{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(body, l.cfg.MaxFileSize+1))
+	if err != nil {
+		return Result{}, fmt.Errorf("read the upload: %w", err)
+	}
+	if int64(len(data)) > l.cfg.MaxFileSize {
+		err := &corpus.FileError{Name: name, Err: corpus.ErrTooLarge}
+		l.stats.reject(err)
+		return Result{}, err
+	}
+	docs, err := corpus.Parse(name, data)
+	if err != nil {
+		l.stats.reject(err)
+		return Result{}, err
+	}
+
+	l.write.Lock()
+	defer l.write.Unlock()
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	if err := l.checkIDs(ctx, name, docs); err != nil {
+		l.stats.reject(err)
+		return Result{}, err
+	}
+	path := filepath.Join(l.cfg.CorpusDir, name)
+	old, err := os.ReadFile(path)
+	existed := err == nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Result{}, fmt.Errorf("read the current %s: %w", name, err)
+	}
+	if err := writeFileDurably(l.cfg.CorpusDir, name, data); err != nil {
+		return Result{}, err
+	}
+	res, err := l.ix.ReplaceFile(ctx, name, data)
+	if err != nil {
+		// Not acknowledged: put the directory back as it was, so that it still agrees
+		// with the index.
+		l.restore(name, old, existed)
+		return Result{}, err
+	}
+	l.indexed[name] = sha256.Sum256(data)
+	if existed {
+		l.stats.updated.Add(1)
+	} else {
+		l.stats.added.Add(1)
+	}
+	l.stats.synced(time.Now())
+	return Result{Source: name, DocIDs: res.DocIDs, Sections: res.Sections}, nil
+}
+
+// checkIDs returns a *indexer.DuplicateIDError when a file other than name already
+// has one of docs' ids, so that such an upload is refused before it is written.
+func (l *Library) checkIDs(ctx context.Context, name string, docs []corpus.Document) error {
+	for _, d := range docs {
+		other, err := l.ix.Document(ctx, d.ID)
+		if errors.Is(err, indexer.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if other.Source != name {
+			return &indexer.DuplicateIDError{ID: d.ID, File: other.Source}
+		}
+	}
+	return nil
+}
+
+// restore puts back the previous content of file name after a failed indexing, or
+// removes the file when there was none. A failure is logged: the next Sync brings
+// the index in line with whatever the directory then holds.
+func (l *Library) restore(name string, old []byte, existed bool) {
+	var err error
+	if existed {
+		err = writeFileDurably(l.cfg.CorpusDir, name, old)
+	} else if err = os.Remove(filepath.Join(l.cfg.CorpusDir, name)); err == nil {
+		err = syncDir(l.cfg.CorpusDir)
+	}
+	if err != nil {
+		l.log.Error("could not undo a failed upload; the next reindex will take the file as it is", "file", name, "err", err)
+		l.stats.diverged()
+	}
+}
+
+// Delete removes the corpus file that document docID came from, and every document
+// of that file from the index. It returns what was removed, or ErrNotFound.
+func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
+	l.write.Lock()
+	defer l.write.Unlock()
+	doc, err := l.ix.Document(ctx, docID)
+	if errors.Is(err, indexer.ErrNotFound) {
+		return Result{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Source: doc.Source}
+	if res.DocIDs, err = l.docIDsOf(ctx, doc.Source); err != nil {
+		return Result{}, err
+	}
+	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, doc.Source)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+	}
+	if err := syncDir(l.cfg.CorpusDir); err != nil {
+		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+	}
+	delete(l.indexed, doc.Source)
+	if res.Sections, err = l.ix.RemoveFile(ctx, doc.Source); err != nil {
+		// The file is gone: the next Sync (at the latest at the next start) removes
+		// its sections.
+		l.stats.diverged()
+		return Result{}, err
+	}
+	l.stats.removed.Add(1)
+	l.stats.synced(time.Now())
+	return res, nil
+}
+
+// maxDocsPerFile bounds the document ids Delete reports for one file.
+const maxDocsPerFile = 10_000
+
+// docIDsOf returns the ids of the documents the index holds from corpus file source.
+func (l *Library) docIDsOf(ctx context.Context, source string) ([]string, error) {
+	q := query.NewTermQuery(source)
+	q.SetField(indexer.FieldSource)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.AddFacet(indexer.FieldDocID, bleve.NewFacetRequest(indexer.FieldDocID, maxDocsPerFile))
+	res, err := l.ix.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	if f := res.Facets[indexer.FieldDocID]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			ids = append(ids, t.Term)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// Reindex brings the index in line with the corpus directory, as at start-up.
+func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
+	l.write.Lock()
+	defer l.write.Unlock()
+	sum, err := l.ix.Sync(ctx, l.cfg.CorpusDir, nil)
+	if err != nil {
+		l.stats.diverged()
+		return sum, err
+	}
+	clear(l.indexed)
+	l.stats.synced(time.Now())
+	return sum, nil
+}
+
+// Watch watches the corpus directory until ctx is done and brings the index in line
+// after every change another program makes to it: a created or changed file is
+// indexed, a removed one taken out. Uploads' own temporary files, hidden files and
+// editors' temporary files are ignored. Once the watch is installed, the whole
+// directory is compared with the index, for the changes made before.
+func (l *Library) Watch(ctx context.Context) error {
+	cfg := l.cfg.Watch
+	changed, ready := cfg.Changed, cfg.Ready
+	cfg.Changed = func() {
+		l.stats.pending()
+		if changed != nil {
+			changed()
+		}
+	}
+	cfg.Ready = func() {
+		l.apply(ctx, watch.Batch{All: true})
+		if ready != nil {
+			ready()
+		}
+	}
+	return watch.Run(ctx, cfg, l.apply)
+}
+
+// apply brings the index in line with one batch of changes the watcher reported.
+func (l *Library) apply(ctx context.Context, b watch.Batch) {
+	l.write.Lock()
+	defer l.write.Unlock()
+	if b.All {
+		if _, err := l.ix.Sync(ctx, l.cfg.CorpusDir, nil); err != nil {
+			if ctx.Err() == nil {
+				l.log.Error("bring the index in line with the corpus", "err", err)
+			}
+			l.stats.diverged()
+			return
+		}
+		clear(l.indexed)
+		l.stats.synced(time.Now())
+		return
+	}
+	ok := true
+	for _, name := range b.Names {
+		if err := l.applyFile(ctx, name); err != nil {
+			if ctx.Err() == nil {
+				l.log.Error("index a changed corpus file", "file", name, "err", err)
+			}
+			ok = false
+		}
+	}
+	if ok {
+		l.stats.synced(time.Now())
+	} else {
+		l.stats.diverged()
+	}
+}
+
+// applyFile brings the index in line with corpus file name as it is now on disk. A
+// file that cannot be indexed (not text, too large, another file's document ids) is
+// taken out of the index, as Sync does, with a log line; the error is for faults.
+func (l *Library) applyFile(ctx context.Context, name string) error {
+	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), l.cfg.MaxFileSize)
+	if errors.Is(err, os.ErrNotExist) {
+		delete(l.indexed, name)
+		n, err := l.ix.RemoveFile(ctx, name)
+		if err == nil && n > 0 {
+			l.stats.removed.Add(1)
+		}
+		return err
+	}
+	if err != nil && !errors.Is(err, corpus.ErrTooLarge) {
+		return err
+	}
+	if err == nil {
+		hash := sha256.Sum256(data)
+		if h, ok := l.indexed[name]; ok && h == hash {
+			return nil // this library's own write, already indexed
+		}
+		existed, ferr := l.isIndexed(name)
+		if ferr != nil {
+			return ferr
+		}
+		if _, err = l.ix.ReplaceFile(ctx, name, data); err == nil {
+			l.indexed[name] = hash
+			if existed {
+				l.stats.updated.Add(1)
+			} else {
+				l.stats.added.Add(1)
+			}
+			return nil
+		}
+	}
+	var fe *corpus.FileError
+	var dup *indexer.DuplicateIDError
+	if !errors.As(err, &fe) && !errors.As(err, &dup) {
+		return err
+	}
+	l.stats.reject(err)
+	l.log.Warn("skipped a corpus file", "file", name, "reason", err.Error())
+	delete(l.indexed, name)
+	n, err := l.ix.RemoveFile(ctx, name)
+	if err == nil && n > 0 {
+		l.stats.removed.Add(1)
+	}
+	return err
+}
+
+// isIndexed reports whether the index holds corpus file name.
+func (l *Library) isIndexed(name string) (bool, error) {
+	files, err := l.ix.Files()
+	if err != nil {
+		return false, err
+	}
+	_, found := slices.BinarySearch(files, name)
+	return found, nil
+}
+
+// readCorpusFile reads a corpus file of at most limit bytes; a larger one gives a
+// *corpus.FileError wrapping corpus.ErrTooLarge without being read whole.
+func readCorpusFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &corpus.FileError{Name: filepath.Base(path), Err: corpus.ErrTooLarge}
+	}
+	return data, nil
+}
+
+// writeFileDurably replaces file name of dir with data so that a crash at any moment
+// leaves either the old file or the new one, never a part: data goes to a hidden
+// temporary file, which is synced, renamed over name, and the directory synced.
+func writeFileDurably(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	tmp := f.Name()
+	_, err = io.Copy(f, bytes.NewReader(data))
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	return nil
+}
+
+// syncDir makes the entries of dir (a rename, a removal) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

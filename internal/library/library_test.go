@@ -1,0 +1,424 @@
+package library
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+	"musesearch/internal/watch"
+)
+
+// quiet discards the library's log lines.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// seedCorpus is a small corpus the tests start from.
+var seedCorpus = map[string]string{
+	"a.txt": "Muse cells after stroke\n\nA trial of Muse cells in acute ischemic stroke: alphaseed.\n",
+	"b.md":  "# ALS and MSC\n\nMesenchymal stem cells in amyotrophic lateral sclerosis: betaseed.\n",
+}
+
+// newCorpus writes files into a new corpus directory.
+func newCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "corpus")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		writeFile(t, dir, name, text)
+	}
+	return dir
+}
+
+func writeFile(t *testing.T, dir, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// open opens a library over dir with an index in a temporary directory (indexDir
+// when not empty, to reopen one).
+func open(t *testing.T, dir, indexDir string, maxFileSize int64) (*Library, indexer.Summary) {
+	t.Helper()
+	if indexDir == "" {
+		indexDir = filepath.Join(t.TempDir(), "index")
+	}
+	lib, sum, err := Open(context.Background(), Config{CorpusDir: dir, IndexDir: indexDir, MaxFileSize: maxFileSize, Logger: quiet})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return lib, sum
+}
+
+// find returns the ids of the documents whose text holds word, sorted.
+func find(t *testing.T, lib *Library, word string) []string {
+	t.Helper()
+	q := bleve.NewMatchQuery(word)
+	q.SetField("body_std")
+	q.Analyzer = indexer.AnalyzerStdQuery
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	req.Fields = []string{indexer.FieldDocID}
+	res, err := lib.Index().Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("search %q: %v", word, err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		if id, _ := h.Fields[indexer.FieldDocID].(string); !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// state is what a change could touch: every entry of the corpus directory (hidden
+// and temporary ones too) with its content hash, and every section id of the index.
+type state struct {
+	Files    map[string]string
+	Indexed  []string
+	Sections []string
+}
+
+func snapshot(t *testing.T, lib *Library) state {
+	t.Helper()
+	st := state{Files: map[string]string{}}
+	entries, err := os.ReadDir(lib.CorpusDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(lib.CorpusDir(), e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Files[e.Name()] = fmt.Sprintf("%x", sha256.Sum256(data))
+	}
+	if st.Indexed, err = lib.Index().Files(); err != nil {
+		t.Fatal(err)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 10_000, 0, false)
+	res, err := lib.Index().Search(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		st.Sections = append(st.Sections, h.ID)
+	}
+	slices.Sort(st.Sections)
+	return st
+}
+
+// noTemporaryFiles fails when an upload's temporary file is left in dir.
+func noTemporaryFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix) {
+			t.Errorf("temporary file %s left in the corpus directory", e.Name())
+		}
+	}
+}
+
+func TestAddThenSearch(t *testing.T) {
+	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
+	body := "Zyxvortex cells\n\nZyxvortex cells repair the spinal cord in a mouse model.\n"
+	res, err := lib.Add(context.Background(), "new.txt", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	if want := (Result{Source: "new.txt", DocIDs: []string{"new"}, Sections: 1}); !cmp.Equal(res, want) {
+		t.Errorf("Add = %+v, want %+v", res, want)
+	}
+	if got := find(t, lib, "zyxvortex"); !slices.Equal(got, []string{"new"}) {
+		t.Errorf("search zyxvortex = %v, want [new]", got)
+	}
+	data, err := os.ReadFile(filepath.Join(lib.CorpusDir(), "new.txt"))
+	if err != nil || string(data) != body {
+		t.Errorf("new.txt on disk = %q, %v; want the uploaded body", data, err)
+	}
+	noTemporaryFiles(t, lib.CorpusDir())
+	if st := lib.Stats(); st.Added != 1 || st.Updated != 0 || !st.InSync {
+		t.Errorf("Stats = %+v, want 1 added, in sync", st)
+	}
+}
+
+func TestAddReplacesTheOldContent(t *testing.T) {
+	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
+	ctx := context.Background()
+	if _, err := lib.Add(ctx, "a.txt", strings.NewReader("Muse cells in stroke\n\nThe replaced text says gammanew.\n")); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	if got := find(t, lib, "alphaseed"); len(got) != 0 {
+		t.Errorf("old content still found in %v", got)
+	}
+	if got := find(t, lib, "gammanew"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("new content found in %v, want [a]", got)
+	}
+	if st := lib.Stats(); st.Added != 0 || st.Updated != 1 {
+		t.Errorf("Stats = %+v, want 1 updated", st)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
+	ctx := context.Background()
+	res, err := lib.Delete(ctx, "b")
+	if err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if want := (Result{Source: "b.md", DocIDs: []string{"b"}, Sections: 1}); !cmp.Equal(res, want) {
+		t.Errorf("Delete = %+v, want %+v", res, want)
+	}
+	if _, err := os.Stat(filepath.Join(lib.CorpusDir(), "b.md")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("b.md still in the corpus directory: %v", err)
+	}
+	if got := find(t, lib, "betaseed"); len(got) != 0 {
+		t.Errorf("deleted document still found: %v", got)
+	}
+	if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("other document: found in %v, want [a]", got)
+	}
+	if _, err := lib.Delete(ctx, "b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second Delete: err = %v, want ErrNotFound", err)
+	}
+	if st := lib.Stats(); st.Removed != 1 {
+		t.Errorf("Stats.Removed = %d, want 1", st.Removed)
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func TestRejectedUploadsChangeNothing(t *testing.T) {
+	const limit = 4 << 10
+	tests := []struct {
+		name, file, body string
+		want             error
+		reason           string
+	}{
+		{"parent directory", "../escape.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"subdirectory", "sub/x.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"hidden", ".hidden.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"editor backup", "a.txt~", "text", corpus.ErrBadName, RejectBadName},
+		{"upload temporary", tempPrefix + "1.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"other extension", "paper.pdf", "text", corpus.ErrBadName, RejectBadName},
+		{"empty name", "", "text", corpus.ErrBadName, RejectBadName},
+		{"binary", "image.txt", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", corpus.ErrNotText, RejectNotText},
+		{"latin-1", "old.txt", "caf\xe9 au lait", corpus.ErrNotText, RejectNotText},
+		{"binary replacing a file", "a.txt", "\x00\x01\x02", corpus.ErrNotText, RejectNotText},
+		{"empty", "blank.md", " \n\t\n", corpus.ErrEmpty, RejectEmpty},
+		{"too large", "big.txt", strings.Repeat("Muse cells. ", 10<<10), corpus.ErrTooLarge, RejectTooLarge},
+		{"too large replacing a file", "a.txt", strings.Repeat("x", limit+1), corpus.ErrTooLarge, RejectTooLarge},
+		{"another file's document id", "a.md", "# A again\n\nSame id as a.txt.\n", nil, RejectDuplicateID},
+	}
+	lib, _ := open(t, newCorpus(t, seedCorpus), "", limit)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := snapshot(t, lib)
+			body := &countingReader{r: strings.NewReader(tt.body)}
+			_, err := lib.Add(context.Background(), tt.file, body)
+			if err == nil {
+				t.Fatal("Add succeeded")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if got := RejectReason(err); got != tt.reason {
+				t.Errorf("RejectReason(%v) = %q, want %q", err, got, tt.reason)
+			}
+			if body.n > limit+1 {
+				t.Errorf("read %d bytes of the body, want at most %d", body.n, limit+1)
+			}
+			if diff := cmp.Diff(before, snapshot(t, lib)); diff != "" {
+				t.Errorf("corpus or index changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+	want := map[string]uint64{RejectBadName: 7, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
+	if diff := cmp.Diff(want, lib.Stats().Rejected); diff != "" {
+		t.Errorf("Stats.Rejected (-want +got):\n%s", diff)
+	}
+}
+
+func TestRestartOverAnUnchangedCorpusIndexesNothing(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	lib, sum := open(t, dir, indexDir, 0)
+	if sum.Files != 2 {
+		t.Fatalf("first Open indexed %d files, want 2", sum.Files)
+	}
+	if _, err := lib.Add(context.Background(), "c.txt", strings.NewReader("Uploaded before the restart: deltaword.\n")); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+
+	_, sum = open(t, dir, indexDir, 0)
+	if sum.Added+sum.Updated+sum.Removed != 0 || sum.Unchanged != 3 {
+		t.Errorf("restart: %+v, want 3 files unchanged and nothing indexed", sum)
+	}
+}
+
+func TestOpenCatchesUpAndRemovesInterruptedUploads(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	lib, _ := open(t, dir, indexDir, 0)
+	lib.Close()
+
+	// While the server was down: a file added, one removed, one upload interrupted.
+	writeFile(t, dir, "c.txt", "Written while the server was down: epsilonword.\n")
+	if err := os.Remove(filepath.Join(dir, "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, tempPrefix+"123456", "half an upload")
+
+	lib, sum := open(t, dir, indexDir, 0)
+	if sum.Added != 1 || sum.Removed != 1 || sum.Unchanged != 1 {
+		t.Errorf("Open: %+v, want 1 added, 1 removed, 1 unchanged", sum)
+	}
+	if got := find(t, lib, "epsilonword"); !slices.Equal(got, []string{"c"}) {
+		t.Errorf("file added while down: found in %v, want [c]", got)
+	}
+	if got := find(t, lib, "betaseed"); len(got) != 0 {
+		t.Errorf("file removed while down still found in %v", got)
+	}
+	noTemporaryFiles(t, dir)
+}
+
+func TestOpenRebuildsAnIndexThatCannotBeOpened(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	lib, _ := open(t, dir, indexDir, 0)
+	lib.Close()
+	// Damage the live bleve index.
+	gens, _ := filepath.Glob(filepath.Join(indexDir, "bleve-*"))
+	if len(gens) != 1 {
+		t.Fatalf("index generations = %v, want one", gens)
+	}
+	if err := os.WriteFile(filepath.Join(gens[0], "index_meta.json"), []byte("{broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, _ = open(t, dir, indexDir, 0)
+	if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("after the rebuild: found in %v, want [a]", got)
+	}
+}
+
+// startWatch runs lib.Watch until the test ends.
+func startWatch(t *testing.T, lib *Library) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- lib.Watch(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	})
+	time.Sleep(50 * time.Millisecond) // let the watch be installed
+}
+
+// eventually polls find until it returns want or within has passed.
+func eventually(t *testing.T, lib *Library, word string, want []string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		got := find(t, lib, word)
+		if slices.Equal(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search %q = %v after %v, want %v", word, got, within, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestWatchFollowsOtherPrograms(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	lib, _ := open(t, dir, "", 0)
+	startWatch(t, lib)
+
+	writeFile(t, dir, "dropped.txt", "Dropped in by cp: zetaword.\n")
+	eventually(t, lib, "zetaword", []string{"dropped"}, time.Second)
+
+	// An editor's save: a swap file, then the real file replaced by a rename.
+	writeFile(t, dir, ".a.txt.swp", "swap")
+	writeFile(t, dir, "a.txt.tmp", "editor temporary")
+	writeFile(t, dir, "a.txt.new", "Muse cells after stroke\n\nEdited: etaword.\n")
+	if err := os.Rename(filepath.Join(dir, "a.txt.new"), filepath.Join(dir, "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, lib, "etaword", []string{"a"}, time.Second)
+	eventually(t, lib, "alphaseed", nil, time.Second)
+
+	if err := os.Remove(filepath.Join(dir, "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, lib, "betaseed", nil, time.Second)
+
+	// A file that is not text is taken out of the index, as a sync would.
+	writeFile(t, dir, "dropped.txt", "\x00\x01binary")
+	eventually(t, lib, "zetaword", nil, time.Second)
+
+	// Give the watcher time to settle, then compare with a full sync: nothing to do.
+	time.Sleep(2 * watch.DefaultMaxDelay)
+	sum, err := lib.Reindex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Added+sum.Updated+sum.Removed != 0 {
+		t.Errorf("Reindex after the watcher: %+v, want nothing to do", sum)
+	}
+	st := lib.Stats()
+	if st.Rejected[RejectNotText] != 1 {
+		t.Errorf("Stats.Rejected[not_text] = %d, want 1", st.Rejected[RejectNotText])
+	}
+	if st.Added != 1 || st.Updated != 1 || st.Removed != 2 || !st.InSync {
+		t.Errorf("Stats = %+v, want 1 added, 1 updated, 2 removed (b.md and the binary file), in sync", st)
+	}
+}
+
+func TestWatchDoesNotIndexAnUploadTwice(t *testing.T) {
+	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
+	startWatch(t, lib)
+	if _, err := lib.Add(context.Background(), "up.txt", strings.NewReader("Uploaded: thetaword.\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * watch.DefaultMaxDelay)
+	if st := lib.Stats(); st.Added != 1 || st.Updated != 0 {
+		t.Errorf("Stats = %+v, want the upload counted once", st)
+	}
+	if got := find(t, lib, "thetaword"); !slices.Equal(got, []string{"up"}) {
+		t.Errorf("found in %v, want [up]", got)
+	}
+}

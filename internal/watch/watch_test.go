@@ -1,0 +1,119 @@
+package watch
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// start runs the watcher on a fresh directory and returns it with the batch channel.
+func start(t *testing.T) (string, <-chan Batch) {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := make(chan Batch, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{Dir: dir}, func(_ context.Context, b Batch) { batches <- b })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	time.Sleep(50 * time.Millisecond) // let the watch be installed
+	return dir, batches
+}
+
+func next(t *testing.T, batches <-chan Batch, within time.Duration) Batch {
+	t.Helper()
+	select {
+	case b := <-batches:
+		return b
+	case <-time.After(within):
+		t.Fatalf("no batch within %v", within)
+		return Batch{}
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDroppedFileIsReportedWithinASecond(t *testing.T) {
+	dir, batches := start(t)
+	write(t, filepath.Join(dir, "new.txt"), "Muse cells in stroke.")
+	b := next(t, batches, time.Second)
+	if !slices.Equal(b.Names, []string{"new.txt"}) || b.All {
+		t.Errorf("batch = %+v, want [new.txt]", b)
+	}
+}
+
+func TestBurstBecomesOneBatchAndIgnoredNamesStayOut(t *testing.T) {
+	dir, batches := start(t)
+	// An editor-like save: temporary and hidden files around the real one.
+	write(t, filepath.Join(dir, ".a.txt.swp"), "x")
+	write(t, filepath.Join(dir, "a.txt~"), "x")
+	write(t, filepath.Join(dir, "notes.pdf"), "x")
+	for i := range 5 {
+		write(t, filepath.Join(dir, "a.txt"), "draft "+string(rune('0'+i)))
+	}
+	write(t, filepath.Join(dir, "b.md"), "# B")
+	b := next(t, batches, time.Second)
+	if !slices.Equal(b.Names, []string{"a.txt", "b.md"}) {
+		t.Errorf("batch = %+v, want [a.txt b.md]", b)
+	}
+	select {
+	case extra := <-batches:
+		t.Errorf("unexpected second batch %+v", extra)
+	case <-time.After(3 * DefaultQuiet):
+	}
+}
+
+func TestRemoveAndRenameAreReported(t *testing.T) {
+	dir, batches := start(t)
+	write(t, filepath.Join(dir, "old.txt"), "text")
+	next(t, batches, time.Second)
+
+	if err := os.Rename(filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")); err != nil {
+		t.Fatal(err)
+	}
+	b := next(t, batches, time.Second)
+	if !slices.Equal(b.Names, []string{"new.txt", "old.txt"}) {
+		t.Errorf("after rename: %+v, want [new.txt old.txt]", b)
+	}
+	if err := os.Remove(filepath.Join(dir, "new.txt")); err != nil {
+		t.Fatal(err)
+	}
+	b = next(t, batches, time.Second)
+	if !slices.Equal(b.Names, []string{"new.txt"}) {
+		t.Errorf("after remove: %+v, want [new.txt]", b)
+	}
+}
+
+func TestSteadyWritesAreNotPostponedForever(t *testing.T) {
+	dir, batches := start(t)
+	// Writes arrive faster than Quiet for much longer than MaxDelay: a batch must still
+	// come while they go on.
+	writing := make(chan struct{})
+	go func() {
+		defer close(writing)
+		for stop := time.Now().Add(4 * DefaultMaxDelay); time.Now().Before(stop); {
+			os.WriteFile(filepath.Join(dir, "busy.txt"), []byte(time.Now().String()), 0o644)
+			time.Sleep(DefaultQuiet / 3)
+		}
+	}()
+	select {
+	case <-batches:
+	case <-writing:
+		t.Fatal("no batch while writes kept arriving")
+	}
+	<-writing
+}

@@ -1,0 +1,476 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// Scoring of the parts of a query besides the literal text match.
+const (
+	// conceptScore bounds the score of a section that matches a query word only
+	// through the concept the word names (its facet, found by the vocabulary in any
+	// language). BM25 scores of a literal match are far above it, so such sections
+	// rank below every literal match.
+	conceptScore = 1e-4
+	// identBoost weights an exact identifier match (NCT01234567, a DOI) above text
+	// matches of the same word.
+	identBoost = 5
+)
+
+// compiled is a query ready to run: the bleve query, the highlighter of its matches
+// and the words it can retry fuzzily.
+type compiled struct {
+	query query.Query // nil matches every section
+	hl    *highlighter
+	units []unit
+}
+
+// unit is one positive query word or phrase.
+type unit struct {
+	text  string
+	fuzzy int // edit distance the word was matched with in a fuzzy retry
+}
+
+// compiler turns a query tree into a bleve query.
+type compiler struct {
+	e      *Engine
+	fuzzy  bool // match long Latin-script words within an edit distance
+	negate bool // inside an exclusion: literal matching only, nothing to highlight
+	out    *compiled
+}
+
+func (e *Engine) compile(n Node, fuzzy bool) *compiled {
+	out := &compiled{hl: &highlighter{analyze: e.analyze}}
+	c := &compiler{e: e, fuzzy: fuzzy, out: out}
+	if n != nil {
+		out.query = c.node(n)
+	}
+	return out
+}
+
+// node compiles n; nil means n constrains nothing (a word of punctuation only).
+func (c *compiler) node(n Node) query.Query {
+	switch n := n.(type) {
+	case Word:
+		return c.words([]Word{n})
+	case Phrase:
+		return c.literal(n.Text, false)
+	case Not:
+		return c.exclusion(n.Node)
+	case Or:
+		var alts []query.Query
+		for _, child := range n.Nodes {
+			if q := c.node(child); q != nil {
+				alts = append(alts, q)
+			}
+		}
+		return disjunction(alts)
+	case And:
+		return c.and(n.Nodes)
+	}
+	return nil
+}
+
+// exclusion compiles -n: every section but those n matches literally.
+func (c *compiler) exclusion(n Node) query.Query {
+	q := c.excluded(n)
+	if q == nil {
+		return nil
+	}
+	return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{q})
+}
+
+// excluded compiles what an exclusion leaves out: literal matches only, with nothing
+// to highlight.
+func (c *compiler) excluded(n Node) query.Query {
+	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
+	return inner.node(n)
+}
+
+// and compiles a conjunction. Its exclusions become must-not clauses, and consecutive
+// bare words are compiled together so that a concept named by several words
+// ("spinal cord injury") is recognised.
+func (c *compiler) and(nodes []Node) query.Query {
+	var must, mustNot []query.Query
+	var run []Word
+	flush := func() {
+		if q := c.words(run); q != nil {
+			must = append(must, q)
+		}
+		run = nil
+	}
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case Word:
+			run = append(run, n)
+			continue
+		case Not:
+			if q := c.excluded(n.Node); q != nil {
+				mustNot = append(mustNot, q)
+			}
+			continue
+		}
+		flush()
+		if q := c.node(n); q != nil {
+			must = append(must, q)
+		}
+	}
+	flush()
+	if len(must) == 0 && len(mustNot) == 0 {
+		return nil
+	}
+	if len(mustNot) == 0 {
+		return conjunction(must)
+	}
+	if len(must) == 0 {
+		must = []query.Query{query.NewMatchAllQuery()}
+	}
+	return query.NewBooleanQuery(must, nil, mustNot)
+}
+
+// words compiles consecutive AND-ed words. Function words are dropped when the run
+// has other words (PubMed does the same), so that "effect of Muse cells" is not lost on
+// sections in other languages. Every word matches literally or, ranked below, through
+// the concepts it names; a concept only several words together name (spinal cord
+// injury) is an alternative to all of them.
+func (c *compiler) words(ws []Word) query.Query {
+	if len(ws) == 0 {
+		return nil
+	}
+	if kept := slices.DeleteFunc(slices.Clone(ws), isFunctionWord); len(kept) > 0 {
+		ws = kept
+	}
+	items := make([]query.Query, len(ws))
+	units := make([]int, len(ws)) // the unit of each word, for highlighting its concepts
+	own := map[string]bool{}
+	for i, w := range ws {
+		units[i] = len(c.out.units)
+		concepts := c.concepts(w.Text)
+		for _, k := range concepts {
+			own[k.key()] = true
+		}
+		items[i] = c.withConcepts(c.literal(w.Text, true), concepts, units[i])
+	}
+	// Concepts named by several words: the shortest run of words naming each.
+	if len(ws) > 1 && !c.negate {
+		texts := make([]string, len(ws))
+		for i, w := range ws {
+			texts[i] = w.Text
+		}
+		for _, k := range c.concepts(strings.Join(texts, " ")) {
+			if own[k.key()] {
+				continue
+			}
+			i, j, ok := shortestRun(texts, k, c.concepts)
+			if !ok || items[i] == nil {
+				continue
+			}
+			run := conjunction(nonNil(items[i : j+1]))
+			items[i] = c.withConcepts(run, []conceptRef{k}, units[i])
+			for m := i + 1; m <= j; m++ {
+				items[m] = nil
+			}
+		}
+	}
+	return conjunction(nonNil(items))
+}
+
+// shortestRun finds the shortest run texts[i..j] that names concept k.
+func shortestRun(texts []string, k conceptRef, concepts func(string) []conceptRef) (int, int, bool) {
+	for n := 2; n <= len(texts); n++ {
+		for i := 0; i+n <= len(texts); i++ {
+			if slices.Contains(concepts(strings.Join(texts[i:i+n], " ")), k) {
+				return i, i + n - 1, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// conceptRef is one facet value a query names.
+type conceptRef struct {
+	facet corpus.Facet
+	id    string
+}
+
+func (k conceptRef) key() string { return string(k.facet) + ":" + k.id }
+
+// concepts returns the content-facet concepts text names (languages are not concepts
+// to expand: "Japanese" must not match every Japanese section).
+func (c *compiler) concepts(text string) []conceptRef {
+	if c.negate {
+		return nil
+	}
+	var out []conceptRef
+	for _, k := range corpus.ConceptsIn(text) {
+		if slices.Contains(corpus.ContentFacets, k.Facet) {
+			out = append(out, conceptRef{k.Facet, k.ID})
+		}
+	}
+	return out
+}
+
+// withConcepts makes the sections that carry one of the concepts an alternative to
+// literal, scored below any literal match; the concepts' own terms are highlighted as
+// matches of query unit.
+func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit int) query.Query {
+	if len(concepts) == 0 || c.fuzzy {
+		return literal
+	}
+	var alts []query.Query
+	for _, k := range concepts {
+		t := query.NewTermQuery(k.id)
+		t.SetField(string(k.facet))
+		concept, ok := corpus.LookupConcept(k.facet, k.id)
+		if !ok {
+			alts = append(alts, t)
+			continue
+		}
+		names := conceptNames(concept)
+		c.highlightNames(concept, names, unit)
+		// Among the sections that carry the concept, those that name it most (in
+		// their own language) come first.
+		var mentions []query.Query
+		for _, name := range names {
+			if !slices.Contains(concept.Abbreviations, name) {
+				mentions = append(mentions, c.mention(name))
+			}
+		}
+		alts = append(alts, query.NewBooleanQuery([]query.Query{t}, nonNil(mentions), nil))
+	}
+	// Squash the score into (0, conceptScore): below any literal match, in the order
+	// of the mentions.
+	squashed := query.NewCustomScoreQueryWithScorer(disjunction(alts), func(_ context.Context, d *search.DocumentMatch) (float64, error) {
+		return conceptScore * d.Score / (1 + d.Score), nil
+	}, nil, nil)
+	if literal == nil {
+		return squashed
+	}
+	return query.NewDisjunctionQuery([]query.Query{literal, squashed})
+}
+
+// conceptNames returns the terms and labels that name concept, without duplicates.
+func conceptNames(concept corpus.Concept) []string {
+	names := slices.Clone(concept.Terms)
+	for _, l := range concept.Labels {
+		names = append(names, l)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// mention matches name in a section's own heading and text, nil when no analyser
+// keeps a token of it.
+func (c *compiler) mention(name string) query.Query {
+	var alts []query.Query
+	for _, tf := range indexer.TextFields {
+		if tf.Part != indexer.PartHeading && tf.Part != indexer.PartBody {
+			continue
+		}
+		if p := patternOf(c.e.analyze(tf.QueryAnalyzer, name)); p != nil {
+			q := fieldQuery(tf.Name, p, 0)
+			q.SetBoost(tf.Boost)
+			alts = append(alts, q)
+		}
+	}
+	return disjunction(alts)
+}
+
+// highlightNames marks the names of concept in snippets, as matches of the unit-th
+// query word; its abbreviations only in their exact case.
+func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit int) {
+	if unit >= len(c.out.units) {
+		return
+	}
+	for _, tf := range indexer.TextFields {
+		if tf.Part != indexer.PartBody {
+			continue
+		}
+		for _, name := range names {
+			exact := ""
+			if slices.Contains(concept.Abbreviations, name) {
+				exact = name
+			}
+			p := patternOf(c.e.analyze(tf.QueryAnalyzer, name))
+			c.out.hl.add(tf.Analyzer, unitPattern{unit: unit, pattern: p, concept: true, exact: exact})
+		}
+	}
+}
+
+// literal matches text in the analysed fields of a section's own heading and text:
+// as one term where the field's analyser keeps it whole, else as a phrase of its
+// tokens, so that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts
+// are adjacent. A word that looks like an identifier also matches the identifier field
+// exactly. The other fields (the document's title) are context: they raise the score
+// of a section that matches, but never make one match, so that every hit shows the
+// words it was found for.
+func (c *compiler) literal(text string, word bool) query.Query {
+	u := unit{text: text}
+	var match, context []query.Query
+	for _, tf := range indexer.TextFields {
+		own := tf.Part == indexer.PartHeading || tf.Part == indexer.PartBody
+		if !own && c.negate {
+			continue
+		}
+		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
+		if p == nil {
+			continue
+		}
+		// Fuzzy matching enumerates a field's terms, so it runs only where it can
+		// find something: on the section's own text, analysed by the analyser that
+		// serves every script.
+		fuzzy := 0
+		if c.fuzzy && word && own && tf.Analyzer == indexer.AnalyzerStd {
+			fuzzy = fuzziness(p)
+			u.fuzzy = max(u.fuzzy, fuzzy)
+		}
+		q := fieldQuery(tf.Name, p, fuzzy)
+		q.SetBoost(tf.Boost)
+		if !own {
+			context = append(context, q)
+			continue
+		}
+		match = append(match, q)
+		if tf.Part == indexer.PartBody && !c.negate {
+			c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: p, fuzzy: fuzzy})
+		}
+	}
+	if id := identifierTerm(text); word && id != "" {
+		q := query.NewTermQuery(id)
+		q.SetField(indexer.FieldIdent)
+		q.SetBoost(identBoost)
+		match = append(match, q)
+	}
+	if len(match) == 0 {
+		return nil
+	}
+	if !c.negate {
+		c.out.units = append(c.out.units, u)
+	}
+	if len(context) == 0 {
+		return disjunction(match)
+	}
+	return query.NewBooleanQuery([]query.Query{disjunction(match)}, context, nil)
+}
+
+// boostable is a query whose weight can be set.
+type boostable interface {
+	query.Query
+	SetBoost(float64)
+}
+
+// fieldQuery matches pattern p in one field.
+func fieldQuery(field string, p termPattern, fuzzy int) boostable {
+	if len(p) == 1 && len(p[0]) == 1 {
+		if fuzzy > 0 {
+			q := query.NewFuzzyQuery(p[0][0])
+			q.SetFuzziness(fuzzy)
+			q.SetField(field)
+			return q
+		}
+		q := query.NewTermQuery(p[0][0])
+		q.SetField(field)
+		return q
+	}
+	if len(p) == 1 {
+		alts := make([]query.Query, len(p[0]))
+		for i, term := range p[0] {
+			t := query.NewTermQuery(term)
+			t.SetField(field)
+			alts[i] = t
+		}
+		return query.NewDisjunctionQuery(alts)
+	}
+	return query.NewMultiPhraseQuery(p, field)
+}
+
+// fuzziness is the edit distance a fuzzy retry allows for a word: none for short
+// words, words of several tokens and words not in Latin letters; 1 up to 7 letters; 2
+// from 8.
+func fuzziness(p termPattern) int {
+	if len(p) != 1 || len(p[0]) != 1 {
+		return 0
+	}
+	term := p[0][0]
+	for _, r := range term {
+		if r > unicode.MaxLatin1 || !unicode.IsLetter(r) {
+			return 0
+		}
+	}
+	switch n := len([]rune(term)); {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
+// identifierPrefixes are written before identifiers in citations and links; the index
+// holds the identifier without them.
+var identifierPrefixes = []string{"https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:", "pmid:", "pmcid:"}
+
+// identifierTerm returns the form a word would have in the identifier field, or ""
+// for a word with no digit, which no identifier lacks.
+func identifierTerm(word string) string {
+	w := strings.TrimRight(word, ".,;:")
+	if !strings.ContainsFunc(w, unicode.IsDigit) {
+		return ""
+	}
+	for _, p := range identifierPrefixes {
+		if len(w) > len(p) && strings.EqualFold(w[:len(p)], p) {
+			w = w[len(p):]
+			break
+		}
+	}
+	return indexer.FoldIdentifier(w)
+}
+
+// functionWords are English words that carry no topic; a query drops them when it has
+// other words. Other languages' function words are dropped by their analysers.
+var functionWords = map[string]bool{
+	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true,
+	"by": true, "for": true, "from": true, "in": true, "into": true, "is": true, "it": true,
+	"its": true, "of": true, "on": true, "or": true, "the": true, "to": true, "was": true,
+	"were": true, "with": true, "vs": true, "versus": true,
+}
+
+func isFunctionWord(w Word) bool { return functionWords[strings.ToLower(w.Text)] }
+
+func nonNil(qs []query.Query) []query.Query {
+	var out []query.Query
+	for _, q := range qs {
+		if q != nil {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func conjunction(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+func disjunction(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}

@@ -1,0 +1,11 @@
+// Package search answers queries over the index package indexer writes: it parses the
+// query language into a tree (Parse), turns it into a bleve query that matches every
+// word in every language field and, for words that name a concept of the facet
+// vocabulary, the sections that carry that concept in any language (ranked below
+// literal matches), filters by facets and counts them disjunctively, pages, sorts,
+// groups sections into documents, retries a Latin-script query that found nothing with
+// fuzzy matching, and cuts a highlighted snippet for every hit.
+//
+// It does not write the index (package indexer does) and does not present results
+// (packages web and cmd/musesearch do): Response is shaped as GET /api/search returns it.
+package search

@@ -1,0 +1,528 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// Errors a caller can meet.
+var (
+	// ErrNotFound is returned by Document for an id the index does not hold.
+	ErrNotFound = errors.New("document not found")
+	// ErrBadRequest is wrapped by every *RequestError.
+	ErrBadRequest = errors.New("bad search request")
+)
+
+// RequestError is a search request the engine cannot answer as given: an unknown
+// facet value, a page too deep, a query with too many words. Reason is one sentence a
+// user can act on; the web layer answers it with 400.
+type RequestError struct {
+	Reason string
+}
+
+func (e *RequestError) Error() string { return e.Reason }
+
+// Unwrap makes errors.Is(err, ErrBadRequest) true.
+func (e *RequestError) Unwrap() error { return ErrBadRequest }
+
+func badRequest(format string, args ...any) error {
+	return &RequestError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Limits of a request.
+const (
+	// MaxSize is the largest page of hits; a larger Size is read as MaxSize.
+	MaxSize = 100
+	// maxWindow bounds how deep paging goes (page × size), which costs the engine
+	// memory and time in proportion.
+	maxWindow = 100_000
+	// maxUnits bounds the distinct words and phrases of a query: each costs a
+	// search of every field.
+	maxUnits = 64
+	// maxGroupScan bounds the matching sections grouped into documents when a
+	// request groups by document; documents whose every match ranks lower are left out.
+	maxGroupScan = 20_000
+	// facetSize is how many values of one facet are counted: above any facet's
+	// vocabulary.
+	facetSize = 200
+)
+
+// Config configures an Engine.
+type Config struct {
+	// Index is the open index to search; the engine does not close it.
+	Index *indexer.Index
+	// Logger receives the engine's rare log lines; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Engine answers searches over one index. It is safe for concurrent use.
+type Engine struct {
+	ix  *indexer.Index
+	log *slog.Logger
+}
+
+// New returns an engine over cfg.Index. It checks that the index has every analyser
+// the query compiler needs, and runs each once, so that loading a dictionary (kagome's
+// takes seconds) happens at start-up, not in the first search.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Index == nil {
+		return nil, errors.New("search: no index to search")
+	}
+	e := &Engine{ix: cfg.Index, log: cfg.Logger}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	for _, tf := range indexer.TextFields {
+		for _, name := range []string{tf.Analyzer, tf.QueryAnalyzer} {
+			if _, err := cfg.Index.Analyze(name, "Muse 細胞"); err != nil {
+				return nil, fmt.Errorf("search: field %s: %w", tf.Name, err)
+			}
+		}
+	}
+	return e, nil
+}
+
+// analyze runs one of the index's analysers; it has no tokens to give once the index
+// is closed, which the search itself then reports.
+func (e *Engine) analyze(analyzer, text string) []indexer.Token {
+	tokens, err := e.ix.Analyze(analyzer, text)
+	if err != nil {
+		return nil
+	}
+	return tokens
+}
+
+// Document returns the document with the given id, its sections in reading order, as
+// the index holds it. It wraps ErrNotFound for an id the index does not hold.
+func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, error) {
+	doc, err := e.ix.Document(ctx, id)
+	if errors.Is(err, indexer.ErrNotFound) {
+		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// Mark returns text HTML-escaped, its line breaks kept, with every match of query
+// wrapped in <mark>, as snippets mark them: for a whole section on a document page.
+func (e *Engine) Mark(queryText, text string) string {
+	c := e.compile(Parse(queryText), false)
+	return markHTML(text, c.hl.spans(text), false)
+}
+
+// Search answers req. Size 0 asks for the total and the facet counts only. Errors a
+// user can fix are *RequestError.
+func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
+	began := time.Now()
+	if err := checkRequest(&req); err != nil {
+		return nil, err
+	}
+	tree := Parse(req.Query)
+	if n := countUnits(tree); n > maxUnits {
+		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	}
+	c := e.compile(tree, false)
+	resp, _, err := e.run(ctx, req, c)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Total == 0 && c.query != nil && !e.matchesUnfiltered(ctx, c) {
+		fuzzy := e.compile(tree, true)
+		if slices.ContainsFunc(fuzzy.units, func(u unit) bool { return u.fuzzy > 0 }) {
+			again, texts, err := e.run(ctx, req, fuzzy)
+			if err != nil {
+				return nil, err
+			}
+			if again.Total > 0 {
+				again.Fuzzy = true
+				again.Suggestion = suggestion(req.Query, fuzzy, texts)
+				resp = again
+			}
+		}
+	}
+	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
+	return resp, nil
+}
+
+// matchesUnfiltered reports whether the query matches any section when the filters
+// are left out: then its words are spelled as the corpus spells them, and a fuzzy retry
+// would only find other words.
+func (e *Engine) matchesUnfiltered(ctx context.Context, c *compiled) bool {
+	res, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(c.query, 0, 0, false))
+	return err == nil && res.Total > 0
+}
+
+// checkRequest validates req and fills in its defaults.
+func checkRequest(req *Request) error {
+	if req.Page < 1 {
+		req.Page = 1
+	}
+	if req.Size < 0 {
+		return badRequest("The size must not be negative.")
+	}
+	req.Size = min(req.Size, MaxSize)
+	if req.Page*max(req.Size, 1) > maxWindow {
+		return badRequest("The page is too deep: page × size may be at most %d.", maxWindow)
+	}
+	switch req.Sort {
+	case "":
+		req.Sort = SortRelevance
+	case SortRelevance, SortDate:
+	default:
+		return badRequest("The sort must be %s or %s.", SortRelevance, SortDate)
+	}
+	for f, values := range req.Filters {
+		for _, v := range values {
+			if err := CheckFilter(f, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CheckFilter reports, as a *RequestError, a facet or facet value the vocabulary does
+// not know.
+func CheckFilter(f corpus.Facet, value string) error {
+	if f == corpus.Lang {
+		if !slices.Contains(corpus.Languages, value) {
+			return badRequest("There is no language %q: use one of %s.", value, strings.Join(corpus.Languages, ", "))
+		}
+		return nil
+	}
+	if !slices.Contains(corpus.ContentFacets, f) {
+		return badRequest("There is no facet %q.", string(f))
+	}
+	if _, ok := corpus.LookupConcept(f, value); !ok {
+		return badRequest("%s has no value %q.", string(f), value)
+	}
+	return nil
+}
+
+func countUnits(n Node) int {
+	switch n := n.(type) {
+	case Word, Phrase:
+		return 1
+	case Not:
+		return countUnits(n.Node)
+	case And:
+		return sumUnits(n.Nodes)
+	case Or:
+		return sumUnits(n.Nodes)
+	}
+	return 0
+}
+
+func sumUnits(nodes []Node) int {
+	total := 0
+	for _, n := range nodes {
+		total += countUnits(n)
+	}
+	return total
+}
+
+// run searches with one compiled query: the page of hits, and the facet counts. It
+// also returns the text of each hit's section.
+func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, error) {
+	q := c.query
+	if q == nil {
+		q = query.NewMatchAllQuery()
+	}
+	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
+	main := conjunction(nonNil([]query.Query{q, filterQuery(req.Filters, "")}))
+
+	var counted []corpus.Facet // facets the main request counts: those not filtered
+	for _, f := range FacetOrder {
+		if len(req.Filters[f]) == 0 {
+			counted = append(counted, f)
+		}
+	}
+	sreq := bleve.NewSearchRequestOptions(main, 0, 0, false)
+	sortBy(sreq, req.Sort)
+	addFacets(sreq, counted)
+	from := (req.Page - 1) * req.Size
+	var order func(*bleve.SearchResult) ([]pageHit, error)
+	switch {
+	case req.GroupByDoc:
+		// Every match is needed to count each document's matching sections.
+		sreq.Size = maxGroupScan
+		order = func(res *bleve.SearchResult) ([]pageHit, error) {
+			return e.groups(ctx, req, main, res, resp)
+		}
+	case req.Sort == SortDate:
+		sreq.From, sreq.Size = from, req.Size
+		order = func(res *bleve.SearchResult) ([]pageHit, error) {
+			resp.Total = int(res.Total)
+			return pageOf(res.Hits), nil
+		}
+	default:
+		// Up to one hit per language moves up from further down the ranking.
+		sreq.Size = from + req.Size + len(corpus.Languages)
+		order = func(res *bleve.SearchResult) ([]pageHit, error) {
+			resp.Total = int(res.Total)
+			best, err := e.bestPerLanguage(ctx, req, main, res)
+			if err != nil {
+				return nil, err
+			}
+			// A language's best match may rank below the hits fetched: add it.
+			ranked := res.Hits
+			for _, h := range best {
+				if !slices.ContainsFunc(ranked, func(r *bsearch.DocumentMatch) bool { return r.ID == h.ID }) {
+					ranked = append(ranked, h)
+				}
+			}
+			ranked = promote(ranked, best, func(h *bsearch.DocumentMatch) string { return h.ID })
+			return pageOf(ranked[min(from, len(ranked)):min(from+req.Size, len(ranked))]), nil
+		}
+	}
+	res, err := e.ix.Search(ctx, sreq)
+	if err != nil {
+		return nil, nil, err
+	}
+	page, err := order(res)
+	if err != nil {
+		return nil, nil, err
+	}
+	texts, err := e.fill(ctx, page, c, resp)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp.Facets = map[corpus.Facet][]FacetCount{}
+	for _, f := range counted {
+		resp.Facets[f] = facetCounts(f, res.Facets[string(f)], req.Filters[f])
+	}
+	// Disjunctive counts: a filtered facet is counted with every filter but its own.
+	for _, f := range FacetOrder {
+		if len(req.Filters[f]) == 0 {
+			continue
+		}
+		fq := conjunction(nonNil([]query.Query{q, filterQuery(req.Filters, f)}))
+		sreq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+		addFacets(sreq, []corpus.Facet{f})
+		fres, err := e.ix.Search(ctx, sreq)
+		if err != nil {
+			return nil, nil, err
+		}
+		resp.Facets[f] = facetCounts(f, fres.Facets[string(f)], req.Filters[f])
+	}
+	return resp, texts, nil
+}
+
+// bestPerLanguage returns the best match in each language that has one, when the
+// request asks for hits in more than one language.
+func (e *Engine) bestPerLanguage(ctx context.Context, req Request, main query.Query, res *bleve.SearchResult) ([]*bsearch.DocumentMatch, error) {
+	if req.Size == 0 {
+		return nil, nil
+	}
+	langs := req.Filters[corpus.Lang]
+	if len(langs) == 0 {
+		if counts := res.Facets[string(corpus.Lang)]; counts != nil && counts.Terms != nil {
+			for _, t := range counts.Terms.Terms() {
+				langs = append(langs, t.Term)
+			}
+		}
+	}
+	if len(langs) < 2 {
+		return nil, nil
+	}
+	var best []*bsearch.DocumentMatch
+	for _, lang := range langs {
+		one := bleve.NewSearchRequestOptions(conjunction([]query.Query{main, filterQuery(map[corpus.Facet][]string{corpus.Lang: {lang}}, "")}), 1, 0, false)
+		sortBy(one, SortRelevance)
+		r, err := e.ix.Search(ctx, one)
+		if err != nil {
+			return nil, err
+		}
+		best = append(best, r.Hits...)
+	}
+	return best, nil
+}
+
+// promote puts first the best match of each language, by score, then the others in
+// their order: the first hits show the best passage in every language that has one,
+// even where the ranking of one language's passages (shorter sections, a matching
+// title) would push every other language off the first page. The promoted items are
+// those of ranked whose key is a key of best.
+func promote[T any](ranked []T, best []*bsearch.DocumentMatch, key func(T) string) []T {
+	if len(best) < 2 {
+		return ranked
+	}
+	slices.SortStableFunc(best, func(a, b *bsearch.DocumentMatch) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	rank := map[string]int{}
+	for i, h := range best {
+		if _, dup := rank[h.ID]; !dup {
+			rank[h.ID] = i
+		}
+	}
+	var head, tail []T
+	for _, item := range ranked {
+		if _, ok := rank[key(item)]; ok {
+			head = append(head, item)
+		} else {
+			tail = append(tail, item)
+		}
+	}
+	slices.SortStableFunc(head, func(a, b T) int { return rank[key(a)] - rank[key(b)] })
+	return append(head, tail...)
+}
+
+// pageHit is one hit of the requested page before its stored fields are loaded.
+type pageHit struct {
+	id      string
+	score   float64
+	matches int // with GroupByDoc: the document's matching sections
+}
+
+func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
+	out := make([]pageHit, len(hits))
+	for i, h := range hits {
+		out[i] = pageHit{id: h.ID, score: h.Score}
+	}
+	return out
+}
+
+// groups collapses the ranked matches of res into their documents, counting each
+// document's matching sections, and returns the best section of each document on the
+// requested page.
+func (e *Engine) groups(ctx context.Context, req Request, main query.Query, res *bleve.SearchResult, resp *Response) ([]pageHit, error) {
+	type group struct {
+		best    *bsearch.DocumentMatch
+		matches int
+	}
+	var order []*group
+	byDoc := map[string]*group{}
+	for _, h := range res.Hits {
+		g, ok := byDoc[docIDOf(h.ID)]
+		if !ok {
+			g = &group{best: h}
+			byDoc[docIDOf(h.ID)] = g
+			order = append(order, g)
+		}
+		g.matches++
+	}
+	if req.Sort != SortDate {
+		best, err := e.bestPerLanguage(ctx, req, main, res)
+		if err != nil {
+			return nil, err
+		}
+		// A document is promoted by the best section of a language it holds.
+		for i, h := range best {
+			if g := byDoc[docIDOf(h.ID)]; g != nil {
+				best[i] = &bsearch.DocumentMatch{ID: g.best.ID, Score: g.best.Score}
+			}
+		}
+		order = promote(order, best, func(g *group) string { return g.best.ID })
+	}
+	resp.Total = len(order)
+	from := min((req.Page-1)*req.Size, len(order))
+	var page []pageHit
+	for _, g := range order[from:min(from+req.Size, len(order))] {
+		page = append(page, pageHit{id: g.best.ID, score: g.best.Score, matches: g.matches})
+	}
+	return page, nil
+}
+
+// fill loads the stored fields of the page's sections and adds their hits to resp, in
+// order; it returns the text of each hit's section.
+func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Response) ([]string, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.id
+	}
+	fetch := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	fetch.Fields = indexer.StoredFields
+	fetched, err := e.ix.Search(ctx, fetch)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]map[string]interface{}{}
+	for _, h := range fetched.Hits {
+		fields[h.ID] = h.Fields
+	}
+	var texts []string
+	for _, h := range page {
+		hit, text := e.hit(h.id, h.score, fields[h.id], c)
+		hit.Matches = h.matches
+		resp.Hits = append(resp.Hits, hit)
+		texts = append(texts, text)
+	}
+	return texts, nil
+}
+
+// docIDOf returns the document id of a section id ("{doc_id}#{n}").
+func docIDOf(sectionID string) string {
+	if i := strings.LastIndexByte(sectionID, '#'); i >= 0 {
+		return sectionID[:i]
+	}
+	return sectionID
+}
+
+// sortBy orders hits by relevance or by date (newest first, then relevance); ties go
+// in reading order, so that pages never overlap.
+func sortBy(sreq *bleve.SearchRequest, order string) {
+	tail := []bsearch.SearchSort{
+		&bsearch.SortField{Field: indexer.FieldDocID},
+		&bsearch.SortField{Field: indexer.FieldOrdinal, Type: bsearch.SortFieldAsNumber},
+	}
+	score := &bsearch.SortScore{Desc: true}
+	if order == SortDate {
+		date := &bsearch.SortField{Field: indexer.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast}
+		sreq.SortByCustom(append([]bsearch.SearchSort{date, score}, tail...))
+		return
+	}
+	sreq.SortByCustom(append([]bsearch.SearchSort{score}, tail...))
+}
+
+// hit builds one hit from a section's stored fields; it also returns the section's text.
+func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c *compiled) (Hit, string) {
+	doc, sec := indexer.DecodeFields(id, fields)
+	heading := sec.Heading
+	if heading == "" && len(sec.Path) > 0 {
+		heading = sec.Path[len(sec.Path)-1]
+	}
+	facets := corpus.Facets{}
+	for _, f := range corpus.ContentFacets {
+		facets[f] = append([]string{}, sec.Facets[f]...)
+	}
+	n := id[len(docIDOf(id)):]
+	hit := Hit{
+		ID:      id,
+		DocID:   doc.ID,
+		Source:  doc.Source,
+		Title:   doc.Title,
+		Section: heading,
+		Lang:    sec.Lang,
+		Date:    doc.Date,
+		Score:   score,
+		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
+		URL:     "/doc/" + url.PathEscape(doc.ID) + strings.Replace(n, "#", "#s", 1),
+		Facets:  facets,
+	}
+	return hit, sec.Text
+}

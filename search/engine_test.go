@@ -1,0 +1,453 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/google/go-cmp/cmp"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// smallCorpus is a hand-made corpus whose every match and count is known.
+var smallCorpus = map[string][]corpus.Document{
+	"a.txt": {{
+		ID: "a", Source: "a.txt", Title: "Muse cells after stroke", Date: "2024-01-01", Lang: "en",
+		Sections: []corpus.Section{
+			{ID: "a#1", Heading: "Trial design", Lang: "en",
+				Text:        "A randomized trial of Muse cells in acute ischemic stroke, registered as NCT01234567.",
+				Facets:      corpus.Facets{corpus.Indication: {"stroke"}, corpus.Design: {"rct"}, corpus.Phase: {"phase-2"}, corpus.CellType: {"muse"}},
+				Identifiers: []corpus.Identifier{{Kind: "nct", Value: "NCT01234567"}}},
+			{ID: "a#2", Heading: "Safety", Lang: "en",
+				Text: "No serious adverse events were seen after intravenous infusion.", Facets: corpus.Facets{}},
+		},
+	}},
+	"b.txt": {{
+		ID: "b", Source: "b.txt", Title: "幹細胞の研究", Date: "2022-05", Lang: "ja",
+		Sections: []corpus.Section{
+			{ID: "b#1", Heading: "背景", Lang: "ja", Text: "脳梗塞の患者に Muse 細胞を投与した。",
+				Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}}},
+			{ID: "b#2", Heading: "結果", Lang: "ja", Text: "脊髄損傷のモデルマウスで運動機能が改善した。",
+				Facets: corpus.Facets{corpus.Indication: {"spinal-cord-injury"}, corpus.Design: {"preclinical"}}},
+		},
+	}},
+	"c.txt": {{
+		ID: "c", Source: "c.txt", Title: "干细胞治疗", Lang: "zh",
+		Sections: []corpus.Section{
+			{ID: "c#1", Lang: "zh", Text: "肌萎缩侧索硬化症患者接受了间充质干细胞治疗。",
+				Facets: corpus.Facets{corpus.Indication: {"als"}, corpus.CellType: {"msc"}, corpus.Phase: {"phase-2"}}},
+		},
+	}},
+	"d.txt": {{
+		ID: "d", Source: "d.txt", Title: "Stromal cells for joints", Date: "2025-03-02", Lang: "en",
+		Sections: []corpus.Section{
+			{ID: "d#1", Heading: "Review", Lang: "en",
+				Text:        "Mesenchymal stromal cells for osteoarthritis of the knee: a systematic review (doi:10.1000/ABC.123).",
+				Facets:      corpus.Facets{corpus.Indication: {"osteoarthritis"}, corpus.CellType: {"msc"}, corpus.Design: {"systematic-review"}},
+				Identifiers: []corpus.Identifier{{Kind: "doi", Value: "10.1000/ABC.123"}}},
+			{ID: "d#2", Heading: "Outlook", Lang: "en", Text: "Mesenchymal cells may also help spinal cord injury.",
+				Facets: corpus.Facets{corpus.Indication: {"spinal-cord-injury"}, corpus.CellType: {"msc"}}},
+		},
+	}},
+}
+
+var small struct {
+	once sync.Once
+	eng  *Engine
+	err  error
+}
+
+// smallEngine returns an engine over an in-memory index of smallCorpus.
+func smallEngine(t testing.TB) *Engine {
+	t.Helper()
+	small.once.Do(func() {
+		ctx := context.Background()
+		ix, err := indexer.Open(ctx, indexer.Config{})
+		if err != nil {
+			small.err = err
+			return
+		}
+		for source, docs := range smallCorpus {
+			if small.err = ix.IndexDocuments(ctx, source, docs); small.err != nil {
+				return
+			}
+		}
+		small.eng, small.err = New(Config{Index: ix})
+	})
+	if small.err != nil {
+		t.Fatalf("index the small corpus: %v", small.err)
+	}
+	return small.eng
+}
+
+func hitIDs(resp *Response) []string {
+	ids := []string{}
+	for _, h := range resp.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func mustSearch(t *testing.T, e *Engine, req Request) *Response {
+	t.Helper()
+	if req.Size == 0 {
+		req.Size = 10
+	}
+	resp, err := e.Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", req, err)
+	}
+	return resp
+}
+
+func TestSearchMatches(t *testing.T) {
+	e := smallEngine(t)
+	tests := []struct {
+		query string
+		first string   // the expected first hit, "" for none
+		want  []string // the expected hits, in any order
+	}{
+		{"stroke", "a#1", []string{"a#1", "b#1"}},       // b#1 through its concept, below
+		{"脳梗塞", "b#1", []string{"a#1", "b#1"}},          // a#1 through its concept, below
+		{"NCT01234567", "a#1", []string{"a#1"}},         // identifier, any case
+		{"nct01234567", "a#1", []string{"a#1"}},         //
+		{"10.1000/abc.123", "d#1", []string{"d#1"}},     // DOI, any case
+		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}}, // with its prefix
+		{"Muse -stroke", "b#1", []string{"b#1"}},        // exclusion is literal: b#1 says 脳梗塞
+		{"-Muse", "", []string{"a#2", "b#2", "c#1", "d#1", "d#2"}},
+		{"infused", "a#2", []string{"a#2"}},                         // stemming
+		{`"stromal cells"`, "d#1", []string{"d#1"}},                 // phrase
+		{`"cells stromal"`, "", []string{}},                         // phrase order
+		{"knee mesenchymal", "d#1", []string{"d#1"}},                // AND
+		{"knee OR outlook", "", []string{"d#1", "d#2"}},             // OR, in text or heading
+		{"ＭＵＳＥ　細胞", "b#1", []string{"b#1"}},                         // full width, AND across scripts
+		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},                   // split by the analysers, adjacent; a#1 by its concept
+		{"運動", "b#2", []string{"b#2"}},                              // Japanese word
+		{"干细胞", "c#1", []string{"c#1"}},                             // Chinese word
+		{"髄", "b#2", []string{"b#2"}},                               // one character
+		{"the", "", []string{"d#1"}},                                // a function word alone still searches
+		{"of the knee", "d#1", []string{"d#1"}},                     // function words dropped beside others
+		{"randomized Muse (stroke OR 脳梗塞)", "a#1", []string{"a#1"}}, // groups
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query})
+			got := hitIDs(resp)
+			if diff := cmp.Diff(tt.want, got, cmp.Transformer("sort", func(s []string) []string {
+				s = slices.Clone(s)
+				slices.Sort(s)
+				return s
+			})); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			if tt.first != "" && (len(got) == 0 || got[0] != tt.first) {
+				t.Errorf("first hit: got %v, want %s", got, tt.first)
+			}
+			if resp.Total != len(tt.want) {
+				t.Errorf("total %d, want %d", resp.Total, len(tt.want))
+			}
+		})
+	}
+}
+
+func TestSearchFacets(t *testing.T) {
+	e := smallEngine(t)
+	type counts map[corpus.Facet]map[string]int
+	tests := []struct {
+		name    string
+		filters map[corpus.Facet][]string
+		hits    []string
+		counts  counts // facets not listed must count nothing
+	}{
+		{
+			name: "no filter",
+			hits: []string{"a#1", "a#2", "b#1", "b#2", "c#1", "d#1", "d#2"},
+			counts: counts{
+				corpus.Indication: {"stroke": 2, "spinal-cord-injury": 2, "als": 1, "osteoarthritis": 1},
+				corpus.CellType:   {"muse": 2, "msc": 3},
+				corpus.Design:     {"rct": 1, "non-randomized": 1, "preclinical": 1, "systematic-review": 1},
+				corpus.Phase:      {"phase-2": 2, "phase-1": 1},
+				corpus.Lang:       {"en": 4, "ja": 2, "zh": 1},
+			},
+		},
+		{
+			// A facet's own filter does not narrow its counts; the others' do.
+			name:    "one facet",
+			filters: map[corpus.Facet][]string{corpus.Indication: {"stroke"}},
+			hits:    []string{"a#1", "b#1"},
+			counts: counts{
+				corpus.Indication: {"stroke": 2, "spinal-cord-injury": 2, "als": 1, "osteoarthritis": 1},
+				corpus.CellType:   {"muse": 2},
+				corpus.Design:     {"rct": 1, "non-randomized": 1},
+				corpus.Phase:      {"phase-2": 1, "phase-1": 1},
+				corpus.Lang:       {"en": 1, "ja": 1},
+			},
+		},
+		{
+			name:    "values of one facet OR-ed, facets AND-ed",
+			filters: map[corpus.Facet][]string{corpus.Indication: {"stroke", "als"}, corpus.Phase: {"phase-2"}},
+			hits:    []string{"a#1", "c#1"},
+			counts: counts{
+				corpus.Indication: {"stroke": 1, "als": 1},
+				corpus.CellType:   {"muse": 1, "msc": 1},
+				corpus.Design:     {"rct": 1},
+				corpus.Phase:      {"phase-2": 2, "phase-1": 1},
+				corpus.Lang:       {"en": 1, "zh": 1},
+			},
+		},
+		{
+			// A selected value nothing carries is still listed, with 0.
+			name:    "empty selection",
+			filters: map[corpus.Facet][]string{corpus.Lang: {"zh"}, corpus.Design: {"rct"}},
+			hits:    []string{},
+			counts: counts{
+				corpus.Design: {"rct": 0},
+				corpus.Lang:   {"en": 1, "zh": 0},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Filters: tt.filters, Size: 100})
+			got := hitIDs(resp)
+			slices.Sort(got)
+			if diff := cmp.Diff(tt.hits, got); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			for _, f := range FacetOrder {
+				values, ok := resp.Facets[f]
+				if !ok || values == nil {
+					t.Errorf("facet %s missing from the response", f)
+				}
+				gotCounts := map[string]int{}
+				for _, v := range values {
+					gotCounts[v.Value] = v.Count
+					if v.Label == "" {
+						t.Errorf("facet %s value %s has no label", f, v.Value)
+					}
+				}
+				want := tt.counts[f]
+				if want == nil {
+					want = map[string]int{}
+				}
+				if diff := cmp.Diff(want, gotCounts); diff != "" {
+					t.Errorf("facet %s counts (-want +got):\n%s", f, diff)
+				}
+				if !slices.IsSortedFunc(values, func(a, b FacetCount) int { return b.Count - a.Count }) {
+					t.Errorf("facet %s is not sorted by count: %v", f, values)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchOrderAndPaging(t *testing.T) {
+	e := smallEngine(t)
+	t.Run("date", func(t *testing.T) {
+		resp := mustSearch(t, e, Request{Sort: SortDate, Size: 100})
+		var docs []string
+		for _, h := range resp.Hits {
+			if len(docs) == 0 || docs[len(docs)-1] != h.DocID {
+				docs = append(docs, h.DocID)
+			}
+		}
+		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docs); diff != "" {
+			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("group", func(t *testing.T) {
+		resp := mustSearch(t, e, Request{GroupByDoc: true, Size: 100})
+		got := map[string]int{}
+		for _, h := range resp.Hits {
+			got[h.DocID] = h.Matches
+		}
+		if diff := cmp.Diff(map[string]int{"a": 2, "b": 2, "c": 1, "d": 2}, got); diff != "" {
+			t.Errorf("matching sections per document (-want +got):\n%s", diff)
+		}
+		if resp.Total != 4 {
+			t.Errorf("total %d, want 4 documents", resp.Total)
+		}
+	})
+	for _, group := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pages group=%v", group), func(t *testing.T) {
+			all := mustSearch(t, e, Request{Query: "-zzz", GroupByDoc: group, Size: 100})
+			var paged []string
+			for page := 1; page <= 5; page++ {
+				resp := mustSearch(t, e, Request{Query: "-zzz", GroupByDoc: group, Page: page, Size: 2})
+				if resp.Total != all.Total {
+					t.Errorf("page %d: total %d, want %d", page, resp.Total, all.Total)
+				}
+				paged = append(paged, hitIDs(resp)...)
+			}
+			if diff := cmp.Diff(hitIDs(all), paged); diff != "" {
+				t.Errorf("pages of 2 differ from one page (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPromote(t *testing.T) {
+	match := func(id string, score float64) *bsearch.DocumentMatch {
+		return &bsearch.DocumentMatch{ID: id, Score: score}
+	}
+	ranked := []*bsearch.DocumentMatch{match("en1", 9), match("en2", 8), match("en3", 7), match("ja1", 2), match("zh1", 1)}
+	tests := []struct {
+		name string
+		best []*bsearch.DocumentMatch
+		want []string
+	}{
+		{"one language", []*bsearch.DocumentMatch{match("en1", 9)}, []string{"en1", "en2", "en3", "ja1", "zh1"}},
+		{"best of each first, by score", []*bsearch.DocumentMatch{match("zh1", 1), match("en1", 9), match("ja1", 2)}, []string{"en1", "ja1", "zh1", "en2", "en3"}},
+		{"already on top", []*bsearch.DocumentMatch{match("en1", 9), match("en2", 8)}, []string{"en1", "en2", "en3", "ja1", "zh1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, h := range promote(slices.Clone(ranked), tt.best, func(h *bsearch.DocumentMatch) string { return h.ID }) {
+				got = append(got, h.ID)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("promote (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSearchHits(t *testing.T) {
+	e := smallEngine(t)
+	resp := mustSearch(t, e, Request{Query: "脳梗塞"})
+	want := Hit{
+		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", Date: "2022-05",
+		Snippet: "<mark>脳梗塞</mark>の患者に Muse 細胞を投与した。", URL: "/doc/b#s1",
+		Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
+	}
+	if diff := cmp.Diff(want, resp.Hits[0], cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Score" }, cmp.Ignore())); diff != "" {
+		t.Errorf("first hit (-want +got):\n%s", diff)
+	}
+	// The English hit matched through the concept: its own words for it are marked.
+	if len(resp.Hits) < 2 || resp.Hits[1].Snippet != "A randomized trial of Muse cells in acute <mark>ischemic stroke</mark>, registered as NCT01234567." {
+		t.Errorf("concept hit snippet: %+v", resp.Hits[1:])
+	}
+	if resp.Hits[0].Score <= resp.Hits[1].Score {
+		t.Errorf("literal hit scores %v, concept hit %v: want literal above", resp.Hits[0].Score, resp.Hits[1].Score)
+	}
+}
+
+func TestSearchFuzzy(t *testing.T) {
+	e := smallEngine(t)
+	resp := mustSearch(t, e, Request{Query: "mesenchymall knee"})
+	if !resp.Fuzzy || resp.Suggestion != "mesenchymal knee" {
+		t.Errorf("fuzzy %v, suggestion %q; want true, %q", resp.Fuzzy, resp.Suggestion, "mesenchymal knee")
+	}
+	if diff := cmp.Diff([]string{"d#1"}, hitIDs(resp)); diff != "" {
+		t.Errorf("hits (-want +got):\n%s", diff)
+	}
+	// Exact matches are never replaced by fuzzy ones; short words are not retried.
+	for _, q := range []string{"knee", "kne", "脊髄損傷症候群"} {
+		if resp := mustSearch(t, e, Request{Query: q}); resp.Fuzzy {
+			t.Errorf("%s: fuzzy retry, want none", q)
+		}
+	}
+}
+
+func TestSearchBadRequests(t *testing.T) {
+	e := smallEngine(t)
+	long := ""
+	for i := range maxUnits + 1 {
+		long += fmt.Sprintf("w%d ", i)
+	}
+	for _, req := range []Request{
+		{Query: "x", Size: -1},
+		{Query: "x", Size: 10, Sort: "title"},
+		{Query: "x", Size: 10, Filters: map[corpus.Facet][]string{corpus.Indication: {"no-such-thing"}}},
+		{Query: "x", Size: 10, Filters: map[corpus.Facet][]string{corpus.Lang: {"fr"}}},
+		{Query: "x", Size: 10, Filters: map[corpus.Facet][]string{"colour": {"red"}}},
+		{Query: "x", Size: 100, Page: maxWindow},
+		{Query: long, Size: 10},
+	} {
+		_, err := e.Search(context.Background(), req)
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !errors.Is(err, ErrBadRequest) || reqErr.Reason == "" {
+			t.Errorf("Search(%+v) = %v, want a *RequestError", req, err)
+		}
+	}
+	// Lenient reading: these are answered.
+	for _, q := range []string{`"unclosed`, "-", "OR OR", "((", "))", `"(-OR`, "\x00", "\xff"} {
+		if _, err := e.Search(context.Background(), Request{Query: q, Size: 10}); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+	}
+	if resp := mustSearch(t, e, Request{Query: "x", Size: 1000}); resp.Size != MaxSize {
+		t.Errorf("size 1000 answered with size %d, want %d", resp.Size, MaxSize)
+	}
+}
+
+func TestDocument(t *testing.T) {
+	e := smallEngine(t)
+	doc, err := e.Document(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != smallCorpus["a.txt"][0].Title || len(doc.Sections) != 2 || doc.Sections[0].ID != "a#1" || doc.Sections[1].Text != smallCorpus["a.txt"][0].Sections[1].Text {
+		t.Errorf("Document(a) = %+v", doc)
+	}
+	if _, err := e.Document(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Document(nope) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestMark(t *testing.T) {
+	e := smallEngine(t)
+	got := e.Mark("脊髄", "第一段落の脊髄。\n\n<第二段落>")
+	if want := "第一段落の<mark>脊髄</mark>。\n\n&lt;第二段落&gt;"; got != want {
+		t.Errorf("Mark = %q, want %q", got, want)
+	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	e := smallEngine(t)
+	queries := []string{"stroke", "脳梗塞", "Muse -stroke", "mesenchymall", ""}
+	var wg sync.WaitGroup
+	want := make([]int, len(queries))
+	for i, q := range queries {
+		want[i] = mustSearch(t, e, Request{Query: q}).Total
+	}
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				q := (w + i) % len(queries)
+				resp, err := e.Search(context.Background(), Request{Query: queries[q], Size: 10, Filters: map[corpus.Facet][]string{corpus.Lang: {"en", "ja", "zh"}}})
+				if err != nil || resp.Total != want[q] {
+					t.Errorf("concurrent %q: total %v, err %v; want %d", queries[q], resp, err, want[q])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// FuzzSearch checks that no query makes the engine fail or panic: every query is
+// answered, or refused as a *RequestError.
+func FuzzSearch(f *testing.F) {
+	for _, seed := range []string{"stroke", `"spinal cord" -mouse`, "(a OR (b -c)", "ＡＬＳ　脊髄", "mesenchymall", "-", "10.1000/abc.123", "NOT (", "\xff"} {
+		f.Add(seed)
+	}
+	e := smallEngine(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		resp, err := e.Search(context.Background(), Request{Query: q, Size: 5})
+		var reqErr *RequestError
+		if err != nil && !errors.As(err, &reqErr) {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		if err == nil && (resp.Hits == nil || len(resp.Facets) != len(FacetOrder)) {
+			t.Fatalf("Search(%q): malformed response %+v", q, resp)
+		}
+	})
+}

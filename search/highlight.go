@@ -1,0 +1,429 @@
+package search
+
+import (
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"musesearch/indexer"
+)
+
+// termPattern is what one query word or phrase becomes under one field's analyser: a
+// run of consecutive positions, each with the terms accepted there. A nil slot is a gap
+// (a stop word the analyser dropped) that any token fills.
+type termPattern [][]string
+
+// analyzeFunc runs the index analyser named analyzer over text.
+type analyzeFunc func(analyzer, text string) []indexer.Token
+
+// patternOf turns the tokens an analyser made of a query word or phrase into its
+// pattern, or nil when the analyser kept no token of it.
+func patternOf(tokens []indexer.Token) termPattern {
+	if len(tokens) == 0 {
+		return nil
+	}
+	first, last := tokens[0].Position, tokens[0].Position
+	for _, t := range tokens {
+		first = min(first, t.Position)
+		last = max(last, t.Position)
+	}
+	p := make(termPattern, last-first+1)
+	for _, t := range tokens {
+		i := t.Position - first
+		if !slices.Contains(p[i], t.Term) {
+			p[i] = append(p[i], t.Term)
+		}
+	}
+	return p
+}
+
+// span is a matched stretch of a text, in byte offsets; unit is the index of the query
+// word or phrase that matched it, concept whether it matched a term of a concept the
+// unit names rather than the unit itself.
+type span struct {
+	start, end int
+	unit       int
+	concept    bool
+}
+
+// highlighter finds, in a section's text, the stretches that match the query: it runs
+// each field analyser over the text and looks for the query's term patterns in the
+// token stream, so that a match is marked whole whatever the analyser split it into.
+type highlighter struct {
+	analyze analyzeFunc
+	rules   []highlightRule
+	// tokens memoises the analysis of texts, by analyser and text: a
+	// highlighter serves one search, which may mark a text more than once (snippet,
+	// suggestion). It is not safe for concurrent use.
+	tokens map[[2]string][]indexer.Token
+}
+
+// tokensOf analyses text with the named analyser, once per highlighter.
+func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
+	key := [2]string{analyzer, text}
+	if t, ok := h.tokens[key]; ok {
+		return t
+	}
+	if h.tokens == nil {
+		h.tokens = map[[2]string][]indexer.Token{}
+	}
+	t := h.analyze(analyzer, text)
+	h.tokens[key] = t
+	return t
+}
+
+// highlightRule is one index analyser with the patterns the query gives under it.
+type highlightRule struct {
+	analyzer string
+	patterns []unitPattern
+}
+
+// unitPattern is the pattern of one query unit, or of a term of a concept it names;
+// with fuzzy > 0 a term also matches the terms within that edit distance; with exact
+// set, a match counts only where the text spells exactly that (up to width), as an
+// abbreviation that is a word in another case must be ("MS", not "ms").
+type unitPattern struct {
+	unit    int
+	pattern termPattern
+	fuzzy   int
+	concept bool
+	exact   string
+}
+
+// add registers a pattern of a query unit for text analysed by analyzer.
+func (h *highlighter) add(analyzer string, up unitPattern) {
+	if len(up.pattern) == 0 {
+		return
+	}
+	for i := range h.rules {
+		if h.rules[i].analyzer == analyzer {
+			h.rules[i].patterns = append(h.rules[i].patterns, up)
+			return
+		}
+	}
+	h.rules = append(h.rules, highlightRule{analyzer: analyzer, patterns: []unitPattern{up}})
+}
+
+// spans returns the matched stretches of text, sorted, with overlapping and touching
+// stretches merged (the merged span keeps the lowest unit).
+func (h *highlighter) spans(text string) []span {
+	return mergeSpans(h.unitSpans(text))
+}
+
+// only returns a highlighter of the matches of one unit.
+func (h *highlighter) only(unit int) *highlighter {
+	if h.tokens == nil {
+		h.tokens = map[[2]string][]indexer.Token{}
+	}
+	out := &highlighter{analyze: h.analyze, tokens: h.tokens}
+	for _, r := range h.rules {
+		for _, up := range r.patterns {
+			if up.unit == unit {
+				out.add(r.analyzer, up)
+			}
+		}
+	}
+	return out
+}
+
+// unitSpans returns every match in text of every unit, unsorted and unmerged. The
+// terms of a concept a unit names are matches only where the unit itself is absent:
+// they show why a section in another language matched, and are noise beside the
+// word the user typed.
+func (h *highlighter) unitSpans(text string) []span {
+	if h == nil || len(h.rules) == 0 || text == "" {
+		return nil
+	}
+	// The index analysers fold what they read (width, case) but report offsets in
+	// the text as given, so the stored text is analysed as it was indexed.
+	cjk := strings.ContainsFunc(text, isCJK)
+	var found []span
+	for _, r := range h.rules {
+		// The Japanese analyser differs from the standard one only on Han and kana
+		// (and in not stemming, which finds nothing the standard one misses).
+		if r.analyzer == indexer.AnalyzerJa && !cjk {
+			continue
+		}
+		tokens := h.tokensOf(r.analyzer, text)
+		byPos := map[int][]indexer.Token{}
+		for _, t := range tokens {
+			byPos[t.Position] = append(byPos[t.Position], t)
+		}
+		for _, up := range r.patterns {
+			for _, t := range tokens {
+				if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
+					s.unit, s.concept = up.unit, up.concept
+					found = append(found, s)
+				}
+			}
+		}
+	}
+	literal := map[int]bool{}
+	for _, s := range found {
+		if !s.concept {
+			literal[s.unit] = true
+		}
+	}
+	return slices.DeleteFunc(found, func(s span) bool { return s.concept && literal[s.unit] })
+}
+
+// matchAt reports whether the pattern occurs in the token stream starting with token
+// t, and the span of the text it covers.
+func matchAt(byPos map[int][]indexer.Token, t indexer.Token, up unitPattern) (span, bool) {
+	p := up.pattern
+	if !termMatches(p[0], t.Term, up.fuzzy) {
+		return span{}, false
+	}
+	s := span{start: t.Start, end: t.End}
+	for k := 1; k < len(p); k++ {
+		if p[k] == nil {
+			continue
+		}
+		var hit *indexer.Token
+		for _, c := range byPos[t.Position+k] {
+			if termMatches(p[k], c.Term, up.fuzzy) {
+				hit = &c
+				break
+			}
+		}
+		if hit == nil {
+			return span{}, false
+		}
+		s.start = min(s.start, hit.Start)
+		s.end = max(s.end, hit.End)
+	}
+	return s, true
+}
+
+// termMatches reports whether term is one of the accepted terms, or within edit
+// distance fuzzy of one.
+func termMatches(accepted []string, term string, fuzzy int) bool {
+	if slices.Contains(accepted, term) {
+		return true
+	}
+	for _, a := range accepted {
+		if fuzzy > 0 && editDistanceWithin(a, term, fuzzy) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCJK reports whether r is Han, kana or Hangul.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+func mergeSpans(spans []span) []span {
+	if len(spans) == 0 {
+		return nil
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	out := []span{spans[0]}
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.start <= last.end {
+			last.end = max(last.end, s.end)
+			last.unit = min(last.unit, s.unit)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// markHTML renders text HTML-escaped with the spans wrapped in <mark>; with collapse,
+// runs of white space (paragraph breaks included) become one space.
+func markHTML(text string, spans []span, collapse bool) string {
+	var b strings.Builder
+	at := 0
+	for _, s := range spans {
+		if s.start < at || s.end > len(text) {
+			continue
+		}
+		b.WriteString(escape(text[at:s.start], collapse))
+		b.WriteString("<mark>")
+		b.WriteString(escape(text[s.start:s.end], collapse))
+		b.WriteString("</mark>")
+		at = s.end
+	}
+	b.WriteString(escape(text[at:], collapse))
+	return b.String()
+}
+
+func escape(s string, collapse bool) string {
+	if collapse && strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		var b strings.Builder
+		space := false
+		for _, r := range s {
+			if unicode.IsSpace(r) {
+				space = true
+				continue
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+		}
+		if space {
+			b.WriteByte(' ')
+		}
+		s = b.String()
+	}
+	return html.EscapeString(s)
+}
+
+// snippetRunes is the length of a snippet, in characters.
+const snippetRunes = 200
+
+// snippet returns the passage of text, about snippetRunes characters, that holds the
+// most distinct query units (then the most matches), cut at sentence or word
+// boundaries where it can, with an ellipsis where the text goes on, as marked HTML.
+func snippet(text string, spans []span) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	from := 0
+	if len(spans) > 0 {
+		from = bestWindow(text, spans)
+	}
+	start := passageStart(text, from)
+	end := passageEnd(text, start)
+	// Never cut a match in two: a span that straddles the end extends the passage.
+	for _, s := range spans {
+		if s.start < end && s.end > end {
+			end = s.end
+		}
+	}
+	var inside []span
+	for _, s := range spans {
+		if s.start >= start && s.end <= end {
+			inside = append(inside, span{start: s.start - start, end: s.end - start, unit: s.unit})
+		}
+	}
+	out := markHTML(strings.TrimSpace(text[start:end]), shiftForTrim(text[start:end], inside), true)
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(text) {
+		out += "…"
+	}
+	return out
+}
+
+// shiftForTrim moves spans of s to their place in strings.TrimSpace(s).
+func shiftForTrim(s string, spans []span) []span {
+	lead := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace))
+	trimmed := len(strings.TrimSpace(s))
+	out := spans[:0]
+	for _, sp := range spans {
+		sp.start -= lead
+		sp.end -= lead
+		if sp.start >= 0 && sp.end <= trimmed {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// bestWindow returns the start of the match from which a snippet-long window covers
+// the most distinct units, then the most matches; the earliest wins ties.
+func bestWindow(text string, spans []span) int {
+	best, bestUnits, bestCount := spans[0].start, -1, -1
+	for i, s := range spans {
+		limit := runeOffset(text, s.start, snippetRunes*3/4)
+		units := map[int]bool{}
+		count := 0
+		for _, t := range spans[i:] {
+			if t.end > limit {
+				break
+			}
+			units[t.unit] = true
+			count++
+		}
+		if len(units) > bestUnits || len(units) == bestUnits && count > bestCount {
+			best, bestUnits, bestCount = s.start, len(units), count
+		}
+	}
+	return best
+}
+
+// runeOffset returns the byte offset n characters after (n > 0) or before (n < 0) the
+// byte offset at, clamped to the text.
+func runeOffset(text string, at, n int) int {
+	for ; n > 0 && at < len(text); n-- {
+		_, size := utf8.DecodeRuneInString(text[at:])
+		at += size
+	}
+	for ; n < 0 && at > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(text[:at])
+		at -= size
+	}
+	return at
+}
+
+// contextRunes is how much text a snippet shows before its first match, at most.
+const contextRunes = 60
+
+// passageStart picks where a snippet whose first match is at byte from begins: the
+// start of its sentence when that is near enough, else a word boundary a little before.
+func passageStart(text string, from int) int {
+	if from == 0 {
+		return 0
+	}
+	earliest := runeOffset(text, from, -contextRunes)
+	if s := lastSentenceStart(text[:from]); s >= earliest {
+		return s
+	}
+	// Latin text: start at a word; CJK text may start at any character.
+	start := earliest
+	if i := strings.IndexFunc(text[earliest:from], unicode.IsSpace); i >= 0 && earliest > 0 {
+		start = earliest + i
+	}
+	return start
+}
+
+// lastSentenceStart returns the byte offset where the sentence containing the end of
+// s begins, or 0.
+func lastSentenceStart(s string) int {
+	for i := len(s); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+		switch r {
+		case '。', '！', '？', '\n', '．':
+			return i + size
+		case '.', '!', '?', ';':
+			if i+size < len(s) && s[i+size] == ' ' {
+				return i + size
+			}
+		}
+	}
+	return 0
+}
+
+// passageEnd picks where a snippet that begins at start ends: about snippetRunes
+// characters later, at the end of a sentence or a word when one is near.
+func passageEnd(text string, start int) int {
+	limit := runeOffset(text, start, snippetRunes)
+	if limit >= len(text) {
+		return len(text)
+	}
+	floor := runeOffset(text, limit, -snippetRunes/5)
+	if s := lastSentenceStart(text[:limit]); s > floor {
+		return s
+	}
+	if i := strings.LastIndexFunc(text[floor:limit], unicode.IsSpace); i >= 0 {
+		return floor + i
+	}
+	return limit
+}

@@ -1,0 +1,110 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// marker returns the highlighter of query, as the engine compiles it over the index
+// of the bundled corpus (its analysers).
+func marker(tb testing.TB, query string) *highlighter {
+	tb.Helper()
+	return bundleEngine(tb).compile(Parse(query), false).hl
+}
+
+func TestHighlightMarks(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		text  string
+		want  string
+	}{
+		{"stemmed word marked whole", "infused", "Cells were given by infusion.", "Cells were given by <mark>infusion</mark>."},
+		{"bigram word whole", "脊髄", "ALSマウスの脊髄に遊走した", "ALSマウスの<mark>脊髄</mark>に遊走した"},
+		{"bigram run merged", "脊髄損傷", "脊髄損傷の患者", "<mark>脊髄損傷</mark>の患者"},
+		{"single character", "髄", "脊髄", "脊<mark>髄</mark>"},
+		{"hyphenated token", "IL-6", "IL-6 and IL-10 fell.", "<mark>IL-6</mark> and IL-10 fell."},
+		{"phrase with stop word", `"injury of the spinal cord"`, "An injury of the spinal cord heals.", "An <mark>injury of the spinal cord</mark> heals."},
+		{"full width text", "ALS", "ＡＬＳ患者", "<mark>ＡＬＳ</mark>患者"},
+		{"escaped", "S1P", "<b>S1P</b> & more", "&lt;b&gt;<mark>S1P</mark>&lt;/b&gt; &amp; more"},
+		{"two units", "stroke placebo", "Stroke patients got placebo.", "<mark>Stroke</mark> patients got <mark>placebo</mark>."},
+		{"no match", "heart", "Nothing here.", "Nothing here."},
+		{"concept named in another language", "多发性硬化", "Multiple sclerosis (MS) again.", "<mark>Multiple sclerosis</mark> (<mark>MS</mark>) again."},
+		{"abbreviation only in its case", "多发性硬化", "MS patients had 5 ms delays.", "<mark>MS</mark> patients had 5 ms delays."},
+		{"concept terms only where the word is absent", "stroke", "Stroke, or ischemic stroke.", "<mark>Stroke</mark>, or ischemic <mark>stroke</mark>."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := markHTML(tt.text, marker(t, tt.query).spans(tt.text), true)
+			if got != tt.want {
+				t.Errorf("marked %q\n got %s\nwant %s", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("Filler sentence about nothing much at all. ", 20)
+	tests := []struct {
+		name  string
+		query string
+		text  string
+		check func(t *testing.T, got string)
+	}{
+		{"match deep in text", "placebo", long + "The placebo group did worse. " + long, func(t *testing.T, got string) {
+			if !strings.HasPrefix(got, "…The <mark>placebo</mark> group") {
+				t.Errorf("snippet does not start at the sentence of the match: %s", got)
+			}
+			if !strings.HasSuffix(got, "…") {
+				t.Errorf("snippet of a longer text does not end with an ellipsis: %s", got)
+			}
+		}},
+		{"no match starts at the beginning", "", long, func(t *testing.T, got string) {
+			if !strings.HasPrefix(got, "Filler sentence") || strings.Contains(got, "<mark>") {
+				t.Errorf("snippet without matches: %s", got)
+			}
+		}},
+		{"window with both words wins", "stroke placebo", "Stroke is common. " + long + "Stroke patients had placebo. " + long, func(t *testing.T, got string) {
+			if !strings.Contains(got, "<mark>Stroke</mark> patients had <mark>placebo</mark>") {
+				t.Errorf("snippet misses the passage with both words: %s", got)
+			}
+		}},
+		{"CJK cut at characters", "脊髄", strings.Repeat("細胞治療の研究が進む", 40) + "脊髄" + strings.Repeat("細胞治療の研究が進む", 40), func(t *testing.T, got string) {
+			if !strings.Contains(got, "<mark>脊髄</mark>") {
+				t.Errorf("snippet misses the match: %s", got)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := snippet(tt.text, marker(t, tt.query).spans(tt.text))
+			if !utf8.ValidString(got) {
+				t.Fatalf("snippet is not valid UTF-8: %q", got)
+			}
+			plain := strings.NewReplacer("<mark>", "", "</mark>", "", "…", "").Replace(got)
+			if n := utf8.RuneCountInString(plain); n > snippetRunes+10 || n < snippetRunes/2 {
+				t.Errorf("snippet has %d characters, want about %d: %s", n, snippetRunes, got)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+func FuzzSnippet(f *testing.F) {
+	f.Add("Stroke patients had placebo.", "stroke")
+	f.Add("ＡＬＳ患者の脊髄", "脊髄")
+	f.Add("a\u0301\u0301b ﾊﾟ ﬃ", "ffi")
+	f.Fuzz(func(t *testing.T, text, query string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		got := snippet(text, marker(t, query).spans(text))
+		if !utf8.ValidString(got) {
+			t.Errorf("snippet(%q, %q) = %q: not valid UTF-8", text, query, got)
+		}
+		if strings.Count(got, "<mark>") != strings.Count(got, "</mark>") {
+			t.Errorf("snippet(%q, %q) = %q: unbalanced marks", text, query, got)
+		}
+	})
+}

@@ -1,0 +1,355 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// screenshotDir is where the browser tests save the screenshots the README shows.
+const screenshotDir = "../docs/screenshots"
+
+// browserTimeout bounds one step of a browser test.
+const browserTimeout = 30 * time.Second
+
+// chromiumPath finds Chromium. Without it the browser tests are skipped on a
+// developer's machine, but fail in CI (CI set), where .ci/run installs it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("MUSESEARCH_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is not installed; the browser tests need it in CI (apt-get install chromium)")
+	}
+	t.Skip("Chromium is not installed; skipping the browser tests")
+	return ""
+}
+
+// browser drives one headless Chromium tab for all the browser tests.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+// TestBrowser drives the site in a real headless Chromium: searching in each
+// language, facets, documents, the language switch, the evidence map, the keyboard.
+func TestBrowser(t *testing.T) {
+	path := chromiumPath(t)
+	ts, _ := newTestServer(t)
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	// The first action starts the browser, which lives as long as the context it ran
+	// on: ctx, not one of the timeouts of later steps.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	b := &browser{t: t, ctx: ctx, base: ts.URL}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("search in English", func(t *testing.T) {
+		b.t = t
+		b.open("/?hl=en")
+		b.navigate(chromedp.SendKeys(chromedp.CSS("#q"), "Muse cells"+kb.Enter))
+		if q := b.str(`new URLSearchParams(location.search).get("q")`); q != "Muse cells" {
+			t.Errorf("the address has q=%q, want the query", q)
+		}
+		if got := b.str(`document.title`); !strings.Contains(got, "Muse cells") {
+			t.Errorf("title %q does not name the query", got)
+		}
+		if n := b.num(`document.querySelectorAll(".hit").length`); n == 0 {
+			t.Fatal("no hits")
+		}
+		if n := b.num(`document.querySelectorAll(".hit .snippet mark").length`); n == 0 {
+			t.Error("no highlighted snippet")
+		}
+		if got := b.str(`document.getElementById("q").value`); got != "Muse cells" {
+			t.Errorf("the search box holds %q after the search", got)
+		}
+		b.screenshot("results.png")
+	})
+
+	t.Run("search in Japanese while typing", func(t *testing.T) {
+		b.t = t
+		b.open("/?hl=ja")
+		// Typing alone updates the results and the address, without a page load.
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "脊髄損傷"))
+		b.waitFor(`new URLSearchParams(location.search).get("q") === "脊髄損傷" && document.querySelectorAll(".hit").length > 0`)
+		if got := b.str(`document.documentElement.lang`); got != "ja" {
+			t.Errorf("lang=%q, want ja", got)
+		}
+		if got := b.str(`document.querySelector(".search-form button").textContent`); got != "検索" {
+			t.Errorf("the search button says %q, want 検索", got)
+		}
+		if n := b.num(`document.querySelectorAll(".hit .snippet mark").length`); n == 0 {
+			t.Error("no highlighted snippet")
+		}
+		if got := b.str(`document.activeElement.id`); got != "q" {
+			t.Errorf("typing lost the focus of the search box to %q", got)
+		}
+		b.screenshot("results-ja.png")
+	})
+
+	t.Run("search in Chinese", func(t *testing.T) {
+		b.t = t
+		b.open("/?hl=zh")
+		b.navigate(chromedp.SendKeys(chromedp.CSS("#q"), "干细胞"+kb.Enter))
+		if n := b.num(`document.querySelectorAll(".hit").length`); n == 0 {
+			t.Fatal("no hits for 干细胞")
+		}
+		if got := b.str(`document.querySelector(".filters summary").textContent`); got != "筛选" {
+			t.Errorf("the filters are titled %q, want 筛选", got)
+		}
+		if n := b.num(`[...document.querySelectorAll(".hit .snippet mark")].filter(m => m.textContent.includes("干细胞")).length`); n == 0 {
+			t.Error("no snippet marks 干细胞")
+		}
+	})
+
+	t.Run("tick and untick a facet", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=ALS&hl=en")
+		before := b.num(`parseInt(document.querySelector(".total").textContent)`)
+		jaCount := b.num(`parseInt(document.querySelector("label[for=f-lang-ja] .count").textContent)`)
+		enCount := b.num(`parseInt(document.querySelector("label[for=f-lang-en] .count").textContent)`)
+		if jaCount == 0 || jaCount >= before {
+			t.Fatalf("ALS: %d results, %d in Japanese; want some but not all in Japanese", before, jaCount)
+		}
+		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != jaCount {
+			t.Errorf("after ticking Japanese: %d results, the box said %d", got, jaCount)
+		}
+		if got := b.str(`[...document.querySelectorAll(".hit .badge-lang")].map(e => e.getAttribute("lang")).filter(l => l !== "ja").join()`); got != "" {
+			t.Errorf("after ticking Japanese, hits in %s", got)
+		}
+		if !b.bool(`document.getElementById("f-lang-ja").checked`) || b.num(`document.querySelectorAll(".chip").length`) != 1 {
+			t.Error("the Japanese box is not checked, or there is no chip for it")
+		}
+		// Counts are disjunctive: English still shows what adding it would give.
+		if got := b.num(`parseInt(document.querySelector("label[for=f-lang-en] .count").textContent)`); got != enCount {
+			t.Errorf("with Japanese ticked, English counts %d, want %d", got, enCount)
+		}
+		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != before {
+			t.Errorf("after unticking: %d results, want %d again", got, before)
+		}
+		if n := b.num(`document.querySelectorAll(".chip").length`); n != 0 {
+			t.Errorf("after unticking, %d chips remain", n)
+		}
+		// A chip removes its filter.
+		b.open("/search?q=ALS&hl=en&lang=en")
+		b.navigate(chromedp.Click(chromedp.CSS(".chip")))
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != before {
+			t.Errorf("after removing the chip: %d results, want %d", got, before)
+		}
+	})
+
+	t.Run("open a document", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=ALS&hl=en")
+		title := b.str(`document.querySelector(".hit-title a").textContent`)
+		b.navigate(chromedp.Click(chromedp.CSS(".hit-title a")))
+		if got := b.str(`document.querySelector("h1").textContent`); got != title {
+			t.Errorf("the document is titled %q, the hit %q", got, title)
+		}
+		anchor := b.str(`location.hash.slice(1)`)
+		if !strings.HasPrefix(anchor, "s") || !b.bool(fmt.Sprintf(`!!document.getElementById(%q)`, anchor)) {
+			t.Errorf("the document opens at #%s, which is not a section", anchor)
+		}
+		if n := b.num(`document.querySelectorAll(".doc-section mark").length`); n == 0 {
+			t.Error("the query is not highlighted in the document")
+		}
+		b.screenshotAt("document-section.png", anchor)
+		b.screenshotAt("document.png", "")
+		b.navigate(chromedp.Click(chromedp.CSS(".back a")))
+		if got := b.str(`new URLSearchParams(location.search).get("q")`); got != "ALS" {
+			t.Errorf("the way back leads to q=%q", got)
+		}
+	})
+
+	t.Run("switch the interface language", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=ALS&hl=en")
+		b.navigate(chromedp.Click(chromedp.CSS(`.lang-switch a[lang="zh"]`)))
+		if got := b.str(`document.documentElement.lang`); got != "zh" {
+			t.Errorf("lang=%q after switching to Chinese", got)
+		}
+		if got := b.str(`document.getElementById("q").value`); got != "ALS" {
+			t.Errorf("switching language lost the query: %q", got)
+		}
+		// The choice sticks: the next search is in Chinese too.
+		b.navigate(chromedp.Click(chromedp.CSS(".hit-title a")))
+		if got := b.str(`document.querySelector(".back a").textContent`); !strings.Contains(got, "返回搜索结果") {
+			t.Errorf("the document's way back says %q, want Chinese", got)
+		}
+	})
+
+	t.Run("evidence map", func(t *testing.T) {
+		b.t = t
+		b.open("/search?hl=en")
+		cell := `document.querySelector(".evidence-map td a")`
+		want := b.num(`parseInt(` + cell + `.textContent)`)
+		b.navigate(chromedp.Click(chromedp.CSS(".evidence-map td a")))
+		q, err := url.ParseQuery(strings.TrimPrefix(b.str(`location.search`), "?"))
+		if err != nil || len(q["indication"]) != 1 || len(q["phase"]) != 1 {
+			t.Fatalf("the cell led to %v, want one indication and one phase", q)
+		}
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != want {
+			t.Errorf("the cell said %d, the page has %d results", want, got)
+		}
+		if n := b.num(`document.querySelectorAll(".chip").length`); n != 2 {
+			t.Errorf("%d chips, want the indication and the phase", n)
+		}
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		b.t = t
+		b.open("/doc/" + url.PathEscape(firstHit(t, "Muse").DocID) + "?hl=en")
+		b.do(chromedp.KeyEvent("/"))
+		if got := b.str(`document.activeElement.id`); got != "q" {
+			t.Errorf("/ focused %q, want the search box", got)
+		}
+		b.do(chromedp.KeyEvent(kb.Escape))
+		if got := b.str(`document.activeElement.id`); got == "q" {
+			t.Error("Escape left the focus in the search box")
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		defer b.do(chromedp.EmulateViewport(1280, 1000))
+		b.open("/search?q=stroke&hl=en")
+		if b.bool(`document.querySelector("details.filters").open`) {
+			t.Error("the filters are open on a phone")
+		}
+		if w := b.num(`document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("the page is %dpx wide on a 390px screen", w)
+		}
+		b.screenshot("results-phone.png")
+	})
+}
+
+// do runs actions, failing the test on error.
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// open loads a page of the test server.
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("footer")))
+}
+
+// navigate runs an action that loads another page and waits for it.
+func (b *browser) navigate(action chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, action)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if res.Status != 200 {
+		b.t.Fatalf("%s: status %d", res.URL, res.Status)
+	}
+	b.do(chromedp.WaitReady(chromedp.CSS("footer")))
+}
+
+// waitFor waits until a JavaScript expression is true.
+func (b *browser) waitFor(expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		b.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *browser) str(expr string) string { b.t.Helper(); return eval[string](b, expr) }
+func (b *browser) num(expr string) int    { b.t.Helper(); return eval[int](b, expr) }
+func (b *browser) bool(expr string) bool  { b.t.Helper(); return eval[bool](b, expr) }
+
+// screenshot saves the whole page as a PNG in screenshotDir.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	b.save(name, chromedp.FullScreenshot(100))
+}
+
+// screenshotAt saves the viewport scrolled to the element with the id, or to the top,
+// as a PNG in screenshotDir: for pages too long to show whole.
+func (b *browser) screenshotAt(name, id string) {
+	b.t.Helper()
+	if id == "" {
+		eval[bool](b, `window.scrollTo({top: 0, behavior: "instant"}), true`)
+	} else {
+		eval[bool](b, fmt.Sprintf(`document.getElementById(%q).scrollIntoView({block: "start", behavior: "instant"}), true`, id))
+	}
+	b.save(name, chromedp.CaptureScreenshot())
+}
+
+// save writes the image a screenshot action takes.
+func (b *browser) save(name string, shot chromedp.Action[[]byte]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, shot)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	path := filepath.Join(screenshotDir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("saved %s (%s bytes)", path, strconv.Itoa(len(png)))
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+)
+
+// serverError is an error with the HTTP status it answers with. Err is what gets logged;
+// what the user reads comes from classify, never from the text of a 5xx error.
+type serverError struct {
+	Status int
+	Err    error
+}
+
+func (e *serverError) Error() string { return e.Err.Error() }
+func (e *serverError) Unwrap() error { return e.Err }
+
+// userError is a mistake of the client's, told in one sentence. Key is an English
+// message of the catalogue and Args its arguments, so the sentence can be shown in the
+// page's language; Error gives the English sentence the JSON API answers with.
+type userError struct {
+	Key  string
+	Args []any
+}
+
+func (e *userError) Error() string { return localeFor(language.English).T(e.Key, e.Args...) }
+
+// badRequest returns a 400 error telling the client what is wrong with its request.
+func badRequest(key string, args ...any) error {
+	return &serverError{Status: http.StatusBadRequest, Err: &userError{Key: key, Args: args}}
+}
+
+// notFound returns a 404 error telling the client what was not found.
+func notFound(key string, args ...any) error {
+	return &serverError{Status: http.StatusNotFound, Err: &userError{Key: key, Args: args}}
+}
+
+// Messages of the errors the server itself words. Each is a key of the catalogue.
+const (
+	msgNotReady       = "The index is still being prepared; try again in a few seconds."
+	msgNoPage         = "There is no page at this address."
+	msgNoMethod       = "This address does not accept the %s method."
+	msgTooLarge       = "The request body is too large."
+	msgServerFault    = "The server failed to answer this request; please try again later."
+	msgUnknownDoc     = "No document has the id %q."
+	msgBadRequestText = "The request is not valid."
+)
+
+// errNotReady answers requests that need the index before it is open.
+var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}}
+
+// classify returns the status an error answers with and the sentence the user reads,
+// as a catalogue key and its arguments.
+func classify(err error, method string) (status int, msg *userError) {
+	var se *serverError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &se):
+		status = se.Status
+	case errors.As(err, &he):
+		status = he.Code
+	default:
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		return status, &userError{Key: msgServerFault}
+	}
+	if errors.As(err, &msg) {
+		return status, msg
+	}
+	switch status {
+	case http.StatusNotFound:
+		return status, &userError{Key: msgNoPage}
+	case http.StatusMethodNotAllowed:
+		return status, &userError{Key: msgNoMethod, Args: []any{method}}
+	case http.StatusRequestEntityTooLarge:
+		return status, &userError{Key: msgTooLarge}
+	case http.StatusServiceUnavailable:
+		return status, &userError{Key: msgNotReady}
+	}
+	return status, &userError{Key: msgBadRequestText}
+}
+
+// errorBody is the JSON every /api/* error answers with.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// handleError is the one place errors become responses: JSON on /api/*, an HTML page
+// elsewhere. Faults of the server are logged as errors, mistakes of the client at info.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	req := c.Request()
+	status, msg := classify(err, req.Method)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.logger.LogAttrs(req.Context(), level, "request failed",
+		slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
+		slog.Int(logStatus, status), slog.String(logError, err.Error()))
+
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	var werr error
+	if isAPI(req.URL.Path) {
+		werr = writeJSON(c, status, errorBody{Error: msg.Error()})
+	} else {
+		werr = s.renderError(c, status, msg)
+	}
+	if werr != nil {
+		s.logger.Error("write error response", slog.String(logPath, req.URL.Path), slog.String(logError, werr.Error()))
+	}
+}
+
+// isAPI reports whether path belongs to the JSON API.
+func isAPI(path string) bool { return path == "/api" || strings.HasPrefix(path, "/api/") }
+
+// errorPage is the data of the HTML error page.
+type errorPage struct {
+	page
+	Message string
+}
+
+// renderError writes the HTML error page in the language the request asks for.
+func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
+	p := s.newPage(c)
+	p.Title = p.T(statusTitle(status))
+	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...)}
+	if err := s.render(c, status, "error", data); err != nil {
+		return c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
+	}
+	return nil
+}
+
+// statusTitle is the catalogue key of the heading of an error page.
+func statusTitle(status int) string {
+	switch {
+	case status == http.StatusNotFound:
+		return "Not found"
+	case status == http.StatusServiceUnavailable:
+		return "Not ready yet"
+	case status >= 500:
+		return "Something went wrong"
+	default:
+		return "This request cannot be answered"
+	}
+}

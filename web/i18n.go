@@ -1,0 +1,193 @@
+package web
+
+import (
+	"fmt"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// uiLanguages are the interface languages in the order the language switcher shows
+// them. Their base codes ("en", "ja", "zh") are the values of the hl parameter.
+var uiLanguages = []language.Tag{language.English, language.Japanese, language.Chinese}
+
+// uiMatcher picks the interface language for an Accept-Language header.
+var uiMatcher = language.NewMatcher(uiLanguages)
+
+// languageNames are the names of the interface languages in themselves, for the switcher.
+var languageNames = map[string]string{"en": "English", "ja": "日本語", "zh": "中文"}
+
+// locale is one interface language: its code and a printer over the message catalogue.
+type locale struct {
+	Code    string
+	printer *message.Printer
+}
+
+// T translates a catalogue key (an English message, possibly a format) into the
+// locale's language, formatting args into it.
+func (l *locale) T(key string, args ...any) string { return l.printer.Sprintf(key, args...) }
+
+// locales holds one locale per interface language, keyed by code.
+var locales = buildLocales()
+
+// localeFor returns the locale of one of the uiLanguages.
+func localeFor(tag language.Tag) *locale {
+	base, _ := tag.Base()
+	if l, ok := locales[base.String()]; ok {
+		return l
+	}
+	return locales["en"]
+}
+
+// negotiate chooses the interface language: hl when it names one of the interface
+// languages (explicit is then true), otherwise the best match for the Accept-Language
+// header, English when nothing matches.
+func negotiate(hl, acceptLanguage string) (loc *locale, explicit bool) {
+	if l, ok := locales[hl]; ok {
+		return l, true
+	}
+	tags, _, _ := language.ParseAcceptLanguage(acceptLanguage)
+	_, i, conf := uiMatcher.Match(tags...)
+	if conf == language.No {
+		return locales["en"], false
+	}
+	return localeFor(uiLanguages[i]), false
+}
+
+// translation is one message of the interface in each of its languages; the English
+// text is the catalogue key.
+type translation struct{ en, ja, zh string }
+
+// translations is the interface's message catalogue, except plural forms (pluralForms).
+var translations = []translation{
+	// Layout.
+	{"Skip to main content", "本文へ移動", "跳到主要内容"},
+	{"Skip to results", "検索結果へ移動", "跳到搜索结果"},
+	{"Search", "検索", "搜索"},
+	{"Search query", "検索語", "搜索词"},
+	{"Search in English, 日本語 or 中文", "日本語・英語・中国語で検索", "用中文、英语或日语搜索"},
+	{"Interface language", "表示言語", "界面语言"},
+	{"Multilingual search over Muse cell, MSC and clinical-trial literature.", "Muse細胞・MSC・臨床試験の文献を多言語で検索します。", "以多种语言检索 Muse 细胞、间充质干细胞与临床试验文献。"},
+	{"JSON API", "JSON API", "JSON API"},
+	{"Metrics", "メトリクス", "监控指标"},
+	// Search page.
+	{"Filters", "絞り込み", "筛选"},
+	{"Apply filters", "絞り込みを適用", "应用筛选"},
+	{"%d more", "ほか %d 件", "另外 %d 项"},
+	{"Indication", "適応疾患", "适应症"},
+	{"Cell type", "細胞の種類", "细胞类型"},
+	{"Study design", "研究デザイン", "研究设计"},
+	{"Trial phase", "試験フェーズ", "试验分期"},
+	{"Language", "言語", "语言"},
+	{"%s: %d results", "%s: %d 件", "%s：%d 条结果"},
+	{"All sections", "すべてのセクション", "全部章节"},
+	{"Results for “%s”", "「%s」の検索結果", "“%s”的搜索结果"},
+	{"%.1f ms", "%.1f ミリ秒", "%.1f 毫秒"},
+	{"Active filters", "適用中の絞り込み", "当前筛选条件"},
+	{"Remove filter %s", "絞り込み「%s」を解除", "移除筛选条件“%s”"},
+	{"Clear all filters", "すべての絞り込みを解除", "清除全部筛选"},
+	{"Sort by", "並べ替え", "排序"},
+	{"Relevance", "関連度", "相关性"},
+	{"Date", "日付", "日期"},
+	{"English", "英語", "英语"},
+	{"Japanese", "日本語", "日语"},
+	{"Chinese", "中国語", "中文"},
+	{"Newest first", "新しい順", "最新优先"},
+	{"Group by document", "文書ごとにまとめる", "按文献归组"},
+	{"Export", "エクスポート", "导出"},
+	{"Export these results as CSV", "この検索結果を CSV で書き出す", "将这些结果导出为 CSV"},
+	{"Export these results as JSON", "この検索結果を JSON で書き出す", "将这些结果导出为 JSON"},
+	{"Search results", "検索結果", "搜索结果"},
+	{"Pages", "ページ", "分页"},
+	{"Previous", "前へ", "上一页"},
+	{"Next", "次へ", "下一页"},
+	{"Page %d", "%d ページ", "第 %d 页"},
+	{"Evidence map", "エビデンスマップ", "证据地图"},
+	{"Where the evidence is for this search: indication by trial phase. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 試験フェーズ）。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 试验分期）。点击单元格即按两者筛选。"},
+	{"Where the evidence is for this search: indication by study design. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 研究デザイン）。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 研究设计）。点击单元格即按两者筛选。"},
+	{"Columns", "列", "列"},
+	// Empty and fuzzy states.
+	{"Nothing matched your search.", "一致する結果はありませんでした。", "没有找到匹配的结果。"},
+	{"You searched for “%s”", "検索語:「%s」", "您搜索的是：“%s”"},
+	{"Try removing a filter:", "絞り込みを外してみてください:", "试着移除一个筛选条件："},
+	{"Try fewer or more general words, or another language: a search finds passages in English, Japanese and Chinese.", "語を減らすか、より一般的な語や別の言語で試してください。英語・日本語・中国語の文章を横断して検索します。", "请尝试更少或更通用的词，或换一种语言：搜索会同时查找英文、日文和中文的段落。"},
+	{"Did you mean:", "もしかして:", "您是不是要找："},
+	{"No exact match for “%s”; showing results for “%s”.", "「%s」に完全一致する結果がないため、「%s」の結果を表示しています。", "没有与“%s”完全匹配的结果，以下显示“%s”的结果。"},
+	// Document page.
+	{"Back to results", "検索結果に戻る", "返回搜索结果"},
+	{"Back to search", "検索に戻る", "返回搜索"},
+	{"Contents", "目次", "目录"},
+	{"Source", "出典", "来源"},
+	{"Tags", "タグ", "标签"},
+	{"Link to this section", "このセクションへのリンク", "本章节的链接"},
+	{"Previous section", "前のセクション", "上一节"},
+	{"Next section", "次のセクション", "下一节"},
+	{"Back to contents", "目次へ戻る", "返回目录"},
+	// Errors.
+	{"Not found", "見つかりません", "未找到"},
+	{"Not ready yet", "準備中です", "尚未就绪"},
+	{"Something went wrong", "エラーが発生しました", "出现错误"},
+	{"This request cannot be answered", "このリクエストには応答できません", "无法处理此请求"},
+	{msgNotReady, "索引を準備中です。数秒後にもう一度お試しください。", "索引仍在准备中，请几秒后重试。"},
+	{msgNoPage, "このアドレスにはページがありません。", "此地址没有页面。"},
+	{msgNoMethod, "このアドレスは %s メソッドを受け付けません。", "此地址不接受 %s 方法。"},
+	{msgTooLarge, "リクエスト本文が大きすぎます。", "请求正文过大。"},
+	{msgServerFault, "サーバーがこのリクエストに応答できませんでした。しばらくしてからもう一度お試しください。", "服务器未能处理此请求，请稍后重试。"},
+	{msgUnknownDoc, "ID が %q の文書はありません。", "没有 ID 为 %q 的文献。"},
+	{msgBadRequestText, "リクエストが正しくありません。", "请求无效。"},
+	{msgQueryTooLong, "検索語が長すぎます。%d 文字以内にしてください。", "搜索词过长，最多 %d 个字符。"},
+	{msgBadPage, "page は 1 から %d までの整数にしてください。", "page 必须是 1 到 %d 之间的整数。"},
+	{msgBadSize, "size は 0 から %d までの整数にしてください。", "size 必须是 0 到 %d 之间的整数。"},
+	{msgBadSort, "sort は relevance か date にしてください。", "sort 必须是 relevance 或 date。"},
+	{msgBadGroup, "group は doc にするか、指定しないでください。", "group 必须是 doc 或不指定。"},
+	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},
+	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
+	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},
+	{msgVerbatim, "%s", "%s"},
+}
+
+// pluralForms are the messages whose English form depends on a count; Japanese and
+// Chinese do not inflect, so they are plain translations.
+var pluralForms = []struct {
+	key           string
+	one, other    string
+	ja, zh        string
+	countArgIndex int
+}{
+	{key: "%d results", one: "%d result", other: "%d results", ja: "%d 件", zh: "%d 条结果", countArgIndex: 1},
+	{key: "%s, %s: %d results", one: "%s, %s: %d result", other: "%s, %s: %d results",
+		ja: "%s、%s: %d 件", zh: "%s，%s：%d 条结果", countArgIndex: 3},
+	{key: "without “%s”: %d results", one: "without “%s”: %d result", other: "without “%s”: %d results",
+		ja: "「%s」を外すと %d 件", zh: "去掉“%s”：%d 条结果", countArgIndex: 2},
+	{key: "matches in %d sections", one: "matches in %d section", other: "matches in %d sections",
+		ja: "%d セクションで一致", zh: "%d 个章节匹配", countArgIndex: 1},
+}
+
+// buildLocales builds the message catalogue and one locale per interface language.
+// The catalogue is static data, so a mistake in it is a programming error.
+func buildLocales() map[string]*locale {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	must := func(err error) {
+		if err != nil {
+			panic(fmt.Sprintf("web: message catalogue: %v", err))
+		}
+	}
+	for _, t := range translations {
+		must(b.SetString(language.English, t.en, t.en))
+		must(b.SetString(language.Japanese, t.en, t.ja))
+		must(b.SetString(language.Chinese, t.en, t.zh))
+	}
+	for _, p := range pluralForms {
+		must(b.Set(language.English, p.key, plural.Selectf(p.countArgIndex, "%d", "one", p.one, "other", p.other)))
+		must(b.SetString(language.Japanese, p.key, p.ja))
+		must(b.SetString(language.Chinese, p.key, p.zh))
+	}
+	out := make(map[string]*locale, len(uiLanguages))
+	for _, tag := range uiLanguages {
+		base, _ := tag.Base()
+		out[base.String()] = &locale{Code: base.String(), printer: message.NewPrinter(tag, message.Catalog(b))}
+	}
+	return out
+}

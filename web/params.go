@@ -1,0 +1,170 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"musesearch/corpus"
+	"musesearch/search"
+)
+
+// Limits on a search request. They keep every request cheap to answer whatever a client
+// sends, while staying far above what a person or a script paging through results needs.
+const (
+	// maxQueryChars bounds the query text (in characters, not bytes, so the limit is the
+	// same in every script): a pasted title with a few operators fits easily.
+	maxQueryChars = 500
+	// maxPage bounds paging: at the largest size it reaches the 100,000th hit, deeper
+	// than anyone reads, while a deep offset stays cheap for the engine.
+	maxPage = 1000
+	// defaultSize is the number of hits per page when size is not given.
+	defaultSize = 10
+	// maxSize is the largest page the contract allows.
+	maxSize = 100
+	// maxFilterValues bounds the values of one facet in one request; it is above the
+	// size of any facet's vocabulary, so only a broken or hostile client reaches it.
+	maxFilterValues = 40
+)
+
+// Messages of the request mistakes parseSearch reports. Each is a catalogue key.
+const (
+	msgQueryTooLong  = "The query is too long: use at most %d characters."
+	msgBadPage       = "The page must be a whole number from 1 to %d."
+	msgBadSize       = "The size must be a whole number from 0 to %d."
+	msgBadSort       = "The sort must be relevance or date."
+	msgBadGroup      = "The group must be doc or left out."
+	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
+	msgTooManyValues = "Too many %s values: use at most %d."
+	msgRepeated      = "The parameter %s may be given only once."
+	// msgVerbatim passes on a sentence worded by the engine, in English.
+	msgVerbatim = "%s"
+)
+
+// groupByDoc is the value of group that collapses hits into their documents.
+const groupByDoc = "doc"
+
+// parseSearch reads a search request from the parameters of GET /api/search (and of the
+// search page, which takes the same ones). Parameters it does not know are ignored, so
+// links can carry others (hl).
+func parseSearch(v url.Values) (search.Request, error) {
+	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}
+	for _, name := range []string{"q", "page", "size", "sort", "group"} {
+		if len(v[name]) > 1 {
+			return search.Request{}, badRequest(msgRepeated, name)
+		}
+	}
+	req.Query = strings.TrimSpace(v.Get("q"))
+	if utf8.RuneCountInString(req.Query) > maxQueryChars {
+		return search.Request{}, badRequest(msgQueryTooLong, maxQueryChars)
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPage {
+			return search.Request{}, badRequest(msgBadPage, maxPage)
+		}
+		req.Page = n
+	}
+	if s := v.Get("size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > maxSize {
+			return search.Request{}, badRequest(msgBadSize, maxSize)
+		}
+		req.Size = n
+	}
+	switch s := v.Get("sort"); s {
+	case "", search.SortRelevance:
+	case search.SortDate:
+		req.Sort = search.SortDate
+	default:
+		return search.Request{}, badRequest(msgBadSort)
+	}
+	switch v.Get("group") {
+	case "":
+	case groupByDoc:
+		req.GroupByDoc = true
+	default:
+		return search.Request{}, badRequest(msgBadGroup)
+	}
+	filters, err := parseFilters(v)
+	if err != nil {
+		return search.Request{}, err
+	}
+	req.Filters = filters
+	return req, nil
+}
+
+// parseFilters reads the facet filters: each facet's values, validated against the
+// vocabulary, without duplicates, in the order given. A facet with no value is absent.
+func parseFilters(v url.Values) (map[corpus.Facet][]string, error) {
+	var filters map[corpus.Facet][]string
+	for _, f := range search.FacetOrder {
+		raw := v[string(f)]
+		if len(raw) == 0 {
+			continue
+		}
+		if len(raw) > maxFilterValues {
+			return nil, badRequest(msgTooManyValues, string(f), maxFilterValues)
+		}
+		var values []string
+		for _, value := range raw {
+			value = strings.TrimSpace(value)
+			if value == "" {
+				// An empty value is what a form's blank choice sends: no filter.
+				continue
+			}
+			if !knownValue(f, value) {
+				return nil, badRequest(msgUnknownValue, string(f), value)
+			}
+			if !slices.Contains(values, value) {
+				values = append(values, value)
+			}
+		}
+		if len(values) == 0 {
+			continue
+		}
+		if filters == nil {
+			filters = make(map[corpus.Facet][]string)
+		}
+		filters[f] = values
+	}
+	return filters, nil
+}
+
+// knownValue reports whether value is an id of facet f.
+func knownValue(f corpus.Facet, value string) bool {
+	if f == corpus.Lang && slices.Contains(corpus.Languages, value) {
+		return true
+	}
+	_, ok := corpus.LookupConcept(f, value)
+	return ok
+}
+
+// searchValues is the inverse of parseSearch: the parameters that ask for req, without
+// the defaults, so that links stay short and a state has one URL.
+func searchValues(req search.Request) url.Values {
+	v := url.Values{}
+	if req.Query != "" {
+		v.Set("q", req.Query)
+	}
+	for _, f := range search.FacetOrder {
+		for _, value := range req.Filters[f] {
+			v.Add(string(f), value)
+		}
+	}
+	if req.Sort != "" && req.Sort != search.SortRelevance {
+		v.Set("sort", req.Sort)
+	}
+	if req.GroupByDoc {
+		v.Set("group", groupByDoc)
+	}
+	if req.Size != defaultSize {
+		v.Set("size", strconv.Itoa(req.Size))
+	}
+	if req.Page > 1 {
+		v.Set("page", strconv.Itoa(req.Page))
+	}
+	return v
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"musesearch/corpus"
+	"musesearch/search"
+)
+
+// Searcher is what the server needs from the search engine.
+type Searcher interface {
+	// Search answers one validated request.
+	Search(ctx context.Context, req search.Request) (*search.Response, error)
+	// Document returns one document with all its sections.
+	Document(ctx context.Context, id string) (*corpus.Document, error)
+	// Mark returns text HTML-escaped with the matches of query in <mark>, as the
+	// engine marks snippets, for highlighting a whole section.
+	Mark(query, text string) string
+}
+
+// Config is what New needs to build a Server.
+type Config struct {
+	// Searcher answers searches. It may be nil: the server can listen before the index is
+	// open, answering readiness probes and searches with 503 until SetSearcher is called.
+	Searcher Searcher
+	// Logger receives the access and error logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Log keys, shared by the access and error logs.
+const (
+	logMethod   = "method"
+	logPath     = "path"
+	logRoute    = "route"
+	logStatus   = "status"
+	logDuration = "duration"
+	logBytes    = "bytes"
+	logRemote   = "remote"
+	logError    = "error"
+	logAddr     = "addr"
+)
+
+// Limits of the HTTP server. Every page and API answer is small and quick, so these are
+// generous for real clients and short for a client that holds a connection open.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	// maxBodyBytes bounds the body of a request to a route that takes none.
+	maxBodyBytes = 64 << 10
+	// shutdownTimeout is how long requests in flight get to finish on shutdown.
+	shutdownTimeout = 10 * time.Second
+)
+
+// Server serves the search site and API. It is an http.Handler.
+type Server struct {
+	logger   *slog.Logger
+	searcher atomic.Pointer[Searcher]
+	pages    pages
+	static   staticFiles
+	metrics  *metrics
+	echo     *echo.Echo
+}
+
+// New parses every template and installs every route. An error means a template or
+// static file is broken: a bug of the program, found at start-up.
+func New(cfg Config) (*Server, error) {
+	s := &Server{logger: cfg.Logger}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(newIndexCollector(s))
+	if cfg.Searcher != nil {
+		s.SetSearcher(cfg.Searcher)
+	}
+	s.echo = echo.New()
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.installRoutes(s.echo)
+	return s, nil
+}
+
+// SetSearcher makes the server ready: from now on it answers searches with sr.
+func (s *Server) SetSearcher(sr Searcher) { s.searcher.Store(&sr) }
+
+// engine returns the searcher, or errNotReady while the index is not open yet.
+func (s *Server) engine() (Searcher, error) {
+	p := s.searcher.Load()
+	if p == nil {
+		return nil, errNotReady
+	}
+	return *p, nil
+}
+
+// installRoutes installs every route of the server on e.
+func (s *Server) installRoutes(e *echo.Echo) {
+	e.Use(
+		s.observe,
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
+		securityHeaders,
+	)
+	// No route so far takes a body: small refuses one larger than a request needs.
+	// Each route that takes a body (an upload) sets the limit that fits it.
+	small := limitBody(maxBodyBytes)
+
+	// Pages.
+	e.GET("/", s.handleSearchPage, small)
+	e.GET("/search", s.handleSearchPage, small)
+	e.GET("/search.csv", s.handleExportCSV, small)
+	e.GET("/doc/:doc_id", s.handleDocumentPage, small)
+	e.GET("/static/:file", s.handleStatic, small)
+	e.GET("/opensearch.xml", s.handleOpenSearch, small)
+
+	// Read API.
+	e.GET("/api/search", s.handleAPISearch, small)
+	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small)
+	e.GET("/api/facets", s.handleAPIFacets, small)
+	// The write API (POST /api/documents, DELETE /api/documents/:doc_id, POST
+	// /api/reindex) belongs here, behind a middleware that checks the admin token.
+
+	// Operations.
+	e.GET("/healthz", s.handleHealth, small)
+	e.GET("/readyz", s.handleReady, small)
+	e.GET("/metrics", s.metrics.handler(), small)
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Serve serves HTTP on ln until ctx is done, then shuts down gracefully: it stops
+// accepting connections and gives the requests in flight shutdownTimeout to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.logger.Info("listening", slog.String(logAddr, ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.logger.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// observe logs every request and counts it in the metrics, under its route pattern.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		elapsed := time.Since(start)
+		req, res := c.Request(), c.Response()
+		route := c.Path()
+		if res.Status == http.StatusNotFound && (route == "" || route == "/*") {
+			// Unmatched paths would otherwise make one label per path a client invents.
+			route = "unmatched"
+		}
+		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
+		s.logger.LogAttrs(req.Context(), slog.LevelInfo, "request",
+			slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
+			slog.String(logRoute, route), slog.Int(logStatus, res.Status),
+			slog.Duration(logDuration, elapsed), slog.Int64(logBytes, res.Size),
+			slog.String(logRemote, c.RealIP()))
+		return nil
+	}
+}
+
+// contentSecurityPolicy allows scripts, styles and images from the site itself only:
+// no inline script or style, no framing, forms that post only here.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers that keep the pages from being framed, sniffed or
+// running injected script.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// limitBody refuses request bodies larger than n bytes with 413.
+func limitBody(n int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > n {
+				return &serverError{Status: http.StatusRequestEntityTooLarge, Err: &userError{Key: msgTooLarge}}
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, n)
+			return next(c)
+		}
+	}
+}
+
+// handleHealth answers the liveness probe: the process is up.
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// readinessTimeout bounds the probe search of /readyz.
+const readinessTimeout = 2 * time.Second
+
+// handleReady answers the readiness probe: 200 once the index is open and answers a
+// search, 503 before.
+func (s *Server) handleReady(c echo.Context) error {
+	sr, err := s.engine()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), readinessTimeout)
+		defer cancel()
+		_, err = sr.Search(ctx, search.Request{Page: 1, Size: 0, Sort: search.SortRelevance})
+	}
+	if err != nil {
+		c.Response().Header().Set("Retry-After", "5")
+		return c.String(http.StatusServiceUnavailable, "not ready\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
