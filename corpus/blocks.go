@@ -212,15 +212,18 @@ func demoteLists(blocks []block) {
 			blocks[j].kind, blocks[j].style = itemBlock, ""
 		}
 	}
-	// The lead of a document (label, dateline, title, subtitle) is no list.
+	// Runs of short lines without text between them are lists: four plain lines
+	// (but not the lead of a document: label, dateline, title, subtitle), or three
+	// numbered lines ("1. Improved LVEF", "2. …").
 	for i := 0; i < len(blocks); {
 		j := i
-		for j < len(blocks) && blocks[j].kind == headingBlock && blocks[j].style == plainStyle {
+		for j < len(blocks) && blocks[j].kind == headingBlock && blocks[j].style == blocks[i].style &&
+			(blocks[i].style == plainStyle || blocks[i].style == numberedStyle) {
 			j++
 		}
-		if j-i >= 4 && i > 0 {
+		if (blocks[i].style == plainStyle && j-i >= 4 && i > 0) || (blocks[i].style == numberedStyle && j-i >= 3) {
 			for k := i; k < j; k++ {
-				blocks[k].kind, blocks[k].style = itemBlock, ""
+				blocks[k].kind, blocks[k].style, blocks[k].rank = itemBlock, "", 0
 			}
 		}
 		i = max(j, i+1)

@@ -7,12 +7,12 @@ import (
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"ＡＬＳ":      "als",
-		"（ALS）":    "(als)",
-		"ｍｇ":       "mg",
+		"ＡＬＳ":     "als",
+		"（ALS）":   "(als)",
+		"ｍｇ":      "mg",
 		"ﾐｭｰｽﾞ細胞": "ミューズ細胞",
-		"Muse細胞":   "muse細胞",
-		"Straße":   "strasse",
+		"Muse細胞":  "muse細胞",
+		"Straße":  "strasse",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)

@@ -93,6 +93,10 @@ func TestSections(t *testing.T) {
 		text: "Muse Cells Explained\nWhy This Matters\nFor patients and physicians, Muse cells offer something traditional MSCs cannot:\nSmarter navigation\nLonger-term integration\nStronger functional recovery\n" + para("Summary", 300) + "\n",
 		want: []string{"doc#1: Why This Matters [en]"},
 	}, {
+		name: "a run of short numbered lines is a list, not headings",
+		text: "Muse Cells Explained\nKey outcomes\n1. Improved LVEF\n2. Reduced infarct size\n3. No serious adverse events\n" + para("Outcome", 300) + "\n",
+		want: []string{"doc#1: Key outcomes [en]"},
+	}, {
 		name: "an abstract and its Chinese translation are two sections",
 		text: "Cell Transplant. 2023 Jan-Dec;32:9636897231214370.\n" + para("ALS", 600) + "\n" +
 			strings.Repeat("肌萎缩侧索硬化症的特征是运动神经元进行性丧失。我们进行了一项单中心开放的临床试验。", 4) + "\n",
