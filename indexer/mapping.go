@@ -14,7 +14,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers and the stored layout. An index
 // written with another version is rebuilt from the corpus when it is opened. Change it
 // with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-3"
+const SchemaVersion = "musesearch-index-4"
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -61,7 +61,8 @@ type Part string
 // The parts of a section that are searched.
 const (
 	PartTitle   Part = "title"   // the document's title
-	PartHeading Part = "heading" // the heading path and the section's own heading
+	PartPath    Part = "path"    // the headings above the section's own, outermost first
+	PartHeading Part = "heading" // the section's own heading
 	PartBody    Part = "body"    // the section's text
 )
 
@@ -87,15 +88,16 @@ type TextField struct {
 var TextFields = []TextField{
 	{Name: "title_std", Part: PartTitle, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 3},
 	{Name: "title_ja", Part: PartTitle, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 3},
+	{Name: "path_std", Part: PartPath, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1.5},
+	{Name: "path_ja", Part: PartPath, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1.5},
 	{Name: "heading_std", Part: PartHeading, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 2},
 	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2},
 	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
 	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
 
-// HeadingSeparator joins a section's heading path and own heading in its analysed
-// heading fields.
-const HeadingSeparator = " > "
+// PathSeparator joins the headings of a section's path in its analysed path fields.
+const PathSeparator = " > "
 
 // FoldIdentifier is how identifiers are indexed in FieldIdent and must be looked up:
 // NFKC and lower case, so NCT01234567, nct01234567 and ＮＣＴ01234567 are one.
@@ -105,6 +107,7 @@ func FoldIdentifier(s string) string { return strings.ToLower(corpus.Fold(string
 // listed in newMapping.
 const (
 	propTitle   = "p_title"
+	propPath    = "p_path"
 	propHeading = "p_heading"
 	propBody    = "p_body"
 )
@@ -129,14 +132,15 @@ func newMapping() *mapping.IndexMappingImpl {
 	ordinal := bleve.NewNumericFieldMapping()
 	ordinal.IncludeInAll = false
 	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
-	for _, name := range []string{FieldHeading, FieldPath, FieldIdentifiers} {
+	for _, name := range []string{FieldPath, FieldIdentifiers} {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
-	parts := map[Part]string{PartTitle: propTitle, PartHeading: propHeading, PartBody: propBody}
+	parts := map[Part]string{PartTitle: propTitle, PartPath: propPath, PartHeading: propHeading, PartBody: propBody}
 	fields := map[string][]*mapping.FieldMapping{
-		propTitle: {storedOnly(FieldTitle)},
-		propBody:  {storedOnly(FieldText)},
+		propTitle:   {storedOnly(FieldTitle)},
+		propHeading: {storedOnly(FieldHeading)},
+		propBody:    {storedOnly(FieldText)},
 	}
 	for _, tf := range TextFields {
 		f := bleve.NewTextFieldMapping()
@@ -180,8 +184,7 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		FieldOrdinal: float64(ordinal),
 		propTitle:    doc.Title,
 		propBody:     sec.Text,
-		propHeading:  strings.Join(append(append([]string(nil), sec.Path...), sec.Heading), HeadingSeparator),
-		FieldHeading: sec.Heading,
+		propHeading:  sec.Heading,
 	}
 	if doc.Date != "" {
 		r[FieldDate] = doc.Date
@@ -191,6 +194,7 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 	}
 	if len(sec.Path) > 0 {
 		r[FieldPath] = sec.Path
+		r[propPath] = strings.Join(sec.Path, PathSeparator)
 	}
 	for _, f := range corpus.ContentFacets {
 		if vs := sec.Facets[f]; len(vs) > 0 {

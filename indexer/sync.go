@@ -237,10 +237,11 @@ func (ix *Index) syncFile(w *writer, dir, name string) (*fileRecord, Action, str
 		return old, FileSkipped, ix.dropOnSkip(w, name, old, reason(err)), nil
 	}
 	if err := w.checkIDs(name, docs); err != nil {
-		if dup := (*DuplicateIDError)(nil); errors.As(err, &dup) {
-			return old, FileSkipped, ix.dropOnSkip(w, name, old, err.Error()), nil
+		var dup *DuplicateIDError
+		if !errors.As(err, &dup) {
+			return nil, "", "", err
 		}
-		return nil, "", "", err
+		return old, FileSkipped, ix.dropOnSkip(w, name, old, err.Error()), nil
 	}
 	rec := &fileRecord{Hash: hash, Size: info.Size(), ModTime: mtime}
 	if err := w.replace(name, old, rec, docs); err != nil {
@@ -280,7 +281,8 @@ func (ix *Index) dropOnSkip(w *writer, name string, old *fileRecord, reason stri
 
 // ReplaceFile indexes data as the content of corpus file name, replacing what the
 // file had in the index, in one batch: a search sees either the old sections or the
-// new ones. A file that does not parse leaves the index unchanged.
+// new ones. A file that does not parse, or whose ids another file has, leaves the index
+// unchanged.
 func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (FileResult, error) {
 	if err := ix.cfg.ValidName(name); err != nil {
 		return FileResult{}, err
@@ -294,7 +296,7 @@ func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (Fil
 		res.DocIDs = append(res.DocIDs, d.ID)
 		res.Sections += len(d.Sections)
 	}
-	return res, ix.writeOne(ctx, func(w *writer) error {
+	err = ix.writeOne(ctx, func(w *writer) error {
 		old, err := w.record(name)
 		if err != nil {
 			return err
@@ -304,6 +306,10 @@ func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (Fil
 		}
 		return w.replace(name, old, &fileRecord{Hash: contentHash(data), Size: int64(len(data))}, docs)
 	})
+	if err != nil {
+		return FileResult{}, err
+	}
+	return res, nil
 }
 
 // IndexDocuments indexes docs as the documents of corpus file source, replacing what

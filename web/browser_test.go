@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -16,8 +17,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// screenshotDir is where the browser tests save the screenshots the README shows.
-const screenshotDir = "../docs/screenshots"
+// updateScreenshots makes the browser tests refresh the screenshots the README shows;
+// otherwise they save them in the test's temporary directory, so that a test run leaves
+// the tracked images alone.
+var updateScreenshots = flag.Bool("screenshots", false, "save the browser tests' screenshots to docs/screenshots")
 
 // browserTimeout bounds one step of a browser test.
 const browserTimeout = 30 * time.Second
@@ -43,9 +46,10 @@ func chromiumPath(t *testing.T) string {
 
 // browser drives one headless Chromium tab for all the browser tests.
 type browser struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string // the directory screenshots are saved in
 }
 
 // TestBrowser drives the site in a real headless Chromium: searching in each
@@ -76,9 +80,9 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	b := &browser{t: t, ctx: ctx, base: ts.URL}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		t.Fatal(err)
+	b := &browser{t: t, ctx: ctx, base: ts.URL, shots: t.TempDir()}
+	if *updateScreenshots {
+		b.shots = "../docs/screenshots"
 	}
 
 	t.Run("search in English", func(t *testing.T) {
@@ -320,14 +324,14 @@ func (b *browser) str(expr string) string { b.t.Helper(); return eval[string](b,
 func (b *browser) num(expr string) int    { b.t.Helper(); return eval[int](b, expr) }
 func (b *browser) bool(expr string) bool  { b.t.Helper(); return eval[bool](b, expr) }
 
-// screenshot saves the whole page as a PNG in screenshotDir.
+// screenshot saves the whole page as a PNG in b.shots.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	b.save(name, chromedp.FullScreenshot(100))
 }
 
 // screenshotAt saves the viewport scrolled to the element with the id, or to the top,
-// as a PNG in screenshotDir: for pages too long to show whole.
+// as a PNG in b.shots: for pages too long to show whole.
 func (b *browser) screenshotAt(name, id string) {
 	b.t.Helper()
 	if id == "" {
@@ -347,7 +351,7 @@ func (b *browser) save(name string, shot chromedp.Action[[]byte]) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	path := filepath.Join(screenshotDir, name)
+	path := filepath.Join(b.shots, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -51,6 +52,10 @@ const (
 	msgUnknownDoc     = "No document has the id %q."
 	msgBadRequestText = "The request is not valid."
 )
+
+// retrySeconds is how long a client should wait before asking again while the index is
+// being prepared.
+const retrySeconds = 5
 
 // errNotReady answers requests that need the index before it is open.
 var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}}
@@ -109,7 +114,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		slog.Int(logStatus, status), slog.String(logError, err.Error()))
 
 	if status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", "5")
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds))
 	}
 	var werr error
 	if isAPI(req.URL.Path) {
@@ -129,6 +134,9 @@ func isAPI(path string) bool { return path == "/api" || strings.HasPrefix(path, 
 type errorPage struct {
 	page
 	Message string
+	// Retry, when not zero, reloads the page after that many seconds: the server is
+	// starting and will answer soon.
+	Retry int
 }
 
 // renderError writes the HTML error page in the language the request asks for.
@@ -136,6 +144,9 @@ func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
 	p := s.newPage(c)
 	p.Title = p.T(statusTitle(status))
 	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...)}
+	if status == http.StatusServiceUnavailable {
+		data.Retry = retrySeconds
+	}
 	if err := s.render(c, status, "error", data); err != nil {
 		return c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 	}

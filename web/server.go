@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -254,7 +255,7 @@ func (s *Server) handleReady(c echo.Context) error {
 		_, err = sr.Search(ctx, search.Request{Page: 1, Size: 0, Sort: search.SortRelevance})
 	}
 	if err != nil {
-		c.Response().Header().Set("Retry-After", "5")
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds))
 		return c.String(http.StatusServiceUnavailable, "not ready\n")
 	}
 	return c.String(http.StatusOK, "ready\n")

@@ -307,6 +307,11 @@ func TestNotReady(t *testing.T) {
 			t.Errorf("%s: body %q, want the not-ready error", tt.path, body)
 		}
 	}
+	// The page says so and reloads itself a little later.
+	_, body := get(t, ts, "/search?q=ALS")
+	if refresh := findAll(parseHTML(t, body), sel("meta", "http-equiv=refresh")); len(refresh) != 1 || !strings.Contains(body, "The index is still being prepared") {
+		t.Errorf("the page before the index is open should say so and reload itself:\n%.400s", body)
+	}
 	srv.SetSearcher(testEngine(t))
 	if res, _ := get(t, ts, "/readyz"); res.StatusCode != 200 {
 		t.Errorf("once the index is open, /readyz: status %d, want 200", res.StatusCode)
