@@ -87,3 +87,8 @@ func (d Document) Facets() Facets {
 	}
 	return out
 }
+
+// Version identifies what Parse produces from a file: the cleaning, splitting, language
+// and facet rules and the vocabulary. Bump it with every change that alters a parsed
+// document, so that indexes built by an older parser are rebuilt.
+const Version = "2026-11-24.1"

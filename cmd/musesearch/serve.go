@@ -96,6 +96,8 @@ func openIndex(ctx context.Context, store storeFlags, logger *slog.Logger) (*ind
 	for _, s := range sum.Skipped {
 		logger.Warn("skipped a corpus file", "file", s.Name, "reason", s.Reason)
 	}
+	// Load the Japanese dictionary now, not on the first Japanese query after /readyz.
+	indexer.Warm()
 	logger.Info("index ready", "index", store.IndexDir, "corpus", store.CorpusDir,
 		"documents", sum.Documents, "sections", sum.Sections, "added", sum.Added, "updated", sum.Updated,
 		"removed", sum.Removed, "unchanged", sum.Unchanged, "took", time.Since(began).Round(time.Millisecond))

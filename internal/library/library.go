@@ -403,12 +403,7 @@ func (l *Library) apply(ctx context.Context, b watch.Batch) {
 func (l *Library) applyFile(ctx context.Context, name string) error {
 	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), l.cfg.MaxFileSize)
 	if errors.Is(err, os.ErrNotExist) {
-		delete(l.indexed, name)
-		n, err := l.ix.RemoveFile(ctx, name)
-		if err == nil && n > 0 {
-			l.stats.removed.Add(1)
-		}
-		return err
+		return l.takeOut(ctx, name)
 	}
 	if err != nil && !errors.Is(err, corpus.ErrTooLarge) {
 		return err
@@ -439,6 +434,11 @@ func (l *Library) applyFile(ctx context.Context, name string) error {
 	}
 	l.stats.reject(err)
 	l.log.Warn("skipped a corpus file", "file", name, "reason", err.Error())
+	return l.takeOut(ctx, name)
+}
+
+// takeOut removes what corpus file name has in the index, if anything.
+func (l *Library) takeOut(ctx context.Context, name string) error {
 	delete(l.indexed, name)
 	n, err := l.ix.RemoveFile(ctx, name)
 	if err == nil && n > 0 {

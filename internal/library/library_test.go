@@ -332,10 +332,12 @@ func TestOpenRebuildsAnIndexThatCannotBeOpened(t *testing.T) {
 	}
 }
 
-// startWatch runs lib.Watch until the test ends.
+// startWatch runs lib.Watch until the test ends, and returns once it watches.
 func startWatch(t *testing.T, lib *Library) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	lib.cfg.Watch.Ready = func() { close(ready) }
 	done := make(chan error, 1)
 	go func() { done <- lib.Watch(ctx) }()
 	t.Cleanup(func() {
@@ -344,7 +346,11 @@ func startWatch(t *testing.T, lib *Library) {
 			t.Errorf("Watch: %v", err)
 		}
 	})
-	time.Sleep(50 * time.Millisecond) // let the watch be installed
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("Watch: %v", err)
+	}
 }
 
 // eventually polls find until it returns want or within has passed.
