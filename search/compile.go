@@ -29,6 +29,9 @@ const (
 // and the words it can retry fuzzily.
 type compiled struct {
 	query query.Query // nil matches every section
+	// match matches the same sections as query without scoring them: what counting
+	// needs, without the clauses that only rank.
+	match query.Query
 	hl    *highlighter
 	units []unit
 }
@@ -41,17 +44,19 @@ type unit struct {
 
 // compiler turns a query tree into a bleve query.
 type compiler struct {
-	e      *Engine
-	fuzzy  bool // match long Latin-script words within an edit distance
-	negate bool // inside an exclusion: literal matching only, nothing to highlight
-	out    *compiled
+	e         *Engine
+	fuzzy     bool // match long Latin-script words within an edit distance
+	negate    bool // inside an exclusion: literal matching only, nothing to highlight
+	matchOnly bool // leave out the clauses that only rank
+	out       *compiled
 }
 
 func (e *Engine) compile(n Node, fuzzy bool) *compiled {
 	out := &compiled{hl: &highlighter{analyze: e.analyze}}
-	c := &compiler{e: e, fuzzy: fuzzy, out: out}
 	if n != nil {
-		out.query = c.node(n)
+		out.query = (&compiler{e: e, fuzzy: fuzzy, out: out}).node(n)
+		counting := &compiler{e: e, fuzzy: fuzzy, matchOnly: true, out: &compiled{hl: &highlighter{analyze: e.analyze}}}
+		out.match = counting.node(n)
 	}
 	return out
 }
@@ -91,7 +96,7 @@ func (c *compiler) exclusion(n Node) query.Query {
 // excluded compiles what an exclusion leaves out: literal matches only, with nothing
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
-	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
+	inner := &compiler{e: c.e, negate: true, matchOnly: c.matchOnly, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
 	return inner.node(n)
 }
 
@@ -159,28 +164,73 @@ func (c *compiler) words(ws []Word) query.Query {
 		}
 		items[i] = c.withConcepts(c.literal(w.Text, true), concepts, units[i])
 	}
-	// Concepts named by several words: the shortest run of words naming each.
+	// Concepts named by several words: the words that spell one of the concept's
+	// names ("脊髄 損傷", "Muse 細胞" as the vocabulary writes 脊髄損傷 and Muse細胞), else
+	// the shortest run the vocabulary reads as naming it ("spinal cord injuries").
 	if len(ws) > 1 && !c.negate {
 		texts := make([]string, len(ws))
 		for i, w := range ws {
 			texts[i] = w.Text
 		}
-		for _, k := range c.concepts(strings.Join(texts, " ")) {
-			if own[k.key()] {
-				continue
+		taken := make([]bool, len(ws))
+		// Joined without spaces too: CJK names are written without them.
+		candidates := c.concepts(strings.Join(texts, " "))
+		for _, k := range c.concepts(strings.Join(texts, "")) {
+			if !slices.Contains(candidates, k) {
+				candidates = append(candidates, k)
 			}
-			i, j, ok := shortestRun(texts, k, c.concepts)
-			if !ok || items[i] == nil {
+		}
+		for _, k := range candidates {
+			i, j, ok := namingRun(texts, k)
+			if !ok && !own[k.key()] {
+				i, j, ok = shortestRun(texts, k, c.concepts)
+			}
+			if !ok || slices.Contains(taken[i:j+1], true) {
 				continue
 			}
 			run := conjunction(nonNil(items[i : j+1]))
 			items[i] = c.withConcepts(run, []conceptRef{k}, units[i])
-			for m := i + 1; m <= j; m++ {
-				items[m] = nil
+			for m := i; m <= j; m++ {
+				taken[m] = true
+				if m > i {
+					items[m] = nil
+				}
 			}
 		}
 	}
 	return conjunction(nonNil(items))
+}
+
+// namingRun finds the longest run texts[i..j] of two words or more that spells one of
+// the names of concept k, ignoring case, width, spaces and dashes.
+func namingRun(texts []string, k conceptRef) (int, int, bool) {
+	concept, ok := corpus.LookupConcept(k.facet, k.id)
+	if !ok {
+		return 0, 0, false
+	}
+	names := map[string]bool{}
+	for _, name := range conceptNames(concept) {
+		names[squash(name)] = true
+	}
+	for n := len(texts); n >= 2; n-- {
+		for i := 0; i+n <= len(texts); i++ {
+			if names[squash(strings.Join(texts[i:i+n], ""))] {
+				return i, i + n - 1, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// squash folds s and drops its spaces and dashes, so that "spinal cord-injury",
+// "Spinal Cord Injury" and "spinalcordinjury" compare equal.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) {
+			return -1
+		}
+		return r
+	}, corpus.Fold(s))
 }
 
 // shortestRun finds the shortest run texts[i..j] that names concept k.
@@ -230,7 +280,7 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 		t := query.NewTermQuery(k.id)
 		t.SetField(string(k.facet))
 		concept, ok := corpus.LookupConcept(k.facet, k.id)
-		if !ok {
+		if !ok || c.matchOnly {
 			alts = append(alts, t)
 			continue
 		}
@@ -317,7 +367,7 @@ func (c *compiler) literal(text string, word bool) query.Query {
 	var match, context []query.Query
 	for _, tf := range indexer.TextFields {
 		own := tf.Part == indexer.PartHeading || tf.Part == indexer.PartBody
-		if !own && c.negate {
+		if !own && (c.negate || c.matchOnly) {
 			continue
 		}
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
@@ -392,9 +442,13 @@ func fieldQuery(field string, p termPattern, fuzzy int) boostable {
 	return query.NewMultiPhraseQuery(p, field)
 }
 
-// fuzziness is the edit distance a fuzzy retry allows for a word: none for short
-// words, words of several tokens and words not in Latin letters; 1 up to 7 letters; 2
-// from 8.
+// maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not words
+// anyone misspells, and the automaton of a long term is costly to build.
+const maxFuzzyRunes = 32
+
+// fuzziness is the edit distance a fuzzy retry allows for a word: none for short or
+// overlong words, words of several tokens and words not in Latin letters; 1 up to 7
+// letters; 2 from 8.
 func fuzziness(p termPattern) int {
 	if len(p) != 1 || len(p[0]) != 1 {
 		return 0
@@ -406,7 +460,7 @@ func fuzziness(p termPattern) int {
 		}
 	}
 	switch n := len([]rune(term)); {
-	case n < 4:
+	case n < 4, n > maxFuzzyRunes:
 		return 0
 	case n < 8:
 		return 1
@@ -443,7 +497,11 @@ var functionWords = map[string]bool{
 	"were": true, "with": true, "vs": true, "versus": true,
 }
 
-func isFunctionWord(w Word) bool { return functionWords[strings.ToLower(w.Text)] }
+// isFunctionWord reports whether w is a function word; one written in capitals is an
+// abbreviation ("AS", ankylosing spondylitis).
+func isFunctionWord(w Word) bool {
+	return functionWords[strings.ToLower(w.Text)] && (len(w.Text) < 2 || w.Text != strings.ToUpper(w.Text))
+}
 
 func nonNil(qs []query.Query) []query.Query {
 	var out []query.Query

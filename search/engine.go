@@ -58,6 +58,9 @@ const (
 	// facetSize is how many values of one facet are counted: above any facet's
 	// vocabulary.
 	facetSize = 200
+	// promoteScan is how many hits past the page a ranked search fetches to find the
+	// best match of each language without a search of its own.
+	promoteScan = 50
 )
 
 // Config configures an Engine.
@@ -163,7 +166,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 // are left out: then its words are spelled as the corpus spells them, and a fuzzy retry
 // would only find other words.
 func (e *Engine) matchesUnfiltered(ctx context.Context, c *compiled) bool {
-	res, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(c.query, 0, 0, false))
+	res, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(c.match, 0, 0, false))
 	return err == nil && res.Total > 0
 }
 
@@ -239,9 +242,9 @@ func sumUnits(nodes []Node) int {
 // run searches with one compiled query: the page of hits, and the facet counts. It
 // also returns the text of each hit's section.
 func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, error) {
-	q := c.query
+	q, match := c.query, c.match
 	if q == nil {
-		q = query.NewMatchAllQuery()
+		q, match = query.NewMatchAllQuery(), query.NewMatchAllQuery()
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
 	main := conjunction(nonNil([]query.Query{q, filterQuery(req.Filters, "")}))
@@ -272,7 +275,7 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		}
 	default:
 		// Up to one hit per language moves up from further down the ranking.
-		sreq.Size = from + req.Size + len(corpus.Languages)
+		sreq.Size = from + req.Size + promoteScan
 		order = func(res *bleve.SearchResult) ([]pageHit, error) {
 			resp.Total = int(res.Total)
 			best, err := e.bestPerLanguage(ctx, req, main, res)
@@ -311,7 +314,7 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		if len(req.Filters[f]) == 0 {
 			continue
 		}
-		fq := conjunction(nonNil([]query.Query{q, filterQuery(req.Filters, f)}))
+		fq := conjunction(nonNil([]query.Query{match, filterQuery(req.Filters, f)}))
 		sreq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
 		addFacets(sreq, []corpus.Facet{f})
 		fres, err := e.ix.Search(ctx, sreq)
@@ -342,6 +345,10 @@ func (e *Engine) bestPerLanguage(ctx context.Context, req Request, main query.Qu
 	}
 	var best []*bsearch.DocumentMatch
 	for _, lang := range langs {
+		if i := slices.IndexFunc(res.Hits, func(h *bsearch.DocumentMatch) bool { return hitLang(h) == lang }); i >= 0 {
+			best = append(best, res.Hits[i])
+			continue
+		}
 		one := bleve.NewSearchRequestOptions(conjunction([]query.Query{main, filterQuery(map[corpus.Facet][]string{corpus.Lang: {lang}}, "")}), 1, 0, false)
 		sortBy(one, SortRelevance)
 		r, err := e.ix.Search(ctx, one)
@@ -351,6 +358,14 @@ func (e *Engine) bestPerLanguage(ctx context.Context, req Request, main query.Qu
 		best = append(best, r.Hits...)
 	}
 	return best, nil
+}
+
+// hitLang is the language of a hit, the last of its sort values (see sortBy).
+func hitLang(h *bsearch.DocumentMatch) string {
+	if len(h.Sort) == 0 {
+		return ""
+	}
+	return h.Sort[len(h.Sort)-1]
 }
 
 // promote puts first the best match of each language, by score, then the others in
@@ -486,9 +501,12 @@ func docIDOf(sectionID string) string {
 // sortBy orders hits by relevance or by date (newest first, then relevance); ties go
 // in reading order, so that pages never overlap.
 func sortBy(sreq *bleve.SearchRequest, order string) {
+	// The last key never decides (doc_id and ordinal are unique) but makes bleve
+	// report each hit's language from doc values, for bestPerLanguage.
 	tail := []bsearch.SearchSort{
 		&bsearch.SortField{Field: indexer.FieldDocID},
 		&bsearch.SortField{Field: indexer.FieldOrdinal, Type: bsearch.SortFieldAsNumber},
+		&bsearch.SortField{Field: indexer.FieldLang},
 	}
 	score := &bsearch.SortScore{Desc: true}
 	if order == SortDate {

@@ -121,18 +121,20 @@ func TestSearchMatches(t *testing.T) {
 		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}}, // with its prefix
 		{"Muse -stroke", "b#1", []string{"b#1"}},        // exclusion is literal: b#1 says 脳梗塞
 		{"-Muse", "", []string{"a#2", "b#2", "c#1", "d#1", "d#2"}},
-		{"infused", "a#2", []string{"a#2"}},                         // stemming
-		{`"stromal cells"`, "d#1", []string{"d#1"}},                 // phrase
-		{`"cells stromal"`, "", []string{}},                         // phrase order
-		{"knee mesenchymal", "d#1", []string{"d#1"}},                // AND
-		{"knee OR outlook", "", []string{"d#1", "d#2"}},             // OR, in text or heading
-		{"ＭＵＳＥ　細胞", "b#1", []string{"b#1"}},                         // full width, AND across scripts
-		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},                   // split by the analysers, adjacent; a#1 by its concept
-		{"運動", "b#2", []string{"b#2"}},                              // Japanese word
-		{"干细胞", "c#1", []string{"c#1"}},                             // Chinese word
-		{"髄", "b#2", []string{"b#2"}},                               // one character
-		{"the", "", []string{"d#1"}},                                // a function word alone still searches
-		{"of the knee", "d#1", []string{"d#1"}},                     // function words dropped beside others
+		{"infused", "a#2", []string{"a#2"}},             // stemming
+		{`"stromal cells"`, "d#1", []string{"d#1"}},     // phrase
+		{`"cells stromal"`, "", []string{}},             // phrase order
+		{"knee mesenchymal", "d#1", []string{"d#1"}},    // AND
+		{"knee OR outlook", "", []string{"d#1", "d#2"}}, // OR, in text or heading
+		{"ＭＵＳＥ　細胞", "b#1", []string{"a#1", "b#1"}},      // full width; the two words spell the concept Muse細胞
+		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},       // split by the analysers, adjacent; a#1 by its concept
+		{"運動", "b#2", []string{"b#2"}},                  // Japanese word
+		{"干细胞", "c#1", []string{"c#1"}},                 // Chinese word
+		{"髄", "b#2", []string{"b#2"}},                   // one character
+		{"the", "", []string{"d#1"}},                    // a function word alone still searches
+		{"of the knee", "d#1", []string{"d#1"}},         // function words dropped beside others
+		{"AS knee", "", []string{}},                     // a word in capitals is no function word
+		{"as knee", "d#1", []string{"d#1"}},
 		{"randomized Muse (stroke OR 脳梗塞)", "a#1", []string{"a#1"}}, // groups
 	}
 	for _, tt := range tests {

@@ -290,3 +290,7 @@ func (w *writeAPI) handleReindex(c echo.Context) error {
 	}
 	return writeJSON(c, http.StatusOK, out)
 }
+
+// SetLibrary enables the write API on lib, once the index is open, and adds the
+// library's metrics to /metrics. Call it once.
+func (s *Server) SetLibrary(lib Library) error { return s.writes.setLibrary(lib) }

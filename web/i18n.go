@@ -139,7 +139,7 @@ var translations = []translation{
 	{msgBadRequestText, "リクエストが正しくありません。", "请求无效。"},
 	{msgQueryTooLong, "検索語が長すぎます。%d 文字以内にしてください。", "搜索词过长，最多 %d 个字符。"},
 	{msgBadPage, "page は 1 から %d までの整数にしてください。", "page 必须是 1 到 %d 之间的整数。"},
-	{msgBadSize, "size は 0 から %d までの整数にしてください。", "size 必须是 0 到 %d 之间的整数。"},
+	{msgBadSize, "size は 0 以上の整数にしてください（返すのは最大 %d 件です）。", "size 必须是不小于 0 的整数（最多返回 %d 条）。"},
 	{msgBadSort, "sort は relevance か date にしてください。", "sort 必须是 relevance 或 date。"},
 	{msgBadGroup, "group は doc にするか、指定しないでください。", "group 必须是 doc 或不指定。"},
 	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},

@@ -22,7 +22,8 @@ const (
 	maxPage = 1000
 	// defaultSize is the number of hits per page when size is not given.
 	defaultSize = 10
-	// maxSize is the largest page the contract allows.
+	// maxSize is the largest page the contract allows; a larger size is read as
+	// maxSize, as Meilisearch and PubMed cap a page rather than refuse it.
 	maxSize = 100
 	// maxFilterValues bounds the values of one facet in one request; it is above the
 	// size of any facet's vocabulary, so only a broken or hostile client reaches it.
@@ -33,7 +34,7 @@ const (
 const (
 	msgQueryTooLong  = "The query is too long: use at most %d characters."
 	msgBadPage       = "The page must be a whole number from 1 to %d."
-	msgBadSize       = "The size must be a whole number from 0 to %d."
+	msgBadSize       = "The size must be a whole number from 0 (at most %d hits are returned)."
 	msgBadSort       = "The sort must be relevance or date."
 	msgBadGroup      = "The group must be doc or left out."
 	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
@@ -69,10 +70,10 @@ func parseSearch(v url.Values) (search.Request, error) {
 	}
 	if s := v.Get("size"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 || n > maxSize {
+		if err != nil || n < 0 {
 			return search.Request{}, badRequest(msgBadSize, maxSize)
 		}
-		req.Size = n
+		req.Size = min(n, maxSize)
 	}
 	switch s := v.Get("sort"); s {
 	case "", search.SortRelevance:

@@ -36,6 +36,10 @@ type Config struct {
 	Searcher Searcher
 	// Logger receives the access and error logs; nil means slog.Default().
 	Logger *slog.Logger
+	// AdminToken enables the write API (POST /api/documents, DELETE
+	// /api/documents/{doc_id}, POST /api/reindex) for requests that carry
+	// "Authorization: Bearer <AdminToken>"; empty disables it (403).
+	AdminToken string
 }
 
 // Log keys, shared by the access and error logs.
@@ -72,6 +76,7 @@ type Server struct {
 	pages    pages
 	static   staticFiles
 	metrics  *metrics
+	writes   *writeAPI
 	echo     *echo.Echo
 }
 
@@ -90,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(newIndexCollector(s))
+	s.writes = newWriteAPI(cfg.AdminToken, s.metrics.registry)
 	if cfg.Searcher != nil {
 		s.SetSearcher(cfg.Searcher)
 	}
@@ -136,8 +142,8 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	e.GET("/api/search", s.handleAPISearch, small)
 	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small)
 	e.GET("/api/facets", s.handleAPIFacets, small)
-	// The write API (POST /api/documents, DELETE /api/documents/:doc_id, POST
-	// /api/reindex) belongs here, behind a middleware that checks the admin token.
+	// Write API: admin token checked first, then each route's own body limit.
+	s.writes.install(e)
 
 	// Operations.
 	e.GET("/healthz", s.handleHealth, small)

@@ -6,9 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
-	"musesearch/indexer"
+	"musesearch/internal/library"
 	"musesearch/search"
 	"musesearch/web"
 )
@@ -24,10 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var store storeFlags
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
-	// --watch is accepted so that scripts can pass it already; watching the corpus
-	// directory comes with live reindexing (a later issue) and does nothing yet. The
-	// write API will be enabled by MUSESEARCH_ADMIN_TOKEN then too.
-	fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +38,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	srv, err := web.New(web.Config{Logger: logger})
+	// The write API is enabled by the admin token, read from the environment only so
+	// that it never shows in a process list.
+	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv)})
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { served <- srv.Serve(serveCtx, ln) }()
 	fmt.Fprintf(stdout, "musesearch: serving http://%s\n", ln.Addr())
 
-	ix, err := openIndex(ctx, store, logger)
+	lib, err := openLibrary(ctx, store, logger)
 	if err != nil {
 		stop()
 		<-served
@@ -64,23 +64,46 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	defer ix.Close()
-	engine, err := search.New(search.Config{Index: ix, Logger: logger})
+	defer lib.Close()
+	engine, err := search.New(search.Config{Index: lib.Index(), Logger: logger})
+	if err == nil {
+		err = srv.SetLibrary(lib)
+	}
 	if err != nil {
 		stop()
 		<-served
 		return err
 	}
 	srv.SetSearcher(engine)
-	return <-served
+	watching := make(chan struct{})
+	if *watchCorpus {
+		go func() {
+			defer close(watching)
+			if err := lib.Watch(serveCtx); err != nil {
+				logger.Error("cannot watch the corpus directory; changes other programs make are indexed by POST /api/reindex or at the next start",
+					"corpus", store.CorpusDir, "err", err)
+			}
+		}()
+	} else {
+		close(watching)
+	}
+	err = <-served
+	stop()
+	<-watching // the watcher's last batch is applied before the index closes
+	return err
 }
 
-// openIndex opens the index and brings it in line with the corpus directory, logging
-// what changed.
-func openIndex(ctx context.Context, store storeFlags, logger *slog.Logger) (*indexer.Index, error) {
+// adminTokenEnv names the environment variable that enables the write API.
+const adminTokenEnv = "MUSESEARCH_ADMIN_TOKEN"
+
+// openLibrary opens the index and brings it in line with the corpus directory (only
+// files whose content changed are indexed; leftovers of interrupted uploads are
+// removed; a damaged index is rebuilt), logging what changed.
+func openLibrary(ctx context.Context, store storeFlags, logger *slog.Logger) (*library.Library, error) {
 	began := time.Now()
-	ix, err := indexer.Open(ctx, indexer.Config{
-		Dir:        store.IndexDir,
+	lib, sum, err := library.Open(ctx, library.Config{
+		CorpusDir:  store.CorpusDir,
+		IndexDir:   store.IndexDir,
 		Owner:      "a running server",
 		LockedHint: "stop it or use POST /api/reindex",
 		Logger:     logger,
@@ -88,18 +111,11 @@ func openIndex(ctx context.Context, store storeFlags, logger *slog.Logger) (*ind
 	if err != nil {
 		return nil, err
 	}
-	sum, err := ix.Sync(ctx, store.CorpusDir, nil)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
 	for _, s := range sum.Skipped {
 		logger.Warn("skipped a corpus file", "file", s.Name, "reason", s.Reason)
 	}
-	// Load the Japanese dictionary now, not on the first Japanese query after /readyz.
-	indexer.Warm()
 	logger.Info("index ready", "index", store.IndexDir, "corpus", store.CorpusDir,
 		"documents", sum.Documents, "sections", sum.Sections, "added", sum.Added, "updated", sum.Updated,
 		"removed", sum.Removed, "unchanged", sum.Unchanged, "took", time.Since(began).Round(time.Millisecond))
-	return ix, nil
+	return lib, nil
 }

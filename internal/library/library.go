@@ -63,11 +63,11 @@ type Config struct {
 // Result is what Add indexed, or what Delete removed.
 type Result struct {
 	// Source is the corpus file.
-	Source string `json:"source"`
+	Source string
 	// DocIDs are the ids of the file's documents.
-	DocIDs []string `json:"doc_ids"`
+	DocIDs []string
 	// Sections is how many sections were indexed (Add) or removed (Delete).
-	Sections int `json:"sections"`
+	Sections int
 }
 
 // Library is one corpus directory and its open index. It is safe for concurrent use:
@@ -109,9 +109,8 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		cfg.Watch.Logger = cfg.Logger
 	}
 	l := &Library{cfg: cfg, log: cfg.Logger, stats: newStats(), indexed: map[string][sha256.Size]byte{}}
-	if err := l.removeTemporaryFiles(); err != nil {
-		return nil, indexer.Summary{}, err
-	}
+	// The index's lock comes first: the temporary files of a library that still runs
+	// (its second opener then fails) are not leftovers.
 	ix, err := indexer.Open(ctx, indexer.Config{
 		Dir:        cfg.IndexDir,
 		CorpusDir:  cfg.CorpusDir,
@@ -123,6 +122,10 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		return nil, indexer.Summary{}, err
 	}
 	l.ix = ix
+	if err := l.removeTemporaryFiles(); err != nil {
+		ix.Close()
+		return nil, indexer.Summary{}, err
+	}
 	sum, err := ix.Sync(ctx, cfg.CorpusDir, nil)
 	if err != nil && ctx.Err() == nil {
 		l.log.Warn("rebuilding the index from the corpus", "index", cfg.IndexDir, "reason", err.Error())

@@ -428,3 +428,55 @@ func TestWatchDoesNotIndexAnUploadTwice(t *testing.T) {
 		t.Errorf("found in %v, want [up]", got)
 	}
 }
+
+func TestWatchCatchesUpWithChangesMadeBeforeItStarted(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	lib, _ := open(t, dir, "", 0)
+	// Between Open and Watch (the server starting up), another program writes.
+	writeFile(t, dir, "early.txt", "Written during start-up: iotaword.\n")
+	startWatch(t, lib)
+	if got := find(t, lib, "iotaword"); !slices.Equal(got, []string{"early"}) {
+		t.Errorf("file written before the watch: found in %v, want [early]", got)
+	}
+}
+
+func TestSecondOpenerIsRefusedAndTouchesNothing(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	open(t, dir, indexDir, 0)
+	inFlight := filepath.Join(dir, tempPrefix+"999")
+	writeFile(t, dir, filepath.Base(inFlight), "an upload of the running library")
+
+	_, _, err := Open(context.Background(), Config{CorpusDir: dir, IndexDir: indexDir, Owner: "a running server",
+		LockedHint: "stop it or use POST /api/reindex", Logger: quiet})
+	if !errors.Is(err, indexer.ErrLocked) {
+		t.Fatalf("second Open: err = %v, want ErrLocked", err)
+	}
+	if _, err := os.Stat(inFlight); err != nil {
+		t.Errorf("the running library's temporary file was touched: %v", err)
+	}
+}
+
+func TestStatsTellWhetherTheIndexIsBehind(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	lib, _ := open(t, dir, "", 0)
+	lib.cfg.Watch.Quiet, lib.cfg.Watch.MaxDelay = 400*time.Millisecond, 400*time.Millisecond
+	startWatch(t, lib)
+	synced := lib.Stats().LastInSync
+	if !lib.Stats().InSync {
+		t.Fatal("not in sync after start")
+	}
+	writeFile(t, dir, "late.txt", "Written now: kappaword.\n")
+	time.Sleep(100 * time.Millisecond) // the change is seen, the batch not yet applied
+	if st := lib.Stats(); st.InSync || st.LastInSync != synced {
+		t.Errorf("while a change waits: %+v, want behind since %v", st, synced)
+	}
+	eventually(t, lib, "kappaword", []string{"late"}, time.Second)
+	// The batch is applied whole before the library records it.
+	for deadline := time.Now().Add(time.Second); !lib.Stats().InSync && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if st := lib.Stats(); !st.InSync || !st.LastInSync.After(synced) || st.Added != 1 {
+		t.Errorf("after the batch: %+v, want 1 added, in sync, later than %v", st, synced)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -116,4 +117,44 @@ func TestSteadyWritesAreNotPostponedForever(t *testing.T) {
 		t.Fatal("no batch while writes kept arriving")
 	}
 	<-writing
+}
+
+func TestHooksComeBeforeTheBatches(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// One channel for everything Run reports, in the order it reports it.
+	events := make(chan string, 16)
+	cfg := Config{
+		Dir:     dir,
+		Ready:   func() { events <- "ready" },
+		Changed: func() { events <- "changed" },
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, cfg, func(_ context.Context, b Batch) { events <- "batch " + strings.Join(b.Names, ",") })
+	}()
+	expect := func(want string) {
+		t.Helper()
+		select {
+		case got := <-events:
+			if got != want {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		case <-time.After(time.Second):
+			t.Fatalf("no %q within a second", want)
+		}
+	}
+	expect("ready")
+	write(t, filepath.Join(dir, "a.txt"), "one")
+	write(t, filepath.Join(dir, "b.txt"), "two")
+	expect("changed") // once per batch, at its first change
+	expect("batch a.txt,b.txt")
+	write(t, filepath.Join(dir, "a.txt"), "three")
+	expect("changed")
+	expect("batch a.txt")
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
 }
