@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/internal/durable"
 )
 
 // Errors a caller can meet.
@@ -126,16 +127,6 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		lock.unlock()
 		return nil, err
-	}
-	if gen == 0 && isBleveIndex(cfg.Dir) {
-		// A bleve index written straight into Dir, by a build before CURRENT existed.
-		ix.log.Warn("rebuilding the index from the corpus", "index", cfg.Dir, "reason", "it has an older layout")
-		for _, name := range []string{"index_meta.json", "store"} {
-			if err := os.RemoveAll(filepath.Join(cfg.Dir, name)); err != nil {
-				ix.Close()
-				return nil, fmt.Errorf("replace the index: %w", err)
-			}
-		}
 	}
 	if gen > 0 {
 		bi, reason := openGeneration(ix.genDir(gen))
@@ -401,11 +392,6 @@ func (ix *Index) genDir(gen int) string {
 	return filepath.Join(ix.cfg.Dir, "bleve-"+strconv.Itoa(gen))
 }
 
-func isBleveIndex(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
-	return err == nil
-}
-
 // readCurrent returns the generation CURRENT names, 0 when there is none.
 func readCurrent(dir string) (int, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
@@ -422,43 +408,20 @@ func readCurrent(dir string) (int, error) {
 	return gen, nil
 }
 
+// currentTempPrefix starts the names of CURRENT's temporary files.
+const currentTempPrefix = "CURRENT.tmp"
+
 // writeCurrent points CURRENT at generation gen, atomically and durably.
 func writeCurrent(dir string, gen int) error {
-	tmp := filepath.Join(dir, "CURRENT.tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("write index: %w", err)
-	}
-	_, err = fmt.Fprintf(f, "bleve-%d\n", gen)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, "CURRENT"))
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	if err != nil {
+	if err := durable.WriteFile(dir, "CURRENT", currentTempPrefix, fmt.Appendf(nil, "bleve-%d\n", gen)); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return nil
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// removeStale deletes the generations other than the current one: left by a rebuild
-// that was interrupted or that replaced them.
+// removeStale deletes the generations other than the current one (left by a rebuild
+// that was interrupted or that replaced them) and temporary files of CURRENT that a
+// crash left behind.
 func (ix *Index) removeStale() {
 	if ix.cfg.Dir == "" {
 		return
@@ -468,7 +431,9 @@ func (ix *Index) removeStale() {
 		return
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "bleve-") && e.Name() != filepath.Base(ix.genDir(ix.gen)) {
+		stale := strings.HasPrefix(e.Name(), "bleve-") && e.Name() != filepath.Base(ix.genDir(ix.gen)) ||
+			strings.HasPrefix(e.Name(), currentTempPrefix)
+		if stale {
 			if err := os.RemoveAll(filepath.Join(ix.cfg.Dir, e.Name())); err != nil {
 				ix.log.Warn("could not remove an old index", "dir", e.Name(), "err", err)
 			}

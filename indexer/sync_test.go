@@ -266,12 +266,6 @@ func TestOpenRebuildsAnUnusableIndex(t *testing.T) {
 		{"a missing index", func(t *testing.T, dir string) {
 			os.RemoveAll(filepath.Join(dir, "bleve-1"))
 		}, "cannot be opened"},
-		{"an index of the layout before CURRENT", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, "CURRENT"))
-			for _, name := range []string{"index_meta.json", "store"} {
-				os.Rename(filepath.Join(dir, "bleve-1", name), filepath.Join(dir, name))
-			}
-		}, "older layout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

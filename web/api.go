@@ -184,33 +184,21 @@ func documentJSON(doc *corpus.Document) apiDocument {
 }
 
 // documentFacets is the union of the facets of a document's sections, each facet's
-// values in vocabulary order.
+// values in vocabulary order (values the vocabulary does not list last).
 func documentFacets(doc *corpus.Document) corpus.Facets {
-	out := corpus.Facets{}
-	for _, f := range corpus.ContentFacets {
-		seen := map[string]bool{}
-		for _, sec := range doc.Sections {
-			for _, v := range sec.Facets[f] {
-				seen[v] = true
+	out := doc.Facets()
+	for f, values := range out {
+		rank := map[string]int{}
+		for i, c := range corpus.Concepts(f) {
+			rank[c.ID] = i + 1
+		}
+		order := func(v string) int {
+			if r, ok := rank[v]; ok {
+				return r
 			}
+			return len(rank) + 1
 		}
-		if len(seen) == 0 {
-			continue
-		}
-		var values []string
-		for _, c := range corpus.Concepts(f) {
-			if seen[c.ID] {
-				values = append(values, c.ID)
-				delete(seen, c.ID)
-			}
-		}
-		// Values the vocabulary does not list (an older index) keep a stable order.
-		rest := make([]string, 0, len(seen))
-		for v := range seen {
-			rest = append(rest, v)
-		}
-		slices.Sort(rest)
-		out[f] = append(values, rest...)
+		slices.SortStableFunc(values, func(a, b string) int { return order(a) - order(b) })
 	}
 	return out
 }

@@ -435,17 +435,3 @@ func sectionAnchor(id string, i int) string {
 	}
 	return fmt.Sprintf("s%d", i+1)
 }
-
-// mergeSpans sorts spans and joins those that overlap or touch.
-func mergeSpans(spans []span) []span {
-	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	var out []span
-	for _, s := range spans {
-		if n := len(out); n > 0 && s.start <= out[n-1].end {
-			out[n-1].end = max(out[n-1].end, s.end)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
-}

@@ -12,7 +12,6 @@
 package library
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -31,6 +30,7 @@ import (
 
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/durable"
 	"musesearch/internal/watch"
 )
 
@@ -157,7 +157,7 @@ func (l *Library) removeTemporaryFiles() error {
 	}
 	if removed > 0 {
 		l.log.Info("removed the temporary files of interrupted uploads", "corpus", l.cfg.CorpusDir, "files", removed)
-		return syncDir(l.cfg.CorpusDir)
+		return durable.SyncDir(l.cfg.CorpusDir)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Result{}, fmt.Errorf("read the current %s: %w", name, err)
 	}
-	if err := writeFileDurably(l.cfg.CorpusDir, name, data); err != nil {
+	if err := durable.WriteFile(l.cfg.CorpusDir, name, tempPrefix, data); err != nil {
 		return Result{}, err
 	}
 	res, err := l.ix.ReplaceFile(ctx, name, data)
@@ -264,9 +264,9 @@ func (l *Library) checkIDs(ctx context.Context, name string, docs []corpus.Docum
 func (l *Library) restore(name string, old []byte, existed bool) {
 	var err error
 	if existed {
-		err = writeFileDurably(l.cfg.CorpusDir, name, old)
+		err = durable.WriteFile(l.cfg.CorpusDir, name, tempPrefix, old)
 	} else if err = os.Remove(filepath.Join(l.cfg.CorpusDir, name)); err == nil {
-		err = syncDir(l.cfg.CorpusDir)
+		err = durable.SyncDir(l.cfg.CorpusDir)
 	}
 	if err != nil {
 		l.log.Error("could not undo a failed upload; the next reindex will take the file as it is", "file", name, "err", err)
@@ -293,7 +293,7 @@ func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, doc.Source)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
 	}
-	if err := syncDir(l.cfg.CorpusDir); err != nil {
+	if err := durable.SyncDir(l.cfg.CorpusDir); err != nil {
 		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
 	}
 	delete(l.indexed, doc.Source)
@@ -476,46 +476,4 @@ func readCorpusFile(path string, limit int64) ([]byte, error) {
 		return nil, &corpus.FileError{Name: filepath.Base(path), Err: corpus.ErrTooLarge}
 	}
 	return data, nil
-}
-
-// writeFileDurably replaces file name of dir with data so that a crash at any moment
-// leaves either the old file or the new one, never a part: data goes to a hidden
-// temporary file, which is synced, renamed over name, and the directory synced.
-func writeFileDurably(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	tmp := f.Name()
-	_, err = io.Copy(f, bytes.NewReader(data))
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	return nil
-}
-
-// syncDir makes the entries of dir (a rename, a removal) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
