@@ -166,7 +166,8 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	var bi bleve.Index
 	var err error
 	if path == "" {
-		bi, err = bleve.NewMemOnly(m)
+		// scorch in memory, as on disk: search reads scorch's segments.
+		bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	} else {
 		if err := os.RemoveAll(path); err != nil {
 			return nil, err

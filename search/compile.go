@@ -29,9 +29,6 @@ const (
 // and the words it can retry fuzzily.
 type compiled struct {
 	query query.Query // nil matches every section
-	// match matches the same sections as query without scoring them: what counting
-	// needs, without the clauses that only rank.
-	match query.Query
 	hl    *highlighter
 	units []unit
 }
@@ -44,19 +41,16 @@ type unit struct {
 
 // compiler turns a query tree into a bleve query.
 type compiler struct {
-	e         *Engine
-	fuzzy     bool // match long Latin-script words within an edit distance
-	negate    bool // inside an exclusion: literal matching only, nothing to highlight
-	matchOnly bool // leave out the clauses that only rank
-	out       *compiled
+	e      *Engine
+	fuzzy  bool // match long Latin-script words within an edit distance
+	negate bool // inside an exclusion: literal matching only, nothing to highlight
+	out    *compiled
 }
 
 func (e *Engine) compile(n Node, fuzzy bool) *compiled {
 	out := &compiled{hl: &highlighter{analyze: e.analyze}}
 	if n != nil {
 		out.query = (&compiler{e: e, fuzzy: fuzzy, out: out}).node(n)
-		counting := &compiler{e: e, fuzzy: fuzzy, matchOnly: true, out: &compiled{hl: &highlighter{analyze: e.analyze}}}
-		out.match = counting.node(n)
 	}
 	return out
 }
@@ -96,7 +90,7 @@ func (c *compiler) exclusion(n Node) query.Query {
 // excluded compiles what an exclusion leaves out: literal matches only, with nothing
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
-	inner := &compiler{e: c.e, negate: true, matchOnly: c.matchOnly, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
+	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
 	return inner.node(n)
 }
 
@@ -280,7 +274,7 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 		t := query.NewTermQuery(k.id)
 		t.SetField(string(k.facet))
 		concept, ok := corpus.LookupConcept(k.facet, k.id)
-		if !ok || c.matchOnly {
+		if !ok {
 			alts = append(alts, t)
 			continue
 		}
@@ -367,7 +361,7 @@ func (c *compiler) literal(text string, word bool) query.Query {
 	var match, context []query.Query
 	for _, tf := range indexer.TextFields {
 		own := tf.Part == indexer.PartHeading || tf.Part == indexer.PartBody
-		if !own && (c.negate || c.matchOnly) {
+		if !own && c.negate {
 			continue
 		}
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))

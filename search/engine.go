@@ -55,12 +55,6 @@ const (
 	// maxGroupScan bounds the matching sections grouped into documents when a
 	// request groups by document; documents whose every match ranks lower are left out.
 	maxGroupScan = 20_000
-	// facetSize is how many values of one facet are counted: above any facet's
-	// vocabulary.
-	facetSize = 200
-	// promoteScan is how many hits past the page a ranked search fetches to find the
-	// best match of each language without a search of its own.
-	promoteScan = 50
 )
 
 // Config configures an Engine.
@@ -73,8 +67,9 @@ type Config struct {
 
 // Engine answers searches over one index. It is safe for concurrent use.
 type Engine struct {
-	ix  *indexer.Index
-	log *slog.Logger
+	ix   *indexer.Index
+	log  *slog.Logger
+	sets *setCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -84,7 +79,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Index == nil {
 		return nil, errors.New("search: no index to search")
 	}
-	e := &Engine{ix: cfg.Index, log: cfg.Logger}
+	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache()}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -140,14 +135,15 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
 	c := e.compile(tree, false)
-	resp, _, err := e.run(ctx, req, c)
+	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
 		return nil, err
 	}
-	if resp.Total == 0 && c.query != nil && !e.matchesUnfiltered(ctx, c) {
+	// A query that matches nothing even without the filters may be misspelt.
+	if matched == 0 && c.query != nil {
 		fuzzy := e.compile(tree, true)
 		if slices.ContainsFunc(fuzzy.units, func(u unit) bool { return u.fuzzy > 0 }) {
-			again, texts, err := e.run(ctx, req, fuzzy)
+			again, texts, _, err := e.run(ctx, req, fuzzy)
 			if err != nil {
 				return nil, err
 			}
@@ -160,14 +156,6 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
-}
-
-// matchesUnfiltered reports whether the query matches any section when the filters
-// are left out: then its words are spelled as the corpus spells them, and a fuzzy retry
-// would only find other words.
-func (e *Engine) matchesUnfiltered(ctx context.Context, c *compiled) bool {
-	res, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(c.match, 0, 0, false))
-	return err == nil && res.Total > 0
 }
 
 // checkRequest validates req and fills in its defaults.
@@ -240,132 +228,66 @@ func sumUnits(nodes []Node) int {
 }
 
 // run searches with one compiled query: the page of hits, and the facet counts. It
-// also returns the text of each hit's section.
-func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, error) {
-	q, match := c.query, c.match
+// also returns the text of each hit's section, and how many sections the query
+// matches with the filters left out.
+func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, int, error) {
+	q := c.query
 	if q == nil {
-		q, match = query.NewMatchAllQuery(), query.NewMatchAllQuery()
+		q = query.NewMatchAllQuery()
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
-	main := conjunction(nonNil([]query.Query{q, filterQuery(req.Filters, "")}))
-
-	var counted []corpus.Facet // facets the main request counts: those not filtered
-	for _, f := range FacetOrder {
-		if len(req.Filters[f]) == 0 {
-			counted = append(counted, f)
-		}
+	col := &collector{cache: e.sets, filters: req.Filters}
+	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
+	if c.query == nil || req.Sort == SortDate {
+		sortBy(sreq, req.Sort)
 	}
-	sreq := bleve.NewSearchRequestOptions(main, 0, 0, false)
-	sortBy(sreq, req.Sort)
-	addFacets(sreq, counted)
 	from := (req.Page - 1) * req.Size
-	var order func(*bleve.SearchResult) ([]pageHit, error)
+	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
 		// Every match is needed to count each document's matching sections.
 		sreq.Size = maxGroupScan
-		order = func(res *bleve.SearchResult) ([]pageHit, error) {
-			return e.groups(ctx, req, main, res, resp)
+		order = func(res *bleve.SearchResult) []pageHit {
+			return e.groups(req, col, res, resp)
 		}
 	case req.Sort == SortDate:
 		sreq.From, sreq.Size = from, req.Size
-		order = func(res *bleve.SearchResult) ([]pageHit, error) {
+		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
-			return pageOf(res.Hits), nil
+			return pageOf(res.Hits)
 		}
 	default:
-		// Up to one hit per language moves up from further down the ranking.
-		sreq.Size = from + req.Size + promoteScan
-		order = func(res *bleve.SearchResult) ([]pageHit, error) {
+		sreq.Size = from + req.Size
+		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
-			best, err := e.bestPerLanguage(ctx, req, main, res)
-			if err != nil {
-				return nil, err
-			}
-			// A language's best match may rank below the hits fetched: add it.
 			ranked := res.Hits
-			for _, h := range best {
-				if !slices.ContainsFunc(ranked, func(r *bsearch.DocumentMatch) bool { return r.ID == h.ID }) {
-					ranked = append(ranked, h)
+			if req.Size > 0 {
+				best := col.bestPerLanguage()
+				// A language's best match may rank below the hits fetched: add it.
+				for _, h := range best {
+					if !slices.ContainsFunc(ranked, func(r *bsearch.DocumentMatch) bool { return r.ID == h.ID }) {
+						ranked = append(ranked, h)
+					}
 				}
+				ranked = promote(ranked, best, func(h *bsearch.DocumentMatch) string { return h.ID })
 			}
-			ranked = promote(ranked, best, func(h *bsearch.DocumentMatch) string { return h.ID })
-			return pageOf(ranked[min(from, len(ranked)):min(from+req.Size, len(ranked))]), nil
+			return pageOf(ranked[min(from, len(ranked)):min(from+req.Size, len(ranked))])
 		}
 	}
 	res, err := e.ix.Search(ctx, sreq)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	page, err := order(res)
+	texts, err := e.fill(ctx, order(res), c, resp)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	texts, err := e.fill(ctx, page, c, resp)
-	if err != nil {
-		return nil, nil, err
-	}
+	counts := col.counts()
 	resp.Facets = map[corpus.Facet][]FacetCount{}
-	for _, f := range counted {
-		resp.Facets[f] = facetCounts(f, res.Facets[string(f)], req.Filters[f])
-	}
-	// Disjunctive counts: a filtered facet is counted with every filter but its own.
 	for _, f := range FacetOrder {
-		if len(req.Filters[f]) == 0 {
-			continue
-		}
-		fq := conjunction(nonNil([]query.Query{match, filterQuery(req.Filters, f)}))
-		sreq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
-		addFacets(sreq, []corpus.Facet{f})
-		fres, err := e.ix.Search(ctx, sreq)
-		if err != nil {
-			return nil, nil, err
-		}
-		resp.Facets[f] = facetCounts(f, fres.Facets[string(f)], req.Filters[f])
+		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])
 	}
-	return resp, texts, nil
-}
-
-// bestPerLanguage returns the best match in each language that has one, when the
-// request asks for hits in more than one language.
-func (e *Engine) bestPerLanguage(ctx context.Context, req Request, main query.Query, res *bleve.SearchResult) ([]*bsearch.DocumentMatch, error) {
-	if req.Size == 0 {
-		return nil, nil
-	}
-	langs := req.Filters[corpus.Lang]
-	if len(langs) == 0 {
-		if counts := res.Facets[string(corpus.Lang)]; counts != nil && counts.Terms != nil {
-			for _, t := range counts.Terms.Terms() {
-				langs = append(langs, t.Term)
-			}
-		}
-	}
-	if len(langs) < 2 {
-		return nil, nil
-	}
-	var best []*bsearch.DocumentMatch
-	for _, lang := range langs {
-		if i := slices.IndexFunc(res.Hits, func(h *bsearch.DocumentMatch) bool { return hitLang(h) == lang }); i >= 0 {
-			best = append(best, res.Hits[i])
-			continue
-		}
-		one := bleve.NewSearchRequestOptions(conjunction([]query.Query{main, filterQuery(map[corpus.Facet][]string{corpus.Lang: {lang}}, "")}), 1, 0, false)
-		sortBy(one, SortRelevance)
-		r, err := e.ix.Search(ctx, one)
-		if err != nil {
-			return nil, err
-		}
-		best = append(best, r.Hits...)
-	}
-	return best, nil
-}
-
-// hitLang is the language of a hit, the last of its sort values (see sortBy).
-func hitLang(h *bsearch.DocumentMatch) string {
-	if len(h.Sort) == 0 {
-		return ""
-	}
-	return h.Sort[len(h.Sort)-1]
+	return resp, texts, int(col.matched.GetCardinality()), nil
 }
 
 // promote puts first the best match of each language, by score, then the others in
@@ -422,7 +344,7 @@ func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
 // groups collapses the ranked matches of res into their documents, counting each
 // document's matching sections, and returns the best section of each document on the
 // requested page.
-func (e *Engine) groups(ctx context.Context, req Request, main query.Query, res *bleve.SearchResult, resp *Response) ([]pageHit, error) {
+func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, resp *Response) []pageHit {
 	type group struct {
 		best    *bsearch.DocumentMatch
 		matches int
@@ -438,11 +360,8 @@ func (e *Engine) groups(ctx context.Context, req Request, main query.Query, res 
 		}
 		g.matches++
 	}
-	if req.Sort != SortDate {
-		best, err := e.bestPerLanguage(ctx, req, main, res)
-		if err != nil {
-			return nil, err
-		}
+	if req.Sort != SortDate && req.Size > 0 {
+		best := col.bestPerLanguage()
 		// A document is promoted by the best section of a language it holds.
 		for i, h := range best {
 			if g := byDoc[docIDOf(h.ID)]; g != nil {
@@ -457,7 +376,7 @@ func (e *Engine) groups(ctx context.Context, req Request, main query.Query, res 
 	for _, g := range order[from:min(from+req.Size, len(order))] {
 		page = append(page, pageHit{id: g.best.ID, score: g.best.Score, matches: g.matches})
 	}
-	return page, nil
+	return page
 }
 
 // fill loads the stored fields of the page's sections and adds their hits to resp, in
@@ -498,23 +417,19 @@ func docIDOf(sectionID string) string {
 	return sectionID
 }
 
-// sortBy orders hits by relevance or by date (newest first, then relevance); ties go
-// in reading order, so that pages never overlap.
+// sortBy orders hits by date (newest first, then relevance) or, for a query that
+// matches every section, in reading order; ties go in reading order, so that pages
+// never overlap. Relevance alone needs no sort: bleve ranks by score, ties in index order.
 func sortBy(sreq *bleve.SearchRequest, order string) {
-	// The last key never decides (doc_id and ordinal are unique) but makes bleve
-	// report each hit's language from doc values, for bestPerLanguage.
-	tail := []bsearch.SearchSort{
+	keys := []bsearch.SearchSort{
 		&bsearch.SortField{Field: indexer.FieldDocID},
 		&bsearch.SortField{Field: indexer.FieldOrdinal, Type: bsearch.SortFieldAsNumber},
-		&bsearch.SortField{Field: indexer.FieldLang},
 	}
-	score := &bsearch.SortScore{Desc: true}
 	if order == SortDate {
 		date := &bsearch.SortField{Field: indexer.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast}
-		sreq.SortByCustom(append([]bsearch.SearchSort{date, score}, tail...))
-		return
+		keys = append([]bsearch.SearchSort{date, &bsearch.SortScore{Desc: true}}, keys...)
 	}
-	sreq.SortByCustom(append([]bsearch.SearchSort{score}, tail...))
+	sreq.SortByCustom(keys)
 }
 
 // hit builds one hit from a section's stored fields; it also returns the section's text.

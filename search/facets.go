@@ -1,61 +1,21 @@
 package search
 
 import (
-	"context"
 	"slices"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 )
 
-// filterQuery is the conjunction of the filters of every facet but except: the values
-// of one facet are OR-ed, facets AND-ed. It is nil when nothing is filtered.
-func filterQuery(filters map[corpus.Facet][]string, except corpus.Facet) query.Query {
-	var facets []query.Query
-	for _, f := range FacetOrder {
-		if f == except || len(filters[f]) == 0 {
-			continue
-		}
-		values := make([]query.Query, len(filters[f]))
-		for i, v := range filters[f] {
-			t := query.NewTermQuery(v)
-			t.SetField(string(f))
-			values[i] = t
-		}
-		facets = append(facets, disjunction(values))
-	}
-	if len(facets) == 0 {
-		return nil
-	}
-	// A filter selects; it must not score, or the rarer of two selected values would
-	// rank its sections higher.
-	return query.NewCustomScoreQueryWithScorer(conjunction(facets), func(context.Context, *bsearch.DocumentMatch) (float64, error) {
-		return 0, nil
-	}, nil, nil)
-}
-
-// addFacets asks sreq to count the values of facets.
-func addFacets(sreq *bleve.SearchRequest, facets []corpus.Facet) {
-	for _, f := range facets {
-		sreq.AddFacet(string(f), bleve.NewFacetRequest(string(f), facetSize))
-	}
-}
-
-// facetCounts turns bleve's counts of facet f into the response's: labelled, most
+// facetCounts turns the counts of facet f into the response's: labelled, most
 // frequent first, then in vocabulary order; a selected value that no hit carries is
 // listed with count 0, so that it can still be unselected.
-func facetCounts(f corpus.Facet, res *bsearch.FacetResult, selected []string) []FacetCount {
+func facetCounts(f corpus.Facet, counts map[string]int, selected []string) []FacetCount {
 	out := []FacetCount{}
 	seen := map[string]bool{}
-	if res != nil && res.Terms != nil {
-		for _, t := range res.Terms.Terms() {
-			out = append(out, FacetCount{Value: t.Term, Label: Label(f, t.Term), Count: t.Count})
-			seen[t.Term] = true
-		}
+	for v, n := range counts {
+		out = append(out, FacetCount{Value: v, Label: Label(f, v), Count: n})
+		seen[v] = true
 	}
 	for _, v := range selected {
 		if !seen[v] {

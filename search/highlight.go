@@ -140,12 +140,13 @@ func (h *highlighter) unitSpans(text string) []span {
 	}
 	// The index analysers fold what they read (width, case) but report offsets in
 	// the text as given, so the stored text is analysed as it was indexed.
-	cjk := strings.ContainsFunc(text, isCJK)
+	japanese := strings.ContainsFunc(text, isKana)
 	var found []span
 	for _, r := range h.rules {
-		// The Japanese analyser differs from the standard one only on Han and kana
-		// (and in not stemming, which finds nothing the standard one misses).
-		if r.analyzer == indexer.AnalyzerJa && !cjk {
+		// The Japanese analyser differs from the standard one only on Japanese text
+		// (and in not stemming, which finds nothing the standard one misses); on Han
+		// without kana (Chinese), the standard one's bigrams find the same words.
+		if r.analyzer == indexer.AnalyzerJa && !japanese {
 			continue
 		}
 		tokens := h.tokensOf(r.analyzer, text)
@@ -213,9 +214,9 @@ func termMatches(accepted []string, term string, fuzzy int) bool {
 	return false
 }
 
-// isCJK reports whether r is Han, kana or Hangul.
-func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+// isKana reports whether r is hiragana or katakana, which only Japanese is written in.
+func isKana(r rune) bool {
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana)
 }
 
 func mergeSpans(spans []span) []span {

@@ -86,15 +86,18 @@ func prepareSystems(ctx context.Context, o Options, work string, log io.Writer) 
 			return nil, err
 		}
 	}
-	systems := []system{{
-		name: musesearchName,
-		index: func(size int, corpusDir, _, indexDir string) []string {
-			return append(worker(size, "index"), corpusDir, indexDir)
-		},
-		serve: func(size int, indexDir, workloadFile, corpusDir string) []string {
-			return append(worker(size, "serve"), indexDir, workloadFile, corpusDir)
-		},
-	}}
+	var systems []system
+	if !o.SkipSelf {
+		systems = append(systems, system{
+			name: musesearchName,
+			index: func(size int, corpusDir, _, indexDir string) []string {
+				return append(worker(size, "index"), corpusDir, indexDir)
+			},
+			serve: func(size int, indexDir, workloadFile, corpusDir string) []string {
+				return append(worker(size, "serve"), indexDir, workloadFile, corpusDir)
+			},
+		})
+	}
 	if len(o.Peers) == 0 {
 		return systems, nil
 	}

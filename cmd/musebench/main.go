@@ -69,6 +69,8 @@ type Options struct {
 	Sizes []int
 	// Peers are the other engines to measure: "lucene", "bluge".
 	Peers []string
+	// SkipSelf leaves musesearch out: a run of the peers alone, to merge with -from.
+	SkipSelf bool
 	// Out is the JSON file to write; the tables and the plot go beside it.
 	Out string
 	// Seed makes the generated corpora reproducible.
@@ -116,6 +118,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 		}
 		return nil
 	})
+	fs.BoolVar(&o.SkipSelf, "peers-only", false, "measure only the -peers, not musesearch (merge the report with a musesearch run using -from)")
 	fs.StringVar(&o.Out, "out", "musebench.json", "JSON `file` to write; FILE.md and FILE.svg go beside it")
 	fs.Uint64Var(&o.Seed, "seed", 1, "`seed` of the generated corpora")
 	fs.StringVar(&o.Work, "work", "", "working `directory` for corpora and indexes, reused across runs (default: a temporary one)")
@@ -149,6 +152,9 @@ func (o *Options) validate() error {
 		if p != "lucene" && p != "bluge" {
 			return fmt.Errorf("unknown peer %q: the peers are lucene and bluge", p)
 		}
+	}
+	if o.SkipSelf && len(o.Peers) == 0 {
+		return fmt.Errorf("-peers-only needs -peers")
 	}
 	if o.Repeat < 1 || o.Warmup < 0 {
 		return fmt.Errorf("-repeat must be at least 1 and -warmup at least 0")

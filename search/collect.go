@@ -1,0 +1,174 @@
+package search
+
+import (
+	"context"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/corpus"
+)
+
+// collector watches one search go by. Its query (collector.wrap) hands bleve every
+// section the text query matches, records them all, and passes on only those the
+// filters select: the facet counts are then set operations on the recorded matches,
+// with every filter but the counted facet's own (disjunctive counts), and the best
+// match of each language is known without a search of its own. A collector serves one
+// search.
+type collector struct {
+	cache   *setCache
+	filters map[corpus.Facet][]string
+
+	sets     *facetSets
+	selected *roaring.Bitmap // the sections the filters select; nil when unfiltered
+	matched  *roaring.Bitmap // every section the text query matched
+	best     map[string]langBest
+	reader   index.IndexReader
+}
+
+// langBest is the best selected match in one language.
+type langBest struct {
+	id    index.IndexInternalID
+	score float64
+	extID string // filled in when the search ends
+}
+
+// wrap returns q as the top-level query of the collector's search. The search must
+// read its hits with Next only (bleve's collector does): its matches are recorded as
+// they go by.
+func (c *collector) wrap(q query.Query) query.Query {
+	return &collectQuery{inner: q, c: c}
+}
+
+type collectQuery struct {
+	inner query.Query
+	c     *collector
+}
+
+func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	sets, err := q.c.cache.get(r)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := q.inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	c := q.c
+	c.sets, c.reader = sets, r
+	c.matched = roaring.New()
+	c.best = map[string]langBest{}
+	for _, f := range FacetOrder {
+		if values := c.filters[f]; len(values) > 0 {
+			set := sets.of(f, values)
+			if c.selected != nil {
+				set.And(c.selected)
+			}
+			c.selected = set
+		}
+	}
+	return &collectSearcher{Searcher: inner, c: c}, nil
+}
+
+// collectSearcher is the searcher of a collectQuery.
+type collectSearcher struct {
+	bsearch.Searcher
+	c *collector
+}
+
+func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	for {
+		m, err := s.Searcher.Next(ctx)
+		if m == nil || err != nil {
+			return m, err
+		}
+		if s.c.keep(m) {
+			return m, nil
+		}
+		ctx.DocumentMatchPool.Put(m)
+	}
+}
+
+func (s *collectSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	m, err := s.Searcher.Advance(ctx, id)
+	if m == nil || err != nil || s.c.keep(m) {
+		return m, err
+	}
+	ctx.DocumentMatchPool.Put(m)
+	return s.Next(ctx)
+}
+
+// Close names the best match of each language while the snapshot is still open.
+func (s *collectSearcher) Close() error {
+	for lang, b := range s.c.best {
+		id, err := s.c.reader.ExternalID(b.id)
+		if err != nil {
+			return err
+		}
+		b.extID = id
+		s.c.best[lang] = b
+	}
+	return s.Searcher.Close()
+}
+
+// keep records match m and reports whether the filters select it.
+func (c *collector) keep(m *bsearch.DocumentMatch) bool {
+	n := m.IndexInternalID.Value()
+	c.matched.Add(uint32(n))
+	if c.selected != nil && !c.selected.Contains(uint32(n)) {
+		return false
+	}
+	lang := c.langOf(n)
+	if b, ok := c.best[lang]; !ok || m.Score > b.score {
+		c.best[lang] = langBest{id: append(index.IndexInternalID(nil), m.IndexInternalID...), score: m.Score}
+	}
+	return true
+}
+
+// langOf returns the language of the section numbered n in the snapshot searched.
+func (c *collector) langOf(n uint64) string {
+	for lang, set := range c.sets.values[corpus.Lang] {
+		if set.Contains(uint32(n)) {
+			return lang
+		}
+	}
+	return ""
+}
+
+// bestPerLanguage returns the best selected match of each language, as matches with
+// their ids and scores.
+func (c *collector) bestPerLanguage() []*bsearch.DocumentMatch {
+	out := make([]*bsearch.DocumentMatch, 0, len(c.best))
+	for _, b := range c.best {
+		out = append(out, &bsearch.DocumentMatch{ID: b.extID, Score: b.score, IndexInternalID: b.id})
+	}
+	return out
+}
+
+// counts returns the counts of every facet's values over the matches, each facet
+// counted with the filters of the others.
+func (c *collector) counts() map[corpus.Facet]map[string]int {
+	out := map[corpus.Facet]map[string]int{}
+	if c.sets == nil {
+		return out
+	}
+	for _, f := range FacetOrder {
+		base := c.matched
+		for _, g := range FacetOrder {
+			if g != f && len(c.filters[g]) > 0 {
+				base = roaring.And(base, c.sets.of(g, c.filters[g]))
+			}
+		}
+		counts := map[string]int{}
+		for v, set := range c.sets.values[f] {
+			if n := int(base.AndCardinality(set)); n > 0 {
+				counts[v] = n
+			}
+		}
+		out[f] = counts
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// TestFacetCountsAcrossSegments checks the facet counts, filters and totals, read from
+// per-segment bitmaps, against counts made from the hits' stored facets, on an index
+// of many segments with deleted and replaced sections, as live updates leave it.
+func TestFacetCountsAcrossSegments(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	e, err := New(Config{Index: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paragraphs := []string{
+		"Muse cells were given to patients with acute ischemic stroke in a randomized trial.",
+		"Mesenchymal stem cells (MSCs) for knee osteoarthritis: a phase 2 study.",
+		"A systematic review of stem cells in amyotrophic lateral sclerosis (ALS).",
+		"脳梗塞の患者にMuse細胞を投与した。",
+		"脊髄損傷に対する間葉系幹細胞の第1相試験。",
+		"间充质干细胞治疗膝骨关节炎的随机对照试验。",
+		"Cells in culture, with no disease named.",
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	file := func(n, version int) []byte {
+		var b strings.Builder
+		fmt.Fprintf(&b, "# Report %d.%d\n\n", n, version)
+		for s := range 1 + rng.IntN(3) {
+			fmt.Fprintf(&b, "## Part %d\n\n%s\n\n", s+1, paragraphs[rng.IntN(len(paragraphs))])
+		}
+		return []byte(b.String())
+	}
+	// One batch, so one segment, per file; then deletions and replacements.
+	for n := range 30 {
+		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n), file(n, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n := 0; n < 30; n += 4 {
+		if _, err := ix.RemoveFile(ctx, fmt.Sprintf("r%02d.md", n)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n+1), file(n+1, 2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Every section with its stored facets, page by page.
+	var all []Hit
+	for page := 1; ; page++ {
+		resp, err := e.Search(ctx, Request{Page: page, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, resp.Hits...)
+		if len(resp.Hits) < MaxSize {
+			break
+		}
+	}
+	if len(all) < 30 {
+		t.Fatalf("only %d sections indexed", len(all))
+	}
+	valuesOf := func(h Hit, f corpus.Facet) []string {
+		if f == corpus.Lang {
+			return []string{h.Lang}
+		}
+		return h.Facets[f]
+	}
+	selects := func(h Hit, filters map[corpus.Facet][]string, except corpus.Facet) bool {
+		for f, want := range filters {
+			if f != except && !slices.ContainsFunc(valuesOf(h, f), func(v string) bool { return slices.Contains(want, v) }) {
+				return false
+			}
+		}
+		return true
+	}
+
+	for _, filters := range []map[corpus.Facet][]string{
+		nil,
+		{corpus.Indication: {"stroke"}},
+		{corpus.Indication: {"stroke", "osteoarthritis"}, corpus.Lang: {"ja", "en"}},
+		{corpus.CellType: {"msc"}, corpus.Lang: {"zh"}},
+	} {
+		for _, q := range []string{"", "cells", "Muse", "脳梗塞"} {
+			t.Run(fmt.Sprintf("%q %v", q, filters), func(t *testing.T) {
+				resp, err := e.Search(ctx, Request{Query: q, Filters: filters, Size: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				matched := all
+				if q != "" {
+					// The sections the query matches, whatever the filters.
+					matched = nil
+					for page := 1; ; page++ {
+						r, err := e.Search(ctx, Request{Query: q, Page: page, Size: MaxSize})
+						if err != nil {
+							t.Fatal(err)
+						}
+						matched = append(matched, r.Hits...)
+						if len(r.Hits) < MaxSize {
+							break
+						}
+					}
+				}
+				total := 0
+				want := map[corpus.Facet]map[string]int{}
+				for _, f := range FacetOrder {
+					want[f] = map[string]int{}
+				}
+				for _, h := range matched {
+					if selects(h, filters, "") {
+						total++
+					}
+					for _, f := range FacetOrder {
+						if selects(h, filters, f) {
+							for _, v := range valuesOf(h, f) {
+								want[f][v]++
+							}
+						}
+					}
+				}
+				if resp.Total != total {
+					t.Errorf("total %d, want %d", resp.Total, total)
+				}
+				got := map[corpus.Facet]map[string]int{}
+				for _, f := range FacetOrder {
+					got[f] = map[string]int{}
+					for _, c := range resp.Facets[f] {
+						if c.Count > 0 {
+							got[f][c.Value] = c.Count
+						}
+					}
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("facet counts (-stored facets +bitmaps):\n%s", diff)
+				}
+			})
+		}
+	}
+}
