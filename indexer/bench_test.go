@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,4 +133,54 @@ func dirSize(b *testing.B, dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// BenchmarkIndexCorpus builds an on-disk index, from scratch, of the corpus directory
+// named by MUSESEARCH_BENCH_CORPUS (a generated corpus of thousands of files); it is
+// skipped when the variable is not set. It reports sections indexed per second, the
+// process's CPU time per build (less sensitive than the wall time to other load on the
+// machine; it includes bleve's merges still running at the end) and the index's size
+// on disk, which depends on how far those merges got.
+func BenchmarkIndexCorpus(b *testing.B) {
+	corpusDir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if corpusDir == "" {
+		b.Skip("set MUSESEARCH_BENCH_CORPUS to a corpus directory")
+	}
+	ctx := context.Background()
+	japaneseTokenizer()
+	var size int64
+	var sections int
+	var elapsed time.Duration
+	cpu := -cpuTime(b)
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), "index")
+		ix, err := Open(ctx, Config{Dir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		sum, err := ix.Rebuild(ctx, corpusDir, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		sections = sum.Sections
+		size = dirSize(b, dir)
+	}
+	cpu += cpuTime(b)
+	b.ReportMetric(float64(sections)*float64(b.N)/elapsed.Seconds(), "sections/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(size)/(1<<20), "index-MiB")
+}
+
+// cpuTime is the user and system CPU time of the process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -61,7 +61,7 @@ type Config struct {
 	// /api/reindex").
 	LockedHint string
 	// Parse turns the content of one corpus file into its documents; default
-	// corpus.Parse.
+	// corpus.Parse. Sync calls it for several files at once.
 	Parse func(name string, data []byte) ([]corpus.Document, error)
 	// ValidName says why a file name in the corpus directory is not that of a corpus
 	// file, or returns nil; default corpus.ValidName.

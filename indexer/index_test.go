@@ -139,6 +139,11 @@ func TestFieldsFind(t *testing.T) {
 		{"heading_std", "background", []string{"a#1"}},
 		{"path_std", "background", []string{"a#2"}},
 		{"heading_ja", "結果", []string{"a#2"}},
+		// Only Japanese parts are in the Japanese fields.
+		{"body_ja", "Muse", []string{"a#2"}},
+		{"title_ja", "muse", []string{"a#2"}},
+		{"heading_std", "摘要", []string{"a#3"}},
+		{"heading_ja", "摘要", nil},
 		{FieldIdent, FoldIdentifier("nct01234567"), []string{"a#1"}},
 		{FieldPhase, "phase-2", []string{"a#3"}},
 		{FieldLang, "ja", []string{"a#2"}},
@@ -147,6 +152,28 @@ func TestFieldsFind(t *testing.T) {
 		got := matchIDs(t, ix, tt.field, tt.query)
 		if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
 			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.query, diff)
+		}
+	}
+}
+
+func TestJapanese(t *testing.T) {
+	en := corpus.Document{Lang: "en"}
+	tests := []struct {
+		text     string
+		doc      corpus.Document
+		sec      corpus.Section
+		japanese bool
+	}{
+		{"Muse cells", en, corpus.Section{Lang: "en"}, false},
+		{"间充质干细胞", en, corpus.Section{Lang: "zh"}, false},
+		{"Muse細胞の投与", en, corpus.Section{Lang: "en"}, true}, // hiragana
+		{"ﾐｭｰｽﾞ細胞", en, corpus.Section{Lang: "zh"}, true},   // half-width katakana
+		{"脊髄損傷", en, corpus.Section{Lang: "ja"}, true},
+		{"Background", corpus.Document{Lang: "ja"}, corpus.Section{Lang: "en"}, true},
+	}
+	for _, tt := range tests {
+		if got := japanese(tt.text, tt.doc, tt.sec); got != tt.japanese {
+			t.Errorf("japanese(%q, doc %s, section %s) = %v, want %v", tt.text, tt.doc.Lang, tt.sec.Lang, got, tt.japanese)
 		}
 	}
 }
@@ -261,5 +288,69 @@ func TestPhrases(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
 			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.phrase, diff)
 		}
+	}
+}
+
+// TestMentions checks the term frequencies of FieldMentions in a real index: one per
+// mention of a concept in a section's own heading and text, none for the title or the
+// parent headings.
+func TestMentions(t *testing.T) {
+	doc := corpus.Document{ID: "m", Title: "MSC therapy for stroke", Lang: "en", Sections: []corpus.Section{
+		{ID: "m#1", Heading: "MSC dose", Path: []string{"Mesenchymal stem cells"}, Lang: "en",
+			Text: "MSCs were given after the stroke. The MSC dose was 10^6 cells/kg."},
+		{ID: "m#2", Heading: "Results", Lang: "en", Text: "Motor scores improved after ischemic stroke and cerebral infarction."},
+		{ID: "m#3", Heading: "結果", Lang: "ja", Text: "脳梗塞モデルに間葉系幹細胞を投与した。"},
+	}}
+	ix := openMem(t)
+	if err := ix.IndexDocuments(context.Background(), "m.txt", []corpus.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		term string
+		want map[string]uint64 // section id → term frequency
+	}{
+		{"cell_type/msc", map[string]uint64{"m#1": 3, "m#3": 1}},
+		{"indication/stroke", map[string]uint64{"m#1": 1, "m#2": 2, "m#3": 1}},
+		{"design/preclinical", nil},
+	}
+	for _, tt := range tests {
+		got := termFrequencies(t, ix, FieldMentions, tt.term)
+		if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.term, diff)
+		}
+	}
+}
+
+// termFrequencies returns the frequency of term in field for each section holding it.
+func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uint64 {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	freqs := map[string]uint64{}
+	for {
+		tfd, err := tfr.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tfd == nil {
+			return freqs
+		}
+		id, err := r.ExternalID(tfd.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		freqs[id] = tfd.Freq
 	}
 }

@@ -1,7 +1,11 @@
 package indexer
 
 import (
+	"cmp"
+	"maps"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -14,7 +18,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-4/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-5/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -36,6 +40,16 @@ const (
 	// FieldOrdinal (numeric) is the section's 1-based position in its document.
 	FieldOrdinal = "ordinal"
 )
+
+// FieldMentions is searchable, not stored: one term "<facet>/<concept id>"
+// (MentionTerm) per time the section's own heading and text name a concept of a
+// content facet, so that its term frequency counts the mentions and BM25 on it ranks
+// the sections that name a concept most first. The document's title and the parent
+// headings do not count.
+const FieldMentions = "mentions"
+
+// MentionTerm is the term of FieldMentions for a concept.
+func MentionTerm(c corpus.ConceptKey) string { return string(c.Facet) + "/" + c.ID }
 
 // Stored fields for display, not searchable.
 const (
@@ -81,10 +95,13 @@ type TextField struct {
 	Boost float64
 }
 
-// TextFields are every analysed field. Every section is indexed into all of them,
-// whatever its language: Japanese text holds "Muse", "ALS" and "CL2020", and an English
-// abstract may quote Chinese. A query is meant to be analysed with each field's
-// QueryAnalyzer and matched against every field.
+// TextFields are every analysed field. Every section is indexed into the AnalyzerStd
+// fields, whatever its language: Japanese text holds "Muse", "ALS" and "CL2020", and an
+// English abstract may quote Chinese. A part goes into its AnalyzerJa field only when it
+// is Japanese (see japanese): the Japanese fields of English and Chinese text cost
+// analysis time and index size for no match a Japanese query needs (Chinese segmented
+// with a Japanese dictionary gives wrong words). A query is meant to be analysed with
+// each field's QueryAnalyzer and matched against every field.
 var TextFields = []TextField{
 	{Name: "title_std", Part: PartTitle, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 3},
 	{Name: "title_ja", Part: PartTitle, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 3},
@@ -103,14 +120,18 @@ const PathSeparator = " > "
 // NFKC and lower case, so NCT01234567, nct01234567 and ＮＣＴ01234567 are one.
 func FoldIdentifier(s string) string { return strings.ToLower(corpus.Fold(strings.TrimSpace(s))) }
 
-// The properties of an indexed section (see sectionRecord); each feeds the fields
-// listed in newMapping.
-const (
-	propTitle   = "p_title"
-	propPath    = "p_path"
-	propHeading = "p_heading"
-	propBody    = "p_body"
-)
+// partProperty is the property of a section record (see sectionRecord) that holds a
+// part's text: it feeds the part's stored field and its AnalyzerStd field.
+func partProperty(p Part) string { return "p_" + string(p) }
+
+// textProperty is the property that feeds text field tf. An AnalyzerJa field has its
+// own, set only where the part is Japanese.
+func textProperty(tf TextField) string {
+	if tf.Analyzer == AnalyzerJa {
+		return partProperty(tf.Part) + "_ja"
+	}
+	return partProperty(tf.Part)
+}
 
 // newMapping returns the index mapping: explicit fields only, BM25 scoring.
 func newMapping() *mapping.IndexMappingImpl {
@@ -124,11 +145,12 @@ func newMapping() *mapping.IndexMappingImpl {
 	section := bleve.NewDocumentStaticMapping()
 	for _, name := range []string{FieldDocID, FieldSource, FieldLang, FieldDate, FieldIndication,
 		FieldCellType, FieldDesign, FieldPhase, FieldIdent, FieldTags, FieldDocLang} {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
-		f.IncludeInAll = false
-		section.AddFieldMappingsAt(name, f)
+		section.AddFieldMappingsAt(name, keywordField())
 	}
+	// Mentions are only counted: not stored, without doc values or positions.
+	mentions := keywordField()
+	mentions.Store, mentions.DocValues, mentions.IncludeTermVectors = false, false, false
+	section.AddFieldMappingsAt(FieldMentions, mentions)
 	ordinal := bleve.NewNumericFieldMapping()
 	ordinal.IncludeInAll = false
 	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
@@ -136,11 +158,10 @@ func newMapping() *mapping.IndexMappingImpl {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
-	parts := map[Part]string{PartTitle: propTitle, PartPath: propPath, PartHeading: propHeading, PartBody: propBody}
 	fields := map[string][]*mapping.FieldMapping{
-		propTitle:   {storedOnly(FieldTitle)},
-		propHeading: {storedOnly(FieldHeading)},
-		propBody:    {storedOnly(FieldText)},
+		partProperty(PartTitle):   {storedOnly(FieldTitle)},
+		partProperty(PartHeading): {storedOnly(FieldHeading)},
+		partProperty(PartBody):    {storedOnly(FieldText)},
 	}
 	for _, tf := range TextFields {
 		f := bleve.NewTextFieldMapping()
@@ -152,7 +173,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		// stored text (Index.Analyze) rather than reading their offsets.
 		f.IncludeTermVectors = true
 		f.DocValues = false
-		prop := parts[tf.Part]
+		prop := textProperty(tf)
 		fields[prop] = append(fields[prop], f)
 	}
 	for prop, fms := range fields {
@@ -160,6 +181,14 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	m.DefaultMapping = section
 	return m
+}
+
+// keywordField is a field indexed as one term per value.
+func keywordField() *mapping.FieldMapping {
+	f := bleve.NewKeywordFieldMapping()
+	f.Analyzer = keyword.Name
+	f.IncludeInAll = false
+	return f
 }
 
 func storedOnly(name string) *mapping.FieldMapping {
@@ -182,9 +211,17 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		FieldLang:    sec.Lang,
 		FieldDocLang: doc.Lang,
 		FieldOrdinal: float64(ordinal),
-		propTitle:    doc.Title,
-		propBody:     sec.Text,
-		propHeading:  sec.Heading,
+	}
+	parts := map[Part]string{PartTitle: doc.Title, PartHeading: sec.Heading, PartBody: sec.Text}
+	if len(sec.Path) > 0 {
+		r[FieldPath] = sec.Path
+		parts[PartPath] = strings.Join(sec.Path, PathSeparator)
+	}
+	for _, tf := range TextFields {
+		text := parts[tf.Part]
+		if text != "" && (tf.Analyzer != AnalyzerJa || japanese(text, doc, sec)) {
+			r[textProperty(tf)] = text
+		}
 	}
 	if doc.Date != "" {
 		r[FieldDate] = doc.Date
@@ -192,14 +229,13 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 	if len(doc.Tags) > 0 {
 		r[FieldTags] = doc.Tags
 	}
-	if len(sec.Path) > 0 {
-		r[FieldPath] = sec.Path
-		r[propPath] = strings.Join(sec.Path, PathSeparator)
-	}
 	for _, f := range corpus.ContentFacets {
 		if vs := sec.Facets[f]; len(vs) > 0 {
 			r[string(f)] = vs
 		}
+	}
+	if terms := mentionTerms(sec); len(terms) > 0 {
+		r[FieldMentions] = terms
 	}
 	if len(sec.Identifiers) > 0 {
 		folded := make([]string, 0, len(sec.Identifiers))
@@ -212,4 +248,41 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		r[FieldIdentifiers] = written
 	}
 	return r
+}
+
+// mentionTerms returns the FieldMentions terms of a section, each repeated once per
+// mention, in a stable order.
+func mentionTerms(sec corpus.Section) []string {
+	counts := corpus.CountMentions(sec.Heading)
+	for c, n := range corpus.CountMentions(sec.Text) {
+		counts[c] += n
+	}
+	var terms []string
+	for _, c := range slices.SortedFunc(maps.Keys(counts), compareConcepts) {
+		if slices.Contains(corpus.ContentFacets, c.Facet) {
+			for range counts[c] {
+				terms = append(terms, MentionTerm(c))
+			}
+		}
+	}
+	return terms
+}
+
+func compareConcepts(a, b corpus.ConceptKey) int {
+	return cmp.Or(strings.Compare(string(a.Facet), string(b.Facet)), strings.Compare(a.ID, b.ID))
+}
+
+// japanese reports whether a part of a section, text, is Japanese: it holds kana, or the
+// section or its document is in Japanese (a title or heading all in kanji). Chinese and
+// English text without kana is left to the AnalyzerStd fields.
+func japanese(text string, doc corpus.Document, sec corpus.Section) bool {
+	if sec.Lang == "ja" || doc.Lang == "ja" {
+		return true
+	}
+	for _, r := range text {
+		if r >= 0x3040 && unicode.In(r, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
 }

@@ -151,6 +151,46 @@ func TestSync(t *testing.T) {
 	}
 }
 
+// TestRebuildOrder rebuilds a corpus of more files than are read ahead of the writer,
+// where every tenth document id is taken twice: the summary and the winner of each
+// clash follow the order of the files, as if they were read one by one.
+func TestRebuildOrder(t *testing.T) {
+	corpusDir := t.TempDir()
+	var want Summary
+	files := map[string]string{}
+	for i := range 3 * readAheadFiles {
+		files[fmt.Sprintf("f%03d.txt", i)] = fmt.Sprintf("file%d text\n\nfile%d more", i, i)
+		want.Files++
+		want.Added++
+		want.Documents++
+		want.Sections += 2
+		if i%10 == 0 {
+			files[fmt.Sprintf("f%03d.txt~", i)] = "backup"
+			// "f000.md" sorts before "f000.txt": the Markdown file has the id.
+			files[fmt.Sprintf("f%03d.md", i)] = fmt.Sprintf("file%d markdown", i)
+			want.Sections--
+			want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%03d.txt~", i), reason(corpus.ValidName("f.txt~"))})
+		}
+	}
+	for i := 0; i < 3*readAheadFiles; i += 10 {
+		want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%03d.txt", i),
+			fmt.Sprintf("document id %q is already used by f%03d.md; rename one of the files", fmt.Sprintf("f%03d", i), i)})
+	}
+	writeFiles(t, corpusDir, files)
+	ix := openTemp(t)
+	got, err := ix.Rebuild(context.Background(), corpusDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignore := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Duration" }, cmp.Ignore())
+	if diff := cmp.Diff(want, got, ignore); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"f010#1"}, find(t, ix, "file10"), sortStrings); diff != "" {
+		t.Errorf("file10 finds (-want +got):\n%s", diff)
+	}
+}
+
 func TestReplaceFileIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	ix := openTemp(t)
@@ -419,5 +459,50 @@ func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "holds 2 sections where the records of its files list 3") || strings.Count(log.String(), "\n") != 1 {
 		t.Errorf("log = %q, want one line saying why the index is rebuilt", log.String())
+	}
+}
+
+// TestReadWindow checks the bounds of reading ahead: a file that does not fit waits
+// until the writer takes an earlier one, a file larger than the budget goes alone, and
+// stopping releases a waiting reader.
+func TestReadWindow(t *testing.T) {
+	rw := &readWindow{}
+	rw.changed.L = &rw.mu
+	entered := func(size int64) <-chan bool {
+		c := make(chan bool, 1)
+		go func() { c <- rw.enter(size) }()
+		return c
+	}
+	waits := func(c <-chan bool) bool {
+		select {
+		case <-c:
+			return false
+		case <-time.After(50 * time.Millisecond):
+			return true
+		}
+	}
+	if !<-entered(2 * readAheadBytes) {
+		t.Fatal("a large file does not enter an empty window")
+	}
+	small := entered(1)
+	if !waits(small) {
+		t.Fatal("a file entered beside one larger than the budget")
+	}
+	rw.leave(2 * readAheadBytes)
+	if !<-small {
+		t.Fatal("a file did not enter once the window emptied")
+	}
+	for range readAheadFiles - 1 {
+		if !<-entered(1) {
+			t.Fatal("a file did not enter a window with room")
+		}
+	}
+	late := entered(1)
+	if !waits(late) {
+		t.Fatalf("file %d entered a window of %d", readAheadFiles+1, readAheadFiles)
+	}
+	rw.stop()
+	if <-late {
+		t.Error("enter reported true after stop")
 	}
 }

@@ -273,22 +273,14 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 	for _, k := range concepts {
 		t := query.NewTermQuery(k.id)
 		t.SetField(string(k.facet))
-		concept, ok := corpus.LookupConcept(k.facet, k.id)
-		if !ok {
-			alts = append(alts, t)
-			continue
-		}
-		names := conceptNames(concept)
-		c.highlightNames(concept, names, unit)
 		// Among the sections that carry the concept, those that name it most (in
 		// their own language) come first.
-		var mentions []query.Query
-		for _, name := range names {
-			if !slices.Contains(concept.Abbreviations, name) {
-				mentions = append(mentions, c.mention(name))
-			}
+		named := query.NewTermQuery(indexer.MentionTerm(corpus.ConceptKey{Facet: k.facet, ID: k.id}))
+		named.SetField(indexer.FieldMentions)
+		alts = append(alts, query.NewBooleanQuery([]query.Query{t}, []query.Query{named}, nil))
+		if concept, ok := corpus.LookupConcept(k.facet, k.id); ok {
+			c.highlightNames(concept, conceptNames(concept), unit)
 		}
-		alts = append(alts, query.NewBooleanQuery([]query.Query{t}, nonNil(mentions), nil))
 	}
 	// Squash the score into (0, conceptScore): below any literal match, in the order
 	// of the mentions.
@@ -309,23 +301,6 @@ func conceptNames(concept corpus.Concept) []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
-}
-
-// mention matches name in a section's own heading and text, nil when no analyser
-// keeps a token of it.
-func (c *compiler) mention(name string) query.Query {
-	var alts []query.Query
-	for _, tf := range indexer.TextFields {
-		if tf.Part != indexer.PartHeading && tf.Part != indexer.PartBody {
-			continue
-		}
-		if p := patternOf(c.e.analyze(tf.QueryAnalyzer, name)); p != nil {
-			q := fieldQuery(tf.Name, p, 0)
-			q.SetBoost(tf.Boost)
-			alts = append(alts, q)
-		}
-	}
-	return disjunction(alts)
 }
 
 // highlightNames marks the names of concept in snippets, as matches of the unit-th

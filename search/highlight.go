@@ -142,11 +142,24 @@ func (h *highlighter) unitSpans(text string) []span {
 	// the text as given, so the stored text is analysed as it was indexed.
 	japanese := strings.ContainsFunc(text, isKana)
 	var found []span
+	literal := map[int]bool{} // units with a match of their own
+	// The standard analyser first: the Japanese one is costly, and differs from it
+	// only on Japanese text (and in not stemming, which finds nothing the standard
+	// one misses). On Han without kana (Chinese) the standard one's bigrams find the
+	// same words, and where they found every unit already it would add nothing new.
+	var rules []highlightRule
 	for _, r := range h.rules {
-		// The Japanese analyser differs from the standard one only on Japanese text
-		// (and in not stemming, which finds nothing the standard one misses); on Han
-		// without kana (Chinese), the standard one's bigrams find the same words.
-		if r.analyzer == indexer.AnalyzerJa && !japanese {
+		if r.analyzer != indexer.AnalyzerJa {
+			rules = append(rules, r)
+		}
+	}
+	for _, r := range h.rules {
+		if r.analyzer == indexer.AnalyzerJa {
+			rules = append(rules, r)
+		}
+	}
+	for _, r := range rules {
+		if r.analyzer == indexer.AnalyzerJa && (!japanese || !slices.ContainsFunc(r.patterns, func(up unitPattern) bool { return !literal[up.unit] })) {
 			continue
 		}
 		tokens := h.tokensOf(r.analyzer, text)
@@ -159,14 +172,9 @@ func (h *highlighter) unitSpans(text string) []span {
 				if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
 					s.unit, s.concept = up.unit, up.concept
 					found = append(found, s)
+					literal[s.unit] = literal[s.unit] || !s.concept
 				}
 			}
-		}
-	}
-	literal := map[int]bool{}
-	for _, s := range found {
-		if !s.concept {
-			literal[s.unit] = true
 		}
 	}
 	return slices.DeleteFunc(found, func(s span) bool { return s.concept && literal[s.unit] })

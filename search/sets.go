@@ -119,21 +119,29 @@ func readSegmentSets(seg segment.Segment) (*segmentSets, error) {
 			if err != nil {
 				return nil, fmt.Errorf("search: read the %s postings: %w", f, err)
 			}
-			b := roaring.New()
-			it := postings.Iterator(false, false, false, nil)
-			for {
-				p, err := it.Next()
-				if err != nil {
-					return nil, fmt.Errorf("search: read the %s postings: %w", f, err)
-				}
-				if p == nil {
-					break
-				}
-				b.Add(uint32(p.Number()))
+			b, err := postingsBitmap(postings)
+			if err != nil {
+				return nil, err
 			}
 			values[entry.Term] = b
 		}
 		out[f] = values
 	}
 	return &out, nil
+}
+
+// postingsBitmap returns the documents of a postings list. zap, scorch's segment
+// format, keeps them as a bitmap (or, for a term of one document, its number).
+func postingsBitmap(pl segment.PostingsList) (*roaring.Bitmap, error) {
+	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
+	if !ok {
+		return nil, fmt.Errorf("search: the postings of %T are not bitmaps", pl)
+	}
+	if n, one := it.DocNum1Hit(); one {
+		return roaring.BitmapOf(uint32(n)), nil
+	}
+	if b := it.ActualBitmap(); b != nil {
+		return b.Clone(), nil // b may live in the segment's file mapping
+	}
+	return roaring.New(), nil
 }

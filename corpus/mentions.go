@@ -1,0 +1,23 @@
+package corpus
+
+// ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
+type ConceptKey struct {
+	Facet Facet
+	ID    string
+}
+
+// CountMentions returns how many times text names each concept, read as running text
+// the way ExtractFacets reads a passage: the same names and matching rules, and a
+// study design named as future or negated does not count. Unlike ExtractFacets it
+// counts every name, including one that a more specific or stronger name of the same
+// facet would absorb there, so that the counts can rank passages by how much they are
+// about a concept.
+func CountMentions(text string) map[ConceptKey]int {
+	v := theVocabulary()
+	counts := make(map[ConceptKey]int)
+	for _, m := range v.scan(text, false) {
+		c := v.concepts[m.concept]
+		counts[ConceptKey{Facet: c.Facet, ID: c.ID}]++
+	}
+	return counts
+}
