@@ -18,7 +18,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-5/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-6/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -72,10 +72,11 @@ var StoredFields = []string{
 // Part is the part of a section an analysed text field holds.
 type Part string
 
-// The parts of a section that are searched.
+// The parts of a section that are searched. The document's title and the parent
+// headings are not: they are stored for display only. A section matches, and is
+// ranked, by its own words (ranking sections by their title as well cost a third of
+// the query time and bettered no ranking measured; see docs/PERFORMANCE.md).
 const (
-	PartTitle   Part = "title"   // the document's title
-	PartPath    Part = "path"    // the headings above the section's own, outermost first
 	PartHeading Part = "heading" // the section's own heading
 	PartBody    Part = "body"    // the section's text
 )
@@ -91,7 +92,7 @@ type TextField struct {
 	Analyzer string
 	// QueryAnalyzer is the analyser to give a match or phrase query on the field.
 	QueryAnalyzer string
-	// Boost weights a match in this field: titles and headings count more than body.
+	// Boost weights a match in this field: headings count more than body.
 	Boost float64
 }
 
@@ -103,18 +104,11 @@ type TextField struct {
 // with a Japanese dictionary gives wrong words). A query is meant to be analysed with
 // each field's QueryAnalyzer and matched against every field.
 var TextFields = []TextField{
-	{Name: "title_std", Part: PartTitle, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 3},
-	{Name: "title_ja", Part: PartTitle, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 3},
-	{Name: "path_std", Part: PartPath, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1.5},
-	{Name: "path_ja", Part: PartPath, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1.5},
 	{Name: "heading_std", Part: PartHeading, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 2},
 	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2},
 	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
 	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
-
-// PathSeparator joins the headings of a section's path in its analysed path fields.
-const PathSeparator = " > "
 
 // FoldIdentifier is how identifiers are indexed in FieldIdent and must be looked up:
 // NFKC and lower case, so NCT01234567, nct01234567 and ＮＣＴ01234567 are one.
@@ -154,12 +148,11 @@ func newMapping() *mapping.IndexMappingImpl {
 	ordinal := bleve.NewNumericFieldMapping()
 	ordinal.IncludeInAll = false
 	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
-	for _, name := range []string{FieldPath, FieldIdentifiers} {
+	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers} {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
 	fields := map[string][]*mapping.FieldMapping{
-		partProperty(PartTitle):   {storedOnly(FieldTitle)},
 		partProperty(PartHeading): {storedOnly(FieldHeading)},
 		partProperty(PartBody):    {storedOnly(FieldText)},
 	}
@@ -211,12 +204,12 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		FieldLang:    sec.Lang,
 		FieldDocLang: doc.Lang,
 		FieldOrdinal: float64(ordinal),
+		FieldTitle:   doc.Title,
 	}
-	parts := map[Part]string{PartTitle: doc.Title, PartHeading: sec.Heading, PartBody: sec.Text}
 	if len(sec.Path) > 0 {
 		r[FieldPath] = sec.Path
-		parts[PartPath] = strings.Join(sec.Path, PathSeparator)
 	}
+	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text}
 	for _, tf := range TextFields {
 		text := parts[tf.Part]
 		if text != "" && (tf.Analyzer != AnalyzerJa || japanese(text, doc, sec)) {

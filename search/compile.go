@@ -324,39 +324,28 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 	}
 }
 
-// literal matches text in the analysed fields of a section's own heading and text:
-// as one term where the field's analyser keeps it whole, else as a phrase of its
-// tokens, so that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts
-// are adjacent. A word that looks like an identifier also matches the identifier field
-// exactly. The other fields (the document's title) are context: they raise the score
-// of a section that matches, but never make one match, so that every hit shows the
-// words it was found for.
+// literal matches text in the analysed fields of a section's heading and text: as one
+// term where the field's analyser keeps it whole, else as a phrase of its tokens, so
+// that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts are
+// adjacent. A word that looks like an identifier also matches the identifier field
+// exactly.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
-	var match, context []query.Query
+	var match []query.Query
 	for _, tf := range indexer.TextFields {
-		own := tf.Part == indexer.PartHeading || tf.Part == indexer.PartBody
-		if !own && c.negate {
-			continue
-		}
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
 		if p == nil {
 			continue
 		}
-		// Fuzzy matching enumerates a field's terms, so it runs only where it can
-		// find something: on the section's own text, analysed by the analyser that
-		// serves every script.
+		// Fuzzy matching enumerates a field's terms, so it runs only with the
+		// analyser that serves every script.
 		fuzzy := 0
-		if c.fuzzy && word && own && tf.Analyzer == indexer.AnalyzerStd {
+		if c.fuzzy && word && tf.Analyzer == indexer.AnalyzerStd {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
 		q := fieldQuery(tf.Name, p, fuzzy)
 		q.SetBoost(tf.Boost)
-		if !own {
-			context = append(context, q)
-			continue
-		}
 		match = append(match, q)
 		if tf.Part == indexer.PartBody && !c.negate {
 			c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: p, fuzzy: fuzzy})
@@ -374,10 +363,7 @@ func (c *compiler) literal(text string, word bool) query.Query {
 	if !c.negate {
 		c.out.units = append(c.out.units, u)
 	}
-	if len(context) == 0 {
-		return disjunction(match)
-	}
-	return query.NewBooleanQuery([]query.Query{disjunction(match)}, context, nil)
+	return disjunction(match)
 }
 
 // boostable is a query whose weight can be set.

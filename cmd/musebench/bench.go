@@ -12,8 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"musesearch/corpus"
@@ -285,23 +285,62 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 }
 
 // runChild runs argv, decodes the JSON it prints into out and returns its peak RSS in
-// MB from the kernel's accounting of the child.
+// MB. The peak is the kernel's high-water mark of the child's memory (VmHWM), read
+// while it runs: the rusage of a waited child is no use here, because Linux counts in
+// it the memory of the parent it was forked from (Go forks with the parent's memory
+// shared until exec), which is often larger.
 func runChild(ctx context.Context, argv []string, out any, log io.Writer) (float64, error) {
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, log
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
+	}
+	done := make(chan struct{})
+	peak := make(chan float64)
+	go func() {
+		var kb float64
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if v, ok := highWaterKB(cmd.Process.Pid); ok {
+				kb = max(kb, v)
+			}
+			select {
+			case <-done:
+				peak <- kb
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	kb := <-peak
+	if err != nil {
 		return 0, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		return 0, fmt.Errorf("%s printed no result after %s: %w", filepath.Base(argv[0]), time.Since(start).Round(time.Second), err)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, nil
+	return round3(kb / 1024), nil
+}
+
+// highWaterKB reads the peak resident memory of process pid, in kB, from
+// /proc/PID/status; false once the process has exited.
+func highWaterKB(pid int) (float64, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
 	}
-	return round3(float64(ru.Maxrss) / 1024), nil // Linux reports kilobytes
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
 }
 
 // dirSize is the size of every file under dir.

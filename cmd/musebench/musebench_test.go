@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -255,4 +256,23 @@ func TestMerge(t *testing.T) {
 	if n := bytes.Count(svg, []byte("<polyline")); n != 3 {
 		t.Errorf("the plot has %d lines, want musesearch's p50, p99 and throughput across the two sizes", n)
 	}
+}
+
+// TestChildPeakRSS checks that a child's peak memory is its own, not that of the
+// process it was forked from: the test binary grows well past what the child (sleep)
+// ever uses before starting it.
+func TestChildPeakRSS(t *testing.T) {
+	ballast := make([]byte, 300<<20)
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	var out struct{}
+	mb, err := runChild(context.Background(), []string{"sh", "-c", "sleep 0.3; echo {}"}, &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mb <= 0 || mb > 100 {
+		t.Errorf("peak RSS of sh: %.1f MB, want between 0 and 100 (the parent holds 300)", mb)
+	}
+	runtime.KeepAlive(ballast)
 }
