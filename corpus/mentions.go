@@ -1,5 +1,7 @@
 package corpus
 
+import "slices"
+
 // ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
 type ConceptKey struct {
 	Facet Facet
@@ -11,12 +13,17 @@ type ConceptKey struct {
 // study design named as future or negated does not count. Unlike ExtractFacets it
 // counts every name, including one that a more specific or stronger name of the same
 // facet would absorb there, so that the counts can rank passages by how much they are
-// about a concept.
+// about a concept. Abbreviations ("ALS", "MSC") do not count: a passage that spells a
+// concept out ranks above one that only abbreviates it, which is the better passage to
+// show a reader coming from another language.
 func CountMentions(text string) map[ConceptKey]int {
 	v := theVocabulary()
 	counts := make(map[ConceptKey]int)
 	for _, m := range v.scan(text, false) {
 		c := v.concepts[m.concept]
+		if slices.Contains(c.Abbreviations, text[m.start:m.end]) {
+			continue
+		}
 		counts[ConceptKey{Facet: c.Facet, ID: c.ID}]++
 	}
 	return counts

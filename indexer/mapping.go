@@ -18,7 +18,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-6/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-7/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -41,11 +41,13 @@ const (
 	FieldOrdinal = "ordinal"
 )
 
-// FieldMentions is searchable, not stored: one term "<facet>/<concept id>"
-// (MentionTerm) per time the section's own heading and text name a concept of a
-// content facet, so that its term frequency counts the mentions and BM25 on it ranks
-// the sections that name a concept most first. The document's title and the parent
-// headings do not count.
+// FieldMentions is searchable, not stored: for each concept of a content facet, one
+// term "<facet>/<concept id>" (MentionTerm) if the section carries it as a facet value,
+// and one more per time the section's own text names it (two per time its heading does). One term query
+// then finds every section that carries or names a concept, the sections that name it
+// most first (BM25 on the term frequency), which is what a query naming a concept in
+// another language needs. The document's title and the parent headings do not count
+// as mentions (they give the section its facet values).
 const FieldMentions = "mentions"
 
 // MentionTerm is the term of FieldMentions for a concept.
@@ -243,12 +245,18 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 	return r
 }
 
-// mentionTerms returns the FieldMentions terms of a section, each repeated once per
-// mention, in a stable order.
+// mentionTerms returns the FieldMentions terms of a section, in a stable order.
 func mentionTerms(sec corpus.Section) []string {
-	counts := corpus.CountMentions(sec.Heading)
-	for c, n := range corpus.CountMentions(sec.Text) {
-		counts[c] += n
+	counts := corpus.CountMentions(sec.Text)
+	// A heading names what its section is about: its mentions weigh as its words do
+	// (TextFields: a heading twice the body).
+	for c, n := range corpus.CountMentions(sec.Heading) {
+		counts[c] += 2 * n
+	}
+	for f, values := range sec.Facets {
+		for _, v := range values {
+			counts[corpus.ConceptKey{Facet: f, ID: v}]++
+		}
 	}
 	var terms []string
 	for _, c := range slices.SortedFunc(maps.Keys(counts), compareConcepts) {

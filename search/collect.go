@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -25,13 +26,14 @@ type collector struct {
 	sets     *facetSets
 	selected *roaring.Bitmap // the sections the filters select; nil when unfiltered
 	matched  *roaring.Bitmap // every section the text query matched
-	best     map[string]langBest
+	best     []langBest      // by language (facetSets.langNames)
+	floor    float64         // the lowest score in best, once every language has one
 	reader   index.IndexReader
 }
 
 // langBest is the best selected match in one language.
 type langBest struct {
-	id    index.IndexInternalID
+	id    index.IndexInternalID // nil: none yet
 	score float64
 	extID string // filled in when the search ends
 }
@@ -60,7 +62,8 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	c := q.c
 	c.sets, c.reader = sets, r
 	c.matched = roaring.New()
-	c.best = map[string]langBest{}
+	c.best = make([]langBest, len(sets.langNames))
+	c.floor = math.Inf(-1)
 	for _, f := range FacetOrder {
 		if values := c.filters[f]; len(values) > 0 {
 			set := sets.of(f, values)
@@ -103,13 +106,15 @@ func (s *collectSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInte
 
 // Close names the best match of each language while the snapshot is still open.
 func (s *collectSearcher) Close() error {
-	for lang, b := range s.c.best {
+	for i, b := range s.c.best {
+		if b.id == nil {
+			continue
+		}
 		id, err := s.c.reader.ExternalID(b.id)
 		if err != nil {
 			return err
 		}
-		b.extID = id
-		s.c.best[lang] = b
+		s.c.best[i].extID = id
 	}
 	return s.Searcher.Close()
 }
@@ -121,29 +126,37 @@ func (c *collector) keep(m *bsearch.DocumentMatch) bool {
 	if c.selected != nil && !c.selected.Contains(uint32(n)) {
 		return false
 	}
-	lang := c.langOf(n)
-	if b, ok := c.best[lang]; !ok || m.Score > b.score {
-		c.best[lang] = langBest{id: append(index.IndexInternalID(nil), m.IndexInternalID...), score: m.Score}
+	// Most matches score below the best of every language.
+	if m.Score <= c.floor {
+		return true
 	}
-	return true
-}
-
-// langOf returns the language of the section numbered n in the snapshot searched.
-func (c *collector) langOf(n uint64) string {
-	for lang, set := range c.sets.values[corpus.Lang] {
-		if set.Contains(uint32(n)) {
-			return lang
+	lang := c.sets.langOf(n)
+	if lang < 0 {
+		return true
+	}
+	if b := &c.best[lang]; b.id == nil || m.Score > b.score {
+		b.id = append(b.id[:0], m.IndexInternalID...)
+		b.score = m.Score
+		c.floor = math.Inf(1)
+		for _, b := range c.best {
+			if b.id == nil { // a language without a match yet: no floor
+				c.floor = math.Inf(-1)
+				break
+			}
+			c.floor = min(c.floor, b.score)
 		}
 	}
-	return ""
+	return true
 }
 
 // bestPerLanguage returns the best selected match of each language, as matches with
 // their ids and scores.
 func (c *collector) bestPerLanguage() []*bsearch.DocumentMatch {
-	out := make([]*bsearch.DocumentMatch, 0, len(c.best))
+	var out []*bsearch.DocumentMatch
 	for _, b := range c.best {
-		out = append(out, &bsearch.DocumentMatch{ID: b.extID, Score: b.score, IndexInternalID: b.id})
+		if b.id != nil {
+			out = append(out, &bsearch.DocumentMatch{ID: b.extID, Score: b.score, IndexInternalID: b.id})
+		}
 	}
 	return out
 }

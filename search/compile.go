@@ -271,13 +271,11 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 	}
 	var alts []query.Query
 	for _, k := range concepts {
-		t := query.NewTermQuery(k.id)
-		t.SetField(string(k.facet))
-		// Among the sections that carry the concept, those that name it most (in
-		// their own language) come first.
-		named := query.NewTermQuery(indexer.MentionTerm(corpus.ConceptKey{Facet: k.facet, ID: k.id}))
-		named.SetField(indexer.FieldMentions)
-		alts = append(alts, query.NewBooleanQuery([]query.Query{t}, []query.Query{named}, nil))
+		// The sections that carry or name the concept, those that name it most (in
+		// their own language) first.
+		t := query.NewTermQuery(indexer.MentionTerm(corpus.ConceptKey{Facet: k.facet, ID: k.id}))
+		t.SetField(indexer.FieldMentions)
+		alts = append(alts, t)
 		if concept, ok := corpus.LookupConcept(k.facet, k.id); ok {
 			c.highlightNames(concept, conceptNames(concept), unit)
 		}

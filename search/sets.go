@@ -19,6 +19,18 @@ import (
 // sections many.
 type facetSets struct {
 	values map[corpus.Facet]map[string]*roaring.Bitmap
+	// langs holds the language of every section, as an index into langNames + 1 (0:
+	// none), by document number: a search looks it up for each match.
+	langs     []uint8
+	langNames []string
+}
+
+// langOf returns the language of section n as an index into langNames, or -1.
+func (s *facetSets) langOf(n uint64) int {
+	if n >= uint64(len(s.langs)) {
+		return -1
+	}
+	return int(s.langs[n]) - 1
 }
 
 // of returns the sections carrying any of the values of facet f.
@@ -92,6 +104,18 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 		// Document numbers of a snapshot run on from segment to segment, deleted
 		// documents included (scorch's offsets).
 		offset += seg.Count()
+	}
+	sets.langs = make([]uint8, offset)
+	for lang, set := range sets.values[corpus.Lang] {
+		if len(sets.langNames) == 255 {
+			return nil, fmt.Errorf("search: the index has more than 255 languages")
+		}
+		sets.langNames = append(sets.langNames, lang)
+		mark := uint8(len(sets.langNames))
+		set.Iterate(func(n uint32) bool {
+			sets.langs[n] = mark
+			return true
+		})
 	}
 	c.snapshot, c.sets, c.segments = snap, sets, used
 	return sets, nil
