@@ -262,9 +262,9 @@ func (c *compiler) concepts(text string) []conceptRef {
 	return out
 }
 
-// withConcepts makes the sections that carry one of the concepts an alternative to
-// literal, scored below any literal match; the concepts' own terms are highlighted as
-// matches of query unit.
+// withConcepts makes the sections that carry or name one of the concepts an
+// alternative to literal, scored below any literal match; the concepts' own terms are
+// highlighted as matches of query unit.
 func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit int) query.Query {
 	if len(concepts) == 0 || c.fuzzy {
 		return literal
