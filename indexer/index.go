@@ -92,9 +92,8 @@ const boltTimeout = "2s"
 
 // Internal keys of the bleve index.
 const (
-	keySchema   = "schema"
-	keyManifest = "files"
-	keyFile     = "file/" // + corpus file name: its fileRecord
+	keySchema = "schema"
+	keyFile   = "file/" // + corpus file name: its fileRecord
 )
 
 // Open opens the index in cfg.Dir, creating it when missing. Only one process can

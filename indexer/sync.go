@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
@@ -146,7 +147,11 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 	for _, e := range files {
 		valid[e.Name()] = true
 	}
-	for _, name := range slices.Clone(w.manifest) {
+	indexed, err := indexedFiles(bi)
+	if err != nil {
+		return sum, err
+	}
+	for _, name := range indexed {
 		if !valid[name] {
 			if _, err := w.remove(name); err != nil {
 				return sum, err
@@ -511,16 +516,14 @@ func (ix *Index) Files() ([]string, error) {
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	return loadManifest(ix.bi)
+	return indexedFiles(ix.bi)
 }
 
 // writer accumulates the changes of one or more files in one batch, each file once.
 type writer struct {
-	bi       bleve.Index
-	batch    *bleve.Batch
-	bytes    int
-	manifest []string // sorted names of the indexed files
-	dirty    bool     // manifest changed since the last flush
+	bi    bleve.Index
+	batch *bleve.Batch
+	bytes int
 	// claims maps the document ids indexed by this writer to their file, for
 	// checkIDs: the pending batch is not searchable yet.
 	claims map[string]string
@@ -533,15 +536,11 @@ type writer struct {
 
 // newWriter starts a batch of changes to bi.
 func newWriter(bi bleve.Index) (*writer, error) {
-	manifest, err := loadManifest(bi)
-	if err != nil {
-		return nil, err
-	}
 	n, err := bi.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	return &writer{bi: bi, manifest: manifest, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now()}, nil
+	return &writer{bi: bi, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now()}, nil
 }
 
 func (w *writer) record(name string) (*fileRecord, error) {
@@ -565,10 +564,6 @@ func (w *writer) setRecord(name string, rec *fileRecord) error {
 		return err
 	}
 	w.batch.SetInternal([]byte(keyFile+name), data)
-	if i, found := slices.BinarySearch(w.manifest, name); !found {
-		w.manifest = slices.Insert(w.manifest, i, name)
-		w.dirty = true
-	}
 	return nil
 }
 
@@ -657,10 +652,6 @@ func (w *writer) remove(name string) (int, error) {
 		w.batch.Delete(id)
 	}
 	w.batch.DeleteInternal([]byte(keyFile + name))
-	if i, found := slices.BinarySearch(w.manifest, name); found {
-		w.manifest = slices.Delete(w.manifest, i, i+1)
-		w.dirty = true
-	}
 	return len(old.Secs), nil
 }
 
@@ -671,15 +662,8 @@ func (w *writer) flushIfFull() error {
 	return nil
 }
 
-// flush commits the pending batch with the manifest, atomically.
+// flush commits the pending batch, atomically.
 func (w *writer) flush() error {
-	if w.dirty {
-		data, err := json.Marshal(w.manifest)
-		if err != nil {
-			return err
-		}
-		w.batch.SetInternal([]byte(keyManifest), data)
-	}
 	if w.batch.Size() == 0 {
 		return nil
 	}
@@ -689,19 +673,32 @@ func (w *writer) flush() error {
 	// A new batch, not Reset: scorch may still be reading the old one's map in a
 	// goroutine after Batch returns.
 	w.batch = w.bi.NewBatch()
-	w.bytes, w.dirty = 0, false
+	w.bytes = 0
 	return nil
 }
 
-func loadManifest(bi bleve.Index) ([]string, error) {
-	data, err := bi.GetInternal([]byte(keyManifest))
+// indexedFiles returns the names of the corpus files the index has records of,
+// sorted. They are read from the keys of scorch's internal store, which every snapshot
+// holds in memory: a list of them kept as one more value would be rewritten, and
+// persisted again, with every change to any file.
+func indexedFiles(bi bleve.Index) ([]string, error) {
+	adv, err := bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("read index: a %T is not a scorch index", r)
+	}
 	var names []string
-	if data != nil {
-		if err := json.Unmarshal(data, &names); err != nil {
-			return nil, fmt.Errorf("read index: the list of indexed files is damaged: %w", err)
+	for key := range snap.Internal() {
+		if name, ok := strings.CutPrefix(key, keyFile); ok {
+			names = append(names, name)
 		}
 	}
 	slices.Sort(names)

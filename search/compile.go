@@ -6,8 +6,10 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
@@ -280,11 +282,7 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 			c.highlightNames(concept, conceptNames(concept), unit)
 		}
 	}
-	// Squash the score into (0, conceptScore): below any literal match, in the order
-	// of the mentions.
-	squashed := query.NewCustomScoreQueryWithScorer(disjunction(alts), func(_ context.Context, d *search.DocumentMatch) (float64, error) {
-		return conceptScore * d.Score / (1 + d.Score), nil
-	}, nil, nil)
+	squashed := &squashQuery{inner: disjunction(alts)}
 	if literal == nil {
 		return squashed
 	}
@@ -484,4 +482,38 @@ func disjunction(qs []query.Query) query.Query {
 		return qs[0]
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// squashQuery scores the matches of inner in (0, conceptScore), in the order of their
+// own scores: below any literal match. (bleve's custom-score query would do it too, but
+// it looks up every match's id and doc values for its callback.)
+type squashQuery struct {
+	inner query.Query
+}
+
+func (q *squashQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &squashSearcher{Searcher: s}, nil
+}
+
+type squashSearcher struct {
+	search.Searcher
+}
+
+func (s *squashSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return squashed(s.Searcher.Next(ctx))
+}
+
+func (s *squashSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	return squashed(s.Searcher.Advance(ctx, id))
+}
+
+func squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	if m != nil {
+		m.Score = conceptScore * m.Score / (1 + m.Score)
+	}
+	return m, err
 }
