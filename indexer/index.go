@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -84,11 +85,20 @@ type Index struct {
 	bi     bleve.Index
 	gen    int // the bleve-N directory in use
 	closed bool
+	// persisted is the last single-file change written, guarded by write.
+	persisted *persisted
 }
 
-// boltTimeout bounds how long opening waits for bleve's own file lock, so that an
-// opener that got past LOCK (an older binary, another tool) fails instead of hanging.
-const boltTimeout = "2s"
+// scorchConfig is how every index is opened: bolt_timeout bounds how long opening
+// waits for bleve's own file lock, so that an opener that got past LOCK (an older
+// binary, another tool) fails instead of hanging; unsafe_batch returns from a batch
+// once it is searchable, without waiting for the disk (see writer.flush).
+func scorchConfig() map[string]interface{} {
+	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true}
+}
+
+// closeWait bounds how long Close waits for the last change to reach the disk.
+const closeWait = 30 * time.Second
 
 // Internal keys of the bleve index.
 const (
@@ -147,7 +157,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 // openGeneration opens one bleve index directory and checks its schema; reason says
 // why it cannot be used.
 func openGeneration(path string) (bleve.Index, string) {
-	bi, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": boltTimeout})
+	bi, err := bleve.OpenUsing(path, scorchConfig())
 	if err != nil {
 		return nil, fmt.Sprintf("it cannot be opened: %v", err)
 	}
@@ -162,25 +172,43 @@ func openGeneration(path string) (bleve.Index, string) {
 // create makes an empty index at path (in memory when path is empty).
 func (ix *Index) create(path string) (bleve.Index, error) {
 	m := newMapping()
-	var bi bleve.Index
-	var err error
 	if path == "" {
 		// scorch in memory, as on disk: search reads scorch's segments.
-		bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	} else {
-		if err := os.RemoveAll(path); err != nil {
-			return nil, err
+		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("create index: %w", err)
 		}
-		bi, err = bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": boltTimeout})
+		return bi, setSchema(bi)
 	}
+	if err := os.RemoveAll(path); err != nil {
+		return nil, err
+	}
+	// The configuration stored with the index is bleve's default, for any program
+	// that opens it; this one reopens it with scorchConfig.
+	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	if err := bi.SetInternal([]byte(keySchema), []byte(SchemaVersion)); err != nil {
-		bi.Close()
+	if err := setSchema(bi); err != nil {
+		return nil, err
+	}
+	if err := bi.Close(); err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
+	bi, reason := openGeneration(path)
+	if bi == nil {
+		return nil, fmt.Errorf("create index: %s", reason)
+	}
 	return bi, nil
+}
+
+// setSchema records SchemaVersion in a new index; it closes the index on failure.
+func setSchema(bi bleve.Index) error {
+	if err := bi.SetInternal([]byte(keySchema), []byte(SchemaVersion)); err != nil {
+		bi.Close()
+		return fmt.Errorf("create index: %w", err)
+	}
+	return nil
 }
 
 // Rebuild builds a new index from the corpus directory and then switches to it;
@@ -244,6 +272,15 @@ func (ix *Index) Close() error {
 	ix.closed = true
 	var err error
 	if ix.bi != nil {
+		// scorch does not write on close what it has not written yet: wait for the
+		// last single-file change (a sync waits for its own).
+		if p := ix.persisted; p != nil {
+			select {
+			case <-p.done:
+			case <-time.After(closeWait):
+				ix.log.Warn("closing the index before its last change is on disk; the next start indexes it again", "index", ix.cfg.Dir)
+			}
+		}
 		err = ix.bi.Close()
 	}
 	if lerr := ix.lock.unlock(); err == nil {

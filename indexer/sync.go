@@ -125,7 +125,7 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 	if err != nil {
 		return Summary{}, fmt.Errorf("read corpus directory: %w", err)
 	}
-	w, err := newWriter(bi)
+	w, err := newWriter(bi, ix.cfg.Dir != "")
 	if err != nil {
 		return Summary{}, err
 	}
@@ -202,6 +202,11 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 		}
 	}
 	if err := w.flush(); err != nil {
+		return sum, err
+	}
+	// A sync returns with its work on disk (a rebuild switches to the new index
+	// next); single-file changes do not wait (see writer.flush).
+	if err := w.durable(); err != nil {
 		return sum, err
 	}
 	sum.Duration = time.Since(start)
@@ -489,14 +494,20 @@ func (ix *Index) writeOne(ctx context.Context, fill func(*writer) error) error {
 	if closed {
 		return ErrClosed
 	}
-	w, err := newWriter(bi)
+	w, err := newWriter(bi, ix.cfg.Dir != "")
 	if err != nil {
 		return err
 	}
 	if err := fill(w); err != nil {
 		return err
 	}
-	return w.flush()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if w.persisted != nil {
+		ix.persisted = w.persisted
+	}
+	return nil
 }
 
 // reason is why a file is skipped, without the file name a *corpus.FileError adds
@@ -527,6 +538,10 @@ type writer struct {
 	// claims maps the document ids indexed by this writer to their file, for
 	// checkIDs: the pending batch is not searchable yet.
 	claims map[string]string
+	// onDisk is set for an index in a directory; persisted is the last batch flushed
+	// there, nil before the first.
+	onDisk    bool
+	persisted *persisted
 	// empty is set when the index held no section when the writer started (a
 	// rebuild): then claims alone tell checkIDs which ids are taken.
 	empty bool
@@ -535,12 +550,12 @@ type writer struct {
 }
 
 // newWriter starts a batch of changes to bi.
-func newWriter(bi bleve.Index) (*writer, error) {
+func newWriter(bi bleve.Index, onDisk bool) (*writer, error) {
 	n, err := bi.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	return &writer{bi: bi, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now()}, nil
+	return &writer{bi: bi, onDisk: onDisk, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now()}, nil
 }
 
 func (w *writer) record(name string) (*fileRecord, error) {
@@ -662,18 +677,51 @@ func (w *writer) flushIfFull() error {
 	return nil
 }
 
-// flush commits the pending batch, atomically.
+// flush commits the pending batch, atomically. It returns once the batch is
+// searchable, before it is on disk (scorch's unsafe_batch): the corpus is the source of
+// truth, and a crash that loses the last batches loses their files' records with them,
+// so the next sync indexes those files again. Meanwhile the next batch is analysed
+// while this one is written. durable waits for the disk.
 func (w *writer) flush() error {
 	if w.batch.Size() == 0 {
 		return nil
 	}
+	var done *persisted
+	if w.onDisk {
+		done = &persisted{done: make(chan struct{})}
+		w.batch.SetPersistedCallback(func(err error) {
+			done.err = err
+			close(done.done)
+		})
+	}
 	if err := w.bi.Batch(w.batch); err != nil {
 		return fmt.Errorf("write index: %w", err)
+	}
+	if done != nil {
+		w.persisted = done
 	}
 	// A new batch, not Reset: scorch may still be reading the old one's map in a
 	// goroutine after Batch returns.
 	w.batch = w.bi.NewBatch()
 	w.bytes = 0
+	return nil
+}
+
+// persisted tells when a batch is on disk.
+type persisted struct {
+	done chan struct{} // closed then
+	err  error         // set before done is closed
+}
+
+// durable waits until every batch the writer flushed is on disk.
+func (w *writer) durable() error {
+	if w.persisted == nil {
+		return nil
+	}
+	<-w.persisted.done
+	if err := w.persisted.err; err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
 	return nil
 }
 

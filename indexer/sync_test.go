@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -504,5 +505,43 @@ func TestReadWindow(t *testing.T) {
 	rw.stop()
 	if <-late {
 		t.Error("enter reported true after stop")
+	}
+}
+
+// TestCloseWritesTheLastChanges checks that single-file changes, which return before
+// they are on disk, are on disk once Close returns: a reopened index has them without
+// a sync.
+func TestCloseWritesTheLastChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(ctx, testConfig(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("f%02d.txt", i), []byte(fmt.Sprintf("word%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ix.RemoveFile(ctx, "f03.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, testConfig(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	files, err := ix.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 19 || slices.Contains(files, "f03.txt") {
+		t.Errorf("reopened index has files %v, want f00-f19 but f03", files)
+	}
+	if got := find(t, ix, "word19"); !cmp.Equal(got, []string{"f19#1"}) {
+		t.Errorf("reopened index finds %v for the last file's word, want [f19#1]", got)
 	}
 }
