@@ -24,10 +24,11 @@ type collector struct {
 	filters map[corpus.Facet][]string
 
 	sets     *facetSets
-	selected *roaring.Bitmap // the sections the filters select; nil when unfiltered
-	matched  *roaring.Bitmap // every section the text query matched
-	best     []langBest      // by language (facetSets.langNames)
-	floor    float64         // the lowest score in best, once every language has one
+	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
+	selected *roaring.Bitmap                  // the sections all filters select; nil when unfiltered
+	matched  *roaring.Bitmap                  // every section the text query matched
+	best     []langBest                       // by language (facetSets.langNames)
+	floor    float64                          // the lowest score in best, once every language has one
 	reader   index.IndexReader
 }
 
@@ -64,13 +65,15 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	c.matched = roaring.New()
 	c.best = make([]langBest, len(sets.langNames))
 	c.floor = math.Inf(-1)
+	c.filtered = map[corpus.Facet]*roaring.Bitmap{}
 	for _, f := range FacetOrder {
 		if values := c.filters[f]; len(values) > 0 {
-			set := sets.of(f, values)
-			if c.selected != nil {
-				set.And(c.selected)
+			c.filtered[f] = sets.of(f, values)
+			if c.selected == nil {
+				c.selected = c.filtered[f].Clone()
+			} else {
+				c.selected.And(c.filtered[f])
 			}
-			c.selected = set
 		}
 	}
 	return &collectSearcher{Searcher: inner, c: c}, nil
@@ -170,9 +173,9 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 	}
 	for _, f := range FacetOrder {
 		base := c.matched
-		for _, g := range FacetOrder {
-			if g != f && len(c.filters[g]) > 0 {
-				base = roaring.And(base, c.sets.of(g, c.filters[g]))
+		for g, set := range c.filtered {
+			if g != f {
+				base = roaring.And(base, set)
 			}
 		}
 		counts := map[string]int{}
