@@ -65,6 +65,10 @@ func collapseSpaces(s string) string {
 	return spaceRun.ReplaceAllString(s, "  ")
 }
 
+// HasKana reports whether s holds hiragana or katakana, which only Japanese is written
+// in: the test of whether text needs Japanese analysis.
+func HasKana(s string) bool { return strings.ContainsFunc(s, isKana) }
+
 // Script classes of runes, for language detection and for joining wrapped lines.
 func isKana(r rune) bool {
 	if r < 0x3040 || r == '・' { // the katakana middle dot is punctuation in Chinese text too

@@ -281,3 +281,22 @@ func TestCitationTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestHasKana(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Muse細胞を投与した", true},
+		{"コンピューター", true},
+		{"间充质干细胞治疗", false},
+		{"马克・吐温", false}, // the middle dot is punctuation in Chinese too
+		{"Muse cells", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := HasKana(tt.text); got != tt.want {
+			t.Errorf("HasKana(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -277,13 +276,5 @@ func compareConcepts(a, b corpus.ConceptKey) int {
 // section or its document is in Japanese (a title or heading all in kanji). Chinese and
 // English text without kana is left to the AnalyzerStd fields.
 func japanese(text string, doc corpus.Document, sec corpus.Section) bool {
-	if sec.Lang == "ja" || doc.Lang == "ja" {
-		return true
-	}
-	for _, r := range text {
-		if r >= 0x3040 && unicode.In(r, unicode.Hiragana, unicode.Katakana) {
-			return true
-		}
-	}
-	return false
+	return sec.Lang == "ja" || doc.Lang == "ja" || corpus.HasKana(text)
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"musesearch/corpus"
 	"musesearch/indexer"
 )
 
@@ -105,7 +106,12 @@ func (h *highlighter) add(analyzer string, up unitPattern) {
 			return
 		}
 	}
-	h.rules = append(h.rules, highlightRule{analyzer: analyzer, patterns: []unitPattern{up}})
+	r := highlightRule{analyzer: analyzer, patterns: []unitPattern{up}}
+	if analyzer == indexer.AnalyzerJa {
+		h.rules = append(h.rules, r) // last: see unitSpans
+	} else {
+		h.rules = slices.Insert(h.rules, 0, r)
+	}
 }
 
 // spans returns the matched stretches of text, sorted, with overlapping and touching
@@ -140,25 +146,15 @@ func (h *highlighter) unitSpans(text string) []span {
 	}
 	// The index analysers fold what they read (width, case) but report offsets in
 	// the text as given, so the stored text is analysed as it was indexed.
-	japanese := strings.ContainsFunc(text, isKana)
+	japanese := corpus.HasKana(text)
 	var found []span
 	literal := map[int]bool{} // units with a match of their own
-	// The standard analyser first: the Japanese one is costly, and differs from it
-	// only on Japanese text (and in not stemming, which finds nothing the standard
-	// one misses). On Han without kana (Chinese) the standard one's bigrams find the
-	// same words, and where they found every unit already it would add nothing new.
-	var rules []highlightRule
+	// The standard analyser first (add keeps the Japanese one last): the Japanese one
+	// is costly, and differs from it only on Japanese text (and in not stemming, which
+	// finds nothing the standard one misses). On Han without kana (Chinese) the
+	// standard one's bigrams find the same words, and where they found every unit
+	// already it would add nothing new.
 	for _, r := range h.rules {
-		if r.analyzer != indexer.AnalyzerJa {
-			rules = append(rules, r)
-		}
-	}
-	for _, r := range h.rules {
-		if r.analyzer == indexer.AnalyzerJa {
-			rules = append(rules, r)
-		}
-	}
-	for _, r := range rules {
 		if r.analyzer == indexer.AnalyzerJa && (!japanese || !slices.ContainsFunc(r.patterns, func(up unitPattern) bool { return !literal[up.unit] })) {
 			continue
 		}
@@ -220,11 +216,6 @@ func termMatches(accepted []string, term string, fuzzy int) bool {
 		}
 	}
 	return false
-}
-
-// isKana reports whether r is hiragana or katakana, which only Japanese is written in.
-func isKana(r rune) bool {
-	return unicode.In(r, unicode.Hiragana, unicode.Katakana)
 }
 
 func mergeSpans(spans []span) []span {
