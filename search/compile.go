@@ -390,7 +390,7 @@ func fieldQuery(field string, p termPattern, fuzzy int) boostable {
 		}
 		return query.NewDisjunctionQuery(alts)
 	}
-	return query.NewMultiPhraseQuery(p, field)
+	return newPhraseQuery(field, p)
 }
 
 // maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not words
