@@ -72,9 +72,9 @@ func init() {
 	}
 }
 
-// japaneseTokenizer loads kagome's IPA dictionary once per process, when Japanese text
-// is first analysed (about a second and 90 MB), so that a command with nothing to
-// index or analyse does not pay for it. The tokenizer is safe for concurrent use.
+// japaneseTokenizer loads kagome's IPA dictionary once per process (about a second and
+// 90 MB), when Japanese text is first analysed or Warm is called. The tokenizer is safe
+// for concurrent use.
 var japaneseTokenizer = sync.OnceValue(func() *tokenizer.Tokenizer {
 	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
 	if err != nil {
@@ -85,8 +85,9 @@ var japaneseTokenizer = sync.OnceValue(func() *tokenizer.Tokenizer {
 })
 
 // Warm loads the Japanese dictionary now rather than when Japanese text is first
-// analysed (it takes about a second): a server calls it before it says it is ready, so
-// that its first search does not wait. It is safe to call more than once.
+// analysed (it takes about a second). Open calls it in the background, so that the
+// dictionary loads while the index opens. It is safe to call more than once, and from
+// several goroutines: they wait for the one load.
 func Warm() { japaneseTokenizer() }
 
 // analyzer implements bleve's analysis.Analyzer for every form named above.

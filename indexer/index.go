@@ -100,17 +100,17 @@ func scorchConfig() map[string]interface{} {
 // closeWait bounds how long Close waits for the last change to reach the disk.
 const closeWait = 30 * time.Second
 
-// Internal keys of the bleve index.
-const (
-	keySchema = "schema"
-	keyFile   = "file/" // + corpus file name: its fileRecord
-)
+// keySchema is the internal key of the index's SchemaVersion; the file records are
+// under keyFiles (records.go).
+const keySchema = "schema"
 
 // Open opens the index in cfg.Dir, creating it when missing. Only one process can
 // have an index open: another gets a *LockedError naming it. An index of another
 // SchemaVersion, or one that cannot be opened, is rebuilt (see Config.CorpusDir) with
-// one log line saying why.
+// one log line saying why. The Japanese dictionary, which indexing and searching
+// need, loads in the background meanwhile (see Warm).
 func Open(ctx context.Context, cfg Config) (*Index, error) {
+	go Warm()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

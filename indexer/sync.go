@@ -4,19 +4,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
@@ -66,16 +65,6 @@ type FileResult struct {
 	DocIDs []string
 	// Sections is the number of sections indexed.
 	Sections int
-}
-
-// fileRecord is kept per indexed corpus file (internal key keyFile+name): enough to
-// tell whether the file changed and to delete what it produced.
-type fileRecord struct {
-	Hash    string   `json:"sha256"`
-	Size    int64    `json:"size"`
-	ModTime int64    `json:"mtime_ns"` // 0 when not known or too recent to trust
-	Docs    []string `json:"docs"`
-	Secs    []string `json:"sections"`
 }
 
 // Batches group several files (each file is whole in one batch, so a file's old and
@@ -129,6 +118,12 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 	if err != nil {
 		return Summary{}, err
 	}
+	// Into an empty index (a rebuild, a first index), the records are written with
+	// the last batch rather than with every one, which would have scorch persist them
+	// all again with each. A sync that stops half-way then leaves sections without
+	// records: the next sync indexes their files again, and rebuilds if some sections
+	// are left that no record lists (see Sync).
+	w.deferRecords = w.empty
 	var sum Summary
 	var files []os.DirEntry
 	for _, e := range entries {
@@ -201,12 +196,13 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 			progress(Progress{Done: i + 1, Total: len(files), Name: name, Action: status})
 		}
 	}
+	w.deferRecords = false
 	if err := w.flush(); err != nil {
 		return sum, err
 	}
-	// A sync returns with its work on disk (a rebuild switches to the new index
-	// next); single-file changes do not wait (see writer.flush).
-	if err := w.durable(); err != nil {
+	// A sync returns with its work on disk and merged (a rebuild switches to the new
+	// index next); single-file changes do not wait (see writer.flush).
+	if err := w.settle(ctx); err != nil {
 		return sum, err
 	}
 	sum.Duration = time.Since(start)
@@ -547,6 +543,10 @@ type writer struct {
 	empty bool
 	// started is when the writer began, for trustedModTime.
 	started time.Time
+	// recs are the file records; a flush queues the changed ones in its batch unless
+	// deferRecords is set.
+	recs         *records
+	deferRecords bool
 }
 
 // newWriter starts a batch of changes to bi.
@@ -555,32 +555,12 @@ func newWriter(bi bleve.Index, onDisk bool) (*writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	return &writer{bi: bi, onDisk: onDisk, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now()}, nil
+	return &writer{bi: bi, onDisk: onDisk, batch: bi.NewBatch(), claims: map[string]string{}, empty: n == 0, started: time.Now(), recs: newRecords(bi)}, nil
 }
 
-func (w *writer) record(name string) (*fileRecord, error) {
-	data, err := w.bi.GetInternal([]byte(keyFile + name))
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
-	}
-	if data == nil {
-		return nil, nil
-	}
-	var rec fileRecord
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, nil // an unreadable record: the file is indexed afresh
-	}
-	return &rec, nil
-}
+func (w *writer) record(name string) (*fileRecord, error) { return w.recs.get(name) }
 
-func (w *writer) setRecord(name string, rec *fileRecord) error {
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	w.batch.SetInternal([]byte(keyFile+name), data)
-	return nil
-}
+func (w *writer) setRecord(name string, rec *fileRecord) error { return w.recs.set(name, rec) }
 
 // fileSections are the documents of a corpus file and the records of their sections,
 // built where the file is read rather than by the writer.
@@ -666,8 +646,7 @@ func (w *writer) remove(name string) (int, error) {
 	for _, id := range old.Secs {
 		w.batch.Delete(id)
 	}
-	w.batch.DeleteInternal([]byte(keyFile + name))
-	return len(old.Secs), nil
+	return len(old.Secs), w.setRecord(name, nil)
 }
 
 func (w *writer) flushIfFull() error {
@@ -683,6 +662,11 @@ func (w *writer) flushIfFull() error {
 // so the next sync indexes those files again. Meanwhile the next batch is analysed
 // while this one is written. durable waits for the disk.
 func (w *writer) flush() error {
+	if !w.deferRecords {
+		if err := w.recs.queue(w.batch); err != nil {
+			return err
+		}
+	}
 	if w.batch.Size() == 0 {
 		return nil
 	}
@@ -725,32 +709,46 @@ func (w *writer) durable() error {
 	return nil
 }
 
-// indexedFiles returns the names of the corpus files the index has records of,
-// sorted. They are read from the keys of scorch's internal store, which every snapshot
-// holds in memory: a list of them kept as one more value would be rewritten, and
-// persisted again, with every change to any file.
-func indexedFiles(bi bleve.Index) ([]string, error) {
-	adv, err := bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+// settle waits until every batch the writer flushed is on disk, then merges the
+// index's segments as far as scorch's merge policy goes and waits for the merged index
+// to be on disk. Scorch merges in the background anyway; after a sync of many files
+// that work would otherwise go on for minutes after the sync returns (or after the
+// next start, if the program exits first), competing with searches for the CPU, with
+// every search reading more segments than it will once merged.
+func (w *writer) settle(ctx context.Context) error {
+	if err := w.durable(); err != nil || w.persisted == nil {
+		return err
 	}
-	r, err := adv.Reader()
+	adv, err := w.bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return fmt.Errorf("read index: %w", err)
 	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
+	s, ok := adv.(*scorch.Scorch)
 	if !ok {
-		return nil, fmt.Errorf("read index: a %T is not a scorch index", r)
+		return fmt.Errorf("read index: a %T is not a scorch index", adv)
 	}
-	var names []string
-	for key := range snap.Internal() {
-		if name, ok := strings.CutPrefix(key, keyFile); ok {
-			names = append(names, name)
+	for before := -1; ; {
+		snap, err := snapshot(w.bi)
+		if err != nil {
+			return err
+		}
+		n := len(snap.Segments())
+		snap.Close()
+		if n == before {
+			break
+		}
+		before = n
+		if err := s.ForceMerge(ctx, &mergeplan.DefaultMergePlanOptions); err != nil {
+			return fmt.Errorf("merge index: %w", err)
 		}
 	}
-	slices.Sort(names)
-	return names, nil
+	// The merged segments are in their files; scorch writes the list of them with the
+	// next change.
+	w.batch.SetInternal([]byte(keySchema), []byte(SchemaVersion))
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return w.durable()
 }
 
 func contentHash(data []byte) string {

@@ -545,3 +545,102 @@ func TestCloseWritesTheLastChanges(t *testing.T) {
 		t.Errorf("reopened index finds %v for the last file's word, want [f19#1]", got)
 	}
 }
+
+// TestRecordsOfOneGroup checks files whose records share a group (records.go): changing,
+// removing or skipping one leaves the others' records as they were.
+func TestRecordsOfOneGroup(t *testing.T) {
+	ctx := context.Background()
+	var names []string
+	for i := 0; len(names) < 4; i++ {
+		if name := fmt.Sprintf("f%d.txt", i); groupKey(name) == groupKey("f0.txt") {
+			names = append(names, name)
+		}
+	}
+	corpusDir := t.TempDir()
+	files := map[string]string{}
+	for i, name := range names {
+		files[name] = fmt.Sprintf("word%d", i)
+	}
+	writeFiles(t, corpusDir, files)
+	ix := openTemp(t)
+	if sum, err := ix.Sync(ctx, corpusDir, nil); err != nil || sum.Added != 4 {
+		t.Fatalf("first sync = %+v, %v; want 4 files added", sum, err)
+	}
+	writeFiles(t, corpusDir, map[string]string{names[0]: "word0 changed", names[1]: "BROKEN"})
+	os.Remove(filepath.Join(corpusDir, names[2]))
+	sum, err := ix.Sync(ctx, corpusDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Updated != 1 || sum.Removed != 2 || sum.Unchanged != 1 || sum.Sections != 2 {
+		t.Errorf("second sync = %+v, want 1 updated, 2 removed (one of them skipped), 1 unchanged, 2 sections", sum)
+	}
+	if got, want := mustFiles(t, ix), []string{names[0], names[3]}; !cmp.Equal(got, want) {
+		t.Errorf("Files() = %v, want %v", got, want)
+	}
+	for q, want := range map[string][]string{"changed": {idOf(names[0])}, "word1": nil, "word2": nil, "word3": {idOf(names[3])}} {
+		if got := find(t, ix, q); !cmp.Equal(got, want, sortStrings) {
+			t.Errorf("%q finds %v, want %v", q, got, want)
+		}
+	}
+	if sum, err := ix.Sync(ctx, corpusDir, nil); err != nil || sum.Unchanged != 2 || sum.Added+sum.Updated+sum.Removed != 0 {
+		t.Errorf("third sync = %+v, %v; want 2 files unchanged and nothing else", sum, err)
+	}
+}
+
+// TestInterruptedFirstSync stops a sync into an empty index after its first batch, which
+// commits sections but not yet their records: the next sync still leaves the index
+// exactly as the corpus, whether or not the file of those sections is still there.
+func TestInterruptedFirstSync(t *testing.T) {
+	for _, removed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("removed=%v", removed), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			corpusDir := t.TempDir()
+			paragraphs := make([]string, maxBatchSections)
+			for i := range paragraphs {
+				paragraphs[i] = fmt.Sprintf("big paragraph %d", i)
+			}
+			writeFiles(t, corpusDir, map[string]string{"a.txt": strings.Join(paragraphs, "\n\n"), "b.txt": "bravo"})
+			ix := openTemp(t)
+			_, err := ix.Sync(ctx, corpusDir, func(p Progress) {
+				if p.Name == "a.txt" {
+					cancel() // a.txt filled the first batch, which is committed
+				}
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("interrupted sync: %v, want context.Canceled", err)
+			}
+			if n, _ := ix.DocCount(); n != maxBatchSections {
+				t.Fatalf("the interrupted sync committed %d sections, want the first batch's %d", n, maxBatchSections)
+			}
+			want := Summary{Files: 2, Documents: 2, Sections: maxBatchSections + 1, Added: 2}
+			if removed {
+				os.Remove(filepath.Join(corpusDir, "a.txt"))
+				want = Summary{Files: 1, Documents: 1, Sections: 1, Added: 1}
+			}
+			got, err := ix.Sync(context.Background(), corpusDir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Duration = 0
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("next sync (-want +got):\n%s", diff)
+			}
+			if n, _ := ix.DocCount(); n != uint64(want.Sections) {
+				t.Errorf("the index holds %d sections, want %d", n, want.Sections)
+			}
+		})
+	}
+}
+
+func mustFiles(t *testing.T, ix *Index) []string {
+	t.Helper()
+	names, err := ix.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func idOf(name string) string { return strings.TrimSuffix(name, filepath.Ext(name)) + "#1" }
