@@ -2,7 +2,10 @@ package search
 
 import (
 	"context"
+	"errors"
 	"math"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -19,6 +22,12 @@ import (
 // with every filter but the counted facet's own (disjunctive counts), and the best
 // match of each language is known without a search of its own. A collector serves one
 // search.
+//
+// The search runs on two cores where it can: the sections before the middle document
+// number are searched as bleve asks for them, those after it by a second searcher in
+// another goroutine meanwhile, whose selected matches bleve gets after the first
+// part's, so that bleve sees the matches in the order of a search on one core, and
+// ranks them alike.
 type collector struct {
 	cache   *setCache
 	filters map[corpus.Facet][]string
@@ -26,16 +35,25 @@ type collector struct {
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
 	selected *roaring.Bitmap                  // the sections all filters select; nil when unfiltered
-	matched  *roaring.Bitmap                  // every section the text query matched
-	best     []langBest                       // by language (facetSets.langNames)
-	floor    float64                          // the lowest score in best, once every language has one
 	reader   index.IndexReader
+	// The parts' records, merged into the first once the search is done: matched is
+	// every section the text query matched, best the best selected match by language
+	// (facetSets.langNames).
+	first, second part
+}
+
+// part is what one part of a split search recorded.
+type part struct {
+	matched *roaring.Bitmap
+	best    []langBest
+	floor   float64 // the lowest score in best, once every language has one
 }
 
 // langBest is the best selected match in one language.
 type langBest struct {
-	id    index.IndexInternalID // nil: none yet
+	num   uint64 // the section's document number
 	score float64
+	found bool
 	extID string // filled in when the search ends
 }
 
@@ -62,9 +80,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	}
 	c := q.c
 	c.sets, c.reader = sets, r
-	c.matched = roaring.New()
-	c.best = make([]langBest, len(sets.langNames))
-	c.floor = math.Inf(-1)
+	c.first, c.second = newPart(len(sets.langNames)), newPart(len(sets.langNames))
 	c.filtered = map[corpus.Facet]*roaring.Bitmap{}
 	for _, f := range FacetOrder {
 		if values := c.filters[f]; len(values) > 0 {
@@ -76,89 +92,193 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			}
 		}
 	}
-	return &collectSearcher{Searcher: inner, c: c}, nil
+	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64}
+	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
+		rest, err := q.inner.Searcher(ctx, r, m, opts)
+		if err != nil {
+			inner.Close()
+			return nil, err
+		}
+		s.mid, s.rest, s.restDone = docs/2, rest, make(chan struct{})
+		go s.searchRest(ctx)
+	}
+	return s, nil
 }
 
-// collectSearcher is the searcher of a collectQuery.
+// minSplitDocs is the smallest index whose searches run on two cores: below it, the
+// second searcher and goroutine cost more than they save. (A variable for the tests.)
+var minSplitDocs uint64 = 20_000
+
+func newPart(langs int) part {
+	return part{matched: roaring.New(), best: make([]langBest, langs), floor: math.Inf(-1)}
+}
+
+// collectSearcher is the searcher of a collectQuery: its embedded searcher searches
+// the sections before mid, rest (when not nil) those from mid on.
 type collectSearcher struct {
 	bsearch.Searcher
-	c *collector
+	c   *collector
+	mid uint64
+
+	rest     bsearch.Searcher
+	restDone chan struct{} // closed when searchRest returns
+	stop     atomic.Bool   // tells searchRest to return
+	restHits []restHit     // the selected matches of rest, in order
+	restErr  error
+	// firstDone is set once the first part is searched; next is the index of the
+	// next of restHits to hand out.
+	firstDone bool
+	next      int
+}
+
+// restHit is a selected match of the second part.
+type restHit struct {
+	num   uint64
+	score float64
+}
+
+// searchRest searches the second part, recording its matches and keeping the
+// selected ones for Next.
+func (s *collectSearcher) searchRest(ctx context.Context) {
+	defer close(s.restDone)
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.rest.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       s.c.reader,
+	}
+	m, err := s.rest.Advance(sctx, index.NewIndexInternalID(nil, s.mid))
+	for n := 0; m != nil && err == nil; n++ {
+		if n%1024 == 0 && (s.stop.Load() || ctx.Err() != nil) {
+			s.restErr = ctx.Err()
+			return
+		}
+		num := m.IndexInternalID.Value()
+		if s.c.second.keep(s.c, num, m.Score) {
+			s.restHits = append(s.restHits, restHit{num, m.Score})
+		}
+		sctx.DocumentMatchPool.Put(m)
+		m, err = s.rest.Next(sctx)
+	}
+	s.restErr = err
 }
 
 func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	for {
+	for !s.firstDone {
 		m, err := s.Searcher.Next(ctx)
-		if m == nil || err != nil {
-			return m, err
+		if err != nil {
+			return nil, err
 		}
-		if s.c.keep(m) {
+		if m == nil || m.IndexInternalID.Value() >= s.mid {
+			ctx.DocumentMatchPool.Put(m)
+			s.firstDone = true
+			break
+		}
+		if s.c.first.keep(s.c, m.IndexInternalID.Value(), m.Score) {
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
 	}
-}
-
-func (s *collectSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	m, err := s.Searcher.Advance(ctx, id)
-	if m == nil || err != nil || s.c.keep(m) {
-		return m, err
+	if s.rest == nil {
+		return nil, nil
 	}
-	ctx.DocumentMatchPool.Put(m)
-	return s.Next(ctx)
+	if s.next == 0 {
+		<-s.restDone
+		if s.restErr != nil {
+			return nil, s.restErr
+		}
+		s.c.first.merge(&s.c.second)
+	}
+	if s.next == len(s.restHits) {
+		return nil, nil
+	}
+	h := s.restHits[s.next]
+	s.next++
+	m := ctx.DocumentMatchPool.Get()
+	m.IndexInternalID = index.NewIndexInternalID(m.IndexInternalID, h.num)
+	m.Score = h.score
+	return m, nil
 }
 
-// Close names the best match of each language while the snapshot is still open.
+// Advance is not for the top level of a search, which reads its hits with Next.
+func (s *collectSearcher) Advance(*bsearch.SearchContext, index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return nil, errors.New("search: the top-level searcher only reads its hits with Next")
+}
+
+// SetQueryNorm sets the query norm of both parts.
+func (s *collectSearcher) SetQueryNorm(norm float64) {
+	s.Searcher.SetQueryNorm(norm)
+	if s.rest != nil {
+		s.rest.SetQueryNorm(norm)
+	}
+}
+
+// Close names the best match of each language while the snapshot is still open, and
+// closes both parts' searchers.
 func (s *collectSearcher) Close() error {
-	for i, b := range s.c.best {
-		if b.id == nil {
+	if s.rest != nil {
+		s.stop.Store(true)
+		<-s.restDone
+		s.rest.Close()
+	}
+	for i, b := range s.c.first.best {
+		if !b.found {
 			continue
 		}
-		id, err := s.c.reader.ExternalID(b.id)
+		id, err := s.c.reader.ExternalID(index.NewIndexInternalID(nil, b.num))
 		if err != nil {
 			return err
 		}
-		s.c.best[i].extID = id
+		s.c.first.best[i].extID = id
 	}
 	return s.Searcher.Close()
 }
 
-// keep records match m and reports whether the filters select it.
-func (c *collector) keep(m *bsearch.DocumentMatch) bool {
-	n := m.IndexInternalID.Value()
-	c.matched.Add(uint32(n))
-	if c.selected != nil && !c.selected.Contains(uint32(n)) {
+// keep records the match of section num with score, and reports whether the filters
+// select it.
+func (p *part) keep(c *collector, num uint64, score float64) bool {
+	p.matched.Add(uint32(num))
+	if c.selected != nil && !c.selected.Contains(uint32(num)) {
 		return false
 	}
 	// Most matches score below the best of every language.
-	if m.Score <= c.floor {
+	if score <= p.floor {
 		return true
 	}
-	lang := c.sets.langOf(n)
+	lang := c.sets.langOf(num)
 	if lang < 0 {
 		return true
 	}
-	if b := &c.best[lang]; b.id == nil || m.Score > b.score {
-		b.id = append(b.id[:0], m.IndexInternalID...)
-		b.score = m.Score
-		c.floor = math.Inf(1)
-		for _, b := range c.best {
-			if b.id == nil { // a language without a match yet: no floor
-				c.floor = math.Inf(-1)
+	if b := &p.best[lang]; !b.found || score > b.score {
+		*b = langBest{num: num, score: score, found: true}
+		p.floor = math.Inf(1)
+		for _, b := range p.best {
+			if !b.found { // a language without a match yet: no floor
+				p.floor = math.Inf(-1)
 				break
 			}
-			c.floor = min(c.floor, b.score)
+			p.floor = min(p.floor, b.score)
 		}
 	}
 	return true
+}
+
+// merge adds the records of q, a part of later sections, to p's.
+func (p *part) merge(q *part) {
+	p.matched.Or(q.matched)
+	for i, b := range q.best {
+		// On equal scores the earlier section stays best, as in one pass.
+		if b.found && (!p.best[i].found || b.score > p.best[i].score) {
+			p.best[i] = b
+		}
+	}
 }
 
 // bestPerLanguage returns the best selected match of each language, as matches with
 // their ids and scores.
 func (c *collector) bestPerLanguage() []*bsearch.DocumentMatch {
 	var out []*bsearch.DocumentMatch
-	for _, b := range c.best {
-		if b.id != nil {
-			out = append(out, &bsearch.DocumentMatch{ID: b.extID, Score: b.score, IndexInternalID: b.id})
+	for _, b := range c.first.best {
+		if b.found {
+			out = append(out, &bsearch.DocumentMatch{ID: b.extID, Score: b.score, IndexInternalID: index.NewIndexInternalID(nil, b.num)})
 		}
 	}
 	return out
@@ -172,7 +292,7 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 		return out
 	}
 	for _, f := range FacetOrder {
-		base := c.matched
+		base := c.first.matched
 		for g, set := range c.filtered {
 			if g != f {
 				base = roaring.And(base, set)
@@ -187,4 +307,13 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 		out[f] = counts
 	}
 	return out
+}
+
+// matched returns the number of sections the text query matched, whatever the
+// filters.
+func (c *collector) matched() int {
+	if c.first.matched == nil {
+		return 0
+	}
+	return int(c.first.matched.GetCardinality())
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -152,5 +153,49 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSplitSearchIsOneSearch checks that a search run on two cores (collector) answers
+// as one run on one core: the same hits in the same order with the same scores, the
+// same totals, facet counts and best passage of each language, for queries of every
+// kind, with and without filters, sorted by relevance and by date, grouped or not.
+func TestSplitSearchIsOneSearch(t *testing.T) {
+	e := bundleEngine(t)
+	ctx := context.Background()
+	var requests []Request
+	for _, q := range []string{"", "cells", "Muse cells", `"spinal cord injury"`, "脳梗塞", "间充质干细胞", "stroke -rat", "ALS OR 脊髄損傷", "NCT"} {
+		for _, filters := range []map[corpus.Facet][]string{nil, {corpus.Lang: {"ja", "en"}}, {corpus.Indication: {"stroke"}}} {
+			requests = append(requests,
+				Request{Query: q, Filters: filters, Size: 20},
+				Request{Query: q, Filters: filters, Size: 10, Page: 2, Sort: SortDate},
+				Request{Query: q, Filters: filters, Size: 10, GroupByDoc: true},
+			)
+		}
+	}
+	answers := func(split uint64) []*Response {
+		defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
+		minSplitDocs = split
+		var out []*Response
+		for _, req := range requests {
+			resp, err := e.Search(ctx, req)
+			if err != nil {
+				t.Fatalf("%+v: %v", req, err)
+			}
+			resp.TookMS = 0
+			out = append(out, resp)
+		}
+		return out
+	}
+	one, two := answers(math.MaxUint64), answers(0)
+	hits := 0
+	for i, req := range requests {
+		if diff := cmp.Diff(one[i], two[i]); diff != "" {
+			t.Errorf("%+v: split search differs (-one core +two):\n%s", req, diff)
+		}
+		hits += one[i].Total
+	}
+	if hits == 0 {
+		t.Fatal("no request found anything")
 	}
 }

@@ -287,7 +287,7 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	for _, f := range FacetOrder {
 		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])
 	}
-	return resp, texts, int(col.matched.GetCardinality()), nil
+	return resp, texts, int(col.matched()), nil
 }
 
 // promote puts first the best match of each language, by score, then the others in
