@@ -47,7 +47,7 @@ var (
 	markdownHeading = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*$`)
 	pressMarker     = regexp.MustCompile(`^([◆◇■□▼▽▲△▶►◎●])\s*(\S.*)$`)
 	bracketHeading  = regexp.MustCompile(`^(?:＜[^＞]{1,40}＞|<[^>]{1,40}>|【[^】]{1,40}】|〈[^〉]{1,40}〉|《[^》]{1,40}》|\[[^\]]{1,40}\])$`)
-	numberedHeading = regexp.MustCompile(`^(?:\d{1,2}|[０-９]{1,2})[.)．）]\s*\S|^[①-⑳]\s*\S`)
+	numberedHeading = regexp.MustCompile(`^(?:(?:\d{1,2}|[０-９]{1,2})[.)．）]\s*\S|[①-⑳]\s*\S)`)
 	partHeading     = regexp.MustCompile(`(?i)^(?:part|chapter)\s+(?:[ivx]+|\d{1,2})\b`)
 	romanTitled     = regexp.MustCompile(`^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\.\s+\S`)
 	cjkNumbered     = regexp.MustCompile(`^[一二三四五六七八九十]{1,3}[、．]\s*\S`)
