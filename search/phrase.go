@@ -122,8 +122,14 @@ func (s *phraseSearcher) keep(m *bsearch.DocumentMatch) bool {
 	for _, i := range s.filled {
 		s.positions[i] = s.positions[i][:0]
 	}
-	for _, ftl := range m.FieldTermLocations {
-		for _, i := range s.at[ftl.Term] {
+	// The locations come term by term: one map lookup per term, not per location.
+	var term string
+	var at []int
+	for k, ftl := range m.FieldTermLocations {
+		if k == 0 || ftl.Term != term {
+			term, at = ftl.Term, s.at[ftl.Term]
+		}
+		for _, i := range at {
 			s.positions[i] = append(s.positions[i], ftl.Location.Pos)
 		}
 	}
