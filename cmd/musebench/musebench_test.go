@@ -208,7 +208,8 @@ func TestWorkloadFilters(t *testing.T) {
 }
 
 // TestMerge combines a musesearch-only run of two sizes with a later peers run of one
-// of them: sizes in order, systems of one size together, lines drawn across sizes.
+// of them: sizes in order, systems of one size together, lines drawn across sizes, and
+// the machine (and its load) of each run named.
 func TestMerge(t *testing.T) {
 	dir := t.TempDir()
 	fig := func(p50 float64) SystemResult {
@@ -241,7 +242,7 @@ func TestMerge(t *testing.T) {
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := Report{Machine: "m1", Sizes: []SizeResult{
+	want := Report{Machine: "m1; m2", Sizes: []SizeResult{
 		{Sections: 10000, Bytes: 1, Systems: map[string]SystemResult{musesearchName: fig(2), "lucene": fig(1)}},
 		{Sections: 100000, Bytes: 10, Systems: map[string]SystemResult{musesearchName: fig(5)}},
 	}}

@@ -227,7 +227,12 @@ func merge(files []string, out string) error {
 		if err := json.Unmarshal(data, &r); err != nil {
 			return fmt.Errorf("%s is not a musebench report: %w", f, err)
 		}
-		merged.Machine = cmp.Or(merged.Machine, r.Machine)
+		// Each run's machine line says how loaded it was: keep them all.
+		if merged.Machine == "" {
+			merged.Machine = r.Machine
+		} else if !strings.Contains(merged.Machine, r.Machine) {
+			merged.Machine += "; " + r.Machine
+		}
 		for _, size := range r.Sizes {
 			i := slices.IndexFunc(merged.Sizes, func(s SizeResult) bool { return s.Sections == size.Sections })
 			if i < 0 {
