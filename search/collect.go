@@ -128,8 +128,8 @@ type collectSearcher struct {
 	stop     atomic.Bool   // tells searchRest to return
 	restHits []restHit     // the selected matches of rest, in order
 	restErr  error
-	// firstDone is set once the first part is searched; next is the index of the
-	// next of restHits to hand out.
+	// firstDone is set once the first part is searched and the second's records
+	// merged; next is the index of the next of restHits to hand out.
 	firstDone bool
 	next      int
 }
@@ -173,22 +173,15 @@ func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 		if m == nil || m.IndexInternalID.Value() >= s.mid {
 			ctx.DocumentMatchPool.Put(m)
 			s.firstDone = true
+			if err := s.joinRest(); err != nil {
+				return nil, err
+			}
 			break
 		}
 		if s.c.first.keep(s.c, m.IndexInternalID.Value(), m.Score) {
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
-	}
-	if s.rest == nil {
-		return nil, nil
-	}
-	if s.next == 0 {
-		<-s.restDone
-		if s.restErr != nil {
-			return nil, s.restErr
-		}
-		s.c.first.merge(&s.c.second)
 	}
 	if s.next == len(s.restHits) {
 		return nil, nil
@@ -199,6 +192,20 @@ func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 	m.IndexInternalID = index.NewIndexInternalID(m.IndexInternalID, h.num)
 	m.Score = h.score
 	return m, nil
+}
+
+// joinRest waits for the second part, once the first is searched, and merges its
+// records into the first's.
+func (s *collectSearcher) joinRest() error {
+	if s.rest == nil {
+		return nil
+	}
+	<-s.restDone
+	if s.restErr != nil {
+		return s.restErr
+	}
+	s.c.first.merge(&s.c.second)
+	return nil
 }
 
 // Advance is not for the top level of a search, which reads its hits with Next.
@@ -228,6 +235,7 @@ func (s *collectSearcher) Close() error {
 		}
 		id, err := s.c.reader.ExternalID(index.NewIndexInternalID(nil, b.num))
 		if err != nil {
+			s.Searcher.Close()
 			return err
 		}
 		s.c.first.best[i].extID = id
