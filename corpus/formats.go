@@ -1,0 +1,73 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	art "musesearch/corpus/article"
+	"musesearch/corpus/ctgov"
+	"musesearch/corpus/pubmed"
+)
+
+// format is a kind of corpus file.
+type format int
+
+const (
+	formatText      format = iota // .txt and .md
+	formatMEDLINE                 // PubMed's MEDLINE text (.nbib, or .txt starting "PMID- ")
+	formatPubMedXML               // .xml
+	formatStudyJSON               // ClinicalTrials.gov study records, .json
+	formatStudyCSV                // ClinicalTrials.gov CSV export, .csv
+)
+
+// sniff returns the format of the corpus file name with content data: its
+// extension's, except that a .txt file starting with a PMID field is MEDLINE.
+func sniff(name string, data []byte) format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".nbib":
+		return formatMEDLINE
+	case ".xml":
+		return formatPubMedXML
+	case ".json":
+		return formatStudyJSON
+	case ".csv":
+		return formatStudyCSV
+	case ".txt":
+		if pubmed.IsMEDLINE(string(data[:min(len(data), 64)])) {
+			return formatMEDLINE
+		}
+	}
+	return formatText
+}
+
+// parseFormat reads a file of a structured format into articles. The error is
+// ErrNotText, ErrEmpty, or the parser's own reason wrapped in ErrUnreadable.
+func parseFormat(f format, data []byte) ([]art.Article, error) {
+	var (
+		articles []art.Article
+		err      error
+	)
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, ErrNotText
+	}
+	switch f {
+	case formatMEDLINE:
+		text, derr := decode(data)
+		if derr != nil {
+			return nil, derr
+		}
+		articles, err = pubmed.ParseMEDLINE(text)
+	case formatPubMedXML:
+		articles, err = pubmed.ParseXML(data)
+	case formatStudyJSON:
+		articles, err = ctgov.ParseJSON(data)
+	case formatStudyCSV:
+		articles, err = ctgov.ParseCSV(data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return articles, nil
+}
