@@ -3,6 +3,7 @@ package corpus
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	art "musesearch/corpus/article"
@@ -37,12 +38,20 @@ func fromArticle(name string, a art.Article) (Document, bool) {
 	if len(blocks) > 0 && blocks[0].kind == headingBlock && strings.EqualFold(blocks[0].text, doc.Title) {
 		blocks = blocks[1:]
 	}
+	// The lead as in text: datelines give the date, a first heading the title.
+	if rest := takeLead(&doc, blocks); len(rest) > 0 || doc.Title != "" {
+		blocks = rest
+	}
 	if len(blocks) == 0 && doc.Title == "" {
 		return Document{}, false
 	}
 	if doc.Title == "" {
 		doc.Title = inferTitle(blocks)
 		doc.Meta.TitleDerived = true
+	}
+	if doc.Meta.Date == "" && doc.Date != "" {
+		doc.Meta.Date = doc.Date
+		doc.Meta.Year, _ = strconv.Atoi(doc.Date[:4])
 	}
 	doc.Sections = sectionize(blocks, japanese(blocks))
 	if len(doc.Sections) == 0 {

@@ -8,6 +8,7 @@ import (
 
 	art "musesearch/corpus/article"
 	"musesearch/corpus/ctgov"
+	"musesearch/corpus/htmldoc"
 	"musesearch/corpus/pubmed"
 )
 
@@ -16,6 +17,7 @@ type format int
 
 const (
 	formatText      format = iota // .txt and .md
+	formatHTML                    // .html and .htm
 	formatMEDLINE                 // PubMed's MEDLINE text (.nbib, or .txt starting "PMID- ")
 	formatPubMedXML               // .xml
 	formatStudyJSON               // ClinicalTrials.gov study records, .json
@@ -26,6 +28,8 @@ const (
 // extension's, except that a .txt file starting with a PMID field is MEDLINE.
 func sniff(name string, data []byte) format {
 	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		return formatHTML
 	case ".nbib":
 		return formatMEDLINE
 	case ".xml":
@@ -49,10 +53,15 @@ func parseFormat(f format, data []byte) ([]art.Article, error) {
 		articles []art.Article
 		err      error
 	)
-	if bytes.IndexByte(data, 0) >= 0 {
+	if bytes.IndexByte(data, 0) >= 0 && !(f == formatHTML && utf16(data)) {
 		return nil, ErrNotText
 	}
 	switch f {
+	case formatHTML:
+		var a art.Article
+		if a, err = htmldoc.Parse(data, ""); err == nil {
+			articles = []art.Article{a}
+		}
 	case formatMEDLINE:
 		text, derr := decode(data)
 		if derr != nil {
@@ -70,4 +79,10 @@ func parseFormat(f format, data []byte) ([]art.Article, error) {
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	return articles, nil
+}
+
+// utf16 reports whether data starts with a UTF-16 byte order mark: such a page holds
+// zero bytes and is text all the same.
+func utf16(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE})
 }
