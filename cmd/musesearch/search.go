@@ -84,6 +84,12 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		LockedHint: "wait for it to finish",
 		Logger:     newLogger(stderr),
 	})
+	var locked *indexer.LockedError
+	if errors.As(err, &locked) && locked.Owner.URL != "" {
+		// A server holds the index: it keeps the index in line with the corpus, so
+		// its answer is as fresh as a search of our own would be.
+		return searchServer(ctx, locked.Owner.URL, req, *asJSON, stdout, stderr)
+	}
 	if err != nil {
 		return err
 	}
