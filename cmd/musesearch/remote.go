@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"musesearch/search"
+	"musesearch/web"
 )
 
 // remoteTimeout bounds a search asked of a running server.
@@ -53,11 +54,15 @@ func searchServer(ctx context.Context, base string, req search.Request, asJSON b
 		_, err := stdout.Write(body)
 		return err
 	}
-	var r search.Response
-	if err := json.Unmarshal(body, &r); err != nil {
+	var answer web.SearchJSON
+	if err := json.Unmarshal(body, &answer); err != nil {
 		return fmt.Errorf("the server at %s answered something that is not a search response: %w", base, err)
 	}
-	printHits(stdout, &r, isTerminal(stdout))
+	r, err := answer.Response()
+	if err != nil {
+		return fmt.Errorf("the server at %s answered a search response this command cannot read: %w", base, err)
+	}
+	printHits(stdout, r, isTerminal(stdout))
 	return nil
 }
 
