@@ -328,7 +328,7 @@ func TestSearchHits(t *testing.T) {
 	want := Hit{
 		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", Date: "2022-05",
 		Snippet: Passage{Text: "脳梗塞の患者に Muse 細胞を投与した。", Marks: []Span{{0, len("脳梗塞")}}},
-		Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
+		Facets:  corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
 	}
 	if diff := cmp.Diff(want, resp.Hits[0], cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Score" }, cmp.Ignore())); diff != "" {
 		t.Errorf("first hit (-want +got):\n%s", diff)
