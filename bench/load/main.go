@@ -128,6 +128,8 @@ type class struct {
 	latencies []time.Duration
 	statuses  map[int]int
 	failures  int
+	// unanswered counts the requests still waiting for their answer when the run ended.
+	unanswered int
 }
 
 // loop sends the queries in turn until ctx ends.
@@ -141,7 +143,9 @@ func (c *class) loop(ctx context.Context, client *http.Client, base string, quer
 		began := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
-			if ctx.Err() == nil {
+			if ctx.Err() != nil {
+				c.record(-1, 0)
+			} else {
 				c.record(0, 0)
 			}
 			continue
@@ -152,11 +156,17 @@ func (c *class) loop(ctx context.Context, client *http.Client, base string, quer
 	}
 }
 
+// record counts one request: its status and latency; status 0 for a request that
+// failed, -1 for one the end of the run cut off.
 func (c *class) record(status int, d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if status == 0 {
+	switch status {
+	case 0:
 		c.failures++
+		return
+	case -1:
+		c.unanswered++
 		return
 	}
 	if c.statuses == nil {
@@ -175,8 +185,8 @@ func (c *class) report(elapsed time.Duration) string {
 	for _, code := range slices.Sorted(maps.Keys(c.statuses)) {
 		codes = append(codes, fmt.Sprintf("%d×%d", code, c.statuses[code]))
 	}
-	return fmt.Sprintf("%-12s %6d requests %8.1f/s  status %s  failed %d  p50 %s  p99 %s  max %s",
-		c.name, len(c.latencies), float64(len(c.latencies))/elapsed.Seconds(), strings.Join(codes, " "), c.failures,
+	return fmt.Sprintf("%-12s %6d requests %8.1f/s  status %s  failed %d  unanswered at the end %d  p50 %s  p99 %s  max %s",
+		c.name, len(c.latencies), float64(len(c.latencies))/elapsed.Seconds(), strings.Join(codes, " "), c.failures, c.unanswered,
 		percentile(c.latencies, 0.50), percentile(c.latencies, 0.99), percentile(c.latencies, 1))
 }
 
