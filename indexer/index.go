@@ -61,6 +61,10 @@ type Config struct {
 	// LockedHint tells that second opener what to do instead ("stop it or use POST
 	// /api/reindex").
 	LockedHint string
+	// OwnerURL, when set, is where this process answers searches over HTTP
+	// ("http://127.0.0.1:8080"): a second opener that only searches asks it there
+	// instead of failing on the lock.
+	OwnerURL string
 	// Parse turns the content of one corpus file into its documents; default
 	// corpus.Parse. Sync calls it for several files at once.
 	Parse func(name string, data []byte) ([]corpus.Document, error)
@@ -127,7 +131,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		}
 		return ix, nil
 	}
-	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint})
+	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint, URL: cfg.OwnerURL})
 	if err != nil {
 		return nil, err
 	}

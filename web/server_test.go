@@ -417,7 +417,7 @@ func (brokenEngine) Search(context.Context, search.Request) (*search.Response, e
 func (brokenEngine) Document(context.Context, string) (*corpus.Document, error) {
 	return nil, errBroken
 }
-func (brokenEngine) Mark(_, text string) string { return text }
+func (brokenEngine) Matches(_, _ string) []search.Span { return nil }
 
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder

@@ -54,6 +54,9 @@ type Config struct {
 	// Owner and LockedHint word the error another process gets when it opens the
 	// index while this library has it (see indexer.Config).
 	Owner, LockedHint string
+	// OwnerURL is where this process answers searches, for a search command that
+	// finds the index locked (see indexer.Config).
+	OwnerURL string
 	// Watch configures Watch; its Dir is always CorpusDir.
 	Watch watch.Config
 	// Logger receives the rare events worth a line; nil means slog.Default().
@@ -116,6 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		CorpusDir:  cfg.CorpusDir,
 		Owner:      cfg.Owner,
 		LockedHint: cfg.LockedHint,
+		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
 	})
 	if err != nil {
