@@ -124,11 +124,14 @@ func ExtractFacets(headings []string, text string) Facets {
 	return facets
 }
 
-// conceptMention is one concept named at [start, end) of a scanned text, in runes.
+// conceptMention is one concept named at [start, end) of a scanned text, in runes of
+// the text as prepareScan normalised it (not bytes of the text scanned).
 type conceptMention struct {
 	concept    int
 	start, end int
 	weak       bool
+	// abbreviation says the concept is named by one of its abbreviations.
+	abbreviation bool
 }
 
 // conceptKey identifies a concept: ids are unique within a facet.
@@ -168,10 +171,11 @@ const (
 type vocabTerm struct {
 	cue     cueKind // zero for a term that names a concept
 	concept int     // the concept named, when cue is zero
-	// commonWord terms are abbreviations spelling a common English word ("AS"): exact
-	// case even in a query, and never in all-caps text.
-	commonWord bool
-	weak       bool
+	// abbreviation terms match in their exact case in running text ("ALS", "MSC");
+	// commonWord ones spell a common English word ("AS"): exact case even in a query,
+	// and never in all-caps text.
+	abbreviation, commonWord bool
+	weak                     bool
 	// latinEnd says whether the term ends with a letter or digit of an alphabetic
 	// script, which must then sit on a word boundary (a term beginning with one starts
 	// only where a word starts).
@@ -445,7 +449,7 @@ func (v *vocabulary) scan(s string, query bool) []conceptMention {
 		next := i + 1
 		for _, b := range bests {
 			if tm := v.terms[b.term]; tm.cue == 0 {
-				found = append(found, conceptMention{concept: tm.concept, start: i, end: b.end, weak: tm.weak})
+				found = append(found, conceptMention{concept: tm.concept, start: i, end: b.end, weak: tm.weak, abbreviation: tm.abbreviation})
 			} else {
 				cues = append(cues, cueMention{kind: tm.cue, start: i, end: b.end})
 			}

@@ -1,7 +1,5 @@
 package corpus
 
-import "slices"
-
 // ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
 type ConceptKey struct {
 	Facet Facet
@@ -20,10 +18,10 @@ func CountMentions(text string) map[ConceptKey]int {
 	v := theVocabulary()
 	counts := make(map[ConceptKey]int)
 	for _, m := range v.scan(text, false) {
-		c := v.concepts[m.concept]
-		if slices.Contains(c.Abbreviations, text[m.start:m.end]) {
+		if m.abbreviation {
 			continue
 		}
+		c := v.concepts[m.concept]
 		counts[ConceptKey{Facet: c.Facet, ID: c.ID}]++
 	}
 	return counts

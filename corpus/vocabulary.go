@@ -252,11 +252,12 @@ func (c *vocabularyCompiler) addConceptTerm(concept int, facet Facet, name strin
 	c.owner[key] = concept
 	id := len(c.v.terms)
 	c.v.terms = append(c.v.terms, vocabTerm{
-		concept:    concept,
-		commonWord: word,
-		weak:       weak,
-		latinEnd:   isLatinWordRune(rs[len(rs)-1]),
-		letterEnd:  unicode.IsLetter(rs[len(rs)-1]) && !isCJKRune(rs[len(rs)-1]),
+		concept:      concept,
+		abbreviation: caseSensitive,
+		commonWord:   word,
+		weak:         weak,
+		latinEnd:     isLatinWordRune(rs[len(rs)-1]),
+		letterEnd:    unicode.IsLetter(rs[len(rs)-1]) && !isCJKRune(rs[len(rs)-1]),
 	})
 	c.forms = append(c.forms, nil)
 	for _, form := range termSpellings(rs) {
