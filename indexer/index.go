@@ -318,6 +318,21 @@ func (ix *Index) DocCount() (uint64, error) {
 	return ix.bi.DocCount()
 }
 
+// DocumentCount returns the number of documents in the index, exactly: it counts the
+// sections that come first in their document (FieldOrdinal 1), one per document.
+func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {
+	first, inclusive := 1.0, true
+	q := query.NewNumericRangeInclusiveQuery(&first, &first, &inclusive, &inclusive)
+	q.SetField(FieldOrdinal)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
 // Analyze analyses text with one of the analysers (a TextField's Analyzer or
 // QueryAnalyzer).
 func (ix *Index) Analyze(analyzer, text string) ([]Token, error) {

@@ -353,3 +353,33 @@ func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uin
 		freqs[id] = tfd.Freq
 	}
 }
+
+// TestDocumentCount counts documents, not sections, through replacements and removals.
+func TestDocumentCount(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t)
+	two := append(sampleDocs("b.txt"), corpus.Document{ID: "b2", Sections: []corpus.Section{{ID: "b2#1", Text: "cells"}}})
+	steps := []struct {
+		do                  func() error
+		documents, sections uint64
+	}{
+		{func() error { return nil }, 0, 0},
+		{func() error { return ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")) }, 1, 3},
+		{func() error { return ix.IndexDocuments(ctx, "b.txt", two) }, 3, 7},
+		{func() error { return ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")) }, 3, 7},
+		{func() error { _, err := ix.RemoveFile(ctx, "b.txt"); return err }, 1, 3},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := ix.DocumentCount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections, _ := ix.DocCount()
+		if docs != s.documents || sections != s.sections {
+			t.Errorf("step %d: %d documents and %d sections, want %d and %d", i, docs, sections, s.documents, s.sections)
+		}
+	}
+}

@@ -27,6 +27,8 @@ type Searcher interface {
 	// Mark returns text HTML-escaped with the matches of query in <mark>, as the
 	// engine marks snippets, for highlighting a whole section.
 	Mark(query, text string) string
+	// Count returns how many documents and sections the index holds.
+	Count(ctx context.Context) (search.Counts, error)
 }
 
 // Config is what New needs to build a Server.
