@@ -2,13 +2,86 @@ package corpus
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
+
+// The vocabulary is embedded and parsed once, on first use; TestVocabulary validates
+// the embedded file so that the panic below cannot happen in a tested build.
+//
+//go:embed vocabulary.json
+var vocabularyJSON []byte
+
+var theVocabulary = sync.OnceValue(func() *vocabulary {
+	v, err := parseVocabulary(vocabularyJSON)
+	if err != nil {
+		panic(fmt.Sprintf("corpus: embedded vocabulary.json: %v", err))
+	}
+	return v
+})
+
+// conceptKey identifies a concept: ids are unique within a facet.
+type conceptKey struct {
+	facet Facet
+	id    string
+}
+
+// vocabulary is the parsed vocabulary with its compiled matcher.
+type vocabulary struct {
+	concepts []Concept
+	byFacet  map[Facet][]int
+	byID     map[conceptKey]int
+	phases   map[string]int // phase id -> concept index
+	subsumes map[int][]int  // concept index -> the concepts it absorbs
+	terms    []vocabTerm
+	folded   *trie // terms matched in any case, and cues
+	cased    *trie // abbreviations matched in their exact case
+	// queryAbbrev holds the abbreviations lower-cased, matched in a query as whole words.
+	queryAbbrev *trie
+	// phaseNotBefore are words that, following "phase N", show a phase that is not a
+	// trial phase ("phase II metabolism").
+	phaseNotBefore []string
+}
+
+// cueKind says how a cue term bears on a study design named near it; terms that name
+// a concept have none.
+type cueKind uint8
+
+const (
+	cueFutureBefore cueKind = 1 << iota // a design named after it is future or hypothetical
+	cueFutureAfter                      // a design named before it is future or hypothetical
+	cueNegation                         // a design named right after it is negated
+)
+
+// vocabTerm is one compiled vocabulary term.
+type vocabTerm struct {
+	cue     cueKind // zero for a term that names a concept
+	concept int     // the concept named, when cue is zero
+	// abbreviation terms match in their exact case in running text ("ALS", "MSC");
+	// commonWord ones spell a common English word ("AS"): exact case even in a query,
+	// and never in all-caps text.
+	abbreviation, commonWord bool
+	weak                     bool
+	// latinEnd says whether the term ends with a letter or digit of an alphabetic
+	// script, which must then sit on a word boundary (a term beginning with one starts
+	// only where a word starts).
+	latinEnd  bool
+	letterEnd bool // ends with a letter: a plural "s" may follow
+	exclude   []termExclusion
+}
+
+// termExclusion is a longer phrase that holds a term at offset runes from its start and
+// does not name the term's concept.
+type termExclusion struct {
+	phrase []rune
+	offset int
+}
 
 // vocabularyFile is the format of vocabulary.json.
 type vocabularyFile struct {
