@@ -142,14 +142,14 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 			return sum, err
 		}
 		name := e.Name()
-		rec, status, reason, err := ix.applyChange(w, name, changes(i))
+		done, err := ix.applyChange(w, name, changes(i))
 		if err != nil {
 			return sum, err
 		}
-		switch status {
+		switch done.action {
 		case FileSkipped:
-			sum.Skipped = append(sum.Skipped, Skipped{name, reason})
-			if rec != nil {
+			sum.Skipped = append(sum.Skipped, Skipped{name, done.reason})
+			if done.rec != nil {
 				sum.Removed++
 			}
 		case FileAdded:
@@ -159,16 +159,16 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 		case FileUnchanged:
 			sum.Unchanged++
 		}
-		if status != FileSkipped {
+		if done.action != FileSkipped {
 			sum.Files++
-			sum.Documents += len(rec.Docs)
-			sum.Sections += len(rec.Secs)
+			sum.Documents += len(done.rec.Docs)
+			sum.Sections += len(done.rec.Secs)
 		}
 		if err := w.flushIfFull(); err != nil {
 			return sum, err
 		}
 		if progress != nil {
-			progress(Progress{Done: i + 1, Total: len(files), Name: name, Action: status})
+			progress(Progress{Done: i + 1, Total: len(files), Name: name, Action: done.action})
 		}
 	}
 	w.deferRecords = false
@@ -184,30 +184,39 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 	return sum, nil
 }
 
-// applyChange queues c, the change of corpus file name, in w's batch. It returns the
-// file's record (the old one when skipped), and an error only for faults of the index.
-func (ix *Index) applyChange(w *writer, name string, c fileChange) (*fileRecord, Action, string, error) {
+// fileOutcome is what Sync did with one corpus file.
+type fileOutcome struct {
+	action Action
+	// rec is the file's record: the new one, or the old one (nil when the file had
+	// none) for a file unchanged or skipped.
+	rec    *fileRecord
+	reason string // why the file is skipped
+}
+
+// applyChange queues c, the change of corpus file name, in w's batch. It returns an
+// error only for faults of the index.
+func (ix *Index) applyChange(w *writer, name string, c fileChange) (fileOutcome, error) {
 	switch {
 	case c.err != nil:
-		return nil, "", "", c.err
+		return fileOutcome{}, c.err
 	case c.action == FileSkipped:
-		return c.old, FileSkipped, ix.dropOnSkip(w, name, c.old, c.reason), nil
+		return fileOutcome{action: FileSkipped, rec: c.old, reason: ix.dropOnSkip(w, name, c.old, c.reason)}, nil
 	case c.action == FileUnchanged && c.touched:
-		return c.old, FileUnchanged, "", w.setRecord(name, c.old)
+		return fileOutcome{action: FileUnchanged, rec: c.old}, w.setRecord(name, c.old)
 	case c.action == FileUnchanged:
-		return c.old, FileUnchanged, "", nil
+		return fileOutcome{action: FileUnchanged, rec: c.old}, nil
 	}
 	if err := w.checkIDs(name, c.sections.docs); err != nil {
 		var dup *DuplicateIDError
 		if !errors.As(err, &dup) {
-			return nil, "", "", err
+			return fileOutcome{}, err
 		}
-		return c.old, FileSkipped, ix.dropOnSkip(w, name, c.old, err.Error()), nil
+		return fileOutcome{action: FileSkipped, rec: c.old, reason: ix.dropOnSkip(w, name, c.old, err.Error())}, nil
 	}
 	if err := w.replace(name, c.old, c.rec, c.sections); err != nil {
-		return nil, "", "", err
+		return fileOutcome{}, err
 	}
-	return c.rec, c.action, "", nil
+	return fileOutcome{action: c.action, rec: c.rec}, nil
 }
 
 // racyWindow is how recent a modification time must be for a file to be hashed again
