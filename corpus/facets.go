@@ -20,6 +20,15 @@ type Concept struct {
 	Abbreviations []string `json:"abbreviations,omitempty"`
 }
 
+// Key returns the key of the concept.
+func (c Concept) Key() ConceptKey { return ConceptKey{Facet: c.Facet, ID: c.ID} }
+
+// ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
+type ConceptKey struct {
+	Facet Facet
+	ID    string
+}
+
 // Concepts returns every concept of facet f in display order. The caller must not
 // modify the returned concepts.
 func Concepts(f Facet) []Concept {
@@ -34,11 +43,36 @@ func Concepts(f Facet) []Concept {
 // LookupConcept returns the concept of facet f with the given id.
 func LookupConcept(f Facet, id string) (Concept, bool) {
 	v := theVocabulary()
-	i, ok := v.byID[conceptKey{f, id}]
+	i, ok := v.byID[ConceptKey{f, id}]
 	if !ok {
 		return Concept{}, false
 	}
 	return v.concepts[i], true
+}
+
+// ConceptOrder returns where value id comes in the display order of facet f, for
+// sorting the values of one facet: a value the vocabulary does not know comes after
+// every known one.
+func ConceptOrder(f Facet, id string) int {
+	v := theVocabulary()
+	if i, ok := v.byID[ConceptKey{f, id}]; ok {
+		return i // concepts are numbered in file order, which is each facet's display order
+	}
+	return len(v.concepts)
+}
+
+// Label returns the label of value id of facet f in language lang: the vocabulary's
+// label in lang, else its English one, else id itself for a value the vocabulary does
+// not know. Label(Lang, "ja", "en") is "Japanese", Label(Lang, "ja", "ja") "日本語".
+func Label(f Facet, id, lang string) string {
+	c, ok := LookupConcept(f, id)
+	switch {
+	case !ok:
+		return id
+	case c.Labels[lang] != "":
+		return c.Labels[lang]
+	}
+	return c.Labels["en"]
 }
 
 // ConceptsIn returns the concepts that text names, in the order of first mention,

@@ -1,11 +1,5 @@
 package corpus
 
-// ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
-type ConceptKey struct {
-	Facet Facet
-	ID    string
-}
-
 // CountMentions returns how many times text names each concept, read as running text
 // the way ExtractFacets reads a passage: the same names and matching rules, and a
 // study design named as future or negated does not count. Unlike ExtractFacets it
@@ -21,8 +15,7 @@ func CountMentions(text string) map[ConceptKey]int {
 		if m.abbreviation {
 			continue
 		}
-		c := v.concepts[m.concept]
-		counts[ConceptKey{Facet: c.Facet, ID: c.ID}]++
+		counts[v.concepts[m.concept].Key()]++
 	}
 	return counts
 }

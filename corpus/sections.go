@@ -245,7 +245,7 @@ func splitByLanguage(s rawSection, docJapanese bool) []rawSection {
 // (an abstract and its translation run together) at the sentence where the language
 // changes, when each part is long enough to stand alone.
 func splitMixedParagraph(b block, docJapanese bool) []block {
-	if b.kind != paraBlock || weight(b.text) < 2*minLangRun || !strings.ContainsFunc(b.text, isCJK) {
+	if b.kind != paraBlock || weight(b.text) < 2*minLangRun || !strings.ContainsFunc(b.text, isCJKText) {
 		return []block{b}
 	}
 	type part struct {

@@ -23,8 +23,8 @@ import (
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned for a document the index does not hold.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound is corpus.ErrNotFound, wrapped for a document the index does not hold.
+	ErrNotFound = corpus.ErrNotFound
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("index is closed")
 )
@@ -381,7 +381,7 @@ func (ix *Index) Document(ctx context.Context, docID string) (corpus.Document, e
 		}
 	}
 	if doc.ID == "" {
-		return corpus.Document{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+		return corpus.Document{}, fmt.Errorf("%w: %q", corpus.ErrNotFound, docID)
 	}
 	return doc, nil
 }

@@ -58,8 +58,8 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(docs[0], got); diff != "" {
 		t.Errorf("document read back (-indexed +read):\n%s", diff)
 	}
-	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Document(missing): %v, want ErrNotFound", err)
+	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("Document(missing): %v, want corpus.ErrNotFound", err)
 	}
 
 	// Sections come back in reading order, past 9 and past one page of results.
