@@ -77,8 +77,9 @@ func TestConceptsInCases(t *testing.T) {
 	}
 }
 
-// interfaceIDs are the facet ids INTERFACE.md promises.
-var interfaceIDs = map[Facet][]string{
+// promisedIDs are facet ids that URLs, the JSON API and saved searches use: they
+// must stay in the vocabulary.
+var promisedIDs = map[Facet][]string{
 	Indication: {"als", "stroke", "spinal-cord-injury", "myocardial-infarction", "heart-failure",
 		"epidermolysis-bullosa", "hypoxic-ischemic-encephalopathy", "ards", "multiple-sclerosis",
 		"parkinsons-disease", "osteoarthritis", "rheumatoid-arthritis", "lupus", "systemic-sclerosis",
@@ -96,10 +97,10 @@ func TestVocabulary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("embedded vocabulary.json: %v", err)
 	}
-	for f, ids := range interfaceIDs {
+	for f, ids := range promisedIDs {
 		for _, id := range ids {
 			if _, ok := LookupConcept(f, id); !ok {
-				t.Errorf("INTERFACE.md id %s %q is missing from the vocabulary", f, id)
+				t.Errorf("promised id %s %q is missing from the vocabulary", f, id)
 			}
 		}
 	}
