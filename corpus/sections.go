@@ -393,9 +393,7 @@ func splitSentences(s string, limit int) []string {
 			cut(prev)
 		}
 		if w > limit { // one sentence longer than the limit
-			for _, p := range splitRunes(s[prev:end], limit) {
-				pieces = append(pieces, p)
-			}
+			pieces = append(pieces, splitRunes(s[prev:end], limit)...)
 			start, acc, prev = end, 0, end
 			continue
 		}
