@@ -46,7 +46,7 @@ func parseText(name, text string) []Document {
 			docs[i].ID = id + "-" + strconv.Itoa(i+1)
 		}
 		for j := range docs[i].Sections {
-			docs[i].Sections[j].ID = docs[i].ID + "#" + strconv.Itoa(j+1)
+			docs[i].Sections[j].ID = SectionID(docs[i].ID, j+1)
 		}
 	}
 	return docs

@@ -23,8 +23,8 @@ import (
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned for a document the index does not hold.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound is corpus.ErrNotFound, wrapped for a document the index does not hold.
+	ErrNotFound = corpus.ErrNotFound
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("index is closed")
 )
@@ -322,6 +322,21 @@ func (ix *Index) DocCount() (uint64, error) {
 	return ix.bi.DocCount()
 }
 
+// DocumentCount returns the number of documents in the index, exactly: it counts the
+// sections that come first in their document (FieldOrdinal 1), one per document.
+func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {
+	first, inclusive := 1.0, true
+	q := query.NewNumericRangeInclusiveQuery(&first, &first, &inclusive, &inclusive)
+	q.SetField(FieldOrdinal)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
 // Analyze analyses text with one of the analysers (a TextField's Analyzer or
 // QueryAnalyzer).
 func (ix *Index) Analyze(analyzer, text string) ([]Token, error) {
@@ -370,7 +385,7 @@ func (ix *Index) Document(ctx context.Context, docID string) (corpus.Document, e
 		}
 	}
 	if doc.ID == "" {
-		return corpus.Document{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+		return corpus.Document{}, fmt.Errorf("%w: %q", corpus.ErrNotFound, docID)
 	}
 	return doc, nil
 }

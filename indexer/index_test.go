@@ -58,8 +58,8 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(docs[0], got); diff != "" {
 		t.Errorf("document read back (-indexed +read):\n%s", diff)
 	}
-	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Document(missing): %v, want ErrNotFound", err)
+	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("Document(missing): %v, want corpus.ErrNotFound", err)
 	}
 
 	// Sections come back in reading order, past 9 and past one page of results.
@@ -292,7 +292,7 @@ func TestPhrases(t *testing.T) {
 // parent headings.
 func TestMentions(t *testing.T) {
 	doc := corpus.Document{ID: "m", Title: "MSC therapy for stroke", Lang: "en", Sections: []corpus.Section{
-		// The heading's mention counts twice; "MSC", an abbreviation, not at all.
+		// The heading's mention counts twice; "MSCs" and "MSC", abbreviations, not at all.
 		{ID: "m#1", Heading: "Mesenchymal stem cell dose", Path: []string{"Mesenchymal stem cells"}, Lang: "en",
 			Text: "MSCs were given after the stroke. The MSC dose was 10^6 cells/kg."},
 		// A facet value the section carries (from its context) counts once.
@@ -308,7 +308,7 @@ func TestMentions(t *testing.T) {
 		term string
 		want map[string]uint64 // section id → term frequency
 	}{
-		{"cell_type/msc", map[string]uint64{"m#1": 3, "m#2": 1, "m#3": 1}},
+		{"cell_type/msc", map[string]uint64{"m#1": 2, "m#2": 1, "m#3": 1}},
 		{"indication/stroke", map[string]uint64{"m#1": 1, "m#2": 2, "m#3": 1}},
 		{"design/preclinical", nil},
 	}
@@ -351,5 +351,35 @@ func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uin
 			t.Fatal(err)
 		}
 		freqs[id] = tfd.Freq
+	}
+}
+
+// TestDocumentCount counts documents, not sections, through replacements and removals.
+func TestDocumentCount(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t)
+	two := append(sampleDocs("b.txt"), corpus.Document{ID: "b2", Sections: []corpus.Section{{ID: "b2#1", Text: "cells"}}})
+	steps := []struct {
+		do                  func() error
+		documents, sections uint64
+	}{
+		{func() error { return nil }, 0, 0},
+		{func() error { return ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")) }, 1, 3},
+		{func() error { return ix.IndexDocuments(ctx, "b.txt", two) }, 3, 7},
+		{func() error { return ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")) }, 3, 7},
+		{func() error { _, err := ix.RemoveFile(ctx, "b.txt"); return err }, 1, 3},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := ix.DocumentCount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections, _ := ix.DocCount()
+		if docs != s.documents || sections != s.sections {
+			t.Errorf("step %d: %d documents and %d sections, want %d and %d", i, docs, sections, s.documents, s.sections)
+		}
 	}
 }

@@ -27,6 +27,8 @@ type Searcher interface {
 	// Matches returns the stretches of text that match query, as the engine marks
 	// snippets, for highlighting a whole section.
 	Matches(query, text string) []search.Span
+	// Count returns how many documents and sections the index holds.
+	Count(ctx context.Context) (search.Counts, error)
 }
 
 // Config is what New needs to build a Server.

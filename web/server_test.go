@@ -411,6 +411,8 @@ type brokenEngine struct{}
 
 var errBroken = errors.New("bleve: segment 7 is corrupt at /secret/path")
 
+func (brokenEngine) Count(context.Context) (search.Counts, error) { return search.Counts{}, errBroken }
+
 func (brokenEngine) Search(context.Context, search.Request) (*search.Response, error) {
 	return nil, errBroken
 }

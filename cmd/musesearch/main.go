@@ -1,5 +1,5 @@
 // Command musesearch indexes and searches the multilingual stem-cell corpus and serves
-// the search site. See README.md and the interface contract for its usage.
+// the search site. README.md describes its usage.
 package main
 
 import (
