@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 	"musesearch/internal/segments"
@@ -115,16 +114,9 @@ func (w *writer) checkIDs(name string, docs []corpus.Document) error {
 		}
 		other := w.claims[d.ID]
 		if other == "" && !w.empty {
-			q := query.NewTermQuery(d.ID)
-			q.SetField(FieldDocID)
-			req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-			req.Fields = []string{FieldSource}
-			res, err := w.bi.Search(req)
-			if err != nil {
-				return fmt.Errorf("read index: %w", err)
-			}
-			for _, h := range res.Hits {
-				other, _ = h.Fields[FieldSource].(string)
+			var err error
+			if other, err = sourceOf(context.Background(), w.bi, d.ID); err != nil {
+				return err
 			}
 		}
 		if other != "" && other != name {
