@@ -2,6 +2,10 @@ package indexer
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 )
@@ -14,16 +18,13 @@ type FileResult struct {
 	Sections int
 }
 
-// ReplaceFile indexes data as the content of corpus file name, replacing what the
-// file had in the index, in one batch: a search sees either the old sections or the
-// new ones. A file that does not parse, or whose ids another file has, leaves the index
-// unchanged.
-func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (FileResult, error) {
+// ReplaceFile indexes docs, the documents parsed from data, as the content of corpus
+// file name, replacing what the file had in the index, in one batch: a search sees
+// either the old sections or the new ones. data's hash and size are recorded, so that a
+// later Sync knows the file unchanged. A name that is not a corpus file name, or docs
+// whose ids another file has, leave the index unchanged.
+func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte, docs []corpus.Document) (FileResult, error) {
 	if err := ix.cfg.ValidName(name); err != nil {
-		return FileResult{}, err
-	}
-	docs, err := ix.cfg.Parse(name, data)
-	if err != nil {
 		return FileResult{}, err
 	}
 	res := FileResult{}
@@ -32,7 +33,7 @@ func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (Fil
 		res.Sections += len(d.Sections)
 	}
 	sections := newFileSections(name, docs)
-	err = ix.writeOne(ctx, func(w *writer) error {
+	err := ix.writeOne(ctx, func(w *writer) error {
 		old, err := w.record(name)
 		if err != nil {
 			return err
@@ -46,22 +47,6 @@ func (ix *Index) ReplaceFile(ctx context.Context, name string, data []byte) (Fil
 		return FileResult{}, err
 	}
 	return res, nil
-}
-
-// IndexDocuments indexes docs as the documents of corpus file source, replacing what
-// that file had, in one batch. It is ReplaceFile for documents already parsed.
-func (ix *Index) IndexDocuments(ctx context.Context, source string, docs []corpus.Document) error {
-	sections := newFileSections(source, docs)
-	return ix.writeOne(ctx, func(w *writer) error {
-		old, err := w.record(source)
-		if err != nil {
-			return err
-		}
-		if err := w.checkIDs(source, docs); err != nil {
-			return err
-		}
-		return w.replace(source, old, &fileRecord{}, sections)
-	})
 }
 
 // RemoveFile deletes every section corpus file name produced, and reports how many
@@ -113,4 +98,62 @@ func (ix *Index) Files() ([]string, error) {
 		return nil, ErrClosed
 	}
 	return indexedFiles(ix.bi)
+}
+
+// HasFile reports whether the index holds corpus file name.
+func (ix *Index) HasFile(name string) (bool, error) {
+	rec, err := ix.recordOf(name)
+	return rec != nil, err
+}
+
+// DocIDsOf returns the ids of the documents the index holds from corpus file name, in
+// the file's order; none for a file it does not hold.
+func (ix *Index) DocIDsOf(name string) ([]string, error) {
+	rec, err := ix.recordOf(name)
+	if rec == nil {
+		return nil, err
+	}
+	return rec.Docs, nil
+}
+
+// recordOf returns the record of corpus file name, nil when the index has none.
+func (ix *Index) recordOf(name string) (*fileRecord, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	return newRecords(ix.bi).get(name)
+}
+
+// SourceOf returns the corpus file document docID came from, or an error wrapping
+// ErrNotFound.
+func (ix *Index) SourceOf(ctx context.Context, docID string) (string, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return "", ErrClosed
+	}
+	source, err := sourceOf(ctx, ix.bi, docID)
+	if err == nil && source == "" {
+		err = fmt.Errorf("document %q: %w", docID, ErrNotFound)
+	}
+	return source, err
+}
+
+// sourceOf returns the corpus file of document docID, "" when bi holds none.
+func sourceOf(ctx context.Context, bi bleve.Index, docID string) (string, error) {
+	q := query.NewTermQuery(docID)
+	q.SetField(FieldDocID)
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	req.Fields = []string{FieldSource}
+	res, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("read index: %w", err)
+	}
+	for _, h := range res.Hits {
+		source, _ := h.Fields[FieldSource].(string)
+		return source, nil
+	}
+	return "", nil
 }

@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/internal/segments"
 	"musesearch/internal/durable"
 )
 
@@ -178,7 +178,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	m := newMapping()
 	if path == "" {
 		// scorch in memory, as on disk: search reads scorch's segments.
-		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		bi, err := bleve.NewUsing("", m, segments.IndexType, segments.IndexType, nil)
 		if err != nil {
 			return nil, fmt.Errorf("create index: %w", err)
 		}
@@ -189,7 +189,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	}
 	// The configuration stored with the index is bleve's default, for any program
 	// that opens it; this one reopens it with scorchConfig.
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
+	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}

@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/internal/segments"
 )
 
 // Batches group several files (each file is whole in one batch, so a file's old and
@@ -116,16 +114,9 @@ func (w *writer) checkIDs(name string, docs []corpus.Document) error {
 		}
 		other := w.claims[d.ID]
 		if other == "" && !w.empty {
-			q := query.NewTermQuery(d.ID)
-			q.SetField(FieldDocID)
-			req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-			req.Fields = []string{FieldSource}
-			res, err := w.bi.Search(req)
-			if err != nil {
-				return fmt.Errorf("read index: %w", err)
-			}
-			for _, h := range res.Hits {
-				other, _ = h.Fields[FieldSource].(string)
+			var err error
+			if other, err = sourceOf(context.Background(), w.bi, d.ID); err != nil {
+				return err
 			}
 		}
 		if other != "" && other != name {
@@ -217,28 +208,8 @@ func (w *writer) settle(ctx context.Context) error {
 	if err := w.durable(); err != nil || w.persisted == nil {
 		return err
 	}
-	adv, err := w.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("read index: %w", err)
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return fmt.Errorf("read index: a %T is not a scorch index", adv)
-	}
-	for before := -1; ; {
-		snap, err := snapshot(w.bi)
-		if err != nil {
-			return err
-		}
-		n := len(snap.Segments())
-		snap.Close()
-		if n == before {
-			break
-		}
-		before = n
-		if err := s.ForceMerge(ctx, &mergeplan.DefaultMergePlanOptions); err != nil {
-			return fmt.Errorf("merge index: %w", err)
-		}
+	if err := segments.Merge(ctx, w.bi); err != nil {
+		return err
 	}
 	// The merged segments are in their files; scorch writes the list of them with the
 	// next change.

@@ -75,7 +75,7 @@ func smallEngine(t testing.TB) *Engine {
 			return
 		}
 		for source, docs := range smallCorpus {
-			if small.err = ix.IndexDocuments(ctx, source, docs); small.err != nil {
+			if _, small.err = ix.ReplaceFile(ctx, source, nil, docs); small.err != nil {
 				return
 			}
 		}

@@ -28,7 +28,7 @@ func TestMetricsCountEveryDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if err := ix.IndexDocuments(t.Context(), "many.txt", docs); err != nil {
+	if _, err := ix.ReplaceFile(t.Context(), "many.txt", nil, docs); err != nil {
 		t.Fatal(err)
 	}
 	engine, err := search.New(search.Config{Index: ix, Logger: quietLogger()})
