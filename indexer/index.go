@@ -17,8 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
-	"musesearch/internal/segments"
 	"musesearch/internal/durable"
+	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.

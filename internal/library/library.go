@@ -24,7 +24,6 @@ import (
 	"sync"
 	"time"
 
-
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/durable"
