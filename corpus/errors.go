@@ -56,6 +56,10 @@ var (
 	ErrUnreadable = errors.New("cannot be read")
 )
 
+// ErrNotFound is the error for a document id the corpus does not hold: the packages
+// that look documents up (the index, the search, the library) wrap it.
+var ErrNotFound = errors.New("no such document")
+
 // FileError is the error of one corpus file: the file name and why it was skipped.
 type FileError struct {
 	// Name is the file name, relative to the corpus directory.

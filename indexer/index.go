@@ -13,18 +13,18 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 	"musesearch/internal/durable"
+	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned for a document the index does not hold.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound is corpus.ErrNotFound, wrapped for a document the index does not hold.
+	ErrNotFound = corpus.ErrNotFound
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("index is closed")
 )
@@ -61,6 +61,10 @@ type Config struct {
 	// LockedHint tells that second opener what to do instead ("stop it or use POST
 	// /api/reindex").
 	LockedHint string
+	// OwnerURL, when set, is where this process answers searches over HTTP
+	// ("http://127.0.0.1:8080"): a second opener that only searches asks it there
+	// instead of failing on the lock.
+	OwnerURL string
 	// Parse turns the content of one corpus file into its documents; default
 	// corpus.Parse. Sync calls it for several files at once.
 	Parse func(name string, data []byte) ([]corpus.Document, error)
@@ -127,7 +131,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		}
 		return ix, nil
 	}
-	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint})
+	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint, URL: cfg.OwnerURL})
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +178,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	m := newMapping()
 	if path == "" {
 		// scorch in memory, as on disk: search reads scorch's segments.
-		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		bi, err := bleve.NewUsing("", m, segments.IndexType, segments.IndexType, nil)
 		if err != nil {
 			return nil, fmt.Errorf("create index: %w", err)
 		}
@@ -185,7 +189,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	}
 	// The configuration stored with the index is bleve's default, for any program
 	// that opens it; this one reopens it with scorchConfig.
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
+	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
@@ -318,6 +322,21 @@ func (ix *Index) DocCount() (uint64, error) {
 	return ix.bi.DocCount()
 }
 
+// DocumentCount returns the number of documents in the index, exactly: it counts the
+// sections that come first in their document (FieldOrdinal 1), one per document.
+func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {
+	first, inclusive := 1.0, true
+	q := query.NewNumericRangeInclusiveQuery(&first, &first, &inclusive, &inclusive)
+	q.SetField(FieldOrdinal)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
 // Analyze analyses text with one of the analysers (a TextField's Analyzer or
 // QueryAnalyzer).
 func (ix *Index) Analyze(analyzer, text string) ([]Token, error) {
@@ -366,7 +385,7 @@ func (ix *Index) Document(ctx context.Context, docID string) (corpus.Document, e
 		}
 	}
 	if doc.ID == "" {
-		return corpus.Document{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+		return corpus.Document{}, fmt.Errorf("%w: %q", corpus.ErrNotFound, docID)
 	}
 	return doc, nil
 }

@@ -48,7 +48,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	ix := openMem(t)
 	ctx := context.Background()
 	docs := sampleDocs("a.txt")
-	if err := ix.IndexDocuments(ctx, "a.txt", docs); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, docs); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ix.Document(ctx, "a")
@@ -58,8 +58,8 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(docs[0], got); diff != "" {
 		t.Errorf("document read back (-indexed +read):\n%s", diff)
 	}
-	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Document(missing): %v, want ErrNotFound", err)
+	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("Document(missing): %v, want corpus.ErrNotFound", err)
 	}
 
 	// Sections come back in reading order, past 9 and past one page of results.
@@ -67,7 +67,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	for i := 1; i <= maxSectionsPerPage+12; i++ {
 		long.Sections = append(long.Sections, corpus.Section{ID: fmt.Sprintf("long#%d", i), Text: fmt.Sprint("part ", i), Lang: "en", Facets: corpus.Facets{}})
 	}
-	if err := ix.IndexDocuments(ctx, "long.txt", []corpus.Document{long}); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "long.txt", nil, []corpus.Document{long}); err != nil {
 		t.Fatal(err)
 	}
 	got, err = ix.Document(ctx, "long")
@@ -116,7 +116,7 @@ func matchIDs(t *testing.T, ix *Index, field, text string) []string {
 
 func TestFieldsFind(t *testing.T) {
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -201,7 +201,7 @@ func TestChineseRelevance(t *testing.T) {
 		doc.Sections = append(doc.Sections, corpus.Section{ID: fmt.Sprintf("zh#%d", i+1), Text: p, Lang: "zh"})
 	}
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "zh.txt", []corpus.Document{doc}); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "zh.txt", nil, []corpus.Document{doc}); err != nil {
 		t.Fatal(err)
 	}
 	var found, relevant int
@@ -223,7 +223,7 @@ func TestChineseRelevance(t *testing.T) {
 func TestDuplicateIDs(t *testing.T) {
 	ctx := context.Background()
 	ix := openMem(t)
-	if err := ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	twice := sampleDocs("c.txt")
@@ -237,10 +237,10 @@ func TestDuplicateIDs(t *testing.T) {
 		{"c.txt", twice, DuplicateIDError{ID: "c#1"}},
 	}
 	for _, tt := range tests {
-		err := ix.IndexDocuments(ctx, tt.source, tt.docs)
+		_, err := ix.ReplaceFile(ctx, tt.source, nil, tt.docs)
 		var dup *DuplicateIDError
 		if !errors.As(err, &dup) || *dup != tt.want {
-			t.Errorf("IndexDocuments(%s): %v, want %v", tt.source, err, &tt.want)
+			t.Errorf("ReplaceFile(%s): %v, want %v", tt.source, err, &tt.want)
 		}
 	}
 	if n, _ := ix.DocCount(); n != 3 {
@@ -250,7 +250,7 @@ func TestDuplicateIDs(t *testing.T) {
 
 func TestPhrases(t *testing.T) {
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -292,7 +292,7 @@ func TestPhrases(t *testing.T) {
 // parent headings.
 func TestMentions(t *testing.T) {
 	doc := corpus.Document{ID: "m", Title: "MSC therapy for stroke", Lang: "en", Sections: []corpus.Section{
-		// The heading's mention counts twice; "MSC", an abbreviation, not at all.
+		// The heading's mention counts twice; "MSCs" and "MSC", abbreviations, not at all.
 		{ID: "m#1", Heading: "Mesenchymal stem cell dose", Path: []string{"Mesenchymal stem cells"}, Lang: "en",
 			Text: "MSCs were given after the stroke. The MSC dose was 10^6 cells/kg."},
 		// A facet value the section carries (from its context) counts once.
@@ -301,14 +301,14 @@ func TestMentions(t *testing.T) {
 		{ID: "m#3", Heading: "結果", Lang: "ja", Text: "脳梗塞モデルに間葉系幹細胞を投与した。"},
 	}}
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "m.txt", []corpus.Document{doc}); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "m.txt", nil, []corpus.Document{doc}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		term string
 		want map[string]uint64 // section id → term frequency
 	}{
-		{"cell_type/msc", map[string]uint64{"m#1": 3, "m#2": 1, "m#3": 1}},
+		{"cell_type/msc", map[string]uint64{"m#1": 2, "m#2": 1, "m#3": 1}},
 		{"indication/stroke", map[string]uint64{"m#1": 1, "m#2": 2, "m#3": 1}},
 		{"design/preclinical", nil},
 	}
@@ -351,5 +351,35 @@ func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uin
 			t.Fatal(err)
 		}
 		freqs[id] = tfd.Freq
+	}
+}
+
+// TestDocumentCount counts documents, not sections, through replacements and removals.
+func TestDocumentCount(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t)
+	two := append(sampleDocs("b.txt"), corpus.Document{ID: "b2", Sections: []corpus.Section{{ID: "b2#1", Text: "cells"}}})
+	steps := []struct {
+		do                  func() error
+		documents, sections uint64
+	}{
+		{func() error { return nil }, 0, 0},
+		{func() error { _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); return err }, 1, 3},
+		{func() error { _, err := ix.ReplaceFile(ctx, "b.txt", nil, two); return err }, 3, 7},
+		{func() error { _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); return err }, 3, 7},
+		{func() error { _, err := ix.RemoveFile(ctx, "b.txt"); return err }, 1, 3},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := ix.DocumentCount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections, _ := ix.DocCount()
+		if docs != s.documents || sections != s.sections {
+			t.Errorf("step %d: %d documents and %d sections, want %d and %d", i, docs, sections, s.documents, s.sections)
+		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-7/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-8/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.

@@ -196,7 +196,7 @@ func TestReplaceFileIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	ix := openTemp(t)
 	versions := []string{"old one\n\nold two\n\nold three", "new one\n\nnew two"}
-	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[0])); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[0]), mustParse(t, "f.txt", versions[0])); err != nil {
 		t.Fatal(err)
 	}
 	stop := searchWhile(t, func() string {
@@ -219,8 +219,9 @@ func TestReplaceFileIsAtomic(t *testing.T) {
 		}
 		return ""
 	})
+	parsed := [][]corpus.Document{mustParse(t, "f.txt", versions[0]), mustParse(t, "f.txt", versions[1])}
 	for i := 1; i <= 40; i++ {
-		res, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[i%2]))
+		res, err := ix.ReplaceFile(ctx, "f.txt", []byte(versions[i%2]), parsed[i%2])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,14 +236,11 @@ func TestReplaceFileIsAtomic(t *testing.T) {
 	if got := find(t, ix, "new"); len(got) != 0 {
 		t.Errorf("after the last replacement new finds %v, want nothing", got)
 	}
-	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte("BROKEN")); err == nil {
-		t.Error("ReplaceFile of a file that does not parse succeeded")
+	if _, err := ix.ReplaceFile(ctx, "../x.txt", []byte("x"), mustParse(t, "x.txt", "x")); err == nil {
+		t.Error("ReplaceFile accepted a path as a name")
 	}
 	if got := find(t, ix, "old"); len(got) != 3 {
-		t.Errorf("a failed replacement changed the index: old finds %v", got)
-	}
-	if _, err := ix.ReplaceFile(ctx, "../x.txt", []byte("x")); err == nil {
-		t.Error("ReplaceFile accepted a path as a name")
+		t.Errorf("a refused replacement changed the index: old finds %v", got)
 	}
 	n, err := ix.RemoveFile(ctx, "f.txt")
 	if err != nil || n != 3 {
@@ -519,7 +517,7 @@ func TestCloseWritesTheLastChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 20 {
-		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("f%02d.txt", i), []byte(fmt.Sprintf("word%d", i))); err != nil {
+		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("f%02d.txt", i), []byte(fmt.Sprintf("word%d", i)), mustParse(t, fmt.Sprintf("f%02d.txt", i), fmt.Sprintf("word%d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -644,3 +642,14 @@ func mustFiles(t *testing.T, ix *Index) []string {
 }
 
 func idOf(name string) string { return strings.TrimSuffix(name, filepath.Ext(name)) + "#1" }
+
+// mustParse returns the documents of corpus file name with content text, as the test
+// indexes parse them (paragraphParser).
+func mustParse(t testing.TB, name, text string) []corpus.Document {
+	t.Helper()
+	docs, err := paragraphParser(name, []byte(text))
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	return docs
+}

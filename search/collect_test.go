@@ -47,9 +47,16 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 		}
 		return []byte(b.String())
 	}
+	replace := func(name string, data []byte) error {
+		docs, err := corpus.Parse(name, data)
+		if err == nil {
+			_, err = ix.ReplaceFile(ctx, name, data, docs)
+		}
+		return err
+	}
 	// One batch, so one segment, per file; then deletions and replacements.
 	for n := range 30 {
-		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n), file(n, 1)); err != nil {
+		if err := replace(fmt.Sprintf("r%02d.md", n), file(n, 1)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,7 +64,7 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 		if _, err := ix.RemoveFile(ctx, fmt.Sprintf("r%02d.md", n)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n+1), file(n+1, 2)); err != nil {
+		if err := replace(fmt.Sprintf("r%02d.md", n+1), file(n+1, 2)); err != nil {
 			t.Fatal(err)
 		}
 	}

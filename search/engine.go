@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -116,11 +115,11 @@ func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, err
 	return &doc, nil
 }
 
-// Mark returns text HTML-escaped, its line breaks kept, with every match of query
-// wrapped in <mark>, as snippets mark them: for a whole section on a document page.
-func (e *Engine) Mark(queryText, text string) string {
+// Matches returns the stretches of text that match the query, as snippets mark
+// them: for highlighting a whole section on a document page.
+func (e *Engine) Matches(queryText, text string) []Span {
 	c := e.compile(Parse(queryText), false)
-	return markHTML(text, c.hl.spans(text), false)
+	return exported(c.hl.spans(text))
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
@@ -443,7 +442,6 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 	for _, f := range corpus.ContentFacets {
 		facets[f] = append([]string{}, sec.Facets[f]...)
 	}
-	n := id[len(docIDOf(id)):]
 	hit := Hit{
 		ID:      id,
 		DocID:   doc.ID,
@@ -454,7 +452,6 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Date:    doc.Date,
 		Score:   score,
 		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
-		URL:     "/doc/" + url.PathEscape(doc.ID) + strings.Replace(n, "#", "#s", 1),
 		Facets:  facets,
 	}
 	return hit, sec.Text

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -74,7 +75,7 @@ func smallEngine(t testing.TB) *Engine {
 			return
 		}
 		for source, docs := range smallCorpus {
-			if small.err = ix.IndexDocuments(ctx, source, docs); small.err != nil {
+			if _, small.err = ix.ReplaceFile(ctx, source, nil, docs); small.err != nil {
 				return
 			}
 		}
@@ -326,14 +327,14 @@ func TestSearchHits(t *testing.T) {
 	resp := mustSearch(t, e, Request{Query: "脳梗塞"})
 	want := Hit{
 		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", Date: "2022-05",
-		Snippet: "<mark>脳梗塞</mark>の患者に Muse 細胞を投与した。", URL: "/doc/b#s1",
-		Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
+		Snippet: Passage{Text: "脳梗塞の患者に Muse 細胞を投与した。", Marks: []Span{{0, len("脳梗塞")}}},
+		Facets:  corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
 	}
 	if diff := cmp.Diff(want, resp.Hits[0], cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Score" }, cmp.Ignore())); diff != "" {
 		t.Errorf("first hit (-want +got):\n%s", diff)
 	}
 	// The English hit matched through the concept: its own words for it are marked.
-	if len(resp.Hits) < 2 || resp.Hits[1].Snippet != "A randomized trial of Muse cells in acute <mark>ischemic stroke</mark>, registered as NCT01234567." {
+	if len(resp.Hits) < 2 || marked(resp.Hits[1].Snippet) != "A randomized trial of Muse cells in acute <mark>ischemic stroke</mark>, registered as NCT01234567." {
 		t.Errorf("concept hit snippet: %+v", resp.Hits[1:])
 	}
 	if resp.Hits[0].Score <= resp.Hits[1].Score {
@@ -404,11 +405,14 @@ func TestDocument(t *testing.T) {
 	}
 }
 
-func TestMark(t *testing.T) {
+func TestMatches(t *testing.T) {
 	e := smallEngine(t)
-	got := e.Mark("脊髄", "第一段落の脊髄。\n\n<第二段落>")
-	if want := "第一段落の<mark>脊髄</mark>。\n\n&lt;第二段落&gt;"; got != want {
-		t.Errorf("Mark = %q, want %q", got, want)
+	text := "第一段落の脊髄。\n\n<第二段落>の脊髄"
+	got := e.Matches("脊髄", text)
+	first := strings.Index(text, "脊髄")
+	last := strings.LastIndex(text, "脊髄")
+	if want := []Span{{first, first + len("脊髄")}, {last, len(text)}}; !slices.Equal(got, want) {
+		t.Errorf("Matches = %v, want %v", got, want)
 	}
 }
 

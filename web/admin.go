@@ -26,7 +26,7 @@ type Library interface {
 	// Add stores body as corpus file name (replacing it) and returns once the file
 	// is searchable; refusals are *corpus.FileError or *indexer.DuplicateIDError.
 	Add(ctx context.Context, name string, body io.Reader) (library.Result, error)
-	// Delete removes the file document docID came from, or wraps library.ErrNotFound.
+	// Delete removes the file document docID came from, or wraps corpus.ErrNotFound.
 	Delete(ctx context.Context, docID string) (library.Result, error)
 	// Reindex brings the index in line with the corpus directory.
 	Reindex(ctx context.Context) (indexer.Summary, error)
@@ -242,7 +242,7 @@ func (w *writeAPI) handleDelete(c echo.Context) error {
 	}
 	id := c.Param("doc_id")
 	res, err := lib.Delete(c.Request().Context(), id)
-	if errors.Is(err, library.ErrNotFound) {
+	if errors.Is(err, corpus.ErrNotFound) {
 		return notFound(msgUnknownDoc, id)
 	}
 	if err != nil {

@@ -117,7 +117,7 @@ func (f *adminFixture) searchIDs(t *testing.T, q string) []string {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("search %q: %d %s", q, rec.Code, rec.Body)
 	}
-	var resp search.Response
+	var resp SearchJSON
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -79,7 +78,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	if format == formatCSV {
 		return writeCSV(c, resp)
 	}
-	return writeJSON(c, http.StatusOK, resp)
+	return writeJSON(c, http.StatusOK, NewSearchJSON(resp))
 }
 
 // handleExportCSV answers GET /search.csv: the search page's results as CSV.
@@ -95,15 +94,11 @@ func (s *Server) handleExportCSV(c echo.Context) error {
 	return writeCSV(c, resp)
 }
 
-// writeJSON writes v as JSON. Unlike echo's c.JSON it leaves <, > and & as they are,
-// so that snippets read "<mark>ALS</mark>" as the contract shows them; the
-// Content-Type and nosniff keep a browser from taking the JSON for HTML.
+// writeJSON writes v as JSON, as EncodeSearch does.
 func writeJSON(c echo.Context, status int, v any) error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode JSON: %w", err)
+	if err := encodeJSON(&b, v); err != nil {
+		return err
 	}
 	return c.Blob(status, echo.MIMEApplicationJSON, b.Bytes())
 }
@@ -122,11 +117,11 @@ func writeCSV(c echo.Context, resp *search.Response) error {
 	}
 	for _, h := range resp.Hits {
 		row := []string{h.ID, h.DocID, h.Source, h.Title, h.Section, h.Lang, h.Date,
-			strconv.FormatFloat(h.Score, 'f', 4, 64), h.URL}
+			strconv.FormatFloat(h.Score, 'f', 4, 64), sectionURL(h.DocID, h.ID)}
 		for _, f := range corpus.ContentFacets {
 			row = append(row, strings.Join(h.Facets[f], ";"))
 		}
-		row = append(row, snippetText(h.Snippet))
+		row = append(row, h.Snippet.Text)
 		for i, cell := range row {
 			row[i] = csvSafe(cell)
 		}

@@ -181,7 +181,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 // section with the query highlighted, labels in the page's language, the snippet
 // checked before it is trusted as HTML.
 func (p page) hitView(h search.Hit, req search.Request) hitView {
-	v := hitView{Hit: h, LangLabel: facetLabel(corpus.Lang, h.Lang, p.Lang), Snippet: snippetHTML(h.Snippet)}
+	v := hitView{Hit: h, LangLabel: facetLabel(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
 	fragment := ""
 	if i := strings.LastIndexByte(h.ID, '#'); i >= 0 {
 		fragment = "s" + h.ID[i+1:]
@@ -404,9 +404,9 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	for i, sec := range doc.Sections {
 		v := sectionView{Anchor: sectionAnchor(sec.ID, i), Heading: sec.Heading, Path: sec.Path, Lang: sec.Lang,
 			Opening: truncate(strings.Join(strings.Fields(sec.Text), " "), maxTOCHeading)}
-		var marks []span
+		var marks []search.Span
 		if req.Query != "" {
-			marks, _ = markedSpans(sr.Mark(req.Query, sec.Text), sec.Text)
+			marks = sr.Matches(req.Query, sec.Text)
 		}
 		for _, para := range paragraphs(sec.Text) {
 			v.Paragraphs = append(v.Paragraphs, richText(para.text, within(marks, para.start, len(para.text)),

@@ -24,9 +24,11 @@ type Searcher interface {
 	Search(ctx context.Context, req search.Request) (*search.Response, error)
 	// Document returns one document with all its sections.
 	Document(ctx context.Context, id string) (*corpus.Document, error)
-	// Mark returns text HTML-escaped with the matches of query in <mark>, as the
-	// engine marks snippets, for highlighting a whole section.
-	Mark(query, text string) string
+	// Matches returns the stretches of text that match query, as the engine marks
+	// snippets, for highlighting a whole section.
+	Matches(query, text string) []search.Span
+	// Count returns how many documents and sections the index holds.
+	Count(ctx context.Context) (search.Counts, error)
 }
 
 // Config is what New needs to build a Server.

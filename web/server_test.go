@@ -411,13 +411,15 @@ type brokenEngine struct{}
 
 var errBroken = errors.New("bleve: segment 7 is corrupt at /secret/path")
 
+func (brokenEngine) Count(context.Context) (search.Counts, error) { return search.Counts{}, errBroken }
+
 func (brokenEngine) Search(context.Context, search.Request) (*search.Response, error) {
 	return nil, errBroken
 }
 func (brokenEngine) Document(context.Context, string) (*corpus.Document, error) {
 	return nil, errBroken
 }
-func (brokenEngine) Mark(_, text string) string { return text }
+func (brokenEngine) Matches(_, _ string) []search.Span { return nil }
 
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder

@@ -26,6 +26,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
 	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	var logs logFlags
+	logs.Flags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := store.prepare(stderr); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger := logs.logger(stderr)
 
 	// The write API is enabled by the admin token, read from the environment only so
 	// that it never shows in a process list.
@@ -54,7 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { served <- srv.Serve(serveCtx, ln) }()
 	fmt.Fprintf(stdout, "musesearch: serving http://%s\n", ln.Addr())
 
-	lib, err := openLibrary(ctx, store, logger)
+	lib, err := openLibrary(ctx, store, localURL(ln.Addr()), logger)
 	if err != nil {
 		stop()
 		<-served
@@ -93,19 +95,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
+// localURL is the URL at which this machine reaches a server listening on addr: an
+// unspecified host (0.0.0.0, ::) is reached through the loopback address.
+func localURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // adminTokenEnv names the environment variable that enables the write API.
 const adminTokenEnv = "MUSESEARCH_ADMIN_TOKEN"
 
 // openLibrary opens the index and brings it in line with the corpus directory (only
 // files whose content changed are indexed; leftovers of interrupted uploads are
 // removed; a damaged index is rebuilt), logging what changed.
-func openLibrary(ctx context.Context, store storeFlags, logger *slog.Logger) (*library.Library, error) {
+func openLibrary(ctx context.Context, store storeFlags, url string, logger *slog.Logger) (*library.Library, error) {
 	began := time.Now()
 	lib, sum, err := library.Open(ctx, library.Config{
 		CorpusDir:  store.CorpusDir,
 		IndexDir:   store.IndexDir,
 		Owner:      "a running server",
 		LockedHint: "stop it or use POST /api/reindex",
+		OwnerURL:   url,
 		Logger:     logger,
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -47,15 +48,37 @@ func TestServe(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	res, err := http.Get(base + "/api/search?q=ALS")
+	res, err := http.Get(base + "/api/search?q=ALS&size=3&phase=phase-2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got struct{ Total int }
-	err = json.NewDecoder(res.Body).Decode(&got)
+	api, err := io.ReadAll(res.Body)
 	res.Body.Close()
+	var got struct{ Total int }
+	if err == nil {
+		err = json.Unmarshal(api, &got)
+	}
 	if err != nil || got.Total == 0 {
 		t.Errorf("search ALS over the bundled corpus: %v, total %d", err, got.Total)
+	}
+
+	// The search command works next to the server, which holds the index's lock, by
+	// asking it: the same answer as the API.
+	store := []string{"--corpus", filepath.Join(dir, "corpus"), "--index", filepath.Join(dir, "index")}
+	var cli, stderr strings.Builder
+	err = Run(ctx, append(append([]string{"search", "--json", "--size", "3", "--phase", "phase-2"}, store...), "ALS"), &cli, &stderr)
+	if err != nil {
+		t.Errorf("musesearch search --json next to a server: %v (%s)", err, stderr.String())
+	}
+	if !sameJSON(t, cli.String(), string(api)) {
+		t.Errorf("musesearch search --json next to a server printed\n%s\nwant GET /api/search's\n%s", cli.String(), api)
+	}
+	cli.Reset()
+	if err := Run(ctx, append(append([]string{"search"}, store...), "ALS"), &cli, &stderr); err != nil || !strings.Contains(cli.String(), "results for \"ALS\"") {
+		t.Errorf("musesearch search next to a server: %v, printed %q", err, cli.String())
+	}
+	if err := Run(ctx, append(append([]string{"search", "--phase", "phase-9"}, store...), "ALS"), io.Discard, io.Discard); err != errUsage {
+		t.Errorf("musesearch search --phase phase-9 next to a server: %v, want a usage error", err)
 	}
 
 	cancel()
@@ -76,4 +99,22 @@ func TestServeUsage(t *testing.T) {
 			t.Errorf("musesearch %s: %v, want a usage error", strings.Join(args, " "), err)
 		}
 	}
+}
+
+// sameJSON reports whether a and b hold the same JSON value, took_ms aside (each search
+// takes its own time).
+func sameJSON(t *testing.T, a, b string) bool {
+	t.Helper()
+	var va, vb map[string]any
+	if err := json.Unmarshal([]byte(a), &va); err != nil {
+		t.Errorf("not JSON: %v: %q", err, a)
+		return false
+	}
+	if err := json.Unmarshal([]byte(b), &vb); err != nil {
+		t.Errorf("not JSON: %v: %q", err, b)
+		return false
+	}
+	delete(va, "took_ms")
+	delete(vb, "took_ms")
+	return reflect.DeepEqual(va, vb)
 }

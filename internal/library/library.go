@@ -20,26 +20,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/durable"
 	"musesearch/internal/watch"
-)
-
-// Errors a caller can meet, besides the *corpus.FileError of a rejected upload (test
-// it with errors.Is against corpus.ErrBadName, ErrTooLarge, ErrNotText, ErrEmpty) and
-// the *indexer.DuplicateIDError of a file whose document ids another file has.
-var (
-	// ErrNotFound is returned by Delete for a document the index does not hold.
-	ErrNotFound = errors.New("no such document")
 )
 
 // Config says which corpus directory and index a Library keeps in agreement.
@@ -54,6 +42,9 @@ type Config struct {
 	// Owner and LockedHint word the error another process gets when it opens the
 	// index while this library has it (see indexer.Config).
 	Owner, LockedHint string
+	// OwnerURL is where this process answers searches, for a search command that
+	// finds the index locked (see indexer.Config).
+	OwnerURL string
 	// Watch configures Watch; its Dir is always CorpusDir.
 	Watch watch.Config
 	// Logger receives the rare events worth a line; nil means slog.Default().
@@ -116,6 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		CorpusDir:  cfg.CorpusDir,
 		Owner:      cfg.Owner,
 		LockedHint: cfg.LockedHint,
+		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
 	})
 	if err != nil {
@@ -223,7 +215,7 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 	if err := durable.WriteFile(l.cfg.CorpusDir, name, tempPrefix, data); err != nil {
 		return Result{}, err
 	}
-	res, err := l.ix.ReplaceFile(ctx, name, data)
+	res, err := l.ix.ReplaceFile(ctx, name, data, docs)
 	if err != nil {
 		// Not acknowledged: put the directory back as it was, so that it still agrees
 		// with the index.
@@ -244,15 +236,15 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 // has one of docs' ids, so that such an upload is refused before it is written.
 func (l *Library) checkIDs(ctx context.Context, name string, docs []corpus.Document) error {
 	for _, d := range docs {
-		other, err := l.ix.Document(ctx, d.ID)
-		if errors.Is(err, indexer.ErrNotFound) {
+		other, err := l.ix.SourceOf(ctx, d.ID)
+		if errors.Is(err, corpus.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if other.Source != name {
-			return &indexer.DuplicateIDError{ID: d.ID, File: other.Source}
+		if other != name {
+			return &indexer.DuplicateIDError{ID: d.ID, File: other}
 		}
 	}
 	return nil
@@ -275,29 +267,27 @@ func (l *Library) restore(name string, old []byte, existed bool) {
 }
 
 // Delete removes the corpus file that document docID came from, and every document
-// of that file from the index. It returns what was removed, or ErrNotFound.
+// of that file from the index. It returns what was removed, or an error wrapping
+// corpus.ErrNotFound.
 func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	l.write.Lock()
 	defer l.write.Unlock()
-	doc, err := l.ix.Document(ctx, docID)
-	if errors.Is(err, indexer.ErrNotFound) {
-		return Result{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
-	}
+	source, err := l.ix.SourceOf(ctx, docID)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Source: doc.Source}
-	if res.DocIDs, err = l.docIDsOf(ctx, doc.Source); err != nil {
+	res := Result{Source: source}
+	if res.DocIDs, err = l.ix.DocIDsOf(source); err != nil {
 		return Result{}, err
 	}
-	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, doc.Source)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, source)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Result{}, fmt.Errorf("remove %s: %w", source, err)
 	}
 	if err := durable.SyncDir(l.cfg.CorpusDir); err != nil {
-		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+		return Result{}, fmt.Errorf("remove %s: %w", source, err)
 	}
-	delete(l.indexed, doc.Source)
-	if res.Sections, err = l.ix.RemoveFile(ctx, doc.Source); err != nil {
+	delete(l.indexed, source)
+	if res.Sections, err = l.ix.RemoveFile(ctx, source); err != nil {
 		// The file is gone: the next Sync (at the latest at the next start) removes
 		// its sections.
 		l.stats.diverged()
@@ -306,29 +296,6 @@ func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	l.stats.removed.Add(1)
 	l.stats.synced(time.Now())
 	return res, nil
-}
-
-// maxDocsPerFile bounds the document ids Delete reports for one file.
-const maxDocsPerFile = 10_000
-
-// docIDsOf returns the ids of the documents the index holds from corpus file source.
-func (l *Library) docIDsOf(ctx context.Context, source string) ([]string, error) {
-	q := query.NewTermQuery(source)
-	q.SetField(indexer.FieldSource)
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.AddFacet(indexer.FieldDocID, bleve.NewFacetRequest(indexer.FieldDocID, maxDocsPerFile))
-	res, err := l.ix.Search(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	if f := res.Facets[indexer.FieldDocID]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			ids = append(ids, t.Term)
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
 }
 
 // Reindex brings the index in line with the corpus directory, as at start-up.
@@ -416,11 +383,15 @@ func (l *Library) applyFile(ctx context.Context, name string) error {
 		if h, ok := l.indexed[name]; ok && h == hash {
 			return nil // this library's own write, already indexed
 		}
-		existed, ferr := l.isIndexed(name)
+		existed, ferr := l.ix.HasFile(name)
 		if ferr != nil {
 			return ferr
 		}
-		if _, err = l.ix.ReplaceFile(ctx, name, data); err == nil {
+		var docs []corpus.Document
+		if docs, err = corpus.Parse(name, data); err == nil {
+			_, err = l.ix.ReplaceFile(ctx, name, data, docs)
+		}
+		if err == nil {
 			l.indexed[name] = hash
 			if existed {
 				l.stats.updated.Add(1)
@@ -448,16 +419,6 @@ func (l *Library) takeOut(ctx context.Context, name string) error {
 		l.stats.removed.Add(1)
 	}
 	return err
-}
-
-// isIndexed reports whether the index holds corpus file name.
-func (l *Library) isIndexed(name string) (bool, error) {
-	files, err := l.ix.Files()
-	if err != nil {
-		return false, err
-	}
-	_, found := slices.BinarySearch(files, name)
-	return found, nil
 }
 
 // readCorpusFile reads a corpus file of at most limit bytes; a larger one gives a

@@ -198,7 +198,7 @@ func TestDelete(t *testing.T) {
 	if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("other document: found in %v, want [a]", got)
 	}
-	if _, err := lib.Delete(ctx, "b"); !errors.Is(err, ErrNotFound) {
+	if _, err := lib.Delete(ctx, "b"); !errors.Is(err, corpus.ErrNotFound) {
 		t.Errorf("second Delete: err = %v, want ErrNotFound", err)
 	}
 	if st := lib.Stats(); st.Removed != 1 {
