@@ -24,7 +24,7 @@ const monthName = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 var (
 	isoDate = regexp.MustCompile(`\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
 	mdyDate = regexp.MustCompile(`(?i)\b` + monthName + `\s+(\d{1,2}),?\s+(\d{4})\b`)
-	dmyDate = regexp.MustCompile(`(?i)\b(\d{1,2})\s+` + monthName + `,?\s+(\d{4})\b`)
+	dmyDate = regexp.MustCompile(`(?i)(?:^|[^0-9])(\d{1,2})(?:\s+|-)` + monthName + `(?:,?\s+|-)(\d{4})\b`)
 	cjkDate = regexp.MustCompile(`(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?`)
 	eraDate = regexp.MustCompile(`(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?`)
 	// dateLabel and weekday are the words a dateline may hold besides the date

@@ -16,6 +16,8 @@ type article struct {
 	title string
 	date  string
 	tags  []string
+	// dropped are the lines the split consumed: the byline.
+	dropped []DroppedLine
 }
 
 // parseText turns the decoded text of the file name into documents.
@@ -31,13 +33,17 @@ func parseText(name, text string) []Document {
 	if len(articles) == 1 {
 		articles[0].title, articles[0].date, articles[0].tags = fm.title, fm.date, fm.tags
 	}
+	articles[0].dropped = append(fm.dropped, articles[0].dropped...)
 	var docs []Document
 	for _, a := range articles {
-		blocks := classify(unwrap(a.lines, debris))
+		logical, dropped := unwrap(a.lines, debris)
+		blocks := classify(logical)
 		if len(blocks) == 0 {
 			continue
 		}
-		docs = append(docs, buildDocument(name, a, blocks))
+		d := buildDocument(name, a, blocks)
+		d.Dropped = append(append(a.dropped, dropped...), d.Dropped...)
+		docs = append(docs, d)
 	}
 	numberDocuments(stem(name), docs)
 	return docs
@@ -130,7 +136,7 @@ func splitArticles(lines []rawLine) []article {
 			title, cur.lines = []rawLine{cur.lines[k]}, cur.lines[:k]
 		}
 		out = append(out, cur)
-		cur = article{lines: title, date: date, tags: tags}
+		cur = article{lines: title, date: date, tags: tags, dropped: []DroppedLine{{Text: l.text, Reason: DropByline}}}
 	}
 	out = append(out, cur)
 	// Drop a preamble without any text.
@@ -149,7 +155,8 @@ func lastNonBlank(lines []rawLine) int {
 	return -1
 }
 
-// buildDocument finds an article's title and date and splits it into sections.
+// buildDocument finds an article's title, date and metadata and splits it into
+// sections.
 func buildDocument(name string, a article, blocks []block) Document {
 	doc := Document{Source: name, Title: a.title, Date: a.date, Tags: a.tags}
 	if rest := takeLead(&doc, blocks); len(rest) > 0 || doc.Title != "" {
@@ -157,6 +164,7 @@ func buildDocument(name string, a article, blocks []block) Document {
 	} // else the lead is all there is: keep it as the text.
 	if doc.Title == "" {
 		doc.Title = inferTitle(blocks)
+		doc.Meta.TitleDerived = true
 	}
 	doc.Sections = sectionize(blocks, japanese(blocks))
 	if len(doc.Sections) == 0 {
@@ -165,43 +173,6 @@ func buildDocument(name string, a article, blocks []block) Document {
 	}
 	doc.Lang = documentLang(doc.Sections)
 	return doc
-}
-
-// takeLead consumes the lead of an article: labels ("PRESS RELEASE"), a dateline and
-// the title line; a citation line in the lead gives the date when nothing else does.
-func takeLead(doc *Document, blocks []block) []block {
-	for len(blocks) > 0 {
-		b := blocks[0]
-		if d, ok := dateLine(b.text); ok && b.kind != rowBlock {
-			if doc.Date == "" {
-				doc.Date = d
-			}
-			blocks = blocks[1:]
-			continue
-		}
-		if doc.Title == "" && isLabel(b.text) && len(blocks) > 1 && labelled(blocks[1]) {
-			blocks = blocks[1:]
-			continue
-		}
-		if doc.Title == "" && b.kind == headingBlock && b.style != romanStyle && (b.style == plainStyle || b.rank == 1) && !isLabel(b.text) {
-			doc.Title = b.text
-			blocks = blocks[1:]
-			if len(blocks) > 0 && subtitle(blocks[0].text) {
-				blocks[0].kind, blocks[0].style, blocks[0].rank = paraBlock, "", 0
-			}
-			continue
-		}
-		break
-	}
-	if doc.Date == "" {
-		for i := 0; i < len(blocks) && i < 5; i++ {
-			if d, ok := citationDate(blocks[i].text); ok {
-				doc.Date = d
-				break
-			}
-		}
-	}
-	return blocks
 }
 
 // isLabel reports whether s is a document-type label: a few words in capitals
@@ -221,12 +192,6 @@ func isLabel(s string) bool {
 		}
 	}
 	return letters >= 4
-}
-
-// labelled reports whether b can follow a label above a title: a dateline or a heading.
-func labelled(b block) bool {
-	_, date := dateLine(b.text)
-	return date || b.kind == headingBlock
 }
 
 // subtitle reports whether s is set off as a subtitle (～…～, —…—).

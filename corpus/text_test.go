@@ -12,7 +12,8 @@ import (
 func unwrapText(text string) []string {
 	lines := cleanLines(text)
 	var out []string
-	for _, l := range unwrap(lines, newDebrisFinder(lines)) {
+	logical, _ := unwrap(lines, newDebrisFinder(lines))
+	for _, l := range logical {
 		if l.breakBefore {
 			out = append(out, "¶")
 		}
@@ -88,7 +89,10 @@ func TestDebris(t *testing.T) {
 	var b strings.Builder
 	for i := range 5 {
 		page := strings.Repeat("x", i+1)
-		b.WriteString(header + "\nPage " + page + " about mesenchymal stem cells.\nMore on " + page + ".\nAnd more on " + page + ".\n")
+		b.WriteString(header + "\nPage " + page + " about mesenchymal stem cells.\n")
+		for j := range 12 {
+			b.WriteString("More on " + page + strings.Repeat(" and more", j) + ".\n")
+		}
 	}
 	lines := cleanLines(b.String() + "Results\nResults\n")
 	d := newDebrisFinder(lines)

@@ -57,7 +57,33 @@ type Document struct {
 	Meta Meta `json:"meta,omitzero"`
 	// Sections are the document's sections in reading order.
 	Sections []Section `json:"sections"`
+	// Dropped are the lines of the file left out of the document, each with the
+	// reason: every other line is in the title, a heading, the text or the metadata.
+	Dropped []DroppedLine `json:"-"`
 }
+
+// DroppedLine is a line of a file left out of its document.
+type DroppedLine struct {
+	Text   string
+	Reason DropReason
+}
+
+// DropReason says why a line was left out of a document.
+type DropReason string
+
+// The reasons a line is left out: debris of the export, or a line whose content the
+// document keeps in another form (its date, its front matter).
+const (
+	DropSeparator   DropReason = "separator"    // no letter or digit: rules, lone bullets
+	DropPageNumber  DropReason = "page-number"  // "12", "Page 3 of 9"
+	DropPlaceholder DropReason = "placeholder"  // an empty box of a page builder ("Image Box text")
+	DropFurniture   DropReason = "furniture"    // a short line repeated on every page
+	DropURL         DropReason = "url"          // a web address alone
+	DropNavigation  DropReason = "navigation"   // site navigation ("Skip to main content", breadcrumbs)
+	DropDate        DropReason = "date"         // a dateline: the document's date
+	DropByline      DropReason = "byline"       // a blog byline: the date and tags
+	DropFrontMatter DropReason = "front-matter" // a Markdown front matter line
+)
 
 // Section is one passage of a document: the unit a search hit points to.
 type Section struct {
