@@ -53,7 +53,7 @@ func fromArticle(name string, a art.Article) (Document, bool) {
 		doc.Meta.Date = doc.Date
 		doc.Meta.Year, _ = strconv.Atoi(doc.Date[:4])
 	}
-	doc.Sections = sectionize(blocks, japanese(blocks))
+	doc.Sections = sectionize(blocks, japanese(blocks), documentContext(doc.Title, doc.Meta.TitleDerived, doc.Tags))
 	if len(doc.Sections) == 0 {
 		doc.Sections = []Section{{Text: doc.Title, Lang: langOf(doc.Title, false)}}
 		finishSection(&doc.Sections[0])

@@ -166,7 +166,7 @@ func buildDocument(name string, a article, blocks []block) Document {
 		doc.Title = inferTitle(blocks)
 		doc.Meta.TitleDerived = true
 	}
-	doc.Sections = sectionize(blocks, japanese(blocks))
+	doc.Sections = sectionize(blocks, japanese(blocks), documentContext(doc.Title, doc.Meta.TitleDerived, doc.Tags[len(a.tags):]))
 	if len(doc.Sections) == 0 {
 		doc.Sections = []Section{{Text: doc.Title, Lang: langOf(doc.Title, false)}}
 		finishSection(&doc.Sections[0])
@@ -242,7 +242,8 @@ func citationTitle(s string) (string, bool) {
 // inferTitle finds the title of an article that has no title line: the title of the
 // paper it summarises (its "Source:" citation or a citation closing it), else the
 // heading that best names the subject of its opening paragraph, else its first
-// sentence.
+// sentence, followed by the journal and year of the citation heading it, if any
+// ("Amyotrophic lateral sclerosis (ALS) is … (Cell Transplant, 2023)").
 func inferTitle(blocks []block) string {
 	for _, b := range blocks {
 		if b.kind == paraBlock && citationLead.MatchString(b.text) {
@@ -274,10 +275,21 @@ func inferTitle(blocks []block) string {
 			}
 		}
 	}
-	return firstSentence(lead)
+	title := firstSentence(lead)
+	for _, b := range blocks[:min(len(blocks), 5)] {
+		if c, ok := readCitation(b.text); ok && c.journal != "" && c.year != 0 && b.text != lead {
+			return strings.TrimRight(title, ".。") + " (" + c.journal + ", " + strconv.Itoa(c.year) + ")"
+		}
+	}
+	return title
 }
 
-// bestHeading returns the heading sharing the most content words (at least two) with
+// numberedStyles are the heading styles of numbered parts.
+var numberedStyles = map[headingStyle]bool{
+	romanStyle: true, numberedStyle: true, cjkNumStyle: true, cjkParenStyle: true, chapterStyle: true, chapterStyle + "section": true,
+}
+
+// bestHeading returns the heading sharing the most topic words (at least two) with
 // the opening paragraph.
 func bestHeading(blocks []block, lead string) string {
 	if lead == "" {
@@ -286,21 +298,19 @@ func bestHeading(blocks []block, lead string) string {
 	if len(lead) > 2000 {
 		lead = strings.ToValidUTF8(lead[:2000], "")
 	}
-	leadWords := map[string]bool{}
-	for _, w := range contentWords(lead) {
-		leadWords[w] = true
-	}
+	leadTokens := tokenSet([]block{{text: lead}})
 	best, bestScore := "", 1
 	for _, b := range blocks {
-		if b.kind != headingBlock {
+		// A title is a plain line: a heading, or a line set apart like one above a
+		// numbered part ("全球目前是否…?" over "一、先看结论…"), not a numbered part.
+		plain := b.kind == headingBlock && !numberedStyles[b.style] || b.kind == paraBlock && isHeadingLike(b.text)
+		if !plain {
 			continue
 		}
 		score := 0
-		seen := map[string]bool{}
-		for _, w := range contentWords(b.text) {
-			if leadWords[w] && !seen[w] {
+		for t := range tokenSet([]block{b}) {
+			if leadTokens[t] {
 				score++
-				seen[w] = true
 			}
 		}
 		if score > bestScore {

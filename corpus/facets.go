@@ -95,15 +95,40 @@ func ConceptsIn(text string) []Concept {
 }
 
 // ExtractFacets returns the facets of a passage: those named in its text and in the
-// headings above it (outermost first, its own heading last). A study design named only
-// as future or negated ("a larger placebo-controlled trial is planned") does not count:
-// design records the study the passage reports, while a planned trial's phase does.
+// headings above it (outermost first, its own heading last), in their context: a
+// concept negated ("无 GVHD 报告"), a transplantation patients had before ("GVHD after
+// HSCT") or a disease a meta-analysis measures as an outcome does not count. A study
+// design named only as future or negated ("a larger placebo-controlled trial is
+// planned") does not count: design records the study the passage reports, while a
+// planned trial's phase does.
 func ExtractFacets(headings []string, text string) Facets {
+	facets, _ := extractFacets(append(slices.Clip(headings), text), 0)
+	return facets
+}
+
+// extractFacets returns the facets of the parts of a passage (headings, then its
+// text), and those of them named only in its first context parts (a document's
+// title): the values the passage inherits rather than names.
+func extractFacets(parts []string, context int) (facets, inherited Facets) {
 	v := theVocabulary()
-	values := make(map[int]bool) // concept index -> named by a strong term
-	for _, s := range append(slices.Clip(headings), text) {
+	values := make(map[int]bool)   // concept index -> named by a strong term
+	measured := make(map[int]bool) // concept index -> named only as an outcome measured
+	own := make(map[int]bool)      // concept index -> named after the context
+	for k, s := range parts {
 		for _, m := range v.scan(s, false) {
+			_, seen := values[m.concept]
+			measured[m.concept] = m.outcome && (!seen || measured[m.concept])
 			values[m.concept] = values[m.concept] || !m.weak
+			own[m.concept] = own[m.concept] || k >= context
+		}
+	}
+	// A meta-analysis names the outcomes it pools (death, myocardial infarction):
+	// they are not the disease it is about.
+	if values[v.byID[ConceptKey{Design, "systematic-review"}]] {
+		for i, only := range measured {
+			if only {
+				delete(values, i)
+			}
 		}
 	}
 	strongFacet := make(map[Facet]bool)
@@ -122,13 +147,17 @@ func ExtractFacets(headings []string, text string) Facets {
 			delete(values, j)
 		}
 	}
-	facets := Facets{}
+	facets, inherited = Facets{}, Facets{}
 	for i := range values {
 		c := v.concepts[i]
 		facets[c.Facet] = append(facets[c.Facet], c.ID)
+		if !own[i] {
+			inherited[c.Facet] = append(inherited[c.Facet], c.ID)
+		}
 	}
 	for f := range facets {
 		slices.Sort(facets[f])
+		slices.Sort(inherited[f])
 	}
-	return facets
+	return facets, inherited
 }

@@ -185,9 +185,9 @@ func TestDocuments(t *testing.T) {
 			"by admin | Apr 15, 2025 | Spinal Cord Injury\n" + para("SCI", 300) + "\nXia Y, Fu C. Mesenchymal stem cells in the treatment of spinal cord injury. Front Immunol. 2023 Feb 24;14:1141601. PMID: 36911700.\n",
 		title: "Stem Cell Therapy in Lupus", date: "2025-06-19", tags: []string{"Lupus", "Mesenchymal Stem Cells"}, ids: []string{"f-1", "f-2"},
 	}, {
-		name:  "abstract without a title: the citation gives the date, the first sentence the title",
+		name:  "abstract without a title: the citation gives the date, the first sentence and the citation the title",
 		text:  "Department of Neurology, Okayama University, Okayama, Japan.\nCell Transplant. 2023 Jan-Dec;32:9636897231214370.\nAmyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons. " + para("ALS", 300) + "\n",
-		title: "Amyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons.", date: "2023", ids: []string{"f"},
+		title: "Amyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons (Cell Transplant, 2023)", date: "2023", ids: []string{"f"},
 	}, {
 		name: "no title line: the heading that names the opening paragraph's subject",
 		text: "Medellin, Colombia. +57 321 519 7850\n\nSpinal Cord Injury (SCI) is one of medicine’s most formidable challenges, often leading to devastating motor and sensory impairments that last for years.\n\n" +

@@ -98,8 +98,12 @@ type Section struct {
 	Text string `json:"text"`
 	// Lang is "en", "ja" or "zh".
 	Lang string `json:"lang"`
-	// Facets are extracted from the section's text and its heading path.
+	// Facets are extracted from the section's text and its heading path, whose root
+	// is the document's title.
 	Facets Facets `json:"facets"`
+	// Inherited are the values of Facets the section has only from its document's
+	// title and labels, not from its own headings or text.
+	Inherited Facets `json:"-"`
 	// Identifiers are the registry ids, DOIs, PMIDs and PMCIDs found in the text.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 }
@@ -140,4 +144,4 @@ func (d Document) Facets() Facets {
 // Version identifies what Parse produces from a file: the cleaning, splitting, language
 // and facet rules and the vocabulary. Bump it with every change that alters a parsed
 // document, so that indexes built by an older parser are rebuilt.
-const Version = "2026-11-30.1"
+const Version = "2026-12-01.1"

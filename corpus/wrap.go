@@ -331,7 +331,17 @@ func joins(kept []rawLine, i, cjkWidth int) bool {
 		// in a file not wrapped at a width, are lines of their own.
 		return false
 	}
-	return sameWidthAsNeighbours(kept, i-1)
+	return sameWidthAsNeighbours(kept, i-1) && !nameList(a.text)
+}
+
+// nameList reports whether s lists the names of people ("胡泽斌,王立生,崔春萍"): a
+// line of its own, whatever its width.
+func nameList(s string) bool {
+	if len(s) > 300 || strings.Count(s, ",")+strings.Count(s, "，")+strings.Count(s, "、") < 2 {
+		return false
+	}
+	names, _ := authorLine(s)
+	return len(names) >= 3
 }
 
 // recordLine reports whether s is a record of several labelled fields ("证券代码:831049

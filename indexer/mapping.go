@@ -41,8 +41,9 @@ const (
 )
 
 // FieldMentions is searchable, not stored: for each concept of a content facet, one
-// term "<facet>/<concept id>" (MentionTerm) if the section carries it as a facet value,
-// and one more per time the section's own text names it (two per time its heading does). One term query
+// term "<facet>/<concept id>" (MentionTerm) if the section carries it as a facet value
+// of its own (not one it only inherits from its document's title), and one more per
+// time the section's own text names it (two per time its heading does). One term query
 // then finds every section that carries or names a concept, the sections that name it
 // most first (BM25 on the term frequency), which is what a query naming a concept in
 // another language needs. The document's title and the parent headings do not count
@@ -254,7 +255,11 @@ func mentionTerms(sec corpus.Section) []string {
 	}
 	for f, values := range sec.Facets {
 		for _, v := range values {
-			counts[corpus.ConceptKey{Facet: f, ID: v}]++
+			// A value the section only inherits from its document's title makes no
+			// mention: the sections that name the concept rank first.
+			if !slices.Contains(sec.Inherited[f], v) {
+				counts[corpus.ConceptKey{Facet: f, ID: v}]++
+			}
 		}
 	}
 	var terms []string
