@@ -36,9 +36,9 @@ type vocabulary struct {
 	// settingFor maps a concept index to the concepts that, named in its sentence,
 	// are its setting (SettingFor).
 	settingFor map[int][]int
-	terms    []vocabTerm
-	folded   *trie // terms matched in any case, and cues
-	cased    *trie // abbreviations matched in their exact case
+	terms      []vocabTerm
+	folded     *trie // terms matched in any case, and cues
+	cased      *trie // abbreviations matched in their exact case
 	// queryAbbrev holds the abbreviations lower-cased, matched in a query as whole words.
 	queryAbbrev *trie
 	// phaseNotBefore are words that, following "phase N", show a phase that is not a
@@ -51,14 +51,14 @@ type vocabulary struct {
 type cueKind uint8
 
 const (
-	cueFutureBefore cueKind = 1 << iota // a design named after it is future or hypothetical
-	cueFutureAfter                      // a design named before it is future or hypothetical
-	cueNegation                         // a concept named right after it is negated
-	cueNegationAfter                    // a concept named before it in its clause is negated ("を利用しない")
-	cueAfterBefore                      // a transplantation named after it was done before ("after HSCT")
-	cueAfterAfter                       // a transplantation named right before it was done before ("HSCT後")
-	cueTransplant                       // makes the cell type named right before it a transplantation
-	cueOutcome                          // a disease named after it in its sentence is measured ("the outcomes of …")
+	cueFutureBefore  cueKind = 1 << iota // a design named after it is future or hypothetical
+	cueFutureAfter                       // a design named before it is future or hypothetical
+	cueNegation                          // a concept named right after it is negated
+	cueNegationAfter                     // a concept named before it in its clause is negated ("を利用しない")
+	cueAfterBefore                       // a transplantation named after it was done before ("after HSCT")
+	cueAfterAfter                        // a transplantation named right before it was done before ("HSCT後")
+	cueTransplant                        // makes the cell type named right before it a transplantation
+	cueOutcome                           // a disease named after it in its sentence is measured ("the outcomes of …")
 )
 
 // vocabTerm is one compiled vocabulary term.
