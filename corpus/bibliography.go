@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // citation is what a citation line or a labelled publication line says about a
@@ -38,6 +39,8 @@ var (
 	cjkJournalIssue = regexp.MustCompile(`^(\p{Han}{2,30}?)\s*((?:19|20)\d{2})年(\d{1,2})月第\d+卷`)
 	// journalArrowYear: "中华细胞与干细胞杂志(电子版) ›› 2023, Vol. 13".
 	journalArrowYear = regexp.MustCompile(`^(.{2,60}?)\s*››\s*((?:19|20)\d{2})\s*,\s*Vol`)
+	// bookTitleYear: "《时珍国医国药》 2008年 第12期".
+	bookTitleYear = regexp.MustCompile(`^《([^》]{2,40})》\s*((?:19|20)\d{2})\s*年`)
 	// volumeIssueYear: J-STAGE's "2017 年 58 巻 12 号 p. 2440-2449".
 	volumeIssueYear = regexp.MustCompile(`^((?:19|20)\d{2})\s*年\s*\d+\s*巻`)
 	// logoLink: PMC's journal logo, "Neurotherapeutics logoLink to Neurotherapeutics".
@@ -110,6 +113,10 @@ func readCitation(s string) (citation, bool) {
 			c.journal = strings.TrimSpace(m[1])
 			c.year, _ = strconv.Atoi(m[2])
 			ok = true
+		} else if m := bookTitleYear.FindStringSubmatch(body); m != nil {
+			c.journal = m[1]
+			c.year, _ = strconv.Atoi(m[2])
+			ok = true
 		} else if m := volumeIssueYear.FindStringSubmatch(body); m != nil {
 			c.year, _ = strconv.Atoi(m[1])
 			ok = true
@@ -176,6 +183,31 @@ var (
 // line may be but a name is not ("著者情報", "干细胞学院", "臨床血液").
 var nonNameWords = regexp.MustCompile(`情報|情报|細胞|细胞|治療|治疗|研究|病院|医院|医療|医疗|学会|学院|報告|报告|検索|检索|詳細|详细|臨床|临床|血液|試験|试验|首页|目次|概要|記事|文献|論文|论文|新闻|新聞|按`)
 
+// spacedCJKNames returns the names of a line of Chinese names set apart by spaces or
+// footnote marks ("白 茹 戚 燕②呂昭萍 孟明耀"): a one-character family name and a
+// one-character given name are written apart, so two one-character parts in a row
+// are one name. It returns nil for any other line.
+func spacedCJKNames(s string) []string {
+	if len(s) > 300 || !strings.ContainsFunc(s, isHan) {
+		return nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '　' || r >= '①' && r <= '⑳' })
+	var names []string
+	for i := 0; i < len(parts); i++ {
+		p := parts[i]
+		n := utf8.RuneCountInString(p)
+		if n > 3 || strings.IndexFunc(p, func(r rune) bool { return !isHan(r) }) >= 0 || nonNameWords.MatchString(p) {
+			return nil
+		}
+		if n == 1 && i+1 < len(parts) && utf8.RuneCountInString(parts[i+1]) == 1 {
+			p += parts[i+1]
+			i++
+		}
+		names = append(names, p)
+	}
+	return names
+}
+
 // splitNames splits a list of person names ("Yuan X, Sun L", "胡泽斌,王立生") into
 // its names; nil when one of the parts is not a name.
 func splitNames(s string) []string {
@@ -225,6 +257,9 @@ func authorLine(s string) (names []string, marked bool) {
 	}
 	if m := authorsField.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 		return splitNames(m[1]), true
+	}
+	if names := spacedCJKNames(s); len(names) >= 3 {
+		return names, true
 	}
 	if i := strings.Index(strings.ToLower(s), "published in:"); i > 0 {
 		s = s[:i]

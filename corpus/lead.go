@@ -84,6 +84,9 @@ var debugLead = os.Getenv("DEBUGLEAD") != ""
 // the title leave the text; other lines of the head stay, those of bibliographic data
 // as paragraphs.
 func takeLead(doc *Document, blocks []block) []block {
+	if len(blocks) > 0 && doc.Title == "" {
+		readRecordLine(doc, blocks[0].text)
+	}
 	n := leadEnd(blocks)
 	h := &head{blocks: blocks[:n], kinds: make([]headKind, n)}
 	for i := range h.blocks {
@@ -697,6 +700,55 @@ func (t tokens) add(s string) {
 	for f, ids := range ExtractFacets(nil, s) {
 		for _, id := range ids {
 			t["concept:"+string(f)+"/"+id] = true
+		}
+	}
+}
+
+var (
+	// recordField is a field of a record written on one line, "title: … date: …".
+	recordField = regexp.MustCompile(`(?:^|\s)(key|authors?|title|date|year|journal|source|publisher|volume|issue|pages|doi|pmid|pmcid|sha|doc_id|cord_uid|url|license|keywords|abstract):\s`)
+	// bibliographicFields are the fields of such a record that make it one.
+	bibliographicFields = map[string]bool{"authors": true, "author": true, "date": true, "journal": true, "doi": true, "pmid": true}
+)
+
+// readRecordLine reads the title and metadata of a record whose fields run on one
+// line ("key: … authors: A; B title: … date: 2021-01-29 journal: … DOI: …"), as
+// literature databases export them.
+func readRecordLine(doc *Document, s string) {
+	locs := recordField.FindAllStringSubmatchIndex(strings.ToLower(s), -1)
+	fields := map[string]string{}
+	known := 0
+	for i, loc := range locs {
+		end := len(s)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		name := s[loc[2]:loc[3]]
+		fields[strings.ToLower(name)] = strings.TrimSpace(s[loc[1]:end])
+		if bibliographicFields[strings.ToLower(name)] {
+			known++
+		}
+	}
+	if fields["title"] == "" || known < 2 {
+		return
+	}
+	doc.Title = fields["title"]
+	m := &doc.Meta
+	for _, a := range strings.Split(fields["authors"], ";") {
+		if a = strings.TrimSpace(a); a != "" {
+			m.Authors = append(m.Authors, a)
+		}
+	}
+	m.Journal = fields["journal"]
+	if d, ok := findDate(fields["date"]); ok && doc.Date == "" {
+		doc.Date = d
+	}
+	for _, id := range FindIdentifiers(fields["doi"] + " PMID: " + fields["pmid"]) {
+		switch id.Kind {
+		case KindDOI:
+			m.DOI = id.Value
+		case KindPMID:
+			m.PMID = id.Value
 		}
 	}
 }

@@ -109,8 +109,8 @@ func finishSection(s *Section) { finishSectionIn(s, nil) }
 
 // finishSectionIn fills the fields derived from a section's text, in the context of
 // its document. Exclusion criteria name diseases a study does not treat: they give no
-// facet. Background and introduction sections name the designs and phases of other
-// studies: only their indications and cell types count.
+// facet. Introductions name the designs and phases of other studies: only their
+// indications and cell types count.
 func finishSectionIn(s *Section, context []string) {
 	headings := append(slices.Clone(context), s.Path...)
 	if s.Heading != "" {
@@ -155,11 +155,13 @@ var (
 	// otherLabel opens the next field of a record after the exclusion criteria.
 	otherLabel = regexp.MustCompile(`^\s*[\p{L} ]{2,40}[:：]\s*$|(?i)^\s*(?:inclusion criteria|選択基準|纳入标准|入选标准|納入標準|入選標準)`)
 	// backgroundHeading names a background section.
-	backgroundHeading = regexp.MustCompile(`(?i)^(?:\d+\.?\s*)?(?:background|introduction|context|背景|研究背景|はじめに|序論|序言|引言|前言|编者按|編者按)$`)
+	// An abstract's "Background" often states the study's own design: only an
+	// article's introduction is background.
+	backgroundHeading = regexp.MustCompile(`(?i)^(?:\d+\.?\s*)?(?:introduction|はじめに|序論|序言|引言|前言|编者按|編者按)$`)
 )
 
-// isBackground reports whether heading h names a background section ("Background",
-// "1. Introduction", "＜背景＞").
+// isBackground reports whether heading h names a background section ("1.
+// Introduction", "はじめに").
 func isBackground(h string) bool {
 	return backgroundHeading.MatchString(strings.Trim(strings.TrimSpace(h), "＜＞<>【】[]（）():： "))
 }

@@ -125,8 +125,10 @@ func SplitSectionID(id string) (docID string, n int, ok bool) {
 	return id[:i], n, true
 }
 
-// Facets returns the union of the facets of the document's sections, each facet's
-// values sorted and without duplicates.
+// Facets returns what the document is about: the union of the facets of its
+// sections, each facet's values sorted and without duplicates, less the values
+// another one absorbs (a meta-analysis reports none of the designs of the trials it
+// pools, though one of its sections names them).
 func (d Document) Facets() Facets {
 	out := Facets{}
 	for _, s := range d.Sections {
@@ -138,7 +140,7 @@ func (d Document) Facets() Facets {
 		slices.Sort(values)
 		out[f] = slices.Compact(values)
 	}
-	return out
+	return absorb(out)
 }
 
 // Version identifies what Parse produces from a file: the cleaning, splitting, language

@@ -309,8 +309,8 @@ func joins(kept []rawLine, i, cjkWidth int) bool {
 	if terminal(a.text) || startsBlock(b.text) || strings.HasPrefix(a.text, "|") || (b.indent && !a.indent) || recordLine(a.text) {
 		return false
 	}
-	if headingMarker(a.text) && isHeadingLike(a.text) || footnoted.MatchString(b.text) {
-		return false // a heading, or a line opening with a footnote number ("2Department of …")
+	if headingMarker(a.text) && isHeadingLike(a.text) || footnoted.MatchString(b.text) || parenthesized(a.text) {
+		return false // a heading, a line in brackets, or a line opening with a footnote number ("2Department of …")
 	}
 	if lowerWord(b.text) {
 		return true
@@ -347,6 +347,11 @@ func nameList(s string) bool {
 // recordLine reports whether s is a record of several labelled fields ("证券代码:831049
 // 证券简称:赛莱拉"), which a hard wrap does not continue.
 func recordLine(s string) bool { return len(fieldLabels.FindAllStringIndex(s, 3)) >= 2 }
+
+// parenthesized reports whether s is a line in round brackets ("(昆明醫科大學…)").
+func parenthesized(s string) bool {
+	return (strings.HasPrefix(s, "(") || strings.HasPrefix(s, "（")) && (strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）"))
+}
 
 var footnoted = regexp.MustCompile(`^\d{1,2}\p{Lu}\p{Ll}`)
 

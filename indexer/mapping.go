@@ -50,6 +50,12 @@ const (
 // as mentions (they give the section its facet values).
 const FieldMentions = "mentions"
 
+// The length every section's mention terms are padded to, with a term no concept has.
+const (
+	mentionsLength = 64
+	mentionPadding = "_"
+)
+
 // MentionTerm is the term of FieldMentions for a concept.
 func MentionTerm(c corpus.ConceptKey) string { return string(c.Facet) + "/" + c.ID }
 
@@ -269,6 +275,15 @@ func mentionTerms(sec corpus.Section) []string {
 				terms = append(terms, MentionTerm(c))
 			}
 		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	// Every section's mentions are padded to one length, so that BM25 ranks them by
+	// how often the section names the concept, not by how few other concepts it
+	// names (a one-line section that names it once would outrank an abstract about it).
+	for len(terms) < mentionsLength {
+		terms = append(terms, mentionPadding)
 	}
 	return terms
 }
