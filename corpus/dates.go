@@ -32,7 +32,6 @@ var (
 	dateLabel   = regexp.MustCompile(`^(?:published|posted|date|updated|released|issued|発表日|発行日|日付|发布日期|发布时间|日期)(?:\s+on)?\s*:?\s*`)
 	weekday     = regexp.MustCompile(`\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\([月火水木金土日]\)|(?:星期|周)[一二三四五六日天]`)
 	monthRange  = regexp.MustCompile(`(?i)\d{4}\s+[a-z]{3}-[a-z]{3}`)
-	citationRef = regexp.MustCompile(`(?i)^(?:source:\s*)?(?:[^.]{2,80}\.\s+)?(\d{4})(?:\s+` + monthName + `(?:-[a-z]{3})?(?:\s+(\d{1,2}))?)?\s*[;:]\s*\S`)
 )
 
 // findDate returns the first plainly written calendar date of s as YYYY-MM-DD (or
@@ -111,25 +110,4 @@ func dateLine(s string) (string, bool) {
 		return "", false
 	}
 	return date, true
-}
-
-// citationDate returns the publication date of a journal citation line in the PubMed
-// style ("Cell Transplant. 2023 Jan-Dec;32:…" gives 2023, "J Clin Med. 2023 Sep
-// 30;12(19)" gives 2023-09-30), as precise as the citation is.
-func citationDate(s string) (string, bool) {
-	if len(s) > maxCitation {
-		return "", false
-	}
-	m := citationRef.FindStringSubmatch(Fold(s))
-	if m == nil {
-		return "", false
-	}
-	year, _ := strconv.Atoi(m[1])
-	if year < 1800 || year > 2200 {
-		return "", false
-	}
-	if m[2] == "" || monthRange.MatchString(m[0]) {
-		return strconv.Itoa(year), true
-	}
-	return ymd(year, strconv.Itoa(months[strings.ToLower(m[2])[:3]]), m[3])
 }

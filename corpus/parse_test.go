@@ -349,3 +349,53 @@ func TestDocumentFacets(t *testing.T) {
 		t.Errorf("Document.Facets (-want +got):\n%s", diff)
 	}
 }
+
+// TestDocumentContext checks the facet rules that read a section in its document:
+// the title as the root of every heading path, the title's phase as the study's own,
+// exclusion criteria and introductions.
+func TestDocumentContext(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want Facets // the document's facets
+	}{{
+		name: "the phase of the title, not the one prepared next",
+		text: "自己骨髄由来細胞による脳梗塞治療の第II相試験の結果について\n\n2024年3月1日\n\n" +
+			"本試験では、脳梗塞患者に細胞を静脈内投与し、安全性と有効性を評価しました。主要評価項目を達成しました。\n\n" +
+			"今後、第III相試験の準備を進めます。規制当局と相談しながら開発を進めます。\n",
+		want: Facets{Indication: {"stroke"}, Phase: {"phase-2"}},
+	}, {
+		name: "exclusion criteria name diseases the study does not treat",
+		text: "Mesenchymal Stem Cells for Knee Osteoarthritis\n\nThis trial gives autologous mesenchymal stem cells to patients with knee osteoarthritis.\n\n" +
+			"Inclusion Criteria:\n- knee osteoarthritis, Kellgren-Lawrence grade 2-3\n\nExclusion Criteria:\n- osteoporosis\n- rheumatoid arthritis\n- pregnancy\n",
+		want: Facets{Indication: {"osteoarthritis"}, CellType: {"msc"}},
+	}, {
+		name: "除外基準",
+		text: "変形性膝関節症に対する脂肪由来幹細胞治療\n\n変形性膝関節症の患者に脂肪由来幹細胞を関節内投与する。\n\n選択基準:\n変形性膝関節症と診断された者\n\n除外基準:\n骨粗鬆症の者\n関節リウマチの者\n",
+		want: Facets{Indication: {"osteoarthritis"}, CellType: {"msc"}},
+	}, {
+		name: "an introduction names the designs of other studies",
+		text: "Muse Cells After Stroke: A Case Report\n\n1. Introduction\n\nStroke has been studied in mouse models and in randomized trials of other cells for many years, with mixed results in patients.\n\n" +
+			"2. Case presentation\n\nA 60-year-old man with stroke received Muse cells intravenously and recovered his motor function over six months.\n",
+		want: Facets{Indication: {"stroke"}, CellType: {"muse"}, Design: {"case-report"}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse("f.txt", []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, docs[0].Facets()); diff != "" {
+				t.Errorf("document facets (-want +got):\n%s", diff)
+				for _, s := range docs[0].Sections {
+					t.Logf("%s %q %q %v\n%s", s.ID, s.Path, s.Heading, s.Facets, s.Text)
+				}
+			}
+			for _, s := range docs[0].Sections {
+				if !strings.Contains(s.Text, "脳梗塞") && strings.Contains(docs[0].Title, "脳梗塞") && !slices.Contains(s.Inherited[Indication], "stroke") {
+					t.Errorf("%s: stroke, named by the title only, is not inherited: %v", s.ID, s.Inherited)
+				}
+			}
+		})
+	}
+}
