@@ -29,9 +29,9 @@ var (
 	eraDate = regexp.MustCompile(`(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?`)
 	// dateLabel and weekday are the words a dateline may hold besides the date
 	// ("Published: Thursday, June 19, 2025", "2020年10月29日（木）"), after Fold.
-	dateLabel   = regexp.MustCompile(`^(?:published|posted|date|updated|released|issued|発表日|発行日|日付|发布日期|发布时间|日期)(?:\s+on)?\s*:?\s*`)
-	weekday     = regexp.MustCompile(`\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\([月火水木金土日]\)|(?:星期|周)[一二三四五六日天]`)
-	monthRange  = regexp.MustCompile(`(?i)\d{4}\s+[a-z]{3}-[a-z]{3}`)
+	dateLabel  = regexp.MustCompile(`^(?:published|posted|date|updated|released|issued|発表日|発行日|日付|发布日期|发布时间|日期)(?:\s+on)?\s*:?\s*`)
+	weekday    = regexp.MustCompile(`\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\([月火水木金土日]\)|(?:星期|周)[一二三四五六日天]`)
+	monthRange = regexp.MustCompile(`(?i)\d{4}\s+[a-z]{3}-[a-z]{3}`)
 )
 
 // findDate returns the first plainly written calendar date of s as YYYY-MM-DD (or
