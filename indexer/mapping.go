@@ -2,8 +2,11 @@ package indexer
 
 import (
 	"cmp"
+	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -17,7 +20,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-8/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-9/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -38,6 +41,9 @@ const (
 	FieldDocLang = "doc_lang"
 	// FieldOrdinal (numeric) is the section's 1-based position in its document.
 	FieldOrdinal = "ordinal"
+	// FieldYear (numeric) is the document's year of publication (Meta.Year, else the
+	// year of its date); absent when unknown.
+	FieldYear = "year"
 )
 
 // FieldMentions is searchable, not stored: for each concept of a content facet, one
@@ -67,6 +73,8 @@ const (
 	FieldText    = "text"    // the section's display text
 	// FieldIdentifiers holds the identifiers as written, each "kind:value".
 	FieldIdentifiers = "identifiers"
+	// FieldMeta holds the document's bibliographic metadata (corpus.Meta) as JSON.
+	FieldMeta = "meta"
 )
 
 // StoredFields are the fields to ask for in a search request (SearchRequest.Fields) to
@@ -74,19 +82,21 @@ const (
 var StoredFields = []string{
 	FieldDocID, FieldSource, FieldLang, FieldDate, FieldIndication, FieldCellType,
 	FieldDesign, FieldPhase, FieldTags, FieldDocLang, FieldOrdinal, FieldTitle,
-	FieldHeading, FieldPath, FieldText, FieldIdentifiers,
+	FieldHeading, FieldPath, FieldText, FieldIdentifiers, FieldMeta,
 }
 
 // Part is the part of a section an analysed text field holds.
 type Part string
 
-// The parts of a section that are searched. The document's title and the parent
-// headings are not: they are stored for display only. A section matches, and is
-// ranked, by its own words (ranking sections by their title as well cost a third of
-// the query time and bettered no ranking measured; see docs/PERFORMANCE.md).
+// The parts of a section that are searched: its own heading and text, and its
+// context, the document's title and the headings above the section. A query's word
+// may match in any of them, so that a query whose words are spread over a title and
+// a section finds the section; the search ranks matches in the context below those
+// in the section's own words.
 const (
 	PartHeading Part = "heading" // the section's own heading
 	PartBody    Part = "body"    // the section's text
+	PartContext Part = "context" // the document's title and the section's parent headings
 )
 
 // TextField is one analysed field of the index.
@@ -100,7 +110,8 @@ type TextField struct {
 	Analyzer string
 	// QueryAnalyzer is the analyser to give a match or phrase query on the field.
 	QueryAnalyzer string
-	// Boost weights a match in this field: headings count more than body.
+	// Boost weights a match in this field: headings count more than body. A context
+	// field's matches are ranked below any match in a section's own words instead.
 	Boost float64
 }
 
@@ -116,6 +127,8 @@ var TextFields = []TextField{
 	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2},
 	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
 	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
+	{Name: "context_std", Part: PartContext, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
+	{Name: "context_ja", Part: PartContext, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
 
 // FoldIdentifier is how identifiers are indexed in FieldIdent and must be looked up:
@@ -156,7 +169,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	ordinal := bleve.NewNumericFieldMapping()
 	ordinal.IncludeInAll = false
 	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
-	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers} {
+	year := bleve.NewNumericFieldMapping()
+	year.IncludeInAll, year.Store, year.DocValues = false, false, false
+	section.AddFieldMappingsAt(FieldYear, year)
+	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers, FieldMeta} {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
@@ -217,7 +233,7 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 	if len(sec.Path) > 0 {
 		r[FieldPath] = sec.Path
 	}
-	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text}
+	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text, PartContext: sectionContext(doc, sec)}
 	for _, tf := range TextFields {
 		text := parts[tf.Part]
 		if text != "" && (tf.Analyzer != AnalyzerJa || japanese(text, doc, sec)) {
@@ -226,6 +242,14 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 	}
 	if doc.Date != "" {
 		r[FieldDate] = doc.Date
+	}
+	if y := documentYear(doc); y > 0 {
+		r[FieldYear] = float64(y)
+	}
+	if !reflect.ValueOf(doc.Meta).IsZero() {
+		if data, err := json.Marshal(doc.Meta); err == nil {
+			r[FieldMeta] = string(data)
+		}
 	}
 	if len(doc.Tags) > 0 {
 		r[FieldTags] = doc.Tags
@@ -249,6 +273,28 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		r[FieldIdentifiers] = written
 	}
 	return r
+}
+
+// sectionContext is the context part of a section: its document's title (unless it was
+// made from the text, whose words the sections hold) and its parent headings.
+func sectionContext(doc corpus.Document, sec corpus.Section) string {
+	var parts []string
+	if !doc.Meta.TitleDerived {
+		parts = append(parts, doc.Title)
+	}
+	return strings.Join(append(parts, sec.Path...), "\n")
+}
+
+// documentYear is the year a document was published: its metadata's, else its date's.
+func documentYear(doc corpus.Document) int {
+	if doc.Meta.Year > 0 {
+		return doc.Meta.Year
+	}
+	if len(doc.Date) >= 4 {
+		y, _ := strconv.Atoi(doc.Date[:4])
+		return y
+	}
+	return 0
 }
 
 // mentionTerms returns the FieldMentions terms of a section, in a stable order.

@@ -114,27 +114,27 @@ func TestSearchMatches(t *testing.T) {
 		first string   // the expected first hit, "" for none
 		want  []string // the expected hits, in any order
 	}{
-		{"stroke", "a#1", []string{"a#1", "b#1"}},       // b#1 through its concept, below
-		{"脳梗塞", "b#1", []string{"a#1", "b#1"}},          // a#1 through its concept, below
-		{"NCT01234567", "a#1", []string{"a#1"}},         // identifier, any case
-		{"nct01234567", "a#1", []string{"a#1"}},         //
-		{"10.1000/abc.123", "d#1", []string{"d#1"}},     // DOI, any case
-		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}}, // with its prefix
-		{"Muse -stroke", "b#1", []string{"b#1"}},        // exclusion is literal: b#1 says 脳梗塞
-		{"-Muse", "", []string{"a#2", "b#2", "c#1", "d#1", "d#2"}},
-		{"infused", "a#2", []string{"a#2"}},             // stemming
-		{`"stromal cells"`, "d#1", []string{"d#1"}},     // phrase
-		{`"cells stromal"`, "", []string{}},             // phrase order
-		{"knee mesenchymal", "d#1", []string{"d#1"}},    // AND
-		{"knee OR outlook", "", []string{"d#1", "d#2"}}, // OR, in text or heading
-		{"ＭＵＳＥ　細胞", "b#1", []string{"a#1", "b#1"}},      // full width; the two words spell the concept Muse細胞
-		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},       // split by the analysers, adjacent; a#1 by its concept
-		{"運動", "b#2", []string{"b#2"}},                  // Japanese word
-		{"干细胞", "c#1", []string{"c#1"}},                 // Chinese word
-		{"髄", "b#2", []string{"b#2"}},                   // one character
-		{"the", "", []string{"d#1"}},                    // a function word alone still searches
-		{"of the knee", "d#1", []string{"d#1"}},         // function words dropped beside others
-		{"AS knee", "", []string{}},                     // a word in capitals is no function word
+		{"stroke", "a#1", []string{"a#1", "a#2", "b#1"}},    // b#1 through its concept, a#2 its title, below
+		{"脳梗塞", "b#1", []string{"a#1", "b#1"}},              // a#1 through its concept, below
+		{"NCT01234567", "a#1", []string{"a#1"}},             // identifier, any case
+		{"nct01234567", "a#1", []string{"a#1"}},             //
+		{"10.1000/abc.123", "d#1", []string{"d#1"}},         // DOI, any case
+		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}},     // with its prefix
+		{"Muse -stroke", "b#1", []string{"b#1"}},            // exclusion is literal: b#1 says 脳梗塞
+		{"-Muse", "", []string{"b#2", "c#1", "d#1", "d#2"}}, // a#2's title names Muse
+		{"infused", "a#2", []string{"a#2"}},                 // stemming
+		{`"stromal cells"`, "d#1", []string{"d#1", "d#2"}},  // phrase; d#2 through its title
+		{`"cells stromal"`, "", []string{}},                 // phrase order
+		{"knee mesenchymal", "d#1", []string{"d#1"}},        // AND
+		{"knee OR outlook", "", []string{"d#1", "d#2"}},     // OR, in text or heading
+		{"ＭＵＳＥ　細胞", "b#1", []string{"a#1", "b#1"}},          // full width; the two words spell the concept Muse細胞
+		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},           // split by the analysers, adjacent; a#1 by its concept
+		{"運動", "b#2", []string{"b#2"}},                      // Japanese word
+		{"干细胞", "c#1", []string{"c#1"}},                     // Chinese word
+		{"髄", "b#2", []string{"b#2"}},                       // one character
+		{"the", "", []string{"d#1"}},                        // a function word alone still searches
+		{"of the knee", "d#1", []string{"d#1"}},             // function words dropped beside others
+		{"AS knee", "", []string{}},                         // a word in capitals is no function word
 		{"as knee", "d#1", []string{"d#1"}},
 		{"randomized Muse (stroke OR 脳梗塞)", "a#1", []string{"a#1"}}, // groups
 	}
@@ -456,4 +456,73 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("Search(%q): malformed response %+v", q, resp)
 		}
 	})
+}
+
+// TestSearchTitleContext checks that a section matches a query whose words are spread
+// over its document's title, its parent headings and its own text, below the sections
+// whose own text holds them all.
+func TestSearchTitleContext(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := map[string]corpus.Document{
+		"miles": {ID: "miles", Source: "miles.txt", Title: "Multicenter Trial of Stem Cell Therapy for Osteoarthritis (MILES)", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "miles#1", Heading: "Design", Lang: "en", Text: "Patients with knee osteoarthritis receive stem cell injections in this trial.", Facets: corpus.Facets{}},
+				{ID: "miles#2", Path: []string{"Design"}, Heading: "Outcomes", Lang: "en", Text: "Pain and function at twelve months.", Facets: corpus.Facets{}},
+			}},
+		"other": {ID: "other", Source: "other.txt", Title: "Knee injections", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "other#1", Lang: "en", Text: "A stem cell trial in knee osteoarthritis.", Facets: corpus.Facets{}},
+			}},
+		"safety": {ID: "safety", Source: "safety.txt", Title: "间充质干细胞(MSC)临床研究安全性评估报告", Lang: "zh",
+			Sections: []corpus.Section{
+				{ID: "safety#1", Heading: "目的", Lang: "zh", Text: "评估间充质干细胞在临床研究中的不良反应和致瘤性。", Facets: corpus.Facets{}},
+			}},
+		"own": {ID: "own", Source: "own.txt", Title: "Knee report", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "own#1", Lang: "en", Text: "Safety of stem cells in knee osteoarthritis.", Facets: corpus.Facets{}},
+			}},
+		"titled": {ID: "titled", Source: "titled.txt", Title: "Safety of stem cells", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "titled#1", Lang: "en", Text: "Results in knee osteoarthritis patients.", Facets: corpus.Facets{}},
+			}},
+	}
+	for _, d := range docs {
+		if _, err := ix.ReplaceFile(ctx, d.Source, nil, []corpus.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := New(Config{Index: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query    string
+		want     []string // in rank order
+		anyOrder bool
+	}{
+		// Every word is in the title: every section of the record, the one whose own
+		// text holds most of them first.
+		{"MILES osteoarthritis stem cell trial", []string{"miles#1", "miles#2"}, false},
+		{"MILES pain", []string{"miles#2"}, false},                                // the title and the section's text
+		{"design pain", []string{"miles#2"}, false},                               // a parent heading and the text
+		{"间充质干细胞 安全性 评估", []string{"safety#1"}, false},                            // 安全性 only in the title
+		{"safety stem cells knee", []string{"own#1", "titled#1"}, false},          // own words rank first
+		{"osteoarthritis -MILES", []string{"own#1", "titled#1", "other#1"}, true}, // an exclusion reads the title too
+	}
+	for _, tt := range tests {
+		resp := mustSearch(t, e, Request{Query: tt.query})
+		got := hitIDs(resp)
+		if tt.anyOrder {
+			slices.Sort(got)
+			slices.Sort(tt.want)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: hits (-want +got):\n%s", tt.query, diff)
+		}
+	}
 }
