@@ -10,7 +10,7 @@
 // the sources and their licence, CC BY-SA 4.0). It is read once, when first used.
 //
 // Terms match ignoring case, width, British or American spelling (haematopoietic,
-// hematopoietic), spaces and dashes, an English plural "s", and traditional or
+// hematopoietic), spaces and dashes, English plurals, and traditional or
 // simplified Chinese characters (corpus.FoldChinese); Japanese forms match as written.
 // The package owns the data and the matching, not what a search does with it.
 package glossary
@@ -102,7 +102,8 @@ func Lookup(term string) []Equivalent {
 }
 
 // Find returns the glossary terms in text, leftmost first, each the longest term that
-// starts there; matches do not overlap. Latin-script terms match whole words only.
+// starts there; matches do not overlap. Latin-script terms match whole words only, in
+// the singular or the plural ("cells", "studies").
 func Find(text string) []Match {
 	g := load()
 	v := newView(text)
@@ -110,7 +111,7 @@ func Find(text string) []Match {
 	for i := 0; i < len(v.units); {
 		best, bestLang := -1, ""
 		var bestEntries []*Entry
-		for j := i; j < len(v.units) && v.units[j].viewEnd-v.units[i].viewStart <= g.maxKey+1; j++ {
+		for j := i; j < len(v.units) && v.units[j].viewEnd-v.units[i].viewStart <= g.maxKey+len("ies"); j++ {
 			if entries, lang := g.at(v, i, j); len(entries) > 0 {
 				best, bestLang, bestEntries = j, lang, entries
 			}
@@ -177,15 +178,17 @@ func parseGlossary(text string) (*glossary, error) {
 
 // at returns the entries with a form whose key is units i..j of v, and the language
 // of the first such form: English and Japanese forms as written (an English one also
-// with a plural "s"), then Chinese ones folded to simplified characters.
+// in the plural), then Chinese ones folded to simplified characters.
 func (g *glossary) at(v view, i, j int) ([]*Entry, string) {
 	vs, ve := v.units[i].viewStart, v.units[j].viewEnd
 	k := v.text[vs:ve]
 	refs := g.plain[k]
-	if len(refs) == 0 && v.units[j].latin && len(k) > 3 && k[len(k)-1] == 's' {
-		for _, r := range g.plain[k[:len(k)-1]] {
-			if r.lang == "en" {
-				refs = append(refs, r)
+	if len(refs) == 0 && v.units[j].latin {
+		for _, singular := range singulars(k) {
+			for _, r := range g.plain[singular] {
+				if r.lang == "en" {
+					refs = append(refs, r)
+				}
 			}
 		}
 	}
@@ -200,6 +203,22 @@ func (g *glossary) at(v view, i, j int) ([]*Entry, string) {
 		}
 	}
 	return out, refs[0].lang
+}
+
+// minPluralKey is the shortest English key read as a plural: "cells", not "gas".
+const minPluralKey = 4
+
+// singulars returns the keys an English plural key k may be the plural of: "cells" of
+// "cell", "studies" of "study".
+func singulars(k string) []string {
+	if len(k) < minPluralKey || k[len(k)-1] != 's' {
+		return nil
+	}
+	out := []string{k[:len(k)-1]}
+	if strings.HasSuffix(k, "ies") {
+		out = append(out, k[:len(k)-3]+"y")
+	}
+	return out
 }
 
 // equivalents lists the forms of entries in every language but term's own form; term

@@ -94,7 +94,9 @@ func TestFind(t *testing.T) {
 		{"間充質幹細胞的臨床試驗", []string{"間充質幹細胞", "臨床試驗"}},
 		{"mesenchymal stem cells", []string{"mesenchymal stem cells"}}, // the longest term
 		{"cellular cells", []string{"cells"}},                          // whole words only
-		{"bone, marrow", nil},                                          // not across punctuation
+		{"two clinical studies", []string{"clinical studies"}},         // -ies plural of -y
+		{"cell therapies", []string{"cell therapies"}},
+		{"bone, marrow", nil}, // not across punctuation
 		{"Muse 細胞", []string{"Muse 細胞"}},
 		{"", nil},
 	} {
