@@ -23,7 +23,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/gen -cedict $CEDICT -opencc $OPENCC
+//go:generate go run ./internal/gen -cedict $CEDICT -subtlex $SUBTLEX -opencc $OPENCC
 
 //go:embed glossary.tsv
 var data string

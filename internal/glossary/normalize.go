@@ -37,75 +37,87 @@ type view struct {
 
 // newView prepares s for matching.
 func newView(s string) view {
-	var b strings.Builder
-	b.Grow(len(s))
-	var units []unit
-	var word []rune
-	wordStart, wordEnd := 0, 0
-	gap := rune(0) // what separates the next unit from the last: 0, ' ' or breakMark
-	flushWord := func() {
-		if len(word) == 0 {
-			return
-		}
-		if len(units) > 0 {
-			if gap != 0 && units[len(units)-1].latin {
-				b.WriteRune(gap)
-			} else if gap == breakMark {
-				b.WriteRune(breakMark)
-			}
-		}
-		vs := b.Len()
-		b.WriteString(americanSpelling(string(word)))
-		units = append(units, unit{viewStart: vs, viewEnd: b.Len(), start: wordStart, end: wordEnd, latin: true})
-		word = word[:0]
-		gap = 0
-	}
+	var vb viewBuilder
+	vb.b.Grow(len(s))
 	for i, r := range s {
-		size := utf8.RuneLen(r)
-		for _, c := range foldRune(r) {
-			switch {
-			case isCJK(c):
-				flushWord()
-				if gap == breakMark && len(units) > 0 {
-					b.WriteRune(breakMark)
-				}
-				vs := b.Len()
-				b.WriteRune(c)
-				units = append(units, unit{viewStart: vs, viewEnd: b.Len(), start: i, end: i + size})
-				gap = 0
-			case unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c) || c == '\'' && len(word) > 0:
-				if len(word) == 0 {
-					wordStart = i
-				}
-				word = append(word, c)
-				wordEnd = i + size
-			case unicode.IsSpace(c) || unicode.Is(unicode.Pd, c) || c == '−':
-				flushWord()
-				if gap == 0 {
-					gap = ' '
-				}
-			default:
-				flushWord()
-				gap = breakMark
+		end := i + utf8.RuneLen(r)
+		switch {
+		case 'A' <= r && r <= 'Z':
+			vb.add(r+'a'-'A', i, end)
+		case r < 0x80 || r >= 0x3040 && r < 0xA000 && r != 0x30FB:
+			vb.add(r, i, end) // ASCII, kana and Han (but the katakana middle dot): NFKC keeps them
+		case r == '’' || r == '‘' || r == 'ʼ' || r == '′':
+			vb.add('\'', i, end)
+		default:
+			for _, c := range strings.ToLower(norm.NFKC.String(string(r))) {
+				vb.add(c, i, end)
 			}
 		}
 	}
-	flushWord()
-	text := b.String()
-	return view{text: text, folded: corpus.FoldChinese(text), units: units}
+	vb.flushWord()
+	text := vb.b.String()
+	return view{text: text, folded: corpus.FoldChinese(text), units: vb.units}
 }
 
-// foldRune returns r in NFKC and lower case, with every kind of apostrophe as ASCII's.
-func foldRune(r rune) string {
+// viewBuilder builds a view from the folded runes of a text.
+type viewBuilder struct {
+	b                  strings.Builder
+	units              []unit
+	word               []rune // the Latin-script word being read
+	wordStart, wordEnd int
+	gap                rune // what separates the next unit from the last: 0, ' ' or breakMark
+}
+
+// add adds c, folded from the text's bytes start..end.
+func (vb *viewBuilder) add(c rune, start, end int) {
 	switch {
-	case 'A' <= r && r <= 'Z':
-		return string(r + 'a' - 'A')
-	case r < 0x80 || r >= 0x3040 && r < 0xA000 && r != 0x30FB:
-		return string(r) // ASCII, kana and Han (but the katakana middle dot): NFKC keeps them
-	case r == '’' || r == '‘' || r == 'ʼ' || r == '′':
-		return "'"
+	case isCJK(c):
+		vb.flushWord()
+		if vb.gap == breakMark && len(vb.units) > 0 {
+			vb.b.WriteRune(breakMark)
+		}
+		vs := vb.b.Len()
+		vb.b.WriteRune(c)
+		vb.units = append(vb.units, unit{viewStart: vs, viewEnd: vb.b.Len(), start: start, end: end})
+		vb.gap = 0
+	case unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c) || c == '\'' && len(vb.word) > 0:
+		if len(vb.word) == 0 {
+			vb.wordStart = start
+		}
+		vb.word = append(vb.word, c)
+		vb.wordEnd = end
+	case unicode.IsSpace(c) || unicode.Is(unicode.Pd, c) || c == '−':
+		vb.flushWord()
+		if vb.gap == 0 {
+			vb.gap = ' '
+		}
+	default:
+		vb.flushWord()
+		vb.gap = breakMark
 	}
-	return strings.ToLower(norm.NFKC.String(string(r)))
+}
+
+// flushWord ends the Latin-script word being read, without a trailing apostrophe
+// (patients').
+func (vb *viewBuilder) flushWord() {
+	for len(vb.word) > 0 && vb.word[len(vb.word)-1] == '\'' {
+		vb.word = vb.word[:len(vb.word)-1]
+	}
+	if len(vb.word) == 0 {
+		return
+	}
+	if len(vb.units) > 0 {
+		if vb.gap != 0 && vb.units[len(vb.units)-1].latin {
+			vb.b.WriteRune(vb.gap)
+		} else if vb.gap == breakMark {
+			vb.b.WriteRune(breakMark)
+		}
+	}
+	vs := vb.b.Len()
+	vb.b.WriteString(americanSpelling(string(vb.word)))
+	vb.units = append(vb.units, unit{viewStart: vs, viewEnd: vb.b.Len(), start: vb.wordStart, end: vb.wordEnd, latin: true})
+	vb.word = vb.word[:0]
+	vb.gap = 0
 }
 
 // isCJK reports whether r is written without spaces between words: Han, kana and the

