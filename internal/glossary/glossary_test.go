@@ -74,6 +74,9 @@ func TestLookupNoise(t *testing.T) {
 		{"active", []Equivalent{{"活発", "ja"}, {"積極的", "ja"}, {"积极", "zh"}}},
 		{"male pattern baldness", []Equivalent{{"地中海", "zh"}}},
 		{"side effect", []Equivalent{{"副産物", "ja"}}},
+		{"colony", []Equivalent{{"殖民地", "ja"}, {"殖民地", "zh"}, {"植民", "zh"}}},
+		{"radius", []Equivalent{{"半径", "ja"}, {"半径", "zh"}}},
+		{"probe", []Equivalent{{"探査機", "ja"}}},
 	} {
 		got := Lookup(tc.term)
 		for _, o := range tc.others {
