@@ -126,9 +126,43 @@ func Find(text string) []Match {
 	return out
 }
 
+// Completion is a glossary form that completes a prefix.
+type Completion struct {
+	Text  string // the form, as the glossary writes it
+	Lang  string // its language: "en", "ja" or "zh"
+	Entry *Entry // the entry it is a form of
+}
+
+// Complete returns up to limit glossary forms, in any language, that begin with prefix
+// (matched like a term: 臨床 completes to 臨床試験, 臨床試驗 to 临床试验), shortest
+// first, then in the order of their keys; a form of several entries is returned with
+// each.
+func Complete(prefix string, limit int) []Completion {
+	g := load()
+	v := newView(prefix)
+	if len(v.units) == 0 || limit <= 0 {
+		return nil
+	}
+	var out []Completion
+	for _, ks := range []struct {
+		sorted []formKey
+		prefix string
+	}{{g.plainKeys, v.text}, {g.chineseKeys, v.folded}} {
+		i, _ := slices.BinarySearchFunc(ks.sorted, ks.prefix, func(f formKey, p string) int { return strings.Compare(f.key, p) })
+		for ; i < len(ks.sorted) && strings.HasPrefix(ks.sorted[i].key, ks.prefix); i++ {
+			f := ks.sorted[i]
+			out = append(out, Completion{Text: f.form, Lang: f.ref.lang, Entry: &g.entries[f.ref.entry]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Completion) int { return len(a.Text) - len(b.Text) })
+	return out[:min(limit, len(out))]
+}
+
 // glossary is the loaded data.
 type glossary struct {
 	entries []Entry
+	// plainKeys and chineseKeys are the keys of plain and chinese, sorted, for Complete.
+	plainKeys, chineseKeys []formKey
 	// plain holds the English and Japanese forms by key, chinese the Chinese forms by
 	// key folded to simplified characters.
 	plain, chinese map[string][]formRef
@@ -139,6 +173,12 @@ type glossary struct {
 type formRef struct {
 	entry int32
 	lang  string
+}
+
+// formKey is a form with its key.
+type formKey struct {
+	key, form string
+	ref       formRef
 }
 
 var load = sync.OnceValue(func() *glossary {
@@ -156,22 +196,27 @@ func parseGlossary(text string) (*glossary, error) {
 		return nil, err
 	}
 	g := &glossary{entries: entries, plain: map[string][]formRef{}, chinese: map[string][]formRef{}}
-	add := func(m map[string][]formRef, k string, ref formRef) {
+	add := func(m map[string][]formRef, keys *[]formKey, form string, chinese bool, ref formRef) {
+		k := key(form, chinese)
 		if k == "" || slices.Contains(m[k], ref) {
 			return
 		}
 		m[k] = append(m[k], ref)
+		*keys = append(*keys, formKey{key: k, form: form, ref: ref})
 		g.maxKey = max(g.maxKey, len(k))
 	}
 	for i := range entries {
 		e := &entries[i]
-		add(g.plain, key(e.English, false), formRef{int32(i), "en"})
+		add(g.plain, &g.plainKeys, e.English, false, formRef{int32(i), "en"})
 		for _, f := range e.Japanese {
-			add(g.plain, key(f, false), formRef{int32(i), "ja"})
+			add(g.plain, &g.plainKeys, f, false, formRef{int32(i), "ja"})
 		}
 		for _, f := range e.Chinese {
-			add(g.chinese, key(f, true), formRef{int32(i), "zh"})
+			add(g.chinese, &g.chineseKeys, f, true, formRef{int32(i), "zh"})
 		}
+	}
+	for _, keys := range [][]formKey{g.plainKeys, g.chineseKeys} {
+		slices.SortStableFunc(keys, func(a, b formKey) int { return strings.Compare(a.key, b.key) })
 	}
 	return g, nil
 }

@@ -116,6 +116,41 @@ func TestFind(t *testing.T) {
 	}
 }
 
+func TestComplete(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		limit  int
+		want   []Completion // among the completions, Entry compared by English only
+	}{
+		{"臨床試", 10, []Completion{{Text: "臨床試験", Lang: "ja"}}},
+		{"臨床試", 10, []Completion{{Text: "临床试验", Lang: "zh"}}},
+		{"骨髓", 10, []Completion{{Text: "骨髓移植", Lang: "zh"}}},
+		{"Bone Mar", 5, []Completion{{Text: "bone marrow", Lang: "en"}, {Text: "bone marrow transplantation", Lang: "en"}}},
+		{"mesenchymal s", 5, []Completion{{Text: "mesenchymal stem cell", Lang: "en"}}},
+	} {
+		got := Complete(tc.prefix, tc.limit)
+		if len(got) > tc.limit {
+			t.Errorf("Complete(%q, %d) returned %d", tc.prefix, tc.limit, len(got))
+		}
+		for _, w := range tc.want {
+			if !slices.ContainsFunc(got, func(c Completion) bool { return c.Text == w.Text && c.Lang == w.Lang && c.Entry != nil }) {
+				t.Errorf("Complete(%q, %d) = %v, want %s (%s) among them", tc.prefix, tc.limit, got, w.Text, w.Lang)
+			}
+		}
+		for i := 1; i < len(got); i++ {
+			if len(got[i-1].Text) > len(got[i].Text) {
+				t.Errorf("Complete(%q): %q before the shorter %q", tc.prefix, got[i-1].Text, got[i].Text)
+			}
+		}
+	}
+	if got := Complete("", 10); got != nil {
+		t.Errorf("Complete(\"\") = %v, want nil", got)
+	}
+	if got := Complete("qqqzzz", 10); len(got) != 0 {
+		t.Errorf("Complete(\"qqqzzz\") = %v, want nothing", got)
+	}
+}
+
 func TestFindLangAndEquivalents(t *testing.T) {
 	text := "临床试验 bone marrow"
 	ms := Find(text)
@@ -233,6 +268,17 @@ func BenchmarkFind(b *testing.B) {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
 				Find(q)
+			}
+		})
+	}
+}
+
+func BenchmarkComplete(b *testing.B) {
+	load()
+	for _, prefix := range []string{"c", "stem", "臨床", "干"} {
+		b.Run(prefix, func(b *testing.B) {
+			for b.Loop() {
+				Complete(prefix, 10)
 			}
 		})
 	}
