@@ -581,19 +581,26 @@ type rejection struct {
 }
 
 type stats struct {
-	edictWords, cedictWords, domainTerms, both, jaOnly, zhOnly, ambiguous int
-	reasons                                                               map[string]int
+	edictWords, cedictWords, edictDomain, cedictDomain, domainTerms, both, jaOnly, zhOnly, ambiguous int
+	reasons                                                                                          map[string]int
 }
 
 func newBuilder(edict, cedict []*word, shinjitai map[rune]rune, common map[string]bool) *builder {
 	b := &builder{shinjitai: shinjitai, common: common, byKey: map[string][]*word{}, terms: map[string]*term{},
 		stats: stats{edictWords: len(edict), cedictWords: len(cedict), reasons: map[string]int{}}}
 	for _, w := range slices.Concat(edict, cedict) {
+		domain := false
 		for _, g := range w.glosses {
 			b.byKey[g.key] = append(b.byKey[g.key], w)
 			if g.domain {
 				b.term(g.key)
+				domain = true
 			}
+		}
+		if domain && w.lang == "ja" {
+			b.stats.edictDomain++
+		} else if domain {
+			b.stats.cedictDomain++
 		}
 	}
 	b.stats.domainTerms = len(b.terms)
@@ -860,8 +867,8 @@ func appendOthers(list []string, forms map[string]string, lang string) []string 
 func (b *builder) report() []byte {
 	var r bytes.Buffer
 	st := b.stats
-	fmt.Fprintf(&r, "EDICT senses read: %d\nCC-CEDICT entries read: %d\nterms of the field from the dictionaries' tags: %d\nterms in all (with curated and vocabulary): %d\n",
-		st.edictWords, st.cedictWords, st.domainTerms, len(b.terms))
+	fmt.Fprintf(&r, "EDICT senses read: %d, tagged for the field: %d\nCC-CEDICT entries read: %d, with a gloss qualified for the field: %d\n", st.edictWords, st.edictDomain, st.cedictWords, st.cedictDomain)
+	fmt.Fprintf(&r, "terms of the field from the dictionaries' tags: %d\nterms in all (with curated and vocabulary): %d, ambiguous: %d\n", st.domainTerms, len(b.terms), len(b.ambiguous))
 	fmt.Fprintf(&r, "entries: %d with Japanese and Chinese, %d Japanese only, %d Chinese only; %d with an ambiguous English term\n", st.both, st.jaOnly, st.zhOnly, st.ambiguous)
 	for _, reason := range slices.Sorted(maps.Keys(st.reasons)) {
 		fmt.Fprintf(&r, "forms %s: %d\n", reason, st.reasons[reason])
