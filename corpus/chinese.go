@@ -37,10 +37,21 @@ func FoldChinese(s string) string {
 	return s
 }
 
+// folds has a bit for every character of the Basic Multilingual Plane that has a
+// simplified form, so that most characters are passed over without a search.
+var folds = func() (bits [1 << 16 / 64]uint64) {
+	for _, p := range simplifiedOf {
+		if p.t < 1<<16 {
+			bits[p.t/64] |= 1 << (p.t % 64)
+		}
+	}
+	return bits
+}()
+
 // simplified returns the simplified character FoldChinese writes for r, if r is a
 // traditional character that differs from it.
 func simplified(r rune) (rune, bool) {
-	if r < simplifiedOf[0].t || r > simplifiedOf[len(simplifiedOf)-1].t {
+	if r < simplifiedOf[0].t || r > simplifiedOf[len(simplifiedOf)-1].t || r < 1<<16 && folds[r/64]&(1<<(r%64)) == 0 {
 		return r, false
 	}
 	lo, hi := 0, len(simplifiedOf)
