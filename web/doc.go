@@ -1,6 +1,6 @@
 // Package web serves musesearch over HTTP: the search page and document pages (HTML
 // rendered on the server from embedded templates, in English, Japanese and Chinese), the
-// JSON API of the interface contract, health and readiness probes, Prometheus metrics and
+// JSON API (README.md documents it), health and readiness probes, Prometheus metrics and
 // an OpenSearch description.
 //
 // The shape follows one path: a Config goes to New, which parses every template and
