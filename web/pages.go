@@ -188,7 +188,7 @@ func (p page) hitView(h search.Hit, req search.Request) hitView {
 	}
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
-	v.Link = p.link("/doc/"+url.PathEscape(h.DocID), searchValues(req), fragment)
+	v.Link = p.link(docPath(h.DocID), searchValues(req), fragment)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
 			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang)})
@@ -424,6 +424,9 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "document", data)
 }
+
+// docPath is the path of a document's page, unescaped: link escapes it once.
+func docPath(id string) string { return "/doc/" + id }
 
 // sectionAnchor is the anchor id of a section: "s{n}" with n its number in the
 // section id "{doc_id}#{n}", or its position when the id has none.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -125,6 +126,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 		s.observe,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
 		securityHeaders,
+		unescapeParams,
 	)
 	// No route so far takes a body: small refuses one larger than a request needs.
 	// Each route that takes a body (an upload) sets the limit that fits it.
@@ -225,6 +227,28 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// unescapeParams decodes the path parameters (a document id) when the path holds
+// escapes its plain form would not: echo then routes on the raw path and hands the
+// parameters over still escaped ("a%3Db%2Bc", as encodeURIComponent writes "a=b+c").
+// An escaped slash stays in the parameter: it is part of an id, not a separator.
+func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().URL.RawPath == "" {
+			return next(c)
+		}
+		values := c.ParamValues()
+		for i, v := range values {
+			u, err := url.PathUnescape(v)
+			if err != nil {
+				return notFound(msgNoPage)
+			}
+			values[i] = u
+		}
+		c.SetParamValues(values...)
 		return next(c)
 	}
 }
