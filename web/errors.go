@@ -83,7 +83,7 @@ func classify(err error, method string) (status int, msg *userError) {
 	case http.StatusNotFound:
 		return status, &userError{Key: msgNoPage}
 	case http.StatusMethodNotAllowed:
-		return status, &userError{Key: msgNoMethod, Args: []any{method}}
+		return status, &userError{Key: msgNoMethod, Args: []any{logValue(method)}}
 	case http.StatusRequestEntityTooLarge:
 		return status, &userError{Key: msgTooLarge}
 	case http.StatusServiceUnavailable:
@@ -110,8 +110,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		level = slog.LevelError
 	}
 	s.logger.LogAttrs(req.Context(), level, "request failed",
-		slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
-		slog.Int(logStatus, status), slog.String(logError, err.Error()))
+		slog.String(logMethod, logValue(req.Method)), slog.String(logPath, logValue(req.URL.Path)),
+		slog.Int(logStatus, status), slog.String(logError, logValue(err.Error())))
 
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds))
@@ -123,7 +123,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = s.renderError(c, status, msg)
 	}
 	if werr != nil {
-		s.logger.Error("write error response", slog.String(logPath, req.URL.Path), slog.String(logError, werr.Error()))
+		s.logger.Error("write error response", slog.String(logPath, logValue(req.URL.Path)), slog.String(logError, werr.Error()))
 	}
 }
 

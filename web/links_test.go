@@ -13,8 +13,8 @@ import (
 // encodeURIComponent escapes but a path need not.
 var awkwardIDs = map[string]string{
 	"幹細胞 #1?%.txt": "Muse cells in stroke\n\nA report on gammaseed and Muse cells after stroke.\n",
-	"a=b+c.txt":     "MSC in ALS\n\nA note on gammaseed and mesenchymal stem cells in ALS.\n",
-	"plain.txt":     "Muse cells\n\nA plain document about gammaseed.\n",
+	"a=b+c.txt":    "MSC in ALS\n\nA note on gammaseed and mesenchymal stem cells in ALS.\n",
+	"plain.txt":    "Muse cells\n\nA plain document about gammaseed.\n",
 }
 
 func TestResultLinksOpenTheirDocument(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -79,6 +80,8 @@ type Server struct {
 	metrics  *metrics
 	writes   *writeAPI
 	echo     *echo.Echo
+	// routes holds the path pattern of every route, the only route labels.
+	routes map[string]bool
 }
 
 // New parses every template and installs every route. An error means a template or
@@ -104,7 +107,14 @@ func New(cfg Config) (*Server, error) {
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
+	// Without a proxy configured to set them, X-Forwarded-For and X-Real-IP are what
+	// the client chose to say: the logs give the address the connection came from.
+	s.echo.IPExtractor = echo.ExtractIPDirect()
 	s.installRoutes(s.echo)
+	s.routes = make(map[string]bool)
+	for _, r := range s.echo.Routes() {
+		s.routes[r.Path] = true
+	}
 	return s, nil
 }
 
@@ -197,19 +207,55 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		req, res := c.Request(), c.Response()
+		// Labels come from the route table, never from the request: an invented path
+		// or method would otherwise add a time series per request.
 		route := c.Path()
-		if res.Status == http.StatusNotFound && (route == "" || route == "/*") {
-			// Unmatched paths would otherwise make one label per path a client invents.
-			route = "unmatched"
+		if !s.routes[route] {
+			route = unmatchedRoute
 		}
-		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
+		s.metrics.observeRequest(route, methodLabel(req.Method), res.Status, elapsed)
 		s.logger.LogAttrs(req.Context(), slog.LevelInfo, "request",
-			slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
+			slog.String(logMethod, logValue(req.Method)), slog.String(logPath, logValue(req.URL.Path)),
 			slog.String(logRoute, route), slog.Int(logStatus, res.Status),
 			slog.Duration(logDuration, elapsed), slog.Int64(logBytes, res.Size),
 			slog.String(logRemote, c.RealIP()))
 		return nil
 	}
+}
+
+// unmatchedRoute is the route label of a request no route matched.
+const unmatchedRoute = "unmatched"
+
+// methodLabel is the method label of a request: the method when it is one of the
+// standard methods a client of this server sends, "other" for anything else.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodPatch, http.MethodOptions:
+		return method
+	}
+	return "other"
+}
+
+// maxLogValue bounds, in bytes, each value a request puts in the logs (its method,
+// path, the error it caused): a request line can be as long as the header limit, a
+// log line should stay readable and cheap to store.
+const maxLogValue = 256
+
+// truncationMark starts what replaces the cut end of a long log value.
+const truncationMark = "…[cut "
+
+// logValue is s cut to maxLogValue bytes (at a character boundary), saying how much
+// was cut.
+func logValue(s string) string {
+	if len(s) <= maxLogValue {
+		return s
+	}
+	n := maxLogValue
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + truncationMark + strconv.Itoa(len(s)-n) + " bytes]"
 }
 
 // contentSecurityPolicy allows scripts, styles and images from the site itself only:

@@ -447,3 +447,89 @@ func TestServerFaultsStayInside(t *testing.T) {
 		t.Errorf("a client's mistake is not logged at info:\n%s", logs.String())
 	}
 }
+
+func TestMetricsLabelsBounded(t *testing.T) {
+	srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		return rec.Body.String()
+	}
+	before := len(scrape())
+	// Methods and paths a client invents, each once: none may become a label.
+	for i := range 50 {
+		method := fmt.Sprintf("M%d%s", i, strings.Repeat("X", 30<<10))
+		for _, path := range []string{"/api/search?q=ALS", "/doc/x", fmt.Sprintf("/invented/%d", i), fmt.Sprintf("/api/%d", i)} {
+			srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, path, nil))
+		}
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, fmt.Sprintf("/invented/%d/%s", i, strings.Repeat("p", 1000)), nil))
+	}
+	body := scrape()
+	if grown := len(body) - before; grown > 8<<10 {
+		t.Errorf("250 requests with invented methods and paths grew /metrics by %d bytes, want a few labels at most", grown)
+	}
+	for _, want := range []string{
+		`musesearch_http_requests_total{code="405",method="other",route="/api/search"} 50`,
+		`musesearch_http_requests_total{code="404",method="GET",route="unmatched"} 50`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "musesearch_http_request") && (strings.Contains(line, "XXX") || strings.Contains(line, "invented")) {
+			t.Errorf("/metrics has a label a client chose: %.200s", line)
+		}
+	}
+}
+
+func TestMethodLabel(t *testing.T) {
+	for method, want := range map[string]string{
+		"GET": "GET", "HEAD": "HEAD", "POST": "POST", "PUT": "PUT", "DELETE": "DELETE", "PATCH": "PATCH",
+		"OPTIONS": "OPTIONS", "get": "other", "CONNECT": "other", "TRACE": "other", "BREW": "other", "": "other",
+	} {
+		if got := methodLabel(method); got != want {
+			t.Errorf("methodLabel(%q) = %q, want %q", method, got, want)
+		}
+	}
+}
+
+func TestAccessLogBounded(t *testing.T) {
+	var logs strings.Builder
+	srv, err := New(Config{Searcher: testEngine(t), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Z", 30<<10)
+	for _, r := range []*http.Request{
+		httptest.NewRequest(long, "/api/search?q=ALS", nil),
+		httptest.NewRequest(http.MethodGet, "/"+long, nil),
+		httptest.NewRequest(http.MethodGet, "/doc/"+long, nil),
+		httptest.NewRequest(http.MethodGet, "/api/documents/"+long, nil),
+	} {
+		r.Header.Set("X-Forwarded-For", "203.0.113.9")
+		r.Header.Set("X-Real-Ip", "203.0.113.10")
+		srv.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) < 4 {
+		t.Fatalf("%d log lines, want at least one per request:\n%s", len(lines), logs.String())
+	}
+	for _, line := range lines {
+		if len(line) > 4*maxLogValue {
+			t.Errorf("a log line of %d bytes, want at most %d: %.300s", len(line), 4*maxLogValue, line)
+		}
+		if strings.Contains(line, "203.0.113.") {
+			t.Errorf("the log trusts a forwarded address the client sent: %.300s", line)
+		}
+	}
+	if !strings.Contains(logs.String(), "remote=192.0.2.1") {
+		t.Errorf("the log does not give the address the request came from:\n%.2000s", logs.String())
+	}
+	if !strings.Contains(logs.String(), truncationMark) {
+		t.Errorf("the log does not mark what it cut:\n%.2000s", logs.String())
+	}
+}
