@@ -39,7 +39,7 @@ func (s *Server) search(ctx context.Context, req search.Request) (*search.Respon
 	resp, err := sr.Search(ctx, req)
 	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return resp, nil
 }
@@ -55,7 +55,7 @@ func (s *Server) document(ctx context.Context, id string) (*corpus.Document, err
 		return nil, notFound(msgUnknownDoc, id)
 	}
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return doc, nil
 }
@@ -275,16 +275,21 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/opensearchdescription+xml; charset=utf-8", append([]byte(xml.Header), b...))
 }
 
-// engineError gives the engine's errors their status: a request the engine cannot
-// answer as given is the client's mistake, told in the engine's words; a search cut
-// short by the client going away or a deadline is not a fault of the server.
-func engineError(err error) error {
+// engineError gives the engine's errors for a request with context ctx their status:
+// a request the engine cannot answer as given is the client's mistake, told in the
+// engine's words; a search cut short by the search deadline is too expensive; one cut
+// short by the index closing is not a fault of the server. (One cut short by the
+// client going away is told by the error handler.)
+func engineError(ctx context.Context, err error) error {
 	var re *search.RequestError
 	switch {
 	case errors.As(err, &re):
 		return badRequest(msgVerbatim, re.Reason)
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errTooExpensive
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
+		// The index is closing under the search, the server stopping or restarting.
+		return &serverError{Status: http.StatusServiceUnavailable, Err: err, Retry: retrySeconds}
 	}
 	return err
 }

@@ -17,6 +17,9 @@ import (
 type serverError struct {
 	Status int
 	Err    error
+	// Retry, when not zero, is the Retry-After of the answer in seconds: the request
+	// can be answered if sent again then.
+	Retry int
 }
 
 func (e *serverError) Error() string { return e.Err.Error() }
@@ -58,7 +61,7 @@ const (
 const retrySeconds = 5
 
 // errNotReady answers requests that need the index before it is open.
-var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}}
+var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}, Retry: retrySeconds}
 
 // classify returns the status an error answers with and the sentence the user reads,
 // as a catalogue key and its arguments.
@@ -98,33 +101,53 @@ type errorBody struct {
 }
 
 // handleError is the one place errors become responses: JSON on /api/*, an HTML page
-// elsewhere. Faults of the server are logged as errors, mistakes of the client at info.
+// elsewhere. Faults of the server are logged as errors; a refusal to take on more work
+// (503) as a warning; mistakes of the client, and clients that went away, at info.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	req := c.Request()
 	status, msg := classify(err, req.Method)
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelError
+	if clientGone(req, err) {
+		status = statusClientClosed
 	}
-	s.logger.LogAttrs(req.Context(), level, "request failed",
+	s.logger.LogAttrs(req.Context(), logLevel(status), "request failed",
 		slog.String(logMethod, logValue(req.Method)), slog.String(logPath, logValue(req.URL.Path)),
 		slog.Int(logStatus, status), slog.String(logError, logValue(err.Error())))
-
-	if status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds))
+	if status == statusClientClosed {
+		// Nobody reads the answer; the status is for the access log and the metrics.
+		c.Response().WriteHeader(status)
+		return
+	}
+	retry := 0
+	var se *serverError
+	if errors.As(err, &se) {
+		retry = se.Retry
+	}
+	if retry > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retry))
 	}
 	var werr error
 	if isAPI(req.URL.Path) {
 		werr = writeJSON(c, status, errorBody{Error: msg.Error()})
 	} else {
-		werr = s.renderError(c, status, msg)
+		werr = s.renderError(c, status, msg, retry)
 	}
 	if werr != nil {
 		s.logger.Error("write error response", slog.String(logPath, logValue(req.URL.Path)), slog.String(logError, werr.Error()))
 	}
+}
+
+// logLevel is the level at which a failed request with status is logged.
+func logLevel(status int) slog.Level {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		return slog.LevelWarn
+	case status >= 500:
+		return slog.LevelError
+	}
+	return slog.LevelInfo
 }
 
 // isAPI reports whether path belongs to the JSON API.
@@ -135,18 +158,16 @@ type errorPage struct {
 	page
 	Message string
 	// Retry, when not zero, reloads the page after that many seconds: the server is
-	// starting and will answer soon.
+	// starting, or busy, and will answer soon.
 	Retry int
 }
 
-// renderError writes the HTML error page in the language the request asks for.
-func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
+// renderError writes the HTML error page in the language the request asks for; retry,
+// when not zero, reloads it after that many seconds.
+func (s *Server) renderError(c echo.Context, status int, msg *userError, retry int) error {
 	p := s.newPage(c)
-	p.Title = p.T(statusTitle(status))
-	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...)}
-	if status == http.StatusServiceUnavailable {
-		data.Retry = retrySeconds
-	}
+	p.Title = p.T(statusTitle(status, msg))
+	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...), Retry: retry}
 	if err := s.render(c, status, "error", data); err != nil {
 		return c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 	}
@@ -154,11 +175,11 @@ func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
 }
 
 // statusTitle is the catalogue key of the heading of an error page.
-func statusTitle(status int) string {
+func statusTitle(status int, msg *userError) string {
 	switch {
 	case status == http.StatusNotFound:
 		return "Not found"
-	case status == http.StatusServiceUnavailable:
+	case msg.Key == msgNotReady:
 		return "Not ready yet"
 	case status >= 500:
 		return "Something went wrong"

@@ -146,6 +146,8 @@ var translations = []translation{
 	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
 	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},
 	{msgVerbatim, "%s", "%s"},
+	{msgTooExpensive, "この検索は処理に時間がかかりすぎるため応答できません。条件をもっと絞り込んでください。", "此查询开销过大，无法应答；请把条件写得更具体。"},
+	{msgBusy, "サーバーが混み合っています。少し待ってからもう一度お試しください。", "服务器繁忙，请稍后重试。"},
 }
 
 // pluralForms are the messages whose English form depends on a count; Japanese and

@@ -82,12 +82,13 @@ type Server struct {
 	echo     *echo.Echo
 	// routes holds the path pattern of every route, the only route labels.
 	routes map[string]bool
+	limits *searchLimits
 }
 
 // New parses every template and installs every route. An error means a template or
 // static file is broken: a bug of the program, found at start-up.
 func New(cfg Config) (*Server, error) {
-	s := &Server{logger: cfg.Logger}
+	s := &Server{logger: cfg.Logger, limits: defaultSearchLimits()}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -141,18 +142,20 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	// No route so far takes a body: small refuses one larger than a request needs.
 	// Each route that takes a body (an upload) sets the limit that fits it.
 	small := limitBody(maxBodyBytes)
+	// Routes that run the search engine take turns and have a deadline.
+	limited := s.limitSearch
 
 	// Pages.
-	e.GET("/", s.handleSearchPage, small)
-	e.GET("/search", s.handleSearchPage, small)
-	e.GET("/search.csv", s.handleExportCSV, small)
-	e.GET("/doc/:doc_id", s.handleDocumentPage, small)
+	e.GET("/", s.handleSearchPage, small, limited)
+	e.GET("/search", s.handleSearchPage, small, limited)
+	e.GET("/search.csv", s.handleExportCSV, small, limited)
+	e.GET("/doc/:doc_id", s.handleDocumentPage, small, limited)
 	e.GET("/static/:file", s.handleStatic, small)
 	e.GET("/opensearch.xml", s.handleOpenSearch, small)
 
 	// Read API.
-	e.GET("/api/search", s.handleAPISearch, small)
-	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small)
+	e.GET("/api/search", s.handleAPISearch, small, limited)
+	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
 	e.GET("/api/facets", s.handleAPIFacets, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
