@@ -277,9 +277,9 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 
 // engineError gives the engine's errors for a request with context ctx their status:
 // a request the engine cannot answer as given is the client's mistake, told in the
-// engine's words; a search cut short by the search deadline is too expensive; one cut
-// short by the index closing is not a fault of the server. (One cut short by the
-// client going away is told by the error handler.)
+// engine's words; a search cut short by the search deadline is too expensive. (The
+// error handler tells the other searches cut short: by the client going away, or by
+// the index closing.)
 func engineError(ctx context.Context, err error) error {
 	var re *search.RequestError
 	switch {
@@ -287,9 +287,6 @@ func engineError(ctx context.Context, err error) error {
 		return badRequest(msgVerbatim, re.Reason)
 	case errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return errTooExpensive
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		// The index is closing under the search, the server stopping or restarting.
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err, Retry: retrySeconds}
 	}
 	return err
 }

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -54,6 +57,8 @@ const (
 	msgServerFault    = "The server failed to answer this request; please try again later."
 	msgUnknownDoc     = "No document has the id %q."
 	msgBadRequestText = "The request is not valid."
+	msgIncompleteBody = "The request body ended before the length it announced; send it again whole."
+	msgSlowBody       = "The request body came in too slowly; send it again over a faster connection."
 )
 
 // retrySeconds is how long a client should wait before asking again while the index is
@@ -64,15 +69,29 @@ const retrySeconds = 5
 var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}, Retry: retrySeconds}
 
 // classify returns the status an error answers with and the sentence the user reads,
-// as a catalogue key and its arguments.
+// as a catalogue key and its arguments. Besides the server's own errors and echo's, it
+// knows what reading a request body can meet through no fault of the server: a body
+// over its limit, one shorter than its Content-Length, one too slow to arrive.
 func classify(err error, method string) (status int, msg *userError) {
 	var se *serverError
 	var he *echo.HTTPError
+	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &se):
 		status = se.Status
 	case errors.As(err, &he):
 		status = he.Code
+	case errors.As(err, &mb):
+		status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// Work cut short on the server's side (a client that went away is told apart
+		// by the error handler): the request may succeed again.
+		status = http.StatusServiceUnavailable
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return http.StatusBadRequest, &userError{Key: msgIncompleteBody}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The connection's read deadline passed while the body came in.
+		return http.StatusRequestTimeout, &userError{Key: msgSlowBody}
 	default:
 		status = http.StatusInternalServerError
 	}
