@@ -145,25 +145,31 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	// Routes that run the search engine take turns and have a deadline.
 	limited := s.limitSearch
 
+	// Every page answers HEAD as GET does (net/http leaves the body out): uptime
+	// checkers and link checkers ask with HEAD.
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
+	}
+
 	// Pages.
-	e.GET("/", s.handleSearchPage, small, limited)
-	e.GET("/search", s.handleSearchPage, small, limited)
-	e.GET("/search.csv", s.handleExportCSV, small, limited)
-	e.GET("/doc/:doc_id", s.handleDocumentPage, small, limited)
-	e.GET("/static/:file", s.handleStatic, small)
-	e.GET("/opensearch.xml", s.handleOpenSearch, small)
+	get("/", s.handleSearchPage, small, limited)
+	get("/search", s.handleSearchPage, small, limited)
+	get("/search.csv", s.handleExportCSV, small, limited)
+	get("/doc/:doc_id", s.handleDocumentPage, small, limited)
+	get("/static/:file", s.handleStatic, small)
+	get("/opensearch.xml", s.handleOpenSearch, small)
 
 	// Read API.
-	e.GET("/api/search", s.handleAPISearch, small, limited)
-	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
-	e.GET("/api/facets", s.handleAPIFacets, small)
+	get("/api/search", s.handleAPISearch, small, limited)
+	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
+	get("/api/facets", s.handleAPIFacets, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
 
 	// Operations.
-	e.GET("/healthz", s.handleHealth, small)
-	e.GET("/readyz", s.handleReady, small)
-	e.GET("/metrics", s.metrics.handler(), small)
+	get("/healthz", s.handleHealth, small)
+	get("/readyz", s.handleReady, small)
+	get("/metrics", s.metrics.handler(), small)
 }
 
 // ServeHTTP serves one request.

@@ -533,3 +533,39 @@ func TestAccessLogBounded(t *testing.T) {
 		t.Errorf("the log does not mark what it cut:\n%.2000s", logs.String())
 	}
 }
+
+func TestHEAD(t *testing.T) {
+	ts, srv := newTestServer(t)
+	id := url.PathEscape(firstHit(t, "ALS").DocID)
+	paths := map[string]string{
+		"/": "/", "/search": "/search?q=ALS", "/search.csv": "/search.csv?q=ALS", "/doc/:doc_id": "/doc/" + id,
+		"/static/:file": "/static/app.js", "/opensearch.xml": "/opensearch.xml", "/api/search": "/api/search?q=ALS",
+		"/api/documents/:doc_id": "/api/documents/" + id, "/api/facets": "/api/facets", "/healthz": "/healthz",
+		"/readyz": "/readyz", "/metrics": "/metrics",
+	}
+	for _, r := range srv.echo.Routes() {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		path, ok := paths[r.Path]
+		if !ok {
+			t.Errorf("GET %s: the test does not know this route", r.Path)
+			continue
+		}
+		getRes, _ := get(t, ts, path)
+		res, body := do(t, ts, http.MethodHead, path)
+		if res.StatusCode != http.StatusOK || getRes.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s: status %d (GET %d), want 200", path, res.StatusCode, getRes.StatusCode)
+		}
+		if got, want := res.Header.Get("Content-Type"), getRes.Header.Get("Content-Type"); got != want {
+			t.Errorf("HEAD %s: Content-Type %q, GET gives %q", path, got, want)
+		}
+		if body != "" {
+			t.Errorf("HEAD %s: a body of %d bytes", path, len(body))
+		}
+	}
+	// A HEAD to no page is a 404 as a GET is, not a 405.
+	if res, _ := do(t, ts, http.MethodHead, "/doc/no-such-document"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD of an unknown document: status %d, want 404", res.StatusCode)
+	}
+}
