@@ -255,9 +255,9 @@ type openSearchURL struct {
 }
 
 // handleOpenSearch answers GET /opensearch.xml, so a browser can add the site as a
-// search engine. Addresses are absolute, as OpenSearch requires, on the host asked.
+// search engine. Addresses are absolute, as OpenSearch requires, on the public URL.
 func (s *Server) handleOpenSearch(c echo.Context) error {
-	base := c.Scheme() + "://" + c.Request().Host
+	base := s.publicURL
 	d := openSearchDescription{
 		ShortName:     "musesearch",
 		Description:   "Search Muse cell, MSC and clinical-trial literature in English, Japanese and Chinese.",

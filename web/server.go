@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,27 @@ type Config struct {
 	// /api/documents/{doc_id}, POST /api/reindex) for requests that carry
 	// "Authorization: Bearer <AdminToken>"; empty disables it (403).
 	AdminToken string
+	// PublicURL is the address the site is reached at: scheme, host and an optional
+	// path prefix ("https://search.example.org"), for the addresses that must be
+	// absolute (the OpenSearch description). Empty means defaultPublicURL. The Host
+	// header is never used for this: any client can set it.
+	PublicURL string
+}
+
+// defaultPublicURL is the public URL of a server configured without one.
+const defaultPublicURL = "http://localhost"
+
+// parsePublicURL checks a public URL and returns it without a trailing slash.
+func parsePublicURL(s string) (string, error) {
+	if s == "" {
+		return defaultPublicURL, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("public URL %q: use an absolute http or https address without query or fragment, such as https://search.example.org", s)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
 }
 
 // Log keys, shared by the access and error logs.
@@ -80,6 +102,8 @@ type Server struct {
 	metrics  *metrics
 	writes   *writeAPI
 	echo     *echo.Echo
+	// publicURL is the checked Config.PublicURL, without a trailing slash.
+	publicURL string
 	// routes holds the path pattern of every route, the only route labels.
 	routes map[string]bool
 	limits *searchLimits
@@ -93,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 		s.logger = slog.Default()
 	}
 	var err error
+	if s.publicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}

@@ -253,14 +253,40 @@ func TestExportCSV(t *testing.T) {
 }
 
 func TestOpenSearch(t *testing.T) {
-	ts, _ := newTestServer(t)
-	_, body := get(t, ts, "/opensearch.xml")
-	var d openSearchDescription
-	if err := xml.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct{ public, want string }{
+		{"https://search.example.org", "https://search.example.org/search?q={searchTerms}"},
+		{"https://example.org/muse/", "https://example.org/muse/search?q={searchTerms}"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080/search?q={searchTerms}"},
+		{"", "http://localhost/search?q={searchTerms}"},
+	} {
+		srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger(), PublicURL: tt.public})
+		if err != nil {
+			t.Fatalf("public URL %q: %v", tt.public, err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/opensearch.xml", nil)
+		req.Host = "attacker.example" // a client chooses the Host header
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		var d openSearchDescription
+		if err := xml.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ShortName == "" || len(d.URLs) == 0 || d.URLs[0].Template != tt.want {
+			t.Errorf("public URL %q: description %+v, want a search template %s", tt.public, d, tt.want)
+		}
+		if strings.Contains(rec.Body.String(), "attacker") {
+			t.Errorf("public URL %q: the description takes the Host header:\n%s", tt.public, rec.Body)
+		}
 	}
-	if d.ShortName == "" || len(d.URLs) == 0 || d.URLs[0].Template != ts.URL+"/search?q={searchTerms}" {
-		t.Errorf("description %+v, want a search template on %s", d, ts.URL)
+}
+
+func TestPublicURLValidated(t *testing.T) {
+	for _, bad := range []string{"search.example.org", "ftp://search.example.org", "https://", "/search",
+		"https://example.org/?q=1", "https://example.org/#top", "https://user:pw@example.org", "http://exa mple.org"} {
+		_, err := New(Config{Logger: quietLogger(), PublicURL: bad})
+		if err == nil || !strings.Contains(err.Error(), "public URL") {
+			t.Errorf("public URL %q: %v, want an error that names the public URL", bad, err)
+		}
 	}
 }
 

@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
 	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	publicURL := fs.String("public-url", "", "address the site is reached at, for absolute links (default http://<addr>)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,15 +34,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "musesearch serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	if err := store.prepare(stderr); err != nil {
-		return err
-	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
+	if *publicURL == "" {
+		*publicURL = defaultPublicURL(*addr)
+	}
 	// The write API is enabled by the admin token, read from the environment only so
 	// that it never shows in a process list.
-	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv)})
+	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv), PublicURL: *publicURL})
 	if err != nil {
+		return err
+	}
+	if err := store.prepare(stderr); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -91,6 +95,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stop()
 	<-watching // the watcher's last batch is applied before the index closes
 	return err
+}
+
+// defaultPublicURL is the public URL of a server listening on addr that was given
+// none: http://addr, with localhost for a host that means every interface.
+func defaultPublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "" // listening fails and says why
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // adminTokenEnv names the environment variable that enables the write API.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,6 +75,30 @@ func TestServeUsage(t *testing.T) {
 	for _, args := range [][]string{{"serve", "extra"}, {"serve", "--no-such-flag"}, {"serve", "--watch=maybe"}} {
 		if err := Run(t.Context(), args, io.Discard, io.Discard); err != errUsage {
 			t.Errorf("musesearch %s: %v, want a usage error", strings.Join(args, " "), err)
+		}
+	}
+}
+
+// TestServePublicURL checks that a bad --public-url stops serve at start-up, before it
+// listens, and that the default follows --addr.
+func TestServePublicURL(t *testing.T) {
+	dir := t.TempDir()
+	var stdout strings.Builder
+	err := Run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--public-url", "search.example.org",
+		"--corpus", filepath.Join(dir, "corpus"), "--index", filepath.Join(dir, "index")}, &stdout, io.Discard)
+	if _, serr := os.Stat(filepath.Join(dir, "corpus")); err == nil || !strings.Contains(err.Error(), "public URL") || stdout.Len() != 0 || serr == nil {
+		t.Errorf("serve --public-url search.example.org: %v, printed %q; want an error about the public URL before anything is done", err, stdout.String())
+	}
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+		"example.org:80": "http://example.org:80",
+		":8080":          "http://localhost:8080",
+		"0.0.0.0:8080":   "http://localhost:8080",
+		"[::]:8080":      "http://localhost:8080",
+		"[::1]:8080":     "http://[::1]:8080",
+	} {
+		if got := defaultPublicURL(addr); got != want {
+			t.Errorf("defaultPublicURL(%q) = %q, want %q", addr, got, want)
 		}
 	}
 }
