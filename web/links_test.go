@@ -76,3 +76,11 @@ func TestDocumentIDsDecoded(t *testing.T) {
 		}
 	}
 }
+
+func TestDeleteDecodesID(t *testing.T) {
+	f := newAdminServer(t, testToken, awkwardIDs)
+	rec := f.serve(request(http.MethodDelete, "/api/documents/a%3Db%2Bc", nil, testToken))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"a=b+c.txt"`) {
+		t.Fatalf("DELETE /api/documents/a%%3Db%%2Bc: status %d %s, want the file a=b+c.txt removed", rec.Code, rec.Body)
+	}
+}
