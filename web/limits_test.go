@@ -163,7 +163,7 @@ func TestSearchClientGone(t *testing.T) {
 	if strings.Contains(got, "level=ERROR") || strings.Contains(got, "status=5") {
 		t.Errorf("a client that leaves is logged as a fault of the server:\n%s", got)
 	}
-	if n := strings.Count(got, fmt.Sprintf("level=INFO msg=request method=GET")); n != len(searchRoutes) ||
+	if strings.Count(got, "level=INFO msg=request method=GET") != len(searchRoutes) ||
 		strings.Count(got, fmt.Sprintf("status=%d", statusClientClosed)) != 2*len(searchRoutes) {
 		t.Errorf("want each request logged at info with status %d:\n%s", statusClientClosed, got)
 	}
