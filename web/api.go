@@ -38,7 +38,7 @@ func (s *Server) search(ctx context.Context, req search.Request) (*search.Respon
 	resp, err := sr.Search(ctx, req)
 	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return resp, nil
 }
@@ -54,7 +54,7 @@ func (s *Server) document(ctx context.Context, id string) (*corpus.Document, err
 		return nil, notFound(msgUnknownDoc, id)
 	}
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return doc, nil
 }
@@ -250,9 +250,9 @@ type openSearchURL struct {
 }
 
 // handleOpenSearch answers GET /opensearch.xml, so a browser can add the site as a
-// search engine. Addresses are absolute, as OpenSearch requires, on the host asked.
+// search engine. Addresses are absolute, as OpenSearch requires, on the public URL.
 func (s *Server) handleOpenSearch(c echo.Context) error {
-	base := c.Scheme() + "://" + c.Request().Host
+	base := s.publicURL
 	d := openSearchDescription{
 		ShortName:     "musesearch",
 		Description:   "Search Muse cell, MSC and clinical-trial literature in English, Japanese and Chinese.",
@@ -270,16 +270,18 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/opensearchdescription+xml; charset=utf-8", append([]byte(xml.Header), b...))
 }
 
-// engineError gives the engine's errors their status: a request the engine cannot
-// answer as given is the client's mistake, told in the engine's words; a search cut
-// short by the client going away or a deadline is not a fault of the server.
-func engineError(err error) error {
+// engineError gives the engine's errors for a request with context ctx their status:
+// a request the engine cannot answer as given is the client's mistake, told in the
+// engine's words; a search cut short by the search deadline is too expensive. (The
+// error handler tells the other searches cut short: by the client going away, or by
+// the index closing.)
+func engineError(ctx context.Context, err error) error {
 	var re *search.RequestError
 	switch {
 	case errors.As(err, &re):
 		return badRequest(msgVerbatim, re.Reason)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errTooExpensive
 	}
 	return err
 }

@@ -175,8 +175,9 @@ func (s *Server) newPage(c echo.Context) page {
 	return p
 }
 
-// link returns path?values with the page's presentation state added: hl when the page
-// keeps one, map when it is not the default.
+// link returns pathname?values#fragment with the page's presentation state added: hl
+// when the page keeps one, map when it is not the default. The pathname is unescaped;
+// link escapes it.
 func (p page) link(pathname string, v url.Values, fragment string) string {
 	v = maps.Clone(v) // the slices are shared, but only new keys are set
 	if p.HL != "" {
