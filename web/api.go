@@ -50,7 +50,7 @@ func (s *Server) document(ctx context.Context, id string) (*corpus.Document, err
 		return nil, err
 	}
 	doc, err := sr.Document(ctx, id)
-	if errors.Is(err, search.ErrNotFound) || err == nil && doc == nil {
+	if errors.Is(err, corpus.ErrNotFound) || err == nil && doc == nil {
 		return nil, notFound(msgUnknownDoc, id)
 	}
 	if err != nil {
@@ -183,17 +183,7 @@ func documentJSON(doc *corpus.Document) apiDocument {
 func documentFacets(doc *corpus.Document) corpus.Facets {
 	out := doc.Facets()
 	for f, values := range out {
-		rank := map[string]int{}
-		for i, c := range corpus.Concepts(f) {
-			rank[c.ID] = i + 1
-		}
-		order := func(v string) int {
-			if r, ok := rank[v]; ok {
-				return r
-			}
-			return len(rank) + 1
-		}
-		slices.SortStableFunc(values, func(a, b string) int { return order(a) - order(b) })
+		slices.SortStableFunc(values, func(a, b string) int { return corpus.ConceptOrder(f, a) - corpus.ConceptOrder(f, b) })
 	}
 	return out
 }
@@ -213,17 +203,12 @@ func (s *Server) handleAPIFacets(c echo.Context) error {
 		values := []apiFacetValue{}
 		for _, id := range facetValues(f) {
 			labels := map[string]string{}
+			for _, l := range corpus.Languages {
+				labels[l] = corpus.Label(f, id, l)
+			}
 			var terms []string
 			if concept, ok := corpus.LookupConcept(f, id); ok {
 				terms = concept.Terms
-				for _, l := range corpus.Languages {
-					labels[l] = concept.Labels[l]
-				}
-			}
-			for _, l := range corpus.Languages {
-				if labels[l] == "" {
-					labels[l] = facetLabel(f, id, l)
-				}
 			}
 			values = append(values, apiFacetValue{ID: id, Labels: labels, Terms: terms})
 		}

@@ -16,8 +16,6 @@ var uiLanguages = []language.Tag{language.English, language.Japanese, language.C
 // uiMatcher picks the interface language for an Accept-Language header.
 var uiMatcher = language.NewMatcher(uiLanguages)
 
-// languageNames are the names of the interface languages in themselves, for the switcher.
-var languageNames = map[string]string{"en": "English", "ja": "日本語", "zh": "中文"}
 
 // locale is one interface language: its code and a printer over the message catalogue.
 type locale struct {
@@ -91,9 +89,6 @@ var translations = []translation{
 	{"Sort by", "並べ替え", "排序"},
 	{"Relevance", "関連度", "相关性"},
 	{"Date", "日付", "日期"},
-	{"English", "英語", "英语"},
-	{"Japanese", "日本語", "日语"},
-	{"Chinese", "中国語", "中文"},
 	{"Newest first", "新しい順", "最新优先"},
 	{"Group by document", "文書ごとにまとめる", "按文献归组"},
 	{"Export", "エクスポート", "导出"},

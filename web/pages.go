@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -182,17 +181,14 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 // section with the query highlighted, labels in the page's language, the snippet
 // checked before it is trusted as HTML.
 func (p page) hitView(h search.Hit, req search.Request) hitView {
-	v := hitView{Hit: h, LangLabel: facetLabel(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
-	fragment := ""
-	if i := strings.LastIndexByte(h.ID, '#'); i >= 0 {
-		fragment = "s" + h.ID[i+1:]
-	}
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
+	fragment := sectionAnchor(h.ID, 0)
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
 	v.Link = p.link(docPath(h.DocID), searchValues(req), fragment)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
-			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang)})
+			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
 	}
 	return v
@@ -222,7 +218,7 @@ func (p page) facetGroups(req search.Request, resp *search.Response) []facetGrou
 			if counts[id] == 0 && !checked {
 				continue
 			}
-			choices = append(choices, facetChoice{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang), Count: counts[id],
+			choices = append(choices, facetChoice{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang), Count: counts[id],
 				Checked: checked, InputID: "f-" + string(f) + "-" + id})
 		}
 		// Values keep the vocabulary's order (phases stay in sequence) unless there are
@@ -250,7 +246,7 @@ func (p page) chips(req search.Request) ([]chip, string) {
 	for _, f := range search.FacetOrder {
 		for _, id := range req.Filters[f] {
 			without := withFilters(req, f, slices.DeleteFunc(slices.Clone(req.Filters[f]), func(v string) bool { return v == id }))
-			chips = append(chips, chip{Facet: f, FacetName: p.T(facetNames[f]), Label: facetLabel(f, id, p.Lang),
+			chips = append(chips, chip{Facet: f, FacetName: p.T(facetNames[f]), Label: corpus.Label(f, id, p.Lang),
 				RemoveURL: p.searchLink(without), without: without})
 		}
 	}
@@ -451,7 +447,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 	p.Query = req.Query
 	p.Title = doc.Title
-	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: facetLabel(corpus.Lang, doc.Lang, p.Lang)}
+	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang)}
 	data.BackURL = p.searchLink(req)
 	data.BackText = p.T("Back to results")
 	if req.Query == "" && len(req.Filters) == 0 {
@@ -461,7 +457,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	facets := documentFacets(doc)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range facets[f] {
-			data.Badges = append(data.Badges, badge{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang)})
+			data.Badges = append(data.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
 	}
 	sr, err := s.engine()
@@ -524,10 +520,8 @@ func docPath(id string) string { return "/doc/" + id }
 // sectionAnchor is the anchor id of a section: "s{n}" with n its number in the
 // section id "{doc_id}#{n}", or its position when the id has none.
 func sectionAnchor(id string, i int) string {
-	if j := strings.LastIndexByte(id, '#'); j >= 0 {
-		if n, err := strconv.Atoi(id[j+1:]); err == nil {
-			return "s" + strconv.Itoa(n)
-		}
+	if _, n, ok := corpus.SplitSectionID(id); ok {
+		return "s" + strconv.Itoa(n)
 	}
-	return fmt.Sprintf("s%d", i+1)
+	return "s" + strconv.Itoa(i+1)
 }

@@ -170,7 +170,7 @@ func (s *Server) newPage(c echo.Context) page {
 		q := req.URL.Query()
 		q.Set("hl", code)
 		u := url.URL{Path: req.URL.Path, RawQuery: q.Encode()}
-		p.Switch = append(p.Switch, languageLink{Code: code, Name: languageNames[code], URL: u.String(), Current: code == loc.Code})
+		p.Switch = append(p.Switch, languageLink{Code: code, Name: corpus.Label(corpus.Lang, code, code), URL: u.String(), Current: code == loc.Code})
 	}
 	return p
 }
