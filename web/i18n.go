@@ -16,7 +16,6 @@ var uiLanguages = []language.Tag{language.English, language.Japanese, language.C
 // uiMatcher picks the interface language for an Accept-Language header.
 var uiMatcher = language.NewMatcher(uiLanguages)
 
-
 // locale is one interface language: its code and a printer over the message catalogue.
 type locale struct {
 	Code    string
