@@ -77,7 +77,7 @@ const (
 	logDuration = "duration"
 	logBytes    = "bytes"
 	logRemote   = "remote"
-	logError    = "error"
+	logError    = "err"
 	logAddr     = "addr"
 )
 
