@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"sync/atomic"
@@ -327,4 +328,11 @@ func (c *collector) matched() int {
 		return 0
 	}
 	return int(c.first.matched.GetCardinality())
+}
+
+// cutShort is the error of a search whose context is done before it: it wraps the
+// context's error, so that errors.Is(err, context.DeadlineExceeded) or
+// errors.Is(err, context.Canceled) tells why.
+func cutShort(ctx context.Context) error {
+	return fmt.Errorf("search cut short: %w", ctx.Err())
 }

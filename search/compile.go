@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -28,11 +29,12 @@ const (
 )
 
 // compiled is a query ready to run: the bleve query, the highlighter of its matches
-// and the words it can retry fuzzily.
+// and the words it can retry fuzzily; or, with err set, a query the engine refuses.
 type compiled struct {
 	query query.Query // nil matches every section
 	hl    *highlighter
 	units []unit
+	err   error // a *RequestError
 }
 
 // unit is one positive query word or phrase.
@@ -93,7 +95,11 @@ func (c *compiler) exclusion(n Node) query.Query {
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
 	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
-	return inner.node(n)
+	q := inner.node(n)
+	if c.out.err == nil {
+		c.out.err = inner.out.err
+	}
+	return q
 }
 
 // and compiles a conjunction. Its exclusions become must-not clauses, and consecutive
@@ -325,6 +331,11 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts are
 // adjacent. A word that looks like an identifier also matches the identifier field
 // exactly.
+//
+// A phrase has at most maxPhraseTerms positions: a quoted one with more is refused,
+// and a word with more (a run of CJK characters without spaces, a long hyphenated
+// compound) matches its pieces of maxPhraseTerms positions, each as a phrase, as
+// words typed with spaces between them would.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
 	var match []query.Query
@@ -333,6 +344,13 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		if p == nil {
 			continue
 		}
+		if len(p) > maxPhraseTerms && !word {
+			if c.out.err == nil {
+				c.out.err = badRequest("The phrase %q is too long: a quoted phrase may have at most %d words (%d Chinese or Japanese characters); shorten it, or leave out the quotes to search for its parts.",
+					abbreviate(text, 40), maxPhraseTerms, maxPhraseTerms+1)
+			}
+			return nil
+		}
 		// Fuzzy matching enumerates a field's terms, so it runs only with the
 		// analyser that serves every script.
 		fuzzy := 0
@@ -340,12 +358,16 @@ func (c *compiler) literal(text string, word bool) query.Query {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
-		q := fieldQuery(tf.Name, p, fuzzy)
-		q.SetBoost(tf.Boost)
-		match = append(match, q)
-		if tf.Part == indexer.PartBody && !c.negate {
-			c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: p, fuzzy: fuzzy})
+		var parts []query.Query
+		for _, piece := range pieces(p) {
+			q := fieldQuery(tf.Name, piece, fuzzy)
+			q.SetBoost(tf.Boost)
+			parts = append(parts, q)
+			if tf.Part == indexer.PartBody && !c.negate {
+				c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+			}
 		}
+		match = append(match, conjunction(parts))
 	}
 	if id := identifierTerm(text); word && id != "" {
 		q := query.NewTermQuery(id)
@@ -360,6 +382,44 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		c.out.units = append(c.out.units, u)
 	}
 	return disjunction(match)
+}
+
+// maxPhraseTerms bounds the positions of one phrase: the words of a quoted phrase,
+// the tokens of a word the analysers split (the CJK bigrams of 脊髄損傷, the parts of
+// open-label). Matching a phrase costs up to its length for each location of its
+// terms in a section; 64 holds a long title, or a sentence of 65 Chinese or Japanese
+// characters, and is the bound on a query's words (maxUnits).
+const maxPhraseTerms = 64
+
+// pieces splits p into runs of at most maxPhraseTerms positions, none starting or
+// ending with a gap; a pattern short enough is its one piece.
+func pieces(p termPattern) []termPattern {
+	if len(p) <= maxPhraseTerms {
+		return []termPattern{p}
+	}
+	var out []termPattern
+	for len(p) > 0 {
+		piece := p[:min(maxPhraseTerms, len(p))]
+		p = p[len(piece):]
+		for len(piece) > 0 && piece[0] == nil {
+			piece = piece[1:]
+		}
+		for len(piece) > 0 && piece[len(piece)-1] == nil {
+			piece = piece[:len(piece)-1]
+		}
+		if len(piece) > 0 {
+			out = append(out, piece)
+		}
+	}
+	return out
+}
+
+// abbreviate returns s cut to at most n characters, an ellipsis marking the cut.
+func abbreviate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // boostable is a query whose weight can be set.

@@ -135,6 +135,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
 	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, c.err
+	}
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
 		return nil, err

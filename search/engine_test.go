@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/google/go-cmp/cmp"
@@ -441,6 +443,10 @@ func FuzzSearch(f *testing.F) {
 	for _, seed := range []string{"stroke", `"spinal cord" -mouse`, "(a OR (b -c)", "ＡＬＳ　脊髄", "mesenchymall", "-", "10.1000/abc.123", "NOT (", "\xff"} {
 		f.Add(seed)
 	}
+	// Long repeated phrases: quoted, as CJK without spaces, hyphenated.
+	for _, seed := range []string{`"` + strings.Repeat("a ", 249) + `"`, strings.Repeat("細胞", 250), `"` + strings.Repeat("細胞", 40) + `"`, strings.Repeat("the-", 124), strings.Repeat("stroke-脊髄", 50)} {
+		f.Add(seed)
+	}
 	e := smallEngine(f)
 	f.Fuzz(func(t *testing.T, q string) {
 		resp, err := e.Search(context.Background(), Request{Query: q, Size: 5})
@@ -452,4 +458,59 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("Search(%q): malformed response %+v", q, resp)
 		}
 	})
+}
+
+// TestLongPhrases runs the longest phrases a query can hold over thousands of
+// sections. A quoted phrase of more than maxPhraseTerms positions is refused with a
+// sentence that says what to do; a word as long (Japanese without spaces, a
+// hyphenated compound) is matched by pieces, and still finds the text it was copied
+// from. Each is answered well within a deadline that quadratic phrase matching
+// missed by seconds.
+func TestLongPhrases(t *testing.T) {
+	e := copiedEngine(t)
+	repeat := func(s string, n int, sep string) string {
+		return strings.TrimSuffix(strings.Repeat(s+sep, n), sep)
+	}
+	const sentence = "筋萎縮性側索硬化症（ALS）は中年期以降に発症することが多く、運動ニューロンが選択的に変性脱落するために、四肢筋力低下と筋萎縮、構音障害と嚥下障害が出現し、やがて呼吸筋麻痺による呼吸不全が進行し、通常発症から"
+	const title = `"Spinal Cord Injury (SCI) is one of medicine’s most formidable challenges, often leading to devastating and long-lasting motor, sensory, and bladder impairments. For decades, finding effective treatments for SCI has been a primary goal for researchers"`
+	tests := []struct {
+		query   string
+		refused bool
+		first   string // the first hit's section, in any copy of the bundle
+	}{
+		{`"` + repeat("a", 249, " ") + `"`, true, ""},
+		{`"` + repeat("cell", 65, " ") + `"`, true, ""},
+		{`"` + repeat("細胞", 33, "") + `"`, true, ""}, // 66 characters, 65 bigrams
+		{`stroke -"` + repeat("a", 249, " ") + `"`, true, ""},
+		{`"` + repeat("cell", 64, " ") + `"`, false, ""},
+		{`"` + repeat("細胞", 32, "") + `細"`, false, ""}, // 65 characters, 64 bigrams
+		{repeat("細胞", 250, ""), false, ""},
+		{repeat("the", 124, "-"), false, ""},
+		{repeat("a", 249, "-"), false, ""},
+		{repeat("a", 249, " "), false, ""},
+		{sentence, false, "003_0b74e965ce623bb2#4"},
+		{title, false, "001_30820c3bc988c05e#1"},
+	}
+	for _, tc := range tests {
+		name := abbreviate(tc.query, 30)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		began := time.Now()
+		resp, err := e.Search(ctx, Request{Query: tc.query, Size: 10})
+		took := time.Since(began)
+		cancel()
+		var reqErr *RequestError
+		switch {
+		case tc.refused && !errors.As(err, &reqErr):
+			t.Errorf("%s: err %v, want a *RequestError", name, err)
+		case tc.refused && !strings.Contains(err.Error(), fmt.Sprintf("at most %d words", maxPhraseTerms)):
+			t.Errorf("%s: %q does not give the limit", name, err)
+		case tc.refused:
+		case errors.Is(err, context.DeadlineExceeded) || took > 2*time.Second:
+			t.Errorf("%s: answered in %v, want within 2 s", name, took)
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.first != "" && (len(resp.Hits) == 0 || !strings.HasSuffix(resp.Hits[0].ID, "_"+tc.first)):
+			t.Errorf("%s: hits %v, want a copy of %s first", name, hitIDs(resp), tc.first)
+		}
+	}
 }
