@@ -2,7 +2,10 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"musesearch/corpus"
 )
@@ -46,4 +49,39 @@ func BenchmarkSearch(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkLongQuery runs the longest queries the web layer lets through (500
+// characters) over the bundled corpus copied bundleCopies times: long phrases of one
+// repeated term, which cost quadratic time once, and a query of many words. The
+// phrase sub-benchmark runs the phrase matcher alone, without the cap on its length.
+func BenchmarkLongQuery(b *testing.B) {
+	e := copiedEngine(b)
+	ctx := context.Background()
+	repeat := func(s string, n int, sep string) string {
+		return strings.TrimSuffix(strings.Repeat(s+sep, n), sep)
+	}
+	for _, q := range []struct{ name, q string }{
+		{"quoted-a-x249", `"` + repeat("a", 249, " ") + `"`},
+		{"saibou-x250", repeat("細胞", 250, "")},
+		{"the-x124", repeat("the", 124, "-")},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				e.Search(ctx, Request{Query: q.q, Page: 1, Size: 10})
+			}
+		})
+	}
+	b.Run("phrase-a-x249", func(b *testing.B) {
+		p := make(termPattern, 249)
+		for i := range p {
+			p[i] = []string{"a"}
+		}
+		for b.Loop() {
+			req := bleve.NewSearchRequestOptions(newPhraseQuery("body_std", p), 10, 0, false)
+			if _, err := e.ix.Search(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
