@@ -87,6 +87,10 @@ type Index struct {
 	closed bool
 	// persisted is the last single-file change written, guarded by write.
 	persisted *persisted
+
+	// open is done once Close is called: every search stops then (see Search).
+	open      context.Context
+	closeOpen context.CancelFunc
 }
 
 // scorchConfig is how every index is opened: bolt_timeout bounds how long opening
@@ -121,6 +125,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cfg.ValidName = corpus.ValidName
 	}
 	ix := &Index{cfg: cfg, log: cfg.Logger}
+	ix.open, ix.closeOpen = context.WithCancel(context.Background())
 	if cfg.Dir == "" {
 		if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
 			return nil, err
@@ -260,8 +265,10 @@ func (ix *Index) rebuild(ctx context.Context, corpusDir string, progress func(Pr
 	return sum, nil
 }
 
-// Close closes the index and releases its lock. Searches running return first.
+// Close closes the index and releases its lock. It stops the searches that run,
+// which return an error wrapping ErrClosed, and waits for them to return.
 func (ix *Index) Close() error {
+	ix.closeOpen()
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.Lock()
@@ -298,14 +305,23 @@ func (ix *Index) checkOpen() error {
 	return nil
 }
 
-// Search runs a bleve search request against the index.
+// Search runs a bleve search request against the index. It stops when ctx is done or
+// the index closes, with an error that wraps ctx's error, or ErrClosed and
+// context.Canceled.
 func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	return ix.bi.SearchInContext(ctx, req)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(ix.open, func() { cancel(ErrClosed) })()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil && context.Cause(ctx) == ErrClosed {
+		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	return res, err
 }
 
 // DocCount returns the number of sections in the index.

@@ -124,7 +124,9 @@ func (e *Engine) Mark(queryText, text string) string {
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
-// user can fix are *RequestError.
+// user can fix are *RequestError. A search stops when ctx is done, with an error that
+// wraps ctx.Err() (context.DeadlineExceeded or context.Canceled); one stopped because
+// the index closed also wraps indexer.ErrClosed.
 func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	began := time.Now()
 	if err := checkRequest(&req); err != nil {

@@ -514,3 +514,21 @@ func TestLongPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCutShort checks that a search whose context is done stops with an error
+// that says why, whichever way the query goes (phrases, CJK, a fuzzy retry).
+func TestSearchCutShort(t *testing.T) {
+	e := copiedEngine(t)
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, q := range []string{"cells", `"stem cells"`, "脊髄損傷", strings.Repeat("細胞", 250), "mesenchymall", ""} {
+		if _, err := e.Search(expired, Request{Query: q, Size: 10}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%.20q past its deadline: err %v, want one wrapping context.DeadlineExceeded", q, err)
+		}
+		if _, err := e.Search(cancelled, Request{Query: q, Size: 10, GroupByDoc: true}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%.20q cancelled: err %v, want one wrapping context.Canceled", q, err)
+		}
+	}
+}
