@@ -171,8 +171,9 @@ func (c *compiler) words(ws []Word) query.Query {
 	// the shortest run the vocabulary reads as naming it ("spinal cord injuries").
 	if len(ws) > 1 && !c.negate {
 		texts := make([]string, len(ws))
+		squashed := make([]string, len(ws))
 		for i, w := range ws {
-			texts[i] = w.Text
+			texts[i], squashed[i] = w.Text, squash(w.Text)
 		}
 		taken := make([]bool, len(ws))
 		// Joined without spaces too: CJK names are written without them.
@@ -183,9 +184,10 @@ func (c *compiler) words(ws []Word) query.Query {
 			}
 		}
 		for _, k := range candidates {
-			i, j, ok := namingRun(texts, k)
+			names := squashedNames(k)
+			i, j, ok := namingRun(squashed, names)
 			if !ok && !own[k.key()] {
-				i, j, ok = shortestRun(texts, k, c.concepts)
+				i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
 			}
 			if !ok || slices.Contains(taken[i:j+1], true) {
 				continue
@@ -203,25 +205,41 @@ func (c *compiler) words(ws []Word) query.Query {
 	return conjunction(nonNil(items))
 }
 
-// namingRun finds the longest run texts[i..j] of two words or more that spells one of
-// the names of concept k, ignoring case, width, spaces and dashes.
-func namingRun(texts []string, k conceptRef) (int, int, bool) {
-	concept, ok := corpus.LookupConcept(k.facet, k.id)
-	if !ok {
-		return 0, 0, false
+// names are the names of a concept, squashed.
+type names struct {
+	squashed map[string]bool
+	longest  int // the length of the longest
+}
+
+// squashedNames returns the names of concept k.
+func squashedNames(k conceptRef) names {
+	out := names{squashed: map[string]bool{}}
+	if concept, ok := corpus.LookupConcept(k.facet, k.id); ok {
+		for _, name := range conceptNames(concept) {
+			s := squash(name)
+			out.squashed[s] = true
+			out.longest = max(out.longest, len(s))
+		}
 	}
-	names := map[string]bool{}
-	for _, name := range conceptNames(concept) {
-		names[squash(name)] = true
-	}
-	for n := len(texts); n >= 2; n-- {
-		for i := 0; i+n <= len(texts); i++ {
-			if names[squash(strings.Join(texts[i:i+n], ""))] {
-				return i, i + n - 1, true
+	return out
+}
+
+// namingRun finds the longest run of two words or more that spells one of the names,
+// ignoring case, width, spaces and dashes: squashed holds the query's words, squashed.
+// Of runs as long, the first wins. A run longer than the longest name spells none, so
+// each start reads at most as many words as that name has characters.
+func namingRun(squashed []string, n names) (int, int, bool) {
+	bi, bj, found := 0, 0, false
+	for i := range squashed {
+		run := squashed[i]
+		for j := i + 1; j < len(squashed) && len(run)+len(squashed[j]) <= n.longest; j++ {
+			run += squashed[j]
+			if n.squashed[run] && (!found || j-i > bj-bi) {
+				bi, bj, found = i, j, true
 			}
 		}
 	}
-	return 0, 0, false
+	return bi, bj, found
 }
 
 // squash folds s and drops its spaces and dashes, so that "spinal cord-injury",
@@ -235,12 +253,25 @@ func squash(s string) string {
 	}, corpus.Fold(s))
 }
 
-// shortestRun finds the shortest run texts[i..j] that names concept k.
-func shortestRun(texts []string, k conceptRef, concepts func(string) []conceptRef) (int, int, bool) {
-	for n := 2; n <= len(texts); n++ {
-		for i := 0; i+n <= len(texts); i++ {
-			if slices.Contains(concepts(strings.Join(texts[i:i+n], " ")), k) {
-				return i, i + n - 1, true
+// shortestRun finds the shortest run texts[i..j] that names concept k, whose names n
+// are; squashed holds the words squashed. The words inside a run that names k are
+// inside the name the vocabulary finds, so a run whose inner words are longer than
+// its longest name and a plural s is not read: the runs read are as many as the words
+// times the words of a name.
+func shortestRun(texts, squashed []string, n names, k conceptRef, concepts func(string) []conceptRef) (int, int, bool) {
+	// before[i] is the length of the words before the i-th, squashed.
+	before := make([]int, len(squashed)+1)
+	for i, s := range squashed {
+		before[i+1] = before[i] + len(s)
+	}
+	for size := 2; size <= len(texts); size++ {
+		for i := 0; i+size <= len(texts); i++ {
+			j := i + size - 1
+			if before[j]-before[i+1] > n.longest+1 {
+				continue
+			}
+			if slices.Contains(concepts(strings.Join(texts[i:j+1], " ")), k) {
+				return i, j, true
 			}
 		}
 	}

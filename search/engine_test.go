@@ -532,3 +532,34 @@ func TestSearchCutShort(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileCostIsLinear compiles queries of 16 and 64 words that name concepts of
+// the vocabulary and checks that the work, counted in allocations, grows no faster
+// than the words: finding the concepts several words name read every run of words,
+// and grew with the cube of the query's length (274 ms to compile 64 names).
+func TestCompileCostIsLinear(t *testing.T) {
+	e := bundleEngine(t)
+	var names []string
+	for _, f := range corpus.ContentFacets {
+		for _, c := range corpus.Concepts(f) {
+			names = append(names, c.Abbreviations...)
+			for _, lang := range corpus.Languages {
+				if l := c.Labels[lang]; l != "" {
+					names = append(names, strings.ReplaceAll(l, " ", ""))
+				}
+			}
+		}
+	}
+	if len(names) < 64 {
+		t.Fatalf("the vocabulary has %d names, want 64 or more", len(names))
+	}
+	allocs := func(n int) float64 {
+		tree := Parse(strings.Join(names[:n], " "))
+		return testing.AllocsPerRun(2, func() { e.compile(tree, false) })
+	}
+	short, long := allocs(16), allocs(64)
+	t.Logf("%.0f allocations for 16 names, %.0f for 64", short, long)
+	if long > 5*short {
+		t.Errorf("compiling 64 names costs %.0f allocations, 16 names %.0f: more than linear", long, short)
+	}
+}
