@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"musesearch/corpus"
 )
 
 // marker returns the highlighter of query, as the engine compiles it over the index
@@ -107,4 +109,36 @@ func FuzzSnippet(f *testing.F) {
 			t.Errorf("snippet(%q, %q) = %q: unbalanced marks", text, query, got)
 		}
 	})
+}
+
+// TestHighlightCostIsLinear marks a passage for a query that names many concepts,
+// each with many names in three languages, and checks that the patterns tried at each
+// token are those that start with its term, not every pattern of the query: a page of
+// 100 hits took seconds to mark for 64 such names.
+func TestHighlightCostIsLinear(t *testing.T) {
+	e := bundleEngine(t)
+	var names []string
+	for _, f := range corpus.ContentFacets {
+		for _, c := range corpus.Concepts(f) {
+			if l := c.Labels["ja"]; l != "" {
+				names = append(names, strings.ReplaceAll(l, " ", ""))
+			}
+		}
+	}
+	h := e.compile(Parse(strings.Join(names[:min(64, len(names))], " OR ")), false).hl
+	patterns := 0
+	for _, r := range h.rules {
+		patterns += len(r.patterns)
+	}
+	text := strings.Repeat("Muse細胞は骨髄、末梢血、あらゆる臓器の結合組織に存在する多能性幹細胞です。Muse cells are found in the bone marrow and the blood. ", 20)
+	if spans := h.spans(text); len(spans) == 0 {
+		t.Fatal("the passage has no match: the test means nothing")
+	}
+	tokens := 0
+	for _, r := range h.rules {
+		tokens += len(h.tokensOf(r.analyzer, text))
+	}
+	if h.tries > 4*tokens {
+		t.Errorf("%d patterns tried over %d tokens (the query has %d patterns): want at most 4 per token", h.tries, tokens, patterns)
+	}
 }
