@@ -49,6 +49,8 @@ type compiler struct {
 	fuzzy  bool // match long Latin-script words within an edit distance
 	negate bool // inside an exclusion: literal matching only, nothing to highlight
 	out    *compiled
+	// fuzzyWords counts the words made fuzzy, up to maxFuzzyWords.
+	fuzzyWords int
 }
 
 func (e *Engine) compile(n Node, fuzzy bool) *compiled {
@@ -385,7 +387,7 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		// Fuzzy matching enumerates a field's terms, so it runs only with the
 		// analyser that serves every script.
 		fuzzy := 0
-		if c.fuzzy && word && tf.Analyzer == indexer.AnalyzerStd {
+		if c.fuzzy && word && tf.Analyzer == indexer.AnalyzerStd && c.fuzzyWords < maxFuzzyWords {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
@@ -408,6 +410,9 @@ func (c *compiler) literal(text string, word bool) query.Query {
 	}
 	if len(match) == 0 {
 		return nil
+	}
+	if u.fuzzy > 0 {
+		c.fuzzyWords++
 	}
 	if !c.negate {
 		c.out.units = append(c.out.units, u)
@@ -484,9 +489,17 @@ func fieldQuery(field string, p termPattern, fuzzy int) boostable {
 	return newPhraseQuery(field, p)
 }
 
-// maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not words
-// anyone misspells, and the automaton of a long term is costly to build.
-const maxFuzzyRunes = 32
+// Bounds of a fuzzy retry.
+const (
+	// maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not
+	// words anyone misspells, and the automaton of a long term is costly to build.
+	maxFuzzyRunes = 32
+	// maxFuzzyWords bounds the words a fuzzy retry makes fuzzy, the first ones of the
+	// query: each walks the terms of every segment of the index (about 10 ms on 10 MB
+	// of Japanese), and a query longer than a few words was pasted, not typed with a
+	// slip.
+	maxFuzzyWords = 8
+)
 
 // fuzziness is the edit distance a fuzzy retry allows for a word: none for short or
 // overlong words, words of several tokens and words not in Latin letters; 1 up to 7
