@@ -59,33 +59,25 @@ var smallCorpus = map[string][]corpus.Document{
 	}},
 }
 
-var small struct {
-	once sync.Once
-	eng  *Engine
-	err  error
-}
+// small is an engine over an in-memory index of smallCorpus.
+var small fixture
 
 // smallEngine returns an engine over an in-memory index of smallCorpus.
 func smallEngine(t testing.TB) *Engine {
 	t.Helper()
-	small.once.Do(func() {
+	return small.engine(t, "the small corpus", func() (*Engine, error) {
 		ctx := context.Background()
 		ix, err := indexer.Open(ctx, indexer.Config{})
 		if err != nil {
-			small.err = err
-			return
+			return nil, err
 		}
 		for source, docs := range smallCorpus {
-			if small.err = ix.IndexDocuments(ctx, source, docs); small.err != nil {
-				return
+			if err := ix.IndexDocuments(ctx, source, docs); err != nil {
+				return nil, err
 			}
 		}
-		small.eng, small.err = New(Config{Index: ix})
+		return New(Config{Index: ix})
 	})
-	if small.err != nil {
-		t.Fatalf("index the small corpus: %v", small.err)
-	}
-	return small.eng
 }
 
 func hitIDs(resp *Response) []string {
