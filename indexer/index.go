@@ -88,9 +88,9 @@ type Index struct {
 	// persisted is the last single-file change written, guarded by write.
 	persisted *persisted
 
-	// open is done once Close is called: every search stops then (see Search).
-	open      context.Context
-	closeOpen context.CancelFunc
+	// closing is done once Close is called: every search stops then (see Search).
+	closing      context.Context
+	stopSearches context.CancelFunc
 }
 
 // scorchConfig is how every index is opened: bolt_timeout bounds how long opening
@@ -125,7 +125,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cfg.ValidName = corpus.ValidName
 	}
 	ix := &Index{cfg: cfg, log: cfg.Logger}
-	ix.open, ix.closeOpen = context.WithCancel(context.Background())
+	ix.closing, ix.stopSearches = context.WithCancel(context.Background())
 	if cfg.Dir == "" {
 		if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
 			return nil, err
@@ -268,7 +268,7 @@ func (ix *Index) rebuild(ctx context.Context, corpusDir string, progress func(Pr
 // Close closes the index and releases its lock. It stops the searches that run,
 // which return an error wrapping ErrClosed, and waits for them to return.
 func (ix *Index) Close() error {
-	ix.closeOpen()
+	ix.stopSearches()
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.Lock()
@@ -316,9 +316,9 @@ func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	defer context.AfterFunc(ix.open, func() { cancel(ErrClosed) })()
+	defer context.AfterFunc(ix.closing, func() { cancel(ErrClosed) })()
 	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil && context.Cause(ctx) == ErrClosed {
+	if err != nil && errors.Is(context.Cause(ctx), ErrClosed) {
 		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	return res, err

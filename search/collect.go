@@ -92,7 +92,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			}
 		}
 	}
-	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx, done: ctx.Done()}
+	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx}
 	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
 		restCtx, stop := context.WithCancel(ctx)
 		rest, err := q.inner.Searcher(restCtx, r, m, opts)
@@ -122,10 +122,9 @@ func newPart(langs int) part {
 // the sections before mid, rest (when not nil) those from mid on.
 type collectSearcher struct {
 	bsearch.Searcher
-	c    *collector
-	mid  uint64
-	ctx  context.Context // the search's
-	done <-chan struct{} // ctx.Done(), read once
+	c   *collector
+	mid uint64
+	ctx context.Context // the search's
 
 	rest     bsearch.Searcher
 	stopRest func()        // cancels the context of rest and searchRest
@@ -175,10 +174,8 @@ func (s *collectSearcher) searchRest(ctx context.Context) {
 // may skip many that the filters leave out.
 func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
 	for !s.firstDone {
-		select {
-		case <-s.done:
-			return nil, cutShort(s.ctx)
-		default:
+		if err := cutShort(s.ctx); err != nil {
+			return nil, err
 		}
 		m, err := s.Searcher.Next(ctx)
 		if err != nil {

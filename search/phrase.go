@@ -44,7 +44,7 @@ func (q *phraseQuery) SetBoost(b float64) { q.boost = b }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	opts.IncludeTermVectors = true
-	s := &phraseSearcher{ctx: ctx, done: ctx.Done(), steps: &q.steps, termIDs: map[string]int{}, slots: make([]int, len(q.pattern))}
+	s := &phraseSearcher{ctx: ctx, steps: &q.steps, termIDs: map[string]int{}, slots: make([]int, len(q.pattern))}
 	var terms []string // by id
 	// The phrase positions that accept the same terms share one searcher, weighted
 	// by their number: the sum of the scores of one searcher per position, as
@@ -181,7 +181,6 @@ func (s *repeatedSearcher) Optimize(kind string, octx index.OptimizableContext) 
 type phraseSearcher struct {
 	bsearch.Searcher
 	ctx     context.Context // the search's
-	done    <-chan struct{} // ctx.Done(), read once
 	steps   *atomic.Int64
 	termIDs map[string]int // the phrase's distinct terms, numbered
 	sets    [][]int        // the distinct sets of terms its positions accept
@@ -198,10 +197,8 @@ func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 		// A phrase whose terms are common but rarely adjacent may reject every
 		// section it reads: its caller never sees a match between two of its own
 		// checks of the context.
-		select {
-		case <-s.done:
-			return nil, cutShort(s.ctx)
-		default:
+		if err := cutShort(s.ctx); err != nil {
+			return nil, err
 		}
 		m, err := s.Searcher.Next(ctx)
 		if m == nil || err != nil {
