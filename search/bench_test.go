@@ -150,18 +150,7 @@ func costlyQueries(b *testing.B) []struct{ name, q string } {
 		}
 		return out
 	}
-	var names, jaNames []string
-	for _, f := range corpus.ContentFacets {
-		for _, c := range corpus.Concepts(f) {
-			names = append(names, c.Abbreviations...)
-			for _, lang := range corpus.Languages {
-				if l := c.Labels[lang]; l != "" {
-					names = append(names, strings.ReplaceAll(l, " ", ""))
-				}
-			}
-			jaNames = append(jaNames, c.Labels["ja"])
-		}
-	}
+	names, jaNames := vocabularyNames(true, corpus.Languages...), vocabularyNames(false, "ja")
 	next := func(list []string) func() string {
 		i := 0
 		return func() string { i++; return list[(i-1)%len(list)] }

@@ -531,17 +531,7 @@ func TestSearchCutShort(t *testing.T) {
 // and grew with the cube of the query's length (274 ms to compile 64 names).
 func TestCompileCostIsLinear(t *testing.T) {
 	e := bundleEngine(t)
-	var names []string
-	for _, f := range corpus.ContentFacets {
-		for _, c := range corpus.Concepts(f) {
-			names = append(names, c.Abbreviations...)
-			for _, lang := range corpus.Languages {
-				if l := c.Labels[lang]; l != "" {
-					names = append(names, strings.ReplaceAll(l, " ", ""))
-				}
-			}
-		}
-	}
+	names := vocabularyNames(true, corpus.Languages...)
 	if len(names) < 64 {
 		t.Fatalf("the vocabulary has %d names, want 64 or more", len(names))
 	}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"musesearch/corpus"
 )
 
 // marker returns the highlighter of query, as the engine compiles it over the index
@@ -117,14 +115,7 @@ func FuzzSnippet(f *testing.F) {
 // 100 hits took seconds to mark for 64 such names.
 func TestHighlightCostIsLinear(t *testing.T) {
 	e := bundleEngine(t)
-	var names []string
-	for _, f := range corpus.ContentFacets {
-		for _, c := range corpus.Concepts(f) {
-			if l := c.Labels["ja"]; l != "" {
-				names = append(names, strings.ReplaceAll(l, " ", ""))
-			}
-		}
-	}
+	names := vocabularyNames(false, "ja")
 	h := e.compile(Parse(strings.Join(names[:min(64, len(names))], " OR ")), false).hl
 	patterns := 0
 	for _, r := range h.rules {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -117,4 +118,23 @@ func copiedEngine(tb testing.TB) *Engine {
 		}
 		return New(Config{Index: ix})
 	})
+}
+
+// vocabularyNames returns names of every concept of the vocabulary, for queries that
+// name many: its abbreviations when asked, and its labels in langs, without spaces.
+func vocabularyNames(abbreviations bool, langs ...string) []string {
+	var names []string
+	for _, f := range corpus.ContentFacets {
+		for _, c := range corpus.Concepts(f) {
+			if abbreviations {
+				names = append(names, c.Abbreviations...)
+			}
+			for _, lang := range langs {
+				if l := c.Labels[lang]; l != "" {
+					names = append(names, strings.ReplaceAll(l, " ", ""))
+				}
+			}
+		}
+	}
+	return names
 }
