@@ -118,7 +118,9 @@ func (e *Engine) Matches(queryText, text string) []Span {
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
-// user can fix are *RequestError.
+// user can fix are *RequestError. A search stops when ctx is done, with an error that
+// wraps ctx.Err() (context.DeadlineExceeded or context.Canceled); one stopped because
+// the index closed also wraps indexer.ErrClosed.
 func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	began := time.Now()
 	if err := checkRequest(&req); err != nil {
@@ -129,6 +131,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
 	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, c.err
+	}
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
 		return nil, err
