@@ -575,3 +575,22 @@ func TestFuzzyRetryIsBounded(t *testing.T) {
 		t.Errorf("mesenchymall therapyy: fuzzy %v, total %d; want a fuzzy retry with hits", resp.Fuzzy, resp.Total)
 	}
 }
+
+func TestCostly(t *testing.T) {
+	for q, want := range map[string]bool{
+		"ALS":                         false,
+		"Muse cells":                  false,
+		`"spinal cord injury" -mouse`: false,
+		"脊髄損傷":                        false,
+		"間葉系幹細胞 臨床試験":                 false,
+		strings.Repeat("細胞", 8):       true,
+		`"` + strings.Repeat("stem cell ", 8) + `"`: true,
+		"a b c d e f g h": true,
+		"cells OR stem OR x OR y OR z OR w OR v OR u": true,
+		"-x -y -z -w -v -u -t cells":                  true,
+	} {
+		if got := Costly(q); got != want {
+			t.Errorf("Costly(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
