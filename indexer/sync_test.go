@@ -644,3 +644,40 @@ func mustFiles(t *testing.T, ix *Index) []string {
 }
 
 func idOf(name string) string { return strings.TrimSuffix(name, filepath.Ext(name)) + "#1" }
+
+// TestSyncLeavesOutUnusableNames: files whose names are not UTF-8 or hold control
+// characters are skipped, every time, rather than indexed under a name their record
+// cannot keep (JSON replaces bytes that are not UTF-8), which made every later sync
+// remove and add them again.
+func TestSyncLeavesOutUnusableNames(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	bad := []string{"caf\xe9.txt", "evil\u202etxt.md"}
+	writeFiles(t, corpusDir, map[string]string{"good.txt": "alpha", bad[0]: "bravo", bad[1]: "charlie"})
+	ix := openTemp(t)
+	var skipped []Skipped
+	for _, name := range bad {
+		err := corpus.ValidName(name)
+		if err == nil {
+			t.Fatalf("ValidName(%q) accepts it", name)
+		}
+		skipped = append(skipped, Skipped{name, reason(err)})
+	}
+	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
+	ignore := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Duration" }, cmp.Ignore())
+	for i, want := range []Summary{
+		{Files: 1, Documents: 1, Sections: 1, Added: 1, Skipped: skipped},
+		{Files: 1, Documents: 1, Sections: 1, Unchanged: 1, Skipped: skipped},
+	} {
+		got, err := ix.Sync(ctx, corpusDir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, ignore); diff != "" {
+			t.Errorf("sync %d: summary (-want +got):\n%s", i+1, diff)
+		}
+	}
+	if got := find(t, ix, "bravo charlie"); len(got) != 0 {
+		t.Errorf("the files of unusable names are found: %v", got)
+	}
+}

@@ -32,7 +32,7 @@ var seedCorpus = map[string]string{
 }
 
 // newCorpus writes files into a new corpus directory.
-func newCorpus(t *testing.T, files map[string]string) string {
+func newCorpus(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "corpus")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -44,7 +44,7 @@ func newCorpus(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func writeFile(t *testing.T, dir, name, text string) {
+func writeFile(t testing.TB, dir, name, text string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func writeFile(t *testing.T, dir, name, text string) {
 
 // open opens a library over dir with an index in a temporary directory (indexDir
 // when not empty, to reopen one).
-func open(t *testing.T, dir, indexDir string, maxFileSize int64) (*Library, indexer.Summary) {
+func open(t testing.TB, dir, indexDir string, maxFileSize int64) (*Library, indexer.Summary) {
 	t.Helper()
 	if indexDir == "" {
 		indexDir = filepath.Join(t.TempDir(), "index")
@@ -232,6 +232,10 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 		{"upload temporary", tempPrefix + "1.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"other extension", "paper.pdf", "text", corpus.ErrBadName, RejectBadName},
 		{"empty name", "", "text", corpus.ErrBadName, RejectBadName},
+		{"name not UTF-8", "caf\xe9.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"name with a direction override", "evil\u202etxt.md", "text", corpus.ErrBadName, RejectBadName},
+		{"name with a C1 control", "a\u0085b.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"name over 255 bytes", strings.Repeat("論", 85) + ".txt", "text", corpus.ErrBadName, RejectBadName},
 		{"binary", "image.txt", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", corpus.ErrNotText, RejectNotText},
 		{"latin-1", "old.txt", "caf\xe9 au lait", corpus.ErrNotText, RejectNotText},
 		{"binary replacing a file", "a.txt", "\x00\x01\x02", corpus.ErrNotText, RejectNotText},
@@ -263,7 +267,7 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 			}
 		})
 	}
-	want := map[string]uint64{RejectBadName: 7, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
+	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
 	if diff := cmp.Diff(want, lib.Stats().Rejected); diff != "" {
 		t.Errorf("Stats.Rejected (-want +got):\n%s", diff)
 	}
