@@ -681,3 +681,120 @@ func TestSyncLeavesOutUnusableNames(t *testing.T) {
 		t.Errorf("the files of unusable names are found: %v", got)
 	}
 }
+
+// bigFile is a file of n paragraphs of about 100 bytes, each with the word.
+func bigFile(word string, n int) string {
+	paragraphs := make([]string, n)
+	for i := range paragraphs {
+		paragraphs[i] = fmt.Sprintf("%s paragraph %d %s", word, i+1, strings.Repeat("filler ", 12))
+	}
+	return strings.Join(paragraphs, "\n\n")
+}
+
+// batches returns how many batches scorch has applied to the index.
+func batches(t *testing.T, ix *Index) uint64 {
+	t.Helper()
+	stats, _ := ix.bi.StatsMap()["index"].(map[string]interface{})
+	n, ok := stats["TotBatches"].(uint64)
+	if !ok {
+		t.Fatalf("bleve's stats have no TotBatches: %v", stats)
+	}
+	return n
+}
+
+// TestLargeFileIsIndexedInParts: a file of more than maxPartBytes of text goes to the
+// index in several batches, and a search meanwhile sees the old content whole or the
+// beginning of the new one, never some of both.
+func TestLargeFileIsIndexedInParts(t *testing.T) {
+	defer func(n int) { maxPartBytes = n }(maxPartBytes)
+	maxPartBytes = 1000
+	ctx := context.Background()
+	ix := openTemp(t)
+	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte(bigFile("old", 3))); err != nil {
+		t.Fatal(err)
+	}
+	stop := searchWhile(t, func() string {
+		q := query.NewMatchQuery("old new")
+		q.SetField("body_std")
+		req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+		req.Fields = []string{FieldText}
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return err.Error()
+		}
+		counts := map[string]int{}
+		for _, h := range res.Hits {
+			text, _ := h.Fields[FieldText].(string)
+			counts[strings.Fields(text)[0]]++
+		}
+		if counts["old"] != 0 && (counts["old"] != 3 || counts["new"] != 0) || counts["old"] == 0 && counts["new"] == 0 {
+			return fmt.Sprintf("a search saw %v sections of each version", counts)
+		}
+		return ""
+	})
+	before := batches(t, ix)
+	res, err := ix.ReplaceFile(ctx, "f.txt", []byte(bigFile("new", 50)))
+	stop()
+	if err != nil || res.Sections != 50 {
+		t.Fatalf("ReplaceFile = %+v, %v; want 50 sections", res, err)
+	}
+	// 50 sections of about 100 bytes: five or six parts of 1000.
+	if n := batches(t, ix) - before; n < 5 || n > 6 {
+		t.Errorf("the file took %d batches, want 5 or 6", n)
+	}
+	if got := find(t, ix, "new"); len(got) != 50 {
+		t.Errorf("new finds %d sections, want 50", len(got))
+	}
+	if got := find(t, ix, "old"); len(got) != 0 {
+		t.Errorf("old finds %v", got)
+	}
+}
+
+// TestSyncFinishesAFileLeftHalfIndexed: a file whose indexing in parts stopped
+// half-way (a crash, a failing disk) is indexed again by the next sync, with none of
+// the half-written sections left over.
+func TestSyncFinishesAFileLeftHalfIndexed(t *testing.T) {
+	defer func(n int) { maxPartBytes = n }(maxPartBytes)
+	maxPartBytes = 1000
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	writeFiles(t, corpusDir, map[string]string{"f.txt": bigFile("old", 30)})
+	var log bytes.Buffer
+	cfg := testConfig(t, filepath.Join(t.TempDir(), "index"))
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	ix, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// New content whose 25th section cannot be indexed: the first parts are.
+	docs, _ := paragraphParser("f.txt", []byte(bigFile("new", 40)))
+	docs[0].Sections[24].ID = ""
+	if err := ix.IndexDocuments(ctx, "f.txt", docs); err == nil {
+		t.Fatal("indexing a section without an id succeeded")
+	}
+	if got := find(t, ix, "new"); len(got) == 0 || len(got) >= 40 {
+		t.Fatalf("after the failure new finds %d sections, want some of 40", len(got))
+	}
+
+	sum, err := ix.Sync(ctx, corpusDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Updated != 1 || sum.Sections != 30 {
+		t.Errorf("Sync = %+v, want f.txt indexed again, 30 sections", sum)
+	}
+	if got := find(t, ix, "new"); len(got) != 0 {
+		t.Errorf("after the sync new finds %d sections, want none", len(got))
+	}
+	if got := find(t, ix, "old"); len(got) != 30 {
+		t.Errorf("after the sync old finds %d sections, want 30", len(got))
+	}
+	if strings.Contains(log.String(), "rebuilding") {
+		t.Errorf("the sync rebuilt the index: %s", log.String())
+	}
+}

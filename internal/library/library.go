@@ -223,7 +223,7 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 	if err := durable.WriteFile(l.cfg.CorpusDir, name, tempPrefix, data); err != nil {
 		return Result{}, err
 	}
-	res, err := l.ix.ReplaceFile(ctx, name, data)
+	res, err := l.ix.ReplaceDocuments(ctx, name, data, docs)
 	if err != nil {
 		// Not acknowledged: put the directory back as it was, so that it still agrees
 		// with the index.

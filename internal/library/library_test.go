@@ -418,6 +418,35 @@ func TestWatchFollowsOtherPrograms(t *testing.T) {
 	}
 }
 
+// TestWatchFollowsAReplacedCorpusDirectory: another directory renamed into the
+// corpus directory's place (a deployment, a restore) is watched and indexed.
+func TestWatchFollowsAReplacedCorpusDirectory(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	lib, _ := open(t, dir, "", 0)
+	startWatch(t, lib)
+
+	next := dir + ".new"
+	if err := os.Mkdir(next, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, next, "a.txt", seedCorpus["a.txt"])
+	writeFile(t, next, "c.txt", "Came with the new directory: kappaword.\n")
+	if err := os.Rename(dir, dir+".old"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(next, dir); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, lib, "kappaword", []string{"c"}, 2*time.Second)
+	eventually(t, lib, "betaseed", nil, time.Second)
+
+	writeFile(t, dir, "d.txt", "Dropped in the new directory: lambdaword.\n")
+	eventually(t, lib, "lambdaword", []string{"d"}, time.Second)
+	if st := lib.Stats(); !st.InSync {
+		t.Errorf("Stats = %+v, want in sync", st)
+	}
+}
+
 func TestWatchDoesNotIndexAnUploadTwice(t *testing.T) {
 	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
 	startWatch(t, lib)
