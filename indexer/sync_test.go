@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -304,6 +305,7 @@ func TestOpenRebuildsAnUnusableIndex(t *testing.T) {
 		{"a damaged index", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "bleve-1", "index_meta.json"), []byte("{garbage"), 0o644)
 		}, "cannot be opened"},
+		{"a damaged segment", func(t *testing.T, dir string) { damageSegments(t, dir) }, "cannot be opened"},
 		{"a missing index", func(t *testing.T, dir string) {
 			os.RemoveAll(filepath.Join(dir, "bleve-1"))
 		}, "cannot be opened"},
@@ -796,5 +798,95 @@ func TestSyncFinishesAFileLeftHalfIndexed(t *testing.T) {
 	}
 	if strings.Contains(log.String(), "rebuilding") {
 		t.Errorf("the sync rebuilt the index: %s", log.String())
+	}
+}
+
+// damageSegments writes random bytes over the middle half of every segment file of
+// the index in dir, in place, as a failing disk or a stray program would.
+func damageSegments(t *testing.T, dir string) {
+	t.Helper()
+	damaged := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, ".zap") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		r := rand.New(rand.NewPCG(uint64(len(data)), 3))
+		for i := len(data) / 4; i < len(data)*3/4; i += 1 + r.IntN(8) {
+			data[i] = byte(r.IntN(256))
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		damaged++
+		_, err = f.WriteAt(data, 0)
+		return err
+	})
+	if err != nil || damaged == 0 {
+		t.Fatalf("damage the segments of %s: %d damaged, %v", dir, damaged, err)
+	}
+}
+
+// TestSyncCheckedRebuildsADamagedIndex damages the segments of an open index: a
+// search fails with ErrDamaged (it panicked), Config.Suspect hears of it, Sync does
+// not see it (it reads no segment), and SyncChecked rebuilds the index from the
+// corpus. An intact index SyncChecked leaves as it is.
+func TestSyncCheckedRebuildsADamagedIndex(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	files := map[string]string{}
+	for i := range 40 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("alpha word%d\n\nbravo more text %d", i, i)
+	}
+	writeFiles(t, corpusDir, files)
+	dir := filepath.Join(t.TempDir(), "index")
+	var log bytes.Buffer
+	heard := make(chan error, 10)
+	cfg := testConfig(t, dir)
+	cfg.CorpusDir = corpusDir
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	cfg.Suspect = func(err error) { heard <- err }
+	ix, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+
+	if sum, err := ix.SyncChecked(ctx, corpusDir, nil); err != nil || sum.Unchanged != 40 || log.Len() != 0 {
+		t.Fatalf("SyncChecked of an intact index: %+v, %v, log %q; want 40 files unchanged, no log", sum, err, log.String())
+	}
+
+	damageSegments(t, dir)
+	req := bleve.NewSearchRequest(query.NewMatchAllQuery())
+	req.Fields = StoredFields
+	if _, err := ix.Search(ctx, req); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("search of a damaged index: %v, want ErrDamaged", err)
+	}
+	select {
+	case err := <-heard:
+		if !errors.Is(err, ErrDamaged) {
+			t.Errorf("Suspect heard %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Error("Config.Suspect was not called")
+	}
+	if sum, err := ix.Sync(ctx, corpusDir, nil); err != nil || sum.Unchanged != 40 {
+		t.Errorf("Sync of a damaged index: %+v, %v; want it to see nothing", sum, err)
+	}
+
+	sum, err := ix.SyncChecked(ctx, corpusDir, nil)
+	if err != nil || sum.Added != 40 {
+		t.Fatalf("SyncChecked of a damaged index: %+v, %v; want a rebuild of 40 files", sum, err)
+	}
+	if !strings.Contains(log.String(), "rebuilding") || !strings.Contains(log.String(), "checksum") {
+		t.Errorf("log = %q, want one line saying a checksum failed and the index is rebuilt", log.String())
+	}
+	if got := find(t, ix, "alpha"); len(got) != 40 {
+		t.Errorf("after the repair alpha finds %d sections, want 40", len(got))
 	}
 }

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -333,6 +334,70 @@ func TestOpenRebuildsAnIndexThatCannotBeOpened(t *testing.T) {
 	lib, _ = open(t, dir, indexDir, 0)
 	if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("after the rebuild: found in %v, want [a]", got)
+	}
+}
+
+// damageSegments overwrites the middle half of every segment file of the index in
+// indexDir, in place, as a failing disk would.
+func damageSegments(t *testing.T, indexDir string) {
+	t.Helper()
+	segments, _ := filepath.Glob(filepath.Join(indexDir, "bleve-*", "store", "*.zap"))
+	for _, path := range segments {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteAt(bytes.Repeat([]byte{0xa5}, int(info.Size()/2)), info.Size()/4)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(segments) == 0 {
+		t.Fatalf("no segment files in %s", indexDir)
+	}
+}
+
+// searchFails reports whether a search for the seed corpus's words fails.
+func searchFails(lib *Library) bool {
+	q := bleve.NewMatchQuery("alphaseed betaseed")
+	q.SetField("body_std")
+	req := bleve.NewSearchRequest(q)
+	req.Fields = indexer.StoredFields
+	_, err := lib.Index().Search(context.Background(), req)
+	return err != nil
+}
+
+// TestADamagedIndexIsRepaired: segment files damaged under a running library are
+// found and the index rebuilt from the corpus, by Reindex and by the first search that
+// fails on them.
+func TestADamagedIndexIsRepaired(t *testing.T) {
+	for _, by := range []string{"reindex", "search"} {
+		t.Run(by, func(t *testing.T) {
+			dir := newCorpus(t, seedCorpus)
+			indexDir := filepath.Join(t.TempDir(), "index")
+			lib, _ := open(t, dir, indexDir, 0)
+			damageSegments(t, indexDir)
+			if by == "reindex" {
+				sum, err := lib.Reindex(context.Background())
+				if err != nil || sum.Added != 2 {
+					t.Errorf("Reindex = %+v, %v; want the index rebuilt with 2 files", sum, err)
+				}
+			} else if !searchFails(lib) {
+				t.Fatal("a search of the damaged index did not fail")
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for searchFails(lib) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
+				t.Errorf("after the repair: found in %v, want [a]", got)
+			}
+		})
 	}
 }
 
