@@ -193,6 +193,25 @@ func TestRebuildOrder(t *testing.T) {
 	}
 }
 
+// countVersions counts, in one search, the sections that hold "old" or "new" by their first
+// word: the version of the file they belong to.
+func countVersions(ix *Index) (map[string]int, error) {
+	q := query.NewMatchQuery("old new")
+	q.SetField("body_std")
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	req.Fields = []string{FieldText}
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, h := range res.Hits {
+		text, _ := h.Fields[FieldText].(string)
+		counts[strings.Fields(text)[0]]++
+	}
+	return counts, nil
+}
+
 func TestReplaceFileIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	ix := openTemp(t)
@@ -202,18 +221,9 @@ func TestReplaceFileIsAtomic(t *testing.T) {
 	}
 	stop := searchWhile(t, func() string {
 		// Every search sees one whole version: the 3 old sections or the 2 new ones.
-		q := query.NewMatchQuery("old new")
-		q.SetField("body_std")
-		req := bleve.NewSearchRequest(q)
-		req.Fields = []string{FieldText}
-		res, err := ix.Search(ctx, req)
+		counts, err := countVersions(ix)
 		if err != nil {
 			return err.Error()
-		}
-		counts := map[string]int{}
-		for _, h := range res.Hits {
-			text, _ := h.Fields[FieldText].(string)
-			counts[strings.Fields(text)[0]]++
 		}
 		if !cmp.Equal(counts, map[string]int{"old": 3}) && !cmp.Equal(counts, map[string]int{"new": 2}) {
 			return fmt.Sprintf("a search saw %v sections of each version", counts)
@@ -432,21 +442,29 @@ func TestSyncSeesARacyRewrite(t *testing.T) {
 
 // TestSyncRepairsAnInconsistentIndex loses a section behind the indexer's back: the
 // next sync notices and rebuilds.
-func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
-	ctx := context.Background()
+// openSynced opens a new on-disk index that logs into the buffer it returns, and syncs
+// a new corpus directory of files into it.
+func openSynced(t *testing.T, files map[string]string) (*Index, string, *bytes.Buffer) {
+	t.Helper()
 	corpusDir := t.TempDir()
-	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha\n\nalpha again", "b.txt": "bravo"})
+	writeFiles(t, corpusDir, files)
 	var log bytes.Buffer
 	cfg := testConfig(t, filepath.Join(t.TempDir(), "index"))
 	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
-	ix, err := Open(ctx, cfg)
+	ix, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
-	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.Sync(context.Background(), corpusDir, nil); err != nil {
 		t.Fatal(err)
 	}
+	return ix, corpusDir, &log
+}
+
+func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
+	ctx := context.Background()
+	ix, corpusDir, log := openSynced(t, map[string]string{"a.txt": "alpha\n\nalpha again", "b.txt": "bravo"})
 	if err := ix.bi.Delete("a#2"); err != nil {
 		t.Fatal(err)
 	}
@@ -716,18 +734,9 @@ func TestLargeFileIsIndexedInParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop := searchWhile(t, func() string {
-		q := query.NewMatchQuery("old new")
-		q.SetField("body_std")
-		req := bleve.NewSearchRequestOptions(q, 100, 0, false)
-		req.Fields = []string{FieldText}
-		res, err := ix.Search(ctx, req)
+		counts, err := countVersions(ix)
 		if err != nil {
 			return err.Error()
-		}
-		counts := map[string]int{}
-		for _, h := range res.Hits {
-			text, _ := h.Fields[FieldText].(string)
-			counts[strings.Fields(text)[0]]++
 		}
 		if counts["old"] != 0 && (counts["old"] != 3 || counts["new"] != 0) || counts["old"] == 0 && counts["new"] == 0 {
 			return fmt.Sprintf("a search saw %v sections of each version", counts)
@@ -759,19 +768,7 @@ func TestSyncFinishesAFileLeftHalfIndexed(t *testing.T) {
 	defer func(n int) { maxPartBytes = n }(maxPartBytes)
 	maxPartBytes = 1000
 	ctx := context.Background()
-	corpusDir := t.TempDir()
-	writeFiles(t, corpusDir, map[string]string{"f.txt": bigFile("old", 30)})
-	var log bytes.Buffer
-	cfg := testConfig(t, filepath.Join(t.TempDir(), "index"))
-	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
-	ix, err := Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix, corpusDir, log := openSynced(t, map[string]string{"f.txt": bigFile("old", 30)})
 
 	// New content whose 25th section cannot be indexed: the first parts are.
 	docs, _ := paragraphParser("f.txt", []byte(bigFile("new", 40)))
