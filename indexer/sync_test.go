@@ -16,7 +16,10 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus"
@@ -830,7 +833,7 @@ func damageSegments(t *testing.T, dir string) {
 }
 
 // TestSyncCheckedRebuildsADamagedIndex damages the segments of an open index: a
-// search fails with ErrDamaged (it panicked), Config.Suspect hears of it, Sync does
+// search fails (scorch panics or errs), Config.Suspect hears of it, Sync does
 // not see it (it reads no segment), and SyncChecked rebuilds the index from the
 // corpus. An intact index SyncChecked leaves as it is.
 func TestSyncCheckedRebuildsADamagedIndex(t *testing.T) {
@@ -861,13 +864,14 @@ func TestSyncCheckedRebuildsADamagedIndex(t *testing.T) {
 	damageSegments(t, dir)
 	req := bleve.NewSearchRequest(query.NewMatchAllQuery())
 	req.Fields = StoredFields
-	if _, err := ix.Search(ctx, req); !errors.Is(err, ErrDamaged) {
-		t.Fatalf("search of a damaged index: %v, want ErrDamaged", err)
+	_, err = ix.Search(ctx, req)
+	if err == nil {
+		t.Fatal("a search of the damaged index succeeded")
 	}
 	select {
-	case err := <-heard:
-		if !errors.Is(err, ErrDamaged) {
-			t.Errorf("Suspect heard %v", err)
+	case heardErr := <-heard:
+		if heardErr.Error() != err.Error() {
+			t.Errorf("Suspect heard %v, want %v", heardErr, err)
 		}
 	case <-time.After(time.Second):
 		t.Error("Config.Suspect was not called")
@@ -885,5 +889,42 @@ func TestSyncCheckedRebuildsADamagedIndex(t *testing.T) {
 	}
 	if got := find(t, ix, "alpha"); len(got) != 40 {
 		t.Errorf("after the repair alpha finds %d sections, want 40", len(got))
+	}
+}
+
+// panicQuery is a query whose searcher panics, as scorch's do on some damaged segments.
+type panicQuery struct{}
+
+func (panicQuery) Searcher(context.Context, index.IndexReader, mapping.IndexMapping, bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	panic("runtime error: slice bounds out of range")
+}
+
+// TestASearchThatPanicsFailsWithErrDamaged: the panic is the search's error, wrapping
+// ErrDamaged, and Config.Suspect hears of it; a search cut short by its context is not
+// suspect.
+func TestASearchThatPanicsFailsWithErrDamaged(t *testing.T) {
+	heard := make(chan error, 10)
+	cfg := testConfig(t, "")
+	cfg.Suspect = func(err error) { heard <- err }
+	ix, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Search(context.Background(), bleve.NewSearchRequest(panicQuery{})); !errors.Is(err, ErrDamaged) {
+		t.Errorf("search that panics: %v, want ErrDamaged", err)
+	}
+	if err := <-heard; !errors.Is(err, ErrDamaged) {
+		t.Errorf("Suspect heard %v, want ErrDamaged", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, bleve.NewSearchRequest(query.NewMatchAllQuery())); err == nil {
+		t.Error("a search with a cancelled context succeeded")
+	}
+	select {
+	case err := <-heard:
+		t.Errorf("Suspect heard of a cancelled search: %v", err)
+	case <-time.After(100 * time.Millisecond):
 	}
 }
