@@ -151,10 +151,10 @@ func vmHWM() int64 {
 }
 
 // BenchmarkAddLarge adds a file of the upload limit (10 MB) to an on-disk index and
-// reports the peak Go heap and the process's peak resident size. Run one language
-// per process, since VmHWM is the process's peak:
+// reports the peak Go heap in use, the process's peak resident size and the text the
+// file's sections hold. Run one shape per process, since VmHWM is the process's peak:
 //
-//	go test ./internal/library -run '^$' -bench 'AddLarge/ja' -benchtime 1x
+//	go test ./internal/library -run '^$' -bench 'AddLarge/ja-shuffled$' -benchtime 1x
 func BenchmarkAddLarge(b *testing.B) {
 	for _, shape := range []string{shapeJa, shapeJaOneLine, shapeJaShuffled, shapeEn} {
 		b.Run(shape, func(b *testing.B) {
