@@ -66,9 +66,10 @@ type Config struct {
 
 // Engine answers searches over one index. It is safe for concurrent use.
 type Engine struct {
-	ix   *indexer.Index
-	log  *slog.Logger
-	sets *setCache
+	ix     *indexer.Index
+	log    *slog.Logger
+	sets   *setCache
+	trials *trialCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -82,6 +83,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
+	e.trials = &trialCache{log: e.log}
 	for _, tf := range indexer.TextFields {
 		for _, name := range []string{tf.Analyzer, tf.QueryAnalyzer} {
 			if _, err := cfg.Index.Analyze(name, "Muse 細胞"); err != nil {

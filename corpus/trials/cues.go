@@ -28,15 +28,21 @@ var plannedCues = []string{
 }
 
 // statusCues find a trial's status in a sentence; the first that matches wins, so the
-// more specific come first.
+// more specific come first. A pattern runs only on a sentence that holds one of its
+// hints (in lower case), which spares most sentences every pattern.
 var statusCues = []struct {
 	status Status
+	hints  []string
 	re     *regexp.Regexp
 }{
-	{StatusTerminated, regexp.MustCompile(`(?i)\b(?:terminated|stopped early|discontinued)\b|中止され|早期終了|终止|終止`)},
-	{StatusCompleted, regexp.MustCompile(`(?i)\b(?:trial|study)\b[^.;]{0,30}\b(?:was|were|has been|have been|is|are)\s+(?:already\s+)?(?:completed|finished)\b|\bcompleted\s+(?:phase\s+\S+\s+)?(?:trial|study)|試験(?:が|は)?終了|治験(?:が|は)?終了|已完成|已结束|已結束`)},
-	{StatusRecruiting, regexp.MustCompile(`(?i)\b(?:is|are|now|currently)\s+(?:recruiting|enrolling)\b|募集中|招募中|正在招募`)},
-	{StatusOngoing, regexp.MustCompile(`(?i)\b(?:ongoing|underway|under way|in progress)\b|進行中|実施中|進められて|行われて|进行中|正在进行|進行中`)},
+	{StatusTerminated, []string{"terminat", "stopped", "discontinu", "中止", "早期終了", "终止", "終止"},
+		regexp.MustCompile(`(?i)\b(?:terminated|stopped early|discontinued)\b|中止され|早期終了|终止|終止`)},
+	{StatusCompleted, []string{"complet", "finish", "終了", "已完成", "已结束", "已結束"},
+		regexp.MustCompile(`(?i)\b(?:trial|study)\b[^.;]{0,30}\b(?:was|were|has been|have been|is|are)\s+(?:already\s+)?(?:completed|finished)\b|\bcompleted\s+(?:phase\s+\S+\s+)?(?:trial|study)|試験(?:が|は)?終了|治験(?:が|は)?終了|已完成|已结束|已結束`)},
+	{StatusRecruiting, []string{"recruiting", "enrolling", "募集中", "招募"},
+		regexp.MustCompile(`(?i)\b(?:is|are|now|currently)\s+(?:recruiting|enrolling)\b|募集中|招募中|正在招募`)},
+	{StatusOngoing, []string{"ongoing", "underway", "under way", "in progress", "進行中", "実施中", "進められて", "行われて", "进行中", "正在进行"},
+		regexp.MustCompile(`(?i)\b(?:ongoing|underway|under way|in progress)\b|進行中|実施中|進められて|行われて|进行中|正在进行`)},
 }
 
 // statusOf returns the status a sentence gives a trial, or "".
@@ -44,8 +50,9 @@ func statusOf(sentence string) Status {
 	if containsWord(sentence, plannedCues) {
 		return StatusPlanned
 	}
+	lower := strings.ToLower(sentence)
 	for _, c := range statusCues {
-		if c.re.MatchString(sentence) {
+		if containsAny(lower, c.hints) && c.re.MatchString(sentence) {
 			return c.status
 		}
 	}

@@ -59,6 +59,7 @@ type section struct {
 	// headings are the section's own heading, then its parents' from the innermost
 	// out, NFKC; empty ones left out.
 	headings []string
+	title    string                   // the document's, NFKC
 	facets   map[string]corpus.Facets // ExtractFacets of each text read, by text
 }
 
@@ -67,6 +68,7 @@ func readSection(doc corpus.Document, sec corpus.Section) *section {
 		sec:    sec,
 		doc:    DocumentRef{ID: doc.ID, Title: doc.Title, Lang: doc.Lang},
 		text:   norm.NFKC.String(sec.Text),
+		title:  norm.NFKC.String(doc.Title),
 		facets: map[string]corpus.Facets{},
 	}
 	s.paragraphs = lines(s.text)
@@ -101,25 +103,35 @@ func (s *section) ownHeading() string {
 // mentions returns the trials the section names: by registry id, by product, and in
 // passing, each once.
 func (s *section) mentions(products map[string]bool) []Mention {
+	named := productsIn(s.text, span{0, len(s.text)}, products)
+	hasIDs := hasRegistryID(s.sec)
 	var byID, byProduct, related []Mention
 	for _, p := range s.paragraphs {
+		if !hasIDs && !slices.ContainsFunc(named, func(l located) bool { return p.contains(l.at) }) {
+			continue
+		}
 		paragraph := s.text[p.start:p.end]
 		for _, sent := range sentences(s.text, p) {
 			sentence := s.text[sent.start:sent.end]
+			var found []string
+			for _, l := range named {
+				if sent.contains(l.at) && !slices.Contains(found, l.value) {
+					found = append(found, l.value)
+				}
+			}
 			groups := s.registryIDs(sent)
 			for _, ids := range groups {
 				m := s.describe(paragraph, sentence)
 				m.RegistryIDs = ids
-				m.Product = s.productNear(sent, p, products)
+				m.Product = s.productNear(found, p, named)
 				byID = append(byID, m)
 			}
-			found := productsIn(s.text, sent, products)
 			if len(groups) > 0 || len(found) == 0 ||
 				!containsWord(sentence, clinicalCues) && !containsWord(paragraph, clinicalCues) && !containsWord(s.ownHeading(), clinicalCues) {
 				continue
 			}
 			listed := listedIndications(sentence)
-			for _, product := range distinctValues(found) {
+			for _, product := range found {
 				for _, ind := range listed {
 					related = append(related, Mention{Doc: s.doc, Section: s.passage(), Product: product, Indication: ind,
 						Phase: s.facetsOf(sentence)[corpus.Phase], Status: statusOf(sentence), Related: true})
@@ -144,18 +156,23 @@ func (s *section) mentions(products map[string]bool) []Mention {
 	return combine(byID, byProduct, related)
 }
 
-func (s *section) passage() Passage { return Passage{ID: s.sec.ID, Heading: s.sec.Heading} }
+func (s *section) passage() Passage {
+	return Passage{ID: s.sec.ID, Heading: s.sec.Heading, Lang: s.sec.Lang}
+}
 
 // describe reads what the text around a trial's name says about the trial: each
 // attribute from the sentence that names it, else its paragraph, else the headings
-// above it (the section's own first), the nearest that says anything.
+// above it (the section's own first), else the document's title, the nearest that says
+// anything. The disease and the cells may also come from elsewhere in the section.
 func (s *section) describe(paragraph, sentence string) Mention {
-	near := slices.Clip(append([]string{sentence, paragraph}, s.headings...))
+	near := append([]string{sentence, paragraph}, s.headings...)
+	wide := append(slices.Clone(near), s.text, s.title)
+	near = append(near, s.title)
 	m := Mention{
 		Doc:        s.doc,
 		Section:    s.passage(),
-		Indication: s.indication(near),
-		CellType:   s.nearest(append(near, s.text), corpus.CellType, nil),
+		Indication: s.indication(wide),
+		CellType:   s.nearest(wide, corpus.CellType, nil),
 		Design:     s.nearest(near, corpus.Design, trialDesigns),
 		Phase:      s.nearest(near, corpus.Phase, nil),
 		Status:     statusOf(sentence),
@@ -191,7 +208,7 @@ func (s *section) nearest(texts []string, f corpus.Facet, keep map[string]bool) 
 // patients with chronic ulcers"), the one the headings name, else the one the section
 // names most.
 func (s *section) indication(texts []string) string {
-	candidates := s.nearest(append(slices.Clip(texts), s.text), corpus.Indication, nil)
+	candidates := s.nearest(texts, corpus.Indication, nil)
 	if len(candidates) <= 1 {
 		return strings.Join(candidates, "")
 	}
@@ -255,15 +272,18 @@ func (s *section) registryIDs(sent span) [][]string {
 	return groups
 }
 
-// productNear returns the product named in the sentence, else in the paragraph, else
-// the one product of the section, or "".
-func (s *section) productNear(sent, p span, products map[string]bool) string {
-	for _, in := range []span{sent, p} {
-		if found := productsIn(s.text, in, products); len(found) > 0 {
-			return found[0].value
+// productNear returns the product named in the sentence (found), else in paragraph p,
+// else the one product of the section (named), or "".
+func (s *section) productNear(found []string, p span, named []located) string {
+	if len(found) > 0 {
+		return found[0]
+	}
+	for _, l := range named {
+		if p.contains(l.at) {
+			return l.value
 		}
 	}
-	if all := distinctValues(productsIn(s.text, span{0, len(s.text)}, products)); len(all) == 1 {
+	if all := distinctValues(named); len(all) == 1 {
 		return all[0]
 	}
 	return ""

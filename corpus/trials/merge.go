@@ -14,8 +14,7 @@ import (
 // phase, and with none is a trial of its own, with several is related to each; a
 // passing mention relates its document to every trial of its product and indication.
 func Merge(mentions []Mention) []Trial {
-	mentions = slices.Clone(mentions)
-	slices.SortStableFunc(mentions, compareMentions)
+	mentions = inReadingOrder(mentions)
 
 	var all []*trialBuilder
 	byRoot := map[string]*trialBuilder{}
@@ -38,6 +37,18 @@ func Merge(mentions []Mention) []Trial {
 		}
 		b.add(m)
 	}
+	// The trials of each product and indication, which other mentions may join.
+	byIndication := map[string][]*trialBuilder{}
+	index := func(b *trialBuilder) {
+		for _, ind := range b.indications {
+			key := b.product + "/" + ind
+			byIndication[key] = append(byIndication[key], b)
+		}
+	}
+	for _, b := range all {
+		b.settle()
+		index(b)
+	}
 
 	// Mentions by product: those of one product, indication and phase together.
 	byKey := map[string]*trialBuilder{}
@@ -53,16 +64,16 @@ func Merge(mentions []Mention) []Trial {
 		}
 		byKey[key].add(m)
 	}
-	withID := slices.Clone(all)
+	var byProductOnly []*trialBuilder
 	for _, p := range pending {
 		first := p.mentions[0]
-		fits := slices.DeleteFunc(slices.Clone(withID), func(b *trialBuilder) bool {
-			return b.product() != first.Product || !slices.Contains(b.indications(), first.Indication) ||
-				!slices.Equal(b.phases(), first.Phase)
+		fits := slices.DeleteFunc(slices.Clone(byIndication[first.Product+"/"+first.Indication]), func(b *trialBuilder) bool {
+			return !slices.Equal(b.phases, first.Phase)
 		})
 		switch len(fits) {
 		case 0:
-			all = append(all, p)
+			p.settle()
+			byProductOnly = append(byProductOnly, p)
 		case 1:
 			for _, m := range p.mentions {
 				fits[0].add(m)
@@ -75,14 +86,17 @@ func Merge(mentions []Mention) []Trial {
 			}
 		}
 	}
+	for _, b := range byProductOnly {
+		all = append(all, b)
+		index(b)
+	}
 
 	for _, m := range mentions {
 		if !m.Related {
 			continue
 		}
-		for _, b := range all {
-			if b.product() == m.Product && slices.Contains(b.indications(), m.Indication) &&
-				(len(m.Phase) == 0 || slices.Equal(b.phases(), m.Phase)) {
+		for _, b := range byIndication[m.Product+"/"+m.Indication] {
+			if len(m.Phase) == 0 || slices.Equal(b.phases, m.Phase) {
 				b.relate(m.Doc)
 			}
 		}
@@ -96,11 +110,27 @@ func Merge(mentions []Mention) []Trial {
 	return out
 }
 
-// compareMentions orders mentions by document, then by section in reading order.
-func compareMentions(a, b Mention) int {
-	ad, an, _ := corpus.SplitSectionID(a.Section.ID)
-	bd, bn, _ := corpus.SplitSectionID(b.Section.ID)
-	return cmp.Or(strings.Compare(ad, bd), cmp.Compare(an, bn))
+// inReadingOrder returns the mentions ordered by document, then by section in
+// reading order; a section's mentions keep their order.
+func inReadingOrder(mentions []Mention) []Mention {
+	type place struct {
+		doc     string
+		section int
+		i       int
+	}
+	order := make([]place, len(mentions))
+	for i, m := range mentions {
+		doc, n, _ := corpus.SplitSectionID(m.Section.ID)
+		order[i] = place{doc, n, i}
+	}
+	slices.SortFunc(order, func(a, b place) int {
+		return cmp.Or(strings.Compare(a.doc, b.doc), cmp.Compare(a.section, b.section), cmp.Compare(a.i, b.i))
+	})
+	out := make([]Mention, len(mentions))
+	for i, p := range order {
+		out[i] = mentions[p.i]
+	}
+	return out
 }
 
 func productKey(product, indication string, phase []string) string {
@@ -142,48 +172,46 @@ func (s *idSets) join(ids []string) {
 type trialBuilder struct {
 	mentions []Mention
 	related  []DocumentRef
+	relates  map[string]bool // the ids of related
+	// product, indications and phases are what other mentions are matched against;
+	// settle sets them.
+	product     string
+	indications []string
+	phases      []string
 }
 
 func (b *trialBuilder) add(m Mention) { b.mentions = append(b.mentions, m) }
 
 func (b *trialBuilder) relate(doc DocumentRef) {
-	if !slices.Contains(b.related, doc) {
+	if b.relates == nil {
+		b.relates = map[string]bool{}
+	}
+	if !b.relates[doc.ID] {
+		b.relates[doc.ID] = true
 		b.related = append(b.related, doc)
 	}
 }
 
-// product returns the product most mentions name, "" when none does.
-func (b *trialBuilder) product() string {
+// settle sets the trial's product (the one most mentions name), indications and
+// phases from its mentions so far.
+func (b *trialBuilder) settle() {
+	b.product = ""
 	counts := map[string]int{}
-	best := ""
+	var indications, phases []string
 	for _, m := range b.mentions {
-		if m.Product == "" {
-			continue
+		if m.Product != "" {
+			counts[m.Product]++
+			if b.product == "" || counts[m.Product] > counts[b.product] {
+				b.product = m.Product
+			}
 		}
-		counts[m.Product]++
-		if best == "" || counts[m.Product] > counts[best] {
-			best = m.Product
-		}
-	}
-	return best
-}
-
-func (b *trialBuilder) indications() []string {
-	var out []string
-	for _, m := range b.mentions {
 		if m.Indication != "" {
-			out = append(out, m.Indication)
+			indications = append(indications, m.Indication)
 		}
+		phases = append(phases, m.Phase...)
 	}
-	return sortedFacet(corpus.Indication, out)
-}
-
-func (b *trialBuilder) phases() []string {
-	var out []string
-	for _, m := range b.mentions {
-		out = append(out, m.Phase...)
-	}
-	return sortedFacet(corpus.Phase, out)
+	b.indications = sortedFacet(corpus.Indication, indications)
+	b.phases = sortedFacet(corpus.Phase, phases)
 }
 
 // sortedFacet returns the distinct values of facet f in the vocabulary's order.
@@ -196,10 +224,12 @@ func sortedFacet(f corpus.Facet, values []string) []string {
 }
 
 func (b *trialBuilder) trial() Trial {
-	slices.SortStableFunc(b.mentions, compareMentions)
-	t := Trial{Product: b.product(), Indication: b.indications(), Phase: b.phases()}
+	b.mentions = inReadingOrder(b.mentions)
+	b.settle()
+	t := Trial{Product: b.product, Indication: b.indications, Phase: b.phases}
 	var cells, designs []string
 	counts := map[int]int{}
+	docs, passages := map[string]bool{}, map[string]bool{}
 	for _, m := range b.mentions {
 		for _, id := range m.RegistryIDs {
 			if !slices.ContainsFunc(t.RegistryIDs, func(have string) bool { return strings.EqualFold(have, id) }) {
@@ -218,10 +248,12 @@ func (b *trialBuilder) trial() Trial {
 			t.Status = m.Status
 		}
 		t.Years = unionInts(t.Years, m.Years)
-		if !slices.Contains(t.Documents, m.Doc) {
+		if !docs[m.Doc.ID] {
+			docs[m.Doc.ID] = true
 			t.Documents = append(t.Documents, m.Doc)
 		}
-		if !slices.ContainsFunc(t.Passages, func(p Passage) bool { return p.ID == m.Section.ID }) {
+		if !passages[m.Section.ID] {
+			passages[m.Section.ID] = true
 			t.Passages = append(t.Passages, m.Section)
 		}
 	}
@@ -229,7 +261,7 @@ func (b *trialBuilder) trial() Trial {
 	t.Design = sortedFacet(corpus.Design, designs)
 	slices.SortStableFunc(t.RegistryIDs, compareRegistryIDs)
 	for _, d := range b.related {
-		if !slices.Contains(t.Documents, d) {
+		if !docs[d.ID] {
 			t.Related = append(t.Related, d)
 		}
 	}

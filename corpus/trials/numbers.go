@@ -17,24 +17,38 @@ var numberWords = map[string]int{
 	"eighty": 80, "ninety": 90,
 }
 
-const numberWord = `(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
+// peopleWords are the words a count of participants counts.
+var peopleWords = map[string]bool{
+	"patient": true, "patients": true, "participant": true, "participants": true, "subjects": true,
+	"volunteers": true, "individuals": true, "people": true, "infants": true, "neonates": true,
+	"newborns": true, "children": true, "adults": true, "men": true, "women": true, "cases": true,
+}
+
+// notPeopleWords may not stand between a number and the people it counts: "12 weeks
+// after the patients" counts weeks.
+var notPeopleWords = map[string]bool{
+	"of": true, "to": true, "and": true, "or": true, "per": true, "weeks": true, "week": true, "days": true,
+	"day": true, "months": true, "month": true, "years": true, "year": true, "doses": true, "dose": true,
+	"times": true, "cells": true, "mg": true, "ml": true, "hours": true, "sites": true, "centers": true, "centres": true,
+}
+
+// notCountBefore are words after which a number is not a count: "3 of 5 patients",
+// "phase 2 patients", "grade 3 patients".
+var notCountBefore = map[string]bool{
+	"of": true, "among": true, "than": true, "phase": true, "grade": true, "type": true, "stage": true,
+	"day": true, "week": true, "month": true, "year": true, "cohort": true, "arm": true, "group": true, "level": true,
+}
+
+// People are counted at most this many words before the word for them: "five adult
+// RDEB patients".
+const maxWordsBeforePeople = 4
 
 var (
-	// "five patients", "Thirty-five patients with", "10 participants", "five adult RDEB
-	// patients": a number, at most three other words, a word for people. "3 of 5
-	// patients" is a part of a group, not its size (countOf skips it).
-	enrolledPeople = regexp.MustCompile(`(?i)\b(\d{1,3}(?:,\d{3})*|` + numberWord + `)\s+(?:([a-z0-9-]+)\s+){0,3}?` +
-		`(?:patients?|participants?|subjects|volunteers|individuals|people|infants|neonates|newborns|children|adults|men|women|cases)\b`)
 	// "n = 24", "(n=3)".
 	enrolledN = regexp.MustCompile(`\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})*)\b`)
 	// "5 名", "5例", "患者 5 人", "共 24 例".
 	enrolledCJK = regexp.MustCompile(`(\d{1,3}(?:,\d{3})*)\s*(?:名|例|人)`)
 )
-
-// notPeopleWords may not stand between a number and the people it counts: "12 weeks
-// after ... patients" counts weeks.
-var notPeopleWords = []string{"of", "to", "and", "or", "per", "weeks", "week", "days", "day", "months", "month",
-	"years", "year", "doses", "dose", "times", "cells", "mg", "ml", "hours", "sites", "centers", "centres"}
 
 // enrollment returns the number of participants the nearest of texts gives: a count
 // of people ("five patients", "5 名") in any of them first, else "n = N", which may
@@ -57,33 +71,61 @@ func enrollment(texts ...string) int {
 
 // countOfPeople returns the first count of people in text, 0 if there is none.
 func countOfPeople(text string) int {
-	for _, m := range enrolledPeople.FindAllStringSubmatchIndex(text, -1) {
-		if partOfGroup(text[:m[0]]) {
+	words := latinWords(text)
+	for i, w := range words {
+		if !peopleWords[w] {
 			continue
 		}
-		between := strings.Fields(strings.ToLower(text[m[3]:m[1]]))
-		if slices.ContainsFunc(between[:max(0, len(between)-1)], func(w string) bool { return slices.Contains(notPeopleWords, w) }) {
-			continue
-		}
-		if n := parseCount(text[m[2]:m[3]]); n > 0 {
+		for j := i - 1; j >= max(0, i-maxWordsBeforePeople); j-- {
+			n := parseCount(words[j])
+			if n == 0 {
+				if notPeopleWords[words[j]] {
+					break
+				}
+				continue
+			}
+			if j > 0 && numberWords[words[j-1]] >= 20 && n < 10 { // "thirty five"
+				n += numberWords[words[j-1]]
+				j--
+			}
+			if j > 0 && notCountBefore[words[j-1]] {
+				break
+			}
 			return n
 		}
 	}
-	for _, m := range enrolledCJK.FindAllStringSubmatchIndex(text, -1) {
-		if n := parseCount(text[m[2]:m[3]]); n > 0 {
-			return n
+	if strings.ContainsAny(text, "名例人") {
+		for _, m := range enrolledCJK.FindAllStringSubmatchIndex(text, -1) {
+			if n := parseCount(text[m[2]:m[3]]); n > 0 {
+				return n
+			}
 		}
 	}
 	return 0
 }
 
-// partOfGroup reports whether the text before a count makes it part of a group: "two
-// of five patients" does not say how many were enrolled. (In "3 of 5 patients" the "of"
-// between the number and the people rules the 3 out.)
-func partOfGroup(before string) bool {
-	t := " " + strings.ToLower(strings.TrimRight(before, " "))
-	return strings.HasSuffix(t, " of") || strings.HasSuffix(t, " among")
+// latinWords returns the words of text in lower case: runs of ASCII letters, digits
+// and dashes, and commas between digits ("1,200").
+func latinWords(text string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		in := i < len(text) && (isASCIIWordByte(text[i]) || text[i] == '-' ||
+			text[i] == ',' && i > 0 && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]))
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			if w := strings.Trim(text[start:i], "-"); w != "" {
+				out = append(out, strings.ToLower(w))
+			}
+			start = -1
+		}
+	}
+	return out
 }
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // parseCount reads "24", "1,200" or an English number word.
 func parseCount(s string) int {

@@ -2,6 +2,7 @@ package trials
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -38,24 +39,27 @@ const (
 func productCodes(doc corpus.Document) map[string]bool {
 	products := map[string]bool{}
 	for _, sec := range doc.Sections {
+		if !containsAny(strings.ToLower(sec.Text), productCues) {
+			continue // most sections: spare them the normalisation
+		}
 		text := norm.NFKC.String(sec.Text)
-		for _, p := range lines(text) {
-			for _, s := range sentences(text, p) {
-				for _, m := range productCode.FindAllStringIndex(text[s.start:s.end], -1) {
-					code := text[s.start+m[0] : s.start+m[1]]
-					if products[code] || !productLike(code, sec) {
-						continue
-					}
-					before := text[max(s.start, s.start+m[0]-productCueBefore) : s.start+m[0]]
-					after := text[s.start+m[1] : min(s.end, s.start+m[1]+productCueAfter)]
-					if containsWord(before, productCues) || containsWord(after, productCues) {
-						products[code] = true
-					}
-				}
+		for _, m := range productCode.FindAllStringIndex(text, -1) {
+			code := text[m[0]:m[1]]
+			if products[code] || !productLike(code, sec) {
+				continue
+			}
+			before := text[max(0, m[0]-productCueBefore):m[0]]
+			after := text[m[1]:min(len(text), m[1]+productCueAfter)]
+			if containsWord(sentenceTail(before), productCues) || containsWord(sentenceHead(after), productCues) {
+				products[code] = true
 			}
 		}
 	}
 	return products
+}
+
+func containsAny(s string, words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
 }
 
 // productLike reports whether code may be a product: not an identifier of the

@@ -1,20 +1,14 @@
 package trials
 
 import (
-	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // span is the bytes [start, end) of a text.
 type span struct{ start, end int }
 
 func (s span) contains(i int) bool { return s.start <= i && i < s.end }
-
-// sentenceEnd finds where a sentence ends: a full stop, question or exclamation mark
-// followed by a space (or a closing quote or bracket and a space), or a CJK full stop.
-// The end of a line ends a sentence too (paragraphs are lines). A semicolon does not:
-// it separates the ids of one trial ("NCT01234567; jRCT2031190123").
-var sentenceEnd = regexp.MustCompile(`[.!?]["”’)\]]?\s+|[。！？]\s*`)
 
 // abbreviationBefore lists words whose full stop does not end a sentence.
 var abbreviationBefore = []string{"e.g", "i.e", "et al", "vs", "Dr", "No", "Fig", "approx", "ca", "cf"}
@@ -37,22 +31,66 @@ func lines(text string) []span {
 	return out
 }
 
-// sentences returns the sentences of paragraph p of text.
+// sentences returns the sentences of paragraph p of text. A sentence ends after a full
+// stop, question or exclamation mark followed by a space (a closing quote or bracket
+// may come between), or after a CJK full stop; the end of a line ends one too
+// (paragraphs are lines). A semicolon does not: it separates the ids of one trial
+// ("NCT01234567; jRCT2031190123"). A full stop after an abbreviation ("et al.") does
+// not end a sentence either.
 func sentences(text string, p span) []span {
 	var out []span
 	start := p.start
-	for _, loc := range sentenceEnd.FindAllStringIndex(text[p.start:p.end], -1) {
-		end := p.start + loc[1]
-		if text[p.start+loc[0]] == '.' && endsWithAbbreviation(text[start:p.start+loc[0]]) {
-			continue
+	for i := p.start; i < p.end; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		end := -1
+		switch r {
+		case '。', '！', '？':
+			end = i + size
+		case '.', '!', '?':
+			j := i + size
+			if j < p.end && strings.ContainsRune("\"”’)]", rune(text[j])) {
+				j++
+			}
+			if j < p.end && (text[j] == ' ' || text[j] == '\t') && (r != '.' || !endsWithAbbreviation(text[start:i])) {
+				end = j
+			}
 		}
-		out = append(out, span{start, end})
-		start = end
+		i += size
+		if end >= 0 {
+			for end < p.end && (text[end] == ' ' || text[end] == '\t') {
+				end++
+			}
+			out = append(out, span{start, end})
+			start, i = end, end
+		}
 	}
 	if start < p.end {
 		out = append(out, span{start, p.end})
 	}
 	return out
+}
+
+// sentenceTail returns the end of s that is in the same sentence as what follows s.
+func sentenceTail(s string) string {
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	spans := sentences(s, span{0, len(s)})
+	if len(spans) == 0 {
+		return ""
+	}
+	return s[spans[len(spans)-1].start:]
+}
+
+// sentenceHead returns the start of s that is in the same sentence as what precedes s.
+func sentenceHead(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if spans := sentences(s, span{0, len(s)}); len(spans) > 0 {
+		return s[spans[0].start:spans[0].end]
+	}
+	return ""
 }
 
 func endsWithAbbreviation(s string) bool {

@@ -43,6 +43,8 @@ type Passage struct {
 	// ID is the section's id, "{doc_id}#{n}".
 	ID      string `json:"id"`
 	Heading string `json:"heading,omitempty"`
+	// Lang is the section's language, which may differ from its document's.
+	Lang string `json:"lang"`
 }
 
 // Status is how far a trial has got, as the text says.

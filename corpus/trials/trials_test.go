@@ -164,6 +164,13 @@ func TestMerge(t *testing.T) {
 			"a.txt": "News\n\nTrials of the product XY123 are under way in patients with stroke, ALS and spinal cord injury. A trial of XY123 in Parkinson's disease patients is planned.",
 		},
 	}, {
+		name: "what the passage does not say, the title may",
+		files: map[string]string{
+			"a.txt": "Intravenous XY123 in amyotrophic lateral sclerosis\n\nWe gave the investigational product XY123 to 12 patients in an open-label trial in 2019.",
+		},
+		want: []summary{{ID: "XY123/als", Product: "XY123", Indication: []string{"als"}, Design: []string{"non-randomized"},
+			Enrollment: 12, Years: []int{2019}, Documents: []string{"a"}, Passages: []string{"a#1"}}},
+	}, {
 		name: "a code never called a product is not one",
 		files: map[string]string{
 			"a.txt": "Biomarkers\n\nIn the trial, IL-10 and CD105 rose in 12 patients with ALS.",
@@ -190,6 +197,8 @@ func TestEnrollment(t *testing.T) {
 		{[]string{"3 of 5 patients improved"}, 0},
 		{[]string{"two of five patients achieved a reduction"}, 0},
 		{[]string{"12 weeks after the patients"}, 0},
+		{[]string{"thirty five patients"}, 35},
+		{[]string{"in phase 2 patients"}, 0},
 		{[]string{"ALS 患者 5 名に投与"}, 5},
 		{[]string{"5 名 ALS 患者每月静脉注射一次"}, 5},
 		{[]string{"共纳入24例患者"}, 24},
