@@ -25,8 +25,6 @@ import (
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is corpus.ErrNotFound, wrapped for a document the index does not hold.
-	ErrNotFound = corpus.ErrNotFound
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("index is closed")
 )

@@ -19,8 +19,6 @@ import (
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned by Document for an id the index does not hold.
-	ErrNotFound = errors.New("document not found")
 	// ErrBadRequest is wrapped by every *RequestError.
 	ErrBadRequest = errors.New("bad search request")
 )
@@ -105,12 +103,9 @@ func (e *Engine) analyze(analyzer, text string) []indexer.Token {
 }
 
 // Document returns the document with the given id, its sections in reading order, as
-// the index holds it. It wraps ErrNotFound for an id the index does not hold.
+// the index holds it. It wraps corpus.ErrNotFound for an id the index does not hold.
 func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, error) {
 	doc, err := e.ix.Document(ctx, id)
-	if errors.Is(err, indexer.ErrNotFound) {
-		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
-	}
 	if err != nil {
 		return nil, err
 	}

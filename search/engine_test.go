@@ -400,7 +400,7 @@ func TestDocument(t *testing.T) {
 	if doc.Title != smallCorpus["a.txt"][0].Title || len(doc.Sections) != 2 || doc.Sections[0].ID != "a#1" || doc.Sections[1].Text != smallCorpus["a.txt"][0].Sections[1].Text {
 		t.Errorf("Document(a) = %+v", doc)
 	}
-	if _, err := e.Document(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := e.Document(context.Background(), "nope"); !errors.Is(err, corpus.ErrNotFound) {
 		t.Errorf("Document(nope) = %v, want ErrNotFound", err)
 	}
 }

@@ -38,7 +38,7 @@ func (s *Server) search(ctx context.Context, req search.Request) (*search.Respon
 	resp, err := sr.Search(ctx, req)
 	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return resp, nil
 }
@@ -50,11 +50,11 @@ func (s *Server) document(ctx context.Context, id string) (*corpus.Document, err
 		return nil, err
 	}
 	doc, err := sr.Document(ctx, id)
-	if errors.Is(err, search.ErrNotFound) || err == nil && doc == nil {
+	if errors.Is(err, corpus.ErrNotFound) || err == nil && doc == nil {
 		return nil, notFound(msgUnknownDoc, id)
 	}
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return doc, nil
 }
@@ -183,17 +183,7 @@ func documentJSON(doc *corpus.Document) apiDocument {
 func documentFacets(doc *corpus.Document) corpus.Facets {
 	out := doc.Facets()
 	for f, values := range out {
-		rank := map[string]int{}
-		for i, c := range corpus.Concepts(f) {
-			rank[c.ID] = i + 1
-		}
-		order := func(v string) int {
-			if r, ok := rank[v]; ok {
-				return r
-			}
-			return len(rank) + 1
-		}
-		slices.SortStableFunc(values, func(a, b string) int { return order(a) - order(b) })
+		slices.SortStableFunc(values, func(a, b string) int { return corpus.ConceptOrder(f, a) - corpus.ConceptOrder(f, b) })
 	}
 	return out
 }
@@ -213,17 +203,12 @@ func (s *Server) handleAPIFacets(c echo.Context) error {
 		values := []apiFacetValue{}
 		for _, id := range facetValues(f) {
 			labels := map[string]string{}
+			for _, l := range corpus.Languages {
+				labels[l] = corpus.Label(f, id, l)
+			}
 			var terms []string
 			if concept, ok := corpus.LookupConcept(f, id); ok {
 				terms = concept.Terms
-				for _, l := range corpus.Languages {
-					labels[l] = concept.Labels[l]
-				}
-			}
-			for _, l := range corpus.Languages {
-				if labels[l] == "" {
-					labels[l] = facetLabel(f, id, l)
-				}
 			}
 			values = append(values, apiFacetValue{ID: id, Labels: labels, Terms: terms})
 		}
@@ -250,9 +235,9 @@ type openSearchURL struct {
 }
 
 // handleOpenSearch answers GET /opensearch.xml, so a browser can add the site as a
-// search engine. Addresses are absolute, as OpenSearch requires, on the host asked.
+// search engine. Addresses are absolute, as OpenSearch requires, on the public URL.
 func (s *Server) handleOpenSearch(c echo.Context) error {
-	base := c.Scheme() + "://" + c.Request().Host
+	base := s.publicURL
 	d := openSearchDescription{
 		ShortName:     "musesearch",
 		Description:   "Search Muse cell, MSC and clinical-trial literature in English, Japanese and Chinese.",
@@ -270,16 +255,18 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/opensearchdescription+xml; charset=utf-8", append([]byte(xml.Header), b...))
 }
 
-// engineError gives the engine's errors their status: a request the engine cannot
-// answer as given is the client's mistake, told in the engine's words; a search cut
-// short by the client going away or a deadline is not a fault of the server.
-func engineError(err error) error {
+// engineError gives the engine's errors for a request with context ctx their status:
+// a request the engine cannot answer as given is the client's mistake, told in the
+// engine's words; a search cut short by the search deadline is too expensive. (The
+// error handler tells the other searches cut short: by the client going away, or by
+// the index closing.)
+func engineError(ctx context.Context, err error) error {
 	var re *search.RequestError
 	switch {
 	case errors.As(err, &re):
 		return badRequest(msgVerbatim, re.Reason)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errTooExpensive
 	}
 	return err
 }

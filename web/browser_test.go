@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -201,6 +202,19 @@ func TestBrowser(t *testing.T) {
 		b.navigate(chromedp.Click(chromedp.CSS(".back a")))
 		if got := b.str(`new URLSearchParams(location.search).get("q")`); got != "ALS" {
 			t.Errorf("the way back leads to q=%q", got)
+		}
+	})
+
+	t.Run("open a section of a long document", func(t *testing.T) {
+		b.t = t
+		srv, _ := newCorpusServer(t, map[string]string{"long report.md": longReport(5 * maxPartBytes / 2)})
+		long := httptest.NewServer(srv)
+		defer long.Close()
+		// The API's url names the section, not the part that holds it.
+		b.do(chromedp.Navigate(long.URL+"/doc/long%20report?q=Muse#s300"), chromedp.WaitReady(chromedp.CSS("footer")))
+		b.waitFor(`new URLSearchParams(location.search).get("part") !== null && !!document.getElementById("s300")`)
+		if got := b.str(`new URLSearchParams(location.search).get("q") + location.hash`); got != "Muse#s300" {
+			t.Errorf("the part holding the section is opened as %q, want q and the anchor kept", got)
 		}
 	})
 

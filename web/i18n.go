@@ -16,9 +16,6 @@ var uiLanguages = []language.Tag{language.English, language.Japanese, language.C
 // uiMatcher picks the interface language for an Accept-Language header.
 var uiMatcher = language.NewMatcher(uiLanguages)
 
-// languageNames are the names of the interface languages in themselves, for the switcher.
-var languageNames = map[string]string{"en": "English", "ja": "日本語", "zh": "中文"}
-
 // locale is one interface language: its code and a printer over the message catalogue.
 type locale struct {
 	Code    string
@@ -91,9 +88,6 @@ var translations = []translation{
 	{"Sort by", "並べ替え", "排序"},
 	{"Relevance", "関連度", "相关性"},
 	{"Date", "日付", "日期"},
-	{"English", "英語", "英语"},
-	{"Japanese", "日本語", "日语"},
-	{"Chinese", "中国語", "中文"},
 	{"Newest first", "新しい順", "最新优先"},
 	{"Group by document", "文書ごとにまとめる", "按文献归组"},
 	{"Export", "エクスポート", "导出"},
@@ -125,6 +119,11 @@ var translations = []translation{
 	{"Previous section", "前のセクション", "上一节"},
 	{"Next section", "次のセクション", "下一节"},
 	{"Back to contents", "目次へ戻る", "返回目录"},
+	{"Parts of this document", "この文書の分割ページ", "本文献的分页"},
+	{"Part %d of %d", "%d / %d ページ", "第 %d 页，共 %d 页"},
+	{"Part %d", "%d ページ目", "第 %d 页"},
+	{"Previous part", "前のページ", "上一页"},
+	{"Next part", "次のページ", "下一页"},
 	// Errors.
 	{"Not found", "見つかりません", "未找到"},
 	{"Not ready yet", "準備中です", "尚未就绪"},
@@ -137,6 +136,8 @@ var translations = []translation{
 	{msgServerFault, "サーバーがこのリクエストに応答できませんでした。しばらくしてからもう一度お試しください。", "服务器未能处理此请求，请稍后重试。"},
 	{msgUnknownDoc, "ID が %q の文書はありません。", "没有 ID 为 %q 的文献。"},
 	{msgBadRequestText, "リクエストが正しくありません。", "请求无效。"},
+	{msgIncompleteBody, "リクエスト本文が予告された長さより短く終わりました。もう一度すべて送ってください。", "请求正文在声明的长度之前就结束了，请重新完整发送。"},
+	{msgSlowBody, "リクエスト本文の到着が遅すぎました。より速い回線でもう一度送ってください。", "请求正文传输过慢，请通过更快的网络重新发送。"},
 	{msgQueryTooLong, "検索語が長すぎます。%d 文字以内にしてください。", "搜索词过长，最多 %d 个字符。"},
 	{msgBadPage, "page は 1 から %d までの整数にしてください。", "page 必须是 1 到 %d 之间的整数。"},
 	{msgBadSize, "size は 0 以上の整数にしてください（返すのは最大 %d 件です）。", "size 必须是不小于 0 的整数（最多返回 %d 条）。"},
@@ -145,7 +146,11 @@ var translations = []translation{
 	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},
 	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
 	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},
+	{msgBadPart, "part は 1 以上の整数にしてください。", "part 必须是不小于 1 的整数。"},
+	{msgNoPart, "この文書に %d ページ目はありません。ページは 1 から %d までです。", "本文献没有第 %d 页，只有第 1 到 %d 页。"},
 	{msgVerbatim, "%s", "%s"},
+	{msgTooExpensive, "この検索は処理に時間がかかりすぎるため応答できません。条件をもっと絞り込んでください。", "此查询开销过大，无法应答；请把条件写得更具体。"},
+	{msgBusy, "サーバーが混み合っています。少し待ってからもう一度お試しください。", "服务器繁忙，请稍后重试。"},
 }
 
 // pluralForms are the messages whose English form depends on a count; Japanese and

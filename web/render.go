@@ -170,13 +170,14 @@ func (s *Server) newPage(c echo.Context) page {
 		q := req.URL.Query()
 		q.Set("hl", code)
 		u := url.URL{Path: req.URL.Path, RawQuery: q.Encode()}
-		p.Switch = append(p.Switch, languageLink{Code: code, Name: languageNames[code], URL: u.String(), Current: code == loc.Code})
+		p.Switch = append(p.Switch, languageLink{Code: code, Name: corpus.Label(corpus.Lang, code, code), URL: u.String(), Current: code == loc.Code})
 	}
 	return p
 }
 
-// link returns path?values with the page's presentation state added: hl when the page
-// keeps one, map when it is not the default.
+// link returns pathname?values#fragment with the page's presentation state added: hl
+// when the page keeps one, map when it is not the default. The pathname is unescaped;
+// link escapes it.
 func (p page) link(pathname string, v url.Values, fragment string) string {
 	v = maps.Clone(v) // the slices are shared, but only new keys are set
 	if p.HL != "" {
