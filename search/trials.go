@@ -104,7 +104,7 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 		counts := map[string]int{}
 		for _, t := range matched {
 			if t.selected(req.Filters, f) {
-				for _, v := range trialValues(t.Trial, f) {
+				for _, v := range t.Values(f) {
 					counts[v]++
 				}
 			}
@@ -210,35 +210,11 @@ func (t rankedTrial) selected(filters map[corpus.Facet][]string, except corpus.F
 		if f == except || len(values) == 0 {
 			continue
 		}
-		if !slices.ContainsFunc(trialValues(t.Trial, f), func(v string) bool { return slices.Contains(values, v) }) {
+		if !slices.ContainsFunc(t.Values(f), func(v string) bool { return slices.Contains(values, v) }) {
 			return false
 		}
 	}
 	return true
-}
-
-// trialValues returns the values of facet f of a trial: its own, and for corpus.Lang
-// the languages of its passages.
-func trialValues(t *trials.Trial, f corpus.Facet) []string {
-	switch f {
-	case corpus.Indication:
-		return t.Indication
-	case corpus.CellType:
-		return t.CellType
-	case corpus.Design:
-		return t.Design
-	case corpus.Phase:
-		return t.Phase
-	case corpus.Lang:
-		var langs []string
-		for _, p := range t.Passages {
-			if !slices.Contains(langs, p.Lang) {
-				langs = append(langs, p.Lang)
-			}
-		}
-		return langs
-	}
-	return nil
 }
 
 // sortTrials orders trials by sort, ties by id.

@@ -1,5 +1,11 @@
 package trials
 
+import (
+	"slices"
+
+	"musesearch/corpus"
+)
+
 // Mention is what one passage of a document says about one trial. Its JSON form is
 // how the index stores it.
 type Mention struct {
@@ -95,4 +101,28 @@ type Trial struct {
 	Related   []DocumentRef
 	// Passages are the sections that report the trial, in document order.
 	Passages []Passage
+}
+
+// Values returns the trial's values of facet f: its indications, cell types, designs
+// or phases, and for corpus.Lang the languages of the passages that report it.
+func (t Trial) Values(f corpus.Facet) []string {
+	switch f {
+	case corpus.Indication:
+		return t.Indication
+	case corpus.CellType:
+		return t.CellType
+	case corpus.Design:
+		return t.Design
+	case corpus.Phase:
+		return t.Phase
+	case corpus.Lang:
+		var langs []string
+		for _, p := range t.Passages {
+			if !slices.Contains(langs, p.Lang) {
+				langs = append(langs, p.Lang)
+			}
+		}
+		return langs
+	}
+	return nil
 }
