@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"maps"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,17 +67,7 @@ func trialValues(req search.TrialRequest) url.Values {
 
 // trialsOf runs one search of trials on the engine and records its latency.
 func (s *Server) trialsOf(ctx context.Context, req search.TrialRequest) (*search.TrialResponse, error) {
-	sr, err := s.engine()
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	resp, err := sr.Trials(ctx, req)
-	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
-	if err != nil {
-		return nil, engineError(ctx, err)
-	}
-	return resp, nil
+	return timed(s, ctx, func(sr Searcher) (*search.TrialResponse, error) { return sr.Trials(ctx, req) })
 }
 
 // TrialsJSON is the answer of GET /api/trials.
@@ -207,11 +195,7 @@ func (s *Server) handleAPITrials(c echo.Context) error {
 	if format != "" && format != formatJSON && format != formatCSV {
 		return badRequest(msgBadFormat)
 	}
-	req, err := parseTrials(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	resp, err := s.trialsOf(c.Request().Context(), req)
+	resp, err := s.trialsAsked(c)
 	if err != nil {
 		return err
 	}
@@ -223,15 +207,20 @@ func (s *Server) handleAPITrials(c echo.Context) error {
 
 // handleTrialsCSV answers GET /trials.csv: the trials page's table as CSV.
 func (s *Server) handleTrialsCSV(c echo.Context) error {
-	req, err := parseTrials(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	resp, err := s.trialsOf(c.Request().Context(), req)
+	resp, err := s.trialsAsked(c)
 	if err != nil {
 		return err
 	}
 	return s.writeTrialsCSV(c, resp)
+}
+
+// trialsAsked answers the search of trials the request's parameters ask for.
+func (s *Server) trialsAsked(c echo.Context) (*search.TrialResponse, error) {
+	req, err := parseTrials(c.QueryParams())
+	if err != nil {
+		return nil, err
+	}
+	return s.trialsOf(c.Request().Context(), req)
 }
 
 // trialsCSVHeader names the columns of the trials' CSV export.
@@ -246,12 +235,6 @@ const utf8BOM = "\uFEFF"
 // row per trial, several values joined by "; ", documents by their titles, and an
 // absolute address of the trial on the public URL.
 func (s *Server) writeTrialsCSV(c echo.Context, resp *search.TrialResponse) error {
-	var b strings.Builder
-	b.WriteString(utf8BOM)
-	w := csv.NewWriter(&b)
-	if err := w.Write(trialsCSVHeader); err != nil {
-		return err
-	}
 	titles := func(docs []trials.DocumentRef) string {
 		out := make([]string, len(docs))
 		for i, d := range docs {
@@ -259,27 +242,17 @@ func (s *Server) writeTrialsCSV(c echo.Context, resp *search.TrialResponse) erro
 		}
 		return strings.Join(out, "; ")
 	}
+	rows := make([][]string, 0, len(resp.Trials))
 	for _, t := range resp.Trials {
 		enrollment := ""
 		if t.Enrollment > 0 {
 			enrollment = strconv.Itoa(t.Enrollment)
 		}
-		row := []string{t.ID, strings.Join(t.RegistryIDs, "; "), t.Product, strings.Join(t.Indication, "; "),
+		rows = append(rows, []string{t.ID, strings.Join(t.RegistryIDs, "; "), t.Product, strings.Join(t.Indication, "; "),
 			strings.Join(t.CellType, "; "), strings.Join(t.Design, "; "), strings.Join(t.Phase, "; "), enrollment,
-			string(t.Status), yearSpan(t.Years), titles(t.Documents), titles(t.Related), s.publicURL + trialURL(t)}
-		for i, cell := range row {
-			row[i] = csvSafe(cell)
-		}
-		if err := w.Write(row); err != nil {
-			return err
-		}
+			string(t.Status), yearSpan(t.Years), titles(t.Documents), titles(t.Related), s.publicURL + trialURL(t)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="musesearch-trials.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+	return sendCSV(c, "musesearch-trials.csv", utf8BOM, trialsCSVHeader, rows)
 }
 
 // yearSpan writes a trial's years as a span: "2018–2023", "2020", or "".
