@@ -91,6 +91,10 @@ type Index struct {
 	closed bool
 	// persisted is the last single-file change written, guarded by write.
 	persisted *persisted
+
+	// closing is done once Close is called: every search stops then (see Search).
+	closing      context.Context
+	stopSearches context.CancelFunc
 }
 
 // scorchConfig is how every index is opened: bolt_timeout bounds how long opening
@@ -125,6 +129,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cfg.ValidName = corpus.ValidName
 	}
 	ix := &Index{cfg: cfg, log: cfg.Logger}
+	ix.closing, ix.stopSearches = context.WithCancel(context.Background())
 	if cfg.Dir == "" {
 		if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
 			return nil, err
@@ -264,8 +269,10 @@ func (ix *Index) rebuild(ctx context.Context, corpusDir string, progress func(Pr
 	return sum, nil
 }
 
-// Close closes the index and releases its lock. Searches running return first.
+// Close closes the index and releases its lock. It stops the searches that run,
+// which return an error wrapping ErrClosed, and waits for them to return.
 func (ix *Index) Close() error {
+	ix.stopSearches()
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.Lock()
@@ -302,14 +309,23 @@ func (ix *Index) checkOpen() error {
 	return nil
 }
 
-// Search runs a bleve search request against the index.
+// Search runs a bleve search request against the index. It stops when ctx is done or
+// the index closes, with an error that wraps ctx's error, or ErrClosed and
+// context.Canceled.
 func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, ErrClosed
 	}
-	return ix.bi.SearchInContext(ctx, req)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(ix.closing, func() { cancel(ErrClosed) })()
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil && errors.Is(context.Cause(ctx), ErrClosed) {
+		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	return res, err
 }
 
 // DocCount returns the number of sections in the index.

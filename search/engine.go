@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -120,7 +121,9 @@ func (e *Engine) Matches(queryText, text string) []Span {
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
-// user can fix are *RequestError.
+// user can fix are *RequestError. A search stops when ctx is done, with an error that
+// wraps ctx.Err() (context.DeadlineExceeded or context.Canceled); one stopped because
+// the index closed also wraps indexer.ErrClosed.
 func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	began := time.Now()
 	if err := checkRequest(&req); err != nil {
@@ -131,6 +134,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
 	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, c.err
+	}
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
 		return nil, err
@@ -221,6 +227,72 @@ func sumUnits(nodes []Node) int {
 		total += countUnits(n)
 	}
 	return total
+}
+
+// Thresholds of Costly: an ordinary query has a few words of a few positions each.
+const (
+	costlyUnits     = 8
+	costlyPositions = 16
+)
+
+// Costly reports whether a query is of a shape that costs the engine far more than an
+// ordinary search: many words and phrases, or long ones (a phrase, or a run of Chinese
+// or Japanese characters, which is a phrase of its bigrams, is checked position by
+// position). The web layer lets fewer of them run at once, so that they cannot crowd
+// out ordinary searches.
+func Costly(queryText string) bool {
+	tree := Parse(queryText)
+	if countUnits(tree) >= costlyUnits {
+		return true
+	}
+	long := false
+	walkUnits(tree, func(text string) {
+		if positions(text) >= costlyPositions {
+			long = true
+		}
+	})
+	return long
+}
+
+// walkUnits calls f with the text of every word and phrase of n.
+func walkUnits(n Node, f func(string)) {
+	switch n := n.(type) {
+	case Word:
+		f(n.Text)
+	case Phrase:
+		f(n.Text)
+	case Not:
+		walkUnits(n.Node, f)
+	case And:
+		for _, c := range n.Nodes {
+			walkUnits(c, f)
+		}
+	case Or:
+		for _, c := range n.Nodes {
+			walkUnits(c, f)
+		}
+	}
+}
+
+// positions estimates how many token positions text takes: one per word written with
+// spaces, one per Chinese or Japanese character (a bigram each).
+func positions(text string) int {
+	n, inWord := 0, false
+	for _, r := range text {
+		switch {
+		case corpus.IsCJK(r):
+			n++
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				n++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n
 }
 
 // run searches with one compiled query: the page of hits, and the facet counts. It

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"musesearch/search"
 )
 
 // Limits of the requests that run the search engine (search pages and API, exports,
@@ -29,6 +31,10 @@ const (
 	searchQueueTimeout = time.Second
 	// busyRetrySeconds is the Retry-After of a request refused for want of a slot.
 	busyRetrySeconds = 1
+	// costlyShare is the part of the slots that costly searches (search.Costly) may
+	// hold at once, at least one: the rest stay free for ordinary searches, whose
+	// latency clients sending costly queries would otherwise set.
+	costlyShare = 4
 )
 
 // statusClientClosed is the status logged (as nginx does) for a request whose client
@@ -48,15 +54,19 @@ var errBusy = &serverError{Status: http.StatusServiceUnavailable, Err: &userErro
 // long one waits for its turn and how long its searches may take.
 type searchLimits struct {
 	// slots holds a value for each request running; its capacity is the bound.
-	slots     chan struct{}
+	slots chan struct{}
+	// costly holds a value for each costly request running, which also holds a slot.
+	costly    chan struct{}
 	timeout   time.Duration
 	queueWait time.Duration
 }
 
-// newSearchLimits returns limits of n concurrent requests, each waiting at most
-// queueWait for its turn and searching for at most timeout.
+// newSearchLimits returns limits of n concurrent requests, n/costlyShare (at least
+// one) of them costly, each waiting at most queueWait for its turn and searching for
+// at most timeout.
 func newSearchLimits(n int, timeout, queueWait time.Duration) *searchLimits {
-	return &searchLimits{slots: make(chan struct{}, n), timeout: timeout, queueWait: queueWait}
+	return &searchLimits{slots: make(chan struct{}, n), costly: make(chan struct{}, max(1, n/costlyShare)),
+		timeout: timeout, queueWait: queueWait}
 }
 
 // defaultSearchLimits are the limits of a server: searchSlotsPerCPU per core.
@@ -64,13 +74,20 @@ func defaultSearchLimits() *searchLimits {
 	return newSearchLimits(searchSlotsPerCPU*runtime.GOMAXPROCS(0), searchTimeout, searchQueueTimeout)
 }
 
-// limitSearch runs a request within the server's search limits: it waits for a slot
-// (errBusy after queueWait), and gives the request's context the search deadline.
+// limitSearch runs a request within the server's search limits: it waits for a slot,
+// and a costly query also for one of the fewer costly slots (errBusy after queueWait
+// each), and gives the request's context the search deadline.
 func (s *Server) limitSearch(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l := s.limits
 		req := c.Request()
-		if err := l.acquire(req.Context()); err != nil {
+		if search.Costly(c.QueryParam("q")) {
+			if err := l.acquire(req.Context(), l.costly); err != nil {
+				return err
+			}
+			defer func() { <-l.costly }()
+		}
+		if err := l.acquire(req.Context(), l.slots); err != nil {
 			return err
 		}
 		defer func() { <-l.slots }()
@@ -84,17 +101,17 @@ func (s *Server) limitSearch(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// acquire takes a slot, waiting at most queueWait for one.
-func (l *searchLimits) acquire(ctx context.Context) error {
+// acquire takes a slot of pool, waiting at most queueWait for one.
+func (l *searchLimits) acquire(ctx context.Context, pool chan struct{}) error {
 	select {
-	case l.slots <- struct{}{}:
+	case pool <- struct{}{}:
 		return nil
 	default:
 	}
 	wait := time.NewTimer(l.queueWait)
 	defer wait.Stop()
 	select {
-	case l.slots <- struct{}{}:
+	case pool <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("wait for a search slot: %w", ctx.Err())

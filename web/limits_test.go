@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -246,5 +247,45 @@ func TestSearchSlots(t *testing.T) {
 	}
 	if srv.limits.timeout != searchTimeout || searchTimeout >= writeTimeout {
 		t.Errorf("search deadline %v, want searchTimeout (%v), below the write timeout %v", srv.limits.timeout, searchTimeout, writeTimeout)
+	}
+}
+
+// TestCostlySearchesLeaveSlots checks that costly queries hold only their share of the
+// slots: with it taken, another costly query is told to come back while an ordinary
+// one still runs.
+func TestCostlySearchesLeaveSlots(t *testing.T) {
+	engine := newStuckEngine()
+	var logs syncBuffer
+	srv := newLimitedServer(t, engine, newSearchLimits(4, time.Minute, 50*time.Millisecond), &logs)
+	costly := "/api/search?q=" + url.QueryEscape(strings.Repeat("細胞", 10))
+	done := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, costly, nil))
+		done <- rec.Code
+	}()
+	<-engine.started
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, costly, nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("a second costly search with the costly slot taken: status %d, Retry-After %q; want 503, busy", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	ordinary := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q=ALS", nil))
+		ordinary <- rec.Code
+	}()
+	select {
+	case <-engine.started: // the ordinary search got a slot and runs
+	case <-time.After(10 * time.Second):
+		t.Fatal("an ordinary search did not run while a costly one held its slot")
+	}
+	close(engine.release)
+	if code := <-done; code != http.StatusOK {
+		t.Errorf("the costly search: status %d", code)
+	}
+	if code := <-ordinary; code != http.StatusOK {
+		t.Errorf("the ordinary search: status %d", code)
 	}
 }
