@@ -129,13 +129,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if err := checkRequest(&req); err != nil {
 		return nil, err
 	}
-	tree := Parse(req.Query)
-	if n := countUnits(tree); n > maxUnits {
-		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
-	}
-	c := e.compile(tree, false)
-	if c.err != nil {
-		return nil, c.err
+	tree, c, err := e.compileQuery(req.Query)
+	if err != nil {
+		return nil, err
 	}
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
@@ -158,6 +154,19 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
+}
+
+// compileQuery parses and compiles a query, refusing one too large to run.
+func (e *Engine) compileQuery(text string) (Node, *compiled, error) {
+	tree := Parse(text)
+	if n := countUnits(tree); n > maxUnits {
+		return nil, nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	}
+	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return tree, c, nil
 }
 
 // checkRequest validates req and fills in its defaults.

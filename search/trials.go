@@ -75,9 +75,9 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 	if err := checkTrialRequest(&req); err != nil {
 		return nil, err
 	}
-	tree := Parse(req.Query)
-	if n := countUnits(tree); n > maxUnits {
-		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	_, c, err := e.compileQuery(req.Query)
+	if err != nil {
+		return nil, err
 	}
 	all, err := e.trials.get(ctx, e.ix)
 	if err != nil {
@@ -87,7 +87,6 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 	for i := range all {
 		matched = append(matched, rankedTrial{Trial: &all[i]})
 	}
-	c := e.compile(tree, false)
 	if c.query != nil {
 		scores, err := e.passageScores(ctx, c.query, all)
 		if err != nil {

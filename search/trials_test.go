@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -170,6 +171,7 @@ func TestTrialsBadRequests(t *testing.T) {
 		{Sort: "date"},
 		{Filters: map[corpus.Facet][]string{corpus.Phase: {"phase-9"}}},
 		{Size: -1},
+		{Query: `"` + strings.Repeat("Muse cells ", 40) + `"`}, // a phrase too long to match
 	} {
 		if _, err := e.Trials(context.Background(), req); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("Trials(%+v): %v, want a bad request", req, err)
