@@ -1,4 +1,5 @@
-// Package web serves musesearch over HTTP: the search page and document pages (HTML
+// Package web serves musesearch over HTTP: the search page, the clinical trials page and
+// document pages (HTML
 // rendered on the server from embedded templates, in English, Japanese and Chinese), the
 // JSON API (README.md documents it), health and readiness probes, Prometheus metrics and
 // an OpenSearch description.
