@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/internal/durable"
 	"musesearch/internal/segments"
 )
@@ -458,6 +460,19 @@ func DecodeFields(id string, fields map[string]interface{}) (corpus.Document, co
 		sec.Identifiers = append(sec.Identifiers, corpus.Identifier{Kind: kind, Value: value})
 	}
 	return doc, sec
+}
+
+// DecodeTrialMentions reads the trial mentions of a section from the stored fields of
+// a hit (request FieldTrials); a value it cannot read is left out.
+func DecodeTrialMentions(fields map[string]interface{}) []trials.Mention {
+	var out []trials.Mention
+	for _, s := range stringsOf(fields[FieldTrials]) {
+		var m trials.Mention
+		if json.Unmarshal([]byte(s), &m) == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // stringsOf reads a stored field that holds one string or several.

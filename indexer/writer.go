@@ -70,8 +70,9 @@ func newFileSections(name string, docs []corpus.Document) fileSections {
 	f := fileSections{docs: docs}
 	for _, d := range docs {
 		d.Source = name
+		mentions := trialMentions(d)
 		for i, s := range d.Sections {
-			f.records = append(f.records, sectionRecord(d, s, i+1))
+			f.records = append(f.records, sectionRecord(d, s, i+1, mentions[s.ID]))
 			f.bytes += len(s.Text)
 		}
 	}
