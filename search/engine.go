@@ -429,10 +429,10 @@ func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, re
 	var order []*group
 	byDoc := map[string]*group{}
 	for _, h := range res.Hits {
-		g, ok := byDoc[docIDOf(h.ID)]
+		g, ok := byDoc[documentOf(h.ID)]
 		if !ok {
 			g = &group{best: h}
-			byDoc[docIDOf(h.ID)] = g
+			byDoc[documentOf(h.ID)] = g
 			order = append(order, g)
 		}
 		g.matches++
@@ -441,7 +441,7 @@ func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, re
 		best := col.bestPerLanguage()
 		// A document is promoted by the best section of a language it holds.
 		for i, h := range best {
-			if g := byDoc[docIDOf(h.ID)]; g != nil {
+			if g := byDoc[documentOf(h.ID)]; g != nil {
 				best[i] = &bsearch.DocumentMatch{ID: g.best.ID, Score: g.best.Score}
 			}
 		}
@@ -486,13 +486,6 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	return texts, nil
 }
 
-// docIDOf returns the document id of a section id ("{doc_id}#{n}").
-func docIDOf(sectionID string) string {
-	if i := strings.LastIndexByte(sectionID, '#'); i >= 0 {
-		return sectionID[:i]
-	}
-	return sectionID
-}
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that
 // matches every section, in reading order; ties go in reading order, so that pages
@@ -533,4 +526,10 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Facets:  facets,
 	}
 	return hit, sec.Text
+}
+
+// documentOf returns the document id of a section id.
+func documentOf(sectionID string) string {
+	doc, _, _ := corpus.SplitSectionID(sectionID)
+	return doc
 }
