@@ -28,4 +28,6 @@
 //
 // Display text keeps the characters of the file (full-width forms included); Fold is
 // what matching uses, token by token, so that offsets into the display text stay valid.
+// FoldChinese folds traditional Chinese characters to simplified ones for matching
+// Chinese text, keeping every byte offset.
 package corpus

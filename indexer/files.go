@@ -127,7 +127,7 @@ func (ix *Index) recordOf(name string) (*fileRecord, error) {
 }
 
 // SourceOf returns the corpus file document docID came from, or an error wrapping
-// ErrNotFound.
+// corpus.ErrNotFound.
 func (ix *Index) SourceOf(ctx context.Context, docID string) (string, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -136,7 +136,7 @@ func (ix *Index) SourceOf(ctx context.Context, docID string) (string, error) {
 	}
 	source, err := sourceOf(ctx, ix.bi, docID)
 	if err == nil && source == "" {
-		err = fmt.Errorf("document %q: %w", docID, ErrNotFound)
+		err = fmt.Errorf("document %q: %w", docID, corpus.ErrNotFound)
 	}
 	return source, err
 }

@@ -8,9 +8,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -402,5 +407,68 @@ func TestDocumentCount(t *testing.T) {
 		if docs != s.documents || sections != s.sections {
 			t.Errorf("step %d: %d documents and %d sections, want %d and %d", i, docs, sections, s.documents, s.sections)
 		}
+	}
+}
+
+// blockingQuery matches nothing, slowly: its searcher waits for the search's context
+// to be done, as a search too long for its deadline would run on.
+type blockingQuery struct {
+	started chan struct{} // closed when the search runs
+}
+
+func (q *blockingQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
+	none, err := searcher.NewMatchNoneSearcher(r)
+	if err != nil {
+		return nil, err
+	}
+	return &blockingSearcher{Searcher: none, ctx: ctx, started: q.started}, nil
+}
+
+type blockingSearcher struct {
+	search.Searcher
+	ctx     context.Context
+	started chan struct{}
+}
+
+func (s *blockingSearcher) Next(*search.SearchContext) (*search.DocumentMatch, error) {
+	close(s.started)
+	<-s.ctx.Done()
+	return nil, s.ctx.Err()
+}
+
+// TestCloseStopsSearches checks that Close stops a search that runs, which returns an
+// error saying why, rather than waiting for it to end (a server that is told to stop
+// must not hang on a search that runs for minutes); searches after Close are refused.
+func TestCloseStopsSearches(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	q := &blockingQuery{started: make(chan struct{})}
+	searched := make(chan error, 1)
+	go func() {
+		_, err := ix.Search(ctx, bleve.NewSearchRequest(q))
+		searched <- err
+	}()
+	<-q.started
+	closed := make(chan error, 1)
+	go func() { closed <- ix.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits for a search after 10 s")
+	}
+	if err := <-searched; !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {
+		t.Errorf("the search stopped by Close: err %v, want one wrapping ErrClosed and context.Canceled", err)
+	}
+	if _, err := ix.Search(ctx, bleve.NewSearchRequest(query.NewMatchAllQuery())); !errors.Is(err, ErrClosed) {
+		t.Errorf("a search after Close: err %v, want ErrClosed", err)
 	}
 }

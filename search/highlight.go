@@ -60,6 +60,8 @@ type highlighter struct {
 	// highlighter serves one search, which may mark a text more than once (snippet,
 	// suggestion). It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
+	// tries counts the patterns tried at a token, for tests to bound.
+	tries int
 }
 
 // tokensOf analyses text with the named analyser, once per highlighter.
@@ -80,6 +82,27 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 type highlightRule struct {
 	analyzer string
 	patterns []unitPattern
+	// The patterns to try at a token: by the terms their first position accepts,
+	// and the fuzzy ones at every token. A query naming concepts has thousands of
+	// patterns (every name, in every language), of which a token starts few.
+	byFirst map[string][]int
+	fuzzy   []int
+}
+
+// addPattern adds up to r's patterns, indexed by the terms it starts with.
+func (r *highlightRule) addPattern(up unitPattern) {
+	i := len(r.patterns)
+	r.patterns = append(r.patterns, up)
+	if up.fuzzy > 0 {
+		r.fuzzy = append(r.fuzzy, i)
+		return
+	}
+	if r.byFirst == nil {
+		r.byFirst = map[string][]int{}
+	}
+	for _, term := range up.pattern[0] {
+		r.byFirst[term] = append(r.byFirst[term], i)
+	}
 }
 
 // unitPattern is the pattern of one query unit, or of a term of a concept it names;
@@ -101,11 +124,12 @@ func (h *highlighter) add(analyzer string, up unitPattern) {
 	}
 	for i := range h.rules {
 		if h.rules[i].analyzer == analyzer {
-			h.rules[i].patterns = append(h.rules[i].patterns, up)
+			h.rules[i].addPattern(up)
 			return
 		}
 	}
-	r := highlightRule{analyzer: analyzer, patterns: []unitPattern{up}}
+	r := highlightRule{analyzer: analyzer}
+	r.addPattern(up)
 	if analyzer == indexer.AnalyzerJa {
 		h.rules = append(h.rules, r) // last: see unitSpans
 	} else {
@@ -162,12 +186,16 @@ func (h *highlighter) unitSpans(text string) []span {
 		for _, t := range tokens {
 			byPos[t.Position] = append(byPos[t.Position], t)
 		}
-		for _, up := range r.patterns {
-			for _, t := range tokens {
-				if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
-					s.unit, s.concept = up.unit, up.concept
-					found = append(found, s)
-					literal[s.unit] = literal[s.unit] || !s.concept
+		for _, t := range tokens {
+			for _, list := range [2][]int{r.byFirst[t.Term], r.fuzzy} {
+				for _, i := range list {
+					h.tries++
+					up := r.patterns[i]
+					if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
+						s.unit, s.concept = up.unit, up.concept
+						found = append(found, s)
+						literal[s.unit] = literal[s.unit] || !s.concept
+					}
 				}
 			}
 		}

@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
 	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	publicURL := fs.String("public-url", "", "address the site is reached at, for absolute links (default http://<addr>)")
 	var logs logFlags
 	logs.Flags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -35,15 +36,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "musesearch serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	if err := store.prepare(stderr); err != nil {
-		return err
-	}
 	logger := logs.logger(stderr)
 
+	if *publicURL == "" {
+		*publicURL = httpURL(*addr, "localhost")
+	}
 	// The write API is enabled by the admin token, read from the environment only so
 	// that it never shows in a process list.
-	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv)})
+	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv), PublicURL: *publicURL})
 	if err != nil {
+		return err
+	}
+	if err := store.prepare(stderr); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -56,7 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { served <- srv.Serve(serveCtx, ln) }()
 	fmt.Fprintf(stdout, "musesearch: serving http://%s\n", ln.Addr())
 
-	lib, err := openLibrary(ctx, store, localURL(ln.Addr()), logger)
+	lib, err := openLibrary(ctx, store, httpURL(ln.Addr().String(), "127.0.0.1"), logger)
 	if err != nil {
 		stop()
 		<-served
@@ -95,15 +99,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
-// localURL is the URL at which this machine reaches a server listening on addr: an
-// unspecified host (0.0.0.0, ::) is reached through the loopback address.
-func localURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
+// httpURL is http://addr, with everyHost for a host that means every interface (0.0.0.0,
+// ::, none); "" for an addr that is not host:port (listening then fails and says why).
+func httpURL(addr, everyHost string) string {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "http://" + addr.String()
+		return ""
 	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = everyHost
 	}
 	return "http://" + net.JoinHostPort(host, port)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -117,4 +118,28 @@ func sameJSON(t *testing.T, a, b string) bool {
 	delete(va, "took_ms")
 	delete(vb, "took_ms")
 	return reflect.DeepEqual(va, vb)
+}
+
+// TestServePublicURL checks that a bad --public-url stops serve at start-up, before it
+// listens, and that the default follows --addr.
+func TestServePublicURL(t *testing.T) {
+	dir := t.TempDir()
+	var stdout strings.Builder
+	err := Run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--public-url", "search.example.org",
+		"--corpus", filepath.Join(dir, "corpus"), "--index", filepath.Join(dir, "index")}, &stdout, io.Discard)
+	if _, serr := os.Stat(filepath.Join(dir, "corpus")); err == nil || !strings.Contains(err.Error(), "public URL") || stdout.Len() != 0 || serr == nil {
+		t.Errorf("serve --public-url search.example.org: %v, printed %q; want an error about the public URL before anything is done", err, stdout.String())
+	}
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+		"example.org:80": "http://example.org:80",
+		":8080":          "http://localhost:8080",
+		"0.0.0.0:8080":   "http://localhost:8080",
+		"[::]:8080":      "http://localhost:8080",
+		"[::1]:8080":     "http://[::1]:8080",
+	} {
+		if got := httpURL(addr, "localhost"); got != want {
+			t.Errorf("httpURL(%q, localhost) = %q, want %q", addr, got, want)
+		}
+	}
 }

@@ -77,6 +77,13 @@ type Library struct {
 	// that the watcher's report of that very write does not index it twice. Guarded
 	// by write.
 	indexed map[string][sha256.Size]byte
+
+	// repairs is the context of the checks a failed search starts (see repair),
+	// cancelled by Close; lastRepair is when the last one started.
+	repairs    context.Context
+	stop       context.CancelFunc
+	repairMu   sync.Mutex
+	lastRepair time.Time
 }
 
 // tempPrefix starts the names of the temporary files of uploads: hidden, so the
@@ -100,6 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		cfg.Watch.Logger = cfg.Logger
 	}
 	l := &Library{cfg: cfg, log: cfg.Logger, stats: newStats(), indexed: map[string][sha256.Size]byte{}}
+	l.repairs, l.stop = context.WithCancel(context.WithoutCancel(ctx))
 	// The index's lock comes first: the temporary files of a library that still runs
 	// (its second opener then fails) are not leftovers.
 	ix, err := indexer.Open(ctx, indexer.Config{
@@ -109,13 +117,15 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		LockedHint: cfg.LockedHint,
 		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
+		Suspect:    l.repair,
 	})
 	if err != nil {
+		l.stop()
 		return nil, indexer.Summary{}, err
 	}
 	l.ix = ix
 	if err := l.removeTemporaryFiles(); err != nil {
-		ix.Close()
+		l.Close()
 		return nil, indexer.Summary{}, err
 	}
 	sum, err := ix.Sync(ctx, cfg.CorpusDir, nil)
@@ -124,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		sum, err = ix.Rebuild(ctx, cfg.CorpusDir, nil)
 	}
 	if err != nil {
-		ix.Close()
+		l.Close()
 		return nil, sum, err
 	}
 	l.stats.synced(time.Now())
@@ -163,8 +173,9 @@ func (l *Library) CorpusDir() string { return l.cfg.CorpusDir }
 // MaxFileSize is the largest file Add accepts, in bytes.
 func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
 
-// Close closes the index.
+// Close closes the index, stopping a repair under way.
 func (l *Library) Close() error {
+	l.stop()
 	l.write.Lock()
 	defer l.write.Unlock()
 	return l.ix.Close()
@@ -298,11 +309,12 @@ func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	return res, nil
 }
 
-// Reindex brings the index in line with the corpus directory, as at start-up.
+// Reindex brings the index in line with the corpus directory, as at start-up, and
+// first checks its files: a damaged index is rebuilt from the corpus.
 func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	l.write.Lock()
 	defer l.write.Unlock()
-	sum, err := l.ix.Sync(ctx, l.cfg.CorpusDir, nil)
+	sum, err := l.ix.SyncChecked(ctx, l.cfg.CorpusDir, nil)
 	if err != nil {
 		l.stats.diverged()
 		return sum, err
@@ -310,6 +322,39 @@ func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	clear(l.indexed)
 	l.stats.synced(time.Now())
 	return sum, nil
+}
+
+// minRepairInterval is how long after one check of the whole index a failed search
+// may start another: a search that fails for another reason than damage (a bug) must
+// not have the index read again and again.
+const minRepairInterval = time.Minute
+
+// repair checks the whole index after a search failed on it (cause), and rebuilds it
+// from the corpus if it is damaged.
+func (l *Library) repair(cause error) {
+	l.repairMu.Lock()
+	if !l.lastRepair.IsZero() && time.Since(l.lastRepair) < minRepairInterval {
+		l.repairMu.Unlock()
+		return
+	}
+	l.lastRepair = time.Now()
+	l.repairMu.Unlock()
+
+	l.log.Warn("a search failed on the index; checking its files", "err", cause.Error())
+	l.write.Lock()
+	defer l.write.Unlock()
+	if l.repairs.Err() != nil {
+		return // closed
+	}
+	if _, err := l.ix.SyncChecked(l.repairs, l.cfg.CorpusDir, nil); err != nil {
+		if l.repairs.Err() == nil {
+			l.log.Error("check the index", "err", err)
+		}
+		l.stats.diverged()
+		return
+	}
+	clear(l.indexed)
+	l.stats.synced(time.Now())
 }
 
 // Watch watches the corpus directory until ctx is done and brings the index in line
