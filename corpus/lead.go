@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -76,8 +75,6 @@ type head struct {
 	meta   Meta
 }
 
-var debugLead = os.Getenv("DEBUGLEAD") != ""
-
 // takeLead reads the head of an article: its title, date, labels (which become
 // tags) and bibliographic metadata, and returns the blocks that remain for its
 // sections. Lines wholly kept in the metadata (authors, affiliations) and copies of
@@ -91,9 +88,6 @@ func takeLead(doc *Document, blocks []block) []block {
 	h := &head{blocks: blocks[:n], kinds: make([]headKind, n)}
 	for i := range h.blocks {
 		h.classify(doc, i)
-		if debugLead {
-			println("kind", i, h.kinds[i], h.blocks[i].kind, h.blocks[i].text)
-		}
 	}
 	titleAt, tailAt := -1, -1
 	if doc.Title == "" {
@@ -410,9 +404,6 @@ func (h *head) title(doc *Document, body []block) (at, tail int) {
 			}
 		}
 		score, qualified := h.titleScore(i, others)
-		if debugLead {
-			println("candidate", i, score, qualified, h.blocks[i].text)
-		}
 		if !qualified {
 			continue
 		}
