@@ -663,3 +663,60 @@ func TestCostly(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchYears checks the year filters: documents of the years asked for, facet
+// counts within them (and still disjunctive), and a clear error for a bad range.
+func TestSearchYears(t *testing.T) {
+	e := smallEngine(t)
+	tests := []struct {
+		from, to int
+		filters  map[corpus.Facet][]string
+		want     []string
+	}{
+		{2023, 0, nil, []string{"a#1", "a#2", "d#1", "d#2"}},
+		{0, 2022, nil, []string{"b#1", "b#2"}},
+		{2022, 2024, nil, []string{"a#1", "a#2", "b#1", "b#2"}},
+		{2025, 2025, map[corpus.Facet][]string{corpus.Indication: {"osteoarthritis"}}, []string{"d#1"}},
+	}
+	for _, tt := range tests {
+		resp := mustSearch(t, e, Request{YearFrom: tt.from, YearTo: tt.to, Filters: tt.filters})
+		got := hitIDs(resp)
+		slices.Sort(got)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("years %d-%d %v (-want +got):\n%s", tt.from, tt.to, tt.filters, diff)
+		}
+	}
+	// Counts within the years, disjunctive within a facet: with osteoarthritis
+	// selected, the 2025 sections of the other indication still count.
+	resp := mustSearch(t, e, Request{YearFrom: 2025, Filters: map[corpus.Facet][]string{corpus.Indication: {"osteoarthritis"}}})
+	counts := map[string]int{}
+	for _, c := range resp.Facets[corpus.Indication] {
+		counts[c.Value] = c.Count
+	}
+	if counts["osteoarthritis"] != 1 || counts["spinal-cord-injury"] != 1 || counts["stroke"] != 0 {
+		t.Errorf("indication counts within 2025 = %v, want osteoarthritis 1, spinal-cord-injury 1, stroke 0", counts)
+	}
+	for _, bad := range []Request{{YearFrom: 1799}, {YearTo: 2101}, {YearFrom: 2024, YearTo: 2020}} {
+		_, err := e.Search(context.Background(), bad)
+		var re *RequestError
+		if !errors.As(err, &re) {
+			t.Errorf("Search(years %d-%d) error = %v, want a *RequestError", bad.YearFrom, bad.YearTo, err)
+		}
+	}
+}
+
+// TestBreakTies checks that hits of equal score go by document, then in reading
+// order, whatever order the index met them in.
+func TestBreakTies(t *testing.T) {
+	hits := bsearch.DocumentMatchCollection{
+		{ID: "b#10", Score: 1}, {ID: "a#2", Score: 2}, {ID: "b#9", Score: 1}, {ID: "a#1", Score: 1}, {ID: "c#1", Score: 3},
+	}
+	breakTies(hits)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.ID)
+	}
+	if want := []string{"c#1", "a#2", "a#1", "b#9", "b#10"}; !slices.Equal(got, want) {
+		t.Errorf("breakTies = %q, want %q", got, want)
+	}
+}
