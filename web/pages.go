@@ -401,6 +401,8 @@ type docPage struct {
 type tocEntry struct {
 	Label string
 	URL   string
+	// Continued marks the second half of a long section: hidden.
+	Continued bool
 }
 
 // sectionView is one section of a document page.
@@ -541,10 +543,10 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		return partURL(n, anchor)
 	}
 	for i, sec := range doc.Sections {
-		if i > 0 && continues(doc.Sections[i-1], sec) {
-			continue // the contents list a long section, split in two, once
-		}
-		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i)})
+		// The contents show a long section, split in two, once; the entry of its
+		// second half stays, hidden, for the script that finds a section's part.
+		continued := i > 0 && continues(doc.Sections[i-1], sec)
+		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i), Continued: continued})
 	}
 	for i := first; i < end; i++ {
 		sec := doc.Sections[i]
