@@ -201,3 +201,13 @@ func TestContentsOnce(t *testing.T) {
 		t.Errorf("the page shows ＜研究成果の内容＞ over %d sections, want 2", shown)
 	}
 }
+
+// TestCiteYearAlone checks that a result whose metadata gives only a year (the
+// press release's, from its date line) shows no citation line: its date says it.
+func TestCiteYearAlone(t *testing.T) {
+	ts, _ := newTestServer(t)
+	page := getHTML(t, ts, "/search?q=ナノランタン")
+	if n := len(findAll(page, sel("p", ".hit-cite"))); n != 0 {
+		t.Errorf("%d citation lines for hits that have only a date", n)
+	}
+}

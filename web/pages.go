@@ -63,9 +63,10 @@ type citeView struct {
 	Derived             bool
 }
 
-// Any reports whether there is anything to show.
+// Any reports whether there is a citation to show: a year alone is not one, the
+// hit's date says it.
 func (c citeView) Any() bool {
-	return c.Authors != "" || c.Journal != "" || c.Year != 0 || c.DOI != "" || c.PMID != "" || c.Issuer != ""
+	return c.Authors != "" || c.Journal != "" || c.DOI != "" || c.PMID != "" || c.Issuer != ""
 }
 
 // cite prepares a document's metadata for the page.
