@@ -84,11 +84,7 @@ func TestRealWorld(t *testing.T) {
 		t.Errorf("%d texts and %d labels in testdata/realworld, want the same number, at least 30", len(files), len(labelled))
 	}
 	perLang := map[string]int{}
-	type counts struct{ tp, fp, fn int }
-	byFacet := map[Facet]*counts{}
-	for _, f := range ContentFacets {
-		byFacet[f] = &counts{}
-	}
+	score := facetScore{}
 	titlesRight, metaRight, metaFields := 0, 0, 0
 	for _, want := range labelled {
 		perLang[want.File[:2]]++
@@ -117,27 +113,7 @@ func TestRealWorld(t *testing.T) {
 				t.Logf("%s: meta %s = %s, want %s", want.File, field, got[field], compactJSON(raw))
 			}
 		}
-		facets := d.Facets()
-		for _, f := range ContentFacets {
-			c := byFacet[f]
-			for _, id := range facets[f] {
-				if slices.Contains(want.Facets[f], id) {
-					c.tp++
-				} else {
-					c.fp++
-					t.Logf("%s: extra %s %q", want.File, f, id)
-				}
-			}
-			for _, id := range want.Facets[f] {
-				if _, ok := LookupConcept(f, id); !ok {
-					t.Errorf("%s: label %s %q is not in the vocabulary", want.File, f, id)
-				}
-				if !slices.Contains(facets[f], id) {
-					c.fn++
-					t.Logf("%s: missed %s %q", want.File, f, id)
-				}
-			}
-		}
+		score.add(t, want.File, d.Facets(), want.Facets)
 	}
 	for _, lang := range Languages {
 		if perLang[lang] < 10 {
@@ -149,15 +125,7 @@ func TestRealWorld(t *testing.T) {
 	metaAcc := ratio(metaRight, metaFields)
 	fmt.Fprintf(&table, "real-world set, %d texts (testdata/realworld): titles right %d/%d (%.3f), metadata fields right %d/%d (%.3f)\n",
 		len(labelled), titlesRight, len(labelled), titleAcc, metaRight, metaFields, metaAcc)
-	fmt.Fprintf(&table, "  %-11s %9s %9s %5s %5s %5s\n", "facet", "precision", "recall", "tp", "fp", "fn")
-	for _, f := range ContentFacets {
-		c := byFacet[f]
-		p, r := ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn)
-		fmt.Fprintf(&table, "  %-11s %9.3f %9.3f %5d %5d %5d\n", f, p, r, c.tp, c.fp, c.fn)
-		if p < minRealWorldFacetPR || r < minRealWorldFacetPR {
-			t.Errorf("facet %s: precision %.3f, recall %.3f; want both at least %.2f", f, p, r, minRealWorldFacetPR)
-		}
-	}
+	score.report(t, &table, minRealWorldFacetPR)
 	if titleAcc < minTitleAccuracy {
 		t.Errorf("titles right %.3f, want at least %.2f", titleAcc, minTitleAccuracy)
 	}
