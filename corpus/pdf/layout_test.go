@@ -18,7 +18,7 @@ func TestResolve(t *testing.T) {
 		{"support regen\u00aderation by", "support regeneration by"},          // a fragment
 		{"received donor\u00adderived cells", "received donor-derived cells"}, // written so elsewhere
 		{"a placebo\u00adcontrolled trial", "a placebo-controlled trial"},     // a word, then more than an ending
-		{"the treat\u00adment arm", "the treatment arm"},                       // a word, then an ending
+		{"the treat\u00adment arm", "the treatment arm"},                      // a word, then an ending
 		{"the cell\u00adular response", "the cellular response"},
 		{"HLA\u00adG", "HLA-G"}, // capitals
 		{"twenty\u00ad", "twenty-"},

@@ -58,10 +58,10 @@ const softHyphen = '\u00ad'
 
 // line is one text line of a page.
 type line struct {
-	text   string
-	page   int
-	y      float64 // baseline of its first letter, in points from the page's bottom
-	yEnd   float64 // baseline of its last letter: lower than y when PDFium joined
+	text string
+	page int
+	y    float64 // baseline of its first letter, in points from the page's bottom
+	yEnd float64 // baseline of its last letter: lower than y when PDFium joined
 	// two lines at a hyphenated word
 	size   float64 // font size of its first letter, in points
 	weight int     // font weight of its first letter (400 regular, 700 bold; 0 unknown)
