@@ -61,8 +61,9 @@ type line struct {
 	text string
 	page int
 	y    float64 // baseline of its first letter, in points from the page's bottom
-	yEnd float64 // baseline of its last letter: lower than y when PDFium joined
-	// two lines at a hyphenated word
+	// yEnd is the baseline of its last letter: lower than y when PDFium joined two
+	// lines at a hyphenated word.
+	yEnd   float64
 	size   float64 // font size of its first letter, in points
 	weight int     // font weight of its first letter (400 regular, 700 bold; 0 unknown)
 }
