@@ -40,11 +40,18 @@ func fromArticle(name string, a art.Article) (Document, bool) {
 	if rest := takeLead(&doc, blocks); len(rest) > 0 || doc.Title != "" {
 		blocks = rest
 	}
-	if doc.Date != "" {
+	switch {
+	case doc.Date != "":
 		doc.Meta.Date = doc.Date
-		doc.Meta.Year, _ = strconv.Atoi(doc.Date[:4])
-	} else if validDate.MatchString(doc.Meta.Date) {
+	case validDate.MatchString(doc.Meta.Date):
 		doc.Date = doc.Meta.Date
+	case validDate.MatchString(a.FileDate):
+		doc.Meta.Date = a.FileDate
+	default:
+		doc.Meta.Date = ""
+	}
+	if doc.Meta.Date != "" {
+		doc.Meta.Year, _ = strconv.Atoi(doc.Meta.Date[:4])
 	}
 	if len(blocks) == 0 && doc.Title == "" {
 		return Document{}, false

@@ -106,7 +106,7 @@ func TestFormats(t *testing.T) {
 			if d.Title == "" || d.Meta.TitleDerived || len(d.Sections) == 0 || d.Lang == "" {
 				t.Errorf("%s: title %q (derived %v), %d sections, lang %q", d.ID, d.Title, d.Meta.TitleDerived, len(d.Sections), d.Lang)
 			}
-			if d.Date != d.Meta.Date || (d.Date != "" && d.Meta.Year == 0) {
+			if (d.Date != "" && d.Date != d.Meta.Date) || (d.Meta.Date != "" && d.Meta.Year == 0) {
 				t.Errorf("%s: date %q, meta date %q, year %d", d.ID, d.Date, d.Meta.Date, d.Meta.Year)
 			}
 		}

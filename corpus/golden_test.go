@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // testdata/bundle.golden.json. Refresh with `go test ./corpus -update` and read the
 // diff: titles, dates, tags, heading paths, languages, facets and identifiers.
 func TestBundleGolden(t *testing.T) {
-	names, err := fs.Glob(Bundle, "*.txt")
+	names, err := fs.Glob(Bundle, "*")
 	if err != nil {
 		t.Fatal(err)
 	}

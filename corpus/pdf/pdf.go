@@ -149,10 +149,7 @@ func read(inst pdfium.Pdfium, data []byte) (a article.Article, err error) {
 			}
 		}
 	}
-	a.Meta.Date = pdfDate(meta("CreationDate"))
-	if a.Meta.Date != "" {
-		a.Meta.Year, _ = strconv.Atoi(a.Meta.Date[:4])
-	}
+	a.FileDate = pdfDate(meta("CreationDate"))
 	return a, nil
 }
 
