@@ -246,3 +246,47 @@ func TestSizeLimit(t *testing.T) {
 		t.Errorf("a %d-byte PDF over the limit: %v, want ErrTooLarge", len(data), err)
 	}
 }
+
+// BenchmarkParseFormats parses each format's fixtures: MB/s for every format, and
+// pages/s for PDF (the engine already running).
+func BenchmarkParseFormats(b *testing.B) {
+	byFormat := map[string][]string{}
+	for _, path := range formatFixtures {
+		kind := filepath.Ext(path)[1:]
+		byFormat[kind] = append(byFormat[kind], path)
+	}
+	byFormat["nbib"] = append(byFormat["nbib"], "pubmed/testdata/msc.nbib")
+	for _, kind := range []string{"pdf", "html", "xml", "nbib", "json", "csv"} {
+		b.Run(kind, func(b *testing.B) {
+			var files [][]byte
+			var names []string
+			size := 0
+			for _, path := range byFormat[kind] {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				files, names = append(files, data), append(names, filepath.Base(path))
+				size += len(data)
+			}
+			if _, err := Parse(names[0], files[0]); err != nil { // starts the PDF engine
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				for i, data := range files {
+					if _, err := Parse(names[i], data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if kind == "pdf" {
+				b.ReportMetric(float64(pdfPages*b.N)/b.Elapsed().Seconds(), "pages/s")
+			}
+		})
+	}
+}
+
+// pdfPages is the number of pages of the PDF fixtures of formatFixtures (qpdf
+// --show-npages on each).
+const pdfPages = 7

@@ -87,6 +87,7 @@ func start(cacheDir string) (pdfium.Pool, error) {
 		}
 	}
 	pool, err := webassembly.Init(webassembly.Config{
+		Context:       experimental.WithMemoryAllocator(context.Background(), memoryAllocator),
 		MaxIdle:       1,
 		MaxTotal:      1,
 		RuntimeConfig: rc,

@@ -250,3 +250,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkStart starts the engine: cold (compiling the module into an empty cache)
+// and cached (loading the compiled module from the cache).
+func BenchmarkStart(b *testing.B) {
+	warm := b.TempDir()
+	pool, err := start(warm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pool.Close()
+	for _, bc := range []struct {
+		name string
+		dir  func() string
+	}{
+		{"cold", func() string { return b.TempDir() }},
+		{"cached", func() string { return warm }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				pool, err := start(bc.dir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				inst, err := pool.GetInstance(Timeout) // the first instance too
+				if err != nil {
+					b.Fatal(err)
+				}
+				inst.Close()
+				pool.Close()
+			}
+		})
+	}
+}
