@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"sync"
 	"syscall"
 
 	"github.com/tetratelabs/wazero/experimental"
@@ -34,10 +35,33 @@ func (m *mappedMemory) Reallocate(size uint64) []byte {
 	return m.buf[:size:size]
 }
 
-// Free implements experimental.LinearMemory.
+// Free implements experimental.LinearMemory. An instance killed past its deadline
+// is freed while PDFium may still run in it, until its call notices: its pages are
+// given back now, and the mapping is removed by unmapRetired once the call returned.
 func (m *mappedMemory) Free() {
-	if m.buf != nil {
-		syscall.Munmap(m.buf)
-		m.buf = nil
+	if m.buf == nil {
+		return
 	}
+	syscall.Madvise(m.buf, syscall.MADV_DONTNEED)
+	retired.Lock()
+	retired.bufs = append(retired.bufs, m.buf)
+	retired.Unlock()
+	m.buf = nil
+}
+
+// retired are the mappings of freed memories, to be removed.
+var retired struct {
+	sync.Mutex
+	bufs [][]byte
+}
+
+// unmapRetired removes the mappings of freed memories. Call it when no call of the
+// engine runs.
+func unmapRetired() {
+	retired.Lock()
+	defer retired.Unlock()
+	for _, b := range retired.bufs {
+		syscall.Munmap(b)
+	}
+	retired.bufs = nil
 }

@@ -6,3 +6,6 @@ import "github.com/tetratelabs/wazero/experimental"
 
 // memoryAllocator is wazero's default elsewhere than on Linux.
 var memoryAllocator experimental.MemoryAllocator
+
+// unmapRetired has nothing to do with wazero's memories.
+func unmapRetired() {}

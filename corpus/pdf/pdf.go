@@ -91,9 +91,11 @@ func Parse(ctx context.Context, data []byte) (article.Article, error) {
 	a, err := read(inst, data)
 	close(done)
 	if <-killed {
-		return article.Article{}, ErrTimeout
+		a, err = article.Article{}, ErrTimeout
+	} else {
+		inst.Close()
 	}
-	inst.Close()
+	unmapRetired() // no call runs in the instance any more
 	return a, err
 }
 
