@@ -93,4 +93,4 @@ func (d Document) Facets() Facets {
 // Version identifies what Parse produces from a file: the cleaning, splitting, language
 // and facet rules and the vocabulary. Bump it with every change that alters a parsed
 // document, so that indexes built by an older parser are rebuilt.
-const Version = "2026-11-24.1"
+const Version = "2026-11-30.1"
