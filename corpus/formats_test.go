@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,36 +52,7 @@ var formatFixtures = []string{
 // identifiers and text. Refresh with `go test ./corpus -run FormatsGolden -update`
 // and read the diff.
 func TestFormatsGolden(t *testing.T) {
-	var docs []Document
-	for _, path := range formatFixtures {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := Parse(filepath.Base(path), data)
-		if err != nil {
-			t.Fatalf("Parse(%s): %v", path, err)
-		}
-		docs = append(docs, d...)
-	}
-	got, err := json.MarshalIndent(docs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	golden := filepath.Join("testdata", "formats.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./corpus -run FormatsGolden -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("documents differ from %s (-want +got):\n%s", golden, diff)
-	}
+	checkGolden(t, filepath.Join("testdata", "formats.golden.json"), parseFiles(t, os.DirFS("."), formatFixtures))
 }
 
 // TestFormats checks what every format must give, beyond the golden file: a real

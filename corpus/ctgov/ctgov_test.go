@@ -1,8 +1,6 @@
 package ctgov
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,31 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus/article"
+	"musesearch/corpus/article/articletest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func headings(a article.Article) []string {
-	var out []string
-	for _, b := range a.Blocks {
-		if b.Kind == article.Heading {
-			out = append(out, b.Text)
-		}
-	}
-	return out
-}
 
 // TestParseJSON reads studies in the API's JSON: titles, registry ids, the fact line,
 // the sections, and what the structured fields state.
 func TestParseJSON(t *testing.T) {
-	arts, err := ParseJSON(fixture(t, "studies.json"))
+	arts, err := ParseJSON(articletest.Fixture(t, "studies.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +36,7 @@ func TestParseJSON(t *testing.T) {
 		t.Errorf("facts\n%q, want\n%q", hie.Blocks[1].Text, facts)
 	}
 	want := []string{"Brief summary", "Detailed description", "Conditions and interventions", "Outcome measures", "Eligibility criteria", "Inclusion criteria", "Exclusion criteria"}
-	if got := headings(hie); !slices.Equal(got, want) {
+	if got := articletest.Headings(hie); !slices.Equal(got, want) {
 		t.Errorf("headings %q, want %q", got, want)
 	}
 	wantStated := article.Stated{
@@ -88,7 +68,7 @@ func TestParseJSON(t *testing.T) {
 
 // TestParseObservational: one study object; an observational study states no phase.
 func TestParseObservational(t *testing.T) {
-	arts, err := ParseJSON(fixture(t, "observational.json"))
+	arts, err := ParseJSON(articletest.Fixture(t, "observational.json"))
 	if err != nil || len(arts) != 1 {
 		t.Fatalf("%d articles, %v", len(arts), err)
 	}
@@ -101,7 +81,7 @@ func TestParseObservational(t *testing.T) {
 // TestParseCSV reads the registry's CSV export: multi-valued cells, the design
 // column's allocation, registry ids among the other ids.
 func TestParseCSV(t *testing.T) {
-	arts, err := ParseCSV(fixture(t, "studies.csv"))
+	arts, err := ParseCSV(articletest.Fixture(t, "studies.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +105,8 @@ func TestParseCSV(t *testing.T) {
 }
 
 func FuzzParseJSON(f *testing.F) {
-	f.Add(fixture(f, "studies.json"))
-	f.Add(fixture(f, "observational.json"))
+	f.Add(articletest.Fixture(f, "studies.json"))
+	f.Add(articletest.Fixture(f, "observational.json"))
 	f.Add([]byte(`[{"protocolSection": {"identificationModule": {"nctId": "NCT00000001"}, "designModule": {"phases": ["NA"]}}}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		arts, err := ParseJSON(data)
@@ -142,7 +122,7 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 func FuzzParseCSV(f *testing.F) {
-	f.Add(fixture(f, "studies.csv"))
+	f.Add(articletest.Fixture(f, "studies.csv"))
 	f.Add([]byte("NCT Number,Phases,Study Design\nNCT00000001,PHASE2|PHASE3,Allocation: RANDOMIZED\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		arts, err := ParseCSV(data)

@@ -10,15 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus/article"
+	"musesearch/corpus/article/articletest"
 )
 
 func parseFixture(t testing.TB, name string) article.Article {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Parse(data, "")
+	a, err := Parse(articletest.Fixture(t, name), "")
 	if err != nil {
 		t.Fatalf("Parse(%s): %v", name, err)
 	}
@@ -31,16 +28,6 @@ func text(a article.Article) string {
 		b.WriteString(strings.ReplaceAll(bl.Text, "\n", "") + "\n")
 	}
 	return b.String()
-}
-
-func headings(a article.Article) []string {
-	var out []string
-	for _, b := range a.Blocks {
-		if b.Kind == article.Heading {
-			out = append(out, b.Text)
-		}
-	}
-	return out
 }
 
 // TestEncodings reads the same kind of page in five encodings, declared by <meta
@@ -100,7 +87,7 @@ func TestParseMeta(t *testing.T) {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
 	// The corpus drops the first heading when it repeats the title.
-	if got, want := headings(a), []string{a.Title, "Abstract", "Methods", "Patients", "Intervention", "Results"}; !slices.Equal(got, want) {
+	if got, want := articletest.Headings(a), []string{a.Title, "Abstract", "Methods", "Patients", "Intervention", "Results"}; !slices.Equal(got, want) {
 		t.Errorf("headings %q, want %q", got, want)
 	}
 	all := text(a)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"musesearch/corpus/article"
+	"musesearch/corpus/article/articletest"
 )
 
 // TestMain starts the engine once for the whole test binary, its compiled module
@@ -27,18 +27,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func readFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func parseFixture(t testing.TB, name string) (article.Article, error) {
 	t.Helper()
-	return Parse(context.Background(), readFixture(t, name))
+	return Parse(context.Background(), articletest.Fixture(t, name))
 }
 
 // text is all the article's blocks, one a line.
@@ -70,12 +61,11 @@ func lastRune(s string) rune {
 	return r[len(r)-1]
 }
 
+// headings are the article's headings with their lines joined.
 func headings(a article.Article) []string {
-	var out []string
-	for _, b := range a.Blocks {
-		if b.Kind == article.Heading {
-			out = append(out, flat(b.Text))
-		}
+	out := articletest.Headings(a)
+	for i, h := range out {
+		out[i] = flat(h)
 	}
 	return out
 }
@@ -187,14 +177,14 @@ func TestRefused(t *testing.T) {
 		data []byte
 		want error
 	}{
-		{"encrypted", readFixture(t, "encrypted.pdf"), ErrEncrypted},
-		{"scan", readFixture(t, "scan.pdf"), ErrNoText},
-		{"truncated", readFixture(t, "truncated.pdf"), ErrDamaged},
+		{"encrypted", articletest.Fixture(t, "encrypted.pdf"), ErrEncrypted},
+		{"scan", articletest.Fixture(t, "scan.pdf"), ErrNoText},
+		{"truncated", articletest.Fixture(t, "truncated.pdf"), ErrDamaged},
 		{"not a PDF", png, ErrDamaged},
 		{"empty", nil, ErrDamaged},
 		{"header only", []byte("%PDF-1.7\n"), ErrDamaged},
 		// One content stream that inflates to 1 GiB: refused at the memory limit.
-		{"zip bomb", readFixture(t, "bomb.pdf"), ErrDamaged},
+		{"zip bomb", articletest.Fixture(t, "bomb.pdf"), ErrDamaged},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,7 +208,7 @@ func TestTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := Parse(ctx, readFixture(t, "bomb.pdf"))
+	_, err := Parse(ctx, articletest.Fixture(t, "bomb.pdf"))
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -234,7 +224,7 @@ func TestTimeout(t *testing.T) {
 // the errors above, never a panic or a hang.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"numbered_en.pdf", "manypages.pdf", "truncated.pdf"} {
-		f.Add(readFixture(f, name))
+		f.Add(articletest.Fixture(f, name))
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {

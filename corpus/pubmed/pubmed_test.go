@@ -1,8 +1,6 @@
 package pubmed
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,32 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus/article"
+	"musesearch/corpus/article/articletest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func headings(a article.Article) []string {
-	var out []string
-	for _, b := range a.Blocks {
-		if b.Kind == article.Heading {
-			out = append(out, b.Text)
-		}
-	}
-	return out
-}
 
 // TestParseXML reads a PubMed XML export of three records: a structured abstract,
 // an unstructured one, and an article in Japanese with its vernacular title and
 // Japanese abstract.
 func TestParseXML(t *testing.T) {
-	arts, err := ParseXML(fixture(t, "trials.xml"))
+	arts, err := ParseXML(articletest.Fixture(t, "trials.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +38,7 @@ func TestParseXML(t *testing.T) {
 	if diff := cmp.Diff(wantMeta, rct.Meta); diff != "" {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
-	if got, want := headings(rct), []string{"Background", "Methods", "Results", "Conclusions", "Clinical trial registration", "Keywords"}; !slices.Equal(got, want) {
+	if got, want := articletest.Headings(rct), []string{"Background", "Methods", "Results", "Conclusions", "Clinical trial registration", "Keywords"}; !slices.Equal(got, want) {
 		t.Errorf("headings %q, want %q", got, want)
 	}
 	if !strings.Contains(rct.Blocks[3].Text, "1.5 × 10^7 Muse cells") {
@@ -81,7 +61,7 @@ func TestParseXML(t *testing.T) {
 	if ja.Title != "Regenerative therapy for spinal cord injury with Muse cells" || ja.Blocks[0].Text != "Muse細胞による脊髄損傷の再生医療" {
 		t.Errorf("translated title %q, vernacular %q", ja.Title, ja.Blocks[0].Text)
 	}
-	if got := headings(ja); !slices.Contains(got, "抄録") {
+	if got := articletest.Headings(ja); !slices.Contains(got, "抄録") {
 		t.Errorf("headings %q: the Japanese abstract is missing", got)
 	}
 }
@@ -89,7 +69,7 @@ func TestParseXML(t *testing.T) {
 // TestParseMEDLINE reads the same kind of records in the MEDLINE format: wrapped
 // fields, a structured abstract on one line, major topics starred.
 func TestParseMEDLINE(t *testing.T) {
-	arts, err := ParseMEDLINE(string(fixture(t, "msc.nbib")))
+	arts, err := ParseMEDLINE(string(articletest.Fixture(t, "msc.nbib")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +89,7 @@ func TestParseMEDLINE(t *testing.T) {
 	if diff := cmp.Diff(wantMeta, a.Meta); diff != "" {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
-	if got, want := headings(a), []string{"Background", "Methods", "Results", "Conclusions", "Trial registration", "Keywords"}; !slices.Equal(got, want) {
+	if got, want := articletest.Headings(a), []string{"Background", "Methods", "Results", "Conclusions", "Trial registration", "Keywords"}; !slices.Equal(got, want) {
 		t.Errorf("headings %q, want %q", got, want)
 	}
 	wantStated := article.Stated{
@@ -144,7 +124,7 @@ func TestEntities(t *testing.T) {
 }
 
 func FuzzParseXML(f *testing.F) {
-	f.Add(fixture(f, "trials.xml"))
+	f.Add(articletest.Fixture(f, "trials.xml"))
 	f.Add([]byte(`<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>T<i>x</i></ArticleTitle><Abstract><AbstractText Label="A">b</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		arts, err := ParseXML(data)
@@ -155,7 +135,7 @@ func FuzzParseXML(f *testing.F) {
 }
 
 func FuzzParseMEDLINE(f *testing.F) {
-	f.Add(string(fixture(f, "msc.nbib")))
+	f.Add(string(articletest.Fixture(f, "msc.nbib")))
 	f.Add("PMID- 1\nTI  - T\nAB  - BACKGROUND: a. METHODS: b.\nMH  - *X/y\nDP  - 2020 Jan 5\n\nPMID- 2\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		arts, err := ParseMEDLINE(text)

@@ -1,0 +1,32 @@
+// Package articletest holds what the tests of the format parsers share: reading a
+// fixture, and the headings of an article.
+package articletest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"musesearch/corpus/article"
+)
+
+// Fixture returns the content of the test's testdata/name.
+func Fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// Headings returns the texts of the article's headings, in order.
+func Headings(a article.Article) []string {
+	var out []string
+	for _, b := range a.Blocks {
+		if b.Kind == article.Heading {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
