@@ -10,20 +10,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"musesearch/corpus/article/articletest"
 	"musesearch/corpus/pdf"
 )
 
-// TestMain gives the PDF engine a cache of its own, so that the tests neither read
-// nor fill the user's.
+// TestMain gives the PDF engine the tests' cache, so that the tests neither read nor
+// fill the user's.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "pdfium-cache-")
-	if err != nil {
-		panic(err)
-	}
-	pdf.SetCacheDir(dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	pdf.SetCacheDir(articletest.PDFCacheDir())
+	os.Exit(m.Run())
 }
 
 // formatFixtures are the sample files of the format parsers that read cleanly, one

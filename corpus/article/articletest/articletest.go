@@ -1,5 +1,5 @@
 // Package articletest holds what the tests of the format parsers share: reading a
-// fixture, and the headings of an article.
+// fixture, the headings of an article, the PDF engine's cache.
 package articletest
 
 import (
@@ -30,3 +30,9 @@ func Headings(a article.Article) []string {
 	}
 	return out
 }
+
+// PDFCacheDir is where tests cache the PDF engine's compiled module: a directory under
+// the system's temporary directory, shared by the test binaries and fuzzing workers
+// of a machine, so that the module is compiled once (about 7 s) rather than by each,
+// and the user's cache is neither read nor filled.
+func PDFCacheDir() string { return filepath.Join(os.TempDir(), "musesearch-pdfium-test") }
