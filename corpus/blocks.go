@@ -83,7 +83,7 @@ func isHeadingLike(s string) bool {
 		if unicode.IsLetter(r) {
 			letters++
 		}
-		if isHan(r) || isKana(r) {
+		if IsCJK(r) {
 			cjk++
 		}
 	}

@@ -27,6 +27,14 @@
 //     at paragraph boundaries, and merge tiny ones (sections.go, lang.go);
 //   - extract facets and identifiers per section (facets.go, identifiers.go).
 //
+// Facets come from the vocabulary (vocabulary.json, compiled in vocabulary.go into
+// tries, trie.go): a passage is normalised for matching (scantext.go, which also holds
+// the context rules such as word boundaries and author lists), its terms and design
+// cues are matched (scan.go), and trial phases are read by a small grammar (phases.go).
+// CountMentions (mentions.go) counts the same matches for ranking.
+//
 // Display text keeps the characters of the file (full-width forms included); Fold is
 // what matching uses, token by token, so that offsets into the display text stay valid.
+// FoldChinese folds traditional Chinese characters to simplified ones for matching
+// Chinese text, keeping every byte offset.
 package corpus

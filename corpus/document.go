@@ -52,7 +52,7 @@ func numberDocuments(id string, docs []Document) {
 			docs[i].ID = id + "-" + strconv.Itoa(i+1)
 		}
 		for j := range docs[i].Sections {
-			docs[i].Sections[j].ID = docs[i].ID + "#" + strconv.Itoa(j+1)
+			docs[i].Sections[j].ID = SectionID(docs[i].ID, j+1)
 		}
 	}
 }

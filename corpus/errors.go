@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxFileSize is the largest corpus file read, in bytes, but for a PDF. Larger files
@@ -56,6 +58,30 @@ var (
 	ErrUnreadable = errors.New("cannot be read")
 )
 
+// ErrNotFound is the error for a document id the corpus does not hold: the packages
+// that look documents up (the index, the search, the library) wrap it.
+var ErrNotFound = errors.New("no such document")
+
+// MaxNameBytes is the longest corpus file name, in bytes: the limit of most file
+// systems (NAME_MAX).
+const MaxNameBytes = 255
+
+// badNameError is ErrBadName for a name that breaks a rule the general sentence does
+// not tell: errors.Is(err, ErrBadName) holds.
+type badNameError string
+
+func (e badNameError) Error() string        { return "not a corpus file name: " + string(e) }
+func (e badNameError) Is(target error) bool { return target == ErrBadName }
+
+// Names that break a rule ErrBadName's sentence does not tell.
+var (
+	errNameTooLong = badNameError(fmt.Sprintf("it is longer than %d bytes; use a shorter name", MaxNameBytes))
+	// A name whose bytes are not UTF-8 cannot be kept as written (in JSON, in the
+	// index's records), and one with control or direction-changing characters
+	// (U+202E shows "evil\u202Etxt.md" as "evilmd.txt") misleads whoever reads it.
+	errNameNotPlain = badNameError("it holds bytes that are not UTF-8, control characters or direction-changing characters; use plain UTF-8 text")
+)
+
 // FileError is the error of one corpus file: the file name and why it was skipped.
 type FileError struct {
 	// Name is the file name, relative to the corpus directory.
@@ -73,8 +99,10 @@ func (e *FileError) Unwrap() error { return e.Err }
 var extensions = []string{".txt", ".md", ".pdf", ".html", ".htm", ".xml", ".nbib", ".json", ".csv"}
 
 // ValidName reports whether name is the name of a corpus file: a plain file name (no
-// directory, no "..") ending in one of the extensions the corpus reads, and not a hidden file or an editor's
-// temporary file (".x", "x~", "#x#", ".x.swp", "x.tmp"). Every part of musesearch
+// directory, no "..") ending in one of the extensions the corpus reads, and not a
+// hidden file or an editor's temporary file (".x", "x~", "#x#", ".x.swp", "x.tmp"), of
+// at most MaxNameBytes bytes of UTF-8 without control or direction-changing
+// characters. Every part of musesearch
 // ignores files that fail it, so that an editor saving a document never adds debris.
 func ValidName(name string) error {
 	bad := &FileError{Name: name, Err: ErrBadName}
@@ -86,10 +114,11 @@ func ValidName(name string) error {
 		strings.HasSuffix(name, "~") || strings.HasSuffix(name, "#") {
 		return bad
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return bad
-		}
+	if len(name) > MaxNameBytes {
+		return &FileError{Name: name, Err: errNameTooLong}
+	}
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, notPlain) {
+		return &FileError{Name: name, Err: errNameNotPlain}
 	}
 	if !slices.Contains(extensions, strings.ToLower(filepath.Ext(name))) {
 		return bad
@@ -98,6 +127,13 @@ func ValidName(name string) error {
 		return bad
 	}
 	return nil
+}
+
+// notPlain reports whether r has no place in a file name: a control character (C0, DEL,
+// C1) or a character that changes the direction of the text around it (marks,
+// embeddings, overrides, isolates).
+func notPlain(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // stem is the file name without its extension: the base of every document id.

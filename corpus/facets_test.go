@@ -77,8 +77,9 @@ func TestConceptsInCases(t *testing.T) {
 	}
 }
 
-// interfaceIDs are the facet ids INTERFACE.md promises.
-var interfaceIDs = map[Facet][]string{
+// promisedIDs are facet ids that URLs, the JSON API and saved searches use: they
+// must stay in the vocabulary.
+var promisedIDs = map[Facet][]string{
 	Indication: {"als", "stroke", "spinal-cord-injury", "myocardial-infarction", "heart-failure",
 		"epidermolysis-bullosa", "hypoxic-ischemic-encephalopathy", "ards", "multiple-sclerosis",
 		"parkinsons-disease", "osteoarthritis", "rheumatoid-arthritis", "lupus", "systemic-sclerosis",
@@ -96,10 +97,10 @@ func TestVocabulary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("embedded vocabulary.json: %v", err)
 	}
-	for f, ids := range interfaceIDs {
+	for f, ids := range promisedIDs {
 		for _, id := range ids {
 			if _, ok := LookupConcept(f, id); !ok {
-				t.Errorf("INTERFACE.md id %s %q is missing from the vocabulary", f, id)
+				t.Errorf("promised id %s %q is missing from the vocabulary", f, id)
 			}
 		}
 	}
@@ -162,6 +163,7 @@ func TestParseVocabularyRejects(t *testing.T) {
 		{"exclusion without term", file(concept("indication", "a", `, "terms": ["stroke"], "exclude": ["heat wave"]`)), "holds none"},
 		{"cue that is a term", `{"design_cues": {"negation": ["placebo"]}, "concepts": [` + concept("design", "rct", `, "terms": ["placebo"]`) + "," + phases + `]}`, "also a term"},
 		{"missing phase", `{"concepts": []}`, "phase \"early-phase-1\" is missing"},
+		{"missing language", `{"concepts": [` + phases + "," + concept("lang", "en", "") + "," + concept("lang", "ja", "") + `]}`, "language \"zh\" is missing"},
 		{"subsumes unknown", file(concept("design", "rct", `, "terms": ["randomized"], "subsumes": ["cohort"]`)), "not another design"},
 	}
 	for _, tt := range tests {
@@ -278,5 +280,44 @@ func BenchmarkExtractFacets(b *testing.B) {
 	b.SetBytes(int64(len(benchmarkPassage)))
 	for b.Loop() {
 		ExtractFacets(headings, benchmarkPassage)
+	}
+}
+
+func TestLabel(t *testing.T) {
+	tests := []struct {
+		f        Facet
+		id, lang string
+		want     string
+	}{
+		{Lang, "ja", "en", "Japanese"},
+		{Lang, "ja", "ja", "日本語"},
+		{Lang, "zh", "zh", "中文"},
+		{Indication, "als", "ja", "筋萎縮性側索硬化症（ALS）"},
+		{Indication, "als", "fr", "ALS"}, // no French label: the English one
+		{Indication, "no-such-disease", "en", "no-such-disease"},
+		{Phase, "als", "en", "als"}, // an id of another facet
+	}
+	for _, tt := range tests {
+		if got := Label(tt.f, tt.id, tt.lang); got != tt.want {
+			t.Errorf("Label(%s, %q, %q) = %q, want %q", tt.f, tt.id, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// TestConceptOrder sorts every facet's ids, shuffled, with an unknown one, back into
+// the display order of Concepts.
+func TestConceptOrder(t *testing.T) {
+	for _, f := range append(slices.Clone(ContentFacets), Lang) {
+		var want []string
+		for _, c := range Concepts(f) {
+			want = append(want, c.ID)
+		}
+		want = append(want, "unknown")
+		got := slices.Clone(want)
+		slices.Reverse(got)
+		slices.SortStableFunc(got, func(a, b string) int { return ConceptOrder(f, a) - ConceptOrder(f, b) })
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s sorted by ConceptOrder (-want +got):\n%s", f, diff)
+		}
 	}
 }

@@ -1,13 +1,5 @@
 package corpus
 
-import "slices"
-
-// ConceptKey identifies a concept of the vocabulary: ids are unique within a facet.
-type ConceptKey struct {
-	Facet Facet
-	ID    string
-}
-
 // CountMentions returns how many times text names each concept, read as running text
 // the way ExtractFacets reads a passage: the same names and matching rules, and a
 // study design named as future or negated does not count. Unlike ExtractFacets it
@@ -20,11 +12,10 @@ func CountMentions(text string) map[ConceptKey]int {
 	v := theVocabulary()
 	counts := make(map[ConceptKey]int)
 	for _, m := range v.scan(text, false) {
-		c := v.concepts[m.concept]
-		if slices.Contains(c.Abbreviations, text[m.start:m.end]) {
+		if m.abbreviation {
 			continue
 		}
-		counts[ConceptKey{Facet: c.Facet, ID: c.ID}]++
+		counts[v.concepts[m.concept].Key()]++
 	}
 	return counts
 }

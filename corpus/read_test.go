@@ -44,6 +44,15 @@ func TestValidName(t *testing.T) {
 		{"..txt", false},
 		{"a..b.txt", false},
 		{"bad\x01name.txt", false},
+		{"caf\xe9.txt", false},                     // not UTF-8
+		{"evil\u202etxt.md", false},                // right-to-left override
+		{"a\u2066b\u2069.txt", false},              // isolates
+		{"a\u200fb.txt", false},                    // right-to-left mark
+		{"a\u0085b.txt", false},                    // C1 control
+		{strings.Repeat("a", 251) + ".txt", true},  // 255 bytes
+		{strings.Repeat("a", 252) + ".txt", false}, // 256 bytes
+		{strings.Repeat("論", 83) + ".txt", true},   // 253 bytes
+		{strings.Repeat("論", 85) + ".txt", false},  // 259 bytes
 	}
 	for _, tt := range tests {
 		err := ValidName(tt.name)

@@ -245,7 +245,7 @@ func splitByLanguage(s rawSection, docJapanese bool) []rawSection {
 // (an abstract and its translation run together) at the sentence where the language
 // changes, when each part is long enough to stand alone.
 func splitMixedParagraph(b block, docJapanese bool) []block {
-	if b.kind != paraBlock || weight(b.text) < 2*minLangRun || !strings.ContainsFunc(b.text, isCJK) {
+	if b.kind != paraBlock || weight(b.text) < 2*minLangRun || !strings.ContainsFunc(b.text, isCJKText) {
 		return []block{b}
 	}
 	type part struct {
@@ -393,9 +393,7 @@ func splitSentences(s string, limit int) []string {
 			cut(prev)
 		}
 		if w > limit { // one sentence longer than the limit
-			for _, p := range splitRunes(s[prev:end], limit) {
-				pieces = append(pieces, p)
-			}
+			pieces = append(pieces, splitRunes(s[prev:end], limit)...)
 			start, acc, prev = end, 0, end
 			continue
 		}

@@ -79,16 +79,25 @@ func isKana(r rune) bool {
 
 func isHan(r rune) bool { return r >= 0x2e80 && unicode.Is(unicode.Han, r) }
 
-// isCJK reports whether r is written without spaces between words: Han, kana, CJK
-// punctuation and the full-width forms.
-func isCJK(r rune) bool {
+// IsCJK reports whether r is a character of a word written without spaces: Han, kana,
+// Hangul and the marks used inside such words (ー, ｰ, 〆, 〇). It is the one test of
+// "CJK" for matching and analysis: text splits into words where it starts or stops.
+func IsCJK(r rune) bool {
 	if r < 0x1100 {
 		return false
 	}
-	if isHan(r) || isKana(r) {
-		return true
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r == 'ー' || r == 'ｰ' || r == '〆' || r == '〇'
+}
+
+// isCJKText reports whether r belongs to text laid out without spaces and in double
+// width: a CJK character, CJK punctuation or a full-width form. Wrapped lines of such
+// text join without a space.
+func isCJKText(r rune) bool {
+	if r < 0x1100 {
+		return false
 	}
-	if r >= 0x3000 && r <= 0x303f { // CJK symbols and punctuation
+	if IsCJK(r) || r >= 0x3000 && r <= 0x303f { // CJK symbols and punctuation
 		return true
 	}
 	k := width.LookupRune(r).Kind()
@@ -99,7 +108,7 @@ func isCJK(r rune) bool {
 func displayWidth(s string) int {
 	w := 0
 	for _, r := range s {
-		if isCJK(r) {
+		if isCJKText(r) {
 			w += 2
 		} else {
 			w++
@@ -108,13 +117,13 @@ func displayWidth(s string) int {
 	return w
 }
 
-// weight measures how much a reader reads: a Han or kana character carries about as
-// much as three Latin characters (a short word).
+// weight measures how much a reader reads: a CJK character carries about as much as
+// three Latin characters (a short word).
 func weight(s string) int {
 	w := 0
 	for _, r := range s {
 		switch {
-		case isHan(r) || isKana(r):
+		case IsCJK(r):
 			w += 3
 		case unicode.IsSpace(r):
 			if w > 0 {

@@ -300,3 +300,25 @@ func TestHasKana(t *testing.T) {
 		}
 	}
 }
+
+// TestIsCJK checks the one CJK test against the wider one of text layout: punctuation
+// and full-width forms are laid out as CJK text but are not characters of a CJK word.
+func TestIsCJK(t *testing.T) {
+	for _, tt := range []struct {
+		r          rune
+		word, text bool
+	}{
+		{'細', true, true}, {'ひ', true, true}, {'カ', true, true}, {'ｶ', true, true},
+		{'ー', true, true}, {'〆', true, true}, {'〇', true, true}, {'々', true, true},
+		{'한', true, true},
+		{'。', false, true}, {'（', false, true}, {'Ａ', false, true},
+		{'a', false, false}, {'1', false, false}, {'é', false, false}, {'α', false, false},
+	} {
+		if got := IsCJK(tt.r); got != tt.word {
+			t.Errorf("IsCJK(%q) = %v, want %v", tt.r, got, tt.word)
+		}
+		if got := isCJKText(tt.r); got != tt.text {
+			t.Errorf("isCJKText(%q) = %v, want %v", tt.r, got, tt.text)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package corpus
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Facet names one facet dimension. Its value is the id used in URLs, JSON and the index.
 type Facet string
@@ -72,6 +76,23 @@ type Section struct {
 	Facets Facets `json:"facets"`
 	// Identifiers are the registry ids, DOIs, PMIDs and PMCIDs found in the text.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
+}
+
+// SectionID returns the id of section n (1-based) of document docID: "{docID}#{n}".
+func SectionID(docID string, n int) string { return docID + "#" + strconv.Itoa(n) }
+
+// SplitSectionID returns the document id and the number of section id, the inverse of
+// SectionID; ok is false when id is not a section id.
+func SplitSectionID(id string) (docID string, n int, ok bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	if err != nil || n < 1 || strconv.Itoa(n) != id[i+1:] {
+		return "", 0, false
+	}
+	return id[:i], n, true
 }
 
 // Facets returns the union of the facets of the document's sections, each facet's

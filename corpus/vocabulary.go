@@ -2,13 +2,80 @@ package corpus
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
+
+// The vocabulary is embedded and parsed once, on first use; TestVocabulary validates
+// the embedded file so that the panic below cannot happen in a tested build.
+//
+//go:embed vocabulary.json
+var vocabularyJSON []byte
+
+var theVocabulary = sync.OnceValue(func() *vocabulary {
+	v, err := parseVocabulary(vocabularyJSON)
+	if err != nil {
+		panic(fmt.Sprintf("corpus: embedded vocabulary.json: %v", err))
+	}
+	return v
+})
+
+// vocabulary is the parsed vocabulary with its compiled matcher.
+type vocabulary struct {
+	concepts []Concept
+	byFacet  map[Facet][]int
+	byID     map[ConceptKey]int
+	phases   map[string]int // phase id -> concept index
+	subsumes map[int][]int  // concept index -> the concepts it absorbs
+	terms    []vocabTerm
+	folded   *trie // terms matched in any case, and cues
+	cased    *trie // abbreviations matched in their exact case
+	// queryAbbrev holds the abbreviations lower-cased, matched in a query as whole words.
+	queryAbbrev *trie
+	// phaseNotBefore are words that, following "phase N", show a phase that is not a
+	// trial phase ("phase II metabolism").
+	phaseNotBefore []string
+}
+
+// cueKind says how a cue term bears on a study design named near it; terms that name
+// a concept have none.
+type cueKind uint8
+
+const (
+	cueFutureBefore cueKind = 1 << iota // a design named after it is future or hypothetical
+	cueFutureAfter                      // a design named before it is future or hypothetical
+	cueNegation                         // a design named right after it is negated
+)
+
+// vocabTerm is one compiled vocabulary term.
+type vocabTerm struct {
+	cue     cueKind // zero for a term that names a concept
+	concept int     // the concept named, when cue is zero
+	// abbreviation terms match in their exact case in running text ("ALS", "MSC");
+	// commonWord ones spell a common English word ("AS"): exact case even in a query,
+	// and never in all-caps text.
+	abbreviation, commonWord bool
+	weak                     bool
+	// latinEnd says whether the term ends with a letter or digit of an alphabetic
+	// script, which must then sit on a word boundary (a term beginning with one starts
+	// only where a word starts).
+	latinEnd  bool
+	letterEnd bool // ends with a letter: a plural "s" may follow
+	exclude   []termExclusion
+}
+
+// termExclusion is a longer phrase that holds a term at offset runes from its start and
+// does not name the term's concept.
+type termExclusion struct {
+	phrase []rune
+	offset int
+}
 
 // vocabularyFile is the format of vocabulary.json.
 type vocabularyFile struct {
@@ -66,14 +133,14 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 	}
 	v := &vocabulary{
 		byFacet:        make(map[Facet][]int),
-		byID:           make(map[conceptKey]int),
+		byID:           make(map[ConceptKey]int),
 		phases:         make(map[string]int),
 		folded:         &trie{},
 		cased:          &trie{},
 		queryAbbrev:    &trie{},
 		phaseNotBefore: normalizeTermList(file.PhaseNotBefore),
 	}
-	c := vocabularyCompiler{v: v, owner: make(map[conceptKey]int), cueIDs: make(map[string]int)}
+	c := vocabularyCompiler{v: v, owner: make(map[facetTerm]int), cueIDs: make(map[string]int)}
 	known := append(slices.Clone(ContentFacets), Lang)
 	for i, e := range file.Concepts {
 		if !slices.Contains(known, e.Facet) {
@@ -82,7 +149,7 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 		if !conceptIDPattern.MatchString(e.ID) {
 			return nil, fmt.Errorf("concept id %q is not lower-case words joined by dashes", e.ID)
 		}
-		key := conceptKey{e.Facet, e.ID}
+		key := ConceptKey{e.Facet, e.ID}
 		if _, dup := v.byID[key]; dup {
 			return nil, fmt.Errorf("concept %s %q is defined twice", e.Facet, e.ID)
 		}
@@ -137,7 +204,7 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 	v.subsumes = make(map[int][]int)
 	for i, e := range file.Concepts {
 		for _, id := range e.Subsumes {
-			j, ok := v.byID[conceptKey{e.Facet, id}]
+			j, ok := v.byID[ConceptKey{e.Facet, id}]
 			if !ok || j == i {
 				return nil, fmt.Errorf("concept %s %q subsumes %q, which is not another %s", e.Facet, e.ID, id, e.Facet)
 			}
@@ -164,6 +231,11 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 			}
 		}
 	}
+	for _, lang := range Languages {
+		if _, ok := v.byID[ConceptKey{Lang, lang}]; !ok {
+			return nil, fmt.Errorf("language %q is missing: its labels name the language everywhere", lang)
+		}
+	}
 	return v, nil
 }
 
@@ -171,9 +243,15 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 type vocabularyCompiler struct {
 	v *vocabulary
 	// owner maps a facet and a folded term to the concept index that owns it.
-	owner  map[conceptKey]int
+	owner  map[facetTerm]int
 	cueIDs map[string]int // folded cue -> term index
 	forms  [][][]rune     // term index -> its lower-cased spellings, for exclusions
+}
+
+// facetTerm is a folded term of a facet: within a facet, a term names one concept.
+type facetTerm struct {
+	facet Facet
+	term  string
 }
 
 // normalizeTerm prepares a term for matching the way prepareScan prepares text, with every
@@ -209,23 +287,19 @@ func lowerRunes(rs []rune) []rune {
 	return out
 }
 
-func isCJKRune(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
-}
-
 // termSpellings returns the forms a normalised term is matched in: as written, and with
 // every junction of an alphabetic word and a CJK character both spaced and unspaced
 // ("Muse細胞", "Muse 細胞").
 func termSpellings(rs []rune) [][]rune {
 	var joined, spaced []rune
 	for i, r := range rs {
-		if r == ' ' && i > 0 && i+1 < len(rs) && (isCJKRune(rs[i-1]) != isCJKRune(rs[i+1])) {
+		if r == ' ' && i > 0 && i+1 < len(rs) && (IsCJK(rs[i-1]) != IsCJK(rs[i+1])) {
 			continue
 		}
 		joined = append(joined, r)
 	}
 	for i, r := range joined {
-		if i > 0 && (isCJKRune(r) && isLatinWordRune(joined[i-1]) || isLatinWordRune(r) && isCJKRune(joined[i-1])) {
+		if i > 0 && (IsCJK(r) && isLatinWordRune(joined[i-1]) || isLatinWordRune(r) && IsCJK(joined[i-1])) {
 			spaced = append(spaced, ' ')
 		}
 		spaced = append(spaced, r)
@@ -245,18 +319,19 @@ func (c *vocabularyCompiler) addConceptTerm(concept int, facet Facet, name strin
 		return fmt.Errorf("abbreviation %q does not begin with a letter or digit", name)
 	}
 	folded := string(lowerRunes(rs))
-	key := conceptKey{facet, folded}
+	key := facetTerm{facet, folded}
 	if other, ok := c.owner[key]; ok && other != concept {
 		return fmt.Errorf("term %q also names %s %q", name, facet, c.v.concepts[other].ID)
 	}
 	c.owner[key] = concept
 	id := len(c.v.terms)
 	c.v.terms = append(c.v.terms, vocabTerm{
-		concept:    concept,
-		commonWord: word,
-		weak:       weak,
-		latinEnd:   isLatinWordRune(rs[len(rs)-1]),
-		letterEnd:  unicode.IsLetter(rs[len(rs)-1]) && !isCJKRune(rs[len(rs)-1]),
+		concept:      concept,
+		abbreviation: caseSensitive,
+		commonWord:   word,
+		weak:         weak,
+		latinEnd:     isLatinWordRune(rs[len(rs)-1]),
+		letterEnd:    unicode.IsLetter(rs[len(rs)-1]) && !IsCJK(rs[len(rs)-1]),
 	})
 	c.forms = append(c.forms, nil)
 	for _, form := range termSpellings(rs) {
@@ -301,7 +376,7 @@ func (c *vocabularyCompiler) addCue(name string, kind cueKind) error {
 	}
 	key := string(rs)
 	for f := range c.v.byFacet {
-		if _, ok := c.owner[conceptKey{f, key}]; ok {
+		if _, ok := c.owner[facetTerm{f, key}]; ok {
 			return fmt.Errorf("design cue %q is also a term of the vocabulary", name)
 		}
 	}

@@ -212,7 +212,7 @@ func cjkWrapWidth(kept []rawLine) int {
 }
 
 // cjkLine reports whether a line is CJK text or ends in it: its wrap is CJK.
-func cjkLine(s string) bool { return isCJK(lastRune(s)) || countScripts(s).cjk() }
+func cjkLine(s string) bool { return isCJKText(lastRune(s)) || countScripts(s).cjk() }
 
 // joins reports whether kept[i] continues the sentence of kept[i-1]; cjkWidth is the
 // file's CJK wrap width (0 if unknown).
@@ -228,7 +228,7 @@ func joins(kept []rawLine, i, cjkWidth int) bool {
 		return true
 	}
 	last := lastRune(a.text)
-	if continuesCJK(firstRune(b.text)) && (isCJK(last) || unicode.IsLetter(last) || unicode.IsDigit(last)) {
+	if continuesCJK(firstRune(b.text)) && (isCJKText(last) || unicode.IsLetter(last) || unicode.IsDigit(last)) {
 		return true
 	}
 	if w := displayWidth(a.text); cjkWidth > 0 && w*10 >= cjkWidth*9 && w <= wrapLimit && cjkLine(a.text) {
@@ -309,9 +309,9 @@ func joinSeparator(a string, aTrailingSpace bool, b string) string {
 	switch {
 	case la == '-' && unicode.IsLower(fb) && len(a) > 1 && unicode.IsLetter(lastRune(a[:len(a)-1])):
 		return ""
-	case isCJK(la) && isCJK(fb):
+	case isCJKText(la) && isCJKText(fb):
 		return ""
-	case (isCJK(la) || isCJK(fb)) && !aTrailingSpace:
+	case (isCJKText(la) || isCJKText(fb)) && !aTrailingSpace:
 		return ""
 	}
 	return " "

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,18 +14,17 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/internal/durable"
+	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned for a document the index does not hold.
-	ErrNotFound = errors.New("not found")
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("index is closed")
 )
@@ -61,6 +61,10 @@ type Config struct {
 	// LockedHint tells that second opener what to do instead ("stop it or use POST
 	// /api/reindex").
 	LockedHint string
+	// OwnerURL, when set, is where this process answers searches over HTTP
+	// ("http://127.0.0.1:8080"): a second opener that only searches asks it there
+	// instead of failing on the lock.
+	OwnerURL string
 	// Parse turns the content of one corpus file into its documents; default
 	// corpus.Parse. Sync calls it for several files at once.
 	Parse func(name string, data []byte) ([]corpus.Document, error)
@@ -70,6 +74,11 @@ type Config struct {
 	// Logger receives the rare events worth a line (an index rebuilt); default
 	// slog.Default().
 	Logger *slog.Logger
+	// Suspect, when not nil, is called (in a goroutine of its own) with the error of a
+	// search that failed as it would on a damaged index: it panicked (the error then
+	// wraps ErrDamaged), or bleve gave an error that is not the context's.
+	// SyncChecked tells whether the index is damaged, and repairs it.
+	Suspect func(error)
 }
 
 // Index is an open index: safe for concurrent use; searches run in parallel, writes
@@ -87,6 +96,10 @@ type Index struct {
 	closed bool
 	// persisted is the last single-file change written, guarded by write.
 	persisted *persisted
+
+	// closing is done once Close is called: every search stops then (see Search).
+	closing      context.Context
+	stopSearches context.CancelFunc
 }
 
 // scorchConfig is how every index is opened: bolt_timeout bounds how long opening
@@ -121,13 +134,14 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		cfg.ValidName = corpus.ValidName
 	}
 	ix := &Index{cfg: cfg, log: cfg.Logger}
+	ix.closing, ix.stopSearches = context.WithCancel(context.Background())
 	if cfg.Dir == "" {
 		if _, err := ix.rebuild(ctx, cfg.CorpusDir, nil); err != nil {
 			return nil, err
 		}
 		return ix, nil
 	}
-	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint})
+	lock, err := lockDir(cfg.Dir, lockOwner{PID: os.Getpid(), Name: cfg.Owner, Hint: cfg.LockedHint, URL: cfg.OwnerURL})
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +170,13 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 
 // openGeneration opens one bleve index directory and checks its schema; reason says
 // why it cannot be used.
-func openGeneration(path string) (bleve.Index, string) {
+func openGeneration(path string) (bi bleve.Index, reason string) {
+	defer func() {
+		// Scorch panics on some damaged segments as it opens them.
+		if r := recover(); r != nil {
+			bi, reason = nil, fmt.Sprintf("it cannot be opened: %v", r)
+		}
+	}()
 	bi, err := bleve.OpenUsing(path, scorchConfig())
 	if err != nil {
 		return nil, fmt.Sprintf("it cannot be opened: %v", err)
@@ -174,7 +194,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	m := newMapping()
 	if path == "" {
 		// scorch in memory, as on disk: search reads scorch's segments.
-		bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		bi, err := bleve.NewUsing("", m, segments.IndexType, segments.IndexType, nil)
 		if err != nil {
 			return nil, fmt.Errorf("create index: %w", err)
 		}
@@ -185,7 +205,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	}
 	// The configuration stored with the index is bleve's default, for any program
 	// that opens it; this one reopens it with scorchConfig.
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
+	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
@@ -260,8 +280,10 @@ func (ix *Index) rebuild(ctx context.Context, corpusDir string, progress func(Pr
 	return sum, nil
 }
 
-// Close closes the index and releases its lock. Searches running return first.
+// Close closes the index and releases its lock. It stops the searches that run,
+// which return an error wrapping ErrClosed, and waits for them to return.
 func (ix *Index) Close() error {
+	ix.stopSearches()
 	ix.write.Lock()
 	defer ix.write.Unlock()
 	ix.mu.Lock()
@@ -298,13 +320,32 @@ func (ix *Index) checkOpen() error {
 	return nil
 }
 
-// Search runs a bleve search request against the index.
-func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+// Search runs a bleve search request against the index. It stops when ctx is done or
+// the index closes, with an error that wraps ctx's error, or ErrClosed and
+// context.Canceled. A search that panics (scorch does on some damaged segments)
+// returns an error wrapping ErrDamaged. Config.Suspect hears of both that and bleve's
+// errors.
+func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, ErrClosed
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(ix.closing, func() { cancel(ErrClosed) })()
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("%w: a search failed reading it: %v", ErrDamaged, r)
+		}
+		if err != nil && errors.Is(context.Cause(ctx), ErrClosed) {
+			err = fmt.Errorf("%w: %w", ErrClosed, err)
+		}
+		if err != nil && ctx.Err() == nil && ix.cfg.Suspect != nil {
+			// Not waited for: a repair needs ix.mu, which this search holds.
+			go ix.cfg.Suspect(err)
+		}
+	}()
 	return ix.bi.SearchInContext(ctx, req)
 }
 
@@ -316,6 +357,21 @@ func (ix *Index) DocCount() (uint64, error) {
 		return 0, ErrClosed
 	}
 	return ix.bi.DocCount()
+}
+
+// DocumentCount returns the number of documents in the index, exactly: it counts the
+// sections that come first in their document (FieldOrdinal 1), one per document.
+func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {
+	first, inclusive := 1.0, true
+	q := query.NewNumericRangeInclusiveQuery(&first, &first, &inclusive, &inclusive)
+	q.SetField(FieldOrdinal)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
 }
 
 // Analyze analyses text with one of the analysers (a TextField's Analyzer or
@@ -366,7 +422,7 @@ func (ix *Index) Document(ctx context.Context, docID string) (corpus.Document, e
 		}
 	}
 	if doc.ID == "" {
-		return corpus.Document{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
+		return corpus.Document{}, fmt.Errorf("%w: %q", corpus.ErrNotFound, docID)
 	}
 	return doc, nil
 }
@@ -404,6 +460,19 @@ func DecodeFields(id string, fields map[string]interface{}) (corpus.Document, co
 		sec.Identifiers = append(sec.Identifiers, corpus.Identifier{Kind: kind, Value: value})
 	}
 	return doc, sec
+}
+
+// DecodeTrialMentions reads the trial mentions of a section from the stored fields of
+// a hit (request FieldTrials); a value it cannot read is left out.
+func DecodeTrialMentions(fields map[string]interface{}) []trials.Mention {
+	var out []trials.Mention
+	for _, s := range stringsOf(fields[FieldTrials]) {
+		var m trials.Mention
+		if json.Unmarshal([]byte(s), &m) == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // stringsOf reads a stored field that holds one string or several.

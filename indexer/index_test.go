@@ -8,9 +8,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -48,7 +53,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	ix := openMem(t)
 	ctx := context.Background()
 	docs := sampleDocs("a.txt")
-	if err := ix.IndexDocuments(ctx, "a.txt", docs); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, docs); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ix.Document(ctx, "a")
@@ -58,8 +63,8 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(docs[0], got); diff != "" {
 		t.Errorf("document read back (-indexed +read):\n%s", diff)
 	}
-	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Document(missing): %v, want ErrNotFound", err)
+	if _, err := ix.Document(ctx, "missing"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Errorf("Document(missing): %v, want corpus.ErrNotFound", err)
 	}
 
 	// Sections come back in reading order, past 9 and past one page of results.
@@ -67,7 +72,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	for i := 1; i <= maxSectionsPerPage+12; i++ {
 		long.Sections = append(long.Sections, corpus.Section{ID: fmt.Sprintf("long#%d", i), Text: fmt.Sprint("part ", i), Lang: "en", Facets: corpus.Facets{}})
 	}
-	if err := ix.IndexDocuments(ctx, "long.txt", []corpus.Document{long}); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "long.txt", nil, []corpus.Document{long}); err != nil {
 		t.Fatal(err)
 	}
 	got, err = ix.Document(ctx, "long")
@@ -116,7 +121,7 @@ func matchIDs(t *testing.T, ix *Index, field, text string) []string {
 
 func TestFieldsFind(t *testing.T) {
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -201,7 +206,7 @@ func TestChineseRelevance(t *testing.T) {
 		doc.Sections = append(doc.Sections, corpus.Section{ID: fmt.Sprintf("zh#%d", i+1), Text: p, Lang: "zh"})
 	}
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "zh.txt", []corpus.Document{doc}); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "zh.txt", nil, []corpus.Document{doc}); err != nil {
 		t.Fatal(err)
 	}
 	var found, relevant int
@@ -223,7 +228,7 @@ func TestChineseRelevance(t *testing.T) {
 func TestDuplicateIDs(t *testing.T) {
 	ctx := context.Background()
 	ix := openMem(t)
-	if err := ix.IndexDocuments(ctx, "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	twice := sampleDocs("c.txt")
@@ -237,10 +242,10 @@ func TestDuplicateIDs(t *testing.T) {
 		{"c.txt", twice, DuplicateIDError{ID: "c#1"}},
 	}
 	for _, tt := range tests {
-		err := ix.IndexDocuments(ctx, tt.source, tt.docs)
+		_, err := ix.ReplaceFile(ctx, tt.source, nil, tt.docs)
 		var dup *DuplicateIDError
 		if !errors.As(err, &dup) || *dup != tt.want {
-			t.Errorf("IndexDocuments(%s): %v, want %v", tt.source, err, &tt.want)
+			t.Errorf("ReplaceFile(%s): %v, want %v", tt.source, err, &tt.want)
 		}
 	}
 	if n, _ := ix.DocCount(); n != 3 {
@@ -250,7 +255,7 @@ func TestDuplicateIDs(t *testing.T) {
 
 func TestPhrases(t *testing.T) {
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "a.txt", sampleDocs("a.txt")); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -292,7 +297,7 @@ func TestPhrases(t *testing.T) {
 // parent headings.
 func TestMentions(t *testing.T) {
 	doc := corpus.Document{ID: "m", Title: "MSC therapy for stroke", Lang: "en", Sections: []corpus.Section{
-		// The heading's mention counts twice; "MSC", an abbreviation, not at all.
+		// The heading's mention counts twice; "MSCs" and "MSC", abbreviations, not at all.
 		{ID: "m#1", Heading: "Mesenchymal stem cell dose", Path: []string{"Mesenchymal stem cells"}, Lang: "en",
 			Text: "MSCs were given after the stroke. The MSC dose was 10^6 cells/kg."},
 		// A facet value the section carries (from its context) counts once.
@@ -301,14 +306,14 @@ func TestMentions(t *testing.T) {
 		{ID: "m#3", Heading: "結果", Lang: "ja", Text: "脳梗塞モデルに間葉系幹細胞を投与した。"},
 	}}
 	ix := openMem(t)
-	if err := ix.IndexDocuments(context.Background(), "m.txt", []corpus.Document{doc}); err != nil {
+	if _, err := ix.ReplaceFile(context.Background(), "m.txt", nil, []corpus.Document{doc}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		term string
 		want map[string]uint64 // section id → term frequency
 	}{
-		{"cell_type/msc", map[string]uint64{"m#1": 3, "m#2": 1, "m#3": 1}},
+		{"cell_type/msc", map[string]uint64{"m#1": 2, "m#2": 1, "m#3": 1}},
 		{"indication/stroke", map[string]uint64{"m#1": 1, "m#2": 2, "m#3": 1}},
 		{"design/preclinical", nil},
 	}
@@ -351,5 +356,98 @@ func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uin
 			t.Fatal(err)
 		}
 		freqs[id] = tfd.Freq
+	}
+}
+
+// TestDocumentCount counts documents, not sections, through replacements and removals.
+func TestDocumentCount(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t)
+	two := append(sampleDocs("b.txt"), corpus.Document{ID: "b2", Sections: []corpus.Section{{ID: "b2#1", Text: "cells"}}})
+	steps := []struct {
+		do                  func() error
+		documents, sections uint64
+	}{
+		{func() error { return nil }, 0, 0},
+		{func() error { _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); return err }, 1, 3},
+		{func() error { _, err := ix.ReplaceFile(ctx, "b.txt", nil, two); return err }, 3, 7},
+		{func() error { _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); return err }, 3, 7},
+		{func() error { _, err := ix.RemoveFile(ctx, "b.txt"); return err }, 1, 3},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := ix.DocumentCount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections, _ := ix.DocCount()
+		if docs != s.documents || sections != s.sections {
+			t.Errorf("step %d: %d documents and %d sections, want %d and %d", i, docs, sections, s.documents, s.sections)
+		}
+	}
+}
+
+// blockingQuery matches nothing, slowly: its searcher waits for the search's context
+// to be done, as a search too long for its deadline would run on.
+type blockingQuery struct {
+	started chan struct{} // closed when the search runs
+}
+
+func (q *blockingQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
+	none, err := searcher.NewMatchNoneSearcher(r)
+	if err != nil {
+		return nil, err
+	}
+	return &blockingSearcher{Searcher: none, ctx: ctx, started: q.started}, nil
+}
+
+type blockingSearcher struct {
+	search.Searcher
+	ctx     context.Context
+	started chan struct{}
+}
+
+func (s *blockingSearcher) Next(*search.SearchContext) (*search.DocumentMatch, error) {
+	close(s.started)
+	<-s.ctx.Done()
+	return nil, s.ctx.Err()
+}
+
+// TestCloseStopsSearches checks that Close stops a search that runs, which returns an
+// error saying why, rather than waiting for it to end (a server that is told to stop
+// must not hang on a search that runs for minutes); searches after Close are refused.
+func TestCloseStopsSearches(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.ReplaceFile(ctx, "a.txt", nil, sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	q := &blockingQuery{started: make(chan struct{})}
+	searched := make(chan error, 1)
+	go func() {
+		_, err := ix.Search(ctx, bleve.NewSearchRequest(q))
+		searched <- err
+	}()
+	<-q.started
+	closed := make(chan error, 1)
+	go func() { closed <- ix.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits for a search after 10 s")
+	}
+	if err := <-searched; !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {
+		t.Errorf("the search stopped by Close: err %v, want one wrapping ErrClosed and context.Canceled", err)
+	}
+	if _, err := ix.Search(ctx, bleve.NewSearchRequest(query.NewMatchAllQuery())); !errors.Is(err, ErrClosed) {
+		t.Errorf("a search after Close: err %v, want ErrClosed", err)
 	}
 }

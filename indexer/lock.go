@@ -41,6 +41,9 @@ type lockOwner struct {
 	PID  int    `json:"pid"`
 	Name string `json:"owner,omitempty"`
 	Hint string `json:"hint,omitempty"`
+	// URL is where the holder answers searches, for a second opener that only wants
+	// to search (see Config.OwnerURL).
+	URL string `json:"url,omitempty"`
 }
 
 // dirLock is an exclusive flock on dir/LOCK, released by the kernel when the process

@@ -10,7 +10,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"musesearch/internal/segments"
 )
 
 // fileRecord is kept per indexed corpus file: enough to tell whether the file changed
@@ -125,7 +126,7 @@ func (r *records) queue(batch *bleve.Batch) error {
 
 // indexedFiles returns the names of the corpus files the index has records of, sorted.
 func indexedFiles(bi bleve.Index) ([]string, error) {
-	snap, err := snapshot(bi)
+	snap, err := segments.Current(bi)
 	if err != nil {
 		return nil, err
 	}
@@ -145,22 +146,4 @@ func indexedFiles(bi bleve.Index) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
-}
-
-// snapshot returns the current snapshot of bi; close it after use.
-func snapshot(bi bleve.Index) (*scorch.IndexSnapshot, error) {
-	adv, err := bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
-	}
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		r.Close()
-		return nil, fmt.Errorf("read index: a %T is not a scorch index", r)
-	}
-	return snap, nil
 }

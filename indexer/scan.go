@@ -3,6 +3,8 @@ package indexer
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"musesearch/corpus"
 )
 
 // span is a byte range of the analysed text.
@@ -35,11 +37,11 @@ func scan(text string, fn func(segment)) {
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case isCJK(r):
+		case corpus.IsCJK(r):
 			j := i + size
 			for j < len(text) {
 				r, n := utf8.DecodeRuneInString(text[j:])
-				if !isCJK(r) && !isSoundMark(r) {
+				if !corpus.IsCJK(r) && !isSoundMark(r) {
 					break
 				}
 				j += n
@@ -136,16 +138,6 @@ func isHyphen(r rune) bool {
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == '＇' }
 
-// isCJK reports whether r is written without spaces between words: Han, kana, Hangul
-// and the marks used inside such words (ー, 々, 〆).
-func isCJK(r rune) bool {
-	if r < 0x1100 {
-		return false
-	}
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
-		r == 'ー' || r == 'ｰ' || r == '〆' || r == '〇'
-}
-
 // isSoundMark reports whether r modifies the character before it (ﾞ, ﾟ, combining
 // voiced marks).
 func isSoundMark(r rune) bool {
@@ -153,7 +145,7 @@ func isSoundMark(r rune) bool {
 }
 
 func isWordRune(r rune) bool {
-	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)) && !isCJK(r) && !isSoundMark(r)
+	return (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)) && !corpus.IsCJK(r) && !isSoundMark(r)
 }
 
 func wordRuneAt(text string, i int) bool {
@@ -163,7 +155,7 @@ func wordRuneAt(text string, i int) bool {
 
 func letterAt(text string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	return i < len(text) && unicode.IsLetter(r) && !isCJK(r)
+	return i < len(text) && unicode.IsLetter(r) && !corpus.IsCJK(r)
 }
 
 func digitAt(text string, i int) bool {

@@ -2,9 +2,22 @@ package search
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"musesearch/corpus"
+	"musesearch/indexer"
 )
 
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
@@ -45,5 +58,182 @@ func BenchmarkSearch(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkCostlyQueries runs the costliest queries found within the limits of a
+// request (500 characters, 64 words and phrases, 100 hits) over the bundled corpus
+// copied bundleCopies times or, with MUSESEARCH_BENCH_JAPANESE_MB set, over an index
+// of that many megabytes of generated Japanese (japaneseCorpus; 10 MB takes a minute
+// or two to index). Each query runs for a page of 10 hits, a page of 100 grouped by
+// document, and a page of 100 filtered and sorted by date (the most snippets). The
+// phrase sub-benchmark runs the phrase matcher alone on 249 "a", without the cap on a
+// phrase's length.
+func BenchmarkCostlyQueries(b *testing.B) {
+	var e *Engine
+	if mb, _ := strconv.Atoi(os.Getenv("MUSESEARCH_BENCH_JAPANESE_MB")); mb > 0 {
+		dir := b.TempDir()
+		japaneseCorpus(b, dir, mb)
+		ix, err := indexer.Open(context.Background(), indexer.Config{CorpusDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ix.Close()
+		if e, err = New(Config{Index: ix}); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		e = copiedEngine(b)
+	}
+	ctx := context.Background()
+	modes := []struct {
+		name string
+		req  Request
+	}{
+		{"10", Request{Size: 10}},
+		{"100-grouped", Request{Size: 100, GroupByDoc: true}},
+		{"100-filtered-by-date", Request{Size: 100, Sort: SortDate, Filters: map[corpus.Facet][]string{
+			corpus.Lang: {"ja", "en"}, corpus.Indication: {"als", "stroke"}}}},
+	}
+	for _, q := range costlyQueries(b) {
+		for _, m := range modes {
+			b.Run(q.name+"/"+m.name, func(b *testing.B) {
+				req := m.req
+				req.Query = q.q
+				for b.Loop() {
+					if _, err := e.Search(ctx, req); err != nil && !errors.Is(err, ErrBadRequest) {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+	b.Run("phrase-a-x249", func(b *testing.B) {
+		p := make(termPattern, 249)
+		for i := range p {
+			p[i] = []string{"a"}
+		}
+		for b.Loop() {
+			req := bleve.NewSearchRequestOptions(newPhraseQuery("body_std", p), 10, 0, false)
+			if _, err := e.ix.Search(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// costlyQueries are the costliest queries found within the limits of a request: long
+// phrases of one repeated term (quadratic once), a long run of Japanese, 64 phrases,
+// bigrams or concept names OR-ed (every section a candidate, thousands of patterns to
+// mark), 64 names AND-ed (concepts named by runs of words), 64 misspelt words (a fuzzy
+// retry) and 63 exclusions.
+func costlyQueries(b *testing.B) []struct{ name, q string } {
+	text := strings.Join(strings.Fields(japaneseText(b)), "")
+	runes := []rune(text)
+	rng := rand.New(rand.NewPCG(1, 2))
+	piece := func(n int) string {
+		i := rng.IntN(len(runes) - n)
+		return string(runes[i : i+n])
+	}
+	// join joins n parts made by part, as many as 500 characters hold.
+	join := func(n int, sep string, part func() string) string {
+		var out string
+		for range n {
+			next := part()
+			if out != "" {
+				next = out + sep + next
+			}
+			if utf8.RuneCountInString(next) > 500 {
+				break
+			}
+			out = next
+		}
+		return out
+	}
+	names, jaNames := vocabularyNames(true, corpus.Languages...), vocabularyNames(false, "ja")
+	next := func(list []string) func() string {
+		i := 0
+		return func() string { i++; return list[(i-1)%len(list)] }
+	}
+	misspelt := func() string {
+		w := []byte("mesenchymalstromal"[:8+rng.IntN(10)])
+		w[rng.IntN(len(w))] = byte('a' + rng.IntN(26))
+		return string(w)
+	}
+	repeat := func(s string, n int, sep string) string {
+		return strings.TrimSuffix(strings.Repeat(s+sep, n), sep)
+	}
+	return []struct{ name, q string }{
+		{"quoted-a-x249", `"` + repeat("a", 249, " ") + `"`},
+		{"saibou-x250", repeat("細胞", 250, "")},
+		{"the-x124", repeat("the", 124, "-")},
+		{"japanese-500", string(runes[100:600])},
+		{"phrases-x64-or", join(64, " OR ", func() string { return `"` + piece(5) + `"` })},
+		{"bigrams-x64-or", join(64, " OR ", func() string { return piece(2) })},
+		{"ja-concepts-x64-or", join(64, " OR ", next(jaNames))},
+		{"concepts-x64", join(64, " ", next(names))},
+		{"misspelt-x64", join(64, " ", misspelt)},
+		{"exclusions-x63", "細胞 " + join(63, " ", func() string { return "-" + piece(3) })},
+	}
+}
+
+// japaneseText returns the text of the bundled files in Japanese.
+func japaneseText(b *testing.B) string {
+	files, err := fs.ReadDir(corpus.Bundle, ".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var text strings.Builder
+	for _, f := range files {
+		data, err := fs.ReadFile(corpus.Bundle, f.Name())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if corpus.HasKana(string(data)) {
+			text.Write(data)
+		}
+	}
+	return text.String()
+}
+
+// japaneseCorpus writes about mb megabytes of Japanese documents into dir: the
+// sentences of the bundle's Japanese text recombined at random, a few characters of
+// each changed, under headings, so that the terms vary as in a real corpus.
+func japaneseCorpus(b *testing.B, dir string, mb int) {
+	text := strings.Join(strings.Fields(japaneseText(b)), "")
+	var sentences []string
+	for _, s := range strings.Split(text, "。") {
+		if utf8.RuneCountInString(s) > 8 {
+			sentences = append(sentences, s+"。")
+		}
+	}
+	var chars []rune // the Han and katakana of the text
+	for _, r := range text {
+		if unicode.In(r, unicode.Han, unicode.Katakana) {
+			chars = append(chars, r)
+		}
+	}
+	rng := rand.New(rand.NewPCG(42, 1))
+	char := func() rune { return chars[rng.IntN(len(chars))] }
+	for n, size := 0, 0; size < mb<<20; n++ {
+		var doc strings.Builder
+		fmt.Fprintf(&doc, "# 研究報告 %d\n", n)
+		for sec := range 3 + rng.IntN(6) {
+			fmt.Fprintf(&doc, "\n## 第%d節 %c%cの検討\n\n", sec+1, char(), char())
+			for range 1 + rng.IntN(3) {
+				for range 3 + rng.IntN(6) {
+					s := []rune(sentences[rng.IntN(len(sentences))])
+					for range rng.IntN(4) {
+						s[rng.IntN(len(s))] = char()
+					}
+					doc.WriteString(string(s))
+				}
+				doc.WriteString("\n\n")
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("r%04d.md", n)), []byte(doc.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		size += doc.Len()
 	}
 }

@@ -3,9 +3,9 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -14,6 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
+	"musesearch/indexer"
 )
 
 // collector watches one search go by. Its query (collector.wrap) hands bleve every
@@ -92,15 +93,17 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			}
 		}
 	}
-	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64}
+	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx}
 	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
-		rest, err := q.inner.Searcher(ctx, r, m, opts)
+		restCtx, stop := context.WithCancel(ctx)
+		rest, err := q.inner.Searcher(restCtx, r, m, opts)
 		if err != nil {
+			stop()
 			inner.Close()
 			return nil, err
 		}
-		s.mid, s.rest, s.restDone = docs/2, rest, make(chan struct{})
-		go s.searchRest(ctx)
+		s.mid, s.rest, s.stopRest, s.restDone = docs/2, rest, stop, make(chan struct{})
+		go s.searchRest(restCtx)
 	}
 	return s, nil
 }
@@ -122,10 +125,11 @@ type collectSearcher struct {
 	bsearch.Searcher
 	c   *collector
 	mid uint64
+	ctx context.Context // the search's
 
 	rest     bsearch.Searcher
+	stopRest func()        // cancels the context of rest and searchRest
 	restDone chan struct{} // closed when searchRest returns
-	stop     atomic.Bool   // tells searchRest to return
 	restHits []restHit     // the selected matches of rest, in order
 	restErr  error
 	// firstDone is set once the first part is searched and the second's records
@@ -141,31 +145,47 @@ type restHit struct {
 }
 
 // searchRest searches the second part, recording its matches and keeping the
-// selected ones for Next.
+// selected ones for Next. It stops when ctx, the search's context or Close, is done.
 func (s *collectSearcher) searchRest(ctx context.Context) {
 	defer close(s.restDone)
+	// A panic here would take the process down: scorch panics reading some damaged
+	// segments. It becomes the search's error, as indexer.Index.Search makes a panic
+	// of the first part, so that the damage is found and repaired.
+	defer func() {
+		if r := recover(); r != nil {
+			s.restErr = fmt.Errorf("%w: a search failed reading it: %v", indexer.ErrDamaged, r)
+		}
+	}()
 	sctx := &bsearch.SearchContext{
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.rest.DocumentMatchPoolSize()+1, 0),
 		IndexReader:       s.c.reader,
 	}
+	if s.restErr = cutShort(ctx); s.restErr != nil {
+		return
+	}
 	m, err := s.rest.Advance(sctx, index.NewIndexInternalID(nil, s.mid))
-	for n := 0; m != nil && err == nil; n++ {
-		if n%1024 == 0 && (s.stop.Load() || ctx.Err() != nil) {
-			s.restErr = ctx.Err()
-			return
-		}
+	for m != nil && err == nil {
 		num := m.IndexInternalID.Value()
 		if s.c.second.keep(s.c, num, m.Score) {
 			s.restHits = append(s.restHits, restHit{num, m.Score})
 		}
 		sctx.DocumentMatchPool.Put(m)
+		if err = cutShort(ctx); err != nil {
+			break
+		}
 		m, err = s.rest.Next(sctx)
 	}
 	s.restErr = err
 }
 
+// Next hands bleve the next selected match. Bleve's collector looks at the context
+// only every 1024 matches it gets; this one looks before every match it reads, as it
+// may skip many that the filters leave out.
 func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
 	for !s.firstDone {
+		if err := cutShort(s.ctx); err != nil {
+			return nil, err
+		}
 		m, err := s.Searcher.Next(ctx)
 		if err != nil {
 			return nil, err
@@ -225,7 +245,7 @@ func (s *collectSearcher) SetQueryNorm(norm float64) {
 // closes both parts' searchers.
 func (s *collectSearcher) Close() error {
 	if s.rest != nil {
-		s.stop.Store(true)
+		s.stopRest()
 		<-s.restDone
 		s.rest.Close()
 	}
@@ -327,4 +347,14 @@ func (c *collector) matched() int {
 		return 0
 	}
 	return int(c.first.matched.GetCardinality())
+}
+
+// cutShort returns, once ctx is done, the error of a search cut short: it wraps the
+// context's error, so that errors.Is(err, context.DeadlineExceeded) or
+// errors.Is(err, context.Canceled) tells why. It returns nil before.
+func cutShort(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("search cut short: %w", err)
+	}
+	return nil
 }

@@ -2,13 +2,20 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus"
@@ -47,9 +54,16 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 		}
 		return []byte(b.String())
 	}
+	replace := func(name string, data []byte) error {
+		docs, err := corpus.Parse(name, data)
+		if err == nil {
+			_, err = ix.ReplaceFile(ctx, name, data, docs)
+		}
+		return err
+	}
 	// One batch, so one segment, per file; then deletions and replacements.
 	for n := range 30 {
-		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n), file(n, 1)); err != nil {
+		if err := replace(fmt.Sprintf("r%02d.md", n), file(n, 1)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,7 +71,7 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 		if _, err := ix.RemoveFile(ctx, fmt.Sprintf("r%02d.md", n)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ix.ReplaceFile(ctx, fmt.Sprintf("r%02d.md", n+1), file(n+1, 2)); err != nil {
+		if err := replace(fmt.Sprintf("r%02d.md", n+1), file(n+1, 2)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -197,5 +211,106 @@ func TestSplitSearchIsOneSearch(t *testing.T) {
 	}
 	if hits == 0 {
 		t.Fatal("no request found anything")
+	}
+}
+
+// contextQuery runs inner with ctx in place of the search's own context: a test's
+// way to cancel a search inside its searchers, where bleve's collector, which looks
+// at its context before the first match and then every 1024 matches, does not see it.
+type contextQuery struct {
+	inner query.Query
+	ctx   context.Context
+}
+
+func (q *contextQuery) Searcher(_ context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	return q.inner.Searcher(q.ctx, r, m, opts)
+}
+
+// countingQuery counts the matches its searchers are asked for.
+type countingQuery struct {
+	inner query.Query
+	calls atomic.Int64
+}
+
+func (q *countingQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := q.inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &countingSearcher{Searcher: s, calls: &q.calls}, nil
+}
+
+type countingSearcher struct {
+	bsearch.Searcher
+	calls *atomic.Int64
+}
+
+func (s *countingSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	s.calls.Add(1)
+	return s.Searcher.Next(ctx)
+}
+
+func (s *countingSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	s.calls.Add(1)
+	return s.Searcher.Advance(ctx, id)
+}
+
+// TestSearchersStopWhenCancelled checks that the searchers that can go through many
+// sections without handing bleve a match stop once the search's context is done, with
+// an error that says why: a phrase whose terms are rarely adjacent, and the collector
+// skipping the sections the filters leave out, on one core and on two.
+func TestSearchersStopWhenCancelled(t *testing.T) {
+	e := copiedEngine(t)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	run := func(q query.Query) error {
+		_, err := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(&contextQuery{q, cancelled}, 10, 0, false))
+		return err
+	}
+
+	// "a a" is in no section; "a" in most.
+	phrase := newPhraseQuery("body_std", termPattern{{"a"}, {"a"}})
+	if err := run(phrase); !errors.Is(err, context.Canceled) {
+		t.Errorf("phrase: err %v, want one wrapping context.Canceled", err)
+	}
+	if read := phrase.steps.Load() - 1; read > 0 { // its one term opened
+		t.Errorf("phrase: %d positions read after the search was cancelled", read)
+	}
+
+	for _, split := range []uint64{math.MaxUint64, 0} {
+		func() {
+			defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
+			minSplitDocs = split
+			term := query.NewTermQuery("cell")
+			term.SetField("body_std")
+			counted := &countingQuery{inner: term}
+			col := &collector{cache: e.sets, filters: map[corpus.Facet][]string{corpus.Lang: {"zh"}}}
+			if err := run(col.wrap(counted)); !errors.Is(err, context.Canceled) {
+				t.Errorf("collector (split from %d sections): err %v, want one wrapping context.Canceled", split, err)
+			}
+			if n := counted.calls.Load(); n > 0 {
+				t.Errorf("collector (split from %d sections): %d matches read after the search was cancelled", split, n)
+			}
+		}()
+	}
+}
+
+// panicSearcher panics as scorch does reading some damaged segments.
+type panicSearcher struct{ bsearch.Searcher }
+
+func (panicSearcher) Advance(*bsearch.SearchContext, index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	panic("damaged segment")
+}
+
+func (panicSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// TestSearchRestRecovers checks that a panic in the second part of a split search,
+// which runs in its own goroutine, becomes the search's error (wrapping
+// indexer.ErrDamaged) instead of taking the process down.
+func TestSearchRestRecovers(t *testing.T) {
+	s := &collectSearcher{c: &collector{}, rest: panicSearcher{}, restDone: make(chan struct{})}
+	s.searchRest(context.Background())
+	if !errors.Is(s.restErr, indexer.ErrDamaged) {
+		t.Errorf("after a panic in the second part: error %v, want one wrapping indexer.ErrDamaged", s.restErr)
 	}
 }

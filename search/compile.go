@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -28,11 +29,12 @@ const (
 )
 
 // compiled is a query ready to run: the bleve query, the highlighter of its matches
-// and the words it can retry fuzzily.
+// and the words it can retry fuzzily; or, with err set, a query the engine refuses.
 type compiled struct {
 	query query.Query // nil matches every section
 	hl    *highlighter
 	units []unit
+	err   error // a *RequestError
 }
 
 // unit is one positive query word or phrase.
@@ -47,6 +49,8 @@ type compiler struct {
 	fuzzy  bool // match long Latin-script words within an edit distance
 	negate bool // inside an exclusion: literal matching only, nothing to highlight
 	out    *compiled
+	// fuzzyWords counts the words made fuzzy, up to maxFuzzyWords.
+	fuzzyWords int
 }
 
 func (e *Engine) compile(n Node, fuzzy bool) *compiled {
@@ -93,7 +97,11 @@ func (c *compiler) exclusion(n Node) query.Query {
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
 	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
-	return inner.node(n)
+	q := inner.node(n)
+	if c.out.err == nil {
+		c.out.err = inner.out.err
+	}
+	return q
 }
 
 // and compiles a conjunction. Its exclusions become must-not clauses, and consecutive
@@ -165,8 +173,9 @@ func (c *compiler) words(ws []Word) query.Query {
 	// the shortest run the vocabulary reads as naming it ("spinal cord injuries").
 	if len(ws) > 1 && !c.negate {
 		texts := make([]string, len(ws))
+		squashed := make([]string, len(ws))
 		for i, w := range ws {
-			texts[i] = w.Text
+			texts[i], squashed[i] = w.Text, squash(w.Text)
 		}
 		taken := make([]bool, len(ws))
 		// Joined without spaces too: CJK names are written without them.
@@ -177,9 +186,10 @@ func (c *compiler) words(ws []Word) query.Query {
 			}
 		}
 		for _, k := range candidates {
-			i, j, ok := namingRun(texts, k)
+			names := squashedNames(k)
+			i, j, ok := namingRun(squashed, names)
 			if !ok && !own[k.key()] {
-				i, j, ok = shortestRun(texts, k, c.concepts)
+				i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
 			}
 			if !ok || slices.Contains(taken[i:j+1], true) {
 				continue
@@ -197,25 +207,41 @@ func (c *compiler) words(ws []Word) query.Query {
 	return conjunction(nonNil(items))
 }
 
-// namingRun finds the longest run texts[i..j] of two words or more that spells one of
-// the names of concept k, ignoring case, width, spaces and dashes.
-func namingRun(texts []string, k conceptRef) (int, int, bool) {
-	concept, ok := corpus.LookupConcept(k.facet, k.id)
-	if !ok {
-		return 0, 0, false
+// names are the names of a concept, squashed.
+type names struct {
+	squashed map[string]bool
+	longest  int // the length of the longest
+}
+
+// squashedNames returns the names of concept k.
+func squashedNames(k conceptRef) names {
+	out := names{squashed: map[string]bool{}}
+	if concept, ok := corpus.LookupConcept(k.facet, k.id); ok {
+		for _, name := range conceptNames(concept) {
+			s := squash(name)
+			out.squashed[s] = true
+			out.longest = max(out.longest, len(s))
+		}
 	}
-	names := map[string]bool{}
-	for _, name := range conceptNames(concept) {
-		names[squash(name)] = true
-	}
-	for n := len(texts); n >= 2; n-- {
-		for i := 0; i+n <= len(texts); i++ {
-			if names[squash(strings.Join(texts[i:i+n], ""))] {
-				return i, i + n - 1, true
+	return out
+}
+
+// namingRun finds the longest run of two words or more that spells one of the names,
+// ignoring case, width, spaces and dashes: squashed holds the query's words, squashed.
+// Of runs as long, the first wins. A run longer than the longest name spells none, so
+// each start reads at most as many words as that name has characters.
+func namingRun(squashed []string, n names) (int, int, bool) {
+	bi, bj, found := 0, 0, false
+	for i := range squashed {
+		run := squashed[i]
+		for j := i + 1; j < len(squashed) && len(run)+len(squashed[j]) <= n.longest; j++ {
+			run += squashed[j]
+			if n.squashed[run] && (!found || j-i > bj-bi) {
+				bi, bj, found = i, j, true
 			}
 		}
 	}
-	return 0, 0, false
+	return bi, bj, found
 }
 
 // squash folds s and drops its spaces and dashes, so that "spinal cord-injury",
@@ -229,12 +255,25 @@ func squash(s string) string {
 	}, corpus.Fold(s))
 }
 
-// shortestRun finds the shortest run texts[i..j] that names concept k.
-func shortestRun(texts []string, k conceptRef, concepts func(string) []conceptRef) (int, int, bool) {
-	for n := 2; n <= len(texts); n++ {
-		for i := 0; i+n <= len(texts); i++ {
-			if slices.Contains(concepts(strings.Join(texts[i:i+n], " ")), k) {
-				return i, i + n - 1, true
+// shortestRun finds the shortest run texts[i..j] that names concept k, whose names n
+// are; squashed holds the words squashed. The words inside a run that names k are
+// inside the name the vocabulary finds, so a run whose inner words are longer than
+// its longest name and a plural s is not read: the runs read are as many as the words
+// times the words of a name.
+func shortestRun(texts, squashed []string, n names, k conceptRef, concepts func(string) []conceptRef) (int, int, bool) {
+	// before[i] is the length of the words before the i-th, squashed.
+	before := make([]int, len(squashed)+1)
+	for i, s := range squashed {
+		before[i+1] = before[i] + len(s)
+	}
+	for size := 2; size <= len(texts); size++ {
+		for i := 0; i+size <= len(texts); i++ {
+			j := i + size - 1
+			if before[j]-before[i+1] > n.longest+1 {
+				continue
+			}
+			if slices.Contains(concepts(strings.Join(texts[i:j+1], " ")), k) {
+				return i, j, true
 			}
 		}
 	}
@@ -325,6 +364,11 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts are
 // adjacent. A word that looks like an identifier also matches the identifier field
 // exactly.
+//
+// A phrase has at most maxPhraseTerms positions: a quoted one with more is refused,
+// and a word with more (a run of CJK characters without spaces, a long hyphenated
+// compound) matches its pieces of maxPhraseTerms positions, each as a phrase, as
+// words typed with spaces between them would.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
 	var match []query.Query
@@ -333,19 +377,30 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		if p == nil {
 			continue
 		}
+		if len(p) > maxPhraseTerms && !word {
+			if c.out.err == nil {
+				c.out.err = badRequest("The phrase %q is too long: a quoted phrase may have at most %d words (%d Chinese or Japanese characters); shorten it, or leave out the quotes to search for its parts.",
+					abbreviate(text, 40), maxPhraseTerms, maxPhraseTerms+1)
+			}
+			return nil
+		}
 		// Fuzzy matching enumerates a field's terms, so it runs only with the
 		// analyser that serves every script.
 		fuzzy := 0
-		if c.fuzzy && word && tf.Analyzer == indexer.AnalyzerStd {
+		if c.fuzzy && word && tf.Analyzer == indexer.AnalyzerStd && c.fuzzyWords < maxFuzzyWords {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
-		q := fieldQuery(tf.Name, p, fuzzy)
-		q.SetBoost(tf.Boost)
-		match = append(match, q)
-		if tf.Part == indexer.PartBody && !c.negate {
-			c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: p, fuzzy: fuzzy})
+		var parts []query.Query
+		for _, piece := range pieces(p) {
+			q := fieldQuery(tf.Name, piece, fuzzy)
+			q.SetBoost(tf.Boost)
+			parts = append(parts, q)
+			if tf.Part == indexer.PartBody && !c.negate {
+				c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+			}
 		}
+		match = append(match, conjunction(parts))
 	}
 	if id := identifierTerm(text); word && id != "" {
 		q := query.NewTermQuery(id)
@@ -356,10 +411,51 @@ func (c *compiler) literal(text string, word bool) query.Query {
 	if len(match) == 0 {
 		return nil
 	}
+	if u.fuzzy > 0 {
+		c.fuzzyWords++
+	}
 	if !c.negate {
 		c.out.units = append(c.out.units, u)
 	}
 	return disjunction(match)
+}
+
+// maxPhraseTerms bounds the positions of one phrase: the words of a quoted phrase,
+// the tokens of a word the analysers split (the CJK bigrams of 脊髄損傷, the parts of
+// open-label). Matching a phrase costs up to its length for each location of its
+// terms in a section; 64 holds a long title, or a sentence of 65 Chinese or Japanese
+// characters, and is the bound on a query's words (maxUnits).
+const maxPhraseTerms = 64
+
+// pieces splits p into runs of at most maxPhraseTerms positions, none starting or
+// ending with a gap; a pattern short enough is its one piece.
+func pieces(p termPattern) []termPattern {
+	if len(p) <= maxPhraseTerms {
+		return []termPattern{p}
+	}
+	var out []termPattern
+	for len(p) > 0 {
+		piece := p[:min(maxPhraseTerms, len(p))]
+		p = p[len(piece):]
+		for len(piece) > 0 && piece[0] == nil {
+			piece = piece[1:]
+		}
+		for len(piece) > 0 && piece[len(piece)-1] == nil {
+			piece = piece[:len(piece)-1]
+		}
+		if len(piece) > 0 {
+			out = append(out, piece)
+		}
+	}
+	return out
+}
+
+// abbreviate returns s cut to at most n characters, an ellipsis marking the cut.
+func abbreviate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // boostable is a query whose weight can be set.
@@ -393,9 +489,17 @@ func fieldQuery(field string, p termPattern, fuzzy int) boostable {
 	return newPhraseQuery(field, p)
 }
 
-// maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not words
-// anyone misspells, and the automaton of a long term is costly to build.
-const maxFuzzyRunes = 32
+// Bounds of a fuzzy retry.
+const (
+	// maxFuzzyRunes bounds the words a fuzzy retry tries: longer strings are not
+	// words anyone misspells, and the automaton of a long term is costly to build.
+	maxFuzzyRunes = 32
+	// maxFuzzyWords bounds the words a fuzzy retry makes fuzzy, the first ones of the
+	// query: each walks the terms of every segment of the index (about 10 ms on 10 MB
+	// of Japanese), and a query longer than a few words was pasted, not typed with a
+	// slip.
+	maxFuzzyWords = 8
+)
 
 // fuzziness is the edit distance a fuzzy retry allows for a word: none for short or
 // overlong words, words of several tokens and words not in Latin letters; 1 up to 7

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -20,8 +20,6 @@ import (
 
 // Errors a caller can meet.
 var (
-	// ErrNotFound is returned by Document for an id the index does not hold.
-	ErrNotFound = errors.New("document not found")
 	// ErrBadRequest is wrapped by every *RequestError.
 	ErrBadRequest = errors.New("bad search request")
 )
@@ -67,9 +65,10 @@ type Config struct {
 
 // Engine answers searches over one index. It is safe for concurrent use.
 type Engine struct {
-	ix   *indexer.Index
-	log  *slog.Logger
-	sets *setCache
+	ix     *indexer.Index
+	log    *slog.Logger
+	sets   *setCache
+	trials *trialCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -83,6 +82,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
+	e.trials = &trialCache{log: e.log}
 	for _, tf := range indexer.TextFields {
 		for _, name := range []string{tf.Analyzer, tf.QueryAnalyzer} {
 			if _, err := cfg.Index.Analyze(name, "Muse 細胞"); err != nil {
@@ -104,37 +104,35 @@ func (e *Engine) analyze(analyzer, text string) []indexer.Token {
 }
 
 // Document returns the document with the given id, its sections in reading order, as
-// the index holds it. It wraps ErrNotFound for an id the index does not hold.
+// the index holds it. It wraps corpus.ErrNotFound for an id the index does not hold.
 func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, error) {
 	doc, err := e.ix.Document(ctx, id)
-	if errors.Is(err, indexer.ErrNotFound) {
-		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
-	}
 	if err != nil {
 		return nil, err
 	}
 	return &doc, nil
 }
 
-// Mark returns text HTML-escaped, its line breaks kept, with every match of query
-// wrapped in <mark>, as snippets mark them: for a whole section on a document page.
-func (e *Engine) Mark(queryText, text string) string {
+// Matches returns the stretches of text that match the query, as snippets mark
+// them: for highlighting a whole section on a document page.
+func (e *Engine) Matches(queryText, text string) []Span {
 	c := e.compile(Parse(queryText), false)
-	return markHTML(text, c.hl.spans(text), false)
+	return exported(c.hl.spans(text))
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
-// user can fix are *RequestError.
+// user can fix are *RequestError. A search stops when ctx is done, with an error that
+// wraps ctx.Err() (context.DeadlineExceeded or context.Canceled); one stopped because
+// the index closed also wraps indexer.ErrClosed.
 func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	began := time.Now()
 	if err := checkRequest(&req); err != nil {
 		return nil, err
 	}
-	tree := Parse(req.Query)
-	if n := countUnits(tree); n > maxUnits {
-		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	tree, c, err := e.compileQuery(req.Query)
+	if err != nil {
+		return nil, err
 	}
-	c := e.compile(tree, false)
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
 		return nil, err
@@ -156,6 +154,19 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
+}
+
+// compileQuery parses and compiles a query, refusing one too large to run.
+func (e *Engine) compileQuery(text string) (Node, *compiled, error) {
+	tree := Parse(text)
+	if n := countUnits(tree); n > maxUnits {
+		return nil, nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	}
+	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return tree, c, nil
 }
 
 // checkRequest validates req and fills in its defaults.
@@ -225,6 +236,72 @@ func sumUnits(nodes []Node) int {
 		total += countUnits(n)
 	}
 	return total
+}
+
+// Thresholds of Costly: an ordinary query has a few words of a few positions each.
+const (
+	costlyUnits     = 8
+	costlyPositions = 16
+)
+
+// Costly reports whether a query is of a shape that costs the engine far more than an
+// ordinary search: many words and phrases, or long ones (a phrase, or a run of Chinese
+// or Japanese characters, which is a phrase of its bigrams, is checked position by
+// position). The web layer lets fewer of them run at once, so that they cannot crowd
+// out ordinary searches.
+func Costly(queryText string) bool {
+	tree := Parse(queryText)
+	if countUnits(tree) >= costlyUnits {
+		return true
+	}
+	long := false
+	walkUnits(tree, func(text string) {
+		if positions(text) >= costlyPositions {
+			long = true
+		}
+	})
+	return long
+}
+
+// walkUnits calls f with the text of every word and phrase of n.
+func walkUnits(n Node, f func(string)) {
+	switch n := n.(type) {
+	case Word:
+		f(n.Text)
+	case Phrase:
+		f(n.Text)
+	case Not:
+		walkUnits(n.Node, f)
+	case And:
+		for _, c := range n.Nodes {
+			walkUnits(c, f)
+		}
+	case Or:
+		for _, c := range n.Nodes {
+			walkUnits(c, f)
+		}
+	}
+}
+
+// positions estimates how many token positions text takes: one per word written with
+// spaces, one per Chinese or Japanese character (a bigram each).
+func positions(text string) int {
+	n, inWord := 0, false
+	for _, r := range text {
+		switch {
+		case corpus.IsCJK(r):
+			n++
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				n++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n
 }
 
 // run searches with one compiled query: the page of hits, and the facet counts. It
@@ -352,10 +429,10 @@ func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, re
 	var order []*group
 	byDoc := map[string]*group{}
 	for _, h := range res.Hits {
-		g, ok := byDoc[docIDOf(h.ID)]
+		g, ok := byDoc[documentOf(h.ID)]
 		if !ok {
 			g = &group{best: h}
-			byDoc[docIDOf(h.ID)] = g
+			byDoc[documentOf(h.ID)] = g
 			order = append(order, g)
 		}
 		g.matches++
@@ -364,7 +441,7 @@ func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, re
 		best := col.bestPerLanguage()
 		// A document is promoted by the best section of a language it holds.
 		for i, h := range best {
-			if g := byDoc[docIDOf(h.ID)]; g != nil {
+			if g := byDoc[documentOf(h.ID)]; g != nil {
 				best[i] = &bsearch.DocumentMatch{ID: g.best.ID, Score: g.best.Score}
 			}
 		}
@@ -409,13 +486,6 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	return texts, nil
 }
 
-// docIDOf returns the document id of a section id ("{doc_id}#{n}").
-func docIDOf(sectionID string) string {
-	if i := strings.LastIndexByte(sectionID, '#'); i >= 0 {
-		return sectionID[:i]
-	}
-	return sectionID
-}
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that
 // matches every section, in reading order; ties go in reading order, so that pages
@@ -443,7 +513,6 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 	for _, f := range corpus.ContentFacets {
 		facets[f] = append([]string{}, sec.Facets[f]...)
 	}
-	n := id[len(docIDOf(id)):]
 	hit := Hit{
 		ID:      id,
 		DocID:   doc.ID,
@@ -454,8 +523,13 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Date:    doc.Date,
 		Score:   score,
 		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
-		URL:     "/doc/" + url.PathEscape(doc.ID) + strings.Replace(n, "#", "#s", 1),
 		Facets:  facets,
 	}
 	return hit, sec.Text
+}
+
+// documentOf returns the document id of a section id.
+func documentOf(sectionID string) string {
+	doc, _, _ := corpus.SplitSectionID(sectionID)
+	return doc
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/google/go-cmp/cmp"
@@ -57,33 +59,25 @@ var smallCorpus = map[string][]corpus.Document{
 	}},
 }
 
-var small struct {
-	once sync.Once
-	eng  *Engine
-	err  error
-}
+// small is an engine over an in-memory index of smallCorpus.
+var small fixture
 
 // smallEngine returns an engine over an in-memory index of smallCorpus.
 func smallEngine(t testing.TB) *Engine {
 	t.Helper()
-	small.once.Do(func() {
+	return small.engine(t, "the small corpus", func() (*Engine, error) {
 		ctx := context.Background()
 		ix, err := indexer.Open(ctx, indexer.Config{})
 		if err != nil {
-			small.err = err
-			return
+			return nil, err
 		}
 		for source, docs := range smallCorpus {
-			if small.err = ix.IndexDocuments(ctx, source, docs); small.err != nil {
-				return
+			if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
+				return nil, err
 			}
 		}
-		small.eng, small.err = New(Config{Index: ix})
+		return New(Config{Index: ix})
 	})
-	if small.err != nil {
-		t.Fatalf("index the small corpus: %v", small.err)
-	}
-	return small.eng
 }
 
 func hitIDs(resp *Response) []string {
@@ -326,14 +320,14 @@ func TestSearchHits(t *testing.T) {
 	resp := mustSearch(t, e, Request{Query: "脳梗塞"})
 	want := Hit{
 		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", Date: "2022-05",
-		Snippet: "<mark>脳梗塞</mark>の患者に Muse 細胞を投与した。", URL: "/doc/b#s1",
-		Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
+		Snippet: Passage{Text: "脳梗塞の患者に Muse 細胞を投与した。", Marks: []Span{{0, len("脳梗塞")}}},
+		Facets:  corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
 	}
 	if diff := cmp.Diff(want, resp.Hits[0], cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Score" }, cmp.Ignore())); diff != "" {
 		t.Errorf("first hit (-want +got):\n%s", diff)
 	}
 	// The English hit matched through the concept: its own words for it are marked.
-	if len(resp.Hits) < 2 || resp.Hits[1].Snippet != "A randomized trial of Muse cells in acute <mark>ischemic stroke</mark>, registered as NCT01234567." {
+	if len(resp.Hits) < 2 || marked(resp.Hits[1].Snippet) != "A randomized trial of Muse cells in acute <mark>ischemic stroke</mark>, registered as NCT01234567." {
 		t.Errorf("concept hit snippet: %+v", resp.Hits[1:])
 	}
 	if resp.Hits[0].Score <= resp.Hits[1].Score {
@@ -399,16 +393,19 @@ func TestDocument(t *testing.T) {
 	if doc.Title != smallCorpus["a.txt"][0].Title || len(doc.Sections) != 2 || doc.Sections[0].ID != "a#1" || doc.Sections[1].Text != smallCorpus["a.txt"][0].Sections[1].Text {
 		t.Errorf("Document(a) = %+v", doc)
 	}
-	if _, err := e.Document(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := e.Document(context.Background(), "nope"); !errors.Is(err, corpus.ErrNotFound) {
 		t.Errorf("Document(nope) = %v, want ErrNotFound", err)
 	}
 }
 
-func TestMark(t *testing.T) {
+func TestMatches(t *testing.T) {
 	e := smallEngine(t)
-	got := e.Mark("脊髄", "第一段落の脊髄。\n\n<第二段落>")
-	if want := "第一段落の<mark>脊髄</mark>。\n\n&lt;第二段落&gt;"; got != want {
-		t.Errorf("Mark = %q, want %q", got, want)
+	text := "第一段落の脊髄。\n\n<第二段落>の脊髄"
+	got := e.Matches("脊髄", text)
+	first := strings.Index(text, "脊髄")
+	last := strings.LastIndex(text, "脊髄")
+	if want := []Span{{first, first + len("脊髄")}, {last, len(text)}}; !slices.Equal(got, want) {
+		t.Errorf("Matches = %v, want %v", got, want)
 	}
 }
 
@@ -441,6 +438,10 @@ func FuzzSearch(f *testing.F) {
 	for _, seed := range []string{"stroke", `"spinal cord" -mouse`, "(a OR (b -c)", "ＡＬＳ　脊髄", "mesenchymall", "-", "10.1000/abc.123", "NOT (", "\xff"} {
 		f.Add(seed)
 	}
+	// Long repeated phrases: quoted, as CJK without spaces, hyphenated.
+	for _, seed := range []string{`"` + strings.Repeat("a ", 249) + `"`, strings.Repeat("細胞", 250), `"` + strings.Repeat("細胞", 40) + `"`, strings.Repeat("the-", 124), strings.Repeat("stroke-脊髄", 50)} {
+		f.Add(seed)
+	}
 	e := smallEngine(f)
 	f.Fuzz(func(t *testing.T, q string) {
 		resp, err := e.Search(context.Background(), Request{Query: q, Size: 5})
@@ -452,4 +453,144 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("Search(%q): malformed response %+v", q, resp)
 		}
 	})
+}
+
+// TestLongPhrases runs the longest phrases a query can hold over thousands of
+// sections. A quoted phrase of more than maxPhraseTerms positions is refused with a
+// sentence that says what to do; a word as long (Japanese without spaces, a
+// hyphenated compound) is matched by pieces, and still finds the text it was copied
+// from. Each is answered well within a deadline that quadratic phrase matching
+// missed by seconds.
+func TestLongPhrases(t *testing.T) {
+	e := copiedEngine(t)
+	repeat := func(s string, n int, sep string) string {
+		return strings.TrimSuffix(strings.Repeat(s+sep, n), sep)
+	}
+	const sentence = "筋萎縮性側索硬化症（ALS）は中年期以降に発症することが多く、運動ニューロンが選択的に変性脱落するために、四肢筋力低下と筋萎縮、構音障害と嚥下障害が出現し、やがて呼吸筋麻痺による呼吸不全が進行し、通常発症から"
+	const title = `"Spinal Cord Injury (SCI) is one of medicine’s most formidable challenges, often leading to devastating and long-lasting motor, sensory, and bladder impairments. For decades, finding effective treatments for SCI has been a primary goal for researchers"`
+	tests := []struct {
+		query   string
+		refused bool
+		first   string // the first hit's section, in any copy of the bundle
+	}{
+		{`"` + repeat("a", 249, " ") + `"`, true, ""},
+		{`"` + repeat("cell", 65, " ") + `"`, true, ""},
+		{`"` + repeat("細胞", 33, "") + `"`, true, ""}, // 66 characters, 65 bigrams
+		{`stroke -"` + repeat("a", 249, " ") + `"`, true, ""},
+		{`"` + repeat("cell", 64, " ") + `"`, false, ""},
+		{`"` + repeat("細胞", 32, "") + `細"`, false, ""}, // 65 characters, 64 bigrams
+		{repeat("細胞", 250, ""), false, ""},
+		{repeat("the", 124, "-"), false, ""},
+		{repeat("a", 249, "-"), false, ""},
+		{repeat("a", 249, " "), false, ""},
+		{sentence, false, "003_0b74e965ce623bb2#4"},
+		{title, false, "001_30820c3bc988c05e#1"},
+	}
+	for _, tc := range tests {
+		name := abbreviate(tc.query, 30)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		began := time.Now()
+		resp, err := e.Search(ctx, Request{Query: tc.query, Size: 10})
+		took := time.Since(began)
+		cancel()
+		var reqErr *RequestError
+		switch {
+		case tc.refused && !errors.As(err, &reqErr):
+			t.Errorf("%s: err %v, want a *RequestError", name, err)
+		case tc.refused && !strings.Contains(err.Error(), fmt.Sprintf("at most %d words", maxPhraseTerms)):
+			t.Errorf("%s: %q does not give the limit", name, err)
+		case tc.refused:
+		case errors.Is(err, context.DeadlineExceeded) || took > 2*time.Second:
+			t.Errorf("%s: answered in %v, want within 2 s", name, took)
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.first != "" && (len(resp.Hits) == 0 || !strings.HasSuffix(resp.Hits[0].ID, "_"+tc.first)):
+			t.Errorf("%s: hits %v, want a copy of %s first", name, hitIDs(resp), tc.first)
+		}
+	}
+}
+
+// TestSearchCutShort checks that a search whose context is done stops with an error
+// that says why, whichever way the query goes (phrases, CJK, a fuzzy retry).
+func TestSearchCutShort(t *testing.T) {
+	e := copiedEngine(t)
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, q := range []string{"cells", `"stem cells"`, "脊髄損傷", strings.Repeat("細胞", 250), "mesenchymall", ""} {
+		if _, err := e.Search(expired, Request{Query: q, Size: 10}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%.20q past its deadline: err %v, want one wrapping context.DeadlineExceeded", q, err)
+		}
+		if _, err := e.Search(cancelled, Request{Query: q, Size: 10, GroupByDoc: true}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%.20q cancelled: err %v, want one wrapping context.Canceled", q, err)
+		}
+	}
+}
+
+// TestCompileCostIsLinear compiles queries of 16 and 64 words that name concepts of
+// the vocabulary and checks that the work, counted in allocations, grows no faster
+// than the words: finding the concepts several words name read every run of words,
+// and grew with the cube of the query's length (274 ms to compile 64 names).
+func TestCompileCostIsLinear(t *testing.T) {
+	e := bundleEngine(t)
+	names := vocabularyNames(true, corpus.Languages...)
+	if len(names) < 64 {
+		t.Fatalf("the vocabulary has %d names, want 64 or more", len(names))
+	}
+	allocs := func(n int) float64 {
+		tree := Parse(strings.Join(names[:n], " "))
+		return testing.AllocsPerRun(2, func() { e.compile(tree, false) })
+	}
+	short, long := allocs(16), allocs(64)
+	t.Logf("%.0f allocations for 16 names, %.0f for 64", short, long)
+	if long > 5*short {
+		t.Errorf("compiling 64 names costs %.0f allocations, 16 names %.0f: more than linear", long, short)
+	}
+}
+
+// TestFuzzyRetryIsBounded checks that a fuzzy retry of a long query makes at most
+// maxFuzzyWords of its words fuzzy: each costs a walk of the terms of every segment
+// (64 misspelt words took 0.9 s on 10 MB of Japanese), and a query of more words was
+// pasted, not typed with a slip.
+func TestFuzzyRetryIsBounded(t *testing.T) {
+	e := bundleEngine(t)
+	var words []string
+	for i := range 64 {
+		words = append(words, fmt.Sprintf("mesenchymal%c%c", 'a'+i%26, 'a'+i/26))
+	}
+	c := e.compile(Parse(strings.Join(words, " ")), true)
+	fuzzy := 0
+	for _, u := range c.units {
+		if u.fuzzy > 0 {
+			fuzzy++
+		}
+	}
+	if fuzzy != maxFuzzyWords {
+		t.Errorf("%d of 64 words made fuzzy, want %d", fuzzy, maxFuzzyWords)
+	}
+	// A short query is retried as before.
+	resp := mustSearch(t, e, Request{Query: "mesenchymall therapyy", Size: 1})
+	if !resp.Fuzzy || resp.Total == 0 {
+		t.Errorf("mesenchymall therapyy: fuzzy %v, total %d; want a fuzzy retry with hits", resp.Fuzzy, resp.Total)
+	}
+}
+
+func TestCostly(t *testing.T) {
+	for q, want := range map[string]bool{
+		"ALS":                         false,
+		"Muse cells":                  false,
+		`"spinal cord injury" -mouse`: false,
+		"脊髄損傷":                        false,
+		"間葉系幹細胞 臨床試験":                 false,
+		strings.Repeat("細胞", 8):       true,
+		`"` + strings.Repeat("stem cell ", 8) + `"`: true,
+		"a b c d e f g h": true,
+		"cells OR stem OR x OR y OR z OR w OR v OR u": true,
+		"-x -y -z -w -v -u -t cells":                  true,
+	} {
+		if got := Costly(q); got != want {
+			t.Errorf("Costly(%q) = %v, want %v", q, got, want)
+		}
+	}
 }

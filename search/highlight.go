@@ -1,7 +1,6 @@
 package search
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -61,6 +60,8 @@ type highlighter struct {
 	// highlighter serves one search, which may mark a text more than once (snippet,
 	// suggestion). It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
+	// tries counts the patterns tried at a token, for tests to bound.
+	tries int
 }
 
 // tokensOf analyses text with the named analyser, once per highlighter.
@@ -81,6 +82,27 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 type highlightRule struct {
 	analyzer string
 	patterns []unitPattern
+	// The patterns to try at a token: by the terms their first position accepts,
+	// and the fuzzy ones at every token. A query naming concepts has thousands of
+	// patterns (every name, in every language), of which a token starts few.
+	byFirst map[string][]int
+	fuzzy   []int
+}
+
+// addPattern adds up to r's patterns, indexed by the terms it starts with.
+func (r *highlightRule) addPattern(up unitPattern) {
+	i := len(r.patterns)
+	r.patterns = append(r.patterns, up)
+	if up.fuzzy > 0 {
+		r.fuzzy = append(r.fuzzy, i)
+		return
+	}
+	if r.byFirst == nil {
+		r.byFirst = map[string][]int{}
+	}
+	for _, term := range up.pattern[0] {
+		r.byFirst[term] = append(r.byFirst[term], i)
+	}
 }
 
 // unitPattern is the pattern of one query unit, or of a term of a concept it names;
@@ -102,11 +124,12 @@ func (h *highlighter) add(analyzer string, up unitPattern) {
 	}
 	for i := range h.rules {
 		if h.rules[i].analyzer == analyzer {
-			h.rules[i].patterns = append(h.rules[i].patterns, up)
+			h.rules[i].addPattern(up)
 			return
 		}
 	}
-	r := highlightRule{analyzer: analyzer, patterns: []unitPattern{up}}
+	r := highlightRule{analyzer: analyzer}
+	r.addPattern(up)
 	if analyzer == indexer.AnalyzerJa {
 		h.rules = append(h.rules, r) // last: see unitSpans
 	} else {
@@ -163,12 +186,16 @@ func (h *highlighter) unitSpans(text string) []span {
 		for _, t := range tokens {
 			byPos[t.Position] = append(byPos[t.Position], t)
 		}
-		for _, up := range r.patterns {
-			for _, t := range tokens {
-				if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
-					s.unit, s.concept = up.unit, up.concept
-					found = append(found, s)
-					literal[s.unit] = literal[s.unit] || !s.concept
+		for _, t := range tokens {
+			for _, list := range [2][]int{r.byFirst[t.Term], r.fuzzy} {
+				for _, i := range list {
+					h.tries++
+					up := r.patterns[i]
+					if s, ok := matchAt(byPos, t, up); ok && (up.exact == "" || norm.NFKC.String(text[s.start:s.end]) == up.exact) {
+						s.unit, s.concept = up.unit, up.concept
+						found = append(found, s)
+						literal[s.unit] = literal[s.unit] || !s.concept
+					}
 				}
 			}
 		}
@@ -241,46 +268,70 @@ func mergeSpans(spans []span) []span {
 	return out
 }
 
-// markHTML renders text HTML-escaped with the spans wrapped in <mark>; with collapse,
-// runs of white space (paragraph breaks included) become one space.
-func markHTML(text string, spans []span, collapse bool) string {
-	var b strings.Builder
-	at := 0
-	for _, s := range spans {
-		if s.start < at || s.end > len(text) {
-			continue
-		}
-		b.WriteString(escape(text[at:s.start], collapse))
-		b.WriteString("<mark>")
-		b.WriteString(escape(text[s.start:s.end], collapse))
-		b.WriteString("</mark>")
-		at = s.end
+// exported returns spans as the engine's callers see them.
+func exported(spans []span) []Span {
+	if len(spans) == 0 {
+		return nil
 	}
-	b.WriteString(escape(text[at:], collapse))
-	return b.String()
+	out := make([]Span, len(spans))
+	for i, s := range spans {
+		out[i] = Span{s.start, s.end}
+	}
+	return out
 }
 
-func escape(s string, collapse bool) string {
-	if collapse && strings.IndexFunc(s, unicode.IsSpace) >= 0 {
-		var b strings.Builder
-		space := false
-		for _, r := range s {
-			if unicode.IsSpace(r) {
-				space = true
+// foldSpace returns text with every run of white space (paragraph breaks included)
+// folded to one space, and the spans moved to their place in it. Spans start and end
+// on matched words, never inside a run of white space.
+func foldSpace(text string, spans []span) Passage {
+	var b strings.Builder
+	b.Grow(len(text))
+	marks := make([]Span, 0, len(spans))
+	next := 0 // the next span whose start or end is to be placed
+	var open *Span
+	space := false
+	for i, r := range text {
+		for next < len(spans) || open != nil {
+			if open != nil && spans[next-1].end == i {
+				open.End = b.Len()
+				open = nil
 				continue
 			}
-			if space {
-				b.WriteByte(' ')
-				space = false
+			if open == nil && next < len(spans) && spans[next].start == i {
+				marks = append(marks, Span{Start: b.Len() + boolInt(space)})
+				open = &marks[len(marks)-1]
+				next++
+				continue
 			}
-			b.WriteRune(r)
+			break
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			continue
 		}
 		if space {
 			b.WriteByte(' ')
+			space = false
 		}
-		s = b.String()
+		b.WriteRune(r)
 	}
-	return html.EscapeString(s)
+	if space {
+		b.WriteByte(' ')
+	}
+	if open != nil {
+		open.End = b.Len()
+	}
+	if len(marks) == 0 {
+		marks = nil
+	}
+	return Passage{Text: b.String(), Marks: marks}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // snippetRunes is the length of a snippet, in characters.
@@ -288,10 +339,10 @@ const snippetRunes = 200
 
 // snippet returns the passage of text, about snippetRunes characters, that holds the
 // most distinct query units (then the most matches), cut at sentence or word
-// boundaries where it can, with an ellipsis where the text goes on, as marked HTML.
-func snippet(text string, spans []span) string {
+// boundaries where it can, with an ellipsis where the text goes on.
+func snippet(text string, spans []span) Passage {
 	if strings.TrimSpace(text) == "" {
-		return ""
+		return Passage{}
 	}
 	from := 0
 	if len(spans) > 0 {
@@ -311,12 +362,17 @@ func snippet(text string, spans []span) string {
 			inside = append(inside, span{start: s.start - start, end: s.end - start, unit: s.unit})
 		}
 	}
-	out := markHTML(strings.TrimSpace(text[start:end]), shiftForTrim(text[start:end], inside), true)
+	out := foldSpace(strings.TrimSpace(text[start:end]), shiftForTrim(text[start:end], inside))
 	if start > 0 {
-		out = "…" + out
+		const ellipsis = "…"
+		out.Text = ellipsis + out.Text
+		for i := range out.Marks {
+			out.Marks[i].Start += len(ellipsis)
+			out.Marks[i].End += len(ellipsis)
+		}
 	}
 	if end < len(text) {
-		out += "…"
+		out.Text += "…"
 	}
 	return out
 }

@@ -2,8 +2,11 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -19,10 +22,17 @@ import (
 // the query time of phrases and CJK words, whose bigrams are phrases (see
 // docs/PERFORMANCE.md). Its matches carry no locations; snippets re-analyse the text.
 // A text field holds one value, so positions are not compared across array elements.
+//
+// Its cost is linear in the phrase's length: a term the phrase repeats ("a a a",
+// 細胞細胞 as bigrams) is read once, and a section's positions are checked in one
+// pass per phrase position.
 type phraseQuery struct {
 	field   string
 	pattern termPattern
 	boost   float64
+	// steps counts the work of its searchers, for tests to bound: term searchers
+	// opened, term positions read, positions compared.
+	steps atomic.Int64
 }
 
 func newPhraseQuery(field string, p termPattern) *phraseQuery {
@@ -34,37 +44,54 @@ func (q *phraseQuery) SetBoost(b float64) { q.boost = b }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	opts.IncludeTermVectors = true
-	var children []bsearch.Searcher
-	at := map[string][]int{}
-	var filled []int
-	for i, terms := range q.pattern {
-		var alts []bsearch.Searcher
-		for _, term := range terms {
-			at[term] = append(at[term], i)
-			s, err := searcher.NewTermSearcher(ctx, r, term, q.field, q.boost, opts)
-			if err != nil {
-				closeAll(children, alts)
-				return nil, err
+	s := &phraseSearcher{ctx: ctx, steps: &q.steps, termIDs: map[string]int{}, slots: make([]int, len(q.pattern))}
+	var terms []string // by id
+	// The phrase positions that accept the same terms share one searcher, weighted
+	// by their number: the sum of the scores of one searcher per position, as
+	// bleve's multi-phrase query scores, at the cost of one.
+	bySet := map[string]int{}
+	var uses []int // by set, the phrase positions that accept it
+	for i, accepted := range q.pattern {
+		if len(accepted) == 0 {
+			s.slots[i] = -1
+			continue
+		}
+		key := strings.Join(accepted, "\x00")
+		set, ok := bySet[key]
+		if !ok {
+			set = len(s.sets)
+			bySet[key] = set
+			ids := make([]int, len(accepted))
+			for k, term := range accepted {
+				id, ok := s.termIDs[term]
+				if !ok {
+					id = len(terms)
+					s.termIDs[term] = id
+					terms = append(terms, term)
+				}
+				ids[k] = id
 			}
-			alts = append(alts, s)
+			s.sets = append(s.sets, ids)
+			uses = append(uses, 0)
 		}
-		if len(alts) == 0 {
-			continue
-		}
-		filled = append(filled, i)
-		if len(alts) == 1 {
-			children = append(children, alts[0])
-			continue
-		}
-		d, err := searcher.NewDisjunctionSearcher(ctx, r, alts, 1, opts)
+		uses[set]++
+		s.slots[i] = set
+		s.filled = append(s.filled, i)
+	}
+	if len(s.sets) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	children := make([]bsearch.Searcher, 0, len(s.sets))
+	for set, ids := range s.sets {
+		child, err := q.setSearcher(ctx, r, ids, terms, opts)
 		if err != nil {
-			closeAll(children, alts)
+			closeAll(children)
 			return nil, err
 		}
-		children = append(children, d)
-	}
-	if len(children) == 0 {
-		return searcher.NewMatchNoneSearcher(r)
+		if uses[set] > 1 {
+			child = &repeatedSearcher{Searcher: child, times: float64(uses[set])}
+		}
+		children = append(children, child)
 	}
 	conj, err := searcher.NewConjunctionSearcher(ctx, r, children, opts)
 	if err != nil {
@@ -74,7 +101,35 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	// As bleve's phrase searcher: the query norm of the phrase's own terms, until the
 	// enclosing query sets another.
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
-	return &phraseSearcher{Searcher: conj, at: at, filled: filled, positions: make([][]uint64, len(q.pattern))}, nil
+	s.Searcher = conj
+	s.termPos = make([][]uint64, len(s.termIDs))
+	s.setPos = make([][]uint64, len(s.sets))
+	s.cursor = make([]int, len(q.pattern))
+	return s, nil
+}
+
+// setSearcher returns the searcher of a phrase position that accepts the terms ids
+// (of the phrase's terms, by id).
+func (q *phraseQuery) setSearcher(ctx context.Context, r index.IndexReader, ids []int, terms []string, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	var alts []bsearch.Searcher
+	for _, id := range ids {
+		q.steps.Add(1)
+		s, err := searcher.NewTermSearcher(ctx, r, terms[id], q.field, q.boost, opts)
+		if err != nil {
+			closeAll(alts)
+			return nil, err
+		}
+		alts = append(alts, s)
+	}
+	if len(alts) == 1 {
+		return alts[0], nil
+	}
+	d, err := searcher.NewDisjunctionSearcher(ctx, r, alts, 1, opts)
+	if err != nil {
+		closeAll(alts)
+		return nil, err
+	}
+	return d, nil
 }
 
 func closeAll(lists ...[]bsearch.Searcher) {
@@ -85,17 +140,66 @@ func closeAll(lists ...[]bsearch.Searcher) {
 	}
 }
 
+// repeatedSearcher stands for times searchers of the same terms: it weighs and
+// scores times as much as the one it wraps.
+type repeatedSearcher struct {
+	bsearch.Searcher
+	times float64
+}
+
+func (s *repeatedSearcher) Weight() float64 { return s.times * s.Searcher.Weight() }
+
+func (s *repeatedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.scaled(s.Searcher.Next(ctx))
+}
+
+func (s *repeatedSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.scaled(s.Searcher.Advance(ctx, id))
+}
+
+func (s *repeatedSearcher) scaled(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if m != nil {
+		m.Score *= s.times
+		if m.Expl != nil {
+			m.Expl = &bsearch.Explanation{Value: m.Score, Message: fmt.Sprintf("%g times:", s.times), Children: []*bsearch.Explanation{m.Expl}}
+		}
+	}
+	return m, err
+}
+
+// Optimize lets a repeated term take part in scorch's conjunction optimisation, as
+// the term searcher it wraps would.
+func (s *repeatedSearcher) Optimize(kind string, octx index.OptimizableContext) (index.OptimizableContext, error) {
+	if o, ok := s.Searcher.(index.Optimizable); ok {
+		return o.Optimize(kind, octx)
+	}
+	return nil, nil
+}
+
 // phraseSearcher keeps the matches of the conjunction of a phrase's terms that have
 // them at consecutive positions.
 type phraseSearcher struct {
 	bsearch.Searcher
-	at        map[string][]int // the phrase positions of each term
-	filled    []int            // the phrase positions with terms, in order
-	positions [][]uint64       // scratch: by phrase position, where its terms are in the field
+	ctx     context.Context // the search's
+	steps   *atomic.Int64
+	termIDs map[string]int // the phrase's distinct terms, numbered
+	sets    [][]int        // the distinct sets of terms its positions accept
+	slots   []int          // by phrase position, its set; -1 for a gap
+	filled  []int          // the phrase positions with terms, in order
+	// Scratch, for one section: the positions in the field of each term and of each
+	// set's terms, and by phrase position how far its set's positions are read.
+	termPos, setPos [][]uint64
+	cursor          []int
 }
 
 func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
 	for {
+		// A phrase whose terms are common but rarely adjacent may reject every
+		// section it reads: its caller never sees a match between two of its own
+		// checks of the context.
+		if err := cutShort(s.ctx); err != nil {
+			return nil, err
+		}
 		m, err := s.Searcher.Next(ctx)
 		if m == nil || err != nil {
 			return m, err
@@ -117,35 +221,80 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 }
 
 // keep reports whether m, a section with every term of the phrase, has them in order,
-// and drops m's locations.
+// and drops m's locations. Its cost is the number of the terms' locations in the
+// section plus, for each location of the phrase position whose terms are rarest, the
+// positions compared: at most the phrase's length each.
 func (s *phraseSearcher) keep(m *bsearch.DocumentMatch) bool {
-	for _, i := range s.filled {
-		s.positions[i] = s.positions[i][:0]
+	for i := range s.termPos {
+		s.termPos[i] = s.termPos[i][:0]
 	}
 	// The locations come term by term: one map lookup per term, not per location.
 	var term string
-	var at []int
+	id := -1
 	for k, ftl := range m.FieldTermLocations {
 		if k == 0 || ftl.Term != term {
-			term, at = ftl.Term, s.at[ftl.Term]
+			term = ftl.Term
+			var ok bool
+			if id, ok = s.termIDs[term]; !ok {
+				id = -1
+			}
 		}
-		for _, i := range at {
-			s.positions[i] = append(s.positions[i], ftl.Location.Pos)
+		if id >= 0 {
+			s.termPos[id] = append(s.termPos[id], ftl.Location.Pos)
 		}
 	}
+	s.steps.Add(int64(len(m.FieldTermLocations)))
 	m.FieldTermLocations = m.FieldTermLocations[:0]
-	for _, i := range s.filled {
-		slices.Sort(s.positions[i])
+	// A term of two sets ({cell}, {cell, cells}) came from two searchers: once each.
+	for i, p := range s.termPos {
+		slices.Sort(p)
+		s.termPos[i] = slices.Compact(p)
 	}
-	first, rest := s.filled[0], s.filled[1:]
-starts:
-	for _, p := range s.positions[first] {
-		if p < uint64(first) {
+	for set, ids := range s.sets {
+		if len(ids) == 1 {
+			s.setPos[set] = s.termPos[ids[0]]
 			continue
 		}
-		start := p - uint64(first)
-		for _, i := range rest {
-			if _, found := slices.BinarySearch(s.positions[i], start+uint64(i)); !found {
+		merged := s.setPos[set][:0]
+		for _, id := range ids {
+			merged = append(merged, s.termPos[id]...)
+		}
+		slices.Sort(merged)
+		s.setPos[set] = slices.Compact(merged)
+	}
+	// The candidate starts are those the rarest position's terms give; every other
+	// position reads its set's positions once, forward, as the starts increase.
+	anchor := s.filled[0]
+	for _, i := range s.filled {
+		if len(s.setPos[s.slots[i]]) < len(s.setPos[s.slots[anchor]]) {
+			anchor = i
+		}
+		s.cursor[i] = 0
+	}
+	var compared int64
+	defer func() { s.steps.Add(compared) }()
+starts:
+	for _, p := range s.setPos[s.slots[anchor]] {
+		if p < uint64(anchor) {
+			continue
+		}
+		start := p - uint64(anchor)
+		for _, i := range s.filled {
+			if i == anchor {
+				continue
+			}
+			at, want := s.setPos[s.slots[i]], start+uint64(i)
+			c := s.cursor[i]
+			for c < len(at) && at[c] < want {
+				c++
+				compared++
+			}
+			s.cursor[i] = c
+			compared++
+			if c == len(at) {
+				return false // no later start has a term here either
+			}
+			if at[c] != want {
 				continue starts
 			}
 		}

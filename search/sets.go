@@ -5,11 +5,10 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"musesearch/corpus"
+	"musesearch/internal/segments"
 )
 
 // facetSets holds, for one snapshot of the index, the sections that carry each facet
@@ -49,9 +48,9 @@ func (s *facetSets) of(f corpus.Facet, values []string) *roaring.Bitmap {
 // with the last: the sets of each segment are kept and only a new segment's are read.
 type setCache struct {
 	mu       sync.Mutex
-	snapshot *scorch.IndexSnapshot // the snapshot of sets
+	snapshot segments.Snapshot // the snapshot of sets
 	sets     *facetSets
-	segments map[segment.Segment]*segmentSets
+	segments map[any]*segmentSets // by segments.Segment.Key
 }
 
 // segmentSets are one segment's postings of every facet value, as bitmaps of its
@@ -59,14 +58,14 @@ type setCache struct {
 type segmentSets map[corpus.Facet]map[string]*roaring.Bitmap
 
 func newSetCache() *setCache {
-	return &setCache{segments: map[segment.Segment]*segmentSets{}}
+	return &setCache{segments: map[any]*segmentSets{}}
 }
 
 // get returns the facet sets of the snapshot r.
 func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("search: the index reader is a %T, not a scorch snapshot", r)
+	snap, err := segments.Of(r)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -77,23 +76,22 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	for _, f := range FacetOrder {
 		sets.values[f] = map[string]*roaring.Bitmap{}
 	}
-	used := map[segment.Segment]*segmentSets{}
+	used := map[any]*segmentSets{}
 	var offset uint64
-	for _, ss := range snap.Segments() {
-		seg := ss.Segment()
-		local := c.segments[seg]
+	for _, seg := range snap.Segments() {
+		local := c.segments[seg.Key()]
 		if local == nil {
 			var err error
 			if local, err = readSegmentSets(seg); err != nil {
 				return nil, err
 			}
 		}
-		used[seg] = local
+		used[seg.Key()] = local
 		// Deleted sections stay in the sets: searchers never report them, and the
 		// sets are only ever intersected with what a searcher reported.
 		for f, values := range *local {
 			for v, b := range values {
-				global := roaring.AddOffset64(b, int64(offset))
+				global := roaring.AddOffset64(b, int64(seg.Offset))
 				if have := sets.values[f][v]; have != nil {
 					have.Or(global)
 				} else {
@@ -101,9 +99,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 				}
 			}
 		}
-		// Document numbers of a snapshot run on from segment to segment, deleted
-		// documents included (scorch's offsets).
-		offset += seg.Count()
+		offset = seg.Offset + seg.Count()
 	}
 	sets.langs = make([]uint8, offset)
 	for lang, set := range sets.values[corpus.Lang] {
@@ -122,50 +118,14 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 }
 
 // readSegmentSets reads the postings of every facet value of one segment.
-func readSegmentSets(seg segment.Segment) (*segmentSets, error) {
+func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	out := segmentSets{}
 	for _, f := range FacetOrder {
-		dict, err := seg.Dictionary(string(f))
-		if err != nil {
-			return nil, fmt.Errorf("search: read the %s values: %w", f, err)
-		}
 		values := map[string]*roaring.Bitmap{}
-		terms := dict.AutomatonIterator(nil, nil, nil)
-		for {
-			entry, err := terms.Next()
-			if err != nil {
-				return nil, fmt.Errorf("search: read the %s values: %w", f, err)
-			}
-			if entry == nil {
-				break
-			}
-			postings, err := dict.PostingsList([]byte(entry.Term), nil, nil)
-			if err != nil {
-				return nil, fmt.Errorf("search: read the %s postings: %w", f, err)
-			}
-			b, err := postingsBitmap(postings)
-			if err != nil {
-				return nil, err
-			}
-			values[entry.Term] = b
+		if err := seg.Postings(string(f), func(term string, docs *roaring.Bitmap) { values[term] = docs }); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
 		}
 		out[f] = values
 	}
 	return &out, nil
-}
-
-// postingsBitmap returns the documents of a postings list. zap, scorch's segment
-// format, keeps them as a bitmap (or, for a term of one document, its number).
-func postingsBitmap(pl segment.PostingsList) (*roaring.Bitmap, error) {
-	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
-	if !ok {
-		return nil, fmt.Errorf("search: the postings of %T are not bitmaps", pl)
-	}
-	if n, one := it.DocNum1Hit(); one {
-		return roaring.BitmapOf(uint32(n)), nil
-	}
-	if b := it.ActualBitmap(); b != nil {
-		return b.Clone(), nil // b may live in the segment's file mapping
-	}
-	return roaring.New(), nil
 }

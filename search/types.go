@@ -25,37 +25,51 @@ const (
 	SortDate      = "date"
 )
 
-// Response is the answer to a Request, shaped as GET /api/search returns it.
+// Response is the answer to a Request: data, which the web layer renders as JSON or
+// HTML and the command line as text.
 type Response struct {
-	Query  string  `json:"query"`
-	Total  int     `json:"total"`
-	Page   int     `json:"page"`
-	Size   int     `json:"size"`
-	TookMS float64 `json:"took_ms"`
+	Query  string
+	Total  int
+	Page   int
+	Size   int
+	TookMS float64
 	// Fuzzy is set when the literal query matched nothing and the hits come from a
 	// fuzzy retry; Suggestion then names what was matched instead.
-	Fuzzy      bool   `json:"fuzzy,omitempty"`
-	Suggestion string `json:"suggestion,omitempty"`
-	Hits       []Hit  `json:"hits"`
+	Fuzzy      bool
+	Suggestion string
+	Hits       []Hit
 	// Facets has one entry per facet of FacetOrder, each counted disjunctively.
-	Facets map[corpus.Facet][]FacetCount `json:"facets"`
+	Facets map[corpus.Facet][]FacetCount
 }
 
 // Hit is one matching section.
 type Hit struct {
-	ID      string        `json:"id"`
-	DocID   string        `json:"doc_id"`
-	Source  string        `json:"source"`
-	Title   string        `json:"title"`
-	Section string        `json:"section"`
-	Lang    string        `json:"lang"`
-	Date    string        `json:"date,omitempty"`
-	Score   float64       `json:"score"`
-	Snippet string        `json:"snippet"`
-	URL     string        `json:"url"`
-	Facets  corpus.Facets `json:"facets"`
+	// ID is the section's id, "{doc_id}#{n}" (see corpus.Section).
+	ID      string
+	DocID   string
+	Source  string
+	Title   string
+	Section string
+	Lang    string
+	Date    string
+	Score   float64
+	// Snippet is the passage of the section that best shows why it matched.
+	Snippet Passage
+	Facets  corpus.Facets
 	// Matches is, with GroupByDoc, how many sections of the document matched.
-	Matches int `json:"matches,omitempty"`
+	Matches int
+}
+
+// Span is a match of the query in a text: the bytes [Start, End) of it.
+type Span struct{ Start, End int }
+
+// Passage is plain text with the stretches of it that match the query: Marks are byte
+// offsets into Text, sorted, neither overlapping nor touching. A snippet's Text has its
+// runs of white space folded to one space, and starts or ends with "…" where the
+// section's text goes on.
+type Passage struct {
+	Text  string
+	Marks []Span
 }
 
 // FacetCount is how many hits carry one facet value.

@@ -9,8 +9,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,10 +28,13 @@ type Library interface {
 	// Add stores body as corpus file name (replacing it) and returns once the file
 	// is searchable; refusals are *corpus.FileError or *indexer.DuplicateIDError.
 	Add(ctx context.Context, name string, body io.Reader) (library.Result, error)
-	// Delete removes the file document docID came from, or wraps library.ErrNotFound.
+	// Delete removes the file document docID came from, or wraps corpus.ErrNotFound.
 	Delete(ctx context.Context, docID string) (library.Result, error)
 	// Reindex brings the index in line with the corpus directory.
 	Reindex(ctx context.Context) (indexer.Summary, error)
+	// Reject counts a file refused before it reached Add, for reason (one of
+	// library.RejectBadName, ...).
+	Reject(reason string)
 	prometheus.Collector
 }
 
@@ -43,6 +48,23 @@ const (
 	adminRealm = "musesearch admin"
 )
 
+// Deadlines of an upload, which the server's own timeouts (readTimeout, writeTimeout)
+// do not fit: a body of up to maxUploadBytes may come over a slow link, and indexing
+// the largest file takes tens of seconds (README.md has the figures). Only requests
+// that carry the admin token get them.
+const (
+	// minUploadRate is the slowest rate a body may arrive at, in bytes per second
+	// (1 Mbit/s): the body's read deadline is its Content-Length at this rate, and
+	// the whole limit's for a body of unknown length (400 s for 50 MB), plus
+	// uploadReadSlack.
+	minUploadRate = 128 << 10
+	// uploadReadSlack is the time a body gets beyond its size at minUploadRate.
+	uploadReadSlack = 15 * time.Second
+	// uploadIndexTime is how long after the body's read deadline the answer may
+	// wait: the time to index the largest file, with room for a loaded machine.
+	uploadIndexTime = 3 * time.Minute
+)
+
 // Sentences of the write API's errors.
 const (
 	msgWritesDisabled = "Writes are disabled on this server; start it with MUSESEARCH_ADMIN_TOKEN set to enable them."
@@ -52,6 +74,8 @@ const (
 	msgNoFileField    = "The multipart body has no field named file."
 	msgBadMultipart   = "The multipart body cannot be read: %v."
 	msgUploadTooLarge = "The upload is larger than the %d MB limit (%d MB for a PDF); split it into smaller files."
+	msgUploadCut      = "The upload ended before the length its Content-Length announced; send it again."
+	msgUploadSlow     = "The upload arrived too slowly (under 1 Mbit/s) and was stopped; send it again, or split it into smaller files."
 )
 
 // writeAPI serves the write endpoints: POST /api/documents, DELETE
@@ -78,7 +102,7 @@ func newWriteAPI(token string, registry prometheus.Registerer) *writeAPI {
 
 // install installs the write routes on e.
 func (w *writeAPI) install(e *echo.Echo) {
-	e.POST("/api/documents", w.handleUpload, w.authorize, limitBody(maxUploadBytes))
+	e.POST("/api/documents", w.handleUpload, w.authorize, w.limitUpload)
 	e.DELETE("/api/documents/:doc_id", w.handleDelete, w.authorize, limitBody(maxBodyBytes))
 	e.POST("/api/reindex", w.handleReindex, w.authorize, limitBody(maxBodyBytes))
 }
@@ -141,6 +165,37 @@ func resultJSON(r library.Result) uploadJSON {
 		ids = []string{}
 	}
 	return uploadJSON{Source: r.Source, DocIDs: ids, Sections: r.Sections}
+}
+
+// limitUpload refuses an upload whose Content-Length is over maxUploadBytes before
+// reading it, counted as a file too large, and stops reading a body that grows past
+// it. It gives the request the upload's deadlines.
+func (w *writeAPI) limitUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	limited := limitBody(maxUploadBytes)(next)
+	return func(c echo.Context) error {
+		lib, err := w.lib()
+		if err != nil {
+			return err
+		}
+		size := c.Request().ContentLength
+		if size > maxUploadBytes {
+			lib.Reject(library.RejectTooLarge)
+			return errUploadTooLarge
+		}
+		if size < 0 {
+			size = maxUploadBytes
+		}
+		read := time.Now().Add(uploadReadSlack + time.Duration(size)*time.Second/minUploadRate)
+		rc := http.NewResponseController(c.Response())
+		// A writer without deadlines (a test's recorder) has no timeouts to outlast.
+		if err := rc.SetReadDeadline(read); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		if err := rc.SetWriteDeadline(read.Add(uploadIndexTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return limited(c)
+	}
 }
 
 // handleUpload answers POST /api/documents: 201 once the document is searchable.
@@ -229,6 +284,10 @@ func libraryError(err error) error {
 	switch {
 	case tooLarge(err):
 		return errUploadTooLarge
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apiError(http.StatusBadRequest, msgUploadCut)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return apiError(http.StatusRequestTimeout, msgUploadSlow)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
 	}
@@ -244,7 +303,7 @@ func (w *writeAPI) handleDelete(c echo.Context) error {
 	}
 	id := c.Param("doc_id")
 	res, err := lib.Delete(c.Request().Context(), id)
-	if errors.Is(err, library.ErrNotFound) {
+	if errors.Is(err, corpus.ErrNotFound) {
 		return notFound(msgUnknownDoc, id)
 	}
 	if err != nil {

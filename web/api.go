@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -31,15 +30,22 @@ const msgBadFormat = "The format must be json or csv."
 
 // search runs one search on the engine and records its latency.
 func (s *Server) search(ctx context.Context, req search.Request) (*search.Response, error) {
+	return timed(s, ctx, func(sr Searcher) (*search.Response, error) { return sr.Search(ctx, req) })
+}
+
+// timed runs one search of the engine (of sections or of trials), records its latency
+// and gives its errors their status.
+func timed[T any](s *Server, ctx context.Context, run func(Searcher) (T, error)) (T, error) {
+	var zero T
 	sr, err := s.engine()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	start := time.Now()
-	resp, err := sr.Search(ctx, req)
+	resp, err := run(sr)
 	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
-		return nil, engineError(err)
+		return zero, engineError(ctx, err)
 	}
 	return resp, nil
 }
@@ -51,11 +57,11 @@ func (s *Server) document(ctx context.Context, id string) (*corpus.Document, err
 		return nil, err
 	}
 	doc, err := sr.Document(ctx, id)
-	if errors.Is(err, search.ErrNotFound) || err == nil && doc == nil {
+	if errors.Is(err, corpus.ErrNotFound) || err == nil && doc == nil {
 		return nil, notFound(msgUnknownDoc, id)
 	}
 	if err != nil {
-		return nil, engineError(err)
+		return nil, engineError(ctx, err)
 	}
 	return doc, nil
 }
@@ -79,7 +85,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	if format == formatCSV {
 		return writeCSV(c, resp)
 	}
-	return writeJSON(c, http.StatusOK, resp)
+	return writeJSON(c, http.StatusOK, NewSearchJSON(resp))
 }
 
 // handleExportCSV answers GET /search.csv: the search page's results as CSV.
@@ -95,15 +101,11 @@ func (s *Server) handleExportCSV(c echo.Context) error {
 	return writeCSV(c, resp)
 }
 
-// writeJSON writes v as JSON. Unlike echo's c.JSON it leaves <, > and & as they are,
-// so that snippets read "<mark>ALS</mark>" as the contract shows them; the
-// Content-Type and nosniff keep a browser from taking the JSON for HTML.
+// writeJSON writes v as JSON, as EncodeSearch does.
 func writeJSON(c echo.Context, status int, v any) error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode JSON: %w", err)
+	if err := encodeJSON(&b, v); err != nil {
+		return err
 	}
 	return c.Blob(status, echo.MIMEApplicationJSON, b.Bytes())
 }
@@ -115,18 +117,28 @@ var csvHeader = []string{"id", "doc_id", "source", "title", "section", "lang", "
 // writeCSV writes the hits of resp as CSV, one row per hit, facet values joined by ";"
 // and the snippet as plain text.
 func writeCSV(c echo.Context, resp *search.Response) error {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	if err := w.Write(csvHeader); err != nil {
-		return err
-	}
+	rows := make([][]string, 0, len(resp.Hits))
 	for _, h := range resp.Hits {
 		row := []string{h.ID, h.DocID, h.Source, h.Title, h.Section, h.Lang, h.Date,
-			strconv.FormatFloat(h.Score, 'f', 4, 64), h.URL}
+			strconv.FormatFloat(h.Score, 'f', 4, 64), sectionURL(h.DocID, h.ID)}
 		for _, f := range corpus.ContentFacets {
 			row = append(row, strings.Join(h.Facets[f], ";"))
 		}
-		row = append(row, snippetText(h.Snippet))
+		rows = append(rows, append(row, h.Snippet.Text))
+	}
+	return sendCSV(c, "musesearch-results.csv", "", csvHeader, rows)
+}
+
+// sendCSV answers with a CSV attachment named filename: prefix, then the header and
+// the rows, each cell kept from being read as a formula.
+func sendCSV(c echo.Context, filename, prefix string, header []string, rows [][]string) error {
+	var b strings.Builder
+	b.WriteString(prefix)
+	w := csv.NewWriter(&b)
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = csvSafe(cell)
 		}
@@ -138,7 +150,7 @@ func writeCSV(c echo.Context, resp *search.Response) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="musesearch-results.csv"`)
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
 }
 
@@ -188,17 +200,7 @@ func documentJSON(doc *corpus.Document) apiDocument {
 func documentFacets(doc *corpus.Document) corpus.Facets {
 	out := doc.Facets()
 	for f, values := range out {
-		rank := map[string]int{}
-		for i, c := range corpus.Concepts(f) {
-			rank[c.ID] = i + 1
-		}
-		order := func(v string) int {
-			if r, ok := rank[v]; ok {
-				return r
-			}
-			return len(rank) + 1
-		}
-		slices.SortStableFunc(values, func(a, b string) int { return order(a) - order(b) })
+		slices.SortStableFunc(values, func(a, b string) int { return corpus.ConceptOrder(f, a) - corpus.ConceptOrder(f, b) })
 	}
 	return out
 }
@@ -218,17 +220,12 @@ func (s *Server) handleAPIFacets(c echo.Context) error {
 		values := []apiFacetValue{}
 		for _, id := range facetValues(f) {
 			labels := map[string]string{}
+			for _, l := range corpus.Languages {
+				labels[l] = corpus.Label(f, id, l)
+			}
 			var terms []string
 			if concept, ok := corpus.LookupConcept(f, id); ok {
 				terms = concept.Terms
-				for _, l := range corpus.Languages {
-					labels[l] = concept.Labels[l]
-				}
-			}
-			for _, l := range corpus.Languages {
-				if labels[l] == "" {
-					labels[l] = facetLabel(f, id, l)
-				}
 			}
 			values = append(values, apiFacetValue{ID: id, Labels: labels, Terms: terms})
 		}
@@ -255,9 +252,9 @@ type openSearchURL struct {
 }
 
 // handleOpenSearch answers GET /opensearch.xml, so a browser can add the site as a
-// search engine. Addresses are absolute, as OpenSearch requires, on the host asked.
+// search engine. Addresses are absolute, as OpenSearch requires, on the public URL.
 func (s *Server) handleOpenSearch(c echo.Context) error {
-	base := c.Scheme() + "://" + c.Request().Host
+	base := s.publicURL
 	d := openSearchDescription{
 		ShortName:     "musesearch",
 		Description:   "Search Muse cell, MSC and clinical-trial literature in English, Japanese and Chinese.",
@@ -275,16 +272,18 @@ func (s *Server) handleOpenSearch(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/opensearchdescription+xml; charset=utf-8", append([]byte(xml.Header), b...))
 }
 
-// engineError gives the engine's errors their status: a request the engine cannot
-// answer as given is the client's mistake, told in the engine's words; a search cut
-// short by the client going away or a deadline is not a fault of the server.
-func engineError(err error) error {
+// engineError gives the engine's errors for a request with context ctx their status:
+// a request the engine cannot answer as given is the client's mistake, told in the
+// engine's words; a search cut short by the search deadline is too expensive. (The
+// error handler tells the other searches cut short: by the client going away, or by
+// the index closing.)
+func engineError(ctx context.Context, err error) error {
 	var re *search.RequestError
 	switch {
 	case errors.As(err, &re):
 		return badRequest(msgVerbatim, re.Reason)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
+	case errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errTooExpensive
 	}
 	return err
 }

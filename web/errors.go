@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -17,6 +20,9 @@ import (
 type serverError struct {
 	Status int
 	Err    error
+	// Retry, when not zero, is the Retry-After of the answer in seconds: the request
+	// can be answered if sent again then.
+	Retry int
 }
 
 func (e *serverError) Error() string { return e.Err.Error() }
@@ -51,6 +57,8 @@ const (
 	msgServerFault    = "The server failed to answer this request; please try again later."
 	msgUnknownDoc     = "No document has the id %q."
 	msgBadRequestText = "The request is not valid."
+	msgIncompleteBody = "The request body ended before the length it announced; send it again whole."
+	msgSlowBody       = "The request body came in too slowly; send it again over a faster connection."
 )
 
 // retrySeconds is how long a client should wait before asking again while the index is
@@ -58,18 +66,32 @@ const (
 const retrySeconds = 5
 
 // errNotReady answers requests that need the index before it is open.
-var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}}
+var errNotReady = &serverError{Status: http.StatusServiceUnavailable, Err: &userError{Key: msgNotReady}, Retry: retrySeconds}
 
 // classify returns the status an error answers with and the sentence the user reads,
-// as a catalogue key and its arguments.
+// as a catalogue key and its arguments. Besides the server's own errors and echo's, it
+// knows what reading a request body can meet through no fault of the server: a body
+// over its limit, one shorter than its Content-Length, one too slow to arrive.
 func classify(err error, method string) (status int, msg *userError) {
 	var se *serverError
 	var he *echo.HTTPError
+	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &se):
 		status = se.Status
 	case errors.As(err, &he):
 		status = he.Code
+	case errors.As(err, &mb):
+		status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// Work cut short on the server's side (a client that went away is told apart
+		// by the error handler): the request may succeed again.
+		status = http.StatusServiceUnavailable
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return http.StatusBadRequest, &userError{Key: msgIncompleteBody}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The connection's read deadline passed while the body came in.
+		return http.StatusRequestTimeout, &userError{Key: msgSlowBody}
 	default:
 		status = http.StatusInternalServerError
 	}
@@ -83,7 +105,7 @@ func classify(err error, method string) (status int, msg *userError) {
 	case http.StatusNotFound:
 		return status, &userError{Key: msgNoPage}
 	case http.StatusMethodNotAllowed:
-		return status, &userError{Key: msgNoMethod, Args: []any{method}}
+		return status, &userError{Key: msgNoMethod, Args: []any{logValue(method)}}
 	case http.StatusRequestEntityTooLarge:
 		return status, &userError{Key: msgTooLarge}
 	case http.StatusServiceUnavailable:
@@ -98,33 +120,53 @@ type errorBody struct {
 }
 
 // handleError is the one place errors become responses: JSON on /api/*, an HTML page
-// elsewhere. Faults of the server are logged as errors, mistakes of the client at info.
+// elsewhere. Faults of the server are logged as errors; a refusal to take on more work
+// (503) as a warning; mistakes of the client, and clients that went away, at info.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	req := c.Request()
 	status, msg := classify(err, req.Method)
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelError
+	if clientGone(req, err) {
+		status = statusClientClosed
 	}
-	s.logger.LogAttrs(req.Context(), level, "request failed",
-		slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
-		slog.Int(logStatus, status), slog.String(logError, err.Error()))
-
-	if status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds))
+	s.logger.LogAttrs(req.Context(), logLevel(status), "request failed",
+		slog.String(logMethod, logValue(req.Method)), slog.String(logPath, logValue(req.URL.Path)),
+		slog.Int(logStatus, status), slog.String(logError, logValue(err.Error())))
+	if status == statusClientClosed {
+		// Nobody reads the answer; the status is for the access log and the metrics.
+		c.Response().WriteHeader(status)
+		return
+	}
+	retry := 0
+	var se *serverError
+	if errors.As(err, &se) {
+		retry = se.Retry
+	}
+	if retry > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retry))
 	}
 	var werr error
 	if isAPI(req.URL.Path) {
 		werr = writeJSON(c, status, errorBody{Error: msg.Error()})
 	} else {
-		werr = s.renderError(c, status, msg)
+		werr = s.renderError(c, status, msg, retry)
 	}
 	if werr != nil {
-		s.logger.Error("write error response", slog.String(logPath, req.URL.Path), slog.String(logError, werr.Error()))
+		s.logger.Error("write error response", slog.String(logPath, logValue(req.URL.Path)), slog.String(logError, werr.Error()))
 	}
+}
+
+// logLevel is the level at which a failed request with status is logged.
+func logLevel(status int) slog.Level {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		return slog.LevelWarn
+	case status >= 500:
+		return slog.LevelError
+	}
+	return slog.LevelInfo
 }
 
 // isAPI reports whether path belongs to the JSON API.
@@ -135,18 +177,16 @@ type errorPage struct {
 	page
 	Message string
 	// Retry, when not zero, reloads the page after that many seconds: the server is
-	// starting and will answer soon.
+	// starting, or busy, and will answer soon.
 	Retry int
 }
 
-// renderError writes the HTML error page in the language the request asks for.
-func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
+// renderError writes the HTML error page in the language the request asks for; retry,
+// when not zero, reloads it after that many seconds.
+func (s *Server) renderError(c echo.Context, status int, msg *userError, retry int) error {
 	p := s.newPage(c)
-	p.Title = p.T(statusTitle(status))
-	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...)}
-	if status == http.StatusServiceUnavailable {
-		data.Retry = retrySeconds
-	}
+	p.Title = p.T(statusTitle(status, msg))
+	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...), Retry: retry}
 	if err := s.render(c, status, "error", data); err != nil {
 		return c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 	}
@@ -154,11 +194,11 @@ func (s *Server) renderError(c echo.Context, status int, msg *userError) error {
 }
 
 // statusTitle is the catalogue key of the heading of an error page.
-func statusTitle(status int) string {
+func statusTitle(status int, msg *userError) string {
 	switch {
 	case status == http.StatusNotFound:
 		return "Not found"
-	case status == http.StatusServiceUnavailable:
+	case msg.Key == msgNotReady:
 		return "Not ready yet"
 	case status >= 500:
 		return "Something went wrong"

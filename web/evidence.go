@@ -110,7 +110,7 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 	}
 	m := &evidenceMap{Axis: axis}
 	for _, col := range columns {
-		m.Columns = append(m.Columns, evidenceColumn{Value: col, Label: facetLabel(axis, col, p.Lang)})
+		m.Columns = append(m.Columns, evidenceColumn{Value: col, Label: corpus.Label(axis, col, p.Lang)})
 	}
 	for _, f := range mapAxes {
 		m.Axes = append(m.Axes, mapAxisLink{Name: p.T(facetNames[f]), URL: p.mapLink(req, f), Current: f == axis})
@@ -124,7 +124,7 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 	}
 	largest := 0
 	for id, row := range counts {
-		r := evidenceRow{Value: id, Label: facetLabel(corpus.Indication, id, p.Lang),
+		r := evidenceRow{Value: id, Label: corpus.Label(corpus.Indication, id, p.Lang),
 			URL: p.searchLink(withFilters(req, corpus.Indication, []string{id}))}
 		for _, n := range row {
 			r.Total += n

@@ -16,9 +16,6 @@ var uiLanguages = []language.Tag{language.English, language.Japanese, language.C
 // uiMatcher picks the interface language for an Accept-Language header.
 var uiMatcher = language.NewMatcher(uiLanguages)
 
-// languageNames are the names of the interface languages in themselves, for the switcher.
-var languageNames = map[string]string{"en": "English", "ja": "日本語", "zh": "中文"}
-
 // locale is one interface language: its code and a printer over the message catalogue.
 type locale struct {
 	Code    string
@@ -91,9 +88,6 @@ var translations = []translation{
 	{"Sort by", "並べ替え", "排序"},
 	{"Relevance", "関連度", "相关性"},
 	{"Date", "日付", "日期"},
-	{"English", "英語", "英语"},
-	{"Japanese", "日本語", "日语"},
-	{"Chinese", "中国語", "中文"},
 	{"Newest first", "新しい順", "最新优先"},
 	{"Group by document", "文書ごとにまとめる", "按文献归组"},
 	{"Export", "エクスポート", "导出"},
@@ -115,6 +109,33 @@ var translations = []translation{
 	{"Try fewer or more general words, or another language: a search finds passages in English, Japanese and Chinese.", "語を減らすか、より一般的な語や別の言語で試してください。英語・日本語・中国語の文章を横断して検索します。", "请尝试更少或更通用的词，或换一种语言：搜索会同时查找英文、日文和中文的段落。"},
 	{"Did you mean:", "もしかして:", "您是不是要找："},
 	{"No exact match for “%s”; showing results for “%s”.", "「%s」に完全一致する結果がないため、「%s」の結果を表示しています。", "没有与“%s”完全匹配的结果，以下显示“%s”的结果。"},
+	// Trials page.
+	{"Clinical trials", "臨床試験", "临床试验"},
+	{"Clinical trials for “%s”", "「%s」の臨床試験", "“%s”的临床试验"},
+	{"Each trial once, however many documents report it: by its registry ids, or by its product, indication and phase. A search finds the trials whose passages match; the filters select the trials' own indication, cells, design and phase.",
+		"複数の文書が報告する試験も 1 行にまとめています（登録番号、または製品・適応疾患・フェーズが一致するもの）。検索語は試験を報告する箇所に一致する試験を探し、絞り込みは試験自体の適応疾患・細胞・デザイン・フェーズで選びます。",
+		"同一试验无论被多少文献报道都只列一次（依据注册号，或产品、适应症与分期）。搜索词匹配报道该试验的段落；筛选条件按试验本身的适应症、细胞、设计与分期选择。"},
+	{"Export these trials as CSV", "この試験一覧を CSV で書き出す", "将这些试验导出为 CSV"},
+	{"Export these trials as JSON", "この試験一覧を JSON で書き出す", "将这些试验导出为 JSON"},
+	{"Trial", "試験", "试验"},
+	{"Product", "製品", "产品"},
+	{"Indication, cells, design", "適応疾患・細胞・デザイン", "适应症、细胞、设计"},
+	{"Phase", "フェーズ", "分期"},
+	{"Enrolment", "症例数", "受试者人数"},
+	{"Status", "状況", "状态"},
+	{"Years", "年", "年份"},
+	{"Documents", "文書", "文献"},
+	{"no registry id", "登録番号なし", "无注册号"},
+	{"Also mentioned in:", "言及している文書:", "另见于："},
+	{"No trial matched your search.", "一致する臨床試験はありませんでした。", "没有匹配的临床试验。"},
+	{"Planned", "計画中", "计划中"},
+	{"Recruiting", "募集中", "招募中"},
+	{"Ongoing", "実施中", "进行中"},
+	{"Completed", "完了", "已完成"},
+	{"Terminated", "中止", "已终止"},
+	{"Trials", "臨床試験", "临床试验"},
+	{"Clinical trials in this document", "この文書に登場する臨床試験", "本文献涉及的临床试验"},
+	{"mentioned in passing", "言及のみ", "仅提及"},
 	// Document page.
 	{"Back to results", "検索結果に戻る", "返回搜索结果"},
 	{"Back to search", "検索に戻る", "返回搜索"},
@@ -125,6 +146,11 @@ var translations = []translation{
 	{"Previous section", "前のセクション", "上一节"},
 	{"Next section", "次のセクション", "下一节"},
 	{"Back to contents", "目次へ戻る", "返回目录"},
+	{"Parts of this document", "この文書の分割ページ", "本文献的分页"},
+	{"Part %d of %d", "%d / %d ページ", "第 %d 页，共 %d 页"},
+	{"Part %d", "%d ページ目", "第 %d 页"},
+	{"Previous part", "前のページ", "上一页"},
+	{"Next part", "次のページ", "下一页"},
 	// Errors.
 	{"Not found", "見つかりません", "未找到"},
 	{"Not ready yet", "準備中です", "尚未就绪"},
@@ -137,6 +163,8 @@ var translations = []translation{
 	{msgServerFault, "サーバーがこのリクエストに応答できませんでした。しばらくしてからもう一度お試しください。", "服务器未能处理此请求，请稍后重试。"},
 	{msgUnknownDoc, "ID が %q の文書はありません。", "没有 ID 为 %q 的文献。"},
 	{msgBadRequestText, "リクエストが正しくありません。", "请求无效。"},
+	{msgIncompleteBody, "リクエスト本文が予告された長さより短く終わりました。もう一度すべて送ってください。", "请求正文在声明的长度之前就结束了，请重新完整发送。"},
+	{msgSlowBody, "リクエスト本文の到着が遅すぎました。より速い回線でもう一度送ってください。", "请求正文传输过慢，请通过更快的网络重新发送。"},
 	{msgQueryTooLong, "検索語が長すぎます。%d 文字以内にしてください。", "搜索词过长，最多 %d 个字符。"},
 	{msgBadPage, "page は 1 から %d までの整数にしてください。", "page 必须是 1 到 %d 之间的整数。"},
 	{msgBadSize, "size は 0 以上の整数にしてください（返すのは最大 %d 件です）。", "size 必须是不小于 0 的整数（最多返回 %d 条）。"},
@@ -145,7 +173,12 @@ var translations = []translation{
 	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},
 	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
 	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},
+	{msgBadPart, "part は 1 以上の整数にしてください。", "part 必须是不小于 1 的整数。"},
+	{msgNoPart, "この文書に %d ページ目はありません。ページは 1 から %d までです。", "本文献没有第 %d 页，只有第 1 到 %d 页。"},
+	{msgBadTrialSort, "sort は relevance、phase、year、enrollment のいずれかにしてください。", "sort 必须是 relevance、phase、year 或 enrollment。"},
 	{msgVerbatim, "%s", "%s"},
+	{msgTooExpensive, "この検索は処理に時間がかかりすぎるため応答できません。条件をもっと絞り込んでください。", "此查询开销过大，无法应答；请把条件写得更具体。"},
+	{msgBusy, "サーバーが混み合っています。少し待ってからもう一度お試しください。", "服务器繁忙，请稍后重试。"},
 }
 
 // pluralForms are the messages whose English form depends on a count; Japanese and
@@ -161,6 +194,7 @@ var pluralForms = []struct {
 		ja: "%s、%s: %d 件", zh: "%s，%s：%d 条结果", countArgIndex: 3},
 	{key: "without “%s”: %d results", one: "without “%s”: %d result", other: "without “%s”: %d results",
 		ja: "「%s」を外すと %d 件", zh: "去掉“%s”：%d 条结果", countArgIndex: 2},
+	{key: "%d trials", one: "%d trial", other: "%d trials", ja: "%d 件の試験", zh: "%d 项试验", countArgIndex: 1},
 	{key: "matches in %d sections", one: "matches in %d section", other: "matches in %d sections",
 		ja: "%d セクションで一致", zh: "%d 个章节匹配", countArgIndex: 1},
 }

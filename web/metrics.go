@@ -10,8 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"musesearch/search"
 )
 
 // metrics are the server's Prometheus metrics, on a registry of its own so that two
@@ -54,7 +52,7 @@ type indexCollector struct {
 	documents, sections *prometheus.Desc
 }
 
-// countTimeout bounds the counting searches of one scrape.
+// countTimeout bounds the counting of one scrape.
 const countTimeout = 5 * time.Second
 
 func newIndexCollector(s *Server) *indexCollector {
@@ -71,8 +69,8 @@ func (c *indexCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.sections
 }
 
-// Collect counts documents and sections with two count-only searches for everything;
-// before the index is open it reports nothing.
+// Collect reports the engine's counts of documents and sections; before the index is
+// open it reports nothing.
 func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
 	sr, err := c.s.engine()
 	if err != nil {
@@ -80,17 +78,13 @@ func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), countTimeout)
 	defer cancel()
-	for _, g := range []struct {
-		desc  *prometheus.Desc
-		group bool
-	}{{c.documents, true}, {c.sections, false}} {
-		resp, err := sr.Search(ctx, search.Request{Page: 1, Size: 0, Sort: search.SortRelevance, GroupByDoc: g.group})
-		if err != nil {
-			c.s.logger.Warn("count the index for the metrics", slog.String(logError, err.Error()))
-			return
-		}
-		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, float64(resp.Total))
+	n, err := sr.Count(ctx)
+	if err != nil {
+		c.s.logger.Warn("count the index for the metrics", slog.String(logError, err.Error()))
+		return
 	}
+	ch <- prometheus.MustNewConstMetric(c.documents, prometheus.GaugeValue, float64(n.Documents))
+	ch <- prometheus.MustNewConstMetric(c.sections, prometheus.GaugeValue, float64(n.Sections))
 }
 
 // observeRequest counts one answered request.

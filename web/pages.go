@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -146,7 +146,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	for _, h := range resp.Hits {
 		data.Hits = append(data.Hits, p.hitView(h, req))
 	}
-	data.Facets = p.facetGroups(req, resp)
+	data.Facets = p.facetGroups(req.Filters, resp.Facets)
 	data.Chips, data.ClearURL = p.chips(req)
 	data.Pager = p.pager(req, resp.Total)
 	if req.Size != defaultSize {
@@ -181,36 +181,33 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 // section with the query highlighted, labels in the page's language, the snippet
 // checked before it is trusted as HTML.
 func (p page) hitView(h search.Hit, req search.Request) hitView {
-	v := hitView{Hit: h, LangLabel: facetLabel(corpus.Lang, h.Lang, p.Lang), Snippet: snippetHTML(h.Snippet)}
-	fragment := ""
-	if i := strings.LastIndexByte(h.ID, '#'); i >= 0 {
-		fragment = "s" + h.ID[i+1:]
-	}
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
+	fragment := sectionAnchor(h.ID, 0)
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
-	v.Link = p.link("/doc/"+url.PathEscape(h.DocID), searchValues(req), fragment)
+	v.Link = p.link(docPath(h.DocID), searchValues(req), fragment)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
-			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang)})
+			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
 	}
 	return v
 }
 
 // facetGroups builds the sidebar: every facet with the values that have hits or are
-// selected, with their disjunctive counts.
-func (p page) facetGroups(req search.Request, resp *search.Response) []facetGroup {
+// selected (filters), with their disjunctive counts (of hits or trials).
+func (p page) facetGroups(filters map[corpus.Facet][]string, facets map[corpus.Facet][]search.FacetCount) []facetGroup {
 	var groups []facetGroup
 	for _, f := range search.FacetOrder {
 		g := facetGroup{Facet: f, Name: p.T(facetNames[f])}
 		counts := map[string]int{}
-		for _, fc := range resp.Facets[f] {
+		for _, fc := range facets[f] {
 			counts[fc.Value] = fc.Count
 		}
-		selected := req.Filters[f]
+		selected := filters[f]
 		values := facetValues(f)
 		// Values the engine counts but the vocabulary lacks still get a box.
-		for _, fc := range resp.Facets[f] {
+		for _, fc := range facets[f] {
 			if !slices.Contains(values, fc.Value) {
 				values = append(values, fc.Value)
 			}
@@ -221,7 +218,7 @@ func (p page) facetGroups(req search.Request, resp *search.Response) []facetGrou
 			if counts[id] == 0 && !checked {
 				continue
 			}
-			choices = append(choices, facetChoice{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang), Count: counts[id],
+			choices = append(choices, facetChoice{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang), Count: counts[id],
 				Checked: checked, InputID: "f-" + string(f) + "-" + id})
 		}
 		// Values keep the vocabulary's order (phases stay in sequence) unless there are
@@ -249,7 +246,7 @@ func (p page) chips(req search.Request) ([]chip, string) {
 	for _, f := range search.FacetOrder {
 		for _, id := range req.Filters[f] {
 			without := withFilters(req, f, slices.DeleteFunc(slices.Clone(req.Filters[f]), func(v string) bool { return v == id }))
-			chips = append(chips, chip{Facet: f, FacetName: p.T(facetNames[f]), Label: facetLabel(f, id, p.Lang),
+			chips = append(chips, chip{Facet: f, FacetName: p.T(facetNames[f]), Label: corpus.Label(f, id, p.Lang),
 				RemoveURL: p.searchLink(without), without: without})
 		}
 	}
@@ -306,75 +303,139 @@ func (s *Server) relax(ctx context.Context, chips []chip) ([]relaxation, error) 
 	return out, nil
 }
 
-// pager builds the paging links around the current page.
+// pager builds the paging links of the search results around the current page.
 func (p page) pager(req search.Request, total int) pager {
-	pg := pager{Page: req.Page}
+	pages := 0
 	if req.Size > 0 {
-		pg.Pages = min((total+req.Size-1)/req.Size, maxPage)
+		pages = min((total+req.Size-1)/req.Size, maxPage)
 	}
-	at := func(n int) string {
+	return newPager(req.Page, pages, func(n int) string {
 		r := req
 		r.Page = n
 		return p.searchLink(r)
+	})
+}
+
+// newPager builds the paging links around page current of pages, each page's
+// address given by at: the first, the last and pagerRadius each side of the current.
+func newPager(current, pages int, at func(n int) string) pager {
+	pg := pager{Page: current, Pages: pages}
+	if current > 1 && pages > 0 {
+		pg.PrevURL = at(min(current-1, pages))
 	}
-	if req.Page > 1 && pg.Pages > 0 {
-		pg.PrevURL = at(min(req.Page-1, pg.Pages))
-	}
-	if req.Page < pg.Pages {
-		pg.NextURL = at(req.Page + 1)
+	if current < pages {
+		pg.NextURL = at(current + 1)
 	}
 	last := 0
-	for n := 1; n <= pg.Pages; n++ {
-		if n != 1 && n != pg.Pages && (n < req.Page-pagerRadius || n > req.Page+pagerRadius) {
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < current-pagerRadius || n > current+pagerRadius) {
 			continue
 		}
-		pg.Links = append(pg.Links, pageLink{Page: n, URL: at(n), Current: n == req.Page, Gap: last > 0 && n > last+1})
+		pg.Links = append(pg.Links, pageLink{Page: n, URL: at(n), Current: n == current, Gap: last > 0 && n > last+1})
 		last = n
 	}
 	return pg
 }
 
-// docPage is the data of a document page.
+// docPage is the data of a document page: one part of the document, with the
+// contents of all of it.
 type docPage struct {
 	page
 	Doc      *corpus.Document
 	Date     string
 	LangName string
 	Badges   []badge
+	// TOC lists every section of the document, each linked in the part that holds it.
+	TOC []tocEntry
+	// Sections are the sections of this part.
 	Sections []sectionView
+	// Trials are the clinical trials the document reports or mentions.
+	Trials []trialMention
+	// Parts links to the other parts; a document of one part has none.
+	Parts    pager
 	BackURL  string
 	BackText string
 }
 
+// tocEntry is one entry of the table of contents.
+type tocEntry struct {
+	Label string
+	URL   string
+}
+
 // sectionView is one section of a document page.
 type sectionView struct {
-	Anchor  string
-	Heading string
-	// Opening is the start of the text, naming a section without a heading in the
-	// table of contents.
-	Opening    string
+	Anchor     string
+	Heading    string
 	Path       []string
 	Lang       string
 	Paragraphs []template.HTML
-	Prev, Next string
+	// PrevURL and NextURL link to the sections before and after it, in this part or
+	// another.
+	PrevURL, NextURL string
 }
 
-// maxTOCHeading bounds the length of an entry of the table of contents.
-const maxTOCHeading = 80
+// Limits of a document page. A long document (a book, a 10 MB upload) is shown in
+// parts, so that a page stays quick to send, to highlight and to render; a long
+// review article fits in one part.
+const (
+	// maxPartBytes bounds the section text of one part: about 40,000 English words
+	// (a section longer than that alone makes a part).
+	maxPartBytes = 256 << 10
+	// maxPartSections bounds the sections of one part, however short they are.
+	maxPartSections = 200
+	// maxTOCHeading bounds the length of an entry of the table of contents.
+	maxTOCHeading = 80
+)
 
-// TOCLabel is the section's entry in the table of contents.
-func (v sectionView) TOCLabel() string {
-	if v.Heading == "" {
-		return v.Opening
+// documentParts splits the sections of a document into parts, runs of sections in
+// reading order within maxPartBytes and maxPartSections, and returns the index of
+// the first section of each part. A document without sections has one empty part.
+func documentParts(sections []corpus.Section) []int {
+	starts := []int{0}
+	size, count := 0, 0
+	for i, sec := range sections {
+		if count > 0 && (size+len(sec.Text) > maxPartBytes || count == maxPartSections) {
+			starts = append(starts, i)
+			size, count = 0, 0
+		}
+		size += len(sec.Text)
+		count++
 	}
-	return truncate(v.Heading, maxTOCHeading)
+	return starts
 }
 
-// handleDocumentPage answers GET /doc/{doc_id}. The search parameters the page was
-// reached with (q, filters, paging) give the highlighted terms and the way back.
+// tocLabel is a section's entry in the table of contents: its heading, or for a
+// section without one, the start of its text.
+func tocLabel(sec corpus.Section) string {
+	if sec.Heading != "" {
+		return truncate(sec.Heading, maxTOCHeading)
+	}
+	// Only the start of the text can show: a long section is not split into words.
+	text := sec.Text
+	if n := 8 * maxTOCHeading; len(text) > n {
+		for !utf8.RuneStart(text[n]) {
+			n--
+		}
+		text = text[:n]
+	}
+	return truncate(strings.Join(strings.Fields(text), " "), maxTOCHeading)
+}
+
+// handleDocumentPage answers GET /doc/{doc_id}: one part of the document (part, from
+// 1). The search parameters the page was reached with (q, filters, paging) give the
+// highlighted terms and the way back; every link of the page keeps them.
+//
+// A link to a section (#s57) of a part it does not name lands on the first part; the
+// table of contents links every section in its part, and the page's script follows
+// it there.
 func (s *Server) handleDocumentPage(c echo.Context) error {
 	p := s.newPage(c)
 	req, err := parseSearch(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	part, err := parsePart(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -382,9 +443,13 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	starts := documentParts(doc.Sections)
+	if part > len(starts) {
+		return notFound(msgNoPart, part, len(starts))
+	}
 	p.Query = req.Query
 	p.Title = doc.Title
-	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: facetLabel(corpus.Lang, doc.Lang, p.Lang)}
+	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang)}
 	data.BackURL = p.searchLink(req)
 	data.BackText = p.T("Back to results")
 	if req.Query == "" && len(req.Filters) == 0 {
@@ -394,19 +459,56 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	facets := documentFacets(doc)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range facets[f] {
-			data.Badges = append(data.Badges, badge{Facet: f, Value: id, Label: facetLabel(f, id, p.Lang)})
+			data.Badges = append(data.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
+	}
+	if data.Trials, err = s.documentTrials(c.Request().Context(), p, doc.ID); err != nil {
+		return err
 	}
 	sr, err := s.engine()
 	if err != nil {
 		return err
 	}
+
+	partURL := func(n int, fragment string) string {
+		v := searchValues(req)
+		if n > 1 {
+			v.Set(partParam, strconv.Itoa(n))
+		}
+		return p.link(docPath(doc.ID), v, fragment)
+	}
+	if len(starts) > 1 {
+		data.Parts = newPager(part, len(starts), func(n int) string { return partURL(n, "") })
+	}
+	first, end := starts[part-1], len(doc.Sections)
+	if part < len(starts) {
+		end = starts[part]
+	}
+	// linkTo links to section i: its anchor in this part, or in the part that
+	// holds it.
+	linkTo := func(i int) string {
+		anchor := sectionAnchor(doc.Sections[i].ID, i)
+		if i >= first && i < end {
+			return "#" + anchor
+		}
+		n, _ := slices.BinarySearch(starts, i+1)
+		return partURL(n, anchor)
+	}
 	for i, sec := range doc.Sections {
-		v := sectionView{Anchor: sectionAnchor(sec.ID, i), Heading: sec.Heading, Path: sec.Path, Lang: sec.Lang,
-			Opening: truncate(strings.Join(strings.Fields(sec.Text), " "), maxTOCHeading)}
-		var marks []span
+		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i)})
+	}
+	for i := first; i < end; i++ {
+		sec := doc.Sections[i]
+		v := sectionView{Anchor: sectionAnchor(sec.ID, i), Heading: sec.Heading, Path: sec.Path, Lang: sec.Lang}
+		if i > 0 {
+			v.PrevURL = linkTo(i - 1)
+		}
+		if i+1 < len(doc.Sections) {
+			v.NextURL = linkTo(i + 1)
+		}
+		var marks []search.Span
 		if req.Query != "" {
-			marks, _ = markedSpans(sr.Mark(req.Query, sec.Text), sec.Text)
+			marks = sr.Matches(req.Query, sec.Text)
 		}
 		for _, para := range paragraphs(sec.Text) {
 			v.Paragraphs = append(v.Paragraphs, richText(para.text, within(marks, para.start, len(para.text)),
@@ -414,24 +516,17 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		}
 		data.Sections = append(data.Sections, v)
 	}
-	for i := range data.Sections {
-		if i > 0 {
-			data.Sections[i].Prev = data.Sections[i-1].Anchor
-		}
-		if i+1 < len(data.Sections) {
-			data.Sections[i].Next = data.Sections[i+1].Anchor
-		}
-	}
 	return s.render(c, http.StatusOK, "document", data)
 }
+
+// docPath is the path of a document's page, unescaped: link escapes it once.
+func docPath(id string) string { return "/doc/" + id }
 
 // sectionAnchor is the anchor id of a section: "s{n}" with n its number in the
 // section id "{doc_id}#{n}", or its position when the id has none.
 func sectionAnchor(id string, i int) string {
-	if j := strings.LastIndexByte(id, '#'); j >= 0 {
-		if n, err := strconv.Atoi(id[j+1:]); err == nil {
-			return "s" + strconv.Itoa(n)
-		}
+	if _, n, ok := corpus.SplitSectionID(id); ok {
+		return "s" + strconv.Itoa(n)
 	}
-	return fmt.Sprintf("s%d", i+1)
+	return "s" + strconv.Itoa(i+1)
 }

@@ -44,6 +44,31 @@ const (
 	msgVerbatim = "%s"
 )
 
+// partParam names the parameter of a document page that chooses its part.
+const partParam = "part"
+
+// Messages of the mistakes of a document page's part.
+const (
+	msgBadPart = "The part must be a whole number from 1."
+	msgNoPart  = "This document has no part %d; its parts are 1 to %d."
+)
+
+// parsePart reads the part of a document page asked for: 1 when not given.
+func parsePart(v url.Values) (int, error) {
+	switch len(v[partParam]) {
+	case 0:
+		return 1, nil
+	case 1:
+	default:
+		return 0, badRequest(msgRepeated, partParam)
+	}
+	n, err := strconv.Atoi(v.Get(partParam))
+	if err != nil || n < 1 {
+		return 0, badRequest(msgBadPart)
+	}
+	return n, nil
+}
+
 // groupByDoc is the value of group that collapses hits into their documents.
 const groupByDoc = "doc"
 

@@ -7,14 +7,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/search"
 )
 
@@ -24,9 +28,15 @@ type Searcher interface {
 	Search(ctx context.Context, req search.Request) (*search.Response, error)
 	// Document returns one document with all its sections.
 	Document(ctx context.Context, id string) (*corpus.Document, error)
-	// Mark returns text HTML-escaped with the matches of query in <mark>, as the
-	// engine marks snippets, for highlighting a whole section.
-	Mark(query, text string) string
+	// Matches returns the stretches of text that match query, as the engine marks
+	// snippets, for highlighting a whole section.
+	Matches(query, text string) []search.Span
+	// Count returns how many documents and sections the index holds.
+	Count(ctx context.Context) (search.Counts, error)
+	// Trials answers one validated search of the clinical trials the corpus reports.
+	Trials(ctx context.Context, req search.TrialRequest) (*search.TrialResponse, error)
+	// DocumentTrials returns the trials one document reports or mentions.
+	DocumentTrials(ctx context.Context, docID string) ([]trials.Trial, error)
 }
 
 // Config is what New needs to build a Server.
@@ -40,6 +50,27 @@ type Config struct {
 	// /api/documents/{doc_id}, POST /api/reindex) for requests that carry
 	// "Authorization: Bearer <AdminToken>"; empty disables it (403).
 	AdminToken string
+	// PublicURL is the address the site is reached at: scheme, host and an optional
+	// path prefix ("https://search.example.org"), for the addresses that must be
+	// absolute (the OpenSearch description). Empty means defaultPublicURL. The Host
+	// header is never used for this: any client can set it.
+	PublicURL string
+}
+
+// defaultPublicURL is the public URL of a server configured without one.
+const defaultPublicURL = "http://localhost"
+
+// parsePublicURL checks a public URL and returns it without a trailing slash.
+func parsePublicURL(s string) (string, error) {
+	if s == "" {
+		return defaultPublicURL, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("public URL %q: use an absolute http or https address without query or fragment, such as https://search.example.org", s)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
 }
 
 // Log keys, shared by the access and error logs.
@@ -51,7 +82,7 @@ const (
 	logDuration = "duration"
 	logBytes    = "bytes"
 	logRemote   = "remote"
-	logError    = "error"
+	logError    = "err"
 	logAddr     = "addr"
 )
 
@@ -78,16 +109,24 @@ type Server struct {
 	metrics  *metrics
 	writes   *writeAPI
 	echo     *echo.Echo
+	// publicURL is the checked Config.PublicURL, without a trailing slash.
+	publicURL string
+	// routes holds the path pattern of every route, the only route labels.
+	routes map[string]bool
+	limits *searchLimits
 }
 
 // New parses every template and installs every route. An error means a template or
 // static file is broken: a bug of the program, found at start-up.
 func New(cfg Config) (*Server, error) {
-	s := &Server{logger: cfg.Logger}
+	s := &Server{logger: cfg.Logger, limits: defaultSearchLimits()}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
 	var err error
+	if s.publicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
@@ -103,7 +142,14 @@ func New(cfg Config) (*Server, error) {
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
+	// Without a proxy configured to set them, X-Forwarded-For and X-Real-IP are what
+	// the client chose to say: the logs give the address the connection came from.
+	s.echo.IPExtractor = echo.ExtractIPDirect()
 	s.installRoutes(s.echo)
+	s.routes = make(map[string]bool)
+	for _, r := range s.echo.Routes() {
+		s.routes[r.Path] = true
+	}
 	return s, nil
 }
 
@@ -125,30 +171,42 @@ func (s *Server) installRoutes(e *echo.Echo) {
 		s.observe,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
 		securityHeaders,
+		unescapeParams,
 	)
 	// No route so far takes a body: small refuses one larger than a request needs.
 	// Each route that takes a body (an upload) sets the limit that fits it.
 	small := limitBody(maxBodyBytes)
+	// Routes that run the search engine take turns and have a deadline.
+	limited := s.limitSearch
+
+	// Every page answers HEAD as GET does (net/http leaves the body out): uptime
+	// checkers and link checkers ask with HEAD.
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
+	}
 
 	// Pages.
-	e.GET("/", s.handleSearchPage, small)
-	e.GET("/search", s.handleSearchPage, small)
-	e.GET("/search.csv", s.handleExportCSV, small)
-	e.GET("/doc/:doc_id", s.handleDocumentPage, small)
-	e.GET("/static/:file", s.handleStatic, small)
-	e.GET("/opensearch.xml", s.handleOpenSearch, small)
+	get("/", s.handleSearchPage, small, limited)
+	get("/search", s.handleSearchPage, small, limited)
+	get("/search.csv", s.handleExportCSV, small, limited)
+	get("/trials", s.handleTrialsPage, small, limited)
+	get("/trials.csv", s.handleTrialsCSV, small, limited)
+	get("/doc/:doc_id", s.handleDocumentPage, small, limited)
+	get("/static/:file", s.handleStatic, small)
+	get("/opensearch.xml", s.handleOpenSearch, small)
 
 	// Read API.
-	e.GET("/api/search", s.handleAPISearch, small)
-	e.GET("/api/documents/:doc_id", s.handleAPIDocument, small)
-	e.GET("/api/facets", s.handleAPIFacets, small)
+	get("/api/search", s.handleAPISearch, small, limited)
+	get("/api/trials", s.handleAPITrials, small, limited)
+	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
+	get("/api/facets", s.handleAPIFacets, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
 
 	// Operations.
-	e.GET("/healthz", s.handleHealth, small)
-	e.GET("/readyz", s.handleReady, small)
-	e.GET("/metrics", s.metrics.handler(), small)
+	get("/healthz", s.handleHealth, small)
+	get("/readyz", s.handleReady, small)
+	get("/metrics", s.metrics.handler(), small)
 }
 
 // ServeHTTP serves one request.
@@ -195,19 +253,55 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		req, res := c.Request(), c.Response()
+		// Labels come from the route table, never from the request: an invented path
+		// or method would otherwise add a time series per request.
 		route := c.Path()
-		if res.Status == http.StatusNotFound && (route == "" || route == "/*") {
-			// Unmatched paths would otherwise make one label per path a client invents.
-			route = "unmatched"
+		if !s.routes[route] {
+			route = unmatchedRoute
 		}
-		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
+		s.metrics.observeRequest(route, methodLabel(req.Method), res.Status, elapsed)
 		s.logger.LogAttrs(req.Context(), slog.LevelInfo, "request",
-			slog.String(logMethod, req.Method), slog.String(logPath, req.URL.Path),
+			slog.String(logMethod, logValue(req.Method)), slog.String(logPath, logValue(req.URL.Path)),
 			slog.String(logRoute, route), slog.Int(logStatus, res.Status),
 			slog.Duration(logDuration, elapsed), slog.Int64(logBytes, res.Size),
 			slog.String(logRemote, c.RealIP()))
 		return nil
 	}
+}
+
+// unmatchedRoute is the route label of a request no route matched.
+const unmatchedRoute = "unmatched"
+
+// methodLabel is the method label of a request: the method when it is one of the
+// standard methods a client of this server sends, "other" for anything else.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodPatch, http.MethodOptions:
+		return method
+	}
+	return "other"
+}
+
+// maxLogValue bounds, in bytes, each value a request puts in the logs (its method,
+// path, the error it caused): a request line can be as long as the header limit, a
+// log line should stay readable and cheap to store.
+const maxLogValue = 256
+
+// truncationMark starts what replaces the cut end of a long log value.
+const truncationMark = "…[cut "
+
+// logValue is s cut to maxLogValue bytes (at a character boundary), saying how much
+// was cut.
+func logValue(s string) string {
+	if len(s) <= maxLogValue {
+		return s
+	}
+	n := maxLogValue
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + truncationMark + strconv.Itoa(len(s)-n) + " bytes]"
 }
 
 // contentSecurityPolicy allows scripts, styles and images from the site itself only:
@@ -225,6 +319,28 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// unescapeParams decodes the path parameters (a document id) when the path holds
+// escapes its plain form would not: echo then routes on the raw path and hands the
+// parameters over still escaped ("a%3Db%2Bc", as encodeURIComponent writes "a=b+c").
+// An escaped slash stays in the parameter: it is part of an id, not a separator.
+func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().URL.RawPath == "" {
+			return next(c)
+		}
+		values := c.ParamValues()
+		for i, v := range values {
+			u, err := url.PathUnescape(v)
+			if err != nil {
+				return notFound(msgNoPage)
+			}
+			values[i] = u
+		}
+		c.SetParamValues(values...)
 		return next(c)
 	}
 }

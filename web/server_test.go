@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/search"
 )
 
@@ -253,14 +254,40 @@ func TestExportCSV(t *testing.T) {
 }
 
 func TestOpenSearch(t *testing.T) {
-	ts, _ := newTestServer(t)
-	_, body := get(t, ts, "/opensearch.xml")
-	var d openSearchDescription
-	if err := xml.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct{ public, want string }{
+		{"https://search.example.org", "https://search.example.org/search?q={searchTerms}"},
+		{"https://example.org/muse/", "https://example.org/muse/search?q={searchTerms}"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080/search?q={searchTerms}"},
+		{"", "http://localhost/search?q={searchTerms}"},
+	} {
+		srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger(), PublicURL: tt.public})
+		if err != nil {
+			t.Fatalf("public URL %q: %v", tt.public, err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/opensearch.xml", nil)
+		req.Host = "attacker.example" // a client chooses the Host header
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		var d openSearchDescription
+		if err := xml.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ShortName == "" || len(d.URLs) == 0 || d.URLs[0].Template != tt.want {
+			t.Errorf("public URL %q: description %+v, want a search template %s", tt.public, d, tt.want)
+		}
+		if strings.Contains(rec.Body.String(), "attacker") {
+			t.Errorf("public URL %q: the description takes the Host header:\n%s", tt.public, rec.Body)
+		}
 	}
-	if d.ShortName == "" || len(d.URLs) == 0 || d.URLs[0].Template != ts.URL+"/search?q={searchTerms}" {
-		t.Errorf("description %+v, want a search template on %s", d, ts.URL)
+}
+
+func TestPublicURLValidated(t *testing.T) {
+	for _, bad := range []string{"search.example.org", "ftp://search.example.org", "https://", "/search",
+		"https://example.org/?q=1", "https://example.org/#top", "https://user:pw@example.org", "http://exa mple.org"} {
+		_, err := New(Config{Logger: quietLogger(), PublicURL: bad})
+		if err == nil || !strings.Contains(err.Error(), "public URL") {
+			t.Errorf("public URL %q: %v, want an error that names the public URL", bad, err)
+		}
 	}
 }
 
@@ -411,13 +438,21 @@ type brokenEngine struct{}
 
 var errBroken = errors.New("bleve: segment 7 is corrupt at /secret/path")
 
+func (brokenEngine) Count(context.Context) (search.Counts, error) { return search.Counts{}, errBroken }
+
 func (brokenEngine) Search(context.Context, search.Request) (*search.Response, error) {
 	return nil, errBroken
 }
 func (brokenEngine) Document(context.Context, string) (*corpus.Document, error) {
 	return nil, errBroken
 }
-func (brokenEngine) Mark(_, text string) string { return text }
+func (brokenEngine) Matches(_, _ string) []search.Span { return nil }
+func (brokenEngine) Trials(context.Context, search.TrialRequest) (*search.TrialResponse, error) {
+	return nil, errBroken
+}
+func (brokenEngine) DocumentTrials(context.Context, string) ([]trials.Trial, error) {
+	return nil, errBroken
+}
 
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder
@@ -445,5 +480,128 @@ func TestServerFaultsStayInside(t *testing.T) {
 	get(t, ts, "/api/search?page=0")
 	if !strings.Contains(logs.String(), `level=INFO msg="request failed" method=GET path=/api/search status=400`) {
 		t.Errorf("a client's mistake is not logged at info:\n%s", logs.String())
+	}
+}
+
+func TestMetricsLabelsBounded(t *testing.T) {
+	srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		return rec.Body.String()
+	}
+	before := len(scrape())
+	// Methods and paths a client invents, each once: none may become a label.
+	for i := range 50 {
+		method := fmt.Sprintf("M%d%s", i, strings.Repeat("X", 30<<10))
+		for _, path := range []string{"/api/search?q=ALS", "/doc/x", fmt.Sprintf("/invented/%d", i), fmt.Sprintf("/api/%d", i)} {
+			srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, path, nil))
+		}
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, fmt.Sprintf("/invented/%d/%s", i, strings.Repeat("p", 1000)), nil))
+	}
+	body := scrape()
+	if grown := len(body) - before; grown > 8<<10 {
+		t.Errorf("250 requests with invented methods and paths grew /metrics by %d bytes, want a few labels at most", grown)
+	}
+	for _, want := range []string{
+		`musesearch_http_requests_total{code="405",method="other",route="/api/search"} 50`,
+		`musesearch_http_requests_total{code="404",method="GET",route="unmatched"} 50`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "musesearch_http_request") && (strings.Contains(line, "XXX") || strings.Contains(line, "invented")) {
+			t.Errorf("/metrics has a label a client chose: %.200s", line)
+		}
+	}
+}
+
+func TestMethodLabel(t *testing.T) {
+	for method, want := range map[string]string{
+		"GET": "GET", "HEAD": "HEAD", "POST": "POST", "PUT": "PUT", "DELETE": "DELETE", "PATCH": "PATCH",
+		"OPTIONS": "OPTIONS", "get": "other", "CONNECT": "other", "TRACE": "other", "BREW": "other", "": "other",
+	} {
+		if got := methodLabel(method); got != want {
+			t.Errorf("methodLabel(%q) = %q, want %q", method, got, want)
+		}
+	}
+}
+
+func TestAccessLogBounded(t *testing.T) {
+	var logs strings.Builder
+	srv, err := New(Config{Searcher: testEngine(t), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Z", 30<<10)
+	for _, r := range []*http.Request{
+		httptest.NewRequest(long, "/api/search?q=ALS", nil),
+		httptest.NewRequest(http.MethodGet, "/"+long, nil),
+		httptest.NewRequest(http.MethodGet, "/doc/"+long, nil),
+		httptest.NewRequest(http.MethodGet, "/api/documents/"+long, nil),
+	} {
+		r.Header.Set("X-Forwarded-For", "203.0.113.9")
+		r.Header.Set("X-Real-Ip", "203.0.113.10")
+		srv.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) < 4 {
+		t.Fatalf("%d log lines, want at least one per request:\n%s", len(lines), logs.String())
+	}
+	for _, line := range lines {
+		if len(line) > 4*maxLogValue {
+			t.Errorf("a log line of %d bytes, want at most %d: %.300s", len(line), 4*maxLogValue, line)
+		}
+		if strings.Contains(line, "203.0.113.") {
+			t.Errorf("the log trusts a forwarded address the client sent: %.300s", line)
+		}
+	}
+	if !strings.Contains(logs.String(), "remote=192.0.2.1") {
+		t.Errorf("the log does not give the address the request came from:\n%.2000s", logs.String())
+	}
+	if !strings.Contains(logs.String(), truncationMark) {
+		t.Errorf("the log does not mark what it cut:\n%.2000s", logs.String())
+	}
+}
+
+func TestHEAD(t *testing.T) {
+	ts, srv := newTestServer(t)
+	id := url.PathEscape(firstHit(t, "ALS").DocID)
+	paths := map[string]string{
+		"/": "/", "/search": "/search?q=ALS", "/search.csv": "/search.csv?q=ALS", "/doc/:doc_id": "/doc/" + id,
+		"/static/:file": "/static/app.js", "/opensearch.xml": "/opensearch.xml", "/api/search": "/api/search?q=ALS",
+		"/api/documents/:doc_id": "/api/documents/" + id, "/api/facets": "/api/facets", "/healthz": "/healthz",
+		"/readyz": "/readyz", "/metrics": "/metrics",
+		"/trials": "/trials?q=ALS", "/trials.csv": "/trials.csv?q=ALS", "/api/trials": "/api/trials?q=ALS",
+	}
+	for _, r := range srv.echo.Routes() {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		path, ok := paths[r.Path]
+		if !ok {
+			t.Errorf("GET %s: the test does not know this route", r.Path)
+			continue
+		}
+		getRes, _ := get(t, ts, path)
+		res, body := do(t, ts, http.MethodHead, path)
+		if res.StatusCode != http.StatusOK || getRes.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s: status %d (GET %d), want 200", path, res.StatusCode, getRes.StatusCode)
+		}
+		if got, want := res.Header.Get("Content-Type"), getRes.Header.Get("Content-Type"); got != want {
+			t.Errorf("HEAD %s: Content-Type %q, GET gives %q", path, got, want)
+		}
+		if body != "" {
+			t.Errorf("HEAD %s: a body of %d bytes", path, len(body))
+		}
+	}
+	// A HEAD to no page is a 404 as a GET is, not a 405.
+	if res, _ := do(t, ts, http.MethodHead, "/doc/no-such-document"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD of an unknown document: status %d, want 404", res.StatusCode)
 	}
 }

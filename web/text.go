@@ -1,111 +1,16 @@
 package web
 
 import (
-	"errors"
 	"html"
 	"html/template"
-	"io"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
-	xhtml "golang.org/x/net/html"
-
 	"musesearch/corpus"
+	"musesearch/search"
 )
-
-// snippetHTML returns a hit's snippet as HTML for the page. The engine promises escaped
-// text with <mark> elements and nothing else; the snippet is trusted only after that
-// is checked, and shown as plain text otherwise.
-func snippetHTML(snippet string) template.HTML {
-	if onlyMarks(snippet) {
-		return template.HTML(snippet)
-	}
-	return template.HTML(html.EscapeString(snippetText(snippet)))
-}
-
-// onlyMarks reports whether s is escaped text with balanced, attribute-free <mark>
-// elements and no other markup.
-func onlyMarks(s string) bool {
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	open := false
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return errors.Is(z.Err(), io.EOF) && !open
-		case xhtml.TextToken:
-			if strings.ContainsAny(string(z.Raw()), "<>") {
-				return false
-			}
-		case xhtml.StartTagToken:
-			name, hasAttr := z.TagName()
-			if string(name) != "mark" || hasAttr || open || !strings.EqualFold(string(z.Raw()), "<mark>") {
-				return false
-			}
-			open = true
-		case xhtml.EndTagToken:
-			name, _ := z.TagName()
-			if string(name) != "mark" || !open || !strings.EqualFold(string(z.Raw()), "</mark>") {
-				return false
-			}
-			open = false
-		default:
-			return false
-		}
-	}
-}
-
-// snippetText returns the text of a snippet without its markup, unescaped.
-func snippetText(snippet string) string {
-	z := xhtml.NewTokenizer(strings.NewReader(snippet))
-	var b strings.Builder
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return b.String()
-		case xhtml.TextToken:
-			b.Write(z.Text())
-		}
-	}
-}
-
-// span is a byte range [start, end) of a text.
-type span struct{ start, end int }
-
-// markedSpans reads the engine's highlighting of text (text HTML-escaped with matches
-// in <mark>) back into the spans of text it marks. It reports false when the marked
-// HTML is not text with marks or does not spell text, so that nothing is marked wrongly.
-func markedSpans(marked, text string) ([]span, bool) {
-	z := xhtml.NewTokenizer(strings.NewReader(marked))
-	var spans []span
-	at, open := 0, -1
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return spans, errors.Is(z.Err(), io.EOF) && open < 0 && at == len(text)
-		case xhtml.TextToken:
-			t := string(z.Text())
-			if !strings.HasPrefix(text[at:], t) {
-				return nil, false
-			}
-			at += len(t)
-		case xhtml.StartTagToken:
-			if name, _ := z.TagName(); string(name) != "mark" || open >= 0 {
-				return nil, false
-			}
-			open = at
-		case xhtml.EndTagToken:
-			if name, _ := z.TagName(); string(name) != "mark" || open < 0 {
-				return nil, false
-			}
-			spans = append(spans, span{open, at})
-			open = -1
-		default:
-			return nil, false
-		}
-	}
-}
 
 // paragraph is one paragraph of a section's text, at its byte offset in the text.
 type paragraph struct {
@@ -128,12 +33,12 @@ func paragraphs(text string) []paragraph {
 }
 
 // within returns the parts of spans inside [start, start+n), shifted to start at 0.
-func within(spans []span, start, n int) []span {
-	var out []span
+func within(spans []search.Span, start, n int) []search.Span {
+	var out []search.Span
 	for _, s := range spans {
-		a, b := max(s.start, start), min(s.end, start+n)
+		a, b := max(s.Start, start), min(s.End, start+n)
 		if a < b {
-			out = append(out, span{a - start, b - start})
+			out = append(out, search.Span{Start: a - start, End: b - start})
 		}
 	}
 	return out
@@ -141,7 +46,7 @@ func within(spans []span, start, n int) []span {
 
 // link is a span of text that links to href.
 type link struct {
-	span
+	search.Span
 	href string
 }
 
@@ -160,20 +65,20 @@ func findIdentifiers(text string, ids []corpus.Identifier) []link {
 				break
 			}
 			start := from + i
-			links = append(links, link{span{start, start + len(id.Value)}, href})
+			links = append(links, link{search.Span{Start: start, End: start + len(id.Value)}, href})
 			from = start + len(id.Value)
 		}
 	}
 	// Keep the earliest, then longest, of overlapping links.
 	slices.SortFunc(links, func(a, b link) int {
-		if a.start != b.start {
-			return a.start - b.start
+		if a.Start != b.Start {
+			return a.Start - b.Start
 		}
-		return b.end - a.end
+		return b.End - a.End
 	})
 	out := links[:0]
 	for _, l := range links {
-		if len(out) > 0 && l.start < out[len(out)-1].end {
+		if len(out) > 0 && l.Start < out[len(out)-1].End {
 			continue
 		}
 		out = append(out, l)
@@ -210,16 +115,16 @@ func identifierURL(id corpus.Identifier) string {
 // richText renders plain text as HTML: escaped, with the marks spans in <mark> and the
 // links as <a> elements. Links do not overlap one another; marks may overlap anything,
 // and are split where a link begins or ends so that elements nest.
-func richText(text string, marks []span, links []link) template.HTML {
+func richText(text string, marks []search.Span, links []link) template.HTML {
 	if len(marks) == 0 && len(links) == 0 {
 		return template.HTML(html.EscapeString(text))
 	}
 	cuts := []int{0, len(text)}
 	for _, m := range marks {
-		cuts = append(cuts, m.start, m.end)
+		cuts = append(cuts, m.Start, m.End)
 	}
 	for _, l := range links {
-		cuts = append(cuts, l.start, l.end)
+		cuts = append(cuts, l.Start, l.End)
 	}
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
@@ -227,11 +132,11 @@ func richText(text string, marks []span, links []link) template.HTML {
 	li, open := 0, -1 // the next link that may contain a segment; the open link
 	for i := 0; i+1 < len(cuts); i++ {
 		start, end := cuts[i], cuts[i+1]
-		for li < len(links) && links[li].end <= start {
+		for li < len(links) && links[li].End <= start {
 			li++
 		}
 		in := -1
-		if li < len(links) && links[li].start <= start {
+		if li < len(links) && links[li].Start <= start {
 			in = li
 		}
 		if in != open {
@@ -243,7 +148,7 @@ func richText(text string, marks []span, links []link) template.HTML {
 			}
 			open = in
 		}
-		marked := slices.ContainsFunc(marks, func(m span) bool { return m.start <= start && end <= m.end })
+		marked := slices.ContainsFunc(marks, func(m search.Span) bool { return m.Start <= start && end <= m.End })
 		if marked {
 			b.WriteString("<mark>")
 		}

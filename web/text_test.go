@@ -6,56 +6,36 @@ import (
 	"testing"
 
 	"musesearch/corpus"
+	"musesearch/search"
 )
 
-func TestSnippetHTML(t *testing.T) {
+func TestPassageHTML(t *testing.T) {
 	tests := []struct {
-		snippet string
-		want    template.HTML
+		p    search.Passage
+		want template.HTML
 	}{
-		{"plain &amp; simple", "plain &amp; simple"},
-		{"…treated <mark>ALS</mark> with <mark>Muse</mark> cells…", "…treated <mark>ALS</mark> with <mark>Muse</mark> cells…"},
-		{"<mark>脊髄</mark>損傷", "<mark>脊髄</mark>損傷"},
-		// Anything but bare <mark> is shown as text, never trusted.
-		{`<mark class="x">a</mark>`, "a"},
-		{`<script>alert(1)</script>`, "alert(1)"},
-		{`<b>bold</b> <mark>m</mark>`, "bold m"},
-		{`<img src=x onerror=alert(1)>`, ""},
-		{"<mark>unclosed", "unclosed"},
-		{"<mark><mark>nested</mark></mark>", "nested"},
-		{"stray </mark>", "stray "},
-		{"a < b", "a &lt; b"},
-		{"<!-- comment -->x", "x"},
+		{search.Passage{Text: "plain & simple"}, "plain &amp; simple"},
+		{search.Passage{Text: "…treated ALS with Muse cells…", Marks: []search.Span{sp(11, 14), sp(20, 24)}},
+			"…treated <mark>ALS</mark> with <mark>Muse</mark> cells…"},
+		{search.Passage{Text: "脊髄損傷", Marks: []search.Span{sp(0, 6)}}, "<mark>脊髄</mark>損傷"},
+		// The text is text: markup in it is escaped, never trusted.
+		{search.Passage{Text: `<script>alert(1)</script> a<b`, Marks: []search.Span{sp(8, 16)}},
+			"&lt;script&gt;<mark>alert(1)</mark>&lt;/script&gt; a&lt;b"},
 	}
 	for _, tt := range tests {
-		if got := snippetHTML(tt.snippet); got != tt.want {
-			t.Errorf("snippetHTML(%q) = %q, want %q", tt.snippet, got, tt.want)
+		got := passageHTML(tt.p)
+		if got != tt.want {
+			t.Errorf("passageHTML(%+v) = %q, want %q", tt.p, got, tt.want)
+		}
+		// parsePassage reads it back.
+		back, err := parsePassage(string(got))
+		if err != nil || back.Text != tt.p.Text || !slices.Equal(back.Marks, tt.p.Marks) {
+			t.Errorf("parsePassage(%q) = %+v, %v; want %+v", got, back, err, tt.p)
 		}
 	}
-}
-
-func TestMarkedSpans(t *testing.T) {
-	tests := []struct {
-		marked, text string
-		want         []string
-		ok           bool
-	}{
-		{"<mark>ALS</mark> &amp; <mark>als</mark>", "ALS & als", []string{"ALS", "als"}, true},
-		{"筋萎縮性側索硬化症（<mark>ALS</mark>）", "筋萎縮性側索硬化症（ALS）", []string{"ALS"}, true},
-		{"no marks", "no marks", nil, true},
-		// Marked HTML that does not spell the text, or has other markup, marks nothing.
-		{"<mark>other</mark>", "text", nil, false},
-		{"<b>ALS</b>", "ALS", nil, false},
-		{"<mark>ALS", "ALS", nil, false},
-	}
-	for _, tt := range tests {
-		spans, ok := markedSpans(tt.marked, tt.text)
-		var got []string
-		for _, s := range spans {
-			got = append(got, tt.text[s.start:s.end])
-		}
-		if ok != tt.ok || (ok && !slices.Equal(got, tt.want)) {
-			t.Errorf("markedSpans(%q) = %q, %v; want %q, %v", tt.marked, got, ok, tt.want, tt.ok)
+	for _, bad := range []string{"<b>ALS</b>", "<mark>ALS", "stray </mark>", "<mark><mark>x</mark></mark>", "<!-- c -->"} {
+		if p, err := parsePassage(bad); err == nil {
+			t.Errorf("parsePassage(%q) = %+v, want an error", bad, p)
 		}
 	}
 }
@@ -72,7 +52,7 @@ func TestParagraphs(t *testing.T) {
 	if want := []string{"First paragraph.", "Second one.", "Third"}; !slices.Equal(got, want) {
 		t.Errorf("paragraphs = %q, want %q", got, want)
 	}
-	if got := within([]span{{0, 5}, {14, 22}, {30, 40}}, 18, 13); !slices.Equal(got, []span{{0, 4}, {12, 13}}) {
+	if got := within([]search.Span{sp(0, 5), sp(14, 22), sp(30, 40)}, 18, 13); !slices.Equal(got, []search.Span{sp(0, 4), sp(12, 13)}) {
 		t.Errorf("within = %v", got)
 	}
 }
@@ -80,7 +60,7 @@ func TestParagraphs(t *testing.T) {
 func TestRichText(t *testing.T) {
 	text := "See NCT01234567 & doi 10.1000/x<y> for ALS."
 	ids := []corpus.Identifier{{Kind: corpus.KindNCT, Value: "NCT01234567"}, {Kind: corpus.KindDOI, Value: "10.1000/x<y>"}}
-	marks := []span{{4, 15}, {39, 42}}
+	marks := []search.Span{sp(4, 15), sp(39, 42)}
 	got := richText(text, marks, findIdentifiers(text, ids))
 	want := template.HTML(`See <a class="ext" rel="noopener" href="https://clinicaltrials.gov/study/NCT01234567"><mark>NCT01234567</mark></a> &amp; doi ` +
 		`<a class="ext" rel="noopener" href="https://doi.org/10.1000/x%3Cy%3E">10.1000/x&lt;y&gt;</a> for <mark>ALS</mark>.`)
@@ -89,7 +69,7 @@ func TestRichText(t *testing.T) {
 	}
 	// A mark that straddles a link's edge is split so that elements nest.
 	text = "trial jRCT2063200047 done"
-	got = richText(text, []span{{0, 10}}, findIdentifiers(text, []corpus.Identifier{{Kind: corpus.KindJRCT, Value: "jRCT2063200047"}}))
+	got = richText(text, []search.Span{sp(0, 10)}, findIdentifiers(text, []corpus.Identifier{{Kind: corpus.KindJRCT, Value: "jRCT2063200047"}}))
 	want = `<mark>trial </mark><a class="ext" rel="noopener" href="https://jrct.niph.go.jp/latest-detail/jRCT2063200047"><mark>jRCT</mark>2063200047</a> done`
 	if got != want {
 		t.Errorf("richText with a straddling mark:\n got %s\nwant %s", got, want)
@@ -135,3 +115,6 @@ func TestSectionAnchor(t *testing.T) {
 		}
 	}
 }
+
+// sp is the span [start, end).
+func sp(start, end int) search.Span { return search.Span{Start: start, End: end} }

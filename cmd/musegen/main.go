@@ -13,8 +13,8 @@ import (
 	"os"
 	"strings"
 
+	"musesearch/bench/scalegen"
 	"musesearch/corpus"
-	"musesearch/internal/scalegen"
 )
 
 func main() {

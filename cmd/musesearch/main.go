@@ -1,5 +1,5 @@
 // Command musesearch indexes and searches the multilingual stem-cell corpus and serves
-// the search site. See README.md and the interface contract for its usage.
+// the search site. README.md describes its usage.
 package main
 
 import (
@@ -34,7 +34,8 @@ func main() {
 }
 
 const usage = `usage:
-  musesearch serve  [--addr 127.0.0.1:8080] [--corpus DIR] [--index DIR] [--watch=true]
+  musesearch serve  [--addr 127.0.0.1:8080] [--public-url URL] [--corpus DIR] [--index DIR] [--watch=true]
+                    [--log-level debug|info|warn|error] [--log-format text|json]
   musesearch index  [--corpus DIR] [--index DIR] [--rebuild]
   musesearch search [--corpus DIR] [--index DIR] [--json] [--indication ID]... [--cell-type ID]...
                     [--design ID]... [--phase ID]... [--lang en|ja|zh]... [--size N] QUERY...

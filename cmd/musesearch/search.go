@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"os"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/search"
+	"musesearch/web"
 )
 
 // facetFlags are the repeatable filter flags of search, by facet.
@@ -84,6 +83,12 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		LockedHint: "wait for it to finish",
 		Logger:     newLogger(stderr),
 	})
+	var locked *indexer.LockedError
+	if errors.As(err, &locked) && locked.Owner.URL != "" {
+		// A server holds the index: it keeps the index in line with the corpus, so
+		// its answer is as fresh as a search of our own would be.
+		return searchServer(ctx, locked.Owner.URL, req, *asJSON, stdout, stderr)
+	}
 	if err != nil {
 		return err
 	}
@@ -107,7 +112,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(resp)
+		return web.EncodeSearch(stdout, resp)
 	}
 	printHits(stdout, resp, isTerminal(stdout))
 	return nil
@@ -152,8 +157,8 @@ func printHits(w io.Writer, resp *search.Response, color bool) {
 			title += " › " + h.Section
 		}
 		fmt.Fprintf(w, "%d. %s  [%s]\n", i+1+(resp.Page-1)*resp.Size, style(title, styleTitle), h.Lang)
-		fmt.Fprintf(w, "   %s\n", snippetText(h.Snippet, color))
-		fmt.Fprintf(w, "   %s\n", style(h.Source+"  "+h.URL, styleDim))
+		fmt.Fprintf(w, "   %s\n", passageText(h.Snippet, color))
+		fmt.Fprintf(w, "   %s\n", style(h.Source, styleDim))
 	}
 	var facets []string
 	for _, f := range search.FacetOrder {
@@ -171,13 +176,18 @@ func printHits(w io.Writer, resp *search.Response, color bool) {
 	}
 }
 
-// snippetText turns a snippet's HTML into terminal text: marks become emphasis on a
-// terminal and disappear otherwise.
-func snippetText(snippet string, color bool) string {
-	open, closing := "", ""
-	if color {
-		open, closing = styleMatch, styleReset
+// passageText returns a passage for a terminal: its matches emphasised when color is
+// set, plain otherwise.
+func passageText(p search.Passage, color bool) string {
+	if !color {
+		return p.Text
 	}
-	s := strings.NewReplacer("<mark>", open, "</mark>", closing).Replace(snippet)
-	return html.UnescapeString(s)
+	var b strings.Builder
+	at := 0
+	for _, m := range p.Marks {
+		b.WriteString(p.Text[at:m.Start] + styleMatch + p.Text[m.Start:m.End] + styleReset)
+		at = m.End
+	}
+	b.WriteString(p.Text[at:])
+	return b.String()
 }

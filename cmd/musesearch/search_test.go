@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"musesearch/search"
+	"musesearch/web"
 )
 
 func TestSearchCommand(t *testing.T) {
@@ -26,7 +27,7 @@ func TestSearchCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("search --json: %v", err)
 	}
-	var resp search.Response
+	var resp web.SearchJSON
 	if err := json.Unmarshal([]byte(out), &resp); err != nil {
 		t.Fatalf("search --json printed no JSON object: %v\n%s", err, out)
 	}
@@ -67,18 +68,12 @@ func TestSearchCommand(t *testing.T) {
 	}
 }
 
-func TestSnippetText(t *testing.T) {
-	tests := []struct {
-		snippet string
-		color   bool
-		want    string
-	}{
-		{"a <mark>S1P</mark> &amp; b", false, "a S1P & b"},
-		{"a <mark>S1P</mark> &lt;b&gt;", true, "a " + styleMatch + "S1P" + styleReset + " <b>"},
+func TestPassageText(t *testing.T) {
+	p := search.Passage{Text: "a S1P & <b>", Marks: []search.Span{{Start: 2, End: 5}}}
+	if got, want := passageText(p, false), "a S1P & <b>"; got != want {
+		t.Errorf("passageText without colour = %q, want %q", got, want)
 	}
-	for _, tt := range tests {
-		if got := snippetText(tt.snippet, tt.color); got != tt.want {
-			t.Errorf("snippetText(%q, %v) = %q, want %q", tt.snippet, tt.color, got, tt.want)
-		}
+	if got, want := passageText(p, true), "a "+styleMatch+"S1P"+styleReset+" & <b>"; got != want {
+		t.Errorf("passageText with colour = %q, want %q", got, want)
 	}
 }

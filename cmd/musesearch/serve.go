@@ -26,6 +26,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
 	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	publicURL := fs.String("public-url", "", "address the site is reached at, for absolute links (default http://<addr>)")
+	var logs logFlags
+	logs.Flags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,15 +36,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "musesearch serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	if err := store.prepare(stderr); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger := logs.logger(stderr)
 
+	if *publicURL == "" {
+		*publicURL = httpURL(*addr, "localhost")
+	}
 	// The write API is enabled by the admin token, read from the environment only so
 	// that it never shows in a process list.
-	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv)})
+	srv, err := web.New(web.Config{Logger: logger, AdminToken: os.Getenv(adminTokenEnv), PublicURL: *publicURL})
 	if err != nil {
+		return err
+	}
+	if err := store.prepare(stderr); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -54,7 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { served <- srv.Serve(serveCtx, ln) }()
 	fmt.Fprintf(stdout, "musesearch: serving http://%s\n", ln.Addr())
 
-	lib, err := openLibrary(ctx, store, logger)
+	lib, err := openLibrary(ctx, store, httpURL(ln.Addr().String(), "127.0.0.1"), logger)
 	if err != nil {
 		stop()
 		<-served
@@ -93,19 +99,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
+// httpURL is http://addr, with everyHost for a host that means every interface (0.0.0.0,
+// ::, none); "" for an addr that is not host:port (listening then fails and says why).
+func httpURL(addr, everyHost string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = everyHost
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // adminTokenEnv names the environment variable that enables the write API.
 const adminTokenEnv = "MUSESEARCH_ADMIN_TOKEN"
 
 // openLibrary opens the index and brings it in line with the corpus directory (only
 // files whose content changed are indexed; leftovers of interrupted uploads are
 // removed; a damaged index is rebuilt), logging what changed.
-func openLibrary(ctx context.Context, store storeFlags, logger *slog.Logger) (*library.Library, error) {
+func openLibrary(ctx context.Context, store storeFlags, url string, logger *slog.Logger) (*library.Library, error) {
 	began := time.Now()
 	lib, sum, err := library.Open(ctx, library.Config{
 		CorpusDir:  store.CorpusDir,
 		IndexDir:   store.IndexDir,
 		Owner:      "a running server",
 		LockedHint: "stop it or use POST /api/reindex",
+		OwnerURL:   url,
 		Logger:     logger,
 	})
 	if err != nil {

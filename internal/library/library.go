@@ -20,26 +20,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/durable"
 	"musesearch/internal/watch"
-)
-
-// Errors a caller can meet, besides the *corpus.FileError of a rejected upload (test
-// it with errors.Is against corpus.ErrBadName, ErrTooLarge, ErrNotText, ErrEmpty) and
-// the *indexer.DuplicateIDError of a file whose document ids another file has.
-var (
-	// ErrNotFound is returned by Delete for a document the index does not hold.
-	ErrNotFound = errors.New("no such document")
 )
 
 // Config says which corpus directory and index a Library keeps in agreement.
@@ -54,6 +42,9 @@ type Config struct {
 	// Owner and LockedHint word the error another process gets when it opens the
 	// index while this library has it (see indexer.Config).
 	Owner, LockedHint string
+	// OwnerURL is where this process answers searches, for a search command that
+	// finds the index locked (see indexer.Config).
+	OwnerURL string
 	// Watch configures Watch; its Dir is always CorpusDir.
 	Watch watch.Config
 	// Logger receives the rare events worth a line; nil means slog.Default().
@@ -86,6 +77,13 @@ type Library struct {
 	// that the watcher's report of that very write does not index it twice. Guarded
 	// by write.
 	indexed map[string][sha256.Size]byte
+
+	// repairs is the context of the checks a failed search starts (see repair),
+	// cancelled by Close; lastRepair is when the last one started.
+	repairs    context.Context
+	stop       context.CancelFunc
+	repairMu   sync.Mutex
+	lastRepair time.Time
 }
 
 // tempPrefix starts the names of the temporary files of uploads: hidden, so the
@@ -109,6 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		cfg.Watch.Logger = cfg.Logger
 	}
 	l := &Library{cfg: cfg, log: cfg.Logger, stats: newStats(), indexed: map[string][sha256.Size]byte{}}
+	l.repairs, l.stop = context.WithCancel(context.WithoutCancel(ctx))
 	// The index's lock comes first: the temporary files of a library that still runs
 	// (its second opener then fails) are not leftovers.
 	ix, err := indexer.Open(ctx, indexer.Config{
@@ -116,14 +115,17 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		CorpusDir:  cfg.CorpusDir,
 		Owner:      cfg.Owner,
 		LockedHint: cfg.LockedHint,
+		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
+		Suspect:    l.repair,
 	})
 	if err != nil {
+		l.stop()
 		return nil, indexer.Summary{}, err
 	}
 	l.ix = ix
 	if err := l.removeTemporaryFiles(); err != nil {
-		ix.Close()
+		l.Close()
 		return nil, indexer.Summary{}, err
 	}
 	sum, err := ix.Sync(ctx, cfg.CorpusDir, nil)
@@ -132,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		sum, err = ix.Rebuild(ctx, cfg.CorpusDir, nil)
 	}
 	if err != nil {
-		ix.Close()
+		l.Close()
 		return nil, sum, err
 	}
 	l.stats.synced(time.Now())
@@ -174,8 +176,9 @@ func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
 // limit is the largest corpus file name the library reads, in bytes.
 func (l *Library) limit(name string) int64 { return min(l.cfg.MaxFileSize, corpus.SizeLimit(name)) }
 
-// Close closes the index.
+// Close closes the index, stopping a repair under way.
 func (l *Library) Close() error {
+	l.stop()
 	l.write.Lock()
 	defer l.write.Unlock()
 	return l.ix.Close()
@@ -226,7 +229,7 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 	if err := durable.WriteFile(l.cfg.CorpusDir, name, tempPrefix, data); err != nil {
 		return Result{}, err
 	}
-	res, err := l.ix.ReplaceFile(ctx, name, data)
+	res, err := l.ix.ReplaceFile(ctx, name, data, docs)
 	if err != nil {
 		// Not acknowledged: put the directory back as it was, so that it still agrees
 		// with the index.
@@ -247,15 +250,15 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 // has one of docs' ids, so that such an upload is refused before it is written.
 func (l *Library) checkIDs(ctx context.Context, name string, docs []corpus.Document) error {
 	for _, d := range docs {
-		other, err := l.ix.Document(ctx, d.ID)
-		if errors.Is(err, indexer.ErrNotFound) {
+		other, err := l.ix.SourceOf(ctx, d.ID)
+		if errors.Is(err, corpus.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if other.Source != name {
-			return &indexer.DuplicateIDError{ID: d.ID, File: other.Source}
+		if other != name {
+			return &indexer.DuplicateIDError{ID: d.ID, File: other}
 		}
 	}
 	return nil
@@ -278,29 +281,27 @@ func (l *Library) restore(name string, old []byte, existed bool) {
 }
 
 // Delete removes the corpus file that document docID came from, and every document
-// of that file from the index. It returns what was removed, or ErrNotFound.
+// of that file from the index. It returns what was removed, or an error wrapping
+// corpus.ErrNotFound.
 func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	l.write.Lock()
 	defer l.write.Unlock()
-	doc, err := l.ix.Document(ctx, docID)
-	if errors.Is(err, indexer.ErrNotFound) {
-		return Result{}, fmt.Errorf("document %q: %w", docID, ErrNotFound)
-	}
+	source, err := l.ix.SourceOf(ctx, docID)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Source: doc.Source}
-	if res.DocIDs, err = l.docIDsOf(ctx, doc.Source); err != nil {
+	res := Result{Source: source}
+	if res.DocIDs, err = l.ix.DocIDsOf(source); err != nil {
 		return Result{}, err
 	}
-	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, doc.Source)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+	if err := os.Remove(filepath.Join(l.cfg.CorpusDir, source)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Result{}, fmt.Errorf("remove %s: %w", source, err)
 	}
 	if err := durable.SyncDir(l.cfg.CorpusDir); err != nil {
-		return Result{}, fmt.Errorf("remove %s: %w", doc.Source, err)
+		return Result{}, fmt.Errorf("remove %s: %w", source, err)
 	}
-	delete(l.indexed, doc.Source)
-	if res.Sections, err = l.ix.RemoveFile(ctx, doc.Source); err != nil {
+	delete(l.indexed, source)
+	if res.Sections, err = l.ix.RemoveFile(ctx, source); err != nil {
 		// The file is gone: the next Sync (at the latest at the next start) removes
 		// its sections.
 		l.stats.diverged()
@@ -311,34 +312,12 @@ func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	return res, nil
 }
 
-// maxDocsPerFile bounds the document ids Delete reports for one file.
-const maxDocsPerFile = 10_000
-
-// docIDsOf returns the ids of the documents the index holds from corpus file source.
-func (l *Library) docIDsOf(ctx context.Context, source string) ([]string, error) {
-	q := query.NewTermQuery(source)
-	q.SetField(indexer.FieldSource)
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.AddFacet(indexer.FieldDocID, bleve.NewFacetRequest(indexer.FieldDocID, maxDocsPerFile))
-	res, err := l.ix.Search(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	if f := res.Facets[indexer.FieldDocID]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			ids = append(ids, t.Term)
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
-}
-
-// Reindex brings the index in line with the corpus directory, as at start-up.
+// Reindex brings the index in line with the corpus directory, as at start-up, and
+// first checks its files: a damaged index is rebuilt from the corpus.
 func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	l.write.Lock()
 	defer l.write.Unlock()
-	sum, err := l.ix.Sync(ctx, l.cfg.CorpusDir, nil)
+	sum, err := l.ix.SyncChecked(ctx, l.cfg.CorpusDir, nil)
 	if err != nil {
 		l.stats.diverged()
 		return sum, err
@@ -346,6 +325,39 @@ func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	clear(l.indexed)
 	l.stats.synced(time.Now())
 	return sum, nil
+}
+
+// minRepairInterval is how long after one check of the whole index a failed search
+// may start another: a search that fails for another reason than damage (a bug) must
+// not have the index read again and again.
+const minRepairInterval = time.Minute
+
+// repair checks the whole index after a search failed on it (cause), and rebuilds it
+// from the corpus if it is damaged.
+func (l *Library) repair(cause error) {
+	l.repairMu.Lock()
+	if !l.lastRepair.IsZero() && time.Since(l.lastRepair) < minRepairInterval {
+		l.repairMu.Unlock()
+		return
+	}
+	l.lastRepair = time.Now()
+	l.repairMu.Unlock()
+
+	l.log.Warn("a search failed on the index; checking its files", "err", cause.Error())
+	l.write.Lock()
+	defer l.write.Unlock()
+	if l.repairs.Err() != nil {
+		return // closed
+	}
+	if _, err := l.ix.SyncChecked(l.repairs, l.cfg.CorpusDir, nil); err != nil {
+		if l.repairs.Err() == nil {
+			l.log.Error("check the index", "err", err)
+		}
+		l.stats.diverged()
+		return
+	}
+	clear(l.indexed)
+	l.stats.synced(time.Now())
 }
 
 // Watch watches the corpus directory until ctx is done and brings the index in line
@@ -419,11 +431,15 @@ func (l *Library) applyFile(ctx context.Context, name string) error {
 		if h, ok := l.indexed[name]; ok && h == hash {
 			return nil // this library's own write, already indexed
 		}
-		existed, ferr := l.isIndexed(name)
+		existed, ferr := l.ix.HasFile(name)
 		if ferr != nil {
 			return ferr
 		}
-		if _, err = l.ix.ReplaceFile(ctx, name, data); err == nil {
+		var docs []corpus.Document
+		if docs, err = corpus.Parse(name, data); err == nil {
+			_, err = l.ix.ReplaceFile(ctx, name, data, docs)
+		}
+		if err == nil {
 			l.indexed[name] = hash
 			if existed {
 				l.stats.updated.Add(1)
@@ -451,16 +467,6 @@ func (l *Library) takeOut(ctx context.Context, name string) error {
 		l.stats.removed.Add(1)
 	}
 	return err
-}
-
-// isIndexed reports whether the index holds corpus file name.
-func (l *Library) isIndexed(name string) (bool, error) {
-	files, err := l.ix.Files()
-	if err != nil {
-		return false, err
-	}
-	_, found := slices.BinarySearch(files, name)
-	return found, nil
 }
 
 // readCorpusFile reads a corpus file of at most limit bytes; a larger one gives a

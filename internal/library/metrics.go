@@ -2,6 +2,7 @@ package library
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,9 +77,21 @@ func newStats() *stats { return &stats{rejected: map[string]uint64{}} }
 
 func (s *stats) reject(err error) {
 	if r := RejectReason(err); r != "" {
-		s.mu.Lock()
-		s.rejected[r]++
-		s.mu.Unlock()
+		s.count(r)
+	}
+}
+
+func (s *stats) count(reason string) {
+	s.mu.Lock()
+	s.rejected[reason]++
+	s.mu.Unlock()
+}
+
+// Reject counts a file refused before it reached Add, for reason (RejectTooLarge for
+// an upload whose announced length is over the limit, refused unread).
+func (l *Library) Reject(reason string) {
+	if slices.Contains(rejectReasons, reason) {
+		l.stats.count(reason)
 	}
 }
 

@@ -1,6 +1,7 @@
-// musesearch: small enhancements of pages that work without JavaScript. Nothing here
-// changes an address: results update while typing by loading the very page the form
-// would load, filters apply as soon as they are ticked, and "/" focuses the search box.
+// musesearch: small enhancements of pages that work without JavaScript. Results update
+// while typing by loading the very page the form would load, filters apply as soon as
+// they are ticked, "/" focuses the search box, and a link to a section of a long
+// document is followed to the part that holds it.
 (function () {
   "use strict";
 
@@ -35,6 +36,16 @@
     }
   });
 
+  // A link to a section of a long document (#s57) without its part, as the API's url
+  // gives, lands on the first part: the contents link every section in its part, so
+  // go there.
+  if (/^#s\d+$/.test(location.hash) && !document.getElementById(location.hash.slice(1))) {
+    var entry = document.querySelector('.toc a[href$="' + location.hash + '"]');
+    if (entry) {
+      location.replace(entry.href);
+    }
+  }
+
   // The address the form would go to with its current state, first page.
   function formURL() {
     var params = new URLSearchParams();
@@ -44,7 +55,7 @@
       }
     });
     var qs = params.toString();
-    return "/search" + (qs ? "?" + qs : "");
+    return (form.getAttribute("action") || "/search") + (qs ? "?" + qs : "");
   }
 
   // Ticking a filter, choosing a sort or grouping applies at once.
@@ -55,8 +66,8 @@
     }
   });
 
-  // Instant results: while typing on the search page, load the results the form would
-  // show and put them in place, keeping the address in step.
+  // Instant results: while typing on the search page (or the trials page), load the
+  // results the form would show and put them in place, keeping the address in step.
   if (!form || !box || !document.getElementById("results")) {
     return;
   }

@@ -1,10 +1,11 @@
-package main
+package musebench
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 
+	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/search"
 )
@@ -63,7 +64,10 @@ func (e *museEngine) search(ctx context.Context, q query) (int, error) {
 }
 
 func (e *museEngine) addFile(ctx context.Context, name string, data []byte) error {
-	_, err := e.ix.ReplaceFile(ctx, name, data)
+	docs, err := corpus.Parse(name, data)
+	if err == nil {
+		_, err = e.ix.ReplaceFile(ctx, name, data, docs)
+	}
 	return err
 }
 

@@ -1,4 +1,4 @@
-package main
+package musebench
 
 import (
 	"context"
@@ -67,7 +67,7 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return json.NewEncoder(stdout).Encode(out)
 	}
-	return fmt.Errorf("%w: musebench worker [-cpuprofile FILE] index CORPUS_DIR INDEX_DIR | musebench worker [-cpuprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR", errUsage)
+	return fmt.Errorf("%w: musebench worker [-cpuprofile FILE] index CORPUS_DIR INDEX_DIR | musebench worker [-cpuprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR", ErrUsage)
 }
 
 // serve opens the index, answers the workload and measures how soon an added file is

@@ -1,4 +1,4 @@
-package main
+package musebench
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"musesearch/bench/scalegen"
 	"musesearch/corpus"
-	"musesearch/internal/scalegen"
 )
 
 // musesearchName is the system name of musesearch in the report.

@@ -1,0 +1,168 @@
+// Package segments is musesearch's one door into the internals of bleve's scorch
+// index: its snapshots, their segments, the postings of a segment as bitmaps, the
+// internal values a snapshot keeps, and forced merges. Everything else reads and
+// writes the index through bleve's public API.
+//
+// What it relies on, and what TestScorchContract checks so that a bleve upgrade that
+// changes it fails loudly: an index opened with IndexType hands out
+// *scorch.IndexSnapshot readers and is a *scorch.Scorch underneath; a snapshot's
+// document numbers run on from segment to segment, deleted documents included; zap
+// postings iterators are segment.OptimizablePostingsIterator, whose bitmaps may live
+// in the segment's read-only file mapping (so they are cloned before use); and
+// ForceMerge merges as far as a merge plan goes. The versions this was built against
+// are pinned in go.mod.
+package segments
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// IndexType names the index type of every musesearch index, for bleve.NewUsing.
+const IndexType = scorch.Name
+
+// Snapshot is one point-in-time view of an index. Two Snapshots are == when they are
+// the same view.
+type Snapshot struct {
+	snap *scorch.IndexSnapshot
+}
+
+// Current returns the current snapshot of bi; Close it after use.
+func Current(bi bleve.Index) (Snapshot, error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("read index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("read index: %w", err)
+	}
+	s, err := Of(r)
+	if err != nil {
+		r.Close()
+	}
+	return s, err
+}
+
+// Of returns the snapshot behind r, a reader bleve handed to a query's searcher; it
+// stays r's to close.
+func Of(r index.IndexReader) (Snapshot, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return Snapshot{}, fmt.Errorf("read index: the reader is a %T, not a scorch snapshot", r)
+	}
+	return Snapshot{snap: snap}, nil
+}
+
+// Close releases a snapshot Current returned.
+func (s Snapshot) Close() error { return s.snap.Close() }
+
+// Internal returns the internal values the snapshot holds, by key.
+func (s Snapshot) Internal() map[string][]byte { return s.snap.Internal() }
+
+// Segments returns the snapshot's segments, in the order of its document numbers.
+func (s Snapshot) Segments() []Segment {
+	out := make([]Segment, 0, len(s.snap.Segments()))
+	var offset uint64
+	for _, ss := range s.snap.Segments() {
+		out = append(out, Segment{seg: ss.Segment(), Offset: offset})
+		offset += ss.Segment().Count()
+	}
+	return out
+}
+
+// Segment is one immutable segment of a snapshot. Its Key is the same in every
+// snapshot that shares the segment.
+type Segment struct {
+	seg segment.Segment
+	// Offset is the snapshot's document number of the segment's first document:
+	// numbers run on from segment to segment, deleted documents included.
+	Offset uint64
+}
+
+// Key identifies the segment across snapshots, for caches of what was read from it.
+func (s Segment) Key() any { return s.seg }
+
+// Count is the number of documents the segment holds, deleted ones included.
+func (s Segment) Count() uint64 { return s.seg.Count() }
+
+// Postings calls each with every term of field in the segment and the segment-local
+// numbers of the documents that hold it (deleted ones included). The bitmap is each's
+// to keep.
+func (s Segment) Postings(field string, each func(term string, docs *roaring.Bitmap)) error {
+	dict, err := s.seg.Dictionary(field)
+	if err != nil {
+		return fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	terms := dict.AutomatonIterator(nil, nil, nil)
+	for {
+		entry, err := terms.Next()
+		if err != nil {
+			return fmt.Errorf("read the terms of %s: %w", field, err)
+		}
+		if entry == nil {
+			return nil
+		}
+		pl, err := dict.PostingsList([]byte(entry.Term), nil, nil)
+		if err != nil {
+			return fmt.Errorf("read the postings of %s: %w", field, err)
+		}
+		docs, err := bitmapOf(pl)
+		if err != nil {
+			return err
+		}
+		each(entry.Term, docs)
+	}
+}
+
+// bitmapOf returns the documents of a postings list. zap, scorch's segment format,
+// keeps them as a bitmap (or, for a term of one document, its number).
+func bitmapOf(pl segment.PostingsList) (*roaring.Bitmap, error) {
+	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
+	if !ok {
+		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
+	}
+	if n, one := it.DocNum1Hit(); one {
+		return roaring.BitmapOf(uint32(n)), nil
+	}
+	if b := it.ActualBitmap(); b != nil {
+		return b.Clone(), nil // b may live in the segment's read-only file mapping
+	}
+	return roaring.New(), nil
+}
+
+// Merge merges bi's segments as far as scorch's default merge plan goes, again until
+// the number of segments stops changing, so that searches read as few segments as
+// they will once the background merger is done.
+func Merge(ctx context.Context, bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("read index: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("read index: a %T is not a scorch index", adv)
+	}
+	for before := -1; ; {
+		snap, err := Current(bi)
+		if err != nil {
+			return err
+		}
+		n := len(snap.snap.Segments())
+		snap.Close()
+		if n == before {
+			return nil
+		}
+		before = n
+		if err := s.ForceMerge(ctx, &mergeplan.DefaultMergePlanOptions); err != nil {
+			return fmt.Errorf("merge index: %w", err)
+		}
+	}
+}

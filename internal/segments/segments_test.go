@@ -1,0 +1,145 @@
+package segments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+)
+
+// upgrade prefixes what a failing check of TestScorchContract says: the bleve in
+// go.mod no longer behaves as this package relies on.
+const upgrade = "bleve no longer behaves as internal/segments relies on (was a bleve or zapx version changed in go.mod?): "
+
+// TestScorchContract checks, on a real scorch index on disk, everything the package
+// relies on: the reader and index types, segment offsets with deleted documents,
+// postings as bitmaps, internal values, and merges.
+func TestScorchContract(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	dir := filepath.Join(t.TempDir(), "index")
+	bi, err := bleve.NewUsing(dir, m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatalf(upgrade+"cannot create a %s index: %v", IndexType, err)
+	}
+	defer bi.Close()
+	// Three batches: three segments, until merged.
+	for b := range 3 {
+		batch := bi.NewBatch()
+		for d := range 4 {
+			id := fmt.Sprintf("b%dd%d", b, d)
+			if err := batch.Index(id, map[string]any{"f": []string{"all", id}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if b == 2 {
+			batch.SetInternal([]byte("key"), []byte("value"))
+			batch.Delete("b0d1")
+		}
+		if err := bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatalf(upgrade+"%v", err)
+	}
+	if got := string(snap.Internal()["key"]); got != "value" {
+		t.Errorf(upgrade+"internal value %q, want %q", got, "value")
+	}
+	segs := snap.Segments()
+	if len(segs) < 2 {
+		t.Fatalf(upgrade+"three batches gave %d segments", len(segs))
+	}
+	var total uint64
+	all := roaring.New()
+	for i, seg := range segs {
+		if seg.Offset != total {
+			t.Errorf(upgrade+"segment %d starts at document %d, want %d (the counts of the segments before it)", i, seg.Offset, total)
+		}
+		total += seg.Count()
+		err := seg.Postings("f", func(term string, docs *roaring.Bitmap) {
+			if term == "all" {
+				all.Or(roaring.AddOffset64(docs, int64(seg.Offset)))
+			}
+		})
+		if err != nil {
+			t.Fatalf(upgrade+"%v", err)
+		}
+	}
+	// Every numbered document holds "all": a deleted one keeps its number (12) until
+	// the background merger drops it (11).
+	if total < 11 || total > 12 || all.GetCardinality() != total {
+		t.Errorf(upgrade+"%d documents numbered, %d hold \"all\"; want 11 or 12, all of them", total, all.GetCardinality())
+	}
+	// The same snapshot compares equal; a segment keeps its key in the next snapshot.
+	again, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != snap {
+		t.Errorf(upgrade + "two readers of an unchanged index are different snapshots")
+	}
+	again.Close()
+	keys := func(s Snapshot) []any {
+		var out []any
+		for _, seg := range s.Segments() {
+			out = append(out, seg.Key())
+		}
+		return out
+	}
+	before := keys(snap)
+	snap.Close()
+
+	batch := bi.NewBatch()
+	if err := batch.Index("late", map[string]any{"f": "all"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := Merge(context.Background(), bi); err != nil {
+		t.Fatalf(upgrade+"%v", err)
+	}
+	merged, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer merged.Close()
+	if n := len(merged.Segments()); n >= len(before)+1 {
+		t.Errorf(upgrade+"%d segments after Merge, %d before it", n, len(before)+1)
+	}
+	if slices.Equal(keys(merged), before) {
+		t.Errorf(upgrade + "merged segments kept the keys of the segments they replaced")
+	}
+
+	// Segment files end with their checksum: Check finds one byte changed.
+	if err := Check(context.Background(), bi); err != nil {
+		t.Fatalf(upgrade+"an undamaged index fails its check: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if len(files) == 0 {
+		t.Fatalf(upgrade + "no segment files (*.zap) under store/")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 0xff
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Check(context.Background(), bi); !errors.Is(err, ErrChecksum) {
+		t.Errorf(upgrade+"a segment file with a byte changed: Check = %v, want ErrChecksum", err)
+	}
+}
