@@ -22,7 +22,14 @@ func TestValidName(t *testing.T) {
 		{"論文.txt", true},
 		{"a.b.txt", true},
 		{"", false},
-		{"notes.pdf", false},
+		{"notes.docx", false},
+		{"paper.pdf", true},
+		{"page.HTML", true},
+		{"page.htm", true},
+		{"pubmed.xml", true},
+		{"pubmed.nbib", true},
+		{"studies.json", true},
+		{"studies.csv", true},
 		{"notes", false},
 		{".txt", false},
 		{".hidden.txt", false},
@@ -117,11 +124,11 @@ func TestReadDir(t *testing.T) {
 		".hidden.txt":    "Hidden text that must not be read.",
 		"notes.txt~":     "Editor backup that must not be read.",
 		"e_empty.md":     "",
-		"ignored.pdf":    "not a corpus file",
+		"ignored.docx":   "not a corpus file",
 		"f_plain.txt":    "Plain paragraph about induced pluripotent stem cells (iPSCs) and their use.\n",
 		"#autosave.txt#": "Autosave",
 	}
-	order := []string{"f_plain.txt", "e_empty.md", ".hidden.txt", "b_blog.txt", "notes.txt~", "d_latin1.txt", "c_binary.txt", "a_notes.md", "ignored.pdf", "#autosave.txt#"}
+	order := []string{"f_plain.txt", "e_empty.md", ".hidden.txt", "b_blog.txt", "notes.txt~", "d_latin1.txt", "c_binary.txt", "a_notes.md", "ignored.docx", "#autosave.txt#"}
 	dir := t.TempDir()
 	writeFiles(t, dir, files, order)
 	if err := os.Mkdir(filepath.Join(dir, "sub.txt"), 0o755); err != nil {

@@ -231,7 +231,9 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 		{"hidden", ".hidden.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"editor backup", "a.txt~", "text", corpus.ErrBadName, RejectBadName},
 		{"upload temporary", tempPrefix + "1.txt", "text", corpus.ErrBadName, RejectBadName},
-		{"other extension", "paper.pdf", "text", corpus.ErrBadName, RejectBadName},
+		{"other extension", "paper.docx", "text", corpus.ErrBadName, RejectBadName},
+		{"damaged PDF", "paper.pdf", "%PDF-1.4\nno more", corpus.ErrUnreadable, RejectUnreadable},
+		{"invalid JSON", "studies.json", `{"studies": [`, corpus.ErrUnreadable, RejectUnreadable},
 		{"empty name", "", "text", corpus.ErrBadName, RejectBadName},
 		{"name not UTF-8", "caf\xe9.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"name with a direction override", "evil\u202etxt.md", "text", corpus.ErrBadName, RejectBadName},
@@ -268,7 +270,7 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 			}
 		})
 	}
-	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
+	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectUnreadable: 2, RejectDuplicateID: 1}
 	if diff := cmp.Diff(want, lib.Stats().Rejected); diff != "" {
 		t.Errorf("Stats.Rejected (-want +got):\n%s", diff)
 	}
