@@ -486,7 +486,6 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	return texts, nil
 }
 
-
 // sortBy orders hits by date (newest first, then relevance) or, for a query that
 // matches every section, in reading order; ties go in reading order, so that pages
 // never overlap. Relevance alone needs no sort: bleve ranks by score, ties in index order.
