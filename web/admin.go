@@ -277,7 +277,7 @@ func libraryError(err error) error {
 	case library.RejectUnreadable:
 		return apiError(http.StatusUnprocessableEntity, err.Error()+".")
 	case library.RejectTooLarge:
-		return errUploadTooLarge
+		return apiError(http.StatusRequestEntityTooLarge, err.Error()+".")
 	case library.RejectDuplicateID:
 		return apiError(http.StatusConflict, err.Error()+".")
 	}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"strconv"
 	"sync"
 	"time"
 
@@ -176,6 +177,33 @@ func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
 // limit is the largest corpus file name the library reads, in bytes.
 func (l *Library) limit(name string) int64 { return min(l.cfg.MaxFileSize, corpus.SizeLimit(name)) }
 
+// tooLarge is why an upload larger than the limit of file name is refused: the
+// corpus's own limit, or this library's lower one.
+func (l *Library) tooLarge(name string) error {
+	if l.cfg.MaxFileSize < corpus.SizeLimit(name) {
+		return uploadLimitError(l.cfg.MaxFileSize)
+	}
+	return corpus.ErrTooLarge
+}
+
+// uploadLimitError is corpus.ErrTooLarge for an upload over a library's own limit,
+// in bytes, lower than the corpus's.
+type uploadLimitError int64
+
+func (e uploadLimitError) Error() string {
+	return fmt.Sprintf("larger than this server's upload limit of %s; split it into smaller files", megabytes(int64(e)))
+}
+
+func (e uploadLimitError) Is(target error) bool { return target == corpus.ErrTooLarge }
+
+// megabytes writes n bytes in MB, with one decimal below 10 MB.
+func megabytes(n int64) string {
+	if n < 10<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt(n>>20, 10) + " MB"
+}
+
 // Close closes the index, stopping a repair under way.
 func (l *Library) Close() error {
 	l.stop()
@@ -201,7 +229,7 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 		return Result{}, fmt.Errorf("read the upload: %w", err)
 	}
 	if int64(len(data)) > l.limit(name) {
-		err := &corpus.FileError{Name: name, Err: corpus.ErrTooLarge}
+		err := &corpus.FileError{Name: name, Err: l.tooLarge(name)}
 		l.stats.reject(err)
 		return Result{}, err
 	}
@@ -419,7 +447,7 @@ func (l *Library) apply(ctx context.Context, b watch.Batch) {
 // file that cannot be indexed (not text, too large, another file's document ids) is
 // taken out of the index, as Sync does, with a log line; the error is for faults.
 func (l *Library) applyFile(ctx context.Context, name string) error {
-	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), l.limit(name))
+	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), corpus.SizeLimit(name))
 	if errors.Is(err, os.ErrNotExist) {
 		return l.takeOut(ctx, name)
 	}

@@ -580,3 +580,30 @@ func TestStatsTellWhetherTheIndexIsBehind(t *testing.T) {
 		t.Errorf("after the batch: %+v, want 1 added, in sync, later than %v", st, synced)
 	}
 }
+
+// TestUploadLimit checks that a library's own upload limit, lower than the corpus's,
+// refuses a larger upload with a sentence naming that limit, and leaves the directory
+// and the index as they were; a file of that size written into the directory by
+// another program is still indexed (the limit is of uploads, not of the corpus).
+func TestUploadLimit(t *testing.T) {
+	dir := t.TempDir()
+	lib, _ := open(t, dir, "", 1<<20)
+	before := snapshot(t, lib)
+	big := strings.Repeat("Mesenchymal stem cells were infused. ", 40_000) // 1.5 MB
+	_, err := lib.Add(context.Background(), "big.txt", strings.NewReader(big))
+	if !errors.Is(err, corpus.ErrTooLarge) || !strings.Contains(err.Error(), "upload limit of 1.0 MB") {
+		t.Fatalf("Add of 1.5 MB with a 1 MB limit: %v, want ErrTooLarge naming the limit", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, lib)); diff != "" {
+		t.Errorf("a refused upload changed the library (-before +after):\n%s", diff)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.txt"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Reindex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, lib, "mesenchymal"); !slices.Contains(got, "big") {
+		t.Errorf("a 1.5 MB file in the directory is not indexed: mesenchymal finds %v", got)
+	}
+}
