@@ -20,8 +20,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
