@@ -30,17 +30,28 @@ var validDate = regexp.MustCompile(`^\d{4}(?:-\d{2}(?:-\d{2})?)?$`)
 // fromArticle makes the document of one article; false when it holds no text.
 func fromArticle(name string, a art.Article) (Document, bool) {
 	doc := Document{Source: name, Title: cleanText(a.Title), Meta: a.Meta}
-	if validDate.MatchString(a.Meta.Date) {
-		doc.Date = a.Meta.Date
-	}
 	blocks := articleBlocks(a.Blocks)
 	// A page that repeats its title as its first heading shows it once.
 	if len(blocks) > 0 && blocks[0].kind == headingBlock && strings.EqualFold(blocks[0].text, doc.Title) {
 		blocks = blocks[1:]
 	}
-	// The lead as in text: datelines give the date, a first heading the title.
+	// The lead as in text: datelines give the date, a first heading the title. A date
+	// the text gives wins over the metadata's (a PDF's is when the file was made).
 	if rest := takeLead(&doc, blocks); len(rest) > 0 || doc.Title != "" {
 		blocks = rest
+	}
+	switch {
+	case doc.Date != "":
+		doc.Meta.Date = doc.Date
+	case validDate.MatchString(doc.Meta.Date):
+		doc.Date = doc.Meta.Date
+	case validDate.MatchString(a.FileDate):
+		doc.Meta.Date = a.FileDate
+	default:
+		doc.Meta.Date = ""
+	}
+	if doc.Meta.Date != "" {
+		doc.Meta.Year, _ = strconv.Atoi(doc.Meta.Date[:4])
 	}
 	if len(blocks) == 0 && doc.Title == "" {
 		return Document{}, false
@@ -48,10 +59,6 @@ func fromArticle(name string, a art.Article) (Document, bool) {
 	if doc.Title == "" {
 		doc.Title = inferTitle(blocks)
 		doc.Meta.TitleDerived = true
-	}
-	if doc.Meta.Date == "" && doc.Date != "" {
-		doc.Meta.Date = doc.Date
-		doc.Meta.Year, _ = strconv.Atoi(doc.Date[:4])
 	}
 	doc.Sections = sectionize(blocks, japanese(blocks), documentContext(doc.Title, doc.Meta.TitleDerived, doc.Tags))
 	if len(doc.Sections) == 0 {

@@ -285,6 +285,10 @@ var (
 	affiliationMark = regexp.MustCompile(`^(?:[-•·*]\s*)?(?:\d{1,2}\.?\s*)?(?:\d{6}\s+)?`)
 	affiliationSep  = regexp.MustCompile(`,\s*\d{1,2}\s*\p{Lu}`)
 	sentenceVerb    = regexp.MustCompile(`\b(?:is|are|was|were|has|have|had|will|can|may|we|this|these)\b`)
+	// fieldLabel opens a labelled field of a record ("Sponsor: ", "Status: "); an
+	// affiliation holds at most one, after the institution ("… Japan. Electronic
+	// address: …").
+	fieldLabel = regexp.MustCompile(`(?:^|[·|;,.]\s*)\p{L}[\p{L} ]{1,30}:\s`)
 )
 
 // affiliationLine returns the affiliations a line of a document's head names: one
@@ -313,8 +317,13 @@ func affiliationLine(s string) []string {
 	return out
 }
 
+// isAffiliation reports whether s names an institution as an author's affiliation:
+// not a sentence, not a record's line of labelled fields or identifiers.
 func isAffiliation(s string) bool {
-	if s == "" || sentenceVerb.MatchString(strings.ToLower(s)) {
+	if s == "" || sentenceVerb.MatchString(strings.ToLower(s)) || len(FindIdentifiers(s)) > 0 {
+		return false
+	}
+	if fields := fieldLabel.FindAllStringIndex(s, -1); len(fields) > 1 || len(fields) == 1 && fields[0][0] == 0 {
 		return false
 	}
 	if institutionCJK.MatchString(s) && !strings.ContainsAny(s, "。、") && len([]rune(s)) <= 80 && !strings.Contains(s, "は") {

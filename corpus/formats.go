@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	art "musesearch/corpus/article"
 	"musesearch/corpus/ctgov"
 	"musesearch/corpus/htmldoc"
+	"musesearch/corpus/pdf"
 	"musesearch/corpus/pubmed"
 )
 
@@ -18,15 +20,23 @@ type format int
 const (
 	formatText      format = iota // .txt and .md
 	formatHTML                    // .html and .htm
+	formatPDF                     // .pdf, or any file that starts as a PDF
 	formatMEDLINE                 // PubMed's MEDLINE text (.nbib, or .txt starting "PMID- ")
 	formatPubMedXML               // .xml
 	formatStudyJSON               // ClinicalTrials.gov study records, .json
 	formatStudyCSV                // ClinicalTrials.gov CSV export, .csv
 )
 
+// pdfSignature starts every PDF, within its first kilobyte.
+var pdfSignature = []byte("%PDF-")
+
 // sniff returns the format of the corpus file name with content data: its
-// extension's, except that a .txt file starting with a PMID field is MEDLINE.
+// extension's, except that a file that starts as a PDF is one whatever its name (a
+// PDF saved as .txt), and a .txt file starting with a PMID field is MEDLINE.
 func sniff(name string, data []byte) format {
+	if bytes.Contains(data[:min(len(data), 1024)], pdfSignature) || strings.EqualFold(filepath.Ext(name), ".pdf") {
+		return formatPDF
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".html", ".htm":
 		return formatHTML
@@ -53,10 +63,15 @@ func parseFormat(f format, data []byte) ([]art.Article, error) {
 		articles []art.Article
 		err      error
 	)
-	if bytes.IndexByte(data, 0) >= 0 && !(f == formatHTML && utf16(data)) {
+	if bytes.IndexByte(data, 0) >= 0 && f != formatPDF && !(f == formatHTML && utf16(data)) {
 		return nil, ErrNotText
 	}
 	switch f {
+	case formatPDF:
+		var a art.Article
+		if a, err = pdf.Parse(context.Background(), data); err == nil {
+			articles = []art.Article{a}
+		}
 	case formatHTML:
 		var a art.Article
 		if a, err = htmldoc.Parse(data, ""); err == nil {

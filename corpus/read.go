@@ -79,6 +79,9 @@ func Parse(name string, data []byte) ([]Document, error) {
 	if int64(len(data)) > SizeLimit(name) {
 		return nil, &FileError{Name: name, Err: ErrTooLarge}
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &FileError{Name: name, Err: ErrEmpty}
+	}
 	var docs []Document
 	if f := sniff(name, data); f != formatText {
 		articles, err := parseFormat(f, data)

@@ -311,6 +311,11 @@ func TestAuthorsAndAffiliations(t *testing.T) {
 		{"- 3TMU Research Center for Cell Therapy and Regeneration Medicine, Taipei Medical University, Taipei, Taiwan", []string{"TMU Research Center for Cell Therapy and Regeneration Medicine, Taipei Medical University, Taipei, Taiwan"}},
 		{"1兵庫医科大学 血液内科 講師", []string{"兵庫医科大学 血液内科 講師"}},
 		{"Muse cells are found in the bone marrow, as the University of Tohoku reported.", nil},
+		// A registry record's status line names its sponsor: a record, not an affiliation.
+		{"NCT09990001 · UC-KOA · Phase 2 · Interventional, Randomized · Status: Recruiting · Enrollment: 120 (estimated) · Sponsor: Example Medical University", nil},
+		{"Sponsor: Example Medical University, Department of Orthopedics, Status: Recruiting", nil},
+		// PubMed appends the corresponding author's address to an affiliation.
+		{"Department of Neurology, Tohoku University, Sendai, Japan. Electronic address: someone@example.jp.", []string{"Department of Neurology, Tohoku University, Sendai, Japan. Electronic address: someone@example.jp"}},
 	}
 	for _, tt := range affiliations {
 		if got := affiliationLine(tt.text); !cmp.Equal(got, tt.want) {

@@ -84,12 +84,12 @@ func TestSync(t *testing.T) {
 			change: func() {
 				writeFiles(t, corpusDir, map[string]string{
 					"a.txt": "alpha one\n\nalpha two", "b.md": "bravo", ".hidden.txt": "hidden",
-					"notes.pdf": "pdf", "draft.txt~": "draft",
+					"notes.docx": "docx", "draft.txt~": "draft",
 				})
 			},
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Added: 2, Skipped: []Skipped{
 				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
-				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+				{"notes.docx", reason(corpus.ValidName("notes.docx"))},
 			}},
 			found: map[string][]string{"alpha": {"a#1", "a#2"}, "bravo": {"b#1"}, "hidden": nil},
 		},
@@ -98,7 +98,7 @@ func TestSync(t *testing.T) {
 			change: func() { writeFiles(t, corpusDir, map[string]string{"b.txt": "bravo copy"}) },
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{
 				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
-				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+				{"notes.docx", reason(corpus.ValidName("notes.docx"))},
 				{"b.txt", `document id "b" is already used by b.md; rename one of the files`},
 			}},
 			found: map[string][]string{"copy": nil},
@@ -109,14 +109,14 @@ func TestSync(t *testing.T) {
 				os.Remove(filepath.Join(corpusDir, "draft.txt~"))
 				os.Remove(filepath.Join(corpusDir, "b.txt"))
 			},
-			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{{"notes.pdf", reason(corpus.ValidName("notes.pdf"))}}},
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{{"notes.docx", reason(corpus.ValidName("notes.docx"))}}},
 		},
 		{
 			name: "a touched file with the same content is unchanged",
 			change: func() {
 				later := time.Now().Add(time.Hour)
 				os.Chtimes(filepath.Join(corpusDir, "a.txt"), later, later)
-				os.Remove(filepath.Join(corpusDir, "notes.pdf"))
+				os.Remove(filepath.Join(corpusDir, "notes.docx"))
 			},
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2},
 		},

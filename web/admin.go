@@ -43,7 +43,7 @@ const (
 	// maxUploadBytes bounds the body of an upload: the largest corpus file plus room
 	// for a multipart envelope. The library refuses a file over its own limit after
 	// reading one byte past it; this bound stops a body that claims or sends more.
-	maxUploadBytes = corpus.MaxFileSize + 64<<10
+	maxUploadBytes = corpus.MaxPDFSize + 64<<10
 	// adminRealm names the protected space in the WWW-Authenticate challenge.
 	adminRealm = "musesearch admin"
 )
@@ -55,7 +55,8 @@ const (
 const (
 	// minUploadRate is the slowest rate a body may arrive at, in bytes per second
 	// (1 Mbit/s): the body's read deadline is its Content-Length at this rate, and
-	// the whole limit's for a body of unknown length (80 s), plus uploadReadSlack.
+	// the whole limit's for a body of unknown length (400 s for 50 MB), plus
+	// uploadReadSlack.
 	minUploadRate = 128 << 10
 	// uploadReadSlack is the time a body gets beyond its size at minUploadRate.
 	uploadReadSlack = 15 * time.Second
@@ -72,7 +73,7 @@ const (
 	msgNoName         = "Name the file with ?name=FILE.txt (or .md), or upload it as the multipart field file."
 	msgNoFileField    = "The multipart body has no field named file."
 	msgBadMultipart   = "The multipart body cannot be read: %v."
-	msgUploadTooLarge = "The upload is larger than the %d MB limit; split it into smaller files."
+	msgUploadTooLarge = "The upload is larger than the %d MB limit (%d MB for a PDF); split it into smaller files."
 	msgUploadCut      = "The upload ended before the length its Content-Length announced; send it again."
 	msgUploadSlow     = "The upload arrived too slowly (under 1 Mbit/s) and was stopped; send it again, or split it into smaller files."
 )
@@ -258,7 +259,7 @@ func uploadBody(r *http.Request) (string, io.Reader, error) {
 }
 
 // errUploadTooLarge answers a body longer than maxUploadBytes.
-var errUploadTooLarge = apiError(http.StatusRequestEntityTooLarge, fmt.Sprintf(msgUploadTooLarge, corpus.MaxFileSize>>20))
+var errUploadTooLarge = apiError(http.StatusRequestEntityTooLarge, fmt.Sprintf(msgUploadTooLarge, corpus.MaxFileSize>>20, corpus.MaxPDFSize>>20))
 
 func tooLarge(err error) bool {
 	var mb *http.MaxBytesError
@@ -273,8 +274,10 @@ func libraryError(err error) error {
 		return apiError(http.StatusBadRequest, err.Error()+".")
 	case library.RejectNotText:
 		return apiError(http.StatusUnsupportedMediaType, err.Error()+".")
+	case library.RejectUnreadable:
+		return apiError(http.StatusUnprocessableEntity, err.Error()+".")
 	case library.RejectTooLarge:
-		return errUploadTooLarge
+		return apiError(http.StatusRequestEntityTooLarge, err.Error()+".")
 	case library.RejectDuplicateID:
 		return apiError(http.StatusConflict, err.Error()+".")
 	}

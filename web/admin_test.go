@@ -32,8 +32,8 @@ import (
 const testToken = "s3cret-admin-token"
 
 // uploadLimit is the largest file the test library accepts, small so that "too
-// large" needs no 10 MB body.
-const uploadLimit = 4 << 10
+// large" needs no 10 MB body, large enough for the sample files of every format.
+const uploadLimit = 64 << 10
 
 // adminFixture is a server with the write API over a library of its own: a small
 // corpus in a temporary directory and a temporary index.
@@ -337,8 +337,17 @@ func TestBadUploadsChangeNothing(t *testing.T) {
 			return request(http.MethodPost, "/api/documents?name=a.txt~", strings.NewReader("text"), testToken)
 		}, http.StatusBadRequest, "plain name"},
 		{"other extension", func(*testing.T) *http.Request {
-			return request(http.MethodPost, "/api/documents?name=paper.pdf", strings.NewReader("%PDF-1.4"), testToken)
+			return request(http.MethodPost, "/api/documents?name=paper.docx", strings.NewReader("PK\x03\x04"), testToken)
 		}, http.StatusBadRequest, "plain name"},
+		{"damaged PDF", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=paper.pdf", strings.NewReader("%PDF-1.4\n"), testToken)
+		}, http.StatusUnprocessableEntity, "damaged"},
+		{"invalid JSON", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=studies.json", strings.NewReader(`{"studies": [`), testToken)
+		}, http.StatusUnprocessableEntity, "invalid JSON"},
+		{"entity bomb", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=pubmed.xml", strings.NewReader(`<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><PubmedArticleSet>&b;</PubmedArticleSet>`), testToken)
+		}, http.StatusUnprocessableEntity, "does not define"},
 		{"name over 255 bytes", func(*testing.T) *http.Request {
 			return request(http.MethodPost, "/api/documents?name="+strings.Repeat("a", 256)+".txt", strings.NewReader("text"), testToken)
 		}, http.StatusBadRequest, "longer than 255 bytes"},

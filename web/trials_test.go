@@ -100,7 +100,7 @@ func TestAPITrialsReview(t *testing.T) {
 	}{
 		{"stroke", "JapicCTI-184103", []string{"phase-2"}},
 		{"spinal-cord-injury", "JRCT1080224764", []string{"phase-1"}},
-		{"hypoxic-ischemic-encephalopathy", "CL2020/hypoxic-ischemic-encephalopathy/phase-1", []string{"phase-1"}},
+		{"hypoxic-ischemic-encephalopathy", "NCT04261335", []string{"phase-1"}},
 		{"als", "jRCT2063200047", []string{"phase-2"}},
 		{"myocardial-infarction", "CL2020/myocardial-infarction", []string{}},
 		{"epidermolysis-bullosa", "CL2020/epidermolysis-bullosa/phase-1+phase-2", []string{"phase-1", "phase-2"}},

@@ -85,6 +85,10 @@ type Article struct {
 	Title string
 	// Meta is the bibliographic metadata; Meta.Date is also the document's date.
 	Meta Meta
+	// FileDate is the date the file was made (a PDF's creation date), YYYY-MM-DD:
+	// the metadata's date when the text gives none, but not the document's date, by
+	// which searches sort (a page printed to PDF today is not today's news).
+	FileDate string
 	// Blocks are the article's headings, paragraphs and list items in reading order.
 	Blocks []Block
 	// Stated are the facts its structured fields state.

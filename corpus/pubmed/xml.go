@@ -165,6 +165,11 @@ func ParseXML(data []byte) ([]article.Article, error) {
 func xmlError(err error) error {
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
+		if strings.HasPrefix(se.Msg, "invalid character entity") {
+			// Entities a document declares (an entity bomb, an external file) are
+			// never expanded.
+			return fmt.Errorf("invalid XML at line %d: %s, which PubMed XML does not define", se.Line, se.Msg)
+		}
 		return fmt.Errorf("invalid XML at line %d: %s", se.Line, se.Msg)
 	}
 	return fmt.Errorf("invalid XML: %w", err)

@@ -30,7 +30,15 @@ func Extract(doc corpus.Document) []Mention {
 		if !hasRegistryID(sec) && !mayNameProduct(sec.Text, products) {
 			continue // most sections: spare them the normalisation
 		}
-		out = append(out, readSection(doc, sec).mentions(products)...)
+		ms := readSection(doc, sec).mentions(products)
+		// A registry record (a ClinicalTrials.gov study) is the record of one trial:
+		// what its sections say of a trial without naming it, they say of that one.
+		for i := range ms {
+			if own := doc.Meta.RegistryIDs; len(own) > 0 && len(ms[i].RegistryIDs) == 0 && !ms[i].Related {
+				ms[i].RegistryIDs = own
+			}
+		}
+		out = append(out, ms...)
 	}
 	return out
 }

@@ -64,13 +64,17 @@ const (
 	review   = "000_7296aed5b39c99c6"
 	press    = "003_0b74e965ce623bb2"
 	abstract = "004_6bdb0a530be4535a"
+	stroke   = "005_cl2020_stroke_trial_summary"
+	hie      = "007_nct04261335"
 )
 
 // TestBundle checks the trials of the bundled corpus: the six of the review's
 // clinical-trial summary (and its ARDS program) each once, with the phase the text
 // gives; the ALS trial, jRCT2063200047, with the English and Chinese abstract that
 // reports it by its product (CL2020, ALS, phase 2) and never names the id; the press
-// release that announces CL2020 trials without a phase or an id only as related.
+// release that announces CL2020 trials without a phase or an id only as related; the
+// stroke trial's summary (a PDF) and the HIE trial's registry record joining the
+// review's trials they are of.
 func TestBundle(t *testing.T) {
 	docs, errs := corpus.ReadDir("../bundle")
 	if len(errs) > 0 {
@@ -85,9 +89,6 @@ func TestBundle(t *testing.T) {
 		{ID: "CL2020/epidermolysis-bullosa/phase-1+phase-2", Product: "CL2020", Indication: []string{"epidermolysis-bullosa"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1", "phase-2"}, Enrollment: 5,
 			Years: []int{2018, 2021}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("28"), s("37")}},
-		{ID: "CL2020/hypoxic-ischemic-encephalopathy/phase-1", Product: "CL2020", Indication: []string{"hypoxic-ischemic-encephalopathy"},
-			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1"}, Enrollment: 9,
-			Years: []int{2019, 2021}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("34")}},
 		// The AMI pilot: no text gives it a phase, so its three passages join on
 		// product and indication with no phase.
 		{ID: "CL2020/myocardial-infarction", Product: "CL2020", Indication: []string{"myocardial-infarction"},
@@ -96,9 +97,16 @@ func TestBundle(t *testing.T) {
 		{ID: "JRCT1080224764", RegistryIDs: []string{"JRCT1080224764"}, Product: "CL2020", Indication: []string{"spinal-cord-injury"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1"}, Enrollment: 10,
 			Years: []int{2020, 2022}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("35")}},
+		// The stroke trial, with the summary of its results printed to PDF.
 		{ID: "JapicCTI-184103", RegistryIDs: []string{"JapicCTI-184103"}, Product: "CL2020", Indication: []string{"stroke"},
 			CellType: []string{"muse"}, Design: []string{"rct"}, Phase: []string{"phase-2"}, Enrollment: 35,
-			Years: []int{2018, 2023}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("33")}},
+			Years: []int{2018, 2023}, Documents: []string{review, stroke}, Related: []string{press}, Passages: []string{s("33"), stroke + "#3"}},
+		// The HIE trial of the review, named by the registry record that is one of
+		// the bundle's documents: every section of the record is of that trial.
+		{ID: "NCT04261335", RegistryIDs: []string{"NCT04261335", "jRCT2043190112"}, Product: "CL2020", Indication: []string{"hypoxic-ischemic-encephalopathy"},
+			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1"}, Enrollment: 9,
+			Years: []int{2019, 2021}, Documents: []string{review, hie}, Related: []string{press},
+			Passages: []string{s("34"), hie + "#1", hie + "#2", hie + "#3"}},
 		{ID: "jRCT2043210005", RegistryIDs: []string{"jRCT2043210005"}, Indication: []string{"ards"},
 			CellType: []string{"muse"}, Years: []int{2020}, Documents: []string{review}, Passages: []string{s("38")}},
 		{ID: "jRCT2063200047", RegistryIDs: []string{"jRCT2063200047"}, Product: "CL2020", Indication: []string{"als"},

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -36,8 +37,8 @@ type Config struct {
 	CorpusDir string
 	// IndexDir is the index directory; empty keeps the index in memory (tests).
 	IndexDir string
-	// MaxFileSize is the largest file Add accepts, in bytes; zero means
-	// corpus.MaxFileSize, which is also the most the corpus reads.
+	// MaxFileSize is the largest file Add accepts, in bytes, within the corpus's own
+	// limits (corpus.SizeLimit: a PDF may be larger than a text); zero means those.
 	MaxFileSize int64
 	// Owner and LockedHint word the error another process gets when it opens the
 	// index while this library has it (see indexer.Config).
@@ -96,8 +97,8 @@ const tempPrefix = ".musesearch-upload-"
 // cannot be opened, or is found inconsistent, is rebuilt from the corpus, with one
 // log line saying why.
 func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
-	if cfg.MaxFileSize <= 0 || cfg.MaxFileSize > corpus.MaxFileSize {
-		cfg.MaxFileSize = corpus.MaxFileSize
+	if cfg.MaxFileSize <= 0 || cfg.MaxFileSize > corpus.MaxPDFSize {
+		cfg.MaxFileSize = corpus.MaxPDFSize
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -173,6 +174,36 @@ func (l *Library) CorpusDir() string { return l.cfg.CorpusDir }
 // MaxFileSize is the largest file Add accepts, in bytes.
 func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
 
+// limit is the largest corpus file name the library reads, in bytes.
+func (l *Library) limit(name string) int64 { return min(l.cfg.MaxFileSize, corpus.SizeLimit(name)) }
+
+// tooLarge is why an upload larger than the limit of file name is refused: the
+// corpus's own limit, or this library's lower one.
+func (l *Library) tooLarge(name string) error {
+	if l.cfg.MaxFileSize < corpus.SizeLimit(name) {
+		return uploadLimitError(l.cfg.MaxFileSize)
+	}
+	return corpus.ErrTooLarge
+}
+
+// uploadLimitError is corpus.ErrTooLarge for an upload over a library's own limit,
+// in bytes, lower than the corpus's.
+type uploadLimitError int64
+
+func (e uploadLimitError) Error() string {
+	return fmt.Sprintf("larger than this server's upload limit of %s; split it into smaller files", megabytes(int64(e)))
+}
+
+func (e uploadLimitError) Is(target error) bool { return target == corpus.ErrTooLarge }
+
+// megabytes writes n bytes in MB, with one decimal below 10 MB.
+func megabytes(n int64) string {
+	if n < 10<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt(n>>20, 10) + " MB"
+}
+
 // Close closes the index, stopping a repair under way.
 func (l *Library) Close() error {
 	l.stop()
@@ -193,12 +224,12 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 		l.stats.reject(err)
 		return Result{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(body, l.cfg.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(body, l.limit(name)+1))
 	if err != nil {
 		return Result{}, fmt.Errorf("read the upload: %w", err)
 	}
-	if int64(len(data)) > l.cfg.MaxFileSize {
-		err := &corpus.FileError{Name: name, Err: corpus.ErrTooLarge}
+	if int64(len(data)) > l.limit(name) {
+		err := &corpus.FileError{Name: name, Err: l.tooLarge(name)}
 		l.stats.reject(err)
 		return Result{}, err
 	}
@@ -416,7 +447,7 @@ func (l *Library) apply(ctx context.Context, b watch.Batch) {
 // file that cannot be indexed (not text, too large, another file's document ids) is
 // taken out of the index, as Sync does, with a log line; the error is for faults.
 func (l *Library) applyFile(ctx context.Context, name string) error {
-	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), l.cfg.MaxFileSize)
+	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), corpus.SizeLimit(name))
 	if errors.Is(err, os.ErrNotExist) {
 		return l.takeOut(ctx, name)
 	}

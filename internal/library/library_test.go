@@ -231,7 +231,9 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 		{"hidden", ".hidden.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"editor backup", "a.txt~", "text", corpus.ErrBadName, RejectBadName},
 		{"upload temporary", tempPrefix + "1.txt", "text", corpus.ErrBadName, RejectBadName},
-		{"other extension", "paper.pdf", "text", corpus.ErrBadName, RejectBadName},
+		{"other extension", "paper.docx", "text", corpus.ErrBadName, RejectBadName},
+		{"damaged PDF", "paper.pdf", "%PDF-1.4\nno more", corpus.ErrUnreadable, RejectUnreadable},
+		{"invalid JSON", "studies.json", `{"studies": [`, corpus.ErrUnreadable, RejectUnreadable},
 		{"empty name", "", "text", corpus.ErrBadName, RejectBadName},
 		{"name not UTF-8", "caf\xe9.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"name with a direction override", "evil\u202etxt.md", "text", corpus.ErrBadName, RejectBadName},
@@ -268,7 +270,7 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 			}
 		})
 	}
-	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
+	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectUnreadable: 2, RejectDuplicateID: 1}
 	if diff := cmp.Diff(want, lib.Stats().Rejected); diff != "" {
 		t.Errorf("Stats.Rejected (-want +got):\n%s", diff)
 	}
@@ -576,5 +578,32 @@ func TestStatsTellWhetherTheIndexIsBehind(t *testing.T) {
 	}
 	if st := lib.Stats(); !st.InSync || !st.LastInSync.After(synced) || st.Added != 1 {
 		t.Errorf("after the batch: %+v, want 1 added, in sync, later than %v", st, synced)
+	}
+}
+
+// TestUploadLimit checks that a library's own upload limit, lower than the corpus's,
+// refuses a larger upload with a sentence naming that limit, and leaves the directory
+// and the index as they were; a file of that size written into the directory by
+// another program is still indexed (the limit is of uploads, not of the corpus).
+func TestUploadLimit(t *testing.T) {
+	dir := t.TempDir()
+	lib, _ := open(t, dir, "", 1<<20)
+	before := snapshot(t, lib)
+	big := strings.Repeat("Mesenchymal stem cells were infused. ", 40_000) // 1.5 MB
+	_, err := lib.Add(context.Background(), "big.txt", strings.NewReader(big))
+	if !errors.Is(err, corpus.ErrTooLarge) || !strings.Contains(err.Error(), "upload limit of 1.0 MB") {
+		t.Fatalf("Add of 1.5 MB with a 1 MB limit: %v, want ErrTooLarge naming the limit", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, lib)); diff != "" {
+		t.Errorf("a refused upload changed the library (-before +after):\n%s", diff)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.txt"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Reindex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, lib, "mesenchymal"); !slices.Contains(got, "big") {
+		t.Errorf("a 1.5 MB file in the directory is not indexed: mesenchymal finds %v", got)
 	}
 }

@@ -19,11 +19,12 @@ const (
 	RejectTooLarge    = "too_large"
 	RejectNotText     = "not_text"
 	RejectEmpty       = "empty"
+	RejectUnreadable  = "unreadable"
 	RejectDuplicateID = "duplicate_id"
 )
 
 // rejectReasons lists every reason, so that each counter exists from the start.
-var rejectReasons = []string{RejectBadName, RejectTooLarge, RejectNotText, RejectEmpty, RejectDuplicateID}
+var rejectReasons = []string{RejectBadName, RejectTooLarge, RejectNotText, RejectEmpty, RejectUnreadable, RejectDuplicateID}
 
 // RejectReason is the reason label of an error Add returns for a file it refuses, or
 // "" for an error that is not a refusal (a fault of the server).
@@ -38,6 +39,8 @@ func RejectReason(err error) string {
 		return RejectNotText
 	case errors.Is(err, corpus.ErrEmpty):
 		return RejectEmpty
+	case errors.Is(err, corpus.ErrUnreadable):
+		return RejectUnreadable
 	case errors.As(err, &dup):
 		return RejectDuplicateID
 	}

@@ -62,7 +62,7 @@ func TestBurstBecomesOneBatchAndIgnoredNamesStayOut(t *testing.T) {
 	// An editor-like save: temporary and hidden files around the real one.
 	write(t, filepath.Join(dir, ".a.txt.swp"), "x")
 	write(t, filepath.Join(dir, "a.txt~"), "x")
-	write(t, filepath.Join(dir, "notes.pdf"), "x")
+	write(t, filepath.Join(dir, "notes.docx"), "x")
 	for i := range 5 {
 		write(t, filepath.Join(dir, "a.txt"), "draft "+string(rune('0'+i)))
 	}
