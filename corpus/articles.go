@@ -60,7 +60,7 @@ func fromArticle(name string, a art.Article) (Document, bool) {
 		doc.Title = inferTitle(blocks)
 		doc.Meta.TitleDerived = true
 	}
-	doc.Sections = sectionize(blocks, japanese(blocks))
+	doc.Sections = sectionize(blocks, japanese(blocks), documentContext(doc.Title, doc.Meta.TitleDerived, doc.Tags))
 	if len(doc.Sections) == 0 {
 		doc.Sections = []Section{{Text: doc.Title, Lang: langOf(doc.Title, false)}}
 		finishSection(&doc.Sections[0])

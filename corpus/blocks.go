@@ -99,10 +99,13 @@ func isHeadingLike(s string) bool {
 	if lowerWord(s) {
 		return false
 	}
-	body := abbreviations.ReplaceAllString(s, "")
+	body := abbreviations.ReplaceAllString(partNumber.ReplaceAllString(s, ""), "")
 	body = strings.TrimRight(body, "?!？！ ")
 	return !sentenceInside.MatchString(body)
 }
+
+// partNumber numbers a part: "1. ", "2.3 " (its full stop ends no sentence).
+var partNumber = regexp.MustCompile(`^\d{1,2}(?:\.\d{1,2})*\.?\s+`)
 
 // titleCase reports whether most words of s start with a capital letter, as English
 // titles do ("Muse Cells in Regenerative Medicine:").

@@ -24,15 +24,14 @@ const monthName = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 var (
 	isoDate = regexp.MustCompile(`\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
 	mdyDate = regexp.MustCompile(`(?i)\b` + monthName + `\s+(\d{1,2}),?\s+(\d{4})\b`)
-	dmyDate = regexp.MustCompile(`(?i)\b(\d{1,2})\s+` + monthName + `,?\s+(\d{4})\b`)
+	dmyDate = regexp.MustCompile(`(?i)(?:^|[^0-9])(\d{1,2})(?:\s+|-)` + monthName + `(?:,?\s+|-)(\d{4})\b`)
 	cjkDate = regexp.MustCompile(`(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?`)
 	eraDate = regexp.MustCompile(`(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(?:(\d{1,2})日)?`)
 	// dateLabel and weekday are the words a dateline may hold besides the date
 	// ("Published: Thursday, June 19, 2025", "2020年10月29日（木）"), after Fold.
-	dateLabel   = regexp.MustCompile(`^(?:published|posted|date|updated|released|issued|発表日|発行日|日付|发布日期|发布时间|日期)(?:\s+on)?\s*:?\s*`)
-	weekday     = regexp.MustCompile(`\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\([月火水木金土日]\)|(?:星期|周)[一二三四五六日天]`)
-	monthRange  = regexp.MustCompile(`(?i)\d{4}\s+[a-z]{3}-[a-z]{3}`)
-	citationRef = regexp.MustCompile(`(?i)^(?:source:\s*)?(?:[^.]{2,80}\.\s+)?(\d{4})(?:\s+` + monthName + `(?:-[a-z]{3})?(?:\s+(\d{1,2}))?)?\s*[;:]\s*\S`)
+	dateLabel  = regexp.MustCompile(`^(?:published|posted|date|updated|released|issued|発表日|発行日|日付|发布日期|发布时间|日期)(?:\s+on)?\s*:?\s*`)
+	weekday    = regexp.MustCompile(`\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\([月火水木金土日]\)|(?:星期|周)[一二三四五六日天]`)
+	monthRange = regexp.MustCompile(`(?i)\d{4}\s+[a-z]{3}-[a-z]{3}`)
 )
 
 // findDate returns the first plainly written calendar date of s as YYYY-MM-DD (or
@@ -111,25 +110,4 @@ func dateLine(s string) (string, bool) {
 		return "", false
 	}
 	return date, true
-}
-
-// citationDate returns the publication date of a journal citation line in the PubMed
-// style ("Cell Transplant. 2023 Jan-Dec;32:…" gives 2023, "J Clin Med. 2023 Sep
-// 30;12(19)" gives 2023-09-30), as precise as the citation is.
-func citationDate(s string) (string, bool) {
-	if len(s) > maxCitation {
-		return "", false
-	}
-	m := citationRef.FindStringSubmatch(Fold(s))
-	if m == nil {
-		return "", false
-	}
-	year, _ := strconv.Atoi(m[1])
-	if year < 1800 || year > 2200 {
-		return "", false
-	}
-	if m[2] == "" || monthRange.MatchString(m[0]) {
-		return strconv.Itoa(year), true
-	}
-	return ymd(year, strconv.Itoa(months[strings.ToLower(m[2])[:3]]), m[3])
 }

@@ -16,6 +16,8 @@ type article struct {
 	title string
 	date  string
 	tags  []string
+	// dropped are the lines the split consumed: the byline.
+	dropped []DroppedLine
 }
 
 // parseText turns the decoded text of the file name into documents.
@@ -31,13 +33,17 @@ func parseText(name, text string) []Document {
 	if len(articles) == 1 {
 		articles[0].title, articles[0].date, articles[0].tags = fm.title, fm.date, fm.tags
 	}
+	articles[0].dropped = append(fm.dropped, articles[0].dropped...)
 	var docs []Document
 	for _, a := range articles {
-		blocks := classify(unwrap(a.lines, debris))
+		logical, dropped := unwrap(a.lines, debris)
+		blocks := classify(logical)
 		if len(blocks) == 0 {
 			continue
 		}
-		docs = append(docs, buildDocument(name, a, blocks))
+		d := buildDocument(name, a, blocks)
+		d.Dropped = append(append(a.dropped, dropped...), d.Dropped...)
+		docs = append(docs, d)
 	}
 	numberDocuments(stem(name), docs)
 	return docs
@@ -130,7 +136,7 @@ func splitArticles(lines []rawLine) []article {
 			title, cur.lines = []rawLine{cur.lines[k]}, cur.lines[:k]
 		}
 		out = append(out, cur)
-		cur = article{lines: title, date: date, tags: tags}
+		cur = article{lines: title, date: date, tags: tags, dropped: []DroppedLine{{Text: l.text, Reason: DropByline}}}
 	}
 	out = append(out, cur)
 	// Drop a preamble without any text.
@@ -149,7 +155,8 @@ func lastNonBlank(lines []rawLine) int {
 	return -1
 }
 
-// buildDocument finds an article's title and date and splits it into sections.
+// buildDocument finds an article's title, date and metadata and splits it into
+// sections.
 func buildDocument(name string, a article, blocks []block) Document {
 	doc := Document{Source: name, Title: a.title, Date: a.date, Tags: a.tags}
 	if rest := takeLead(&doc, blocks); len(rest) > 0 || doc.Title != "" {
@@ -157,51 +164,15 @@ func buildDocument(name string, a article, blocks []block) Document {
 	} // else the lead is all there is: keep it as the text.
 	if doc.Title == "" {
 		doc.Title = inferTitle(blocks)
+		doc.Meta.TitleDerived = true
 	}
-	doc.Sections = sectionize(blocks, japanese(blocks))
+	doc.Sections = sectionize(blocks, japanese(blocks), documentContext(doc.Title, doc.Meta.TitleDerived, doc.Tags[len(a.tags):]))
 	if len(doc.Sections) == 0 {
 		doc.Sections = []Section{{Text: doc.Title, Lang: langOf(doc.Title, false)}}
 		finishSection(&doc.Sections[0])
 	}
 	doc.Lang = documentLang(doc.Sections)
 	return doc
-}
-
-// takeLead consumes the lead of an article: labels ("PRESS RELEASE"), a dateline and
-// the title line; a citation line in the lead gives the date when nothing else does.
-func takeLead(doc *Document, blocks []block) []block {
-	for len(blocks) > 0 {
-		b := blocks[0]
-		if d, ok := dateLine(b.text); ok && b.kind != rowBlock {
-			if doc.Date == "" {
-				doc.Date = d
-			}
-			blocks = blocks[1:]
-			continue
-		}
-		if doc.Title == "" && isLabel(b.text) && len(blocks) > 1 && labelled(blocks[1]) {
-			blocks = blocks[1:]
-			continue
-		}
-		if doc.Title == "" && b.kind == headingBlock && b.style != romanStyle && (b.style == plainStyle || b.rank == 1) && !isLabel(b.text) {
-			doc.Title = b.text
-			blocks = blocks[1:]
-			if len(blocks) > 0 && subtitle(blocks[0].text) {
-				blocks[0].kind, blocks[0].style, blocks[0].rank = paraBlock, "", 0
-			}
-			continue
-		}
-		break
-	}
-	if doc.Date == "" {
-		for i := 0; i < len(blocks) && i < 5; i++ {
-			if d, ok := citationDate(blocks[i].text); ok {
-				doc.Date = d
-				break
-			}
-		}
-	}
-	return blocks
 }
 
 // isLabel reports whether s is a document-type label: a few words in capitals
@@ -221,12 +192,6 @@ func isLabel(s string) bool {
 		}
 	}
 	return letters >= 4
-}
-
-// labelled reports whether b can follow a label above a title: a dateline or a heading.
-func labelled(b block) bool {
-	_, date := dateLine(b.text)
-	return date || b.kind == headingBlock
 }
 
 // subtitle reports whether s is set off as a subtitle (～…～, —…—).
@@ -277,7 +242,8 @@ func citationTitle(s string) (string, bool) {
 // inferTitle finds the title of an article that has no title line: the title of the
 // paper it summarises (its "Source:" citation or a citation closing it), else the
 // heading that best names the subject of its opening paragraph, else its first
-// sentence.
+// sentence, followed by the journal and year of the citation heading it, if any
+// ("Amyotrophic lateral sclerosis (ALS) is … (Cell Transplant, 2023)").
 func inferTitle(blocks []block) string {
 	for _, b := range blocks {
 		if b.kind == paraBlock && citationLead.MatchString(b.text) {
@@ -309,10 +275,21 @@ func inferTitle(blocks []block) string {
 			}
 		}
 	}
-	return firstSentence(lead)
+	title := firstSentence(lead)
+	for _, b := range blocks[:min(len(blocks), 5)] {
+		if c, ok := readCitation(b.text); ok && c.journal != "" && c.year != 0 && b.text != lead {
+			return strings.TrimRight(title, ".。") + " (" + c.journal + ", " + strconv.Itoa(c.year) + ")"
+		}
+	}
+	return title
 }
 
-// bestHeading returns the heading sharing the most content words (at least two) with
+// numberedStyles are the heading styles of numbered parts.
+var numberedStyles = map[headingStyle]bool{
+	romanStyle: true, numberedStyle: true, cjkNumStyle: true, cjkParenStyle: true, chapterStyle: true, chapterStyle + "section": true,
+}
+
+// bestHeading returns the heading sharing the most topic words (at least two) with
 // the opening paragraph.
 func bestHeading(blocks []block, lead string) string {
 	if lead == "" {
@@ -321,21 +298,19 @@ func bestHeading(blocks []block, lead string) string {
 	if len(lead) > 2000 {
 		lead = strings.ToValidUTF8(lead[:2000], "")
 	}
-	leadWords := map[string]bool{}
-	for _, w := range contentWords(lead) {
-		leadWords[w] = true
-	}
+	leadTokens := tokenSet([]block{{text: lead}})
 	best, bestScore := "", 1
 	for _, b := range blocks {
-		if b.kind != headingBlock {
+		// A title is a plain line: a heading, or a line set apart like one above a
+		// numbered part ("全球目前是否…?" over "一、先看结论…"), not a numbered part.
+		plain := b.kind == headingBlock && !numberedStyles[b.style] || b.kind == paraBlock && isHeadingLike(b.text)
+		if !plain {
 			continue
 		}
 		score := 0
-		seen := map[string]bool{}
-		for _, w := range contentWords(b.text) {
-			if leadWords[w] && !seen[w] {
+		for t := range tokenSet([]block{b}) {
+			if leadTokens[t] {
 				score++
-				seen[w] = true
 			}
 		}
 		if score > bestScore {

@@ -102,8 +102,8 @@ var extensions = []string{".txt", ".md", ".pdf", ".html", ".htm", ".xml", ".nbib
 // directory, no "..") ending in one of the extensions the corpus reads, and not a
 // hidden file or an editor's temporary file (".x", "x~", "#x#", ".x.swp", "x.tmp"), of
 // at most MaxNameBytes bytes of UTF-8 without control or direction-changing
-// characters. Every part of musesearch
-// ignores files that fail it, so that an editor saving a document never adds debris.
+// characters. Every part of musesearch ignores files that fail it, so that an editor
+// saving a document never adds debris.
 func ValidName(name string) error {
 	bad := &FileError{Name: name, Err: ErrBadName}
 	if name == "" || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) ||

@@ -94,16 +94,77 @@ func ConceptsIn(text string) []Concept {
 	return out
 }
 
+// incidentalDominance is how often a passage must name a disease (or name it in its
+// headings) for another disease it names only once to be incidental.
+const incidentalDominance = 3
+
+// abbreviationGap is the most runes between a name and the abbreviation after it
+// ("acute respiratory distress syndrome (ARDS)").
+const abbreviationGap = 3
+
 // ExtractFacets returns the facets of a passage: those named in its text and in the
-// headings above it (outermost first, its own heading last). A study design named only
-// as future or negated ("a larger placebo-controlled trial is planned") does not count:
-// design records the study the passage reports, while a planned trial's phase does.
+// headings above it (outermost first, its own heading last), in their context: a
+// concept negated ("无 GVHD 报告"), a transplantation patients had before ("GVHD after
+// HSCT"), a disease a meta-analysis measures as an outcome, or one named once in a
+// passage about another does not count. A study
+// design named only as future or negated ("a larger placebo-controlled trial is
+// planned") does not count: design records the study the passage reports, while a
+// planned trial's phase does.
 func ExtractFacets(headings []string, text string) Facets {
+	facets, _ := extractFacets(append(slices.Clip(headings), text), 0)
+	return facets
+}
+
+// extractFacets returns the facets of the parts of a passage (headings, then its
+// text), and those of them named only in its first context parts (a document's
+// title): the values the passage inherits rather than names.
+func extractFacets(parts []string, context int) (facets, inherited Facets) {
 	v := theVocabulary()
-	values := make(map[int]bool) // concept index -> named by a strong term
-	for _, s := range append(slices.Clip(headings), text) {
+	values := make(map[int]bool)   // concept index -> named by a strong term
+	measured := make(map[int]bool) // concept index -> named only as an outcome measured
+	own := make(map[int]bool)      // concept index -> named after the context
+	inText := make(map[int]int)    // concept index -> times the text names it
+	inHeadings := make(map[int]bool)
+	for k, s := range parts {
+		lastEnd := map[int]int{} // concept index -> where the text last named it
 		for _, m := range v.scan(s, false) {
+			_, seen := values[m.concept]
+			measured[m.concept] = m.outcome && (!seen || measured[m.concept])
 			values[m.concept] = values[m.concept] || !m.weak
+			own[m.concept] = own[m.concept] || k >= context
+			if k == len(parts)-1 {
+				// "graft-versus-host disease (GVHD)" names it once.
+				if end, ok := lastEnd[m.concept]; !ok || m.start-end > abbreviationGap {
+					inText[m.concept]++
+				}
+				lastEnd[m.concept] = m.end
+			} else {
+				inHeadings[m.concept] = true
+			}
+		}
+	}
+	// A disease named once in passing in a passage about another one ("传统疗法还存在
+	// 感染、骨质疏松等副作用" in a text about lupus) is not what the passage is about.
+	dominant := 0
+	for i, n := range inText {
+		if v.concepts[i].Facet == Indication && (n >= incidentalDominance || inHeadings[i]) {
+			dominant = max(dominant, n, incidentalDominance)
+		}
+	}
+	if dominant >= incidentalDominance {
+		for i, n := range inText {
+			if v.concepts[i].Facet == Indication && n == 1 && !inHeadings[i] {
+				delete(values, i)
+			}
+		}
+	}
+	// A meta-analysis names the outcomes it pools (death, myocardial infarction):
+	// they are not the disease it is about.
+	if values[v.byID[ConceptKey{Design, "systematic-review"}]] {
+		for i, only := range measured {
+			if only {
+				delete(values, i)
+			}
 		}
 	}
 	strongFacet := make(map[Facet]bool)
@@ -122,13 +183,40 @@ func ExtractFacets(headings []string, text string) Facets {
 			delete(values, j)
 		}
 	}
-	facets := Facets{}
+	facets, inherited = Facets{}, Facets{}
 	for i := range values {
 		c := v.concepts[i]
 		facets[c.Facet] = append(facets[c.Facet], c.ID)
+		if !own[i] {
+			inherited[c.Facet] = append(inherited[c.Facet], c.ID)
+		}
 	}
 	for f := range facets {
 		slices.Sort(facets[f])
+		slices.Sort(inherited[f])
+	}
+	return facets, inherited
+}
+
+// absorb removes from facets the values another of its values subsumes.
+func absorb(facets Facets) Facets {
+	v := theVocabulary()
+	for f, ids := range facets {
+		for _, id := range ids {
+			i, ok := v.byID[ConceptKey{f, id}]
+			if !ok {
+				continue
+			}
+			for _, j := range v.subsumes[i] {
+				c := v.concepts[j]
+				facets[c.Facet] = slices.DeleteFunc(facets[c.Facet], func(x string) bool { return x == c.ID })
+			}
+		}
+	}
+	for f, ids := range facets {
+		if len(ids) == 0 {
+			delete(facets, f)
+		}
 	}
 	return facets
 }

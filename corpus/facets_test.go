@@ -3,6 +3,7 @@ package corpus
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -196,34 +197,10 @@ func TestFacetPrecisionRecall(t *testing.T) {
 	var sections []labelledSection
 	readJSON(t, "labelled.json", &sections)
 	perLang := make(map[string]int)
-	type counts struct{ tp, fp, fn int }
-	byFacet := make(map[Facet]*counts)
-	for _, f := range ContentFacets {
-		byFacet[f] = &counts{}
-	}
+	score := facetScore{}
 	for _, s := range sections {
 		perLang[s.Lang]++
-		got := ExtractFacets(s.Headings, s.Text)
-		for _, f := range ContentFacets {
-			c := byFacet[f]
-			for _, id := range got[f] {
-				if slices.Contains(s.Facets[f], id) {
-					c.tp++
-				} else {
-					c.fp++
-					t.Logf("%s: extra %s %q", s.Name, f, id)
-				}
-			}
-			for _, id := range s.Facets[f] {
-				if _, ok := LookupConcept(f, id); !ok {
-					t.Errorf("%s: label %s %q is not in the vocabulary", s.Name, f, id)
-				}
-				if !slices.Contains(got[f], id) {
-					c.fn++
-					t.Logf("%s: missed %s %q", s.Name, f, id)
-				}
-			}
-		}
+		score.add(t, s.Name, ExtractFacets(s.Headings, s.Text), s.Facets)
 	}
 	for _, lang := range Languages {
 		if perLang[lang] < 15 {
@@ -232,16 +209,59 @@ func TestFacetPrecisionRecall(t *testing.T) {
 	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "facet precision/recall on %d hand-labelled sections (testdata/facets/labelled.json):\n", len(sections))
-	fmt.Fprintf(&table, "  %-11s %9s %9s %5s %5s %5s\n", "facet", "precision", "recall", "tp", "fp", "fn")
+	score.report(t, &table, minPrecisionRecall)
+	fmt.Print(table.String())
+}
+
+// facetScore counts, for each content facet, the values found that the labels give
+// (tp), found that they do not (fp) and missed (fn).
+type facetScore map[Facet]*struct{ tp, fp, fn int }
+
+// add counts the values found, got, of the text named name against its labels, want.
+func (s facetScore) add(t *testing.T, name string, got, want Facets) {
+	t.Helper()
 	for _, f := range ContentFacets {
-		c := byFacet[f]
-		p, r := ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn)
-		fmt.Fprintf(&table, "  %-11s %9.3f %9.3f %5d %5d %5d\n", f, p, r, c.tp, c.fp, c.fn)
-		if p < minPrecisionRecall || r < minPrecisionRecall {
-			t.Errorf("facet %s: precision %.3f, recall %.3f; want both at least %.2f", f, p, r, minPrecisionRecall)
+		c := s[f]
+		if c == nil {
+			c = &struct{ tp, fp, fn int }{}
+			s[f] = c
+		}
+		for _, id := range got[f] {
+			if slices.Contains(want[f], id) {
+				c.tp++
+			} else {
+				c.fp++
+				t.Logf("%s: extra %s %q", name, f, id)
+			}
+		}
+		for _, id := range want[f] {
+			if _, ok := LookupConcept(f, id); !ok {
+				t.Errorf("%s: label %s %q is not in the vocabulary", name, f, id)
+			}
+			if !slices.Contains(got[f], id) {
+				c.fn++
+				t.Logf("%s: missed %s %q", name, f, id)
+			}
 		}
 	}
-	fmt.Print(table.String())
+}
+
+// report writes the precision and recall of each facet to w, and fails the test for a
+// facet below least in either.
+func (s facetScore) report(t *testing.T, w io.Writer, least float64) {
+	t.Helper()
+	fmt.Fprintf(w, "  %-11s %9s %9s %5s %5s %5s\n", "facet", "precision", "recall", "tp", "fp", "fn")
+	for _, f := range ContentFacets {
+		c := s[f]
+		if c == nil {
+			c = &struct{ tp, fp, fn int }{}
+		}
+		p, r := ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn)
+		fmt.Fprintf(w, "  %-11s %9.3f %9.3f %5d %5d %5d\n", f, p, r, c.tp, c.fp, c.fn)
+		if p < least || r < least {
+			t.Errorf("facet %s: precision %.3f, recall %.3f; want both at least %.2f", f, p, r, least)
+		}
+	}
 }
 
 // ratio is n/d, or 1 when there is nothing to count.

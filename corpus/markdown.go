@@ -15,6 +15,8 @@ var (
 type frontMatter struct {
 	title, date string
 	tags        []string
+	// dropped are the lines of the block, which leave the text.
+	dropped []DroppedLine
 }
 
 // readFrontMatter splits a leading front matter block off lines. Keys other than
@@ -46,6 +48,11 @@ func readFrontMatter(lines []rawLine) (frontMatter, []rawLine) {
 						fm.tags = append(fm.tags, t)
 					}
 				}
+			}
+		}
+		for _, l := range lines[:i+1] {
+			if !l.blank() {
+				fm.dropped = append(fm.dropped, DroppedLine{Text: l.text, Reason: DropFrontMatter})
 			}
 		}
 		return fm, lines[i+1:]

@@ -178,16 +178,16 @@ func TestDocuments(t *testing.T) {
 	}, {
 		name:  "press release: label, era date, title",
 		text:  " PRESS RELEASE \n\n令和 2 年 10 月 29 日 \n\n筋萎縮性側索硬化症（ALS）を新しい幹細胞で治療する！ \n\n本研究成果は、進行する運動麻痺や呼吸筋麻痺に苦しむ ALS 患者を救う新たな治療法開発につながることが期待されます。\n",
-		title: "筋萎縮性側索硬化症（ALS）を新しい幹細胞で治療する！", date: "2020-10-29", ids: []string{"f"},
+		title: "筋萎縮性側索硬化症（ALS）を新しい幹細胞で治療する！", date: "2020-10-29", tags: []string{"PRESS RELEASE"}, ids: []string{"f"},
 	}, {
 		name: "blog export: one document per byline, title from the cited paper",
 		text: "by admin | Jun 19, 2025 | Lupus, Mesenchymal Stem Cells\n" + para("Lupus", 300) + "\nSource: Yuan X, Sun L. Stem Cell Therapy in Lupus. Rheumatol Immunol Res. 2022 Jul 6;3(2):61-68. doi: 10.2478/rir-2022-0011.\n" +
 			"by admin | Apr 15, 2025 | Spinal Cord Injury\n" + para("SCI", 300) + "\nXia Y, Fu C. Mesenchymal stem cells in the treatment of spinal cord injury. Front Immunol. 2023 Feb 24;14:1141601. PMID: 36911700.\n",
 		title: "Stem Cell Therapy in Lupus", date: "2025-06-19", tags: []string{"Lupus", "Mesenchymal Stem Cells"}, ids: []string{"f-1", "f-2"},
 	}, {
-		name:  "abstract without a title: the citation gives the date, the first sentence the title",
+		name:  "abstract without a title: the citation gives the date, the first sentence and the citation the title",
 		text:  "Department of Neurology, Okayama University, Okayama, Japan.\nCell Transplant. 2023 Jan-Dec;32:9636897231214370.\nAmyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons. " + para("ALS", 300) + "\n",
-		title: "Amyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons.", date: "2023", ids: []string{"f"},
+		title: "Amyotrophic lateral sclerosis (ALS) is characterized by progressive loss of motor neurons (Cell Transplant, 2023)", date: "2023", ids: []string{"f"},
 	}, {
 		name: "no title line: the heading that names the opening paragraph's subject",
 		text: "Medellin, Colombia. +57 321 519 7850\n\nSpinal Cord Injury (SCI) is one of medicine’s most formidable challenges, often leading to devastating motor and sensory impairments that last for years.\n\n" +
@@ -263,7 +263,7 @@ var letterRun = regexp.MustCompile(`\p{L}+`)
 
 // FuzzParse checks that Parse never panics and never loses content: every run of
 // letters of the input that is not on a debris line, a byline or a dateline appears in
-// the output (title, tags, headings or section text).
+// the output (title, tags, headings, section text or metadata).
 func FuzzParse(f *testing.F) {
 	f.Add("# Title\n\nSome text about Muse cells.\n\n## Part\n\nMore text.\n")
 	f.Add("A title\nImage Box text\nMuse Cells vs. MSCs\nMSCs have long dominated.\nHeart Disease\nIn a 2022 study.\n")
@@ -279,12 +279,11 @@ func FuzzParse(f *testing.F) {
 		}
 		var out strings.Builder
 		for _, d := range docs {
-			out.WriteString(d.Title + "\n" + strings.Join(d.Tags, "\n") + "\n")
+			out.WriteString(documentWords(d))
 			for _, s := range d.Sections {
 				if s.ID == "" || s.Text == "" {
 					t.Fatalf("section %+v has no id or text", s)
 				}
-				out.WriteString(strings.Join(s.Path, "\n") + "\n" + s.Heading + "\n" + s.Text + "\n")
 			}
 		}
 		got := out.String()
@@ -348,5 +347,55 @@ func TestDocumentFacets(t *testing.T) {
 	want := Facets{Indication: {"als", "stroke"}, CellType: {"muse"}, Phase: {"phase-2"}}
 	if diff := cmp.Diff(want, d.Facets()); diff != "" {
 		t.Errorf("Document.Facets (-want +got):\n%s", diff)
+	}
+}
+
+// TestDocumentContext checks the facet rules that read a section in its document:
+// the title as the root of every heading path, the title's phase as the study's own,
+// exclusion criteria and introductions.
+func TestDocumentContext(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want Facets // the document's facets
+	}{{
+		name: "the phase of the title, not the one prepared next",
+		text: "自己骨髄由来細胞による脳梗塞治療の第II相試験の結果について\n\n2024年3月1日\n\n" +
+			"本試験では、脳梗塞患者に細胞を静脈内投与し、安全性と有効性を評価しました。主要評価項目を達成しました。\n\n" +
+			"今後、第III相試験の準備を進めます。規制当局と相談しながら開発を進めます。\n",
+		want: Facets{Indication: {"stroke"}, Phase: {"phase-2"}},
+	}, {
+		name: "exclusion criteria name diseases the study does not treat",
+		text: "Mesenchymal Stem Cells for Knee Osteoarthritis\n\nThis trial gives autologous mesenchymal stem cells to patients with knee osteoarthritis.\n\n" +
+			"Inclusion Criteria:\n- knee osteoarthritis, Kellgren-Lawrence grade 2-3\n\nExclusion Criteria:\n- osteoporosis\n- rheumatoid arthritis\n- pregnancy\n",
+		want: Facets{Indication: {"osteoarthritis"}, CellType: {"msc"}},
+	}, {
+		name: "除外基準",
+		text: "変形性膝関節症に対する脂肪由来幹細胞治療\n\n変形性膝関節症の患者に脂肪由来幹細胞を関節内投与する。\n\n選択基準:\n変形性膝関節症と診断された者\n\n除外基準:\n骨粗鬆症の者\n関節リウマチの者\n",
+		want: Facets{Indication: {"osteoarthritis"}, CellType: {"msc"}},
+	}, {
+		name: "an introduction names the designs of other studies",
+		text: "Muse Cells After Stroke: A Case Report\n\n1. Introduction\n\nStroke has been studied in mouse models and in randomized trials of other cells for many years, with mixed results in patients.\n\n" +
+			"2. Case presentation\n\nA 60-year-old man with stroke received Muse cells intravenously and recovered his motor function over six months.\n",
+		want: Facets{Indication: {"stroke"}, CellType: {"muse"}, Design: {"case-report"}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Parse("f.txt", []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, docs[0].Facets()); diff != "" {
+				t.Errorf("document facets (-want +got):\n%s", diff)
+				for _, s := range docs[0].Sections {
+					t.Logf("%s %q %q %v\n%s", s.ID, s.Path, s.Heading, s.Facets, s.Text)
+				}
+			}
+			for _, s := range docs[0].Sections {
+				if !strings.Contains(s.Text, "脳梗塞") && strings.Contains(docs[0].Title, "脳梗塞") && !slices.Contains(s.Inherited[Indication], "stroke") {
+					t.Errorf("%s: stroke, named by the title only, is not inherited: %v", s.ID, s.Inherited)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -45,17 +46,18 @@ func (v *vocabulary) phaseMentions(t scanText) []conceptMention {
 	var out []conceptMention
 	add := func(start int, ids ...string) {
 		for _, id := range ids {
-			out = append(out, conceptMention{concept: v.phases[id], start: start, end: start + 1})
+			out = append(out, conceptMention{concept: v.phases[id], start: start, end: start + 1, term: -1})
 		}
 	}
 	window := func(from, to int) string { return string(text[max(0, from):min(len(text), to)]) }
+	var bare []conceptMention // "II 期" without a trial word: a phase if the text names one
 	for i, r := range text {
 		switch r {
 		case 'p', 'フ':
 			if r == 'p' && (t.wordAt(i-1) || !hasRunesAt(text, i, "phase")) || r == 'フ' && !hasRunesAt(text, i, "フェーズ") {
 				continue
 			}
-			after := window(i, i+phaseWindowAfter)
+			after := t.unglued(i, i+phaseWindowAfter)
 			loc := phaseAfterKeyword.FindStringSubmatchIndex(after)
 			if loc == nil || v.phaseNotTrial(after[loc[1]:]) {
 				continue
@@ -71,17 +73,45 @@ func (v *vocabulary) phaseMentions(t scanText) []conceptMention {
 				add(i, phaseRange(submatch(after, loc, 1), submatch(after, loc, 2))...)
 			}
 		case '期', '相': // "II期临床试验", "II相試験" (第…相 is read above)
-			if !phaseTrialAfterQi.MatchString(window(i+1, i+1+phaseWindowAfter)) &&
-				!phaseLabelBeforeQi.MatchString(window(i-phaseWindowBefore-6, i)) {
-				continue
-			}
+			trial := phaseTrialAfterQi.MatchString(window(i+1, i+1+phaseWindowAfter)) ||
+				phaseLabelBeforeQi.MatchString(window(i-phaseWindowBefore-6, i))
 			before := window(i-phaseWindowBefore, i)
-			if loc := phaseBeforeQi.FindStringSubmatchIndex(before); loc != nil {
+			loc := phaseBeforeQi.FindStringSubmatchIndex(before)
+			switch {
+			case loc == nil:
+			case trial:
 				add(i-utf8.RuneCountInString(before[loc[0]:]), phaseRange(submatch(before, loc, 1), submatch(before, loc, 2))...)
+			case r == '期' && romanPhase.MatchString(submatch(before, loc, 1)) && !strings.HasSuffix(before[:loc[2]], "第"):
+				for _, id := range phaseRange(submatch(before, loc, 1), submatch(before, loc, 2)) {
+					bare = append(bare, conceptMention{concept: v.phases[id], start: i, end: i + 1, term: -1})
+				}
 			}
 		}
 	}
+	if len(out) > 0 {
+		// "I 期研究由三个剂量递增队列组成 … II 期包括 9 名患者": in a text that names
+		// trial phases, a Roman numeral before 期 is one too (elsewhere, a stage).
+		out = append(out, bare...)
+	}
 	return out
+}
+
+// romanPhase is a phase number in Roman numerals (NFKC turns Ⅱ into II).
+var romanPhase = regexp.MustCompile(`^(?:iv|i{1,3})$`)
+
+// unglued returns the folded text from rune from to rune to, with a space where a
+// page ran two words together ("PHASE1Completed", "Phase 2Recruiting"): a digit or
+// a lower-case letter followed by an upper-case one.
+func (t *scanText) unglued(from, to int) string {
+	from, to = max(0, from), min(len(t.folded), to)
+	var b strings.Builder
+	for j := from; j < to; j++ {
+		if j > from && unicode.IsUpper(t.cased[j]) && (unicode.IsDigit(t.cased[j-1]) || unicode.IsLower(t.cased[j-1])) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(t.folded[j])
+	}
+	return b.String()
 }
 
 // earlyBefore reports whether the word "early" comes right before rune i, as in

@@ -10,14 +10,24 @@ type conceptMention struct {
 	weak       bool
 	// abbreviation says the concept is named by one of its abbreviations.
 	abbreviation bool
+	// term is the vocabulary term that named the concept (-1 for a phase).
+	term int
+	// outcome says a disease is named as an outcome measured ("the outcomes of
+	// death and myocardial infarction"), which counts only outside a meta-analysis.
+	outcome bool
 }
 
-// Design cue windows, in runes within one sentence: wide enough for "In the near future,
-// a double-blind study", narrow enough not to reach into the next clause.
+// Cue windows, in runes within one sentence: wide enough for "In the near future, a
+// double-blind study", narrow enough not to reach into the next clause.
 const (
-	futureBeforeWindow = 50
-	futureAfterWindow  = 30
-	negationWindow     = 3
+	futureBeforeWindow   = 50
+	futureAfterWindow    = 30
+	negationWindow       = 3
+	negationAfterWindow  = 40 // "人の胚性幹細胞、人工多能性幹細胞及び…を利用しない"
+	afterBeforeWindow    = 30 // "following allogeneic hematopoietic stem cell transplantation"
+	transplantGap        = 2  // between a cell type and "移植", or "移植" and "後"
+	outcomeBeforeWindow  = 80 // "did not affect the outcomes of cardiovascular death, …, myocardial infarction"
+	quotationMarksClosed = `”」』"»`
 )
 
 // scan finds every concept named in s, the leftmost-longest term at each point. In a
@@ -70,7 +80,7 @@ func (v *vocabulary) scan(s string, query bool) []conceptMention {
 		next := i + 1
 		for _, b := range bests {
 			if tm := v.terms[b.term]; tm.cue == 0 {
-				found = append(found, conceptMention{concept: tm.concept, start: i, end: b.end, weak: tm.weak, abbreviation: tm.abbreviation})
+				found = append(found, conceptMention{concept: tm.concept, start: i, end: b.end, weak: tm.weak, abbreviation: tm.abbreviation, term: b.term})
 			} else {
 				cues = append(cues, cueMention{kind: tm.cue, start: i, end: b.end})
 			}
@@ -79,13 +89,101 @@ func (v *vocabulary) scan(s string, query bool) []conceptMention {
 		i = next
 	}
 	found = append(found, v.phaseMentions(t)...)
-	kept := found[:0]
-	for _, m := range found {
-		if query || v.concepts[m.concept].Facet != Design || !discounted(&t, m, cues) {
+	if query {
+		return found
+	}
+	counted := make([]bool, len(found))
+	for i, m := range found {
+		counted[i] = !v.outOfContext(&t, m, cues)
+	}
+	var kept []conceptMention
+	for i, m := range found {
+		if counted[i] && !v.displaced(&t, m, found, counted) {
+			if v.concepts[m.concept].Facet == Indication {
+				m.outcome = follows(&t, m, cues, cueOutcome, outcomeBeforeWindow)
+			}
 			kept = append(kept, m)
 		}
 	}
 	return kept
+}
+
+// outOfContext reports whether mention m, in a text with its cues, does not name what
+// the text is about: a design future, negated or done before ("动物实验后"), a disease
+// or cell type negated, a transplantation the patients had before ("after HSCT").
+func (v *vocabulary) outOfContext(t *scanText, m conceptMention, cues []cueMention) bool {
+	switch v.concepts[m.concept].Facet {
+	case Design:
+		// "在通过实验室和动物实验后": the design of a step before the one the text is
+		// about.
+		return discounted(t, m, cues) || precedes(t, m, cues, cueAfterAfter, 0)
+	case Indication:
+		return follows(t, m, cues, cueNegation, negationWindow) || precedes(t, m, cues, cueNegationAfter, negationAfterWindow)
+	case CellType:
+		return follows(t, m, cues, cueNegation, negationWindow) || precedes(t, m, cues, cueNegationAfter, negationAfterWindow) ||
+			v.afterTransplant(t, m, cues)
+	}
+	return false
+}
+
+// displaced reports whether mention m is displaced by another counted mention of its
+// sentence: it is that one's setting (the transplantation a graft-versus-host
+// disease follows), or its term yields to that one (an open-label randomized trial).
+func (v *vocabulary) displaced(t *scanText, m conceptMention, found []conceptMention, counted []bool) bool {
+	for i, other := range found {
+		if !counted[i] || !t.sameSentence(min(other.start, m.start), max(other.start, m.start)) {
+			continue
+		}
+		if slices.Contains(v.settingFor[other.concept], m.concept) {
+			return true
+		}
+		if m.term >= 0 && slices.Contains(v.terms[m.term].yieldTo, other.concept) {
+			return true
+		}
+	}
+	return false
+}
+
+// follows reports whether m comes at most window runes after a cue of kind, in its
+// sentence.
+func follows(t *scanText, m conceptMention, cues []cueMention, kind cueKind, window int) bool {
+	for _, c := range cues {
+		if c.kind&kind != 0 && c.end <= m.start && m.start-c.end <= window && t.sameSentence(c.end, m.start) {
+			return true
+		}
+	}
+	return false
+}
+
+// precedes reports whether m comes at most window runes before a cue of kind, in its
+// sentence.
+func precedes(t *scanText, m conceptMention, cues []cueMention, kind cueKind, window int) bool {
+	for _, c := range cues {
+		if c.kind&kind != 0 && c.start >= m.end && c.start-m.end <= window && t.sameSentence(m.end, c.start) {
+			return true
+		}
+	}
+	return false
+}
+
+// afterTransplant reports whether cell type mention m names a transplantation the
+// patients had before: "after allogeneic HSCT", "造血幹細胞移植後", "异体造血干细胞移植后".
+func (v *vocabulary) afterTransplant(t *scanText, m conceptMention, cues []cueMention) bool {
+	end, transplant := m.end, m.term >= 0 && v.terms[m.term].transplant
+	for _, c := range cues {
+		if c.kind&cueTransplant != 0 && c.start >= m.end && c.start-m.end <= transplantGap {
+			end, transplant = c.end, true
+		}
+	}
+	if !transplant {
+		return false
+	}
+	for _, c := range cues {
+		if c.kind&cueAfterAfter != 0 && c.start >= end && c.start-end <= transplantGap {
+			return true
+		}
+	}
+	return follows(t, m, cues, cueAfterBefore, afterBeforeWindow)
 }
 
 // facetOf returns the facet a term names; a design cue counts as a facet of its own.
@@ -144,7 +242,8 @@ func (v *vocabulary) accept(t *scanText, start int, c termMatch, query bool) (in
 }
 
 // discounted reports whether design mention m is future, hypothetical or negated by a
-// cue of its sentence.
+// cue of its sentence. A design named in quotation marks is the name of a trial: a
+// cue after the quotation does not reach it ("“…随机、双盲…Ⅱ期临床试验”,计划以…").
 func discounted(t *scanText, m conceptMention, cues []cueMention) bool {
 	for _, c := range cues {
 		var near bool
@@ -154,7 +253,8 @@ func discounted(t *scanText, m conceptMention, cues []cueMention) bool {
 			near = (c.kind&cueFutureBefore != 0 && gap <= futureBeforeWindow ||
 				c.kind&cueNegation != 0 && gap <= negationWindow) && t.sameSentence(c.end, m.start)
 		case c.start >= m.end:
-			near = c.kind&cueFutureAfter != 0 && c.start-m.end <= futureAfterWindow && t.sameSentence(m.end, c.start)
+			near = c.kind&cueFutureAfter != 0 && c.start-m.end <= futureAfterWindow && t.sameSentence(m.end, c.start) &&
+				!t.quoteCloses(m.end, c.start)
 		}
 		if near {
 			return true

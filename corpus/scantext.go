@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -97,6 +98,16 @@ func (t *scanText) sameSentence(a, b int) bool {
 		}
 	}
 	return true
+}
+
+// quoteCloses reports whether a closing quotation mark lies between runes a and b.
+func (t *scanText) quoteCloses(a, b int) bool {
+	for i := a; i < b && i < len(t.folded); i++ {
+		if strings.ContainsRune(quotationMarksClosed, t.folded[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // shouting reports whether the sentence around rune i is mostly capitals, as in an

@@ -26,6 +26,8 @@ const (
 type rawSection struct {
 	path    []string
 	heading string
+	// style is the style of the heading.
+	style headingStyle
 	// before holds the text of merged sections that precede the heading: it renders
 	// before blocks.
 	before []block
@@ -57,7 +59,11 @@ type headingEntry struct {
 // sectionize splits blocks into sections: at headings, then where the language
 // changes, then long sections at paragraph boundaries; tiny sections merge with a
 // neighbour.
-func sectionize(blocks []block, docJapanese bool) []Section {
+//
+// context are the document's title and labels: the root of every section's heading
+// path for its facets. A trial phase the title names is the phase of every section:
+// a study's own phase, not the one it completed before or plans next.
+func sectionize(blocks []block, docJapanese bool, context []string) []Section {
 	var raw []rawSection
 	for _, s := range splitAtHeadings(blocks) {
 		raw = append(raw, splitByLanguage(s, docJapanese)...)
@@ -77,23 +83,106 @@ func sectionize(blocks []block, docJapanese bool) []Section {
 			continue
 		}
 		sec.Lang = langOf(sec.Heading+"\n"+sec.Text, docJapanese)
-		finishSection(&sec)
+		finishSectionIn(&sec, context)
 		out = append(out, sec)
+	}
+	if phases := ExtractFacets(context, "")[Phase]; len(phases) > 0 {
+		for i := range out {
+			out[i].Facets[Phase] = slices.Clone(phases)
+		}
 	}
 	return out
 }
 
+// documentContext returns the context of a document's sections: its title, unless
+// it was made from the text, and its labels ("Case Report").
+func documentContext(title string, derived bool, labels []string) []string {
+	var out []string
+	if title != "" && !derived {
+		out = append(out, title)
+	}
+	return append(out, labels...)
+}
+
 // finishSection fills the fields derived from a section's text.
-func finishSection(s *Section) {
-	headings := slices.Clone(s.Path)
+func finishSection(s *Section) { finishSectionIn(s, nil) }
+
+// finishSectionIn fills the fields derived from a section's text, in the context of
+// its document. Exclusion criteria name diseases a study does not treat: they give no
+// facet. Introductions name the designs and phases of other studies: only their
+// indications and cell types count.
+func finishSectionIn(s *Section, context []string) {
+	headings := append(slices.Clone(context), s.Path...)
 	if s.Heading != "" {
 		headings = append(headings, s.Heading)
 	}
-	s.Facets = ExtractFacets(headings, s.Text)
+	text := s.Text
+	if slices.ContainsFunc(headings[len(context):], exclusionLabel.MatchString) {
+		text = ""
+	} else if strings.Contains(text, "\n") || exclusionLabel.MatchString(text) {
+		text = withoutExclusions(text)
+	}
+	s.Facets, s.Inherited = extractFacets(append(headings, text), len(context))
+	if slices.ContainsFunc(headings[len(context):], isBackground) {
+		own := ExtractFacets(headings, "")
+		for _, f := range []Facet{Design, Phase} {
+			if len(own[f]) > 0 {
+				s.Facets[f] = own[f]
+			} else {
+				delete(s.Facets, f)
+			}
+		}
+	}
 	if s.Facets == nil {
 		s.Facets = Facets{}
 	}
+	for f, ids := range s.Inherited {
+		if ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(s.Facets[f], id) }); len(ids) > 0 {
+			s.Inherited[f] = ids
+		} else {
+			delete(s.Inherited, f)
+		}
+	}
+	if len(s.Inherited) == 0 {
+		s.Inherited = nil
+	}
 	s.Identifiers = FindIdentifiers(s.Heading + "\n" + s.Text)
+}
+
+var (
+	// exclusionLabel opens a trial's exclusion criteria.
+	exclusionLabel = regexp.MustCompile(`(?i)^\s*(?:exclusion criteria|key exclusion criteria|除外基準|除外規準|除外条件|排除标准|排除標準)\s*[:：]?`)
+	// otherLabel opens the next field of a record after the exclusion criteria.
+	otherLabel = regexp.MustCompile(`^\s*[\p{L} ]{2,40}[:：]\s*$|(?i)^\s*(?:inclusion criteria|選択基準|纳入标准|入选标准|納入標準|入選標準)`)
+	// backgroundHeading names a background section.
+	// An abstract's "Background" often states the study's own design: only an
+	// article's introduction is background.
+	backgroundHeading = regexp.MustCompile(`(?i)^(?:\d+\.?\s*)?(?:introduction|はじめに|序論|序言|引言|前言|编者按|編者按)$`)
+)
+
+// isBackground reports whether heading h names a background section ("1.
+// Introduction", "はじめに").
+func isBackground(h string) bool {
+	return backgroundHeading.MatchString(strings.Trim(strings.TrimSpace(h), "＜＞<>【】[]（）():： "))
+}
+
+// withoutExclusions returns text without its exclusion criteria: the lines from an
+// "Exclusion criteria" label to the next label.
+func withoutExclusions(text string) string {
+	var b strings.Builder
+	excluded := false
+	for _, line := range strings.SplitAfter(text, "\n") {
+		switch {
+		case exclusionLabel.MatchString(line):
+			excluded = true
+		case excluded && otherLabel.MatchString(line):
+			excluded = false
+		}
+		if !excluded {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 // splitAtHeadings cuts blocks into sections at headings, keeping each heading's path.
@@ -138,7 +227,7 @@ func splitAtHeadings(blocks []block) []rawSection {
 				out = append(out, rawSection{path: cur.path, heading: cur.heading})
 			}
 			top := stack[len(stack)-1]
-			cur = rawSection{path: texts(stack[:len(stack)-1]), heading: top.text}
+			cur = rawSection{path: texts(stack[:len(stack)-1]), heading: top.text, style: top.style}
 			curID = top.id
 		}
 		i = j
@@ -480,7 +569,7 @@ func mergeTiny(sections []rawSection, docJapanese bool) []rawSection {
 		if len(carried) > 0 && carriedLang != l {
 			flush()
 		}
-		if w+carriedW >= minSectionWeight || len(sections) == 1 {
+		if w+carriedW >= minSectionWeight || len(sections) == 1 || listEntry(s) {
 			blocks, _ := asText(carried, append(slices.Clone(s.path), s.heading))
 			s.before = append(blocks, s.before...)
 			out = append(out, merged{s, w + carriedW, l})
@@ -502,6 +591,13 @@ func mergeTiny(sections []rawSection, docJapanese bool) []rawSection {
 		result[i] = m.rawSection
 	}
 	return result
+}
+
+// listEntry reports whether s is an entry of a numbered list of its own sections (a
+// glossary: "３）ロータロッド試験" and its definition), which stays a section however
+// short.
+func listEntry(s rawSection) bool {
+	return len(s.blocks) > 0 && (s.style == numberedStyle || s.style == cjkNumStyle || s.style == cjkParenStyle)
 }
 
 // shown is the heading path a reader of the section has last seen: its own, or that

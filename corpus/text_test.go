@@ -12,7 +12,8 @@ import (
 func unwrapText(text string) []string {
 	lines := cleanLines(text)
 	var out []string
-	for _, l := range unwrap(lines, newDebrisFinder(lines)) {
+	logical, _ := unwrap(lines, newDebrisFinder(lines))
+	for _, l := range logical {
 		if l.breakBefore {
 			out = append(out, "¶")
 		}
@@ -88,7 +89,10 @@ func TestDebris(t *testing.T) {
 	var b strings.Builder
 	for i := range 5 {
 		page := strings.Repeat("x", i+1)
-		b.WriteString(header + "\nPage " + page + " about mesenchymal stem cells.\nMore on " + page + ".\nAnd more on " + page + ".\n")
+		b.WriteString(header + "\nPage " + page + " about mesenchymal stem cells.\n")
+		for j := range 12 {
+			b.WriteString("More on " + page + strings.Repeat(" and more", j) + ".\n")
+		}
 	}
 	lines := cleanLines(b.String() + "Results\nResults\n")
 	d := newDebrisFinder(lines)
@@ -231,9 +235,91 @@ func TestDates(t *testing.T) {
 		{"In 2023 we saw; nothing", ""},
 	}
 	for _, tt := range citations {
-		got, _ := citationDate(tt.text)
-		if got != tt.want {
-			t.Errorf("citationDate(%q) = %q, want %q", tt.text, got, tt.want)
+		c, _ := readCitation(tt.text)
+		if c.date != tt.want {
+			t.Errorf("readCitation(%q).date = %q, want %q", tt.text, c.date, tt.want)
+		}
+	}
+}
+
+// TestReadCitation reads the citation and publication lines of real pages.
+func TestReadCitation(t *testing.T) {
+	tests := []struct {
+		text string
+		want citation
+	}{
+		{"Cell Transplant. 2023 Jan-Dec;32:9636897231214370. doi: 10.1177/09636897231214370.",
+			citation{journal: "Cell Transplant", year: 2023, date: "2023", doi: "10.1177/09636897231214370"}},
+		{". 2015 Mar 17;12(2):428–448. doi: 10.1007/s13311-015-0339-9",
+			citation{year: 2015, date: "2015-03-17", doi: "10.1007/s13311-015-0339-9"}},
+		{"Knee Surgery & Related Research 2018 Sep; 30(3): 206-214  https://doi.org/10.5792/ksrr.17.201",
+			citation{journal: "Knee Surgery & Related Research", year: 2018, date: "2018-09", doi: "10.5792/ksrr.17.201"}},
+		{"Kristjánsson B, Honsawek S. Mesenchymal stem cells for cartilage regeneration in osteoarthritis. World J Orthop 2017; 8(9): 674-680 [PMID: 28979850 DOI: 10.5312/wjo.v8.i9.674]",
+			citation{journal: "World J Orthop", year: 2017, date: "2017", doi: "10.5312/wjo.v8.i9.674", pmid: "28979850",
+				title: "Mesenchymal stem cells for cartilage regeneration in osteoarthritis", authors: []string{"Kristjánsson B", "Honsawek S"}}},
+		{"Received Date: 03.11.2020 Accepted Date: 12.01.2021 J Turk Spinal Surg 2021;32(1):38-46",
+			citation{journal: "J Turk Spinal Surg", year: 2021, date: "2021"}},
+		{"引用本文:曾嫦清,方钰茵,樊星亮.中国MSC临床试验注册阶段性特征调查分析[J].中国现代医生,2022,60(29):6-10.",
+			citation{journal: "中国现代医生", year: 2022, title: "中国MSC临床试验注册阶段性特征调查分析", authors: []string{"曾嫦清", "方钰茵", "樊星亮"}}},
+		{"《时珍国医国药》 2008年 第12期", citation{journal: "时珍国医国药", year: 2008}},
+		{"Published in: Cell transplantation (2023)", citation{journal: "Cell transplantation", year: 2023}},
+		{"Published online on: April 29, 2013     https://doi.org/10.3892/etm.2013.1083",
+			citation{year: 2013, date: "2013-04-29", doi: "10.3892/etm.2013.1083"}},
+		{"発行日 2018年3月30日", citation{year: 2018, date: "2018-03-30"}},
+	}
+	for _, tt := range tests {
+		got, ok := readCitation(tt.text)
+		if !ok || !cmp.Equal(got, tt.want, cmp.AllowUnexported(citation{})) {
+			t.Errorf("readCitation(%q) = %+v, %v; want %+v", tt.text, got, ok, tt.want)
+		}
+	}
+	for _, s := range []string{"Muse cells in ALS.", "The trial enrolled 20 patients in 2023."} {
+		if c, ok := readCitation(s); ok {
+			t.Errorf("readCitation(%q) = %+v, want no citation", s, c)
+		}
+	}
+}
+
+// TestAuthorsAndAffiliations reads the author and affiliation lines of real pages.
+func TestAuthorsAndAffiliations(t *testing.T) {
+	authors := []struct {
+		text string
+		want []string
+	}{
+		{"Stephen A Goutman 1,, Kevin S Chen 3, Eva L Feldman 1,2", []string{"Stephen A Goutman", "Kevin S Chen", "Eva L Feldman"}},
+		{"Young-Soo Shin1,*, Jung-Ro Yoon1,*, Hee-Sun Kim2, and Seon-Heui Lee3", []string{"Young-Soo Shin", "Jung-Ro Yoon", "Hee-Sun Kim", "Seon-Heui Lee"}},
+		{"Toru YamashitaYumiko NakanoRyo SasakiPublished in: Cell transplantation (2023)", []string{"Toru Yamashita", "Yumiko Nakano", "Ryo Sasaki"}},
+		{"胡泽斌,王立生,崔春萍,陈津", []string{"胡泽斌", "王立生", "崔春萍", "陈津"}},
+		{"作者姓名:曾嫦清  方钰茵  樊星亮", []string{"曾嫦清", "方钰茵", "樊星亮"}},
+		{"白 茹 戚 燕②呂昭萍 孟明耀③王晉文④侯宗柳③", []string{"白茹", "戚燕", "呂昭萍", "孟明耀", "王晉文", "侯宗柳"}},
+		{"Musculoskeletal Pain, Knee Osteoarthritis, Cartilage Injury", nil},
+		{"Chin Med Biotechnol, October 2013, Vol. 8, No. 5", nil},
+		{"Department of Neurology, Okayama University, Okayama, Japan.", nil},
+	}
+	for _, tt := range authors {
+		if got, _ := authorLine(tt.text); !cmp.Equal(got, tt.want) {
+			t.Errorf("authorLine(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	affiliations := []struct {
+		text string
+		want []string
+	}{
+		{"Department of Neurology, Okayama University, Okayama, Japan.", []string{"Department of Neurology, Okayama University, Okayama, Japan"}},
+		{"1Department of Orthopedic Surgery, Veterans Health Service Medical Center, Seoul, Korea, 2Chonbuk Research Institute of Nursing Science, College of Nursing, Chonbuk National University, Jeonju, Korea",
+			[]string{"Department of Orthopedic Surgery, Veterans Health Service Medical Center, Seoul, Korea", "Chonbuk Research Institute of Nursing Science, College of Nursing, Chonbuk National University, Jeonju, Korea"}},
+		{"- 3TMU Research Center for Cell Therapy and Regeneration Medicine, Taipei Medical University, Taipei, Taiwan", []string{"TMU Research Center for Cell Therapy and Regeneration Medicine, Taipei Medical University, Taipei, Taiwan"}},
+		{"1兵庫医科大学 血液内科 講師", []string{"兵庫医科大学 血液内科 講師"}},
+		{"Muse cells are found in the bone marrow, as the University of Tohoku reported.", nil},
+		// A registry record's status line names its sponsor: a record, not an affiliation.
+		{"NCT09990001 · UC-KOA · Phase 2 · Interventional, Randomized · Status: Recruiting · Enrollment: 120 (estimated) · Sponsor: Example Medical University", nil},
+		{"Sponsor: Example Medical University, Department of Orthopedics, Status: Recruiting", nil},
+		// PubMed appends the corresponding author's address to an affiliation.
+		{"Department of Neurology, Tohoku University, Sendai, Japan. Electronic address: someone@example.jp.", []string{"Department of Neurology, Tohoku University, Sendai, Japan. Electronic address: someone@example.jp"}},
+	}
+	for _, tt := range affiliations {
+		if got := affiliationLine(tt.text); !cmp.Equal(got, tt.want) {
+			t.Errorf("affiliationLine(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -57,7 +57,33 @@ type Document struct {
 	Meta Meta `json:"meta,omitzero"`
 	// Sections are the document's sections in reading order.
 	Sections []Section `json:"sections"`
+	// Dropped are the lines of the file left out of the document, each with the
+	// reason: every other line is in the title, a heading, the text or the metadata.
+	Dropped []DroppedLine `json:"-"`
 }
+
+// DroppedLine is a line of a file left out of its document.
+type DroppedLine struct {
+	Text   string
+	Reason DropReason
+}
+
+// DropReason says why a line was left out of a document.
+type DropReason string
+
+// The reasons a line is left out: debris of the export, or a line whose content the
+// document keeps in another form (its date, its front matter).
+const (
+	DropSeparator   DropReason = "separator"    // no letter or digit: rules, lone bullets
+	DropPageNumber  DropReason = "page-number"  // "12", "Page 3 of 9"
+	DropPlaceholder DropReason = "placeholder"  // an empty box of a page builder ("Image Box text")
+	DropFurniture   DropReason = "furniture"    // a short line repeated on every page
+	DropURL         DropReason = "url"          // a web address alone
+	DropNavigation  DropReason = "navigation"   // site navigation ("Skip to main content", breadcrumbs)
+	DropDate        DropReason = "date"         // a dateline: the document's date
+	DropByline      DropReason = "byline"       // a blog byline: the date and tags
+	DropFrontMatter DropReason = "front-matter" // a Markdown front matter line
+)
 
 // Section is one passage of a document: the unit a search hit points to.
 type Section struct {
@@ -72,8 +98,12 @@ type Section struct {
 	Text string `json:"text"`
 	// Lang is "en", "ja" or "zh".
 	Lang string `json:"lang"`
-	// Facets are extracted from the section's text and its heading path.
+	// Facets are extracted from the section's text and its heading path, whose root
+	// is the document's title.
 	Facets Facets `json:"facets"`
+	// Inherited are the values of Facets the section has only from its document's
+	// title and labels, not from its own headings or text.
+	Inherited Facets `json:"-"`
 	// Identifiers are the registry ids, DOIs, PMIDs and PMCIDs found in the text.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 }
@@ -95,8 +125,10 @@ func SplitSectionID(id string) (docID string, n int, ok bool) {
 	return id[:i], n, true
 }
 
-// Facets returns the union of the facets of the document's sections, each facet's
-// values sorted and without duplicates.
+// Facets returns what the document is about: the union of the facets of its
+// sections, each facet's values sorted and without duplicates, less the values
+// another one absorbs (a meta-analysis reports none of the designs of the trials it
+// pools, though one of its sections names them).
 func (d Document) Facets() Facets {
 	out := Facets{}
 	for _, s := range d.Sections {
@@ -108,10 +140,10 @@ func (d Document) Facets() Facets {
 		slices.Sort(values)
 		out[f] = slices.Compact(values)
 	}
-	return out
+	return absorb(out)
 }
 
 // Version identifies what Parse produces from a file: the cleaning, splitting, language
 // and facet rules and the vocabulary. Bump it with every change that alters a parsed
 // document, so that indexes built by an older parser are rebuilt.
-const Version = "2026-11-30.1"
+const Version = "2026-12-01.1"

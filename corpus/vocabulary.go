@@ -33,9 +33,12 @@ type vocabulary struct {
 	byID     map[ConceptKey]int
 	phases   map[string]int // phase id -> concept index
 	subsumes map[int][]int  // concept index -> the concepts it absorbs
-	terms    []vocabTerm
-	folded   *trie // terms matched in any case, and cues
-	cased    *trie // abbreviations matched in their exact case
+	// settingFor maps a concept index to the concepts that, named in its sentence,
+	// are its setting (SettingFor).
+	settingFor map[int][]int
+	terms      []vocabTerm
+	folded     *trie // terms matched in any case, and cues
+	cased      *trie // abbreviations matched in their exact case
 	// queryAbbrev holds the abbreviations lower-cased, matched in a query as whole words.
 	queryAbbrev *trie
 	// phaseNotBefore are words that, following "phase N", show a phase that is not a
@@ -43,14 +46,19 @@ type vocabulary struct {
 	phaseNotBefore []string
 }
 
-// cueKind says how a cue term bears on a study design named near it; terms that name
-// a concept have none.
+// cueKind says how a cue term bears on a concept named near it; terms that name a
+// concept have none.
 type cueKind uint8
 
 const (
-	cueFutureBefore cueKind = 1 << iota // a design named after it is future or hypothetical
-	cueFutureAfter                      // a design named before it is future or hypothetical
-	cueNegation                         // a design named right after it is negated
+	cueFutureBefore  cueKind = 1 << iota // a design named after it is future or hypothetical
+	cueFutureAfter                       // a design named before it is future or hypothetical
+	cueNegation                          // a concept named right after it is negated
+	cueNegationAfter                     // a concept named before it in its clause is negated ("を利用しない")
+	cueAfterBefore                       // a transplantation named after it was done before ("after HSCT")
+	cueAfterAfter                        // a transplantation named right before it was done before ("HSCT後")
+	cueTransplant                        // makes the cell type named right before it a transplantation
+	cueOutcome                           // a disease named after it in its sentence is measured ("the outcomes of …")
 )
 
 // vocabTerm is one compiled vocabulary term.
@@ -68,6 +76,11 @@ type vocabTerm struct {
 	latinEnd  bool
 	letterEnd bool // ends with a letter: a plural "s" may follow
 	exclude   []termExclusion
+	// yieldTo are the concepts that, named in the same sentence, make this term not
+	// count (YieldTo).
+	yieldTo []int
+	// transplant says the term names a transplantation ("HSCT", "骨髄移植").
+	transplant bool
 }
 
 // termExclusion is a longer phrase that holds a term at offset runes from its start and
@@ -89,6 +102,16 @@ type vocabularyFile struct {
 		FutureAfter  []string `json:"future_after"`  // within a sentence, after the design
 		Negation     []string `json:"negation"`      // right before the design
 	} `json:"design_cues"`
+	// ContextCues are the words that show a concept named near them is not what the
+	// passage is about: negated after it, the transplantation a patient had before,
+	// a disease measured as an outcome.
+	ContextCues struct {
+		NegationAfter []string `json:"negation_after"` // after the name, in its clause
+		AfterBefore   []string `json:"after_before"`   // before a transplantation: "after", "following"
+		AfterAfter    []string `json:"after_after"`    // right after a transplantation: "後", "后"
+		Transplant    []string `json:"transplant"`     // right after a cell type: "transplantation", "移植"
+		Outcome       []string `json:"outcome"`        // before a disease, in its sentence: "the outcomes of"
+	} `json:"context_cues"`
 	// PhaseNotBefore are words that, right after "phase N", show a phase that is not a
 	// trial phase ("phase II metabolism").
 	PhaseNotBefore []string       `json:"phase_not_before"`
@@ -119,6 +142,17 @@ type conceptEntry struct {
 	// Subsumes lists values of the same facet that this one absorbs when both are
 	// found: a meta-analysis names the designs of the trials it pools, but reports none.
 	Subsumes []string `json:"subsumes"`
+	// SettingFor lists concepts ("facet:id") that, named in the same sentence as this
+	// one, are its setting rather than a subject: graft-versus-host disease follows a
+	// hematopoietic stem cell transplantation, which is not the therapy studied.
+	SettingFor []string `json:"setting_for"`
+	// YieldTo maps another value of the same facet to terms of this one that do not
+	// count when that value is named in the same sentence: an open-label trial may
+	// be randomized.
+	YieldTo map[string][]string `json:"yield_to"`
+	// Transplants are the terms that name a transplantation ("HSCT"): a patient may
+	// have had it before (context_cues).
+	Transplants []string `json:"transplants"`
 }
 
 var conceptIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -202,7 +236,36 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 		v.concepts = append(v.concepts, concept)
 	}
 	v.subsumes = make(map[int][]int)
+	v.settingFor = make(map[int][]int)
 	for i, e := range file.Concepts {
+		for _, key := range e.SettingFor {
+			f, id, _ := strings.Cut(key, ":")
+			j, ok := v.byID[ConceptKey{Facet(f), id}]
+			if !ok {
+				return nil, fmt.Errorf("concept %s %q is the setting for %q, which is no concept", e.Facet, e.ID, key)
+			}
+			v.settingFor[i] = append(v.settingFor[i], j)
+		}
+		for other, names := range e.YieldTo {
+			j, ok := v.byID[ConceptKey{e.Facet, other}]
+			if !ok || j == i {
+				return nil, fmt.Errorf("concept %s %q yields to %q, which is not another %s", e.Facet, e.ID, other, e.Facet)
+			}
+			for _, name := range names {
+				term, ok := c.termOf(i, name)
+				if !ok {
+					return nil, fmt.Errorf("concept %s %q yields to %q with %q, which is none of its terms", e.Facet, e.ID, other, name)
+				}
+				v.terms[term].yieldTo = append(v.terms[term].yieldTo, j)
+			}
+		}
+		for _, name := range e.Transplants {
+			term, ok := c.termOf(i, name)
+			if !ok {
+				return nil, fmt.Errorf("concept %s %q: transplant %q is none of its terms", e.Facet, e.ID, name)
+			}
+			v.terms[term].transplant = true
+		}
 		for _, id := range e.Subsumes {
 			j, ok := v.byID[ConceptKey{e.Facet, id}]
 			if !ok || j == i {
@@ -223,6 +286,11 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 		{file.DesignCues.FutureBefore, cueFutureBefore},
 		{file.DesignCues.FutureAfter, cueFutureAfter},
 		{file.DesignCues.Negation, cueNegation},
+		{file.ContextCues.NegationAfter, cueNegationAfter},
+		{file.ContextCues.AfterBefore, cueAfterBefore},
+		{file.ContextCues.AfterAfter, cueAfterAfter},
+		{file.ContextCues.Transplant, cueTransplant},
+		{file.ContextCues.Outcome, cueOutcome},
 	}
 	for _, g := range cues {
 		for _, name := range g.names {
@@ -346,6 +414,24 @@ func (c *vocabularyCompiler) addConceptTerm(concept int, facet Facet, name strin
 		}
 	}
 	return nil
+}
+
+// termOf returns the index of the term name of concept.
+func (c *vocabularyCompiler) termOf(concept int, name string) (int, bool) {
+	id, ok := c.owner[facetTerm{c.v.concepts[concept].Facet, string(lowerRunes(normalizeTerm(name)))}]
+	if !ok || id != concept {
+		return 0, false
+	}
+	for t := len(c.v.terms) - 1; t >= 0; t-- {
+		if c.v.terms[t].cue == 0 && c.v.terms[t].concept == concept {
+			for _, form := range c.forms[t] {
+				if string(form) == string(lowerRunes(normalizeTerm(name))) {
+					return t, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
 
 // addExclusion attaches phrase to every term among terms that it holds.

@@ -20,36 +20,53 @@ var placeholders = map[string]bool{
 var (
 	pageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$`)
 	foldSpaces = regexp.MustCompile(`\s+`)
+	// urlLine is a web address alone on its line, perhaps between decorations
+	// ("----//---- http://example.org").
+	urlLine = regexp.MustCompile(`^[^\p{L}\p{N}]*(?:https?://|www\.)\S+[^\p{L}\p{N}]*$`)
 )
 
-// furnitureRepeats is how often a short line must recur in one file to be taken for
-// page furniture (a running header or footer) rather than content.
-const furnitureRepeats = 4
+// Page furniture (a running header or footer) recurs on every page: at least
+// furnitureRepeats times, furnitureSpacing lines apart on average. A line repeated
+// more closely is content (the status of each trial of a list).
+const (
+	furnitureRepeats = 4
+	furnitureSpacing = 12
+)
 
 // debrisFinder decides which lines of a file are export debris: placeholders, lines
-// without any letter or digit, page numbers, and short lines repeated as page
-// furniture. It is conservative: a line with words is debris only when it is a known
-// placeholder or recurs like a running header.
+// without any letter or digit, page numbers, web addresses alone, site navigation,
+// and short lines repeated as page furniture. It is conservative: a line with words
+// is debris only when it is a known placeholder or navigation or recurs like a
+// running header.
 type debrisFinder struct {
 	repeated map[string]bool
 }
 
 func newDebrisFinder(lines []rawLine) debrisFinder {
-	counts := map[string]int{}
+	type seen struct{ count, first, last int }
+	lineOf := map[string]*seen{}
 	nonBlank := 0
 	for _, l := range lines {
 		if l.blank() {
 			continue
 		}
 		nonBlank++
-		if k := furnitureKey(l.text); k != "" {
-			counts[k]++
+		k := furnitureKey(l.text)
+		if k == "" {
+			continue
+		}
+		if s := lineOf[k]; s != nil {
+			s.count++
+			s.last = nonBlank
+		} else {
+			lineOf[k] = &seen{1, nonBlank, nonBlank}
 		}
 	}
 	d := debrisFinder{repeated: map[string]bool{}}
-	for k, n := range counts {
-		// Furniture recurs, but is not what most of the file is made of.
-		if n >= furnitureRepeats && n*3 <= nonBlank {
+	for k, s := range lineOf {
+		// Furniture recurs spread over the file, and is not what most of it is
+		// made of.
+		if s.count >= furnitureRepeats && s.count*3 <= nonBlank && (s.last-s.first)/(s.count-1) >= furnitureSpacing {
 			d.repeated[k] = true
 		}
 	}
@@ -67,17 +84,30 @@ func furnitureKey(s string) string {
 }
 
 func (d debrisFinder) isDebris(s string) bool {
-	if s == "" {
-		return false
-	}
-	if isPlaceholder(s) || pageNumber.MatchString(s) {
-		return true
-	}
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+	_, ok := d.reason(s)
+	return ok
+}
+
+// reason returns why line s is debris, if it is.
+func (d debrisFinder) reason(s string) (DropReason, bool) {
+	switch {
+	case s == "":
+		return "", false
+	case isPlaceholder(s):
+		return DropPlaceholder, true
+	case pageNumber.MatchString(s):
+		return DropPageNumber, true
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
 		// Rules, separators, lone bullets; but not a table separator row (|---|---|).
-		return !strings.HasPrefix(s, "|")
+		return DropSeparator, !strings.HasPrefix(s, "|")
+	case urlLine.MatchString(s) && len(FindIdentifiers(s)) == 0:
+		return DropURL, true // an address that holds an identifier keeps it searchable
+	case isNavigation(s) && !logoLink.MatchString(s): // a journal's logo names it: the head reads it
+		return DropNavigation, true
+	case d.repeated[furnitureKey(s)]:
+		return DropFurniture, true
 	}
-	return d.repeated[furnitureKey(s)]
+	return "", false
 }
 
 func isPlaceholder(s string) bool {
@@ -85,6 +115,37 @@ func isPlaceholder(s string) bool {
 		return false
 	}
 	return placeholders[strings.TrimRight(foldSpaces.ReplaceAllString(Fold(s), " "), ".")]
+}
+
+// navigation are the words of site navigation that saved and copied pages keep
+// ("Skip to main content"), compared after Fold and space collapsing.
+var navigation = map[string]bool{
+	"skip to main content": true, "skip to content": true, "skip navigation": true,
+	"back to results": true, "back to search": true, "back to top": true, "back to search results": true,
+	"search": true, "home": true, "top": true, "menu": true, "english": true, "日本語": true, "中文": true,
+	"print this page": true, "email this page": true, "share this page": true, "print": true,
+	"add like": true, "add dislike": true, "add to saved papers": true, "more on this topic": true,
+	"前の記事 次の記事": true, "次の記事": true, "前の記事": true, "ページトップへ": true, "トップへ戻る": true,
+	"返回顶部": true, "返回首页": true, "上一篇": true, "下一篇": true, "feedback": true,
+}
+
+var (
+	// breadcrumb is a trail of links: "TOP > ブログ > 再生医療", "首页 › 新闻".
+	breadcrumb = regexp.MustCompile(`^(?:当前位置|現在位置|现在位置|you are here)\s*[:：]|\S\s*[>›»]\s*\S.*\s[>›»]\s|^(?:当前位置|現在位置)`)
+	// logoLine is a site's logo as text: "Logo-apb", "jRCT ロゴ", "Journal logoLink to Journal".
+	logoLine = regexp.MustCompile(`(?i)^(?:logo[-\s]\S{1,30}|\S.{0,60}\slogo|\S.{0,30}\s?ロゴ|.{1,80} logolink to .{1,80})$`)
+)
+
+// isNavigation reports whether s is site navigation: a known navigation phrase, a
+// breadcrumb trail or a logo's text.
+func isNavigation(s string) bool {
+	if len(s) > 300 {
+		return false
+	}
+	if navigation[strings.TrimSpace(foldSpaces.ReplaceAllString(Fold(s), " "))] {
+		return true
+	}
+	return breadcrumb.MatchString(s) || logoLine.MatchString(s)
 }
 
 // logicalLine is a line of text after hard wraps are undone.
@@ -109,21 +170,24 @@ const (
 // neighbours (the file was wrapped at a fixed width). CJK halves join with no space,
 // others with one. Blank lines are paragraph breaks, except in files that put a blank
 // line after every line, where only longer gaps are.
-func unwrap(lines []rawLine, debris debrisFinder) []logicalLine {
+func unwrap(lines []rawLine, debris debrisFinder) ([]logicalLine, []DroppedLine) {
 	var kept []rawLine
 	var gaps []int // blank lines before each kept line
+	var dropped []DroppedLine
 	gap := 0
 	for _, l := range lines {
-		switch {
-		case l.blank():
+		if l.blank() {
 			gap++
-		case debris.isDebris(l.text):
-			// A debris line neither separates nor joins its neighbours.
-		default:
-			kept = append(kept, l)
-			gaps = append(gaps, gap)
-			gap = 0
+			continue
 		}
+		if why, ok := debris.reason(l.text); ok {
+			// A debris line neither separates nor joins its neighbours.
+			dropped = append(dropped, DroppedLine{Text: l.text, Reason: why})
+			continue
+		}
+		kept = append(kept, l)
+		gaps = append(gaps, gap)
+		gap = 0
 	}
 	double := doubleSpaced(kept, gaps)
 	cjkWidth := cjkWrapWidth(kept)
@@ -146,7 +210,7 @@ func unwrap(lines []rawLine, debris debrisFinder) []logicalLine {
 	if len(out) > 0 {
 		out[len(out)-1].text = b.String()
 	}
-	return out
+	return out, dropped
 }
 
 // doubleSpaced reports whether the lines were exported with a blank line after every
@@ -163,8 +227,7 @@ func doubleSpaced(kept []rawLine, gaps []int) bool {
 			adjacent++
 		case 1:
 			single++
-			w := displayWidth(kept[i-1].text)
-			if !terminal(kept[i-1].text) && w >= 30 && w <= wrapLimit && !startsBlock(kept[i].text) {
+			if cutMidSentence(kept[i-1].text, kept[i].text) {
 				wrapLike++
 			}
 		}
@@ -179,6 +242,19 @@ var (
 	// "D" alone are more often labels than part numbers).
 	romanLine = regexp.MustCompile(`^X{0,2}(?:IX|IV|V?I{0,3})\.?$`)
 )
+
+// cutMidSentence reports whether line a looks cut in the middle of a sentence that
+// line b continues: b goes on in lower case or with hiragana, or both are CJK text and
+// a is as wide as wrapped text is. A heading over its text is no such cut.
+func cutMidSentence(a, b string) bool {
+	w := displayWidth(a)
+	if terminal(a) || w < 30 || w > wrapLimit || startsBlock(b) {
+		return false
+	}
+	first := firstRune(b)
+	return lowerWord(b) || unicode.Is(unicode.Hiragana, first) || continuesCJK(first) ||
+		cjkLine(a) && w >= wrapMinimum && isCJKText(first)
+}
 
 // startsBlock reports whether a line starts its own block whatever precedes it: a list
 // item, a heading marker, a table row, a bracketed heading.
@@ -195,7 +271,7 @@ func isRoman(s string) bool { return s != "" && s != "." && romanLine.MatchStrin
 
 // cjkWrapWidth estimates the width at which the CJK text of a file was hard-wrapped:
 // the median width of its CJK lines that stop in the middle of a sentence, or 0 when
-// there are too few to tell.
+// there are too few to tell or their widths do not cluster.
 func cjkWrapWidth(kept []rawLine) int {
 	var widths []int
 	for _, l := range kept {
@@ -208,7 +284,19 @@ func cjkWrapWidth(kept []rawLine) int {
 		return 0
 	}
 	slices.Sort(widths)
-	return widths[len(widths)/2]
+	median := widths[len(widths)/2]
+	// A wrap width is one many lines share; a few CJK headings and labels of about
+	// the same width are no evidence of it.
+	near := 0
+	for _, w := range widths {
+		if w*10 >= median*9 && w*10 <= median*11 {
+			near++
+		}
+	}
+	if near < 3 || near*2 < len(widths) {
+		return 0
+	}
+	return median
 }
 
 // cjkLine reports whether a line is CJK text or ends in it: its wrap is CJK.
@@ -218,24 +306,56 @@ func cjkLine(s string) bool { return isCJKText(lastRune(s)) || countScripts(s).c
 // file's CJK wrap width (0 if unknown).
 func joins(kept []rawLine, i, cjkWidth int) bool {
 	a, b := kept[i-1], kept[i]
-	if terminal(a.text) || startsBlock(b.text) || strings.HasPrefix(a.text, "|") || (b.indent && !a.indent) {
+	if terminal(a.text) || startsBlock(b.text) || strings.HasPrefix(a.text, "|") || (b.indent && !a.indent) || recordLine(a.text) {
 		return false
 	}
-	if headingMarker(a.text) && isHeadingLike(a.text) {
-		return false
+	if headingMarker(a.text) && isHeadingLike(a.text) || footnoted.MatchString(b.text) || parenthesized(a.text) {
+		return false // a heading, a line in brackets, or a line opening with a footnote number ("2Department of …")
 	}
 	if lowerWord(b.text) {
 		return true
 	}
-	last := lastRune(a.text)
-	if continuesCJK(firstRune(b.text)) && (isCJKText(last) || unicode.IsLetter(last) || unicode.IsDigit(last)) {
+	last, first := lastRune(a.text), firstRune(b.text)
+	w := displayWidth(a.text)
+	switch {
+	case continuesCJK(first) && (isCJKText(last) || unicode.IsLetter(last) || unicode.IsDigit(last)):
 		return true
-	}
-	if w := displayWidth(a.text); cjkWidth > 0 && w*10 >= cjkWidth*9 && w <= wrapLimit && cjkLine(a.text) {
+	case unicode.Is(unicode.Hiragana, first) && (isHan(last) || unicode.Is(unicode.Hiragana, last)) && w >= wrapMinimum:
+		// Japanese sentences may start with hiragana (この, さい帯血): a line that
+		// does continues a line of text cut in the middle of a word (可能性が出|てきた).
 		return true
+	case cjkWidth > 0 && w*10 >= cjkWidth*9 && w <= wrapLimit && cjkLine(a.text):
+		return true
+	case a.text == b.text || cjkLine(a.text) && cjkWidth == 0 && titleLike(a.text) && !strings.ContainsAny(a.text, "、，,"):
+		// A page that repeats a line, and a CJK title over a line of about its width
+		// in a file not wrapped at a width, are lines of their own.
+		return false
 	}
-	return sameWidthAsNeighbours(kept, i-1)
+	return sameWidthAsNeighbours(kept, i-1) && !nameList(a.text)
 }
+
+// nameList reports whether s lists the names of people ("胡泽斌,王立生,崔春萍"): a
+// line of its own, whatever its width.
+func nameList(s string) bool {
+	if len(s) > 300 || strings.Count(s, ",")+strings.Count(s, "，")+strings.Count(s, "、") < 2 {
+		return false
+	}
+	names, _ := authorLine(s)
+	return len(names) >= 3
+}
+
+// recordLine reports whether s is a record of several labelled fields ("证券代码:831049
+// 证券简称:赛莱拉"), which a hard wrap does not continue.
+func recordLine(s string) bool { return len(fieldLabels.FindAllStringIndex(s, 3)) >= 2 }
+
+// parenthesized reports whether s is a line in round brackets ("(昆明醫科大學…)").
+func parenthesized(s string) bool {
+	return (strings.HasPrefix(s, "(") || strings.HasPrefix(s, "（")) && (strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）"))
+}
+
+var footnoted = regexp.MustCompile(`^\d{1,2}\p{Lu}\p{Ll}`)
+
+var fieldLabels = regexp.MustCompile(`(?:^|\s)[^\s:：]{1,12}\s?[:：]\s?\S`)
 
 // lowerWord reports whether s starts with an all-lower-case word ("evidence", not
 // "iPSCs" or "mRNA"), as a wrapped English sentence continues.
@@ -253,11 +373,11 @@ func lowerWord(s string) bool {
 	return unicode.IsLetter(firstRune(word))
 }
 
-// continuesCJK reports whether a line starting with r cannot start a sentence: hiragana
-// (Japanese sentences and headings start with kanji, katakana or Latin), the long vowel
-// mark, closing punctuation.
+// continuesCJK reports whether a line starting with r cannot start a sentence: the long
+// vowel mark, small kana, closing punctuation, and the particles that only follow a
+// word (を, が).
 func continuesCJK(r rune) bool {
-	return unicode.Is(unicode.Hiragana, r) || r == 'ー' || strings.ContainsRune("、。，．）」』】〉》ぁぃぅぇぉっゃゅょ", r)
+	return r == 'ー' || strings.ContainsRune("、。，．）」』】〉》ぁぃぅぇぉっゃゅょをが", r)
 }
 
 // sameWidthAsNeighbours reports whether line i looks cut at a fixed width: it is at

@@ -459,6 +459,9 @@ func DecodeFields(id string, fields map[string]interface{}) (corpus.Document, co
 		kind, value, _ := strings.Cut(kv, ":")
 		sec.Identifiers = append(sec.Identifiers, corpus.Identifier{Kind: kind, Value: value})
 	}
+	if m := str(FieldMeta); m != "" {
+		_ = json.Unmarshal([]byte(m), &doc.Meta) // written by sectionRecord from a corpus.Meta
+	}
 	return doc, sec
 }
 

@@ -28,6 +28,8 @@ func sampleDocs(source string) []corpus.Document {
 	return []corpus.Document{{
 		ID: id, Source: source, Title: "Muse cells for ALS", Date: "2020-10", Lang: "en",
 		Tags: []string{"ALS", "Muse Cells"},
+		Meta: corpus.Meta{Authors: []string{"Dezawa M", "Abe K"}, Journal: "Cell Transplant", Year: 2020, Date: "2020-10",
+			DOI: "10.1177/09636897231214370", PMID: "38014622"},
 		Sections: []corpus.Section{
 			{
 				ID: id + "#1", Heading: "Background", Lang: "en",
@@ -146,6 +148,10 @@ func TestFieldsFind(t *testing.T) {
 		{"body_ja", "Muse", []string{"a#2"}},
 		{"heading_std", "摘要", []string{"a#3"}},
 		{"heading_ja", "摘要", nil},
+		// The title and the parent headings are the sections' context.
+		{"context_std", "ALS", []string{"a#1", "a#2", "a#3"}},
+		{"context_std", "background", []string{"a#2"}},
+		{"context_ja", "ALS", []string{"a#2"}},
 		{FieldIdent, FoldIdentifier("nct01234567"), []string{"a#1"}},
 		{FieldPhase, "phase-2", []string{"a#3"}},
 		{FieldLang, "ja", []string{"a#2"}},
@@ -154,6 +160,21 @@ func TestFieldsFind(t *testing.T) {
 		got := matchIDs(t, ix, tt.field, tt.query)
 		if diff := cmp.Diff(tt.want, got, sortStrings); diff != "" {
 			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.query, diff)
+		}
+	}
+	// The year of publication is a number to filter ranges on.
+	for _, r := range []struct {
+		from, to float64
+		n        int
+	}{{2019, 2021, 3}, {2021, 2030, 0}} {
+		q := query.NewNumericRangeInclusiveQuery(&r.from, &r.to, &[]bool{true}[0], &[]bool{true}[0])
+		q.SetField(FieldYear)
+		res, err := ix.Search(context.Background(), bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(res.Total) != r.n {
+			t.Errorf("year %v-%v: %d sections, want %d", r.from, r.to, res.Total, r.n)
 		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,7 +21,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-9/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-10/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -40,16 +42,26 @@ const (
 	FieldDocLang = "doc_lang"
 	// FieldOrdinal (numeric) is the section's 1-based position in its document.
 	FieldOrdinal = "ordinal"
+	// FieldYear (numeric) is the document's year of publication (Meta.Year, else the
+	// year of its date); absent when unknown.
+	FieldYear = "year"
 )
 
 // FieldMentions is searchable, not stored: for each concept of a content facet, one
-// term "<facet>/<concept id>" (MentionTerm) if the section carries it as a facet value,
-// and one more per time the section's own text names it (two per time its heading does). One term query
+// term "<facet>/<concept id>" (MentionTerm) if the section carries it as a facet value
+// of its own (not one it only inherits from its document's title), and one more per
+// time the section's own text names it (two per time its heading does). One term query
 // then finds every section that carries or names a concept, the sections that name it
 // most first (BM25 on the term frequency), which is what a query naming a concept in
 // another language needs. The document's title and the parent headings do not count
 // as mentions (they give the section its facet values).
 const FieldMentions = "mentions"
+
+// The length every section's mention terms are padded to, with a term no concept has.
+const (
+	mentionsLength = 64
+	mentionPadding = "_"
+)
 
 // MentionTerm is the term of FieldMentions for a concept.
 func MentionTerm(c corpus.ConceptKey) string { return string(c.Facet) + "/" + c.ID }
@@ -71,6 +83,8 @@ const (
 	FieldText    = "text"    // the section's display text
 	// FieldIdentifiers holds the identifiers as written, each "kind:value".
 	FieldIdentifiers = "identifiers"
+	// FieldMeta holds the document's bibliographic metadata (corpus.Meta) as JSON.
+	FieldMeta = "meta"
 )
 
 // StoredFields are the fields to ask for in a search request (SearchRequest.Fields) to
@@ -78,19 +92,21 @@ const (
 var StoredFields = []string{
 	FieldDocID, FieldSource, FieldLang, FieldDate, FieldIndication, FieldCellType,
 	FieldDesign, FieldPhase, FieldTags, FieldDocLang, FieldOrdinal, FieldTitle,
-	FieldHeading, FieldPath, FieldText, FieldIdentifiers,
+	FieldHeading, FieldPath, FieldText, FieldIdentifiers, FieldMeta,
 }
 
 // Part is the part of a section an analysed text field holds.
 type Part string
 
-// The parts of a section that are searched. The document's title and the parent
-// headings are not: they are stored for display only. A section matches, and is
-// ranked, by its own words (ranking sections by their title as well cost a third of
-// the query time and bettered no ranking measured; see docs/PERFORMANCE.md).
+// The parts of a section that are searched: its own heading and text, and its
+// context, the document's title and the headings above the section. A query's word
+// may match in any of them, so that a query whose words are spread over a title and
+// a section finds the section; the search ranks matches in the context below those
+// in the section's own words.
 const (
 	PartHeading Part = "heading" // the section's own heading
 	PartBody    Part = "body"    // the section's text
+	PartContext Part = "context" // the document's title and the section's parent headings
 )
 
 // TextField is one analysed field of the index.
@@ -104,7 +120,8 @@ type TextField struct {
 	Analyzer string
 	// QueryAnalyzer is the analyser to give a match or phrase query on the field.
 	QueryAnalyzer string
-	// Boost weights a match in this field: headings count more than body.
+	// Boost weights a match in this field: headings count more than body. A context
+	// field's matches are ranked below any match in a section's own words instead.
 	Boost float64
 }
 
@@ -120,6 +137,8 @@ var TextFields = []TextField{
 	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2},
 	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
 	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
+	{Name: "context_std", Part: PartContext, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
+	{Name: "context_ja", Part: PartContext, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
 
 // FoldIdentifier is how identifiers are indexed in FieldIdent and must be looked up:
@@ -162,7 +181,10 @@ func newMapping() *mapping.IndexMappingImpl {
 		n.IncludeInAll = false
 		section.AddFieldMappingsAt(name, n)
 	}
-	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers, FieldTrials} {
+	year := bleve.NewNumericFieldMapping()
+	year.IncludeInAll, year.Store, year.DocValues = false, false, false
+	section.AddFieldMappingsAt(FieldYear, year)
+	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers, FieldTrials, FieldMeta} {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
@@ -224,7 +246,7 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mention
 	if len(sec.Path) > 0 {
 		r[FieldPath] = sec.Path
 	}
-	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text}
+	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text, PartContext: sectionContext(doc, sec)}
 	for _, tf := range TextFields {
 		text := parts[tf.Part]
 		if text != "" && (tf.Analyzer != AnalyzerJa || japanese(text, doc, sec)) {
@@ -233,6 +255,14 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mention
 	}
 	if doc.Date != "" {
 		r[FieldDate] = doc.Date
+	}
+	if y := documentYear(doc); y > 0 {
+		r[FieldYear] = float64(y)
+	}
+	if !reflect.ValueOf(doc.Meta).IsZero() {
+		if data, err := json.Marshal(doc.Meta); err == nil {
+			r[FieldMeta] = string(data)
+		}
 	}
 	if len(doc.Tags) > 0 {
 		r[FieldTags] = doc.Tags
@@ -262,6 +292,28 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mention
 	return r
 }
 
+// sectionContext is the context part of a section: its document's title (unless it was
+// made from the text, whose words the sections hold) and its parent headings.
+func sectionContext(doc corpus.Document, sec corpus.Section) string {
+	var parts []string
+	if !doc.Meta.TitleDerived {
+		parts = append(parts, doc.Title)
+	}
+	return strings.Join(append(parts, sec.Path...), "\n")
+}
+
+// documentYear is the year a document was published: its metadata's, else its date's.
+func documentYear(doc corpus.Document) int {
+	if doc.Meta.Year > 0 {
+		return doc.Meta.Year
+	}
+	if len(doc.Date) >= 4 {
+		y, _ := strconv.Atoi(doc.Date[:4])
+		return y
+	}
+	return 0
+}
+
 // trialMentions returns the trials each section of doc mentions, as FieldTrials holds
 // them, by section id.
 func trialMentions(doc corpus.Document) map[string][]string {
@@ -283,7 +335,11 @@ func mentionTerms(sec corpus.Section) []string {
 	}
 	for f, values := range sec.Facets {
 		for _, v := range values {
-			counts[corpus.ConceptKey{Facet: f, ID: v}]++
+			// A value the section only inherits from its document's title makes no
+			// mention: the sections that name the concept rank first.
+			if !slices.Contains(sec.Inherited[f], v) {
+				counts[corpus.ConceptKey{Facet: f, ID: v}]++
+			}
 		}
 	}
 	var terms []string
@@ -293,6 +349,15 @@ func mentionTerms(sec corpus.Section) []string {
 				terms = append(terms, MentionTerm(c))
 			}
 		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	// Every section's mentions are padded to one length, so that BM25 ranks them by
+	// how often the section names the concept, not by how few other concepts it
+	// names (a one-line section that names it once would outrank an abstract about it).
+	for len(terms) < mentionsLength {
+		terms = append(terms, mentionPadding)
 	}
 	return terms
 }

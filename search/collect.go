@@ -358,3 +358,30 @@ func cutShort(ctx context.Context) error {
 	}
 	return nil
 }
+
+// settleTies makes the best match of each language, among matches of equal score,
+// the one hits ranks first (hits ranked, ties broken by breakTies) rather than the
+// first the search met, which depends on the order the sections were indexed in.
+func (c *collector) settleTies(hits bsearch.DocumentMatchCollection) {
+	if c.sets == nil {
+		return
+	}
+	for lang := range c.first.best {
+		b := &c.first.best[lang]
+		if !b.found {
+			continue
+		}
+		for _, h := range hits {
+			if h.Score < b.score {
+				break
+			}
+			if h.Score != b.score || len(h.IndexInternalID) != 8 {
+				continue
+			}
+			if num := h.IndexInternalID.Value(); c.sets.langOf(num) == lang {
+				b.num, b.extID = num, h.ID
+				break
+			}
+		}
+	}
+}

@@ -23,6 +23,11 @@ const (
 	// language). BM25 scores of a literal match are far above it, so such sections
 	// rank below every literal match.
 	conceptScore = 1e-4
+	// contextScore bounds the score of a query word matched only in a section's
+	// context (its document's title or its parent headings): above a match through a
+	// concept, below a literal match in the section's own words, so that sections
+	// whose own text holds the words rank first.
+	contextScore = 1e-3
 	// identBoost weights an exact identifier match (NCT01234567, a DOI) above text
 	// matches of the same word.
 	identBoost = 5
@@ -321,7 +326,7 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 			c.highlightNames(concept, conceptNames(concept), unit)
 		}
 	}
-	squashed := &squashQuery{inner: disjunction(alts)}
+	squashed := &squashQuery{inner: disjunction(alts), scale: conceptScore}
 	if literal == nil {
 		return squashed
 	}
@@ -359,11 +364,13 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 	}
 }
 
-// literal matches text in the analysed fields of a section's heading and text: as one
-// term where the field's analyser keeps it whole, else as a phrase of its tokens, so
-// that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts are
-// adjacent. A word that looks like an identifier also matches the identifier field
-// exactly.
+// literal matches text in the analysed fields of a section's heading and text, or,
+// ranked below them, of its context (its document's title and its parent headings):
+// as one term where the field's analyser keeps it whole, else as a phrase of its
+// tokens, so that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their
+// parts are adjacent. A word that looks like an identifier also matches the
+// identifier field exactly. A fuzzy retry reads a section's own words only; an
+// exclusion leaves out the sections whose own words or context hold the text.
 //
 // A phrase has at most maxPhraseTerms positions: a quoted one with more is refused,
 // and a word with more (a run of CJK characters without spaces, a long hyphenated
@@ -371,8 +378,11 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // words typed with spaces between them would.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
-	var match []query.Query
+	var match, context []query.Query
 	for _, tf := range indexer.TextFields {
+		if tf.Part == indexer.PartContext && c.fuzzy {
+			continue
+		}
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
 		if p == nil {
 			continue
@@ -400,6 +410,10 @@ func (c *compiler) literal(text string, word bool) query.Query {
 				c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
 			}
 		}
+		if tf.Part == indexer.PartContext && !c.negate {
+			context = append(context, conjunction(parts))
+			continue
+		}
 		match = append(match, conjunction(parts))
 	}
 	if id := identifierTerm(text); word && id != "" {
@@ -407,6 +421,9 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		q.SetField(indexer.FieldIdent)
 		q.SetBoost(identBoost)
 		match = append(match, q)
+	}
+	if len(context) > 0 {
+		match = append(match, &squashQuery{inner: disjunction(context), scale: contextScore})
 	}
 	if len(match) == 0 {
 		return nil
@@ -588,11 +605,13 @@ func disjunction(qs []query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// squashQuery scores the matches of inner in (0, conceptScore), in the order of their
-// own scores: below any literal match. (bleve's custom-score query would do it too, but
-// it looks up every match's id and doc values for its callback.)
+// squashQuery scores the matches of inner in (0, scale), in the order of their own
+// scores: below any literal match in a section's own words. (bleve's custom-score
+// query would do it too, but it looks up every match's id and doc values for its
+// callback.)
 type squashQuery struct {
 	inner query.Query
+	scale float64
 }
 
 func (q *squashQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
@@ -600,24 +619,25 @@ func (q *squashQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	if err != nil {
 		return nil, err
 	}
-	return &squashSearcher{Searcher: s}, nil
+	return &squashSearcher{Searcher: s, scale: q.scale}, nil
 }
 
 type squashSearcher struct {
 	search.Searcher
+	scale float64
 }
 
 func (s *squashSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	return squashed(s.Searcher.Next(ctx))
+	return s.squashed(s.Searcher.Next(ctx))
 }
 
 func (s *squashSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	return squashed(s.Searcher.Advance(ctx, id))
+	return s.squashed(s.Searcher.Advance(ctx, id))
 }
 
-func squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+func (s *squashSearcher) squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	if m != nil {
-		m.Score = conceptScore * m.Score / (1 + m.Score)
+		m.Score = s.scale * m.Score / (1 + m.Score)
 	}
 	return m, err
 }

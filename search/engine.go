@@ -195,7 +195,36 @@ func checkRequest(req *Request) error {
 			}
 		}
 	}
+	for _, y := range []int{req.YearFrom, req.YearTo} {
+		if y != 0 && (y < MinYear || y > MaxYear) {
+			return badRequest("The year %d is out of range: use a year from %d to %d.", y, MinYear, MaxYear)
+		}
+	}
+	if req.YearFrom != 0 && req.YearTo != 0 && req.YearFrom > req.YearTo {
+		return badRequest("The year range %d–%d is empty: year_from must not be after year_to.", req.YearFrom, req.YearTo)
+	}
 	return nil
+}
+
+// yearQuery matches the sections of the documents published in the years req asks
+// for, or is nil when it asks for none. It scores nothing, so that it ranks nothing.
+func yearQuery(req Request) query.Query {
+	if req.YearFrom == 0 && req.YearTo == 0 {
+		return nil
+	}
+	var from, to *float64
+	if req.YearFrom != 0 {
+		f := float64(req.YearFrom)
+		from = &f
+	}
+	if req.YearTo != 0 {
+		t := float64(req.YearTo)
+		to = &t
+	}
+	inclusive := true
+	q := query.NewNumericRangeInclusiveQuery(from, to, &inclusive, &inclusive)
+	q.SetField(indexer.FieldYear)
+	return &squashQuery{inner: q, scale: 0}
 }
 
 // CheckFilter reports, as a *RequestError, a facet or facet value the vocabulary does
@@ -309,6 +338,11 @@ func positions(text string) int {
 // matches with the filters left out.
 func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, int, error) {
 	q := c.query
+	if years := yearQuery(req); years != nil {
+		// The years select like the query's words, so that every facet is counted
+		// within them.
+		q = conjunction(nonNil([]query.Query{q, years}))
+	}
 	if q == nil {
 		q = query.NewMatchAllQuery()
 	}
@@ -354,6 +388,12 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	res, err := e.ix.Search(ctx, sreq)
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	if req.GroupByDoc && c.query != nil && req.Sort != SortDate {
+		// Every match is fetched, whatever the page: ties can be broken without
+		// changing which sections a page holds.
+		breakTies(res.Hits)
+		col.settleTies(res.Hits)
 	}
 	texts, err := e.fill(ctx, order(res), c, resp)
 	if err != nil {
@@ -523,8 +563,29 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Score:   score,
 		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
 		Facets:  facets,
+		Meta:    doc.Meta,
 	}
 	return hit, sec.Text
+}
+
+// breakTies orders hits of equal score by document id, then in reading order, so
+// that a ranking does not depend on the order the sections were indexed in: sections
+// matched only through a concept or their context often score alike.
+func breakTies(hits bsearch.DocumentMatchCollection) {
+	slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		da, na, _ := corpus.SplitSectionID(a.ID)
+		db, nb, _ := corpus.SplitSectionID(b.ID)
+		if c := strings.Compare(da, db); c != 0 {
+			return c
+		}
+		return na - nb
+	})
 }
 
 // documentOf returns the document id of a section id.

@@ -107,27 +107,27 @@ func TestSearchMatches(t *testing.T) {
 		first string   // the expected first hit, "" for none
 		want  []string // the expected hits, in any order
 	}{
-		{"stroke", "a#1", []string{"a#1", "b#1"}},       // b#1 through its concept, below
-		{"脳梗塞", "b#1", []string{"a#1", "b#1"}},          // a#1 through its concept, below
-		{"NCT01234567", "a#1", []string{"a#1"}},         // identifier, any case
-		{"nct01234567", "a#1", []string{"a#1"}},         //
-		{"10.1000/abc.123", "d#1", []string{"d#1"}},     // DOI, any case
-		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}}, // with its prefix
-		{"Muse -stroke", "b#1", []string{"b#1"}},        // exclusion is literal: b#1 says 脳梗塞
-		{"-Muse", "", []string{"a#2", "b#2", "c#1", "d#1", "d#2"}},
-		{"infused", "a#2", []string{"a#2"}},             // stemming
-		{`"stromal cells"`, "d#1", []string{"d#1"}},     // phrase
-		{`"cells stromal"`, "", []string{}},             // phrase order
-		{"knee mesenchymal", "d#1", []string{"d#1"}},    // AND
-		{"knee OR outlook", "", []string{"d#1", "d#2"}}, // OR, in text or heading
-		{"ＭＵＳＥ　細胞", "b#1", []string{"a#1", "b#1"}},      // full width; the two words spell the concept Muse細胞
-		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},       // split by the analysers, adjacent; a#1 by its concept
-		{"運動", "b#2", []string{"b#2"}},                  // Japanese word
-		{"干细胞", "c#1", []string{"c#1"}},                 // Chinese word
-		{"髄", "b#2", []string{"b#2"}},                   // one character
-		{"the", "", []string{"d#1"}},                    // a function word alone still searches
-		{"of the knee", "d#1", []string{"d#1"}},         // function words dropped beside others
-		{"AS knee", "", []string{}},                     // a word in capitals is no function word
+		{"stroke", "a#1", []string{"a#1", "a#2", "b#1"}},    // b#1 through its concept, a#2 its title, below
+		{"脳梗塞", "b#1", []string{"a#1", "b#1"}},              // a#1 through its concept, below
+		{"NCT01234567", "a#1", []string{"a#1"}},             // identifier, any case
+		{"nct01234567", "a#1", []string{"a#1"}},             //
+		{"10.1000/abc.123", "d#1", []string{"d#1"}},         // DOI, any case
+		{"doi:10.1000/ABC.123", "d#1", []string{"d#1"}},     // with its prefix
+		{"Muse -stroke", "b#1", []string{"b#1"}},            // exclusion is literal: b#1 says 脳梗塞
+		{"-Muse", "", []string{"b#2", "c#1", "d#1", "d#2"}}, // a#2's title names Muse
+		{"infused", "a#2", []string{"a#2"}},                 // stemming
+		{`"stromal cells"`, "d#1", []string{"d#1", "d#2"}},  // phrase; d#2 through its title
+		{`"cells stromal"`, "", []string{}},                 // phrase order
+		{"knee mesenchymal", "d#1", []string{"d#1"}},        // AND
+		{"knee OR outlook", "", []string{"d#1", "d#2"}},     // OR, in text or heading
+		{"ＭＵＳＥ　細胞", "b#1", []string{"a#1", "b#1"}},          // full width; the two words spell the concept Muse細胞
+		{"Muse細胞", "b#1", []string{"a#1", "b#1"}},           // split by the analysers, adjacent; a#1 by its concept
+		{"運動", "b#2", []string{"b#2"}},                      // Japanese word
+		{"干细胞", "c#1", []string{"c#1"}},                     // Chinese word
+		{"髄", "b#2", []string{"b#2"}},                       // one character
+		{"the", "", []string{"d#1"}},                        // a function word alone still searches
+		{"of the knee", "d#1", []string{"d#1"}},             // function words dropped beside others
+		{"AS knee", "", []string{}},                         // a word in capitals is no function word
 		{"as knee", "d#1", []string{"d#1"}},
 		{"randomized Muse (stroke OR 脳梗塞)", "a#1", []string{"a#1"}}, // groups
 	}
@@ -455,6 +455,75 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
+// TestSearchTitleContext checks that a section matches a query whose words are spread
+// over its document's title, its parent headings and its own text, below the sections
+// whose own text holds them all.
+func TestSearchTitleContext(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := map[string]corpus.Document{
+		"miles": {ID: "miles", Source: "miles.txt", Title: "Multicenter Trial of Stem Cell Therapy for Osteoarthritis (MILES)", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "miles#1", Heading: "Design", Lang: "en", Text: "Patients with knee osteoarthritis receive stem cell injections in this trial.", Facets: corpus.Facets{}},
+				{ID: "miles#2", Path: []string{"Design"}, Heading: "Outcomes", Lang: "en", Text: "Pain and function at twelve months.", Facets: corpus.Facets{}},
+			}},
+		"other": {ID: "other", Source: "other.txt", Title: "Knee injections", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "other#1", Lang: "en", Text: "A stem cell trial in knee osteoarthritis.", Facets: corpus.Facets{}},
+			}},
+		"safety": {ID: "safety", Source: "safety.txt", Title: "间充质干细胞(MSC)临床研究安全性评估报告", Lang: "zh",
+			Sections: []corpus.Section{
+				{ID: "safety#1", Heading: "目的", Lang: "zh", Text: "评估间充质干细胞在临床研究中的不良反应和致瘤性。", Facets: corpus.Facets{}},
+			}},
+		"own": {ID: "own", Source: "own.txt", Title: "Knee report", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "own#1", Lang: "en", Text: "Safety of stem cells in knee osteoarthritis.", Facets: corpus.Facets{}},
+			}},
+		"titled": {ID: "titled", Source: "titled.txt", Title: "Safety of stem cells", Lang: "en",
+			Sections: []corpus.Section{
+				{ID: "titled#1", Lang: "en", Text: "Results in knee osteoarthritis patients.", Facets: corpus.Facets{}},
+			}},
+	}
+	for _, d := range docs {
+		if _, err := ix.ReplaceFile(ctx, d.Source, nil, []corpus.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := New(Config{Index: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query    string
+		want     []string // in rank order
+		anyOrder bool
+	}{
+		// Every word is in the title: every section of the record, the one whose own
+		// text holds most of them first.
+		{"MILES osteoarthritis stem cell trial", []string{"miles#1", "miles#2"}, false},
+		{"MILES pain", []string{"miles#2"}, false},                                // the title and the section's text
+		{"design pain", []string{"miles#2"}, false},                               // a parent heading and the text
+		{"间充质干细胞 安全性 评估", []string{"safety#1"}, false},                            // 安全性 only in the title
+		{"safety stem cells knee", []string{"own#1", "titled#1"}, false},          // own words rank first
+		{"osteoarthritis -MILES", []string{"own#1", "titled#1", "other#1"}, true}, // an exclusion reads the title too
+	}
+	for _, tt := range tests {
+		resp := mustSearch(t, e, Request{Query: tt.query})
+		got := hitIDs(resp)
+		if tt.anyOrder {
+			slices.Sort(got)
+			slices.Sort(tt.want)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: hits (-want +got):\n%s", tt.query, diff)
+		}
+	}
+}
+
 // TestLongPhrases runs the longest phrases a query can hold over thousands of
 // sections. A quoted phrase of more than maxPhraseTerms positions is refused with a
 // sentence that says what to do; a word as long (Japanese without spaces, a
@@ -592,5 +661,62 @@ func TestCostly(t *testing.T) {
 		if got := Costly(q); got != want {
 			t.Errorf("Costly(%q) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+// TestSearchYears checks the year filters: documents of the years asked for, facet
+// counts within them (and still disjunctive), and a clear error for a bad range.
+func TestSearchYears(t *testing.T) {
+	e := smallEngine(t)
+	tests := []struct {
+		from, to int
+		filters  map[corpus.Facet][]string
+		want     []string
+	}{
+		{2023, 0, nil, []string{"a#1", "a#2", "d#1", "d#2"}},
+		{0, 2022, nil, []string{"b#1", "b#2"}},
+		{2022, 2024, nil, []string{"a#1", "a#2", "b#1", "b#2"}},
+		{2025, 2025, map[corpus.Facet][]string{corpus.Indication: {"osteoarthritis"}}, []string{"d#1"}},
+	}
+	for _, tt := range tests {
+		resp := mustSearch(t, e, Request{YearFrom: tt.from, YearTo: tt.to, Filters: tt.filters})
+		got := hitIDs(resp)
+		slices.Sort(got)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("years %d-%d %v (-want +got):\n%s", tt.from, tt.to, tt.filters, diff)
+		}
+	}
+	// Counts within the years, disjunctive within a facet: with osteoarthritis
+	// selected, the 2025 sections of the other indication still count.
+	resp := mustSearch(t, e, Request{YearFrom: 2025, Filters: map[corpus.Facet][]string{corpus.Indication: {"osteoarthritis"}}})
+	counts := map[string]int{}
+	for _, c := range resp.Facets[corpus.Indication] {
+		counts[c.Value] = c.Count
+	}
+	if counts["osteoarthritis"] != 1 || counts["spinal-cord-injury"] != 1 || counts["stroke"] != 0 {
+		t.Errorf("indication counts within 2025 = %v, want osteoarthritis 1, spinal-cord-injury 1, stroke 0", counts)
+	}
+	for _, bad := range []Request{{YearFrom: 1799}, {YearTo: 2101}, {YearFrom: 2024, YearTo: 2020}} {
+		_, err := e.Search(context.Background(), bad)
+		var re *RequestError
+		if !errors.As(err, &re) {
+			t.Errorf("Search(years %d-%d) error = %v, want a *RequestError", bad.YearFrom, bad.YearTo, err)
+		}
+	}
+}
+
+// TestBreakTies checks that hits of equal score go by document, then in reading
+// order, whatever order the index met them in.
+func TestBreakTies(t *testing.T) {
+	hits := bsearch.DocumentMatchCollection{
+		{ID: "b#10", Score: 1}, {ID: "a#2", Score: 2}, {ID: "b#9", Score: 1}, {ID: "a#1", Score: 1}, {ID: "c#1", Score: 3},
+	}
+	breakTies(hits)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.ID)
+	}
+	if want := []string{"c#1", "a#2", "a#1", "b#9", "b#10"}; !slices.Equal(got, want) {
+		t.Errorf("breakTies = %q, want %q", got, want)
 	}
 }

@@ -17,7 +17,17 @@ type Request struct {
 	Sort string
 	// GroupByDoc collapses the hits of one document into its best section.
 	GroupByDoc bool
+	// YearFrom and YearTo, when not zero, keep the documents published in those years
+	// (inclusive): a document's year is its metadata's, else its date's. A document
+	// of no known year is left out by either bound.
+	YearFrom, YearTo int
 }
+
+// The years a year filter may name.
+const (
+	MinYear = 1800
+	MaxYear = 2100
+)
 
 // Sort orders.
 const (
@@ -56,6 +66,8 @@ type Hit struct {
 	// Snippet is the passage of the section that best shows why it matched.
 	Snippet Passage
 	Facets  corpus.Facets
+	// Meta is the document's bibliographic metadata.
+	Meta corpus.Meta
 	// Matches is, with GroupByDoc, how many sections of the document matched.
 	Matches int
 }

@@ -181,6 +181,7 @@ type apiDocument struct {
 	Date     string           `json:"date"`
 	Tags     []string         `json:"tags,omitempty"`
 	Lang     string           `json:"lang"`
+	Meta     corpus.Meta      `json:"meta"`
 	Facets   corpus.Facets    `json:"facets"`
 	Sections []corpus.Section `json:"sections"`
 }
@@ -192,7 +193,7 @@ func documentJSON(doc *corpus.Document) apiDocument {
 		sections = []corpus.Section{}
 	}
 	return apiDocument{ID: doc.ID, Source: doc.Source, Title: doc.Title, Date: doc.Date, Tags: doc.Tags,
-		Lang: doc.Lang, Facets: documentFacets(doc), Sections: sections}
+		Lang: doc.Lang, Meta: doc.Meta, Facets: documentFacets(doc), Sections: sections}
 }
 
 // documentFacets is the union of the facets of a document's sections, each facet's

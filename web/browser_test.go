@@ -182,6 +182,26 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("year range", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=ALS&hl=en")
+		before := b.num(`parseInt(document.querySelector(".total").textContent)`)
+		// Typing a year and leaving the box applies it, as ticking a filter does.
+		b.navigate(chromedp.SendKeys(chromedp.CSS("#year-from"), "2021"+kb.Tab))
+		if got := b.str(`new URLSearchParams(location.search).get("year_from")`); got != "2021" {
+			t.Fatalf("the address has year_from=%q, want 2021", got)
+		}
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got == 0 || got >= before {
+			t.Errorf("ALS from 2021: %d results of %d, want some but not all", got, before)
+		}
+		if got := b.str(`[...document.querySelectorAll(".hit .cite-year")].map(e => e.textContent).filter(y => +y < 2021).join()`); got != "" {
+			t.Errorf("hits from before 2021: %s", got)
+		}
+		if got := b.str(`document.getElementById("year-from").value`); got != "2021" {
+			t.Errorf("the box holds %q after the search", got)
+		}
+	})
+
 	t.Run("open a document", func(t *testing.T) {
 		b.t = t
 		b.open("/search?q=ALS&hl=en")

@@ -47,6 +47,46 @@ type hitView struct {
 	LangLabel string
 	Snippet   template.HTML
 	Badges    []badge
+	Cite      citeView
+}
+
+// citeView is a document's bibliographic metadata as a page shows it: the authors
+// shortened on a result ("Dezawa M, et al."), all of them on the document page.
+type citeView struct {
+	Authors, AllAuthors string
+	Journal             string
+	Year                int
+	DOI, DOIURL         string
+	PMID, PMIDURL       string
+	Issuer              string
+	RegistryIDs         []string
+	Derived             bool
+}
+
+// Any reports whether there is a citation to show: a year alone is not one, the
+// hit's date says it.
+func (c citeView) Any() bool {
+	return c.Authors != "" || c.Journal != "" || c.DOI != "" || c.PMID != "" || c.Issuer != ""
+}
+
+// cite prepares a document's metadata for the page.
+func (p page) cite(m corpus.Meta) citeView {
+	c := citeView{Journal: m.Journal, Year: m.Year, Issuer: m.Issuer, RegistryIDs: m.RegistryIDs, Derived: m.TitleDerived,
+		DOI: m.DOI, PMID: m.PMID, AllAuthors: strings.Join(m.Authors, ", ")}
+	switch len(m.Authors) {
+	case 0:
+	case 1:
+		c.Authors = m.Authors[0]
+	default:
+		c.Authors = p.T("%s, et al.", m.Authors[0])
+	}
+	if c.DOI != "" {
+		c.DOIURL = "https://doi.org/" + c.DOI
+	}
+	if c.PMID != "" {
+		c.PMIDURL = "https://pubmed.ncbi.nlm.nih.gov/" + c.PMID + "/"
+	}
+	return c
 }
 
 // badge is a facet value shown on a hit or a document.
@@ -181,7 +221,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 // section with the query highlighted, labels in the page's language, the snippet
 // checked before it is trusted as HTML.
 func (p page) hitView(h search.Hit, req search.Request) hitView {
-	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet), Cite: p.cite(h.Meta)}
 	fragment := sectionAnchor(h.ID, 0)
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
@@ -344,6 +384,7 @@ type docPage struct {
 	Doc      *corpus.Document
 	Date     string
 	LangName string
+	Cite     citeView
 	Badges   []badge
 	// TOC lists every section of the document, each linked in the part that holds it.
 	TOC []tocEntry
@@ -361,6 +402,8 @@ type docPage struct {
 type tocEntry struct {
 	Label string
 	URL   string
+	// Continued marks the second half of a long section: hidden.
+	Continued bool
 }
 
 // sectionView is one section of a document page.
@@ -422,6 +465,12 @@ func tocLabel(sec corpus.Section) string {
 	return truncate(strings.Join(strings.Fields(text), " "), maxTOCHeading)
 }
 
+// continues reports whether sec is the continuation of prev: a long section the
+// corpus split at a paragraph boundary, under the same heading and path.
+func continues(prev, sec corpus.Section) bool {
+	return sec.Heading != "" && sec.Heading == prev.Heading && slices.Equal(sec.Path, prev.Path)
+}
+
 // handleDocumentPage answers GET /doc/{doc_id}: one part of the document (part, from
 // 1). The search parameters the page was reached with (q, filters, paging) give the
 // highlighted terms and the way back; every link of the page keeps them.
@@ -449,7 +498,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 	p.Query = req.Query
 	p.Title = doc.Title
-	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang)}
+	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang), Cite: p.cite(doc.Meta)}
 	data.BackURL = p.searchLink(req)
 	data.BackText = p.T("Back to results")
 	if req.Query == "" && len(req.Filters) == 0 {
@@ -495,7 +544,10 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		return partURL(n, anchor)
 	}
 	for i, sec := range doc.Sections {
-		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i)})
+		// The contents show a long section, split in two, once; the entry of its
+		// second half stays, hidden, for the script that finds a section's part.
+		continued := i > 0 && continues(doc.Sections[i-1], sec)
+		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i), Continued: continued})
 	}
 	for i := first; i < end; i++ {
 		sec := doc.Sections[i]

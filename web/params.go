@@ -40,6 +40,8 @@ const (
 	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
 	msgTooManyValues = "Too many %s values: use at most %d."
 	msgRepeated      = "The parameter %s may be given only once."
+	msgBadYear       = "The %s must be a whole year from %s to %s."
+	msgYearOrder     = "The year range is empty: year_from %s is after year_to %s; give the earlier year first."
 	// msgVerbatim passes on a sentence worded by the engine, in English.
 	msgVerbatim = "%s"
 )
@@ -77,7 +79,7 @@ const groupByDoc = "doc"
 // links can carry others (hl).
 func parseSearch(v url.Values) (search.Request, error) {
 	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}
-	for _, name := range []string{"q", "page", "size", "sort", "group"} {
+	for _, name := range []string{"q", "page", "size", "sort", "group", "year_from", "year_to"} {
 		if len(v[name]) > 1 {
 			return search.Request{}, badRequest(msgRepeated, name)
 		}
@@ -113,6 +115,23 @@ func parseSearch(v url.Values) (search.Request, error) {
 		req.GroupByDoc = true
 	default:
 		return search.Request{}, badRequest(msgBadGroup)
+	}
+	for _, y := range []struct {
+		name string
+		to   *int
+	}{{"year_from", &req.YearFrom}, {"year_to", &req.YearTo}} {
+		s := strings.TrimSpace(v.Get(y.name))
+		if s == "" {
+			continue // a form's empty box: no bound
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < search.MinYear || n > search.MaxYear {
+			return search.Request{}, badRequest(msgBadYear, y.name, strconv.Itoa(search.MinYear), strconv.Itoa(search.MaxYear))
+		}
+		*y.to = n
+	}
+	if req.YearFrom != 0 && req.YearTo != 0 && req.YearFrom > req.YearTo {
+		return search.Request{}, badRequest(msgYearOrder, strconv.Itoa(req.YearFrom), strconv.Itoa(req.YearTo))
 	}
 	filters, err := parseFilters(v)
 	if err != nil {
@@ -185,6 +204,12 @@ func searchValues(req search.Request) url.Values {
 	}
 	if req.GroupByDoc {
 		v.Set("group", groupByDoc)
+	}
+	if req.YearFrom != 0 {
+		v.Set("year_from", strconv.Itoa(req.YearFrom))
+	}
+	if req.YearTo != 0 {
+		v.Set("year_to", strconv.Itoa(req.YearTo))
 	}
 	if req.Size != defaultSize {
 		v.Set("size", strconv.Itoa(req.Size))

@@ -25,6 +25,10 @@ func TestParseSearch(t *testing.T) {
 		{"lang=ja&lang=en&lang=ja&lang=", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance,
 			Filters: map[corpus.Facet][]string{corpus.Lang: {"ja", "en"}}}},
 		{"sort=relevance&hl=ja&unknown=1", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance}},
+		{"year_from=2020&year_to=+2023+", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 2020, YearTo: 2023}},
+		{"year_from=1800&year_to=", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 1800}},
+		{"year_to=2100", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearTo: 2100}},
+		{"year_from=2021&year_to=2021", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 2021, YearTo: 2021}},
 	}
 	for _, tt := range tests {
 		v, err := url.ParseQuery(tt.query)
@@ -59,6 +63,13 @@ func TestParseSearchRejects(t *testing.T) {
 		{"indication=no-such-disease", `indication has no value "no-such-disease"`},
 		{"phase=phase-9", `phase has no value "phase-9"`},
 		{"q=a&q=b", "parameter q may be given only once"},
+		{"year_from=1799", "The year_from must be a whole year from 1800 to 2100."},
+		{"year_to=2101", "The year_to must be a whole year from 1800 to 2100."},
+		{"year_from=twenty", "The year_from must be a whole year"},
+		{"year_to=2020.5", "The year_to must be a whole year"},
+		{"year_from=-2020", "The year_from must be a whole year"},
+		{"year_from=2024&year_to=2020", "The year range is empty: year_from 2024 is after year_to 2020"},
+		{"year_from=2020&year_from=2021", "parameter year_from may be given only once"},
 		{"q=" + strings.Repeat("x", maxQueryChars+1), "query is too long"},
 		{"q=" + strings.Repeat("脊", maxQueryChars+1), "query is too long"},
 		{"lang=" + strings.Repeat("en&lang=", maxFilterValues) + "en", "Too many lang values"},
@@ -92,6 +103,8 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 		{Page: 1, Size: 10, Sort: search.SortRelevance},
 		{Query: "stroke OR 脳梗塞", Page: 4, Size: 25, Sort: search.SortDate, GroupByDoc: true,
 			Filters: map[corpus.Facet][]string{corpus.Lang: {"zh", "en"}}},
+		{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 2019},
+		{Query: "ALS", Page: 2, Size: 10, Sort: search.SortRelevance, YearFrom: 2020, YearTo: 2023},
 	}
 	for _, req := range reqs {
 		got, err := parseSearch(searchValues(req))

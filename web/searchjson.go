@@ -47,6 +47,8 @@ type HitJSON struct {
 	URL     string        `json:"url"`
 	Facets  corpus.Facets `json:"facets"`
 	Matches int           `json:"matches,omitempty"`
+	// Meta is the document's bibliographic metadata; its empty fields are left out.
+	Meta corpus.Meta `json:"meta"`
 }
 
 // NewSearchJSON shapes resp as GET /api/search answers it.
@@ -56,7 +58,7 @@ func NewSearchJSON(resp *search.Response) SearchJSON {
 	for i, h := range resp.Hits {
 		out.Hits[i] = HitJSON{ID: h.ID, DocID: h.DocID, Source: h.Source, Title: h.Title, Section: h.Section,
 			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: string(passageHTML(h.Snippet)),
-			URL: sectionURL(h.DocID, h.ID), Facets: h.Facets, Matches: h.Matches}
+			URL: sectionURL(h.DocID, h.ID), Facets: h.Facets, Matches: h.Matches, Meta: h.Meta}
 	}
 	return out
 }
@@ -90,7 +92,7 @@ func (j *SearchJSON) Response() (*search.Response, error) {
 			return nil, fmt.Errorf("hit %s: %w", h.ID, err)
 		}
 		out.Hits[i] = search.Hit{ID: h.ID, DocID: h.DocID, Source: h.Source, Title: h.Title, Section: h.Section,
-			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: p, Facets: h.Facets, Matches: h.Matches}
+			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: p, Facets: h.Facets, Matches: h.Matches, Meta: h.Meta}
 	}
 	return out, nil
 }

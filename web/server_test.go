@@ -85,6 +85,9 @@ func TestAPIBadInput(t *testing.T) {
 		{"q=ALS&phase=phase-7", `phase has no value "phase-7"`},
 		{"q=ALS&lang=fr", `lang has no value "fr"`},
 		{"q=ALS&format=xml", "The format must be json or csv."},
+		{"q=ALS&year_from=1500", "The year_from must be a whole year from 1800 to 2100."},
+		{"q=ALS&year_to=soon", "The year_to must be a whole year from 1800 to 2100."},
+		{"q=ALS&year_from=2023&year_to=2020", "The year range is empty: year_from 2023 is after year_to 2020; give the earlier year first."},
 		{"q=" + url.QueryEscape(strings.Repeat("stem cell ", 60)), "The query is too long: use at most 500 characters."},
 	}
 	for _, tt := range tests {

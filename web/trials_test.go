@@ -212,7 +212,7 @@ func TestTrialsPage(t *testing.T) {
 	for _, a := range findAll(findOne(t, row, sel("td", ".trial-docs"), "documents"), sel("a")) {
 		docLinks = append(docLinks, attr(a, "href"))
 	}
-	want := []string{"/doc/" + reviewDoc + "?hl=ja#s23", "/doc/" + abstractDoc + "?hl=ja#s1", "/doc/" + pressDoc + "?hl=ja"}
+	want := []string{"/doc/" + reviewDoc + "?hl=ja#s25", "/doc/" + abstractDoc + "?hl=ja#s1", "/doc/" + pressDoc + "?hl=ja"}
 	if diff := cmp.Diff(want, docLinks); diff != "" {
 		t.Errorf("document links (-want +got):\n%s", diff)
 	}

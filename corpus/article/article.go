@@ -31,6 +31,8 @@ type Meta struct {
 	// TitleDerived is set when the source gives no title and the document's title was
 	// made from its text.
 	TitleDerived bool `json:"title_derived,omitempty"`
+	// Issuer is the company or institution that issued a press release or notice.
+	Issuer string `json:"issuer,omitempty"`
 }
 
 // Kind is what a block is in the structure of an article.

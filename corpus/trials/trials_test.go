@@ -88,31 +88,31 @@ func TestBundle(t *testing.T) {
 	want := []summary{
 		{ID: "CL2020/epidermolysis-bullosa/phase-1+phase-2", Product: "CL2020", Indication: []string{"epidermolysis-bullosa"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1", "phase-2"}, Enrollment: 5,
-			Years: []int{2018, 2021}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("26"), s("35")}},
+			Years: []int{2018, 2021}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("28"), s("37")}},
 		// The AMI pilot: no text gives it a phase, so its three passages join on
 		// product and indication with no phase.
 		{ID: "CL2020/myocardial-infarction", Product: "CL2020", Indication: []string{"myocardial-infarction"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Enrollment: 3,
-			Years: []int{2018, 2020}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("5"), s("21"), s("29")}},
+			Years: []int{2018, 2020}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("7"), s("23"), s("31")}},
 		{ID: "JRCT1080224764", RegistryIDs: []string{"JRCT1080224764"}, Product: "CL2020", Indication: []string{"spinal-cord-injury"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1"}, Enrollment: 10,
-			Years: []int{2020, 2022}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("33")}},
+			Years: []int{2020, 2022}, Documents: []string{review}, Related: []string{press}, Passages: []string{s("35")}},
 		// The stroke trial, with the summary of its results printed to PDF.
 		{ID: "JapicCTI-184103", RegistryIDs: []string{"JapicCTI-184103"}, Product: "CL2020", Indication: []string{"stroke"},
 			CellType: []string{"muse"}, Design: []string{"rct"}, Phase: []string{"phase-2"}, Enrollment: 35,
-			Years: []int{2018, 2023}, Documents: []string{review, stroke}, Related: []string{press}, Passages: []string{s("31"), stroke + "#3"}},
+			Years: []int{2018, 2023}, Documents: []string{review, stroke}, Related: []string{press}, Passages: []string{s("33"), stroke + "#3"}},
 		// The HIE trial of the review, named by the registry record that is one of
 		// the bundle's documents: every section of the record is of that trial.
 		{ID: "NCT04261335", RegistryIDs: []string{"NCT04261335", "jRCT2043190112"}, Product: "CL2020", Indication: []string{"hypoxic-ischemic-encephalopathy"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-1"}, Enrollment: 9,
 			Years: []int{2019, 2021}, Documents: []string{review, hie}, Related: []string{press},
-			Passages: []string{s("32"), hie + "#1", hie + "#2", hie + "#3"}},
+			Passages: []string{s("34"), hie + "#1", hie + "#2", hie + "#3"}},
 		{ID: "jRCT2043210005", RegistryIDs: []string{"jRCT2043210005"}, Indication: []string{"ards"},
-			CellType: []string{"muse"}, Years: []int{2020}, Documents: []string{review}, Passages: []string{s("36")}},
+			CellType: []string{"muse"}, Years: []int{2020}, Documents: []string{review}, Passages: []string{s("38")}},
 		{ID: "jRCT2063200047", RegistryIDs: []string{"jRCT2063200047"}, Product: "CL2020", Indication: []string{"als"},
 			CellType: []string{"muse"}, Design: []string{"non-randomized"}, Phase: []string{"phase-2"}, Enrollment: 5,
 			Years: []int{2021, 2023}, Documents: []string{review, abstract}, Related: []string{press},
-			Passages: []string{s("23"), s("34"), abstract + "#1", abstract + "#2"}},
+			Passages: []string{s("25"), s("36"), abstract + "#1", abstract + "#2"}},
 	}
 	if diff := cmp.Diff(want, summarize(Merge(mentions))); diff != "" {
 		t.Errorf("trials of the bundle (-want +got):\n%s", diff)
