@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -35,6 +37,10 @@ const (
 	// hold at once, at least one: the rest stay free for ordinary searches, whose
 	// latency clients sending costly queries would otherwise set.
 	costlyShare = 4
+	// costlySize and costlyPage make a request costly whatever its query: a long page
+	// cuts that many snippets, a deep one ranks that many hits.
+	costlySize = 20
+	costlyPage = 10
 )
 
 // statusClientClosed is the status logged (as nginx does) for a request whose client
@@ -81,7 +87,7 @@ func (s *Server) limitSearch(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l := s.limits
 		req := c.Request()
-		if search.Costly(c.QueryParam("q")) {
+		if costly(c.QueryParams()) {
 			if err := l.acquire(req.Context(), l.costly); err != nil {
 				return err
 			}
@@ -99,6 +105,15 @@ func (s *Server) limitSearch(next echo.HandlerFunc) echo.HandlerFunc {
 		defer c.SetRequest(req)
 		return next(c)
 	}
+}
+
+// costly reports whether a request's parameters ask for a costly search: a costly
+// query (search.Costly), a long page or a deep one. Parameters that do not parse are
+// the handler's to refuse.
+func costly(params url.Values) bool {
+	size, _ := strconv.Atoi(params.Get("size"))
+	page, _ := strconv.Atoi(params.Get("page"))
+	return search.Costly(params.Get("q")) || size > costlySize || page > costlyPage
 }
 
 // acquire takes a slot of pool, waiting at most queueWait for one.

@@ -289,3 +289,19 @@ func TestCostlySearchesLeaveSlots(t *testing.T) {
 		t.Errorf("the ordinary search: status %d", code)
 	}
 }
+
+func TestCostly(t *testing.T) {
+	for query, want := range map[string]bool{
+		"q=ALS":                   false,
+		"q=ALS&size=20&page=10":   false,
+		"q=ALS&size=100":          true,
+		"q=ALS&page=11":           true,
+		"q=a+b+c+d+e+f+g+h":       true,
+		"q=&group=doc&size=bogus": false,
+	} {
+		params, _ := url.ParseQuery(query)
+		if got := costly(params); got != want {
+			t.Errorf("costly(%s) = %v, want %v", query, got, want)
+		}
+	}
+}
