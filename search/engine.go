@@ -50,9 +50,6 @@ const (
 	// maxUnits bounds the distinct words and phrases of a query: each costs a
 	// search of every field.
 	maxUnits = 64
-	// maxGroupScan bounds the matching sections grouped into documents when a
-	// request groups by document; documents whose every match ranks lower are left out.
-	maxGroupScan = 20_000
 )
 
 // Config configures an Engine.
@@ -302,27 +299,32 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		q = query.NewMatchAllQuery()
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
-	col := &collector{cache: e.sets, filters: req.Filters}
-	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
-	if c.query == nil || req.Sort == SortDate {
-		sortBy(sreq, req.Sort)
-	}
 	from := (req.Page - 1) * req.Size
+	col := &collector{cache: e.sets, filters: req.Filters, byDoc: req.GroupByDoc,
+		spec: groupSpec{from: from, size: req.Size, byDate: req.Sort == SortDate, inOrder: c.query == nil}}
+	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
 	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
-		// Every match is needed to count each document's matching sections.
-		sreq.Size = maxGroupScan
-		order = func(res *bleve.SearchResult) []pageHit {
-			return e.groups(req, col, res, resp)
+		// The collector groups the matches itself: bleve gets none.
+		order = func(*bleve.SearchResult) []pageHit {
+			resp.Total = col.total()
+			if col.groups == nil {
+				return nil
+			}
+			return col.groups.page
 		}
 	case req.Sort == SortDate:
+		sortBy(sreq, req.Sort)
 		sreq.From, sreq.Size = from, req.Size
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			return pageOf(res.Hits)
 		}
 	default:
+		if c.query == nil {
+			sortBy(sreq, req.Sort)
+		}
 		sreq.Size = from + req.Size
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
@@ -347,6 +349,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	texts, err := e.fill(ctx, order(res), c, resp)
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	if req.Sort == SortDate {
+		resp.Undated = col.undated()
 	}
 	counts := col.counts()
 	resp.Facets = map[corpus.Facet][]FacetCount{}
@@ -394,9 +399,17 @@ func promote[T any](ranked []T, best []*bsearch.DocumentMatch, key func(T) strin
 
 // pageHit is one hit of the requested page before its stored fields are loaded.
 type pageHit struct {
-	id      string
-	score   float64
-	matches int // with GroupByDoc: the document's matching sections
+	id    string
+	score float64
+	// With GroupByDoc: the document's matching sections, and its best, best first.
+	matches  int
+	passages []scoredID
+}
+
+// scoredID is a section and its score.
+type scoredID struct {
+	id    string
+	score float64
 }
 
 func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
@@ -407,53 +420,18 @@ func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
 	return out
 }
 
-// groups collapses the ranked matches of res into their documents, counting each
-// document's matching sections, and returns the best section of each document on the
-// requested page.
-func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, resp *Response) []pageHit {
-	type group struct {
-		best    *bsearch.DocumentMatch
-		matches int
-	}
-	var order []*group
-	byDoc := map[string]*group{}
-	for _, h := range res.Hits {
-		g, ok := byDoc[docIDOf(h.ID)]
-		if !ok {
-			g = &group{best: h}
-			byDoc[docIDOf(h.ID)] = g
-			order = append(order, g)
-		}
-		g.matches++
-	}
-	if req.Sort != SortDate && req.Size > 0 {
-		best := col.bestPerLanguage()
-		// A document is promoted by the best section of a language it holds.
-		for i, h := range best {
-			if g := byDoc[docIDOf(h.ID)]; g != nil {
-				best[i] = &bsearch.DocumentMatch{ID: g.best.ID, Score: g.best.Score}
-			}
-		}
-		order = promote(order, best, func(g *group) string { return g.best.ID })
-	}
-	resp.Total = len(order)
-	from := min((req.Page-1)*req.Size, len(order))
-	var page []pageHit
-	for _, g := range order[from:min(from+req.Size, len(order))] {
-		page = append(page, pageHit{id: g.best.ID, score: g.best.Score, matches: g.matches})
-	}
-	return page
-}
-
 // fill loads the stored fields of the page's sections and adds their hits to resp, in
 // order; it returns the text of each hit's section.
 func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Response) ([]string, error) {
 	if len(page) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(page))
-	for i, h := range page {
-		ids[i] = h.id
+	var ids []string
+	for _, h := range page {
+		ids = append(ids, h.id)
+		for _, p := range h.passages[min(1, len(h.passages)):] {
+			ids = append(ids, p.id)
+		}
 	}
 	fetch := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
 	fetch.Fields = indexer.StoredFields
@@ -469,18 +447,17 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	for _, h := range page {
 		hit, text := e.hit(h.id, h.score, fields[h.id], c)
 		hit.Matches = h.matches
+		for i, p := range h.passages {
+			ph := hit
+			if i > 0 {
+				ph, _ = e.hit(p.id, p.score, fields[p.id], c)
+			}
+			hit.Passages = append(hit.Passages, SectionHit{ID: ph.ID, Section: ph.Section, Lang: ph.Lang, Score: ph.Score, Snippet: ph.Snippet})
+		}
 		resp.Hits = append(resp.Hits, hit)
 		texts = append(texts, text)
 	}
 	return texts, nil
-}
-
-// docIDOf returns the document id of a section id ("{doc_id}#{n}").
-func docIDOf(sectionID string) string {
-	if i := strings.LastIndexByte(sectionID, '#'); i >= 0 {
-		return sectionID[:i]
-	}
-	return sectionID
 }
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that

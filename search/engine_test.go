@@ -88,6 +88,14 @@ func hitIDs(resp *Response) []string {
 	return ids
 }
 
+func docIDs(resp *Response) []string {
+	ids := []string{}
+	for _, h := range resp.Hits {
+		ids = append(ids, h.DocID)
+	}
+	return ids
+}
+
 func mustSearch(t *testing.T, e *Engine, req Request) *Response {
 	t.Helper()
 	if req.Size == 0 {
@@ -255,6 +263,21 @@ func TestSearchOrderAndPaging(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docs); diff != "" {
 			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("date grouped", func(t *testing.T) {
+		resp := mustSearch(t, e, Request{Sort: SortDate, Size: 100, GroupByDoc: true})
+		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docIDs(resp)); diff != "" {
+			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
+		}
+		if resp.Undated != 1 {
+			t.Errorf("%d undated documents, want 1 (c)", resp.Undated)
+		}
+		if sections := mustSearch(t, e, Request{Query: "cells OR 細胞 OR 干细胞", Sort: SortDate}); sections.Undated != 1 {
+			t.Errorf("%d undated sections of %d, want 1 (c#1)", sections.Undated, sections.Total)
+		}
+		if relevance := mustSearch(t, e, Request{GroupByDoc: true}); relevance.Undated != 0 {
+			t.Errorf("sorted by relevance, Undated is %d", relevance.Undated)
 		}
 	})
 	t.Run("group", func(t *testing.T) {
