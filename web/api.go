@@ -67,7 +67,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	if format != "" && format != formatJSON && format != formatCSV {
 		return badRequest(msgBadFormat)
 	}
-	req, err := parseSearch(params)
+	req, err := parseSearch(params, sectionsByDefault)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 
 // handleExportCSV answers GET /search.csv: the search page's results as CSV.
 func (s *Server) handleExportCSV(c echo.Context) error {
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), sectionsByDefault)
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,7 @@ var translations = []translation{
 	{msgBadPage, "page は 1 から %d までの整数にしてください。", "page 必须是 1 到 %d 之间的整数。"},
 	{msgBadSize, "size は 0 以上の整数にしてください（返すのは最大 %d 件です）。", "size 必须是不小于 0 的整数（最多返回 %d 条）。"},
 	{msgBadSort, "sort は relevance か date にしてください。", "sort 必须是 relevance 或 date。"},
-	{msgBadGroup, "group は doc にするか、指定しないでください。", "group 必须是 doc 或不指定。"},
+	{msgBadGroup, "group は doc か section にしてください。", "group 必须是 doc 或 section。"},
 	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},
 	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
 	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},

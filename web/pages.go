@@ -128,7 +128,7 @@ const (
 // handleSearchPage answers GET / and GET /search.
 func (s *Server) handleSearchPage(c echo.Context) error {
 	p := s.newPage(c)
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), documentsByDefault)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		data.MapParam = string(p.MapAxis)
 	}
 	// Exports carry the search, not the interface language.
-	query := searchValues(req).Encode()
+	query := searchValues(req, sectionsByDefault).Encode()
 	data.ExportCSV = (&url.URL{Path: "/search.csv", RawQuery: query}).String()
 	data.ExportJSON = (&url.URL{Path: "/api/search", RawQuery: query}).String()
 	if resp.Suggestion != "" {
@@ -185,7 +185,7 @@ func (p page) hitView(h search.Hit, req search.Request) hitView {
 	fragment := sectionAnchor(h.ID, 0)
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
-	v.Link = p.link(docPath(h.DocID), searchValues(req), fragment)
+	v.Link = p.link(docPath(h.DocID), searchValues(req, documentsByDefault), fragment)
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
 			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
@@ -274,7 +274,7 @@ func withFilters(req search.Request, f corpus.Facet, values []string) search.Req
 
 // searchLink returns the address of the search page for req.
 func (p page) searchLink(req search.Request) string {
-	return p.link("/search", searchValues(req), "")
+	return p.link("/search", searchValues(req, documentsByDefault), "")
 }
 
 // mapLink returns the address of the search page for req with the evidence map over
@@ -429,7 +429,7 @@ func tocLabel(sec corpus.Section) string {
 // it there.
 func (s *Server) handleDocumentPage(c echo.Context) error {
 	p := s.newPage(c)
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), documentsByDefault)
 	if err != nil {
 		return err
 	}
@@ -466,7 +466,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 
 	partURL := func(n int, fragment string) string {
-		v := searchValues(req)
+		v := searchValues(req, documentsByDefault)
 		if n > 1 {
 			v.Set(partParam, strconv.Itoa(n))
 		}
