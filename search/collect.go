@@ -274,14 +274,17 @@ func (s *collectSearcher) Close() error {
 		}
 		s.c.first.best[i].extID = id
 	}
-	// The search may have stopped early (an error, a deadline): then there is no page.
-	if s.c.groups != nil && s.firstDone {
-		if s.c.spec.byDate {
-			promoted = nil
-		}
-		if err := s.c.groups.name(s.c.reader, promoted); err != nil {
-			s.Searcher.Close()
-			return err
+	if g := s.c.groups; g != nil {
+		defer g.release()
+		// The search may have stopped early (an error, a deadline): then there is no page.
+		if s.firstDone {
+			if s.c.spec.byDate {
+				promoted = nil
+			}
+			if err := g.name(s.c.reader, promoted); err != nil {
+				s.Searcher.Close()
+				return err
+			}
 		}
 	}
 	return s.Searcher.Close()

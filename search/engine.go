@@ -443,17 +443,33 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	for _, h := range fetched.Hits {
 		fields[h.ID] = h.Fields
 	}
+	// Every section of the page gets its snippet: a hit's own, and with GroupByDoc its
+	// other passages.
+	type cut struct {
+		id    string
+		score float64
+		hit   Hit
+		text  string
+	}
+	var cuts []cut
+	for _, h := range page {
+		cuts = append(cuts, cut{id: h.id, score: h.score})
+		for _, p := range h.passages[min(1, len(h.passages)):] {
+			cuts = append(cuts, cut{id: p.id, score: p.score})
+		}
+	}
+	c.hl.share(len(cuts), func(i int, hl *highlighter) {
+		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, fields[cuts[i].id], hl)
+	})
 	var texts []string
 	for _, h := range page {
-		hit, text := e.hit(h.id, h.score, fields[h.id], c)
+		hit, text := cuts[0].hit, cuts[0].text
 		hit.Matches = h.matches
-		for i, p := range h.passages {
-			ph := hit
-			if i > 0 {
-				ph, _ = e.hit(p.id, p.score, fields[p.id], c)
-			}
-			hit.Passages = append(hit.Passages, SectionHit{ID: ph.ID, Section: ph.Section, Lang: ph.Lang, Score: ph.Score, Snippet: ph.Snippet})
+		for i := range h.passages {
+			p := cuts[i].hit
+			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
 		}
+		cuts = cuts[max(1, len(h.passages)):]
 		resp.Hits = append(resp.Hits, hit)
 		texts = append(texts, text)
 	}
@@ -475,8 +491,9 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
-// hit builds one hit from a section's stored fields; it also returns the section's text.
-func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c *compiled) (Hit, string) {
+// hit builds one hit from a section's stored fields, its snippet marked by hl; it also
+// returns the section's text.
+func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl *highlighter) (Hit, string) {
 	doc, sec := indexer.DecodeFields(id, fields)
 	heading := sec.Heading
 	if heading == "" && len(sec.Path) > 0 {
@@ -495,7 +512,7 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Lang:    sec.Lang,
 		Date:    doc.Date,
 		Score:   score,
-		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
+		Snippet: snippet(sec.Text, hl.spans(sec.Text)),
 		Facets:  facets,
 	}
 	return hit, sec.Text

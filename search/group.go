@@ -43,7 +43,20 @@ type docTop struct {
 }
 
 func newDocGroups(sets *facetSets, spec groupSpec) *docGroups {
-	return &docGroups{sets: sets, spec: spec, tops: make([]docTop, len(sets.docIDs))}
+	tops, _ := sets.tops.Get().([]docTop)
+	if len(tops) != len(sets.docIDs) {
+		tops = make([]docTop, len(sets.docIDs))
+	}
+	return &docGroups{sets: sets, spec: spec, tops: tops}
+}
+
+// release hands the records back for another search of the snapshot, cleared.
+func (g *docGroups) release() {
+	for _, d := range g.touched {
+		g.tops[d] = docTop{}
+	}
+	g.sets.tops.Put(g.tops)
+	g.tops, g.touched = nil, nil
 }
 
 // add records the selected match of section num with score. Sections come in the
@@ -72,33 +85,55 @@ func (g *docGroups) add(num uint64, score float64) {
 	t.n = int32(min(int(t.n)+1, MaxPassages))
 }
 
-// order returns the documents with a selected match in the order of the results: by
-// date when asked (undated last), then by the score of their best section. promoted
-// are section numbers (each language's best match) whose documents go first, in that
-// same order.
-func (g *docGroups) order(promoted []uint64) []uint32 {
-	docs := slices.Clone(g.touched)
-	slices.SortFunc(docs, g.compare)
-	if len(promoted) < 2 {
-		return docs
-	}
+// order returns the first n documents with a selected match in the order of the
+// results: by date when asked (undated last), then by the score of their best section.
+// promoted are section numbers (each language's best match) whose documents go
+// first, in that same order. Only the n documents are sorted: a query may match most
+// of the index.
+func (g *docGroups) order(promoted []uint64, n int) []uint32 {
 	head := map[uint32]bool{}
-	for _, num := range promoted {
-		head[g.sets.docOf[num]] = true
-	}
-	// A stable partition: the promoted documents keep their order among themselves.
-	out := make([]uint32, 0, len(docs))
-	for _, d := range docs {
-		if head[d] {
-			out = append(out, d)
+	if len(promoted) > 1 {
+		for _, num := range promoted {
+			head[g.sets.docOf[num]] = true
 		}
 	}
-	for _, d := range docs {
-		if !head[d] {
-			out = append(out, d)
+	var first []uint32
+	for d := range head {
+		first = append(first, d)
+	}
+	slices.SortFunc(first, g.compare)
+	// The best n-len(first) of the others, kept in a heap whose root is the worst.
+	k := max(n-len(first), 0)
+	best := make([]uint32, 0, k)
+	worse := func(i, j int) bool { return g.compare(best[i], best[j]) > 0 }
+	for _, d := range g.touched {
+		switch {
+		case head[d] || k == 0:
+		case len(best) < k:
+			best = append(best, d)
+			for i := len(best) - 1; i > 0 && worse(i, (i-1)/2); i = (i - 1) / 2 {
+				best[i], best[(i-1)/2] = best[(i-1)/2], best[i]
+			}
+		case g.compare(d, best[0]) < 0:
+			best[0] = d
+			for i := 0; ; {
+				w, l, r := i, 2*i+1, 2*i+2
+				if l < len(best) && worse(l, w) {
+					w = l
+				}
+				if r < len(best) && worse(r, w) {
+					w = r
+				}
+				if w == i {
+					break
+				}
+				best[i], best[w] = best[w], best[i]
+				i = w
+			}
 		}
 	}
-	return out
+	slices.SortFunc(best, g.compare)
+	return append(first, best...)[:min(n, len(first)+len(best))]
 }
 
 // compare orders two documents as the results list them.
@@ -136,7 +171,7 @@ func boolOrder(a, b bool) int {
 // name sets the page of documents, naming their sections through r while the
 // snapshot is open; promoted are as for order.
 func (g *docGroups) name(r index.IndexReader, promoted []uint64) error {
-	docs := g.order(promoted)
+	docs := g.order(promoted, g.spec.from+g.spec.size)
 	from := min(g.spec.from, len(docs))
 	for _, d := range docs[from:min(from+g.spec.size, len(docs))] {
 		t := &g.tops[d]

@@ -31,6 +31,9 @@ type facetSets struct {
 	docIDs   []string
 	docDates []string
 	dated    *roaring.Bitmap
+	// tops holds cleared records of docGroups for reuse: they are as many as the
+	// documents, and a search touches few of them.
+	tops sync.Pool
 }
 
 // noDoc is docOf's value for a document number that holds no section.
