@@ -278,7 +278,7 @@ func (s *collectSearcher) Close() error {
 		defer g.release()
 		// The search may have stopped early (an error, a deadline): then there is no page.
 		if s.firstDone {
-			if s.c.spec.byDate {
+			if s.c.spec.byDate || s.c.spec.inOrder {
 				promoted = nil
 			}
 			if err := g.name(s.c.reader, promoted); err != nil {

@@ -329,7 +329,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			ranked := res.Hits
-			if req.Size > 0 {
+			// A query that matches everything lists it in reading order: no section is
+			// better than another.
+			if req.Size > 0 && c.query != nil {
 				best := col.bestPerLanguage()
 				// A language's best match may rank below the hits fetched: add it.
 				for _, h := range best {

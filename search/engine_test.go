@@ -265,6 +265,17 @@ func TestSearchOrderAndPaging(t *testing.T) {
 			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("reading order", func(t *testing.T) {
+		// A query that matches everything lists it as it is read: no passage is
+		// better than another, whatever its language.
+		want := []string{"a#1", "a#2", "b#1", "b#2", "c#1", "d#1", "d#2"}
+		if diff := cmp.Diff(want, hitIDs(mustSearch(t, e, Request{Size: 100}))); diff != "" {
+			t.Errorf("every section (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"a", "b", "c", "d"}, docIDs(mustSearch(t, e, Request{Size: 100, GroupByDoc: true}))); diff != "" {
+			t.Errorf("every document (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("date grouped", func(t *testing.T) {
 		resp := mustSearch(t, e, Request{Sort: SortDate, Size: 100, GroupByDoc: true})
 		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docIDs(resp)); diff != "" {
