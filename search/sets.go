@@ -31,6 +31,8 @@ type facetSets struct {
 	docIDs   []string
 	docDates []string
 	dated    *roaring.Bitmap
+	// reports holds the sections that report a trial (reportsTrial).
+	reports *roaring.Bitmap
 	// tops holds cleared records of docGroups for reuse: they are as many as the
 	// documents, and a search touches few of them.
 	tops sync.Pool
@@ -100,8 +102,9 @@ type setCache struct {
 // and date, as bitmaps of its local document numbers, and the document of each of its
 // sections.
 type segmentSets struct {
-	values map[corpus.Facet]map[string]*roaring.Bitmap
-	dates  map[string]*roaring.Bitmap
+	values  map[corpus.Facet]map[string]*roaring.Bitmap
+	dates   map[string]*roaring.Bitmap
+	reports *roaring.Bitmap
 	// docOf holds the document of each local number, as an index into docIDs (noDoc
 	// for none).
 	docOf  []uint32
@@ -123,7 +126,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	if snap == c.snapshot {
 		return c.sets, nil
 	}
-	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New()}
+	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New(), reports: roaring.New()}
 	for _, f := range FacetOrder {
 		sets.values[f] = map[string]*roaring.Bitmap{}
 	}
@@ -138,6 +141,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 			}
 		}
 		used[seg.Key()] = local
+		sets.reports.Or(roaring.AddOffset64(local.reports, int64(seg.Offset)))
 		// Deleted sections stay in the sets: searchers never report them, and the
 		// sets are only ever intersected with what a searcher reported.
 		for f, values := range local.values {
@@ -230,11 +234,21 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	if err := read(indexer.FieldDate, func(term string, docs *roaring.Bitmap) { out.dates[term] = docs }); err != nil {
 		return nil, err
 	}
+	registered := roaring.New()
+	err := read(indexer.FieldIdent, func(term string, docs *roaring.Bitmap) {
+		if corpus.IsRegistryID(term) {
+			registered.Or(docs)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.reports = reportsTrial(out.values, registered, seg.Count())
 	out.docOf = make([]uint32, seg.Count())
 	for i := range out.docOf {
 		out.docOf[i] = noDoc
 	}
-	err := read(indexer.FieldDocID, func(id string, docs *roaring.Bitmap) {
+	err = read(indexer.FieldDocID, func(id string, docs *roaring.Bitmap) {
 		d := uint32(len(out.docIDs))
 		out.docIDs = append(out.docIDs, id)
 		docs.Iterate(func(n uint32) bool {
@@ -248,4 +262,49 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// Evidence of a trial in a section, as far as its facets and identifiers tell.
+var (
+	// trialDesigns are the designs of a clinical trial (design facet ids).
+	trialDesigns = []string{"rct", "non-randomized"}
+	// maxTrialIndications bounds the indications of a section that reports a trial:
+	// it is about one disease, or one and its class (ALS and neurodegenerative
+	// disease, epidermolysis bullosa and skin wounds); a passage naming more surveys
+	// a field's trials ("stroke, ALS, EB and MI trials all reported ...").
+	maxTrialIndications = 2
+)
+
+// reportsTrial returns the sections of a segment of count sections that report a
+// trial: they give its registry id (registered holds those that name one) or its phase
+// and a trial design, and they are about at most maxTrialIndications indications.
+// values are the segment's facet postings.
+func reportsTrial(values map[corpus.Facet]map[string]*roaring.Bitmap, registered *roaring.Bitmap, count uint64) *roaring.Bitmap {
+	var phased, designed []*roaring.Bitmap
+	for _, b := range values[corpus.Phase] {
+		phased = append(phased, b)
+	}
+	for _, d := range trialDesigns {
+		if b := values[corpus.Design][d]; b != nil {
+			designed = append(designed, b)
+		}
+	}
+	out := roaring.Or(registered, roaring.And(roaring.FastOr(phased...), roaring.FastOr(designed...)))
+	indications := make([]uint8, count)
+	for _, b := range values[corpus.Indication] {
+		b.Iterate(func(n uint32) bool {
+			if uint64(n) < count {
+				indications[n] = min(indications[n]+1, 255)
+			}
+			return true
+		})
+	}
+	broad := roaring.New()
+	for n, k := range indications {
+		if int(k) > maxTrialIndications {
+			broad.Add(uint32(n))
+		}
+	}
+	out.AndNot(broad)
+	return out
 }
