@@ -44,6 +44,10 @@ func badRequest(format string, args ...any) error {
 const (
 	// MaxSize is the largest page of hits; a larger Size is read as MaxSize.
 	MaxSize = 100
+	// MaxExport is the largest page of a Request with Export: an export holds every
+	// result up to it. Ten thousand sections or documents take a few seconds to cut
+	// snippets for, and are more than a spreadsheet or a reference manager is used with.
+	MaxExport = 10_000
 	// maxWindow bounds how deep paging goes (page × size), which costs the engine
 	// memory and time in proportion.
 	maxWindow = 100_000
@@ -163,7 +167,11 @@ func checkRequest(req *Request) error {
 	if req.Size < 0 {
 		return badRequest("The size must not be negative.")
 	}
-	req.Size = min(req.Size, MaxSize)
+	if req.Export {
+		req.Size = min(req.Size, MaxExport)
+	} else {
+		req.Size = min(req.Size, MaxSize)
+	}
 	if req.Page*max(req.Size, 1) > maxWindow {
 		return badRequest("The page is too deep: page × size may be at most %d.", maxWindow)
 	}

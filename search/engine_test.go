@@ -628,3 +628,21 @@ func TestCostly(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchExportSize checks the bounds of a page: MaxSize, or MaxExport for an export.
+func TestSearchExportSize(t *testing.T) {
+	e := smallEngine(t)
+	for _, tt := range []struct {
+		req  Request
+		want int
+	}{
+		{Request{Size: 1000}, MaxSize},
+		{Request{Size: 1000, Export: true}, 1000},
+		{Request{Size: 1 << 30, Export: true}, MaxExport},
+	} {
+		resp := mustSearch(t, e, tt.req)
+		if resp.Size != tt.want {
+			t.Errorf("%+v: size %d, want %d", tt.req, resp.Size, tt.want)
+		}
+	}
+}

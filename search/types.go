@@ -15,6 +15,9 @@ type Request struct {
 	Size int
 	// Sort is SortRelevance or SortDate.
 	Sort string
+	// Export lifts the bound on Size from MaxSize to MaxExport: one page holding every
+	// result of a search, for an export.
+	Export bool
 	// GroupByDoc makes every hit a document: its best section, with its best
 	// matching sections as Passages; Total and the facet counts then count documents.
 	GroupByDoc bool

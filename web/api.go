@@ -107,17 +107,27 @@ func writeJSON(c echo.Context, status int, v any) error {
 var csvHeader = []string{"id", "doc_id", "source", "title", "section", "lang", "date", "score", "url",
 	"indication", "cell_type", "design", "phase", "snippet"}
 
-// writeCSV writes the hits of resp as CSV, one row per hit, facet values joined by ";"
-// and the snippet as plain text.
+// writeCSV writes the hits of resp as CSV, as csvOf does with relative addresses.
 func writeCSV(c echo.Context, resp *search.Response) error {
+	body, err := csvOf(resp, "")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="musesearch-results.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(body))
+}
+
+// csvOf returns the hits of resp as CSV, one row per hit, facet values joined by ";",
+// the snippet as plain text and the address under base ("" for a relative one).
+func csvOf(resp *search.Response, base string) (string, error) {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
 	if err := w.Write(csvHeader); err != nil {
-		return err
+		return "", err
 	}
 	for _, h := range resp.Hits {
 		row := []string{h.ID, h.DocID, h.Source, h.Title, h.Section, h.Lang, h.Date,
-			strconv.FormatFloat(h.Score, 'f', 4, 64), sectionURL(h.DocID, h.ID)}
+			strconv.FormatFloat(h.Score, 'f', 4, 64), base + sectionURL(h.DocID, h.ID)}
 		for _, f := range corpus.ContentFacets {
 			row = append(row, strings.Join(h.Facets[f], ";"))
 		}
@@ -126,15 +136,11 @@ func writeCSV(c echo.Context, resp *search.Response) error {
 			row[i] = csvSafe(cell)
 		}
 		if err := w.Write(row); err != nil {
-			return err
+			return "", err
 		}
 	}
 	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="musesearch-results.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+	return b.String(), w.Error()
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula: a cell that starts like

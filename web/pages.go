@@ -30,14 +30,25 @@ type searchPage struct {
 	Suggestion *suggestion
 	Map        *evidenceMap
 	Pager      pager
-	ExportCSV  string
-	ExportJSON string
-	// SizeParam and MapParam keep a size and a map axis that are not the default
-	// when the form is sent.
-	SizeParam string
-	MapParam  string
+	// Views link to the results as documents and as passages (sections).
+	Views []viewLink
+	// Exports link to every result of the search (up to ExportLimit) in each format.
+	Exports     []exportLink
+	ExportLimit int
+	// SizeParam, MapParam and GroupParam keep a size, a map axis and a view that are
+	// not the default when the form is sent.
+	SizeParam  string
+	MapParam   string
+	GroupParam string
 	// First is the rank of the page's first hit.
 	First int
+}
+
+// viewLink is a link to one view of the results.
+type viewLink struct {
+	Name    string
+	URL     string
+	Current bool
 }
 
 // hitView is one hit as the page shows it.
@@ -47,6 +58,27 @@ type hitView struct {
 	LangLabel string
 	Snippet   template.HTML
 	Badges    []badge
+	// A document hit shows its best passage, Passages[0], and folds the others; More
+	// counts its other matching sections, which its page (MoreURL) shows highlighted.
+	Passages []passageView
+	More     int
+	MoreURL  string
+	Cite     citeView
+}
+
+// passageView is one passage of a document hit.
+type passageView struct {
+	Section   string
+	Link      string
+	Lang      string
+	LangLabel string
+	Snippet   template.HTML
+}
+
+// citeView is the citation of a document hit: the text, and links to its RIS and
+// BibTeX.
+type citeView struct {
+	Text, RIS, BibTeX string
 }
 
 // badge is a facet value shown on a hit or a document.
@@ -139,12 +171,27 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Query = req.Query
 	p.Title = p.T("All sections")
+	if req.GroupByDoc {
+		p.Title = p.T("All documents")
+	}
 	if req.Query != "" {
 		p.Title = p.T("Results for “%s”", req.Query)
 	}
 	data := searchPage{page: p, Req: req, Resp: resp, First: (req.Page-1)*req.Size + 1}
 	for _, h := range resp.Hits {
-		data.Hits = append(data.Hits, p.hitView(h, req))
+		data.Hits = append(data.Hits, p.hitView(h, req, s.publicURL))
+	}
+	for _, byDoc := range []bool{true, false} {
+		r := req
+		r.GroupByDoc, r.Page = byDoc, 1
+		name := p.T("Passages")
+		if byDoc {
+			name = p.T("Documents")
+		}
+		data.Views = append(data.Views, viewLink{Name: name, URL: p.searchLink(r), Current: byDoc == req.GroupByDoc})
+	}
+	if !req.GroupByDoc {
+		data.GroupParam = groupBySection
 	}
 	data.Facets = p.facetGroups(req, resp)
 	data.Chips, data.ClearURL = p.chips(req)
@@ -156,9 +203,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		data.MapParam = string(p.MapAxis)
 	}
 	// Exports carry the search, not the interface language.
-	query := searchValues(req, sectionsByDefault).Encode()
-	data.ExportCSV = (&url.URL{Path: "/search.csv", RawQuery: query}).String()
-	data.ExportJSON = (&url.URL{Path: "/api/search", RawQuery: query}).String()
+	data.Exports, data.ExportLimit = exportLinks(req), search.MaxExport
 	if resp.Suggestion != "" {
 		alt := req
 		alt.Query, alt.Page = resp.Suggestion, 1
@@ -170,7 +215,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		}
 	}
 	if resp.Total > 0 {
-		if data.Map, err = s.evidenceMap(ctx, p, req, p.MapAxis); err != nil {
+		if data.Map, err = s.evidenceMap(ctx, p, req, p.MapAxis, c.QueryParams().Has("map")); err != nil {
 			return err
 		}
 	}
@@ -179,19 +224,41 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 
 // hitView prepares one hit for the page: a link that opens the document at the
 // section with the query highlighted, labels in the page's language, the snippet
-// checked before it is trusted as HTML.
-func (p page) hitView(h search.Hit, req search.Request) hitView {
+// checked before it is trusted as HTML; for a document, its passages and citation
+// (the document's address under publicURL).
+func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitView {
 	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet)}
-	fragment := sectionAnchor(h.ID, 0)
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
-	v.Link = p.link(docPath(h.DocID), searchValues(req, documentsByDefault), fragment)
+	carried := searchValues(req, documentsByDefault)
+	v.Link = p.link(docPath(h.DocID), carried, sectionAnchor(h.ID, 0))
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
 			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
 	}
+	if len(h.Passages) == 0 {
+		return v
+	}
+	for _, ps := range h.Passages {
+		section := ps.Section
+		if section == "" {
+			_, n, _ := corpus.SplitSectionID(ps.ID)
+			section = p.T("Section %d", n)
+		}
+		v.Passages = append(v.Passages, passageView{Section: section, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
+			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: passageHTML(ps.Snippet)})
+	}
+	v.More = h.Matches - len(h.Passages)
+	v.MoreURL = p.link(docPath(h.DocID), carried, "")
+	cite := citationOfHit(h, publicURL)
+	v.Cite = citeView{Text: cite.text(), RIS: citeLink(h.DocID, citeRIS), BibTeX: citeLink(h.DocID, citeBibTeX)}
 	return v
+}
+
+// citeLink is the address of a document's citation in a format.
+func citeLink(docID, format string) string {
+	return "/api/documents/" + url.PathEscape(docID) + "/cite?format=" + format
 }
 
 // facetGroups builds the sidebar: every facet with the values that have hits or are

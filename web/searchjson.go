@@ -8,7 +8,6 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"net/url"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -127,7 +126,7 @@ func (j *SearchJSON) Response() (*search.Response, error) {
 
 // sectionURL is the path that opens document docID at the section sectionID.
 func sectionURL(docID, sectionID string) string {
-	return "/doc/" + url.PathEscape(docID) + "#" + sectionAnchor(sectionID, 0)
+	return docURL(docID) + "#" + sectionAnchor(sectionID, 0)
 }
 
 // passageHTML renders a passage as HTML: its text escaped, its marks in <mark>.

@@ -184,6 +184,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/", s.handleSearchPage, small, limited)
 	get("/search", s.handleSearchPage, small, limited)
 	get("/search.csv", s.handleExportCSV, small, limited)
+	get("/export", s.handleExport, small, limited)
 	get("/doc/:doc_id", s.handleDocumentPage, small, limited)
 	get("/static/:file", s.handleStatic, small)
 	get("/opensearch.xml", s.handleOpenSearch, small)
@@ -191,6 +192,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	// Read API.
 	get("/api/search", s.handleAPISearch, small, limited)
 	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
+	get("/api/documents/:doc_id/cite", s.handleAPICite, small, limited)
 	get("/api/facets", s.handleAPIFacets, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
