@@ -88,4 +88,3 @@ func exportLinks(req search.Request) []exportLink {
 	}
 	return out
 }
-
