@@ -517,3 +517,23 @@ func TestPagesHaveUniqueIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageUndated checks that a page sorted by date says how many results have no
+// date, in the view's unit, and lists them last.
+func TestSearchPageUndated(t *testing.T) {
+	ts, _ := newTestServer(t)
+	doc := getHTML(t, ts, "/search?sort=date&size=100")
+	if got := textOf(findOne(t, doc, sel("p", ".undated"), "undated notice")); got != "2 documents have no date and are listed last." {
+		t.Errorf("notice %q, want the 2 undated documents of the bundle", got)
+	}
+	hits := findAll(doc, sel("li", ".hit-doc"))
+	for i, h := range hits {
+		dated := len(findAll(h, sel("time"))) > 0
+		if !dated && i < len(hits)-2 {
+			t.Errorf("undated document %s is listed at %d of %d", attr(h, "data-doc"), i+1, len(hits))
+		}
+	}
+	if len(findAll(getHTML(t, ts, "/search?size=100"), sel("p", ".undated"))) != 0 {
+		t.Error("a page sorted by relevance speaks of undated results")
+	}
+}
