@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 )
 
-//go:embed bundle/*.txt
+//go:embed bundle/*
 var bundle embed.FS
 
 // Bundle is the corpus the product ships with: its files, unchanged, at the root.

@@ -31,7 +31,6 @@ func parseText(name, text string) []Document {
 	if len(articles) == 1 {
 		articles[0].title, articles[0].date, articles[0].tags = fm.title, fm.date, fm.tags
 	}
-	id := stem(name)
 	var docs []Document
 	for _, a := range articles {
 		blocks := classify(unwrap(a.lines, debris))
@@ -40,6 +39,13 @@ func parseText(name, text string) []Document {
 		}
 		docs = append(docs, buildDocument(name, a, blocks))
 	}
+	numberDocuments(stem(name), docs)
+	return docs
+}
+
+// numberDocuments gives the documents of one file their ids, id or id-N for the N-th
+// of several, and their sections theirs.
+func numberDocuments(id string, docs []Document) {
 	for i := range docs {
 		docs[i].ID = id
 		if len(docs) > 1 {
@@ -49,7 +55,6 @@ func parseText(name, text string) []Document {
 			docs[i].Sections[j].ID = SectionID(docs[i].ID, j+1)
 		}
 	}
-	return docs
 }
 
 var (

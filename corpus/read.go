@@ -59,7 +59,7 @@ func ReadFile(dir, name string) ([]Document, error) {
 	defer f.Close()
 	// Read one byte past the limit so an oversized file is detected without reading
 	// it all, whatever Stat says (the file may be growing).
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, SizeLimit(name)+1))
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -71,27 +71,40 @@ func ReadFile(dir, name string) ([]Document, error) {
 }
 
 // Parse turns the content of the corpus file name into its documents: one, or one per
-// article when the file holds several (a blog export). name gives the document ids (its
-// stem, plus "-N" for the N-th article) and Document.Source. The error is a *FileError
-// wrapping ErrTooLarge, ErrNotText or ErrEmpty.
+// article or record when the file holds several (a blog export, a PubMed export).
+// name gives the document ids (its stem, plus "-N" for the N-th document) and
+// Document.Source, and its extension the format (see ValidName). The error is a
+// *FileError wrapping ErrTooLarge, ErrNotText, ErrEmpty or ErrUnreadable.
 func Parse(name string, data []byte) ([]Document, error) {
-	text, err := decode(data)
-	if err != nil {
-		return nil, &FileError{Name: name, Err: err}
+	if int64(len(data)) > SizeLimit(name) {
+		return nil, &FileError{Name: name, Err: ErrTooLarge}
 	}
-	docs := parseText(filepath.Base(name), text)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &FileError{Name: name, Err: ErrEmpty}
+	}
+	var docs []Document
+	if f := sniff(name, data); f != formatText {
+		articles, err := parseFormat(f, data)
+		if err != nil {
+			return nil, &FileError{Name: name, Err: err}
+		}
+		docs = fromArticles(filepath.Base(name), articles)
+	} else {
+		text, err := decode(data)
+		if err != nil {
+			return nil, &FileError{Name: name, Err: err}
+		}
+		docs = parseText(filepath.Base(name), text)
+	}
 	if len(docs) == 0 {
 		return nil, &FileError{Name: name, Err: ErrEmpty}
 	}
 	return docs, nil
 }
 
-// decode checks that data is UTF-8 text of acceptable size and returns it without a
-// byte order mark and with "\n" line ends.
+// decode checks that data is UTF-8 text and returns it without a byte order mark and
+// with "\n" line ends.
 func decode(data []byte) (string, error) {
-	if int64(len(data)) > maxFileSize {
-		return "", ErrTooLarge
-	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return "", ErrNotText

@@ -22,7 +22,14 @@ func TestValidName(t *testing.T) {
 		{"論文.txt", true},
 		{"a.b.txt", true},
 		{"", false},
-		{"notes.pdf", false},
+		{"notes.docx", false},
+		{"paper.pdf", true},
+		{"page.HTML", true},
+		{"page.htm", true},
+		{"pubmed.xml", true},
+		{"pubmed.nbib", true},
+		{"studies.json", true},
+		{"studies.csv", true},
 		{"notes", false},
 		{".txt", false},
 		{".hidden.txt", false},
@@ -37,6 +44,15 @@ func TestValidName(t *testing.T) {
 		{"..txt", false},
 		{"a..b.txt", false},
 		{"bad\x01name.txt", false},
+		{"caf\xe9.txt", false},                     // not UTF-8
+		{"evil\u202etxt.md", false},                // right-to-left override
+		{"a\u2066b\u2069.txt", false},              // isolates
+		{"a\u200fb.txt", false},                    // right-to-left mark
+		{"a\u0085b.txt", false},                    // C1 control
+		{strings.Repeat("a", 251) + ".txt", true},  // 255 bytes
+		{strings.Repeat("a", 252) + ".txt", false}, // 256 bytes
+		{strings.Repeat("論", 83) + ".txt", true},   // 253 bytes
+		{strings.Repeat("論", 85) + ".txt", false},  // 259 bytes
 	}
 	for _, tt := range tests {
 		err := ValidName(tt.name)
@@ -108,11 +124,11 @@ func TestReadDir(t *testing.T) {
 		".hidden.txt":    "Hidden text that must not be read.",
 		"notes.txt~":     "Editor backup that must not be read.",
 		"e_empty.md":     "",
-		"ignored.pdf":    "not a corpus file",
+		"ignored.docx":   "not a corpus file",
 		"f_plain.txt":    "Plain paragraph about induced pluripotent stem cells (iPSCs) and their use.\n",
 		"#autosave.txt#": "Autosave",
 	}
-	order := []string{"f_plain.txt", "e_empty.md", ".hidden.txt", "b_blog.txt", "notes.txt~", "d_latin1.txt", "c_binary.txt", "a_notes.md", "ignored.pdf", "#autosave.txt#"}
+	order := []string{"f_plain.txt", "e_empty.md", ".hidden.txt", "b_blog.txt", "notes.txt~", "d_latin1.txt", "c_binary.txt", "a_notes.md", "ignored.docx", "#autosave.txt#"}
 	dir := t.TempDir()
 	writeFiles(t, dir, files, order)
 	if err := os.Mkdir(filepath.Join(dir, "sub.txt"), 0o755); err != nil {

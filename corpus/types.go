@@ -53,6 +53,8 @@ type Document struct {
 	Tags []string `json:"tags,omitempty"`
 	// Lang is the language most of the document's text is in.
 	Lang string `json:"lang"`
+	// Meta is the document's bibliographic metadata, as far as its file gives it.
+	Meta Meta `json:"meta,omitzero"`
 	// Sections are the document's sections in reading order.
 	Sections []Section `json:"sections"`
 }

@@ -1,7 +1,8 @@
 // Package indexer owns the search index: a bleve (scorch) index with one document per
 // corpus section, its mapping and analysers (English, Japanese with kagome, CJK bigrams,
 // exact identifiers), and keeping it in line with the corpus directory (content hashes,
-// one atomic batch per file, schema versions, one writer per index).
+// one atomic batch per file, or parts of 1 MB of text for a larger one, segment
+// checksums, schema versions, one writer per index).
 //
 // It does not parse files (package corpus does) and does not build queries or render
 // hits (package search does): it exports what those need, the field names and

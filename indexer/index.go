@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/internal/durable"
 	"musesearch/internal/segments"
 )
@@ -72,6 +74,11 @@ type Config struct {
 	// Logger receives the rare events worth a line (an index rebuilt); default
 	// slog.Default().
 	Logger *slog.Logger
+	// Suspect, when not nil, is called (in a goroutine of its own) with the error of a
+	// search that failed as it would on a damaged index: it panicked (the error then
+	// wraps ErrDamaged), or bleve gave an error that is not the context's.
+	// SyncChecked tells whether the index is damaged, and repairs it.
+	Suspect func(error)
 }
 
 // Index is an open index: safe for concurrent use; searches run in parallel, writes
@@ -163,7 +170,13 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 
 // openGeneration opens one bleve index directory and checks its schema; reason says
 // why it cannot be used.
-func openGeneration(path string) (bleve.Index, string) {
+func openGeneration(path string) (bi bleve.Index, reason string) {
+	defer func() {
+		// Scorch panics on some damaged segments as it opens them.
+		if r := recover(); r != nil {
+			bi, reason = nil, fmt.Sprintf("it cannot be opened: %v", r)
+		}
+	}()
 	bi, err := bleve.OpenUsing(path, scorchConfig())
 	if err != nil {
 		return nil, fmt.Sprintf("it cannot be opened: %v", err)
@@ -309,8 +322,10 @@ func (ix *Index) checkOpen() error {
 
 // Search runs a bleve search request against the index. It stops when ctx is done or
 // the index closes, with an error that wraps ctx's error, or ErrClosed and
-// context.Canceled.
-func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+// context.Canceled. A search that panics (scorch does on some damaged segments)
+// returns an error wrapping ErrDamaged. Config.Suspect hears of both that and bleve's
+// errors.
+func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
@@ -319,11 +334,19 @@ func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer context.AfterFunc(ix.closing, func() { cancel(ErrClosed) })()
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil && errors.Is(context.Cause(ctx), ErrClosed) {
-		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
-	}
-	return res, err
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("%w: a search failed reading it: %v", ErrDamaged, r)
+		}
+		if err != nil && errors.Is(context.Cause(ctx), ErrClosed) {
+			err = fmt.Errorf("%w: %w", ErrClosed, err)
+		}
+		if err != nil && ctx.Err() == nil && ix.cfg.Suspect != nil {
+			// Not waited for: a repair needs ix.mu, which this search holds.
+			go ix.cfg.Suspect(err)
+		}
+	}()
+	return ix.bi.SearchInContext(ctx, req)
 }
 
 // DocCount returns the number of sections in the index.
@@ -437,6 +460,19 @@ func DecodeFields(id string, fields map[string]interface{}) (corpus.Document, co
 		sec.Identifiers = append(sec.Identifiers, corpus.Identifier{Kind: kind, Value: value})
 	}
 	return doc, sec
+}
+
+// DecodeTrialMentions reads the trial mentions of a section from the stored fields of
+// a hit (request FieldTrials); a value it cannot read is left out.
+func DecodeTrialMentions(fields map[string]interface{}) []trials.Mention {
+	var out []trials.Mention
+	for _, s := range stringsOf(fields[FieldTrials]) {
+		var m trials.Mention
+		if json.Unmarshal([]byte(s), &m) == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // stringsOf reads a stored field that holds one string or several.

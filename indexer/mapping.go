@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"cmp"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -12,12 +13,13 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 )
 
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-8/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-9/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -51,6 +53,15 @@ const FieldMentions = "mentions"
 
 // MentionTerm is the term of FieldMentions for a concept.
 func MentionTerm(c corpus.ConceptKey) string { return string(c.Facet) + "/" + c.ID }
+
+// The clinical trials a section mentions (see package corpus/trials): FieldTrials,
+// stored only, holds each of the section's trials.Mention as JSON; FieldTrialCount
+// (numeric) counts them, so that one range query finds every section that mentions a
+// trial. The search engine merges the mentions of the whole index into trials.
+const (
+	FieldTrials     = "trials"
+	FieldTrialCount = "trial_count"
+)
 
 // Stored fields for display, not searchable.
 const (
@@ -146,10 +157,12 @@ func newMapping() *mapping.IndexMappingImpl {
 	mentions := keywordField()
 	mentions.Store, mentions.DocValues, mentions.IncludeTermVectors = false, false, false
 	section.AddFieldMappingsAt(FieldMentions, mentions)
-	ordinal := bleve.NewNumericFieldMapping()
-	ordinal.IncludeInAll = false
-	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
-	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers} {
+	for _, name := range []string{FieldOrdinal, FieldTrialCount} {
+		n := bleve.NewNumericFieldMapping()
+		n.IncludeInAll = false
+		section.AddFieldMappingsAt(name, n)
+	}
+	for _, name := range []string{FieldTitle, FieldPath, FieldIdentifiers, FieldTrials} {
 		section.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
@@ -197,8 +210,9 @@ func storedOnly(name string) *mapping.FieldMapping {
 	return f
 }
 
-// sectionRecord is what is indexed for one section.
-func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[string]interface{} {
+// sectionRecord is what is indexed for one section; mentions are the trials it
+// mentions.
+func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mentions []string) map[string]interface{} {
 	r := map[string]interface{}{
 		FieldDocID:   doc.ID,
 		FieldSource:  doc.Source,
@@ -241,7 +255,22 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int) map[str
 		r[FieldIdent] = folded
 		r[FieldIdentifiers] = written
 	}
+	if len(mentions) > 0 {
+		r[FieldTrials] = mentions
+		r[FieldTrialCount] = float64(len(mentions))
+	}
 	return r
+}
+
+// trialMentions returns the trials each section of doc mentions, as FieldTrials holds
+// them, by section id.
+func trialMentions(doc corpus.Document) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range trials.Extract(doc) {
+		data, _ := json.Marshal(m) // strings and numbers only: it cannot fail
+		out[m.Section.ID] = append(out[m.Section.ID], string(data))
+	}
+	return out
 }
 
 // mentionTerms returns the FieldMentions terms of a section, in a stable order.

@@ -135,7 +135,7 @@ func (ix *Index) readChange(w *writer, dir, name string) fileChange {
 		return skip(reason(err))
 	case !info.Mode().IsRegular():
 		return skip("not a regular file")
-	case info.Size() > corpus.MaxFileSize:
+	case info.Size() > corpus.SizeLimit(name):
 		return skip(corpus.ErrTooLarge.Error())
 	}
 	if old != nil && old.ModTime != 0 && old.Size == info.Size() && old.ModTime == info.ModTime().UnixNano() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +16,10 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus"
@@ -80,12 +84,12 @@ func TestSync(t *testing.T) {
 			change: func() {
 				writeFiles(t, corpusDir, map[string]string{
 					"a.txt": "alpha one\n\nalpha two", "b.md": "bravo", ".hidden.txt": "hidden",
-					"notes.pdf": "pdf", "draft.txt~": "draft",
+					"notes.docx": "docx", "draft.txt~": "draft",
 				})
 			},
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Added: 2, Skipped: []Skipped{
 				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
-				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+				{"notes.docx", reason(corpus.ValidName("notes.docx"))},
 			}},
 			found: map[string][]string{"alpha": {"a#1", "a#2"}, "bravo": {"b#1"}, "hidden": nil},
 		},
@@ -94,7 +98,7 @@ func TestSync(t *testing.T) {
 			change: func() { writeFiles(t, corpusDir, map[string]string{"b.txt": "bravo copy"}) },
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{
 				{"draft.txt~", reason(corpus.ValidName("draft.txt~"))},
-				{"notes.pdf", reason(corpus.ValidName("notes.pdf"))},
+				{"notes.docx", reason(corpus.ValidName("notes.docx"))},
 				{"b.txt", `document id "b" is already used by b.md; rename one of the files`},
 			}},
 			found: map[string][]string{"copy": nil},
@@ -105,14 +109,14 @@ func TestSync(t *testing.T) {
 				os.Remove(filepath.Join(corpusDir, "draft.txt~"))
 				os.Remove(filepath.Join(corpusDir, "b.txt"))
 			},
-			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{{"notes.pdf", reason(corpus.ValidName("notes.pdf"))}}},
+			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2, Skipped: []Skipped{{"notes.docx", reason(corpus.ValidName("notes.docx"))}}},
 		},
 		{
 			name: "a touched file with the same content is unchanged",
 			change: func() {
 				later := time.Now().Add(time.Hour)
 				os.Chtimes(filepath.Join(corpusDir, "a.txt"), later, later)
-				os.Remove(filepath.Join(corpusDir, "notes.pdf"))
+				os.Remove(filepath.Join(corpusDir, "notes.docx"))
 			},
 			want: Summary{Files: 2, Documents: 2, Sections: 3, Unchanged: 2},
 		},
@@ -192,6 +196,25 @@ func TestRebuildOrder(t *testing.T) {
 	}
 }
 
+// countVersions counts, in one search, the sections that hold "old" or "new" by their first
+// word: the version of the file they belong to.
+func countVersions(ix *Index) (map[string]int, error) {
+	q := query.NewMatchQuery("old new")
+	q.SetField("body_std")
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	req.Fields = []string{FieldText}
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, h := range res.Hits {
+		text, _ := h.Fields[FieldText].(string)
+		counts[strings.Fields(text)[0]]++
+	}
+	return counts, nil
+}
+
 func TestReplaceFileIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	ix := openTemp(t)
@@ -201,18 +224,9 @@ func TestReplaceFileIsAtomic(t *testing.T) {
 	}
 	stop := searchWhile(t, func() string {
 		// Every search sees one whole version: the 3 old sections or the 2 new ones.
-		q := query.NewMatchQuery("old new")
-		q.SetField("body_std")
-		req := bleve.NewSearchRequest(q)
-		req.Fields = []string{FieldText}
-		res, err := ix.Search(ctx, req)
+		counts, err := countVersions(ix)
 		if err != nil {
 			return err.Error()
-		}
-		counts := map[string]int{}
-		for _, h := range res.Hits {
-			text, _ := h.Fields[FieldText].(string)
-			counts[strings.Fields(text)[0]]++
 		}
 		if !cmp.Equal(counts, map[string]int{"old": 3}) && !cmp.Equal(counts, map[string]int{"new": 2}) {
 			return fmt.Sprintf("a search saw %v sections of each version", counts)
@@ -302,6 +316,7 @@ func TestOpenRebuildsAnUnusableIndex(t *testing.T) {
 		{"a damaged index", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "bleve-1", "index_meta.json"), []byte("{garbage"), 0o644)
 		}, "cannot be opened"},
+		{"a damaged segment", func(t *testing.T, dir string) { damageSegments(t, dir) }, "cannot be opened"},
 		{"a missing index", func(t *testing.T, dir string) {
 			os.RemoveAll(filepath.Join(dir, "bleve-1"))
 		}, "cannot be opened"},
@@ -428,21 +443,29 @@ func TestSyncSeesARacyRewrite(t *testing.T) {
 
 // TestSyncRepairsAnInconsistentIndex loses a section behind the indexer's back: the
 // next sync notices and rebuilds.
-func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
-	ctx := context.Background()
+// openSynced opens a new on-disk index that logs into the buffer it returns, and syncs
+// a new corpus directory of files into it.
+func openSynced(t *testing.T, files map[string]string) (*Index, string, *bytes.Buffer) {
+	t.Helper()
 	corpusDir := t.TempDir()
-	writeFiles(t, corpusDir, map[string]string{"a.txt": "alpha\n\nalpha again", "b.txt": "bravo"})
+	writeFiles(t, corpusDir, files)
 	var log bytes.Buffer
 	cfg := testConfig(t, filepath.Join(t.TempDir(), "index"))
 	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
-	ix, err := Open(ctx, cfg)
+	ix, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
-	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.Sync(context.Background(), corpusDir, nil); err != nil {
 		t.Fatal(err)
 	}
+	return ix, corpusDir, &log
+}
+
+func TestSyncRepairsAnInconsistentIndex(t *testing.T) {
+	ctx := context.Background()
+	ix, corpusDir, log := openSynced(t, map[string]string{"a.txt": "alpha\n\nalpha again", "b.txt": "bravo"})
 	if err := ix.bi.Delete("a#2"); err != nil {
 		t.Fatal(err)
 	}
@@ -652,4 +675,265 @@ func mustParse(t testing.TB, name, text string) []corpus.Document {
 		t.Fatalf("parse %s: %v", name, err)
 	}
 	return docs
+}
+
+// TestSyncLeavesOutUnusableNames: files whose names are not UTF-8 or hold control
+// characters are skipped, every time, rather than indexed under a name their record
+// cannot keep (JSON replaces bytes that are not UTF-8), which made every later sync
+// remove and add them again.
+func TestSyncLeavesOutUnusableNames(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	bad := []string{"caf\xe9.txt", "evil\u202etxt.md"}
+	writeFiles(t, corpusDir, map[string]string{"good.txt": "alpha", bad[0]: "bravo", bad[1]: "charlie"})
+	ix := openTemp(t)
+	var skipped []Skipped
+	for _, name := range bad {
+		err := corpus.ValidName(name)
+		if err == nil {
+			t.Fatalf("ValidName(%q) accepts it", name)
+		}
+		skipped = append(skipped, Skipped{name, reason(err)})
+	}
+	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
+	ignore := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Duration" }, cmp.Ignore())
+	for i, want := range []Summary{
+		{Files: 1, Documents: 1, Sections: 1, Added: 1, Skipped: skipped},
+		{Files: 1, Documents: 1, Sections: 1, Unchanged: 1, Skipped: skipped},
+	} {
+		got, err := ix.Sync(ctx, corpusDir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, ignore); diff != "" {
+			t.Errorf("sync %d: summary (-want +got):\n%s", i+1, diff)
+		}
+	}
+	if got := find(t, ix, "bravo charlie"); len(got) != 0 {
+		t.Errorf("the files of unusable names are found: %v", got)
+	}
+}
+
+// bigFile is a file of n paragraphs of about 100 bytes, each with the word.
+func bigFile(word string, n int) string {
+	paragraphs := make([]string, n)
+	for i := range paragraphs {
+		paragraphs[i] = fmt.Sprintf("%s paragraph %d %s", word, i+1, strings.Repeat("filler ", 12))
+	}
+	return strings.Join(paragraphs, "\n\n")
+}
+
+// batches returns how many batches scorch has applied to the index.
+func batches(t *testing.T, ix *Index) uint64 {
+	t.Helper()
+	stats, _ := ix.bi.StatsMap()["index"].(map[string]interface{})
+	n, ok := stats["TotBatches"].(uint64)
+	if !ok {
+		t.Fatalf("bleve's stats have no TotBatches: %v", stats)
+	}
+	return n
+}
+
+// TestLargeFileIsIndexedInParts: a file of more than maxPartBytes of text goes to the
+// index in several batches, and a search meanwhile sees the old content whole or the
+// beginning of the new one, never some of both.
+func TestLargeFileIsIndexedInParts(t *testing.T) {
+	defer func(n int) { maxPartBytes = n }(maxPartBytes)
+	maxPartBytes = 1000
+	ctx := context.Background()
+	ix := openTemp(t)
+	if _, err := ix.ReplaceFile(ctx, "f.txt", []byte(bigFile("old", 3)), mustParse(t, "f.txt", bigFile("old", 3))); err != nil {
+		t.Fatal(err)
+	}
+	stop := searchWhile(t, func() string {
+		counts, err := countVersions(ix)
+		if err != nil {
+			return err.Error()
+		}
+		if counts["old"] != 0 && (counts["old"] != 3 || counts["new"] != 0) || counts["old"] == 0 && counts["new"] == 0 {
+			return fmt.Sprintf("a search saw %v sections of each version", counts)
+		}
+		return ""
+	})
+	before := batches(t, ix)
+	res, err := ix.ReplaceFile(ctx, "f.txt", []byte(bigFile("new", 50)), mustParse(t, "f.txt", bigFile("new", 50)))
+	stop()
+	if err != nil || res.Sections != 50 {
+		t.Fatalf("ReplaceFile = %+v, %v; want 50 sections", res, err)
+	}
+	// 50 sections of about 100 bytes: five or six parts of 1000.
+	if n := batches(t, ix) - before; n < 5 || n > 6 {
+		t.Errorf("the file took %d batches, want 5 or 6", n)
+	}
+	if got := find(t, ix, "new"); len(got) != 50 {
+		t.Errorf("new finds %d sections, want 50", len(got))
+	}
+	if got := find(t, ix, "old"); len(got) != 0 {
+		t.Errorf("old finds %v", got)
+	}
+}
+
+// TestSyncFinishesAFileLeftHalfIndexed: a file whose indexing in parts stopped
+// half-way (a crash, a failing disk) is indexed again by the next sync, with none of
+// the half-written sections left over.
+func TestSyncFinishesAFileLeftHalfIndexed(t *testing.T) {
+	defer func(n int) { maxPartBytes = n }(maxPartBytes)
+	maxPartBytes = 1000
+	ctx := context.Background()
+	ix, corpusDir, log := openSynced(t, map[string]string{"f.txt": bigFile("old", 30)})
+
+	// New content whose 25th section cannot be indexed: the first parts are.
+	docs, _ := paragraphParser("f.txt", []byte(bigFile("new", 40)))
+	docs[0].Sections[24].ID = ""
+	if _, err := ix.ReplaceFile(ctx, "f.txt", nil, docs); err == nil {
+		t.Fatal("indexing a section without an id succeeded")
+	}
+	if got := find(t, ix, "new"); len(got) == 0 || len(got) >= 40 {
+		t.Fatalf("after the failure new finds %d sections, want some of 40", len(got))
+	}
+
+	sum, err := ix.Sync(ctx, corpusDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Updated != 1 || sum.Sections != 30 {
+		t.Errorf("Sync = %+v, want f.txt indexed again, 30 sections", sum)
+	}
+	if got := find(t, ix, "new"); len(got) != 0 {
+		t.Errorf("after the sync new finds %d sections, want none", len(got))
+	}
+	if got := find(t, ix, "old"); len(got) != 30 {
+		t.Errorf("after the sync old finds %d sections, want 30", len(got))
+	}
+	if strings.Contains(log.String(), "rebuilding") {
+		t.Errorf("the sync rebuilt the index: %s", log.String())
+	}
+}
+
+// damageSegments writes random bytes over the middle half of every segment file of
+// the index in dir, in place, as a failing disk or a stray program would.
+func damageSegments(t *testing.T, dir string) {
+	t.Helper()
+	damaged := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, ".zap") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		r := rand.New(rand.NewPCG(uint64(len(data)), 3))
+		for i := len(data) / 4; i < len(data)*3/4; i += 1 + r.IntN(8) {
+			data[i] = byte(r.IntN(256))
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		damaged++
+		_, err = f.WriteAt(data, 0)
+		return err
+	})
+	if err != nil || damaged == 0 {
+		t.Fatalf("damage the segments of %s: %d damaged, %v", dir, damaged, err)
+	}
+}
+
+// TestSyncCheckedRebuildsADamagedIndex damages the segments of an open index: a
+// search fails (scorch panics or errs), Config.Suspect hears of it, Sync does
+// not see it (it reads no segment), and SyncChecked rebuilds the index from the
+// corpus. An intact index SyncChecked leaves as it is.
+func TestSyncCheckedRebuildsADamagedIndex(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	files := map[string]string{}
+	for i := range 40 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("alpha word%d\n\nbravo more text %d", i, i)
+	}
+	writeFiles(t, corpusDir, files)
+	dir := filepath.Join(t.TempDir(), "index")
+	var log bytes.Buffer
+	heard := make(chan error, 10)
+	cfg := testConfig(t, dir)
+	cfg.CorpusDir = corpusDir
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	cfg.Suspect = func(err error) { heard <- err }
+	ix, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+
+	if sum, err := ix.SyncChecked(ctx, corpusDir, nil); err != nil || sum.Unchanged != 40 || log.Len() != 0 {
+		t.Fatalf("SyncChecked of an intact index: %+v, %v, log %q; want 40 files unchanged, no log", sum, err, log.String())
+	}
+
+	damageSegments(t, dir)
+	req := bleve.NewSearchRequest(query.NewMatchAllQuery())
+	req.Fields = StoredFields
+	_, err = ix.Search(ctx, req)
+	if err == nil {
+		t.Fatal("a search of the damaged index succeeded")
+	}
+	select {
+	case heardErr := <-heard:
+		if heardErr.Error() != err.Error() {
+			t.Errorf("Suspect heard %v, want %v", heardErr, err)
+		}
+	case <-time.After(time.Second):
+		t.Error("Config.Suspect was not called")
+	}
+	if sum, err := ix.Sync(ctx, corpusDir, nil); err != nil || sum.Unchanged != 40 {
+		t.Errorf("Sync of a damaged index: %+v, %v; want it to see nothing", sum, err)
+	}
+
+	sum, err := ix.SyncChecked(ctx, corpusDir, nil)
+	if err != nil || sum.Added != 40 {
+		t.Fatalf("SyncChecked of a damaged index: %+v, %v; want a rebuild of 40 files", sum, err)
+	}
+	if !strings.Contains(log.String(), "rebuilding") || !strings.Contains(log.String(), "checksum") {
+		t.Errorf("log = %q, want one line saying a checksum failed and the index is rebuilt", log.String())
+	}
+	if got := find(t, ix, "alpha"); len(got) != 40 {
+		t.Errorf("after the repair alpha finds %d sections, want 40", len(got))
+	}
+}
+
+// panicQuery is a query whose searcher panics, as scorch's do on some damaged segments.
+type panicQuery struct{}
+
+func (panicQuery) Searcher(context.Context, index.IndexReader, mapping.IndexMapping, bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	panic("runtime error: slice bounds out of range")
+}
+
+// TestASearchThatPanicsFailsWithErrDamaged: the panic is the search's error, wrapping
+// ErrDamaged, and Config.Suspect hears of it; a search cut short by its context is not
+// suspect.
+func TestASearchThatPanicsFailsWithErrDamaged(t *testing.T) {
+	heard := make(chan error, 10)
+	cfg := testConfig(t, "")
+	cfg.Suspect = func(err error) { heard <- err }
+	ix, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Search(context.Background(), bleve.NewSearchRequest(panicQuery{})); !errors.Is(err, ErrDamaged) {
+		t.Errorf("search that panics: %v, want ErrDamaged", err)
+	}
+	if err := <-heard; !errors.Is(err, ErrDamaged) {
+		t.Errorf("Suspect heard %v, want ErrDamaged", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, bleve.NewSearchRequest(query.NewMatchAllQuery())); err == nil {
+		t.Error("a search with a cancelled context succeeded")
+	}
+	select {
+	case err := <-heard:
+		t.Errorf("Suspect heard of a cancelled search: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
 }

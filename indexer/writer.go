@@ -63,38 +63,78 @@ func (w *writer) setRecord(name string, rec *fileRecord) error { return w.recs.s
 type fileSections struct {
 	docs    []corpus.Document
 	records []map[string]interface{} // of every section of docs, in order
+	bytes   int                      // of the sections' text
 }
 
 func newFileSections(name string, docs []corpus.Document) fileSections {
 	f := fileSections{docs: docs}
 	for _, d := range docs {
 		d.Source = name
+		mentions := trialMentions(d)
 		for i, s := range d.Sections {
-			f.records = append(f.records, sectionRecord(d, s, i+1))
+			f.records = append(f.records, sectionRecord(d, s, i+1, mentions[s.ID]))
+			f.bytes += len(s.Text)
 		}
 	}
 	return f
 }
 
+// maxPartBytes bounds the text of a file indexed in one batch. Bleve holds the
+// analysis of a whole batch (every token with its position, about 150 bytes each) and
+// then builds a segment of it in memory, so that a 10 MB file of Japanese text in one
+// batch peaked at 2.4 to 3.7 GB. A file of more text is indexed in parts of about this
+// much, each its own batch: the same files then peak at 0.8 to 1.2 GB, for about the
+// same CPU time (BenchmarkAddLarge in internal/library; 512 KB parts saved another 20%,
+// 2 MB ones cost 60% more). A variable for the tests.
+var maxPartBytes = 1 << 20
+
 // replace queues the deletion of old's sections and the indexing of f as file name's
 // content, recorded as rec.
+//
+// A file of more than maxPartBytes of text is flushed in parts as it is queued. The
+// first part deletes the old sections, so a search sees the old content whole, then
+// the first parts of the new content, then all of it; never some of both. Until the
+// last part the file's record has no content hash, so a sync that follows a crash
+// half-way indexes the file again, and lists every section the file may have in the
+// index, so that sync deletes them all first.
 func (w *writer) replace(name string, old, rec *fileRecord, f fileSections) error {
+	inParts := f.bytes > maxPartBytes
+	if inParts && w.bytes > 0 {
+		// Other files first: the first part's batch deletes the old sections.
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
 	if old != nil {
 		for _, id := range old.Secs {
 			w.batch.Delete(id)
 		}
 	}
 	rec.Docs, rec.Secs = nil, nil
-	k := 0
 	for _, d := range f.docs {
 		w.claims[d.ID] = name
 		rec.Docs = append(rec.Docs, d.ID)
 		for _, s := range d.Sections {
+			rec.Secs = append(rec.Secs, s.ID)
+		}
+	}
+	if inParts {
+		if err := w.setRecord(name, &fileRecord{Docs: rec.Docs, Secs: rec.Secs}); err != nil {
+			return err
+		}
+	}
+	k := 0
+	for _, d := range f.docs {
+		for _, s := range d.Sections {
+			if inParts && w.bytes >= maxPartBytes {
+				if err := w.flush(); err != nil {
+					return err
+				}
+			}
 			if err := w.batch.Index(s.ID, f.records[k]); err != nil {
 				return fmt.Errorf("index section %s: %w", s.ID, err)
 			}
 			k++
-			rec.Secs = append(rec.Secs, s.ID)
 			w.bytes += len(s.Text)
 		}
 	}

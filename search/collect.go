@@ -14,6 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
+	"musesearch/indexer"
 )
 
 // collector watches one search go by. Its query (collector.wrap) hands bleve every
@@ -156,6 +157,14 @@ type restHit struct {
 // selected ones for Next. It stops when ctx, the search's context or Close, is done.
 func (s *collectSearcher) searchRest(ctx context.Context) {
 	defer close(s.restDone)
+	// A panic here would take the process down: scorch panics reading some damaged
+	// segments. It becomes the search's error, as indexer.Index.Search makes a panic
+	// of the first part, so that the damage is found and repaired.
+	defer func() {
+		if r := recover(); r != nil {
+			s.restErr = fmt.Errorf("%w: a search failed reading it: %v", indexer.ErrDamaged, r)
+		}
+	}()
 	sctx := &bsearch.SearchContext{
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.rest.DocumentMatchPoolSize()+1, 0),
 		IndexReader:       s.c.reader,

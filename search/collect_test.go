@@ -343,3 +343,23 @@ func TestSearchersStopWhenCancelled(t *testing.T) {
 		}()
 	}
 }
+
+// panicSearcher panics as scorch does reading some damaged segments.
+type panicSearcher struct{ bsearch.Searcher }
+
+func (panicSearcher) Advance(*bsearch.SearchContext, index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	panic("damaged segment")
+}
+
+func (panicSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// TestSearchRestRecovers checks that a panic in the second part of a split search,
+// which runs in its own goroutine, becomes the search's error (wrapping
+// indexer.ErrDamaged) instead of taking the process down.
+func TestSearchRestRecovers(t *testing.T) {
+	s := &collectSearcher{c: &collector{}, rest: panicSearcher{}, restDone: make(chan struct{})}
+	s.searchRest(context.Background())
+	if !errors.Is(s.restErr, indexer.ErrDamaged) {
+		t.Errorf("after a panic in the second part: error %v, want one wrapping indexer.ErrDamaged", s.restErr)
+	}
+}

@@ -66,7 +66,9 @@ func (e *Engine) compile(n Node, fuzzy bool) *compiled {
 		for _, u := range out.units {
 			words = append(words, u.text)
 		}
-		out.query = &evidenceQuery{inner: out.query, sets: e.sets, indications: out.indications, langs: queryLangs(strings.Join(words, " "))}
+		if text := strings.Join(words, " "); positions(text) <= maxEvidencePositions {
+			out.query = &evidenceQuery{inner: out.query, sets: e.sets, indications: out.indications, langs: queryLangs(text)}
+		}
 	}
 	return out
 }

@@ -5,7 +5,9 @@
 // below literal matches), filters by facets and counts them disjunctively (from
 // per-segment bitmaps of the facet values, in the one pass over the matches), pages, sorts,
 // groups sections into documents, retries a Latin-script query that found nothing with
-// fuzzy matching, and cuts a highlighted snippet for every hit.
+// fuzzy matching, and cuts a highlighted snippet for every hit. It also answers searches
+// of the clinical trials the corpus reports (Trials): the mentions the index stores with
+// each section, merged into trials (package corpus/trials) once per snapshot of the index.
 //
 // It does not write the index (package indexer does) and does not present results
 // (packages web and cmd/musesearch do): Response is shaped as GET /api/search returns it.

@@ -66,9 +66,10 @@ type Config struct {
 
 // Engine answers searches over one index. It is safe for concurrent use.
 type Engine struct {
-	ix   *indexer.Index
-	log  *slog.Logger
-	sets *setCache
+	ix     *indexer.Index
+	log    *slog.Logger
+	sets   *setCache
+	trials *trialCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -82,6 +83,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
+	e.trials = &trialCache{log: e.log}
 	for _, tf := range indexer.TextFields {
 		for _, name := range []string{tf.Analyzer, tf.QueryAnalyzer} {
 			if _, err := cfg.Index.Analyze(name, "Muse 細胞"); err != nil {
@@ -128,13 +130,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if err := checkRequest(&req); err != nil {
 		return nil, err
 	}
-	tree := Parse(req.Query)
-	if n := countUnits(tree); n > maxUnits {
-		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
-	}
-	c := e.compile(tree, false)
-	if c.err != nil {
-		return nil, c.err
+	tree, c, err := e.compileQuery(req.Query)
+	if err != nil {
+		return nil, err
 	}
 	resp, _, matched, err := e.run(ctx, req, c)
 	if err != nil {
@@ -157,6 +155,19 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
+}
+
+// compileQuery parses and compiles a query, refusing one too large to run.
+func (e *Engine) compileQuery(text string) (Node, *compiled, error) {
+	tree := Parse(text)
+	if n := countUnits(tree); n > maxUnits {
+		return nil, nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
+	}
+	c := e.compile(tree, false)
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return tree, c, nil
 }
 
 // checkRequest validates req and fills in its defaults.

@@ -25,6 +25,12 @@ import (
 // and goes first among them (it gets conceptScore).
 const evidenceBonus = 0.15
 
+// maxEvidencePositions bounds the length of a query that puts evidence first, in
+// words (a Chinese or Japanese character counts as one): a few words naming a disease
+// ask about it; a longer text naming it in passing (a pasted sentence) asks for the
+// passage it was copied from.
+const maxEvidencePositions = 16
+
 // evidenceQuery lifts the matches of inner that report a trial of one of indications
 // (facetSets.reports) by evidenceBonus. langs are the languages the query is written
 // in (queryLangs).

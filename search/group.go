@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/corpus"
 )
 
 // docGroups gathers, in a search grouped by document, the best selected sections of
@@ -28,13 +30,14 @@ type docGroups struct {
 type groupSpec struct {
 	from, size int
 	byDate     bool
-	// inOrder sets relevance ties in the order of the documents' ids rather than of
-	// their best sections, as a query that matches everything is listed.
+	// inOrder lists the documents without promoting the best of each language: the
+	// query matches everything.
 	inOrder bool
 }
 
 // docTop is one document's selected matches: how many, and the best MaxPassages,
-// best first (on equal scores the earlier section first, as bleve ranks them).
+// best first (on equal scores the one with the lower document number first; name
+// puts them in reading order).
 type docTop struct {
 	matches int32
 	n       int32
@@ -151,10 +154,9 @@ func (g *docGroups) compare(a, b uint32) int {
 	if c := cmp.Compare(tb.scores[0], ta.scores[0]); c != 0 {
 		return c
 	}
-	if g.spec.byDate || g.spec.inOrder {
-		return strings.Compare(g.sets.docIDs[a], g.sets.docIDs[b])
-	}
-	return cmp.Compare(ta.nums[0], tb.nums[0])
+	// Ties in the order of the documents' ids: document numbers differ from one build
+	// of the index to the next.
+	return strings.Compare(g.sets.docIDs[a], g.sets.docIDs[b])
 }
 
 // boolOrder orders false before true.
@@ -183,6 +185,12 @@ func (g *docGroups) name(r index.IndexReader, promoted []uint64) error {
 			}
 			h.passages = append(h.passages, scoredID{id: id, score: t.scores[i]})
 		}
+		// Passages of equal scores in reading order, whatever their document numbers.
+		slices.SortStableFunc(h.passages, func(a, b scoredID) int {
+			_, na, _ := corpus.SplitSectionID(a.id)
+			_, nb, _ := corpus.SplitSectionID(b.id)
+			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(na, nb))
+		})
 		h.id, h.score = h.passages[0].id, h.passages[0].score
 		g.page = append(g.page, h)
 	}

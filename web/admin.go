@@ -9,8 +9,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,6 +32,9 @@ type Library interface {
 	Delete(ctx context.Context, docID string) (library.Result, error)
 	// Reindex brings the index in line with the corpus directory.
 	Reindex(ctx context.Context) (indexer.Summary, error)
+	// Reject counts a file refused before it reached Add, for reason (one of
+	// library.RejectBadName, ...).
+	Reject(reason string)
 	prometheus.Collector
 }
 
@@ -38,9 +43,26 @@ const (
 	// maxUploadBytes bounds the body of an upload: the largest corpus file plus room
 	// for a multipart envelope. The library refuses a file over its own limit after
 	// reading one byte past it; this bound stops a body that claims or sends more.
-	maxUploadBytes = corpus.MaxFileSize + 64<<10
+	maxUploadBytes = corpus.MaxPDFSize + 64<<10
 	// adminRealm names the protected space in the WWW-Authenticate challenge.
 	adminRealm = "musesearch admin"
+)
+
+// Deadlines of an upload, which the server's own timeouts (readTimeout, writeTimeout)
+// do not fit: a body of up to maxUploadBytes may come over a slow link, and indexing
+// the largest file takes tens of seconds (README.md has the figures). Only requests
+// that carry the admin token get them.
+const (
+	// minUploadRate is the slowest rate a body may arrive at, in bytes per second
+	// (1 Mbit/s): the body's read deadline is its Content-Length at this rate, and
+	// the whole limit's for a body of unknown length (400 s for 50 MB), plus
+	// uploadReadSlack.
+	minUploadRate = 128 << 10
+	// uploadReadSlack is the time a body gets beyond its size at minUploadRate.
+	uploadReadSlack = 15 * time.Second
+	// uploadIndexTime is how long after the body's read deadline the answer may
+	// wait: the time to index the largest file, with room for a loaded machine.
+	uploadIndexTime = 3 * time.Minute
 )
 
 // Sentences of the write API's errors.
@@ -51,7 +73,9 @@ const (
 	msgNoName         = "Name the file with ?name=FILE.txt (or .md), or upload it as the multipart field file."
 	msgNoFileField    = "The multipart body has no field named file."
 	msgBadMultipart   = "The multipart body cannot be read: %v."
-	msgUploadTooLarge = "The upload is larger than the %d MB limit; split it into smaller files."
+	msgUploadTooLarge = "The upload is larger than the %d MB limit (%d MB for a PDF); split it into smaller files."
+	msgUploadCut      = "The upload ended before the length its Content-Length announced; send it again."
+	msgUploadSlow     = "The upload arrived too slowly (under 1 Mbit/s) and was stopped; send it again, or split it into smaller files."
 )
 
 // writeAPI serves the write endpoints: POST /api/documents, DELETE
@@ -78,7 +102,7 @@ func newWriteAPI(token string, registry prometheus.Registerer) *writeAPI {
 
 // install installs the write routes on e.
 func (w *writeAPI) install(e *echo.Echo) {
-	e.POST("/api/documents", w.handleUpload, w.authorize, limitBody(maxUploadBytes))
+	e.POST("/api/documents", w.handleUpload, w.authorize, w.limitUpload)
 	e.DELETE("/api/documents/:doc_id", w.handleDelete, w.authorize, limitBody(maxBodyBytes))
 	e.POST("/api/reindex", w.handleReindex, w.authorize, limitBody(maxBodyBytes))
 }
@@ -143,6 +167,37 @@ func resultJSON(r library.Result) uploadJSON {
 	return uploadJSON{Source: r.Source, DocIDs: ids, Sections: r.Sections}
 }
 
+// limitUpload refuses an upload whose Content-Length is over maxUploadBytes before
+// reading it, counted as a file too large, and stops reading a body that grows past
+// it. It gives the request the upload's deadlines.
+func (w *writeAPI) limitUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	limited := limitBody(maxUploadBytes)(next)
+	return func(c echo.Context) error {
+		lib, err := w.lib()
+		if err != nil {
+			return err
+		}
+		size := c.Request().ContentLength
+		if size > maxUploadBytes {
+			lib.Reject(library.RejectTooLarge)
+			return errUploadTooLarge
+		}
+		if size < 0 {
+			size = maxUploadBytes
+		}
+		read := time.Now().Add(uploadReadSlack + time.Duration(size)*time.Second/minUploadRate)
+		rc := http.NewResponseController(c.Response())
+		// A writer without deadlines (a test's recorder) has no timeouts to outlast.
+		if err := rc.SetReadDeadline(read); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		if err := rc.SetWriteDeadline(read.Add(uploadIndexTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return limited(c)
+	}
+}
+
 // handleUpload answers POST /api/documents: 201 once the document is searchable.
 func (w *writeAPI) handleUpload(c echo.Context) error {
 	lib, err := w.lib()
@@ -204,7 +259,7 @@ func uploadBody(r *http.Request) (string, io.Reader, error) {
 }
 
 // errUploadTooLarge answers a body longer than maxUploadBytes.
-var errUploadTooLarge = apiError(http.StatusRequestEntityTooLarge, fmt.Sprintf(msgUploadTooLarge, corpus.MaxFileSize>>20))
+var errUploadTooLarge = apiError(http.StatusRequestEntityTooLarge, fmt.Sprintf(msgUploadTooLarge, corpus.MaxFileSize>>20, corpus.MaxPDFSize>>20))
 
 func tooLarge(err error) bool {
 	var mb *http.MaxBytesError
@@ -219,14 +274,20 @@ func libraryError(err error) error {
 		return apiError(http.StatusBadRequest, err.Error()+".")
 	case library.RejectNotText:
 		return apiError(http.StatusUnsupportedMediaType, err.Error()+".")
+	case library.RejectUnreadable:
+		return apiError(http.StatusUnprocessableEntity, err.Error()+".")
 	case library.RejectTooLarge:
-		return errUploadTooLarge
+		return apiError(http.StatusRequestEntityTooLarge, err.Error()+".")
 	case library.RejectDuplicateID:
 		return apiError(http.StatusConflict, err.Error()+".")
 	}
 	switch {
 	case tooLarge(err):
 		return errUploadTooLarge
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apiError(http.StatusBadRequest, msgUploadCut)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return apiError(http.StatusRequestTimeout, msgUploadSlow)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
 	}

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,9 +19,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"musesearch/internal/library"
 	"musesearch/search"
@@ -26,8 +32,8 @@ import (
 const testToken = "s3cret-admin-token"
 
 // uploadLimit is the largest file the test library accepts, small so that "too
-// large" needs no 10 MB body.
-const uploadLimit = 4 << 10
+// large" needs no 10 MB body, large enough for the sample files of every format.
+const uploadLimit = 64 << 10
 
 // adminFixture is a server with the write API over a library of its own: a small
 // corpus in a temporary directory and a temporary index.
@@ -331,8 +337,26 @@ func TestBadUploadsChangeNothing(t *testing.T) {
 			return request(http.MethodPost, "/api/documents?name=a.txt~", strings.NewReader("text"), testToken)
 		}, http.StatusBadRequest, "plain name"},
 		{"other extension", func(*testing.T) *http.Request {
-			return request(http.MethodPost, "/api/documents?name=paper.pdf", strings.NewReader("%PDF-1.4"), testToken)
+			return request(http.MethodPost, "/api/documents?name=paper.docx", strings.NewReader("PK\x03\x04"), testToken)
 		}, http.StatusBadRequest, "plain name"},
+		{"damaged PDF", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=paper.pdf", strings.NewReader("%PDF-1.4\n"), testToken)
+		}, http.StatusUnprocessableEntity, "damaged"},
+		{"invalid JSON", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=studies.json", strings.NewReader(`{"studies": [`), testToken)
+		}, http.StatusUnprocessableEntity, "invalid JSON"},
+		{"entity bomb", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=pubmed.xml", strings.NewReader(`<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><PubmedArticleSet>&b;</PubmedArticleSet>`), testToken)
+		}, http.StatusUnprocessableEntity, "does not define"},
+		{"name over 255 bytes", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name="+strings.Repeat("a", 256)+".txt", strings.NewReader("text"), testToken)
+		}, http.StatusBadRequest, "longer than 255 bytes"},
+		{"name not UTF-8", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=caf%E9.txt", strings.NewReader("text"), testToken)
+		}, http.StatusBadRequest, "not UTF-8"},
+		{"name with a direction override", func(*testing.T) *http.Request {
+			return request(http.MethodPost, "/api/documents?name=evil%E2%80%AEtxt.md", strings.NewReader("text"), testToken)
+		}, http.StatusBadRequest, "direction-changing"},
 		{"no name", func(*testing.T) *http.Request {
 			return request(http.MethodPost, "/api/documents", strings.NewReader("text"), testToken)
 		}, http.StatusBadRequest, "?name="},
@@ -415,5 +439,142 @@ func TestWriteAPIBeforeTheIndexIsOpen(t *testing.T) {
 	srv.ServeHTTP(rec, request(http.MethodPost, "/api/documents?name=x.txt", strings.NewReader("text"), testToken))
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("status %d (Retry-After %q), want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+}
+
+// serveHTTP serves f's server over a real connection, with the server timeouts given:
+// the tests of what reaches the server over the network (a body cut short, a slow
+// one) need one.
+func (f *adminFixture) serveHTTP(t *testing.T, timeout time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: f.srv, ReadTimeout: timeout, WriteTimeout: timeout}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// TestUploadCutShortIsTheClientsMistake sends a body shorter than its Content-Length
+// and closes its side: the answer is 400, logged at info, and nothing changes.
+func TestUploadCutShortIsTheClientsMistake(t *testing.T) {
+	f := newAdminServer(t, testToken, adminCorpus)
+	var log bytes.Buffer
+	f.srv.logger = slog.New(slog.NewTextHandler(&log, nil))
+	addr := strings.TrimPrefix(f.serveHTTP(t, 5*time.Second), "http://")
+	before := f.state(t)
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/documents?name=cut.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Length: 1000\r\n\r\nOnly the start of the text: ", testToken)
+	conn.(*net.TCPConn).CloseWrite()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "Content-Length") {
+		t.Errorf("status %d %s, want 400 saying the body is shorter than its Content-Length", res.StatusCode, body)
+	}
+	if strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "level=INFO msg=\"request failed\"") {
+		t.Errorf("log = %q, want the failure at info, no error", log.String())
+	}
+	if diff := cmp.Diff(before, f.state(t)); diff != "" {
+		t.Errorf("corpus or index changed (-before +after):\n%s", diff)
+	}
+}
+
+// TestUploadTooLargeByContentLengthIsCounted: an upload refused for its
+// Content-Length, before a byte of it is read, counts as a too large file.
+func TestUploadTooLargeByContentLengthIsCounted(t *testing.T) {
+	f := newAdminServer(t, testToken, adminCorpus)
+	r := request(http.MethodPost, "/api/documents?name=big.txt", &endlessText{}, testToken)
+	r.ContentLength = maxUploadBytes + 1
+	if rec := f.serve(r); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", rec.Code)
+	}
+	metrics := f.serve(httptest.NewRequest(http.MethodGet, "/metrics", nil)).Body.String()
+	if line := `musesearch_corpus_files_rejected_total{reason="too_large"} 1`; !strings.Contains(metrics, line+"\n") {
+		t.Errorf("/metrics lacks %q", line)
+	}
+}
+
+// slowLibrary takes delay more than its library to add a file, as indexing a large
+// file does.
+type slowLibrary struct {
+	Library
+	delay time.Duration
+}
+
+func (s slowLibrary) Add(ctx context.Context, name string, body io.Reader) (library.Result, error) {
+	time.Sleep(s.delay)
+	return s.Library.Add(ctx, name, body)
+}
+
+// TestSlowUploadGetsItsAnswer: an upload whose body takes longer to arrive than the
+// server's read timeout, and whose indexing outlasts its write timeout, still gets
+// its 201, because the upload route has deadlines of its own.
+func TestSlowUploadGetsItsAnswer(t *testing.T) {
+	f := newAdminServer(t, testToken, adminCorpus)
+	const timeout = 300 * time.Millisecond
+	// The fixture's write API, with a library that indexes slowly.
+	writes := newWriteAPI(testToken, prometheus.NewRegistry())
+	writes.install(f.srv.echo)
+	if err := writes.setLibrary(slowLibrary{f.lib, 2 * timeout}); err != nil {
+		t.Fatal(err)
+	}
+	url := f.serveHTTP(t, timeout)
+
+	text := "Slowly sent\n\nThis body arrives in two halves: slowword.\n"
+	pr, pw := io.Pipe()
+	go func() {
+		io.WriteString(pw, text[:10])
+		time.Sleep(2 * timeout)
+		io.WriteString(pw, text[10:])
+		pw.Close()
+	}()
+	req, err := http.NewRequest(http.MethodPost, url+"/api/documents?name=slow.txt", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(text))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		t.Errorf("status %d %s, want 201", res.StatusCode, body)
+	}
+	if got := f.searchIDs(t, "slowword"); !slices.Equal(got, []string{"slow"}) {
+		t.Errorf("slowword finds %v, want [slow]", got)
+	}
+}
+
+// TestUploadReadErrorsAreTheClientsMistakes: a body cut short or too slow to arrive is
+// a 4xx, not a fault of the server.
+func TestUploadReadErrorsAreTheClientsMistakes(t *testing.T) {
+	tests := []struct {
+		err    error
+		status int
+	}{
+		{io.ErrUnexpectedEOF, http.StatusBadRequest},
+		{&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, http.StatusRequestTimeout},
+		{errors.New("disk full"), http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		status, _ := classify(libraryError(fmt.Errorf("read the upload: %w", tt.err)), http.MethodPost)
+		if status != tt.status {
+			t.Errorf("%v: status %d, want %d", tt.err, status, tt.status)
+		}
 	}
 }

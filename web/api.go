@@ -30,15 +30,22 @@ const msgBadFormat = "The format must be json or csv."
 
 // search runs one search on the engine and records its latency.
 func (s *Server) search(ctx context.Context, req search.Request) (*search.Response, error) {
+	return timed(s, ctx, func(sr Searcher) (*search.Response, error) { return sr.Search(ctx, req) })
+}
+
+// timed runs one search of the engine (of sections or of trials), records its latency
+// and gives its errors their status.
+func timed[T any](s *Server, ctx context.Context, run func(Searcher) (T, error)) (T, error) {
+	var zero T
 	sr, err := s.engine()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	start := time.Now()
-	resp, err := sr.Search(ctx, req)
+	resp, err := run(sr)
 	s.metrics.searchDuration.Observe(time.Since(start).Seconds())
 	if err != nil {
-		return nil, engineError(ctx, err)
+		return zero, engineError(ctx, err)
 	}
 	return resp, nil
 }
@@ -107,40 +114,50 @@ func writeJSON(c echo.Context, status int, v any) error {
 var csvHeader = []string{"id", "doc_id", "source", "title", "section", "lang", "date", "score", "url",
 	"indication", "cell_type", "design", "phase", "snippet"}
 
-// writeCSV writes the hits of resp as CSV, as csvOf does with relative addresses.
+// writeCSV writes the hits of resp as CSV, with relative addresses.
 func writeCSV(c echo.Context, resp *search.Response) error {
-	body, err := csvOf(resp, "")
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="musesearch-results.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(body))
+	return sendCSV(c, "musesearch-results.csv", "", csvHeader, csvRows(resp, ""))
 }
 
-// csvOf returns the hits of resp as CSV, one row per hit, facet values joined by ";",
-// the snippet as plain text and the address under base ("" for a relative one).
-func csvOf(resp *search.Response, base string) (string, error) {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	if err := w.Write(csvHeader); err != nil {
-		return "", err
-	}
+// csvRows are the hits of resp as rows under csvHeader, one per hit, facet values
+// joined by ";", the snippet as plain text and the address under base ("" for a
+// relative one).
+func csvRows(resp *search.Response, base string) [][]string {
+	rows := make([][]string, 0, len(resp.Hits))
 	for _, h := range resp.Hits {
 		row := []string{h.ID, h.DocID, h.Source, h.Title, h.Section, h.Lang, h.Date,
 			strconv.FormatFloat(h.Score, 'f', 4, 64), base + sectionURL(h.DocID, h.ID)}
 		for _, f := range corpus.ContentFacets {
 			row = append(row, strings.Join(h.Facets[f], ";"))
 		}
-		row = append(row, h.Snippet.Text)
+		rows = append(rows, append(row, h.Snippet.Text))
+	}
+	return rows
+}
+
+// sendCSV answers with a CSV attachment named filename: prefix, then the header and
+// the rows, each cell kept from being read as a formula.
+func sendCSV(c echo.Context, filename, prefix string, header []string, rows [][]string) error {
+	var b strings.Builder
+	b.WriteString(prefix)
+	w := csv.NewWriter(&b)
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = csvSafe(cell)
 		}
 		if err := w.Write(row); err != nil {
-			return "", err
+			return err
 		}
 	}
 	w.Flush()
-	return b.String(), w.Error()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula: a cell that starts like

@@ -391,6 +391,40 @@ func TestBrowser(t *testing.T) {
 		b.screenshotAt("evidence-map-phone.png", "evidence-map")
 	})
 
+	t.Run("trials table", func(t *testing.T) {
+		b.t = t
+		b.open("/trials?hl=en")
+		rows := `[...document.querySelectorAll("tr[data-trial]")].map(r => r.dataset.trial)`
+		if n := b.num(rows + `.length`); n != 7 {
+			t.Fatalf("%d trials, want the bundle's 7", n)
+		}
+		// The table sorts by a column when its header is clicked.
+		b.navigate(chromedp.Click(chromedp.CSS(`th a[href*="sort=enrollment"]`)))
+		if got := b.str(`document.querySelector("th[aria-sort]").textContent`); got != "Enrolment" {
+			t.Errorf("sorted by %q, want Enrolment", got)
+		}
+		enrolled := b.str(`[...document.querySelectorAll(".trial-enrollment")].map(c => c.textContent).join()`)
+		if !strings.HasPrefix(enrolled, "35,10,9,5,5,3,") {
+			t.Errorf("enrolment column %q, want largest first", enrolled)
+		}
+		b.screenshot("trials.png")
+		// Typing a query updates the table, as on the search page, and keeps the order.
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "ALS"))
+		b.waitFor(`location.pathname === "/trials" && new URLSearchParams(location.search).get("q") === "ALS" && document.querySelectorAll("tr[data-trial]").length === 1`)
+		if got := b.str(rows + `.join()`); got != "jRCT2063200047" {
+			t.Errorf("q=ALS lists %s", got)
+		}
+		if got := b.str(`new URLSearchParams(location.search).get("sort")`); got != "enrollment" {
+			t.Errorf("the query lost the order: sort=%q", got)
+		}
+		// A filter applies at once.
+		b.open("/trials?hl=en")
+		b.navigate(chromedp.Click(chromedp.CSS("#f-phase-phase-1")))
+		if got := b.str(rows + `.join()`); got != "NCT04261335,CL2020/epidermolysis-bullosa/phase-1+phase-2,JRCT1080224764" {
+			t.Errorf("phase 1 lists %s", got)
+		}
+	})
+
 	t.Run("keyboard", func(t *testing.T) {
 		b.t = t
 		b.open("/doc/" + url.PathEscape(firstHit(t, "Muse").DocID) + "?hl=en")

@@ -1,7 +1,7 @@
-// Package web serves musesearch over HTTP: the search page and document pages (HTML
-// rendered on the server from embedded templates, in English, Japanese and Chinese), the
-// JSON API (README.md documents it), health and readiness probes, Prometheus metrics and
-// an OpenSearch description.
+// Package web serves musesearch over HTTP: the search page, the clinical trials page and
+// document pages (HTML rendered on the server from embedded templates, in English,
+// Japanese and Chinese), the JSON API (README.md documents it), health and readiness
+// probes, Prometheus metrics and an OpenSearch description.
 //
 // The shape follows one path: a Config goes to New, which parses every template and
 // installs every route on one echo router; handlers parse their request in plain

@@ -19,10 +19,6 @@ const (
 // msgBadExportFormat is the error for an unknown export format.
 const msgBadExportFormat = "The format must be csv, json or ris."
 
-// utf8BOM starts a CSV export: without it Excel reads the file in the computer's
-// legacy code page, and Japanese and Chinese text comes out garbled.
-const utf8BOM = "\ufeff"
-
 // handleExport answers GET /export: every result of a search (the parameters of GET
 // /api/search, page and size aside), up to search.MaxExport in the search's order, as
 // CSV (format=csv, the default: UTF-8 with a byte order mark, absolute addresses), JSON
@@ -64,11 +60,7 @@ func (s *Server) handleExport(c echo.Context) error {
 		}
 		return download(c, "application/x-research-info-systems", "musesearch-export.ris", b.String())
 	}
-	body, err := csvOf(resp, s.publicURL)
-	if err != nil {
-		return err
-	}
-	return download(c, "text/csv; charset=utf-8", "musesearch-export.csv", utf8BOM+body)
+	return sendCSV(c, "musesearch-export.csv", utf8BOM, csvHeader, csvRows(resp, s.publicURL))
 }
 
 // exportLink is a link to the export of a search in one format.

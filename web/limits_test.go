@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/search"
 )
 
@@ -57,6 +58,17 @@ func (e *stuckEngine) Matches(_, _ string) []search.Span { return nil }
 
 func (e *stuckEngine) Count(ctx context.Context) (search.Counts, error) {
 	return search.Counts{}, e.wait(ctx)
+}
+
+func (e *stuckEngine) Trials(ctx context.Context, req search.TrialRequest) (*search.TrialResponse, error) {
+	if err := e.wait(ctx); err != nil {
+		return nil, err
+	}
+	return &search.TrialResponse{Query: req.Query, Page: req.Page, Size: req.Size, Trials: []trials.Trial{}}, nil
+}
+
+func (e *stuckEngine) DocumentTrials(ctx context.Context, _ string) ([]trials.Trial, error) {
+	return nil, e.wait(ctx)
 }
 
 // syncBuffer is a log sink safe for the server's goroutines.

@@ -193,7 +193,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	if !req.GroupByDoc {
 		data.GroupParam = groupBySection
 	}
-	data.Facets = p.facetGroups(req, resp)
+	data.Facets = p.facetGroups(req.Filters, resp.Facets)
 	data.Chips, data.ClearURL = p.chips(req)
 	data.Pager = p.pager(req, resp.Total)
 	if req.Size != defaultSize {
@@ -262,19 +262,19 @@ func citeLink(docID, format string) string {
 }
 
 // facetGroups builds the sidebar: every facet with the values that have hits or are
-// selected, with their disjunctive counts.
-func (p page) facetGroups(req search.Request, resp *search.Response) []facetGroup {
+// selected (filters), with their disjunctive counts (of hits or trials).
+func (p page) facetGroups(filters map[corpus.Facet][]string, facets map[corpus.Facet][]search.FacetCount) []facetGroup {
 	var groups []facetGroup
 	for _, f := range search.FacetOrder {
 		g := facetGroup{Facet: f, Name: p.T(facetNames[f])}
 		counts := map[string]int{}
-		for _, fc := range resp.Facets[f] {
+		for _, fc := range facets[f] {
 			counts[fc.Value] = fc.Count
 		}
-		selected := req.Filters[f]
+		selected := filters[f]
 		values := facetValues(f)
 		// Values the engine counts but the vocabulary lacks still get a box.
-		for _, fc := range resp.Facets[f] {
+		for _, fc := range facets[f] {
 			if !slices.Contains(values, fc.Value) {
 				values = append(values, fc.Value)
 			}
@@ -416,6 +416,8 @@ type docPage struct {
 	TOC []tocEntry
 	// Sections are the sections of this part.
 	Sections []sectionView
+	// Trials are the clinical trials the document reports or mentions.
+	Trials []trialMention
 	// Parts links to the other parts; a document of one part has none.
 	Parts    pager
 	BackURL  string
@@ -526,6 +528,9 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		for _, id := range facets[f] {
 			data.Badges = append(data.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
+	}
+	if data.Trials, err = s.documentTrials(c.Request().Context(), p, doc.ID); err != nil {
+		return err
 	}
 	sr, err := s.engine()
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 var content embed.FS
 
 // pageNames are the pages; each is parsed with the base layout into a set of its own.
-var pageNames = []string{"search", "document", "error"}
+var pageNames = []string{"search", "document", "trials", "error"}
 
 // pages holds one parsed template set per page.
 type pages map[string]*template.Template
@@ -34,11 +34,12 @@ var templateFuncs = template.FuncMap{
 	"join": strings.Join,
 }
 
-// parsePages parses the base layout with each page's template.
+// parsePages parses the base layout and the shared parts (shared.tmpl) with each
+// page's template.
 func parsePages() (pages, error) {
 	out := make(pages, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(content, "templates/base.tmpl", "templates/"+name+".tmpl")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(content, "templates/base.tmpl", "templates/shared.tmpl", "templates/"+name+".tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -128,10 +129,15 @@ type page struct {
 	Title string
 	// Query fills the search box.
 	Query string
+	// Action is where the search box sends its query: the search page, or the page of
+	// trials on that page.
+	Action string
 	// HL is the hl parameter when the request gave one; links keep it.
 	HL string
 	// Home is the address of the empty search page in this language.
 	Home string
+	// TrialsURL is the address of the trials page in this language.
+	TrialsURL string
 	// Switch links to this page in each interface language.
 	Switch []languageLink
 	// MaxQuery is the longest query the search box takes, in characters.
@@ -159,12 +165,13 @@ func (s *Server) newPage(c echo.Context) page {
 	loc, explicit := negotiate(hl, req.Header.Get("Accept-Language"))
 	// The same address gives another language to another Accept-Language.
 	c.Response().Header().Add("Vary", "Accept-Language")
-	p := page{locale: loc, Lang: loc.Code, static: s.static, Home: "/", MaxQuery: maxQueryChars,
+	p := page{locale: loc, Lang: loc.Code, static: s.static, Home: "/", Action: "/search", MaxQuery: maxQueryChars,
 		MapAxis: mapAxisOf(req.URL.Query().Get("map"))}
 	if explicit {
 		p.HL = loc.Code
 		p.Home = "/?hl=" + loc.Code
 	}
+	p.TrialsURL = p.link("/trials", nil, "")
 	for _, tag := range uiLanguages {
 		code := localeFor(tag).Code
 		q := req.URL.Query()
@@ -180,6 +187,9 @@ func (s *Server) newPage(c echo.Context) page {
 // link escapes it.
 func (p page) link(pathname string, v url.Values, fragment string) string {
 	v = maps.Clone(v) // the slices are shared, but only new keys are set
+	if v == nil {
+		v = url.Values{}
+	}
 	if p.HL != "" {
 		v.Set("hl", p.HL)
 	}

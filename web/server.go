@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/search"
 )
 
@@ -32,6 +33,10 @@ type Searcher interface {
 	Matches(query, text string) []search.Span
 	// Count returns how many documents and sections the index holds.
 	Count(ctx context.Context) (search.Counts, error)
+	// Trials answers one validated search of the clinical trials the corpus reports.
+	Trials(ctx context.Context, req search.TrialRequest) (*search.TrialResponse, error)
+	// DocumentTrials returns the trials one document reports or mentions.
+	DocumentTrials(ctx context.Context, docID string) ([]trials.Trial, error)
 }
 
 // Config is what New needs to build a Server.
@@ -185,12 +190,15 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/search", s.handleSearchPage, small, limited)
 	get("/search.csv", s.handleExportCSV, small, limited)
 	get("/export", s.handleExport, small, limited)
+	get("/trials", s.handleTrialsPage, small, limited)
+	get("/trials.csv", s.handleTrialsCSV, small, limited)
 	get("/doc/:doc_id", s.handleDocumentPage, small, limited)
 	get("/static/:file", s.handleStatic, small)
 	get("/opensearch.xml", s.handleOpenSearch, small)
 
 	// Read API.
 	get("/api/search", s.handleAPISearch, small, limited)
+	get("/api/trials", s.handleAPITrials, small, limited)
 	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
 	get("/api/documents/:doc_id/cite", s.handleAPICite, small, limited)
 	get("/api/facets", s.handleAPIFacets, small)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"musesearch/corpus"
+	"musesearch/corpus/trials"
 	"musesearch/search"
 )
 
@@ -446,6 +447,12 @@ func (brokenEngine) Document(context.Context, string) (*corpus.Document, error) 
 	return nil, errBroken
 }
 func (brokenEngine) Matches(_, _ string) []search.Span { return nil }
+func (brokenEngine) Trials(context.Context, search.TrialRequest) (*search.TrialResponse, error) {
+	return nil, errBroken
+}
+func (brokenEngine) DocumentTrials(context.Context, string) ([]trials.Trial, error) {
+	return nil, errBroken
+}
 
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder
@@ -571,6 +578,7 @@ func TestHEAD(t *testing.T) {
 		"/api/documents/:doc_id": "/api/documents/" + id, "/api/documents/:doc_id/cite": "/api/documents/" + id + "/cite",
 		"/export": "/export?q=ALS", "/api/facets": "/api/facets", "/healthz": "/healthz",
 		"/readyz": "/readyz", "/metrics": "/metrics",
+		"/trials": "/trials?q=ALS", "/trials.csv": "/trials.csv?q=ALS", "/api/trials": "/api/trials?q=ALS",
 	}
 	for _, r := range srv.echo.Routes() {
 		if r.Method != http.MethodGet {

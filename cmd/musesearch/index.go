@@ -50,7 +50,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *rebuild {
 		sum, err = ix.Rebuild(ctx, store.CorpusDir, bar.update)
 	} else {
-		sum, err = ix.Sync(ctx, store.CorpusDir, bar.update)
+		// Asked for by a user: worth checking the index's files (a damaged index is
+		// rebuilt).
+		sum, err = ix.SyncChecked(ctx, store.CorpusDir, bar.update)
 	}
 	bar.finish()
 	if errors.Is(err, context.Canceled) {

@@ -35,7 +35,7 @@ func main() {
 
 const usage = `usage:
   musesearch serve  [--addr 127.0.0.1:8080] [--public-url URL] [--corpus DIR] [--index DIR] [--watch=true]
-                    [--log-level debug|info|warn|error] [--log-format text|json]
+                    [--max-upload MB] [--log-level debug|info|warn|error] [--log-format text|json]
   musesearch index  [--corpus DIR] [--index DIR] [--rebuild]
   musesearch search [--corpus DIR] [--index DIR] [--json] [--indication ID]... [--cell-type ID]...
                     [--design ID]... [--phase ID]... [--lang en|ja|zh]... [--size N] QUERY...

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"musesearch/corpus"
 	"musesearch/internal/library"
 	"musesearch/search"
 	"musesearch/web"
@@ -26,6 +27,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	store.Flags(fs)
 	addr := fs.String("addr", defaultAddr, "address to listen on, host:port")
 	watchCorpus := fs.Bool("watch", true, "watch the corpus directory and index changes as they happen")
+	maxUpload := fs.Int("max-upload", corpus.MaxPDFSize>>20, fmt.Sprintf("largest upload accepted, in MB, from 1 to %d (the corpus itself reads PDFs up to %d MB, other files up to %d MB)",
+		corpus.MaxPDFSize>>20, corpus.MaxPDFSize>>20, corpus.MaxFileSize>>20))
 	publicURL := fs.String("public-url", "", "address the site is reached at, for absolute links (default http://<addr>)")
 	var logs logFlags
 	logs.Flags(fs)
@@ -34,6 +37,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "musesearch serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if *maxUpload < 1 || *maxUpload > corpus.MaxPDFSize>>20 {
+		fmt.Fprintf(stderr, "musesearch serve: --max-upload must be from 1 to %d (MB)\n", corpus.MaxPDFSize>>20)
 		return errUsage
 	}
 	logger := logs.logger(stderr)
@@ -60,7 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { served <- srv.Serve(serveCtx, ln) }()
 	fmt.Fprintf(stdout, "musesearch: serving http://%s\n", ln.Addr())
 
-	lib, err := openLibrary(ctx, store, httpURL(ln.Addr().String(), "127.0.0.1"), logger)
+	lib, err := openLibrary(ctx, store, httpURL(ln.Addr().String(), "127.0.0.1"), int64(*maxUpload)<<20, logger)
 	if err != nil {
 		stop()
 		<-served
@@ -118,15 +125,16 @@ const adminTokenEnv = "MUSESEARCH_ADMIN_TOKEN"
 // openLibrary opens the index and brings it in line with the corpus directory (only
 // files whose content changed are indexed; leftovers of interrupted uploads are
 // removed; a damaged index is rebuilt), logging what changed.
-func openLibrary(ctx context.Context, store storeFlags, url string, logger *slog.Logger) (*library.Library, error) {
+func openLibrary(ctx context.Context, store storeFlags, url string, maxUpload int64, logger *slog.Logger) (*library.Library, error) {
 	began := time.Now()
 	lib, sum, err := library.Open(ctx, library.Config{
-		CorpusDir:  store.CorpusDir,
-		IndexDir:   store.IndexDir,
-		Owner:      "a running server",
-		LockedHint: "stop it or use POST /api/reindex",
-		OwnerURL:   url,
-		Logger:     logger,
+		CorpusDir:   store.CorpusDir,
+		IndexDir:    store.IndexDir,
+		Owner:       "a running server",
+		LockedHint:  "stop it or use POST /api/reindex",
+		OwnerURL:    url,
+		MaxFileSize: maxUpload,
+		Logger:      logger,
 	})
 	if err != nil {
 		return nil, err

@@ -95,7 +95,7 @@ func TestServe(t *testing.T) {
 
 // TestServeUsage checks that serve refuses what it does not understand.
 func TestServeUsage(t *testing.T) {
-	for _, args := range [][]string{{"serve", "extra"}, {"serve", "--no-such-flag"}, {"serve", "--watch=maybe"}} {
+	for _, args := range [][]string{{"serve", "extra"}, {"serve", "--no-such-flag"}, {"serve", "--watch=maybe"}, {"serve", "--max-upload", "0"}, {"serve", "--max-upload", "51"}} {
 		if err := Run(t.Context(), args, io.Discard, io.Discard); err != errUsage {
 			t.Errorf("musesearch %s: %v, want a usage error", strings.Join(args, " "), err)
 		}

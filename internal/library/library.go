@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -36,8 +37,8 @@ type Config struct {
 	CorpusDir string
 	// IndexDir is the index directory; empty keeps the index in memory (tests).
 	IndexDir string
-	// MaxFileSize is the largest file Add accepts, in bytes; zero means
-	// corpus.MaxFileSize, which is also the most the corpus reads.
+	// MaxFileSize is the largest file Add accepts, in bytes, within the corpus's own
+	// limits (corpus.SizeLimit: a PDF may be larger than a text); zero means those.
 	MaxFileSize int64
 	// Owner and LockedHint word the error another process gets when it opens the
 	// index while this library has it (see indexer.Config).
@@ -77,6 +78,13 @@ type Library struct {
 	// that the watcher's report of that very write does not index it twice. Guarded
 	// by write.
 	indexed map[string][sha256.Size]byte
+
+	// repairs is the context of the checks a failed search starts (see repair),
+	// cancelled by Close; lastRepair is when the last one started.
+	repairs    context.Context
+	stop       context.CancelFunc
+	repairMu   sync.Mutex
+	lastRepair time.Time
 }
 
 // tempPrefix starts the names of the temporary files of uploads: hidden, so the
@@ -89,8 +97,8 @@ const tempPrefix = ".musesearch-upload-"
 // cannot be opened, or is found inconsistent, is rebuilt from the corpus, with one
 // log line saying why.
 func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
-	if cfg.MaxFileSize <= 0 || cfg.MaxFileSize > corpus.MaxFileSize {
-		cfg.MaxFileSize = corpus.MaxFileSize
+	if cfg.MaxFileSize <= 0 || cfg.MaxFileSize > corpus.MaxPDFSize {
+		cfg.MaxFileSize = corpus.MaxPDFSize
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -100,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		cfg.Watch.Logger = cfg.Logger
 	}
 	l := &Library{cfg: cfg, log: cfg.Logger, stats: newStats(), indexed: map[string][sha256.Size]byte{}}
+	l.repairs, l.stop = context.WithCancel(context.WithoutCancel(ctx))
 	// The index's lock comes first: the temporary files of a library that still runs
 	// (its second opener then fails) are not leftovers.
 	ix, err := indexer.Open(ctx, indexer.Config{
@@ -109,13 +118,15 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		LockedHint: cfg.LockedHint,
 		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
+		Suspect:    l.repair,
 	})
 	if err != nil {
+		l.stop()
 		return nil, indexer.Summary{}, err
 	}
 	l.ix = ix
 	if err := l.removeTemporaryFiles(); err != nil {
-		ix.Close()
+		l.Close()
 		return nil, indexer.Summary{}, err
 	}
 	sum, err := ix.Sync(ctx, cfg.CorpusDir, nil)
@@ -124,7 +135,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		sum, err = ix.Rebuild(ctx, cfg.CorpusDir, nil)
 	}
 	if err != nil {
-		ix.Close()
+		l.Close()
 		return nil, sum, err
 	}
 	l.stats.synced(time.Now())
@@ -163,8 +174,39 @@ func (l *Library) CorpusDir() string { return l.cfg.CorpusDir }
 // MaxFileSize is the largest file Add accepts, in bytes.
 func (l *Library) MaxFileSize() int64 { return l.cfg.MaxFileSize }
 
-// Close closes the index.
+// limit is the largest corpus file name the library reads, in bytes.
+func (l *Library) limit(name string) int64 { return min(l.cfg.MaxFileSize, corpus.SizeLimit(name)) }
+
+// tooLarge is why an upload larger than the limit of file name is refused: the
+// corpus's own limit, or this library's lower one.
+func (l *Library) tooLarge(name string) error {
+	if l.cfg.MaxFileSize < corpus.SizeLimit(name) {
+		return uploadLimitError(l.cfg.MaxFileSize)
+	}
+	return corpus.ErrTooLarge
+}
+
+// uploadLimitError is corpus.ErrTooLarge for an upload over a library's own limit,
+// in bytes, lower than the corpus's.
+type uploadLimitError int64
+
+func (e uploadLimitError) Error() string {
+	return fmt.Sprintf("larger than this server's upload limit of %s; split it into smaller files", megabytes(int64(e)))
+}
+
+func (e uploadLimitError) Is(target error) bool { return target == corpus.ErrTooLarge }
+
+// megabytes writes n bytes in MB, with one decimal below 10 MB.
+func megabytes(n int64) string {
+	if n < 10<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt(n>>20, 10) + " MB"
+}
+
+// Close closes the index, stopping a repair under way.
 func (l *Library) Close() error {
+	l.stop()
 	l.write.Lock()
 	defer l.write.Unlock()
 	return l.ix.Close()
@@ -182,12 +224,12 @@ func (l *Library) Add(ctx context.Context, name string, body io.Reader) (Result,
 		l.stats.reject(err)
 		return Result{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(body, l.cfg.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(body, l.limit(name)+1))
 	if err != nil {
 		return Result{}, fmt.Errorf("read the upload: %w", err)
 	}
-	if int64(len(data)) > l.cfg.MaxFileSize {
-		err := &corpus.FileError{Name: name, Err: corpus.ErrTooLarge}
+	if int64(len(data)) > l.limit(name) {
+		err := &corpus.FileError{Name: name, Err: l.tooLarge(name)}
 		l.stats.reject(err)
 		return Result{}, err
 	}
@@ -298,11 +340,12 @@ func (l *Library) Delete(ctx context.Context, docID string) (Result, error) {
 	return res, nil
 }
 
-// Reindex brings the index in line with the corpus directory, as at start-up.
+// Reindex brings the index in line with the corpus directory, as at start-up, and
+// first checks its files: a damaged index is rebuilt from the corpus.
 func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	l.write.Lock()
 	defer l.write.Unlock()
-	sum, err := l.ix.Sync(ctx, l.cfg.CorpusDir, nil)
+	sum, err := l.ix.SyncChecked(ctx, l.cfg.CorpusDir, nil)
 	if err != nil {
 		l.stats.diverged()
 		return sum, err
@@ -310,6 +353,39 @@ func (l *Library) Reindex(ctx context.Context) (indexer.Summary, error) {
 	clear(l.indexed)
 	l.stats.synced(time.Now())
 	return sum, nil
+}
+
+// minRepairInterval is how long after one check of the whole index a failed search
+// may start another: a search that fails for another reason than damage (a bug) must
+// not have the index read again and again.
+const minRepairInterval = time.Minute
+
+// repair checks the whole index after a search failed on it (cause), and rebuilds it
+// from the corpus if it is damaged.
+func (l *Library) repair(cause error) {
+	l.repairMu.Lock()
+	if !l.lastRepair.IsZero() && time.Since(l.lastRepair) < minRepairInterval {
+		l.repairMu.Unlock()
+		return
+	}
+	l.lastRepair = time.Now()
+	l.repairMu.Unlock()
+
+	l.log.Warn("a search failed on the index; checking its files", "err", cause.Error())
+	l.write.Lock()
+	defer l.write.Unlock()
+	if l.repairs.Err() != nil {
+		return // closed
+	}
+	if _, err := l.ix.SyncChecked(l.repairs, l.cfg.CorpusDir, nil); err != nil {
+		if l.repairs.Err() == nil {
+			l.log.Error("check the index", "err", err)
+		}
+		l.stats.diverged()
+		return
+	}
+	clear(l.indexed)
+	l.stats.synced(time.Now())
 }
 
 // Watch watches the corpus directory until ctx is done and brings the index in line
@@ -371,7 +447,7 @@ func (l *Library) apply(ctx context.Context, b watch.Batch) {
 // file that cannot be indexed (not text, too large, another file's document ids) is
 // taken out of the index, as Sync does, with a log line; the error is for faults.
 func (l *Library) applyFile(ctx context.Context, name string) error {
-	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), l.cfg.MaxFileSize)
+	data, err := readCorpusFile(filepath.Join(l.cfg.CorpusDir, name), corpus.SizeLimit(name))
 	if errors.Is(err, os.ErrNotExist) {
 		return l.takeOut(ctx, name)
 	}

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -32,7 +33,7 @@ var seedCorpus = map[string]string{
 }
 
 // newCorpus writes files into a new corpus directory.
-func newCorpus(t *testing.T, files map[string]string) string {
+func newCorpus(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "corpus")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -44,7 +45,7 @@ func newCorpus(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func writeFile(t *testing.T, dir, name, text string) {
+func writeFile(t testing.TB, dir, name, text string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -53,7 +54,7 @@ func writeFile(t *testing.T, dir, name, text string) {
 
 // open opens a library over dir with an index in a temporary directory (indexDir
 // when not empty, to reopen one).
-func open(t *testing.T, dir, indexDir string, maxFileSize int64) (*Library, indexer.Summary) {
+func open(t testing.TB, dir, indexDir string, maxFileSize int64) (*Library, indexer.Summary) {
 	t.Helper()
 	if indexDir == "" {
 		indexDir = filepath.Join(t.TempDir(), "index")
@@ -230,8 +231,14 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 		{"hidden", ".hidden.txt", "text", corpus.ErrBadName, RejectBadName},
 		{"editor backup", "a.txt~", "text", corpus.ErrBadName, RejectBadName},
 		{"upload temporary", tempPrefix + "1.txt", "text", corpus.ErrBadName, RejectBadName},
-		{"other extension", "paper.pdf", "text", corpus.ErrBadName, RejectBadName},
+		{"other extension", "paper.docx", "text", corpus.ErrBadName, RejectBadName},
+		{"damaged PDF", "paper.pdf", "%PDF-1.4\nno more", corpus.ErrUnreadable, RejectUnreadable},
+		{"invalid JSON", "studies.json", `{"studies": [`, corpus.ErrUnreadable, RejectUnreadable},
 		{"empty name", "", "text", corpus.ErrBadName, RejectBadName},
+		{"name not UTF-8", "caf\xe9.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"name with a direction override", "evil\u202etxt.md", "text", corpus.ErrBadName, RejectBadName},
+		{"name with a C1 control", "a\u0085b.txt", "text", corpus.ErrBadName, RejectBadName},
+		{"name over 255 bytes", strings.Repeat("論", 85) + ".txt", "text", corpus.ErrBadName, RejectBadName},
 		{"binary", "image.txt", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", corpus.ErrNotText, RejectNotText},
 		{"latin-1", "old.txt", "caf\xe9 au lait", corpus.ErrNotText, RejectNotText},
 		{"binary replacing a file", "a.txt", "\x00\x01\x02", corpus.ErrNotText, RejectNotText},
@@ -263,7 +270,7 @@ func TestRejectedUploadsChangeNothing(t *testing.T) {
 			}
 		})
 	}
-	want := map[string]uint64{RejectBadName: 7, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectDuplicateID: 1}
+	want := map[string]uint64{RejectBadName: 11, RejectNotText: 3, RejectEmpty: 1, RejectTooLarge: 2, RejectUnreadable: 2, RejectDuplicateID: 1}
 	if diff := cmp.Diff(want, lib.Stats().Rejected); diff != "" {
 		t.Errorf("Stats.Rejected (-want +got):\n%s", diff)
 	}
@@ -329,6 +336,70 @@ func TestOpenRebuildsAnIndexThatCannotBeOpened(t *testing.T) {
 	lib, _ = open(t, dir, indexDir, 0)
 	if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("after the rebuild: found in %v, want [a]", got)
+	}
+}
+
+// damageSegments overwrites the middle half of every segment file of the index in
+// indexDir, in place, as a failing disk would.
+func damageSegments(t *testing.T, indexDir string) {
+	t.Helper()
+	segments, _ := filepath.Glob(filepath.Join(indexDir, "bleve-*", "store", "*.zap"))
+	for _, path := range segments {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteAt(bytes.Repeat([]byte{0xa5}, int(info.Size()/2)), info.Size()/4)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(segments) == 0 {
+		t.Fatalf("no segment files in %s", indexDir)
+	}
+}
+
+// searchFails reports whether a search for the seed corpus's words fails.
+func searchFails(lib *Library) bool {
+	q := bleve.NewMatchQuery("alphaseed betaseed")
+	q.SetField("body_std")
+	req := bleve.NewSearchRequest(q)
+	req.Fields = indexer.StoredFields
+	_, err := lib.Index().Search(context.Background(), req)
+	return err != nil
+}
+
+// TestADamagedIndexIsRepaired: segment files damaged under a running library are
+// found and the index rebuilt from the corpus, by Reindex and by the first search that
+// fails on them.
+func TestADamagedIndexIsRepaired(t *testing.T) {
+	for _, by := range []string{"reindex", "search"} {
+		t.Run(by, func(t *testing.T) {
+			dir := newCorpus(t, seedCorpus)
+			indexDir := filepath.Join(t.TempDir(), "index")
+			lib, _ := open(t, dir, indexDir, 0)
+			damageSegments(t, indexDir)
+			if by == "reindex" {
+				sum, err := lib.Reindex(context.Background())
+				if err != nil || sum.Added != 2 {
+					t.Errorf("Reindex = %+v, %v; want the index rebuilt with 2 files", sum, err)
+				}
+			} else if !searchFails(lib) {
+				t.Fatal("a search of the damaged index did not fail")
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for searchFails(lib) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := find(t, lib, "alphaseed"); !slices.Equal(got, []string{"a"}) {
+				t.Errorf("after the repair: found in %v, want [a]", got)
+			}
+		})
 	}
 }
 
@@ -414,6 +485,35 @@ func TestWatchFollowsOtherPrograms(t *testing.T) {
 	}
 }
 
+// TestWatchFollowsAReplacedCorpusDirectory: another directory renamed into the
+// corpus directory's place (a deployment, a restore) is watched and indexed.
+func TestWatchFollowsAReplacedCorpusDirectory(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	lib, _ := open(t, dir, "", 0)
+	startWatch(t, lib)
+
+	next := dir + ".new"
+	if err := os.Mkdir(next, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, next, "a.txt", seedCorpus["a.txt"])
+	writeFile(t, next, "c.txt", "Came with the new directory: kappaword.\n")
+	if err := os.Rename(dir, dir+".old"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(next, dir); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, lib, "kappaword", []string{"c"}, 2*time.Second)
+	eventually(t, lib, "betaseed", nil, time.Second)
+
+	writeFile(t, dir, "d.txt", "Dropped in the new directory: lambdaword.\n")
+	eventually(t, lib, "lambdaword", []string{"d"}, time.Second)
+	if st := lib.Stats(); !st.InSync {
+		t.Errorf("Stats = %+v, want in sync", st)
+	}
+}
+
 func TestWatchDoesNotIndexAnUploadTwice(t *testing.T) {
 	lib, _ := open(t, newCorpus(t, seedCorpus), "", 0)
 	startWatch(t, lib)
@@ -478,5 +578,32 @@ func TestStatsTellWhetherTheIndexIsBehind(t *testing.T) {
 	}
 	if st := lib.Stats(); !st.InSync || !st.LastInSync.After(synced) || st.Added != 1 {
 		t.Errorf("after the batch: %+v, want 1 added, in sync, later than %v", st, synced)
+	}
+}
+
+// TestUploadLimit checks that a library's own upload limit, lower than the corpus's,
+// refuses a larger upload with a sentence naming that limit, and leaves the directory
+// and the index as they were; a file of that size written into the directory by
+// another program is still indexed (the limit is of uploads, not of the corpus).
+func TestUploadLimit(t *testing.T) {
+	dir := t.TempDir()
+	lib, _ := open(t, dir, "", 1<<20)
+	before := snapshot(t, lib)
+	big := strings.Repeat("Mesenchymal stem cells were infused. ", 40_000) // 1.5 MB
+	_, err := lib.Add(context.Background(), "big.txt", strings.NewReader(big))
+	if !errors.Is(err, corpus.ErrTooLarge) || !strings.Contains(err.Error(), "upload limit of 1.0 MB") {
+		t.Fatalf("Add of 1.5 MB with a 1 MB limit: %v, want ErrTooLarge naming the limit", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, lib)); diff != "" {
+		t.Errorf("a refused upload changed the library (-before +after):\n%s", diff)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.txt"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Reindex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, lib, "mesenchymal"); !slices.Contains(got, "big") {
+		t.Errorf("a 1.5 MB file in the directory is not indexed: mesenchymal finds %v", got)
 	}
 }

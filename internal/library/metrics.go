@@ -2,6 +2,7 @@ package library
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,11 +19,12 @@ const (
 	RejectTooLarge    = "too_large"
 	RejectNotText     = "not_text"
 	RejectEmpty       = "empty"
+	RejectUnreadable  = "unreadable"
 	RejectDuplicateID = "duplicate_id"
 )
 
 // rejectReasons lists every reason, so that each counter exists from the start.
-var rejectReasons = []string{RejectBadName, RejectTooLarge, RejectNotText, RejectEmpty, RejectDuplicateID}
+var rejectReasons = []string{RejectBadName, RejectTooLarge, RejectNotText, RejectEmpty, RejectUnreadable, RejectDuplicateID}
 
 // RejectReason is the reason label of an error Add returns for a file it refuses, or
 // "" for an error that is not a refusal (a fault of the server).
@@ -37,6 +39,8 @@ func RejectReason(err error) string {
 		return RejectNotText
 	case errors.Is(err, corpus.ErrEmpty):
 		return RejectEmpty
+	case errors.Is(err, corpus.ErrUnreadable):
+		return RejectUnreadable
 	case errors.As(err, &dup):
 		return RejectDuplicateID
 	}
@@ -73,9 +77,21 @@ func newStats() *stats { return &stats{rejected: map[string]uint64{}} }
 
 func (s *stats) reject(err error) {
 	if r := RejectReason(err); r != "" {
-		s.mu.Lock()
-		s.rejected[r]++
-		s.mu.Unlock()
+		s.count(r)
+	}
+}
+
+func (s *stats) count(reason string) {
+	s.mu.Lock()
+	s.rejected[reason]++
+	s.mu.Unlock()
+}
+
+// Reject counts a file refused before it reached Add, for reason (RejectTooLarge for
+// an upload whose announced length is over the limit, refused unread).
+func (l *Library) Reject(reason string) {
+	if slices.Contains(rejectReasons, reason) {
+		l.stats.count(reason)
 	}
 }
 

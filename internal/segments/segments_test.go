@@ -2,7 +2,9 @@ package segments
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,7 +24,8 @@ const upgrade = "bleve no longer behaves as internal/segments relies on (was a b
 func TestScorchContract(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	dir := filepath.Join(t.TempDir(), "index")
+	bi, err := bleve.NewUsing(dir, m, IndexType, IndexType, nil)
 	if err != nil {
 		t.Fatalf(upgrade+"cannot create a %s index: %v", IndexType, err)
 	}
@@ -116,5 +119,27 @@ func TestScorchContract(t *testing.T) {
 	}
 	if slices.Equal(keys(merged), before) {
 		t.Errorf(upgrade + "merged segments kept the keys of the segments they replaced")
+	}
+
+	// Segment files end with their checksum: Check finds one byte changed.
+	if err := Check(context.Background(), bi); err != nil {
+		t.Fatalf(upgrade+"an undamaged index fails its check: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if len(files) == 0 {
+		t.Fatalf(upgrade + "no segment files (*.zap) under store/")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 0xff
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Check(context.Background(), bi); !errors.Is(err, ErrChecksum) {
+		t.Errorf(upgrade+"a segment file with a byte changed: Check = %v, want ErrChecksum", err)
 	}
 }

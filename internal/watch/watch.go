@@ -53,14 +53,19 @@ type Batch struct {
 	// Names are the corpus file names (corpus.ValidName) that were created, written,
 	// renamed or removed, sorted and without duplicates.
 	Names []string
-	// All is set when events were lost (the kernel queue overflowed): the caller must
-	// compare the whole directory with the index.
+	// All is set when events were lost (the kernel queue overflowed) or the directory
+	// was replaced by another (removed and made again, or another renamed into its
+	// place): the caller must compare the whole directory with the index.
 	All bool
 }
 
 // Run watches cfg.Dir until ctx is done and calls apply with each batch, one at a
 // time (events that arrive meanwhile form the next batch). Hidden files, editors'
 // temporary files and other names the corpus ignores are never reported.
+//
+// It watches the directory's parent too, for the directory itself: when it is removed
+// or renamed away, Run waits for a directory of its name to come back (made again, or
+// another renamed into its place), watches that one, and reports a batch with All.
 func Run(ctx context.Context, cfg Config, apply func(context.Context, Batch)) error {
 	if cfg.Quiet <= 0 {
 		cfg.Quiet = DefaultQuiet
@@ -72,13 +77,20 @@ func Run(ctx context.Context, cfg Config, apply func(context.Context, Batch)) er
 	if log == nil {
 		log = slog.Default()
 	}
+	dir, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", cfg.Dir, err)
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("watch %s: %w", cfg.Dir, err)
 	}
 	defer w.Close()
-	if err := w.Add(cfg.Dir); err != nil {
+	if err := w.Add(dir); err != nil {
 		return fmt.Errorf("watch %s: %w", cfg.Dir, err)
+	}
+	if err := w.Add(filepath.Dir(dir)); err != nil {
+		return fmt.Errorf("watch the parent of %s: %w", cfg.Dir, err)
 	}
 	if cfg.Ready != nil {
 		cfg.Ready()
@@ -113,8 +125,32 @@ func Run(ctx context.Context, cfg Config, apply func(context.Context, Batch)) er
 			if !ok {
 				return nil
 			}
+			if ev.Name == dir {
+				// The directory itself, seen from its parent or its own watch.
+				replaced := ev.Has(fsnotify.Create)
+				if !replaced && !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) {
+					continue
+				}
+				if len(pending) == 0 && !all {
+					begin()
+				}
+				if !replaced {
+					log.Warn("the corpus directory was removed or renamed; changes are indexed once a directory of its name is back",
+						"dir", cfg.Dir, "event", ev.Op.String())
+					w.Remove(dir) // the watch of a directory renamed away would follow it
+					continue
+				}
+				if err := w.Add(dir); err != nil {
+					log.Error("watching the corpus directory", "dir", cfg.Dir, "err", err)
+					continue
+				}
+				log.Info("the corpus directory was replaced; comparing all of it with the index", "dir", cfg.Dir)
+				all = true
+				timer.Reset(cfg.Quiet)
+				continue
+			}
 			name := filepath.Base(ev.Name)
-			if filepath.Dir(ev.Name) != filepath.Clean(cfg.Dir) || corpus.ValidName(name) != nil {
+			if filepath.Dir(ev.Name) != dir || corpus.ValidName(name) != nil {
 				continue
 			}
 			if len(pending) == 0 && !all {

@@ -62,7 +62,7 @@ func TestBurstBecomesOneBatchAndIgnoredNamesStayOut(t *testing.T) {
 	// An editor-like save: temporary and hidden files around the real one.
 	write(t, filepath.Join(dir, ".a.txt.swp"), "x")
 	write(t, filepath.Join(dir, "a.txt~"), "x")
-	write(t, filepath.Join(dir, "notes.pdf"), "x")
+	write(t, filepath.Join(dir, "notes.docx"), "x")
 	for i := range 5 {
 		write(t, filepath.Join(dir, "a.txt"), "draft "+string(rune('0'+i)))
 	}
@@ -156,5 +156,60 @@ func TestHooksComeBeforeTheBatches(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+// TestReplacedDirectoryIsWatchedAgain: when the directory is removed and made again,
+// or another directory is renamed into its place, the watcher watches the new one and
+// asks for the whole of it to be compared (All), since files may have come with it.
+func TestReplacedDirectoryIsWatchedAgain(t *testing.T) {
+	replacements := []struct {
+		name    string
+		replace func(t *testing.T, dir string)
+	}{
+		{"removed and made again", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"another renamed into its place", func(t *testing.T, dir string) {
+			if err := os.Mkdir(dir+".new", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(dir+".new", "came-along.txt"), "text")
+			if err := os.Rename(dir, dir+".old"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(dir+".new", dir); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, r := range replacements {
+		t.Run(r.name, func(t *testing.T) {
+			dir, batches := start(t)
+			write(t, filepath.Join(dir, "before.txt"), "text")
+			next(t, batches, time.Second)
+
+			r.replace(t, dir)
+			for b := next(t, batches, 2*time.Second); !b.All; b = next(t, batches, 2*time.Second) {
+			}
+			write(t, filepath.Join(dir, "after.txt"), "text")
+			if b := next(t, batches, time.Second); !slices.Equal(b.Names, []string{"after.txt"}) {
+				t.Errorf("after the replacement: %+v, want [after.txt]", b)
+			}
+			// The old directory, moved away, is no longer watched.
+			if _, err := os.Stat(dir + ".old"); err == nil {
+				write(t, filepath.Join(dir+".old", "moved-away.txt"), "text")
+				select {
+				case b := <-batches:
+					t.Errorf("a change in the directory moved away was reported: %+v", b)
+				case <-time.After(3 * DefaultQuiet):
+				}
+			}
+		})
 	}
 }

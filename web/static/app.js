@@ -56,7 +56,7 @@
       }
     });
     var qs = params.toString();
-    return "/search" + (qs ? "?" + qs : "");
+    return (form.getAttribute("action") || "/search") + (qs ? "?" + qs : "");
   }
 
   // Ticking a filter, choosing a sort or grouping applies at once.
@@ -67,8 +67,8 @@
     }
   });
 
-  // Instant results: while typing on the search page, load the results the form would
-  // show and put them in place, keeping the address in step.
+  // Instant results: while typing on the search page (or the trials page), load the
+  // results the form would show and put them in place, keeping the address in step.
   if (!form || !box || !document.getElementById("results")) {
     return;
   }
