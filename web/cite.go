@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -13,10 +14,9 @@ import (
 	"musesearch/search"
 )
 
-// citation is what a reference to one document says. Empty fields are unknown: today
-// a document gives its title, date, language and address; its authors, journal, DOI,
-// PMID and registry ids come with its bibliographic metadata (corpus.Document.Meta)
-// once documents carry it, through citationOf and citationOfHit alone.
+// citation is what a reference to one document says. Empty fields are unknown: a
+// document gives its title, date, language and address, and its bibliographic
+// metadata (corpus.Document.Meta) the rest, as far as its file states it.
 type citation struct {
 	ID          string
 	Title       string
@@ -33,13 +33,23 @@ type citation struct {
 
 // citationOf returns the citation of doc, whose page is under publicURL.
 func citationOf(doc *corpus.Document, publicURL string) citation {
-	return citation{ID: doc.ID, Title: doc.Title, Date: doc.Date, Lang: doc.Lang, URL: publicURL + docURL(doc.ID)}
+	m := doc.Meta
+	c := citation{ID: doc.ID, Title: doc.Title, Authors: m.Authors, Journal: m.Journal, Date: doc.Date, DOI: m.DOI,
+		PMID: m.PMID, RegistryIDs: m.RegistryIDs, Lang: doc.Lang, URL: publicURL + docURL(doc.ID)}
+	if m.Date != "" {
+		c.Date = m.Date
+	} else if c.Date == "" && m.Year > 0 {
+		c.Date = strconv.Itoa(m.Year)
+	}
+	return c
 }
 
 // citationOfHit returns the citation of a hit's document, whose page is under
-// publicURL: the same as citationOf gives for the document.
+// publicURL. A hit carries its document's title, date and language only (its
+// metadata, once hits carry it, goes through citationOf): for the Cite box of the
+// results, which links to the document's full citation.
 func citationOfHit(h search.Hit, publicURL string) citation {
-	return citation{ID: h.DocID, Title: h.Title, Date: h.Date, Lang: h.Lang, URL: publicURL + docURL(h.DocID)}
+	return citationOf(&corpus.Document{ID: h.DocID, Title: h.Title, Date: h.Date, Lang: h.Lang}, publicURL)
 }
 
 // docURL is the path of a document's page, escaped.

@@ -6,6 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"musesearch/corpus"
 )
 
 // TestCitationFormats checks the three formats of a citation with every field known,
@@ -46,6 +50,21 @@ func TestCitationFormats(t *testing.T) {
 	}
 	if bib := bare.bibtex(); !strings.HasPrefix(bib, "@misc{a_b,") || strings.Contains(bib, "year") {
 		t.Errorf("BibTeX of a bare citation:\n%s", bib)
+	}
+}
+
+// TestCitationOf checks that a document's citation takes what its metadata gives.
+func TestCitationOf(t *testing.T) {
+	doc := &corpus.Document{ID: "008_pubmed_cl2020_stroke", Title: "Muse cells in stroke", Date: "2024", Lang: "en",
+		Meta: corpus.Meta{Authors: []string{"Niizuma K"}, Journal: "Stroke", Year: 2024, Date: "2024-03", DOI: "10.1161/x", PMID: "123",
+			RegistryIDs: []string{"JapicCTI-184103"}}}
+	want := citation{ID: doc.ID, Title: doc.Title, Authors: []string{"Niizuma K"}, Journal: "Stroke", Date: "2024-03", DOI: "10.1161/x",
+		PMID: "123", RegistryIDs: []string{"JapicCTI-184103"}, Lang: "en", URL: "https://s.example/doc/008_pubmed_cl2020_stroke"}
+	if diff := cmp.Diff(want, citationOf(doc, "https://s.example")); diff != "" {
+		t.Errorf("citation (-want +got):\n%s", diff)
+	}
+	if got := citationOf(&corpus.Document{ID: "a", Meta: corpus.Meta{Year: 2019}}, "").Date; got != "2019" {
+		t.Errorf("a document with only a year of publication is dated %q", got)
 	}
 }
 
