@@ -90,6 +90,7 @@ var translations = []translation{
 	{"Date", "日付", "日期"},
 	{"Newest first", "新しい順", "最新优先"},
 	{"All documents", "すべての文書", "全部文献"},
+	{"Export", "エクスポート", "导出"},
 	{"Show", "表示", "显示"},
 	{"Passages", "パッセージ", "段落"},
 	{"Section %d", "セクション %d", "第 %d 节"},
