@@ -46,7 +46,10 @@ type docTop struct {
 }
 
 func newDocGroups(sets *facetSets, spec groupSpec) *docGroups {
-	tops, _ := sets.tops.Get().([]docTop)
+	var tops []docTop
+	if p, ok := sets.tops.Get().(*[]docTop); ok {
+		tops = *p
+	}
 	if len(tops) != len(sets.docIDs) {
 		tops = make([]docTop, len(sets.docIDs))
 	}
@@ -58,7 +61,8 @@ func (g *docGroups) release() {
 	for _, d := range g.touched {
 		g.tops[d] = docTop{}
 	}
-	g.sets.tops.Put(g.tops)
+	tops := g.tops
+	g.sets.tops.Put(&tops)
 	g.tops, g.touched = nil, nil
 }
 
