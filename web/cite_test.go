@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -70,12 +69,7 @@ func TestCitationOf(t *testing.T) {
 
 // TestAPICite checks GET /api/documents/{doc_id}/cite on a document of the bundle.
 func TestAPICite(t *testing.T) {
-	srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger(), PublicURL: "https://search.example.org/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	ts := newPublicServer(t, "https://search.example.org/")
 	const id = "004_6bdb0a530be4535a"
 	base := "/api/documents/" + id + "/cite"
 	res, body := get(t, ts, base)

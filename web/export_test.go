@@ -10,15 +10,22 @@ import (
 	"testing"
 )
 
-// TestExport checks GET /export: every result of a search, not a page, in each format;
-// CSV with a byte order mark and absolute addresses.
-func TestExport(t *testing.T) {
-	srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger(), PublicURL: "https://search.example.org"})
+// newPublicServer starts the server over the bundled corpus, reached at publicURL.
+func newPublicServer(t *testing.T, publicURL string) *httptest.Server {
+	t.Helper()
+	srv, err := New(Config{Searcher: testEngine(t), Logger: quietLogger(), PublicURL: publicURL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestExport checks GET /export: every result of a search, not a page, in each format;
+// CSV with a byte order mark and absolute addresses.
+func TestExport(t *testing.T) {
+	ts := newPublicServer(t, "https://search.example.org")
 	sections := getSearch(t, ts, map[string][]string{"q": {"Muse"}, "size": {"0"}}).Total
 	documents := getSearch(t, ts, map[string][]string{"q": {"Muse"}, "size": {"0"}, "group": {"doc"}}).Total
 	if sections <= 10 || documents < 2 {
