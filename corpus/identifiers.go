@@ -45,6 +45,18 @@ var identifierPatterns = []struct {
 	{KindPMCID, "pmc", regexp.MustCompile(`\b(PMC\d{5,9})\b`)},
 }
 
+// IsRegistryID reports whether value, an identifier's value as written or as the index
+// folds it (lower case), is a trial's registry id: any identifier but a DOI, a PMID or
+// a PMCID.
+func IsRegistryID(value string) bool {
+	v := strings.ToLower(value)
+	switch {
+	case v == "", strings.HasPrefix(v, "10."), strings.HasPrefix(v, "pmc"):
+		return false
+	}
+	return strings.ContainsFunc(v, func(r rune) bool { return r < '0' || r > '9' })
+}
+
 // FindIdentifiers returns the trial registry ids, DOIs, PMIDs and PMCIDs of text, in
 // the order they appear, without duplicates. Full-width forms are read as their ASCII
 // equivalents; a DOI loses the punctuation that ends the sentence around it.

@@ -32,6 +32,12 @@ import (
 type collector struct {
 	cache   *setCache
 	filters map[corpus.Facet][]string
+	// byDoc groups the search by document: bleve gets no match, the counts count
+	// documents, and groups (when spec asks for a page) gathers each document's best
+	// sections.
+	byDoc  bool
+	spec   groupSpec
+	groups *docGroups
 
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
@@ -92,6 +98,9 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 				c.selected.And(c.filtered[f])
 			}
 		}
+	}
+	if c.byDoc && c.spec.size > 0 {
+		c.groups = newDocGroups(sets, c.spec)
 	}
 	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx}
 	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
@@ -178,7 +187,8 @@ func (s *collectSearcher) searchRest(ctx context.Context) {
 	s.restErr = err
 }
 
-// Next hands bleve the next selected match. Bleve's collector looks at the context
+// Next hands bleve the next selected match; in a search grouped by document it
+// records every match and hands bleve none. Bleve's collector looks at the context
 // only every 1024 matches it gets; this one looks before every match it reads, as it
 // may skip many that the filters leave out.
 func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -198,12 +208,17 @@ func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 			}
 			break
 		}
-		if s.c.first.keep(s.c, m.IndexInternalID.Value(), m.Score) {
-			return m, nil
+		if num := m.IndexInternalID.Value(); s.c.first.keep(s.c, num, m.Score) {
+			if !s.c.byDoc {
+				return m, nil
+			}
+			if s.c.groups != nil {
+				s.c.groups.add(num, m.Score)
+			}
 		}
 		ctx.DocumentMatchPool.Put(m)
 	}
-	if s.next == len(s.restHits) {
+	if s.c.byDoc || s.next == len(s.restHits) {
 		return nil, nil
 	}
 	h := s.restHits[s.next]
@@ -225,6 +240,11 @@ func (s *collectSearcher) joinRest() error {
 		return s.restErr
 	}
 	s.c.first.merge(&s.c.second)
+	if s.c.groups != nil {
+		for _, h := range s.restHits {
+			s.c.groups.add(h.num, h.score)
+		}
+	}
 	return nil
 }
 
@@ -241,24 +261,40 @@ func (s *collectSearcher) SetQueryNorm(norm float64) {
 	}
 }
 
-// Close names the best match of each language while the snapshot is still open, and
-// closes both parts' searchers.
+// Close names the best match of each language, and in a search grouped by document
+// the sections of the page, while the snapshot is still open, and closes both parts'
+// searchers.
 func (s *collectSearcher) Close() error {
 	if s.rest != nil {
 		s.stopRest()
 		<-s.restDone
 		s.rest.Close()
 	}
+	var promoted []uint64
 	for i, b := range s.c.first.best {
 		if !b.found {
 			continue
 		}
+		promoted = append(promoted, b.num)
 		id, err := s.c.reader.ExternalID(index.NewIndexInternalID(nil, b.num))
 		if err != nil {
 			s.Searcher.Close()
 			return err
 		}
 		s.c.first.best[i].extID = id
+	}
+	if g := s.c.groups; g != nil {
+		defer g.release()
+		// The search may have stopped early (an error, a deadline): then there is no page.
+		if s.firstDone {
+			if s.c.spec.byDate || s.c.spec.inOrder {
+				promoted = nil
+			}
+			if err := g.name(s.c.reader, promoted); err != nil {
+				s.Searcher.Close()
+				return err
+			}
+		}
 	}
 	return s.Searcher.Close()
 }
@@ -316,11 +352,16 @@ func (c *collector) bestPerLanguage() []*bsearch.DocumentMatch {
 }
 
 // counts returns the counts of every facet's values over the matches, each facet
-// counted with the filters of the others.
+// counted with the filters of the others: sections, or documents when the search is
+// grouped by document.
 func (c *collector) counts() map[corpus.Facet]map[string]int {
 	out := map[corpus.Facet]map[string]int{}
 	if c.sets == nil {
 		return out
+	}
+	var seen []uint64
+	if c.byDoc {
+		seen = c.sets.docScratch()
 	}
 	for _, f := range FacetOrder {
 		base := c.first.matched
@@ -331,13 +372,56 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 		}
 		counts := map[string]int{}
 		for v, set := range c.sets.values[f] {
-			if n := int(base.AndCardinality(set)); n > 0 {
+			n := int(base.AndCardinality(set))
+			if n > 0 && c.byDoc {
+				n = c.sets.countDocs(roaring.And(base, set), seen)
+			}
+			if n > 0 {
 				counts[v] = n
 			}
 		}
 		out[f] = counts
 	}
 	return out
+}
+
+// results returns the sections the search selected: those the text query matched
+// that the filters select.
+func (c *collector) results() *roaring.Bitmap {
+	if c.first.matched == nil {
+		return roaring.New()
+	}
+	if c.selected == nil {
+		return c.first.matched
+	}
+	return roaring.And(c.first.matched, c.selected)
+}
+
+// total returns how many results the search has: sections, or documents when it is
+// grouped by document.
+func (c *collector) total() int {
+	return c.count(c.results())
+}
+
+// undated returns how many of the search's results have no date.
+func (c *collector) undated() int {
+	if c.sets == nil {
+		return 0
+	}
+	res := c.results()
+	return c.count(res) - c.count(roaring.And(res, c.sets.dated))
+}
+
+// count returns how many results sections are: sections, or documents when the search
+// is grouped by document.
+func (c *collector) count(sections *roaring.Bitmap) int {
+	if !c.byDoc {
+		return int(sections.GetCardinality())
+	}
+	if c.sets == nil {
+		return 0
+	}
+	return c.sets.countDocs(sections, c.sets.docScratch())
 }
 
 // matched returns the number of sections the text query matched, whatever the
@@ -357,31 +441,4 @@ func cutShort(ctx context.Context) error {
 		return fmt.Errorf("search cut short: %w", err)
 	}
 	return nil
-}
-
-// settleTies makes the best match of each language, among matches of equal score,
-// the one hits ranks first (hits ranked, ties broken by breakTies) rather than the
-// first the search met, which depends on the order the sections were indexed in.
-func (c *collector) settleTies(hits bsearch.DocumentMatchCollection) {
-	if c.sets == nil {
-		return
-	}
-	for lang := range c.first.best {
-		b := &c.first.best[lang]
-		if !b.found {
-			continue
-		}
-		for _, h := range hits {
-			if h.Score < b.score {
-				break
-			}
-			if h.Score != b.score || len(h.IndexInternalID) != 8 {
-				continue
-			}
-			if num := h.IndexInternalID.Value(); c.sets.langOf(num) == lang {
-				b.num, b.extID = num, h.ID
-				break
-			}
-		}
-	}
 }

@@ -135,17 +135,26 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 				}
 				total := 0
 				want := map[corpus.Facet]map[string]int{}
+				// The same counted in documents: the distinct documents of the sections.
+				docs := map[string]int{} // document -> selected sections
+				wantDocs := map[corpus.Facet]map[string]map[string]bool{}
 				for _, f := range FacetOrder {
 					want[f] = map[string]int{}
+					wantDocs[f] = map[string]map[string]bool{}
 				}
 				for _, h := range matched {
 					if selects(h, filters, "") {
 						total++
+						docs[h.DocID]++
 					}
 					for _, f := range FacetOrder {
 						if selects(h, filters, f) {
 							for _, v := range valuesOf(h, f) {
 								want[f][v]++
+								if wantDocs[f][v] == nil {
+									wantDocs[f][v] = map[string]bool{}
+								}
+								wantDocs[f][v][h.DocID] = true
 							}
 						}
 					}
@@ -153,21 +162,61 @@ func TestFacetCountsAcrossSegments(t *testing.T) {
 				if resp.Total != total {
 					t.Errorf("total %d, want %d", resp.Total, total)
 				}
-				got := map[corpus.Facet]map[string]int{}
+				got := facetCountsOf(resp)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("facet counts (-stored facets +bitmaps):\n%s", diff)
+				}
+
+				grouped, err := e.Search(ctx, Request{Query: q, Filters: filters, Size: MaxSize, GroupByDoc: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if grouped.Total != len(docs) {
+					t.Errorf("grouped by document: total %d, want %d documents", grouped.Total, len(docs))
+				}
 				for _, f := range FacetOrder {
-					got[f] = map[string]int{}
-					for _, c := range resp.Facets[f] {
-						if c.Count > 0 {
-							got[f][c.Value] = c.Count
+					for v, ds := range wantDocs[f] {
+						want[f][v] = len(ds)
+					}
+				}
+				if diff := cmp.Diff(want, facetCountsOf(grouped)); diff != "" {
+					t.Errorf("facet counts grouped by document (-stored facets +bitmaps):\n%s", diff)
+				}
+				gotDocs := map[string]int{}
+				for _, h := range grouped.Hits {
+					if _, dup := gotDocs[h.DocID]; dup {
+						t.Errorf("document %s listed twice", h.DocID)
+					}
+					gotDocs[h.DocID] = h.Matches
+					if n := min(h.Matches, MaxPassages); len(h.Passages) != n || h.Passages[0].ID != h.ID {
+						t.Errorf("%s: %d matches, passages %+v", h.DocID, h.Matches, h.Passages)
+					}
+					for i, p := range h.Passages {
+						if d, _, _ := corpus.SplitSectionID(p.ID); d != h.DocID || i > 0 && p.Score > h.Passages[i-1].Score {
+							t.Errorf("%s: passage %d is %s, score %v after %v", h.DocID, i, p.ID, p.Score, h.Passages[max(i-1, 0)].Score)
 						}
 					}
 				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("facet counts (-stored facets +bitmaps):\n%s", diff)
+				if diff := cmp.Diff(docs, gotDocs); diff != "" {
+					t.Errorf("documents and their matching sections (-want +got):\n%s", diff)
 				}
 			})
 		}
 	}
+}
+
+// facetCountsOf returns the non-zero facet counts of resp.
+func facetCountsOf(resp *Response) map[corpus.Facet]map[string]int {
+	got := map[corpus.Facet]map[string]int{}
+	for _, f := range FacetOrder {
+		got[f] = map[string]int{}
+		for _, c := range resp.Facets[f] {
+			if c.Count > 0 {
+				got[f][c.Value] = c.Count
+			}
+		}
+	}
+	return got
 }
 
 // TestSplitSearchIsOneSearch checks that a search run on two cores (collector) answers

@@ -40,6 +40,9 @@ type compiled struct {
 	hl    *highlighter
 	units []unit
 	err   error // a *RequestError
+	// indications are the indications the query names (not inside an exclusion):
+	// the passages that report a trial of one rank first (evidenceQuery).
+	indications []string
 }
 
 // unit is one positive query word or phrase.
@@ -63,6 +66,15 @@ func (e *Engine) compile(n Node, fuzzy bool) *compiled {
 	if n != nil {
 		out.query = (&compiler{e: e, fuzzy: fuzzy, out: out}).node(n)
 	}
+	if out.query != nil && len(out.indications) > 0 {
+		var words []string
+		for _, u := range out.units {
+			words = append(words, u.text)
+		}
+		if text := strings.Join(words, " "); positions(text) <= maxEvidencePositions {
+			out.query = &evidenceQuery{inner: out.query, sets: e.sets, indications: out.indications, langs: queryLangs(text)}
+		}
+	}
 	return out
 }
 
@@ -72,6 +84,7 @@ func (c *compiler) node(n Node) query.Query {
 	case Word:
 		return c.words([]Word{n})
 	case Phrase:
+		c.name(c.concepts(n.Text))
 		return c.literal(n.Text, false)
 	case Not:
 		return c.exclusion(n.Node)
@@ -312,6 +325,7 @@ func (c *compiler) concepts(text string) []conceptRef {
 // alternative to literal, scored below any literal match; the concepts' own terms are
 // highlighted as matches of query unit.
 func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit int) query.Query {
+	c.name(concepts)
 	if len(concepts) == 0 || c.fuzzy {
 		return literal
 	}
@@ -331,6 +345,15 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 		return squashed
 	}
 	return query.NewDisjunctionQuery([]query.Query{literal, squashed})
+}
+
+// name records the indications among concepts, which the query names.
+func (c *compiler) name(concepts []conceptRef) {
+	for _, k := range concepts {
+		if k.facet == corpus.Indication && !slices.Contains(c.out.indications, k.id) {
+			c.out.indications = append(c.out.indications, k.id)
+		}
+	}
 }
 
 // conceptNames returns the terms and labels that name concept, without duplicates.

@@ -10,9 +10,7 @@ type Counts struct {
 	Documents, Sections int
 }
 
-// Count returns how many documents and sections the index holds, exactly (a search
-// grouped by document counts only the documents among its first maxGroupScan
-// sections).
+// Count returns how many documents and sections the index holds.
 func (e *Engine) Count(ctx context.Context) (Counts, error) {
 	docs, err := e.ix.DocumentCount(ctx)
 	if err != nil {

@@ -44,15 +44,16 @@ func badRequest(format string, args ...any) error {
 const (
 	// MaxSize is the largest page of hits; a larger Size is read as MaxSize.
 	MaxSize = 100
+	// MaxExport is the largest page of a Request with Export: an export holds every
+	// result up to it. Ten thousand sections or documents take a few seconds to cut
+	// snippets for, and are more than a spreadsheet or a reference manager is used with.
+	MaxExport = 10_000
 	// maxWindow bounds how deep paging goes (page × size), which costs the engine
 	// memory and time in proportion.
 	maxWindow = 100_000
 	// maxUnits bounds the distinct words and phrases of a query: each costs a
 	// search of every field.
 	maxUnits = 64
-	// maxGroupScan bounds the matching sections grouped into documents when a
-	// request groups by document; documents whose every match ranks lower are left out.
-	maxGroupScan = 20_000
 )
 
 // Config configures an Engine.
@@ -177,7 +178,11 @@ func checkRequest(req *Request) error {
 	if req.Size < 0 {
 		return badRequest("The size must not be negative.")
 	}
-	req.Size = min(req.Size, MaxSize)
+	if req.Export {
+		req.Size = min(req.Size, MaxExport)
+	} else {
+		req.Size = min(req.Size, MaxSize)
+	}
 	if req.Page*max(req.Size, 1) > maxWindow {
 		return badRequest("The page is too deep: page × size may be at most %d.", maxWindow)
 	}
@@ -347,32 +352,39 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		q = query.NewMatchAllQuery()
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
-	col := &collector{cache: e.sets, filters: req.Filters}
-	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
-	if c.query == nil || req.Sort == SortDate {
-		sortBy(sreq, req.Sort)
-	}
 	from := (req.Page - 1) * req.Size
+	col := &collector{cache: e.sets, filters: req.Filters, byDoc: req.GroupByDoc,
+		spec: groupSpec{from: from, size: req.Size, byDate: req.Sort == SortDate, inOrder: c.query == nil}}
+	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
 	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
-		// Every match is needed to count each document's matching sections.
-		sreq.Size = maxGroupScan
-		order = func(res *bleve.SearchResult) []pageHit {
-			return e.groups(req, col, res, resp)
+		// The collector groups the matches itself: bleve gets none.
+		order = func(*bleve.SearchResult) []pageHit {
+			resp.Total = col.total()
+			if col.groups == nil {
+				return nil
+			}
+			return col.groups.page
 		}
 	case req.Sort == SortDate:
+		sortBy(sreq, req.Sort)
 		sreq.From, sreq.Size = from, req.Size
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			return pageOf(res.Hits)
 		}
 	default:
+		if c.query == nil {
+			sortBy(sreq, req.Sort)
+		}
 		sreq.Size = from + req.Size
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			ranked := res.Hits
-			if req.Size > 0 {
+			// A query that matches everything lists it in reading order: no section is
+			// better than another.
+			if req.Size > 0 && c.query != nil {
 				best := col.bestPerLanguage()
 				// A language's best match may rank below the hits fetched: add it.
 				for _, h := range best {
@@ -389,15 +401,12 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	if req.GroupByDoc && c.query != nil && req.Sort != SortDate {
-		// Every match is fetched, whatever the page: ties can be broken without
-		// changing which sections a page holds.
-		breakTies(res.Hits)
-		col.settleTies(res.Hits)
-	}
 	texts, err := e.fill(ctx, order(res), c, resp)
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	if req.Sort == SortDate {
+		resp.Undated = col.undated()
 	}
 	counts := col.counts()
 	resp.Facets = map[corpus.Facet][]FacetCount{}
@@ -445,9 +454,17 @@ func promote[T any](ranked []T, best []*bsearch.DocumentMatch, key func(T) strin
 
 // pageHit is one hit of the requested page before its stored fields are loaded.
 type pageHit struct {
-	id      string
-	score   float64
-	matches int // with GroupByDoc: the document's matching sections
+	id    string
+	score float64
+	// With GroupByDoc: the document's matching sections, and its best, best first.
+	matches  int
+	passages []scoredID
+}
+
+// scoredID is a section and its score.
+type scoredID struct {
+	id    string
+	score float64
 }
 
 func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
@@ -458,53 +475,18 @@ func pageOf(hits []*bsearch.DocumentMatch) []pageHit {
 	return out
 }
 
-// groups collapses the ranked matches of res into their documents, counting each
-// document's matching sections, and returns the best section of each document on the
-// requested page.
-func (e *Engine) groups(req Request, col *collector, res *bleve.SearchResult, resp *Response) []pageHit {
-	type group struct {
-		best    *bsearch.DocumentMatch
-		matches int
-	}
-	var order []*group
-	byDoc := map[string]*group{}
-	for _, h := range res.Hits {
-		g, ok := byDoc[documentOf(h.ID)]
-		if !ok {
-			g = &group{best: h}
-			byDoc[documentOf(h.ID)] = g
-			order = append(order, g)
-		}
-		g.matches++
-	}
-	if req.Sort != SortDate && req.Size > 0 {
-		best := col.bestPerLanguage()
-		// A document is promoted by the best section of a language it holds.
-		for i, h := range best {
-			if g := byDoc[documentOf(h.ID)]; g != nil {
-				best[i] = &bsearch.DocumentMatch{ID: g.best.ID, Score: g.best.Score}
-			}
-		}
-		order = promote(order, best, func(g *group) string { return g.best.ID })
-	}
-	resp.Total = len(order)
-	from := min((req.Page-1)*req.Size, len(order))
-	var page []pageHit
-	for _, g := range order[from:min(from+req.Size, len(order))] {
-		page = append(page, pageHit{id: g.best.ID, score: g.best.Score, matches: g.matches})
-	}
-	return page
-}
-
 // fill loads the stored fields of the page's sections and adds their hits to resp, in
 // order; it returns the text of each hit's section.
 func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Response) ([]string, error) {
 	if len(page) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(page))
-	for i, h := range page {
-		ids[i] = h.id
+	var ids []string
+	for _, h := range page {
+		ids = append(ids, h.id)
+		for _, p := range h.passages[min(1, len(h.passages)):] {
+			ids = append(ids, p.id)
+		}
 	}
 	fetch := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
 	fetch.Fields = indexer.StoredFields
@@ -516,10 +498,33 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	for _, h := range fetched.Hits {
 		fields[h.ID] = h.Fields
 	}
+	// Every section of the page gets its snippet: a hit's own, and with GroupByDoc its
+	// other passages.
+	type cut struct {
+		id    string
+		score float64
+		hit   Hit
+		text  string
+	}
+	var cuts []cut
+	for _, h := range page {
+		cuts = append(cuts, cut{id: h.id, score: h.score})
+		for _, p := range h.passages[min(1, len(h.passages)):] {
+			cuts = append(cuts, cut{id: p.id, score: p.score})
+		}
+	}
+	c.hl.share(len(cuts), func(i int, hl *highlighter) {
+		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, fields[cuts[i].id], hl)
+	})
 	var texts []string
 	for _, h := range page {
-		hit, text := e.hit(h.id, h.score, fields[h.id], c)
+		hit, text := cuts[0].hit, cuts[0].text
 		hit.Matches = h.matches
+		for i := range h.passages {
+			p := cuts[i].hit
+			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
+		}
+		cuts = cuts[max(1, len(h.passages)):]
 		resp.Hits = append(resp.Hits, hit)
 		texts = append(texts, text)
 	}
@@ -541,8 +546,9 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
-// hit builds one hit from a section's stored fields; it also returns the section's text.
-func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c *compiled) (Hit, string) {
+// hit builds one hit from a section's stored fields, its snippet marked by hl; it also
+// returns the section's text.
+func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl *highlighter) (Hit, string) {
 	doc, sec := indexer.DecodeFields(id, fields)
 	heading := sec.Heading
 	if heading == "" && len(sec.Path) > 0 {
@@ -561,35 +567,9 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Lang:    sec.Lang,
 		Date:    doc.Date,
 		Score:   score,
-		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
+		Snippet: snippet(sec.Text, hl.spans(sec.Text)),
 		Facets:  facets,
 		Meta:    doc.Meta,
 	}
 	return hit, sec.Text
-}
-
-// breakTies orders hits of equal score by document id, then in reading order, so
-// that a ranking does not depend on the order the sections were indexed in: sections
-// matched only through a concept or their context often score alike.
-func breakTies(hits bsearch.DocumentMatchCollection) {
-	slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
-		if a.Score != b.Score {
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
-		}
-		da, na, _ := corpus.SplitSectionID(a.ID)
-		db, nb, _ := corpus.SplitSectionID(b.ID)
-		if c := strings.Compare(da, db); c != 0 {
-			return c
-		}
-		return na - nb
-	})
-}
-
-// documentOf returns the document id of a section id.
-func documentOf(sectionID string) string {
-	doc, _, _ := corpus.SplitSectionID(sectionID)
-	return doc
 }

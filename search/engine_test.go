@@ -88,6 +88,14 @@ func hitIDs(resp *Response) []string {
 	return ids
 }
 
+func docIDs(resp *Response) []string {
+	ids := []string{}
+	for _, h := range resp.Hits {
+		ids = append(ids, h.DocID)
+	}
+	return ids
+}
+
 func mustSearch(t *testing.T, e *Engine, req Request) *Response {
 	t.Helper()
 	if req.Size == 0 {
@@ -255,6 +263,32 @@ func TestSearchOrderAndPaging(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docs); diff != "" {
 			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("reading order", func(t *testing.T) {
+		// A query that matches everything lists it as it is read: no passage is
+		// better than another, whatever its language.
+		want := []string{"a#1", "a#2", "b#1", "b#2", "c#1", "d#1", "d#2"}
+		if diff := cmp.Diff(want, hitIDs(mustSearch(t, e, Request{Size: 100}))); diff != "" {
+			t.Errorf("every section (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"a", "b", "c", "d"}, docIDs(mustSearch(t, e, Request{Size: 100, GroupByDoc: true}))); diff != "" {
+			t.Errorf("every document (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("date grouped", func(t *testing.T) {
+		resp := mustSearch(t, e, Request{Sort: SortDate, Size: 100, GroupByDoc: true})
+		if diff := cmp.Diff([]string{"d", "a", "b", "c"}, docIDs(resp)); diff != "" {
+			t.Errorf("documents by date, newest first and undated last (-want +got):\n%s", diff)
+		}
+		if resp.Undated != 1 {
+			t.Errorf("%d undated documents, want 1 (c)", resp.Undated)
+		}
+		if sections := mustSearch(t, e, Request{Query: "cells OR 細胞 OR 干细胞", Sort: SortDate}); sections.Undated != 1 {
+			t.Errorf("%d undated sections of %d, want 1 (c#1)", sections.Undated, sections.Total)
+		}
+		if relevance := mustSearch(t, e, Request{GroupByDoc: true}); relevance.Undated != 0 {
+			t.Errorf("sorted by relevance, Undated is %d", relevance.Undated)
 		}
 	})
 	t.Run("group", func(t *testing.T) {
@@ -705,18 +739,20 @@ func TestSearchYears(t *testing.T) {
 	}
 }
 
-// TestBreakTies checks that hits of equal score go by document, then in reading
-// order, whatever order the index met them in.
-func TestBreakTies(t *testing.T) {
-	hits := bsearch.DocumentMatchCollection{
-		{ID: "b#10", Score: 1}, {ID: "a#2", Score: 2}, {ID: "b#9", Score: 1}, {ID: "a#1", Score: 1}, {ID: "c#1", Score: 3},
-	}
-	breakTies(hits)
-	var got []string
-	for _, h := range hits {
-		got = append(got, h.ID)
-	}
-	if want := []string{"c#1", "a#2", "a#1", "b#9", "b#10"}; !slices.Equal(got, want) {
-		t.Errorf("breakTies = %q, want %q", got, want)
+// TestSearchExportSize checks the bounds of a page: MaxSize, or MaxExport for an export.
+func TestSearchExportSize(t *testing.T) {
+	e := smallEngine(t)
+	for _, tt := range []struct {
+		req  Request
+		want int
+	}{
+		{Request{Size: 1000}, MaxSize},
+		{Request{Size: 1000, Export: true}, 1000},
+		{Request{Size: 1 << 30, Export: true}, MaxExport},
+	} {
+		resp := mustSearch(t, e, tt.req)
+		if resp.Size != tt.want {
+			t.Errorf("%+v: size %d, want %d", tt.req, resp.Size, tt.want)
+		}
 	}
 }

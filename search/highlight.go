@@ -1,8 +1,10 @@
 package search
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -141,6 +143,45 @@ func (h *highlighter) add(analyzer string, up unitPattern) {
 // stretches merged (the merged span keeps the lowest unit).
 func (h *highlighter) spans(text string) []span {
 	return mergeSpans(h.unitSpans(text))
+}
+
+// maxShare bounds the goroutines share runs: the page's sections are few, and the
+// search itself uses two cores.
+const maxShare = 2
+
+// share runs mark(i, hl) for i in [0, n) on up to maxShare goroutines, each with a
+// highlighter of h's matches of its own (a highlighter is not safe for concurrent use);
+// their analyses are then h's, for later marks of the same texts. Analysing a section's
+// text is most of the cost of its snippet, and a page grouped by document has up to
+// MaxPassages snippets a hit.
+func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
+	workers := min(n, maxShare, runtime.GOMAXPROCS(0))
+	if workers < 2 {
+		for i := range n {
+			mark(i, h)
+		}
+		return
+	}
+	hls := make([]*highlighter, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules}
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				mark(i, hls[w])
+			}
+		})
+	}
+	wg.Wait()
+	if h.tokens == nil {
+		h.tokens = map[[2]string][]indexer.Token{}
+	}
+	for _, hl := range hls {
+		for k, v := range hl.tokens {
+			h.tokens[k] = v
+		}
+		h.tries += hl.tries
+	}
 }
 
 // only returns a highlighter of the matches of one unit.

@@ -23,6 +23,10 @@ import (
 // MRR (mean reciprocal rank) summarises ranking: for each query with a text_in_top or
 // source_in_top check, the first such check's reciprocal rank, 1/r for the first hit r
 // (within its k) that satisfies it, 0 when none does; averaged over those queries.
+//
+// The same queries are also ranked in documents (group=doc, the search page's view),
+// unless a case chooses its grouping: a document hit's text is the text of its
+// passages, and the document MRR summarises the first check of each the same way.
 
 // relevanceCase is one search of the suite.
 type relevanceCase struct {
@@ -45,8 +49,8 @@ func TestRelevance(t *testing.T) {
 		t.Fatalf("testdata/relevance.json: %v", err)
 	}
 	r := &relevanceRun{e: bundleEngine(t), docs: map[string]*corpus.Document{}}
-	var rrSum float64
-	var ranked, checks, failed int
+	var rrSum, docRRSum float64
+	var ranked, docRanked, checks, failed int
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			params := maps(tc.Params)
@@ -72,16 +76,29 @@ func TestRelevance(t *testing.T) {
 					if rank := r.firstRank(t, res, chk); rank > 0 {
 						rrSum += 1 / float64(rank)
 					}
+					if _, chosen := params["group"]; !chosen {
+						docRanked++
+						byDoc := maps(tc.Params)
+						byDoc["group"] = []string{"doc"}
+						if rank := r.firstRank(t, r.search(t, byDoc), chk); rank > 0 {
+							docRRSum += 1 / float64(rank)
+						}
+					}
 				}
 			}
 		})
 	}
 	mrr := rrSum / float64(max(ranked, 1))
-	summary := fmt.Sprintf("relevance: %d queries, %d/%d checks passed, MRR %.3f over %d ranked queries", len(cases), checks-failed, checks, mrr, ranked)
+	docMRR := docRRSum / float64(max(docRanked, 1))
+	summary := fmt.Sprintf("relevance: %d queries, %d/%d checks passed, MRR %.3f over %d ranked queries; in documents %.3f over %d",
+		len(cases), checks-failed, checks, mrr, ranked, docMRR, docRanked)
 	t.Log(summary)
 	fmt.Println(summary)
 	if mrr < minMRR {
 		t.Errorf("MRR %.3f is below %.2f", mrr, minMRR)
+	}
+	if docMRR < minMRR {
+		t.Errorf("MRR in documents %.3f is below %.2f", docMRR, minMRR)
 	}
 }
 
@@ -90,9 +107,12 @@ type check struct {
 	K    int    `json:"k"`
 	Lang string `json:"lang"`
 
-	LangsInTop         []string       `json:"langs_in_top"`
-	SourceInTop        *string        `json:"source_in_top"`
-	TextInTop          *string        `json:"text_in_top"`
+	LangsInTop  []string `json:"langs_in_top"`
+	SourceInTop *string  `json:"source_in_top"`
+	TextInTop   *string  `json:"text_in_top"`
+	// TextAbove holds two texts: a top-k hit with the first ranks above every one with
+	// the second, and both are there.
+	TextAbove          []string       `json:"text_above"`
 	NotText            string         `json:"not_text"`
 	AllTopTextHas      *string        `json:"all_top_text_has"`
 	NoTopTextHas       *string        `json:"no_top_text_has"`
@@ -184,8 +204,16 @@ func (r *relevanceRun) search(t *testing.T, params map[string][]string) result {
 	return result{resp: resp, err: err}
 }
 
-// text is a hit's section heading and text, lower-cased.
+// text is a hit's section heading and text, lower-cased; a document hit's, its
+// passages'.
 func (r *relevanceRun) text(t *testing.T, h Hit) string {
+	if len(h.Passages) > 0 {
+		var texts []string
+		for _, p := range h.Passages {
+			texts = append(texts, r.text(t, Hit{ID: p.ID, DocID: h.DocID}))
+		}
+		return strings.Join(texts, "\n")
+	}
 	doc, ok := r.docs[h.DocID]
 	if !ok {
 		var err error
@@ -242,6 +270,18 @@ func (r *relevanceRun) check(t *testing.T, params map[string][]string, res resul
 			return true, ""
 		}
 		return false, fmt.Sprintf("not in the top %d: %s", k, ids(top))
+	case c.TextAbove != nil:
+		above, below := -1, -1
+		for i, h := range top {
+			text := r.text(t, h)
+			if above < 0 && strings.Contains(text, low(c.TextAbove[0])) {
+				above = i
+			}
+			if below < 0 && strings.Contains(text, low(c.TextAbove[1])) {
+				below = i
+			}
+		}
+		return above >= 0 && below >= 0 && above < below, fmt.Sprintf("ranks %d and %d (0: first, -1: absent) in %s", above, below, ids(top))
 	case c.AllTopTextHas != nil:
 		for _, h := range top {
 			if !strings.Contains(r.text(t, h), low(*c.AllTopTextHas)) {

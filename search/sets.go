@@ -8,6 +8,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
+	"musesearch/indexer"
 	"musesearch/internal/segments"
 )
 
@@ -22,7 +23,51 @@ type facetSets struct {
 	// none), by document number: a search looks it up for each match.
 	langs     []uint8
 	langNames []string
+	// docOf holds the document of every section, as an index into docIDs, by
+	// document number (noDoc for a number no section has): the documents of a set of
+	// sections are then counted without a lookup of their ids. docDates holds the
+	// date of each document ("" when unknown), and dated the sections with a date.
+	docOf    []uint32
+	docIDs   []string
+	docDates []string
+	dated    *roaring.Bitmap
+	// reports holds the sections that report a trial (reportsTrial).
+	reports *roaring.Bitmap
+	// tops holds cleared records of docGroups for reuse: they are as many as the
+	// documents, and a search touches few of them.
+	tops sync.Pool
 }
+
+// noDoc is docOf's value for a document number that holds no section.
+const noDoc = ^uint32(0)
+
+// countDocs returns how many documents hold a section of sections. seen is scratch
+// space of at least len(docIDs) bits, cleared by countDocs.
+func (s *facetSets) countDocs(sections *roaring.Bitmap, seen []uint64) int {
+	clear(seen)
+	n := 0
+	buf := make([]uint32, 256)
+	it := sections.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, num := range buf[:k] {
+			if int(num) >= len(s.docOf) {
+				continue
+			}
+			d := s.docOf[num]
+			if d == noDoc {
+				continue
+			}
+			if w, bit := &seen[d/64], uint64(1)<<(d%64); *w&bit == 0 {
+				*w |= bit
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// docScratch returns scratch space for countDocs.
+func (s *facetSets) docScratch() []uint64 { return make([]uint64, len(s.docIDs)/64+1) }
 
 // langOf returns the language of section n as an index into langNames, or -1.
 func (s *facetSets) langOf(n uint64) int {
@@ -53,9 +98,18 @@ type setCache struct {
 	segments map[any]*segmentSets // by segments.Segment.Key
 }
 
-// segmentSets are one segment's postings of every facet value, as bitmaps of its
-// local document numbers.
-type segmentSets map[corpus.Facet]map[string]*roaring.Bitmap
+// segmentSets are what the sets keep of one segment: the postings of every facet value
+// and date, as bitmaps of its local document numbers, and the document of each of its
+// sections.
+type segmentSets struct {
+	values  map[corpus.Facet]map[string]*roaring.Bitmap
+	dates   map[string]*roaring.Bitmap
+	reports *roaring.Bitmap
+	// docOf holds the document of each local number, as an index into docIDs (noDoc
+	// for none).
+	docOf  []uint32
+	docIDs []string
+}
 
 func newSetCache() *setCache {
 	return &setCache{segments: map[any]*segmentSets{}}
@@ -72,7 +126,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	if snap == c.snapshot {
 		return c.sets, nil
 	}
-	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}}
+	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New(), reports: roaring.New()}
 	for _, f := range FacetOrder {
 		sets.values[f] = map[string]*roaring.Bitmap{}
 	}
@@ -87,9 +141,10 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 			}
 		}
 		used[seg.Key()] = local
+		sets.reports.Or(roaring.AddOffset64(local.reports, int64(seg.Offset)))
 		// Deleted sections stay in the sets: searchers never report them, and the
 		// sets are only ever intersected with what a searcher reported.
-		for f, values := range *local {
+		for f, values := range local.values {
 			for v, b := range values {
 				global := roaring.AddOffset64(b, int64(seg.Offset))
 				if have := sets.values[f][v]; have != nil {
@@ -113,19 +168,143 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 			return true
 		})
 	}
+	sets.addDocuments(snap.Segments(), used, offset)
 	c.snapshot, c.sets, c.segments = snap, sets, used
 	return sets, nil
 }
 
-// readSegmentSets reads the postings of every facet value of one segment.
+// addDocuments fills in the documents of the sections of segs, whose sets are in
+// local, and their dates; count is the number of document numbers. A document keeps
+// one ordinal across segments: the deleted sections of its earlier versions share it.
+func (s *facetSets) addDocuments(segs []segments.Segment, local map[any]*segmentSets, count uint64) {
+	s.docOf = make([]uint32, count)
+	ordinal := map[string]uint32{}
+	for _, seg := range segs {
+		l := local[seg.Key()]
+		global := make([]uint32, len(l.docIDs))
+		for i, id := range l.docIDs {
+			d, ok := ordinal[id]
+			if !ok {
+				d = uint32(len(s.docIDs))
+				ordinal[id] = d
+				s.docIDs = append(s.docIDs, id)
+			}
+			global[i] = d
+		}
+		for n, d := range l.docOf {
+			if d == noDoc {
+				s.docOf[seg.Offset+uint64(n)] = noDoc
+			} else {
+				s.docOf[seg.Offset+uint64(n)] = global[d]
+			}
+		}
+	}
+	s.docDates = make([]string, len(s.docIDs))
+	for _, seg := range segs {
+		l := local[seg.Key()]
+		for date, b := range l.dates {
+			s.dated.Or(roaring.AddOffset64(b, int64(seg.Offset)))
+			b.Iterate(func(n uint32) bool {
+				if d := l.docOf[n]; d != noDoc {
+					s.docDates[s.docOf[seg.Offset+uint64(n)]] = date
+				}
+				return true
+			})
+		}
+	}
+}
+
+// readSegmentSets reads the postings of every facet value and date of one segment,
+// and the document of each of its sections.
 func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
-	out := segmentSets{}
+	out := &segmentSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dates: map[string]*roaring.Bitmap{}}
+	read := func(field string, each func(term string, docs *roaring.Bitmap)) error {
+		if err := seg.Postings(field, each); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		return nil
+	}
 	for _, f := range FacetOrder {
 		values := map[string]*roaring.Bitmap{}
-		if err := seg.Postings(string(f), func(term string, docs *roaring.Bitmap) { values[term] = docs }); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+		if err := read(string(f), func(term string, docs *roaring.Bitmap) { values[term] = docs }); err != nil {
+			return nil, err
 		}
-		out[f] = values
+		out.values[f] = values
 	}
-	return &out, nil
+	if err := read(indexer.FieldDate, func(term string, docs *roaring.Bitmap) { out.dates[term] = docs }); err != nil {
+		return nil, err
+	}
+	registered := roaring.New()
+	err := read(indexer.FieldIdent, func(term string, docs *roaring.Bitmap) {
+		if corpus.IsRegistryID(term) {
+			registered.Or(docs)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.reports = reportsTrial(out.values, registered, seg.Count())
+	out.docOf = make([]uint32, seg.Count())
+	for i := range out.docOf {
+		out.docOf[i] = noDoc
+	}
+	err = read(indexer.FieldDocID, func(id string, docs *roaring.Bitmap) {
+		d := uint32(len(out.docIDs))
+		out.docIDs = append(out.docIDs, id)
+		docs.Iterate(func(n uint32) bool {
+			if uint64(n) < uint64(len(out.docOf)) {
+				out.docOf[n] = d
+			}
+			return true
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Evidence of a trial in a section, as far as its facets and identifiers tell.
+var (
+	// trialDesigns are the designs of a clinical trial (design facet ids).
+	trialDesigns = []string{"rct", "non-randomized"}
+	// maxTrialIndications bounds the indications of a section that reports a trial:
+	// it is about one disease, or one and its class (ALS and neurodegenerative
+	// disease, epidermolysis bullosa and skin wounds); a passage naming more surveys
+	// a field's trials ("stroke, ALS, EB and MI trials all reported ...").
+	maxTrialIndications = 2
+)
+
+// reportsTrial returns the sections of a segment of count sections that report a
+// trial: they give its registry id (registered holds those that name one) or its phase
+// and a trial design, and they are about at most maxTrialIndications indications.
+// values are the segment's facet postings.
+func reportsTrial(values map[corpus.Facet]map[string]*roaring.Bitmap, registered *roaring.Bitmap, count uint64) *roaring.Bitmap {
+	var phased, designed []*roaring.Bitmap
+	for _, b := range values[corpus.Phase] {
+		phased = append(phased, b)
+	}
+	for _, d := range trialDesigns {
+		if b := values[corpus.Design][d]; b != nil {
+			designed = append(designed, b)
+		}
+	}
+	out := roaring.Or(registered, roaring.And(roaring.FastOr(phased...), roaring.FastOr(designed...)))
+	indications := make([]uint8, count)
+	for _, b := range values[corpus.Indication] {
+		b.Iterate(func(n uint32) bool {
+			if uint64(n) < count {
+				indications[n] = min(indications[n]+1, 255)
+			}
+			return true
+		})
+	}
+	broad := roaring.New()
+	for n, k := range indications {
+		if int(k) > maxTrialIndications {
+			broad.Add(uint32(n))
+		}
+	}
+	out.AndNot(broad)
+	return out
 }

@@ -15,7 +15,11 @@ type Request struct {
 	Size int
 	// Sort is SortRelevance or SortDate.
 	Sort string
-	// GroupByDoc collapses the hits of one document into its best section.
+	// Export lifts the bound on Size from MaxSize to MaxExport: one page holding every
+	// result of a search, for an export.
+	Export bool
+	// GroupByDoc makes every hit a document: its best section, with its best
+	// matching sections as Passages; Total and the facet counts then count documents.
 	GroupByDoc bool
 	// YearFrom and YearTo, when not zero, keep the documents published in those years
 	// (inclusive): a document's year is its metadata's, else its date's. A document
@@ -50,6 +54,9 @@ type Response struct {
 	Hits       []Hit
 	// Facets has one entry per facet of FacetOrder, each counted disjunctively.
 	Facets map[corpus.Facet][]FacetCount
+	// Undated is, in a search sorted by date, how many of the Total results have no
+	// date (they come last); 0 in a search sorted by relevance.
+	Undated int
 }
 
 // Hit is one matching section.
@@ -70,6 +77,23 @@ type Hit struct {
 	Meta corpus.Meta
 	// Matches is, with GroupByDoc, how many sections of the document matched.
 	Matches int
+	// Passages are, with GroupByDoc, the document's best matching sections, best
+	// first, at most MaxPassages: the first is the hit's own section.
+	Passages []SectionHit
+}
+
+// MaxPassages bounds the Passages of a document hit: enough to show where in a
+// document the evidence is, few enough to keep a page of documents short.
+const MaxPassages = 3
+
+// SectionHit is one matching section of a document hit.
+type SectionHit struct {
+	// ID is the section's id, "{doc_id}#{n}".
+	ID      string
+	Section string
+	Lang    string
+	Score   float64
+	Snippet Passage
 }
 
 // Span is a match of the query in a text: the bytes [Start, End) of it.

@@ -74,7 +74,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	if format != "" && format != formatJSON && format != formatCSV {
 		return badRequest(msgBadFormat)
 	}
-	req, err := parseSearch(params)
+	req, err := parseSearch(params, sectionsByDefault)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 
 // handleExportCSV answers GET /search.csv: the search page's results as CSV.
 func (s *Server) handleExportCSV(c echo.Context) error {
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), sectionsByDefault)
 	if err != nil {
 		return err
 	}
@@ -114,19 +114,25 @@ func writeJSON(c echo.Context, status int, v any) error {
 var csvHeader = []string{"id", "doc_id", "source", "title", "section", "lang", "date", "score", "url",
 	"indication", "cell_type", "design", "phase", "snippet"}
 
-// writeCSV writes the hits of resp as CSV, one row per hit, facet values joined by ";"
-// and the snippet as plain text.
+// writeCSV writes the hits of resp as CSV, with relative addresses.
 func writeCSV(c echo.Context, resp *search.Response) error {
+	return sendCSV(c, "musesearch-results.csv", "", csvHeader, csvRows(resp, ""))
+}
+
+// csvRows are the hits of resp as rows under csvHeader, one per hit, facet values
+// joined by ";", the snippet as plain text and the address under base ("" for a
+// relative one).
+func csvRows(resp *search.Response, base string) [][]string {
 	rows := make([][]string, 0, len(resp.Hits))
 	for _, h := range resp.Hits {
 		row := []string{h.ID, h.DocID, h.Source, h.Title, h.Section, h.Lang, h.Date,
-			strconv.FormatFloat(h.Score, 'f', 4, 64), sectionURL(h.DocID, h.ID)}
+			strconv.FormatFloat(h.Score, 'f', 4, 64), base + sectionURL(h.DocID, h.ID)}
 		for _, f := range corpus.ContentFacets {
 			row = append(row, strings.Join(h.Facets[f], ";"))
 		}
 		rows = append(rows, append(row, h.Snippet.Text))
 	}
-	return sendCSV(c, "musesearch-results.csv", "", csvHeader, rows)
+	return rows
 }
 
 // sendCSV answers with a CSV attachment named filename: prefix, then the header and

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"net/http/httptest"
@@ -9,11 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -257,20 +260,155 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("evidence map", func(t *testing.T) {
 		b.t = t
-		b.open("/search?hl=en")
+		b.open("/search?hl=en&lang=en")
+		if b.bool(`document.querySelector("details.evidence").open`) {
+			t.Error("the evidence map is open by default")
+		}
+		before := b.num(`parseInt(document.querySelector(".total").textContent)`)
+		b.do(chromedp.Click(chromedp.CSS("details.evidence > summary")))
 		cell := `document.querySelector(".evidence-map td a")`
 		want := b.num(`parseInt(` + cell + `.textContent)`)
 		b.navigate(chromedp.Click(chromedp.CSS(".evidence-map td a")))
 		q, err := url.ParseQuery(strings.TrimPrefix(b.str(`location.search`), "?"))
-		if err != nil || len(q["indication"]) != 1 || len(q["phase"]) != 1 {
-			t.Fatalf("the cell led to %v, want one indication and one phase", q)
+		if err != nil || len(q["indication"]) != 1 || len(q["phase"]) != 1 || q.Get("lang") != "en" {
+			t.Fatalf("the cell led to %v, want one indication and one phase, and lang=en kept", q)
 		}
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != want {
 			t.Errorf("the cell said %d, the page has %d results", want, got)
 		}
-		if n := b.num(`document.querySelectorAll(".chip").length`); n != 2 {
-			t.Errorf("%d chips, want the indication and the phase", n)
+		if n := b.num(`document.querySelectorAll(".chip").length`); n != 3 {
+			t.Errorf("%d chips, want the language, the indication and the phase", n)
 		}
+		// The map stays open on the page its cell led to, the cell marked.
+		if !b.bool(`document.querySelector("details.evidence").open`) {
+			t.Error("the map folded on the page of its cell")
+		}
+		if n := b.num(`document.querySelectorAll(".evidence-map td.selected a[aria-current=true]").length`); n != 1 {
+			t.Fatalf("%d selected cells, want 1", n)
+		}
+		if got := b.num(`parseInt(document.querySelector(".evidence-map td.selected a").textContent)`); got != want {
+			t.Errorf("the selected cell says %d, want %d", got, want)
+		}
+		// Choosing it again removes its filters, and keeps the others.
+		b.navigate(chromedp.Click(chromedp.CSS(".evidence-map td.selected a")))
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != before {
+			t.Errorf("after unselecting the cell: %d results, want %d", got, before)
+		}
+		if n := b.num(`document.querySelectorAll(".chip").length`); n != 1 {
+			t.Errorf("after unselecting the cell, %d chips; want the language only", n)
+		}
+	})
+
+	t.Run("document results", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.EmulateViewport(1366, 768))
+		defer b.do(chromedp.EmulateViewport(1280, 1000))
+		b.open("/search?q=Muse+cells&hl=en")
+		total := b.num(`parseInt(document.querySelector(".total").textContent)`)
+		docs := strings.Fields(b.str(`[...document.querySelectorAll(".hit")].slice(0, 10).map(h => h.dataset.doc || "?").join(" ")`))
+		if len(docs) != min(10, total) {
+			t.Fatalf("%d results for %d documents: %v", len(docs), total, docs)
+		}
+		seen := map[string]bool{}
+		for _, d := range docs {
+			if seen[d] || d == "?" {
+				t.Errorf("the first results are not different documents: %v", docs)
+				break
+			}
+			seen[d] = true
+		}
+		// On a 1366×768 screen the first result is in sight, the folded map above it.
+		if bottom := b.num(`Math.ceil(document.querySelector(".hit .snippet").getBoundingClientRect().bottom)`); bottom > 768 {
+			t.Errorf("the first result's passage ends at %dpx, below the fold of a 768px screen", bottom)
+		}
+		if got := b.str(`document.querySelector("details.evidence .map-total").textContent`); !strings.Contains(got, "document") {
+			t.Errorf("the folded map says %q, want its total", got)
+		}
+		// Passages are one click away.
+		b.navigate(chromedp.Click(chromedp.CSS(`.views a:not([aria-current])`)))
+		if got := b.str(`new URLSearchParams(location.search).get("group")`); got != "section" || b.num(`document.querySelectorAll(".hit-doc").length`) != 0 {
+			t.Errorf("the passages view: group=%q, %d document hits", got, b.num(`document.querySelectorAll(".hit-doc").length`))
+		}
+	})
+
+	t.Run("expand passages", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=Muse+cells&hl=en")
+		folded := `document.querySelector(".more-passages")`
+		visible := `[...` + folded + `.querySelectorAll(".passage")].filter(p => p.checkVisibility()).length`
+		if n := b.num(visible); n != 0 {
+			t.Errorf("%d folded passages visible before expanding", n)
+		}
+		b.do(chromedp.Click(chromedp.CSS(".more-passages > summary")))
+		if n, all := b.num(visible), b.num(folded+`.querySelectorAll(".passage").length`); n == 0 || n != all {
+			t.Errorf("%d of %d folded passages visible after expanding", n, all)
+		}
+		if n := b.num(folded + `.querySelectorAll(".snippet mark").length`); n == 0 {
+			t.Error("the expanded passages mark no match")
+		}
+		// The rest of the document's matches are on its page, highlighted.
+		b.navigate(chromedp.Click(chromedp.CSS(".more-in-doc a")))
+		if got := b.str(`new URLSearchParams(location.search).get("q")`); got != "Muse cells" {
+			t.Errorf("the document page has q=%q", got)
+		}
+		if n := b.num(`document.querySelectorAll(".doc-section mark").length`); n < 4 {
+			t.Errorf("the document page marks %d matches", n)
+		}
+	})
+
+	t.Run("export downloads", func(t *testing.T) {
+		b.t = t
+		dir := t.TempDir()
+		b.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+			return err
+		}))
+		b.open("/search?q=Muse&hl=en")
+		total := b.num(`parseInt(document.querySelector(".total").textContent)`)
+		b.do(chromedp.Click(chromedp.CSS("a.export-csv")))
+		data := b.downloaded(dir, "musesearch-export.csv")
+		if !strings.HasPrefix(data, utf8BOM) {
+			t.Error("the CSV has no byte order mark")
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(data, utf8BOM))).ReadAll()
+		if err != nil || len(rows) != total+1 || !strings.HasPrefix(rows[1][slices.Index(rows[0], "url")], defaultPublicURL+"/doc/") {
+			t.Errorf("the CSV has %d rows (%v) for %d documents", len(rows), err, total)
+		}
+		id := b.str(`document.querySelector(".hit-doc").dataset.doc`)
+		b.do(chromedp.Click(chromedp.CSS(".hit-doc .cite > summary")), chromedp.Click(chromedp.CSS(`.hit-doc .cite a[href$="format=ris"]`)))
+		if ris := b.downloaded(dir, id+".ris"); !strings.HasPrefix(ris, "TY  - ") || !strings.Contains(ris, "ER  - ") {
+			t.Errorf("the citation downloaded as %q", ris)
+		}
+	})
+
+	t.Run("evidence map on a phone", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		defer b.do(chromedp.EmulateViewport(1280, 1000))
+		b.open("/search?q=cells&map=phase&hl=en")
+		if !b.bool(`document.querySelector("details.evidence").open`) {
+			t.Fatal("the map asked for is folded")
+		}
+		if w := b.num(`document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("the page is %dpx wide on a 390px screen", w)
+		}
+		if !b.bool(`(s => s.scrollWidth > s.clientWidth)(document.querySelector(".table-scroll"))`) {
+			t.Skip("the map fits the phone: nothing to scroll")
+		}
+		if !b.bool(`document.querySelector(".scroll-hint").offsetParent !== null`) {
+			t.Error("the map scrolls sideways with no visible cue")
+		}
+		// The indications stay in sight while the phases scroll.
+		b.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.querySelector(".table-scroll").scrollLeft = 200, true`)(ctx, t)
+			return err
+		}))
+		if left := b.num(`Math.round(document.querySelector(".evidence-map tbody th").getBoundingClientRect().left - document.querySelector(".table-scroll").getBoundingClientRect().left)`); left != 0 {
+			t.Errorf("the indication column scrolled %dpx away", left)
+		}
+		eval[bool](b, `document.querySelector(".table-scroll").scrollLeft = 0, true`)
+		b.screenshotAt("evidence-map-phone.png", "evidence-map")
 	})
 
 	t.Run("trials table", func(t *testing.T) {
@@ -333,6 +471,21 @@ func TestBrowser(t *testing.T) {
 		}
 		b.screenshot("results-phone.png")
 	})
+}
+
+// downloaded waits for the browser to save the file name in dir, and returns it.
+func (b *browser) downloaded(dir, name string) string {
+	b.t.Helper()
+	deadline := time.Now().Add(browserTimeout)
+	for time.Now().Before(deadline) {
+		if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil && len(data) > 0 {
+			return string(data)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(dir)
+	b.t.Fatalf("%s was not downloaded to %s (it holds %v)", name, dir, entries)
+	return ""
 }
 
 // do runs actions, failing the test on error.

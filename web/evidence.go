@@ -12,7 +12,10 @@ import (
 )
 
 // evidenceMap is a grid of indication by trial phase (or study design) with the number
-// of hits of the current search in each cell: where the evidence is.
+// of studies of the current search in each cell: where the evidence is. A study is a
+// document when the results are documents, a passage when they are passages. (Trials,
+// once the index knows them as such, are the studies to count: the column searches
+// then count trials, for the designs a trial has, and documents for the others.)
 type evidenceMap struct {
 	// Axis is the facet of the columns, one of mapAxes.
 	Axis    corpus.Facet
@@ -20,6 +23,12 @@ type evidenceMap struct {
 	Rows    []evidenceRow
 	// Axes link to the map over each of mapAxes.
 	Axes []mapAxisLink
+	// Total is how many studies have an indication and a value of the axis: those
+	// the map counts, some in several cells.
+	Total int
+	// Open unfolds the map: on a page reached from it (a cell chosen, the axis
+	// switched). Folded, it takes one line above the results.
+	Open bool
 }
 
 // mapAxes are the facets the evidence map can spread its columns over; the first is
@@ -58,13 +67,16 @@ type evidenceRow struct {
 	Cells []evidenceCell
 }
 
-// evidenceCell is the number of hits with one indication and one phase; URL applies
-// both filters. Level (0 to evidenceLevels) shades the cell by its share of the largest.
+// evidenceCell is the number of studies with one indication and one phase; URL applies
+// both filters, or removes them from the selected cell (the one whose filters are
+// both applied). Level (0 to evidenceLevels) shades the cell by its share of the
+// largest.
 type evidenceCell struct {
-	Count int
-	URL   string
-	Level int
-	Label string
+	Count    int
+	URL      string
+	Level    int
+	Label    string
+	Selected bool
 }
 
 const (
@@ -76,16 +88,25 @@ const (
 
 // evidenceMap computes the map for req with columns over axis: one count-only search
 // per value of the axis, whose indication counts (disjunctive, so not narrowed by an
-// indication filter) fill that value's column. The map is nil when no hit has both an
-// indication and a value of the axis.
-func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, axis corpus.Facet) (*evidenceMap, error) {
-	columns := facetValues(axis)
-	// The column searches are independent: run them together.
-	answers := make([]*search.Response, len(columns))
-	errs := make([]error, len(columns))
+// indication filter) fill that value's column, all with the other filters of req.
+// Columns of values that no study of the corpus has with an indication are left out.
+// The map is nil when no study has both an indication and a value of the axis.
+func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, axis corpus.Facet, explicit bool) (*evidenceMap, error) {
+	all := facetValues(axis)
+	indications := facetValues(corpus.Indication)
+	// The searches are independent: run them together. The last two count the map's
+	// total and, over the whole corpus, the values of the axis any study has with an
+	// indication.
+	reqs := make([]search.Request, 0, len(all)+2)
+	for _, col := range all {
+		reqs = append(reqs, withFilters(req, axis, []string{col}))
+	}
+	reqs = append(reqs, withFilters(withFilters(req, corpus.Indication, indications), axis, all))
+	reqs = append(reqs, search.Request{Page: 1, GroupByDoc: req.GroupByDoc, Filters: map[corpus.Facet][]string{corpus.Indication: indications}})
+	answers := make([]*search.Response, len(reqs))
+	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
-	for j, col := range columns {
-		r := withFilters(req, axis, []string{col})
+	for j, r := range reqs {
 		r.Size = 0
 		wg.Go(func() { answers[j], errs[j] = s.search(ctx, r) })
 	}
@@ -93,34 +114,42 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	corpusWide := map[string]int{}
+	for _, fc := range answers[len(all)+1].Facets[axis] {
+		corpusWide[fc.Value] = fc.Count
+	}
+	var columns []string
 	counts := map[string][]int{} // indication -> count per column
-	for j, resp := range answers {
-		for _, fc := range resp.Facets[corpus.Indication] {
+	for j, col := range all {
+		if corpusWide[col] == 0 {
+			continue
+		}
+		columns = append(columns, col)
+		for _, fc := range answers[j].Facets[corpus.Indication] {
 			if fc.Count == 0 {
 				continue
 			}
 			if counts[fc.Value] == nil {
-				counts[fc.Value] = make([]int, len(columns))
+				counts[fc.Value] = make([]int, len(all))
 			}
-			counts[fc.Value][j] = fc.Count
+			counts[fc.Value][len(columns)-1] = fc.Count
 		}
 	}
 	if len(counts) == 0 {
 		return nil, nil
 	}
-	m := &evidenceMap{Axis: axis}
+	m := &evidenceMap{Axis: axis, Total: answers[len(all)].Total, Open: explicit}
 	for _, col := range columns {
 		m.Columns = append(m.Columns, evidenceColumn{Value: col, Label: corpus.Label(axis, col, p.Lang)})
 	}
 	for _, f := range mapAxes {
 		m.Axes = append(m.Axes, mapAxisLink{Name: p.T(facetNames[f]), URL: p.mapLink(req, f), Current: f == axis})
 	}
-	order := facetValues(corpus.Indication)
 	rank := func(id string) int {
-		if i := slices.Index(order, id); i >= 0 {
+		if i := slices.Index(indications, id); i >= 0 {
 			return i
 		}
-		return len(order)
+		return len(indications)
 	}
 	largest := 0
 	for id, row := range counts {
@@ -142,10 +171,19 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 		row := &m.Rows[i]
 		for j, col := range columns {
 			n := counts[row.Value][j]
-			cell := evidenceCell{Count: n, Label: p.T("%s, %s: %d results", row.Label, m.Columns[j].Label, n)}
-			if n > 0 {
+			label := p.T("%s, %s: %d results", row.Label, m.Columns[j].Label, n)
+			if req.GroupByDoc {
+				label = p.T("%s, %s: %d documents", row.Label, m.Columns[j].Label, n)
+			}
+			cell := evidenceCell{Count: n, Label: label,
+				Selected: slices.Contains(req.Filters[corpus.Indication], row.Value) && slices.Contains(req.Filters[axis], col)}
+			if n > 0 || cell.Selected {
 				cell.Level = (n*evidenceLevels + largest - 1) / largest
 				both := withFilters(withFilters(req, corpus.Indication, []string{row.Value}), axis, []string{col})
+				if cell.Selected {
+					both = withFilters(withFilters(req, corpus.Indication, nil), axis, nil)
+					m.Open = true
+				}
 				cell.URL = p.searchLink(both)
 			}
 			row.Cells = append(row.Cells, cell)

@@ -154,7 +154,7 @@ func TestCiteAuthors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := page{locale: locales[tt.lang]}
-		c := p.cite(corpus.Meta{Authors: tt.authors})
+		c := p.byline(corpus.Meta{Authors: tt.authors})
 		if c.Authors != tt.want {
 			t.Errorf("%s %q: %q, want %q", tt.lang, tt.authors, c.Authors, tt.want)
 		}
@@ -162,7 +162,7 @@ func TestCiteAuthors(t *testing.T) {
 			t.Errorf("all authors %q", c.AllAuthors)
 		}
 	}
-	c := page{locale: locales["en"]}.cite(corpus.Meta{PMID: "37987206"})
+	c := page{locale: locales["en"]}.byline(corpus.Meta{PMID: "37987206"})
 	if c.PMIDURL != "https://pubmed.ncbi.nlm.nih.gov/37987206/" || !c.Any() {
 		t.Errorf("PMID link %q", c.PMIDURL)
 	}

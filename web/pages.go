@@ -30,14 +30,25 @@ type searchPage struct {
 	Suggestion *suggestion
 	Map        *evidenceMap
 	Pager      pager
-	ExportCSV  string
-	ExportJSON string
-	// SizeParam and MapParam keep a size and a map axis that are not the default
-	// when the form is sent.
-	SizeParam string
-	MapParam  string
+	// Views link to the results as documents and as passages (sections).
+	Views []viewLink
+	// Exports link to every result of the search (up to ExportLimit) in each format.
+	Exports     []exportLink
+	ExportLimit int
+	// SizeParam, MapParam and GroupParam keep a size, a map axis and a view that are
+	// not the default when the form is sent.
+	SizeParam  string
+	MapParam   string
+	GroupParam string
 	// First is the rank of the page's first hit.
 	First int
+}
+
+// viewLink is a link to one view of the results.
+type viewLink struct {
+	Name    string
+	URL     string
+	Current bool
 }
 
 // hitView is one hit as the page shows it.
@@ -47,12 +58,33 @@ type hitView struct {
 	LangLabel string
 	Snippet   template.HTML
 	Badges    []badge
-	Cite      citeView
+	Byline    bylineView
+	// A document hit shows its best passage, Passages[0], and folds the others; More
+	// counts its other matching sections, which its page (MoreURL) shows highlighted.
+	Passages []passageView
+	More     int
+	MoreURL  string
+	Cite     citeView
 }
 
-// citeView is a document's bibliographic metadata as a page shows it: the authors
-// shortened on a result ("Dezawa M, et al."), all of them on the document page.
+// passageView is one passage of a document hit.
+type passageView struct {
+	Section   string
+	Link      string
+	Lang      string
+	LangLabel string
+	Snippet   template.HTML
+}
+
+// citeView is the citation of a document hit: the text, and links to its RIS and
+// BibTeX.
 type citeView struct {
+	Text, RIS, BibTeX string
+}
+
+// bylineView is a document's bibliographic metadata as a page shows it: the authors
+// shortened on a result ("Dezawa M, et al."), all of them on the document page.
+type bylineView struct {
 	Authors, AllAuthors string
 	Journal             string
 	Year                int
@@ -65,13 +97,13 @@ type citeView struct {
 
 // Any reports whether there is a citation to show: a year alone is not one, the
 // hit's date says it.
-func (c citeView) Any() bool {
+func (c bylineView) Any() bool {
 	return c.Authors != "" || c.Journal != "" || c.DOI != "" || c.PMID != "" || c.Issuer != ""
 }
 
-// cite prepares a document's metadata for the page.
-func (p page) cite(m corpus.Meta) citeView {
-	c := citeView{Journal: m.Journal, Year: m.Year, Issuer: m.Issuer, RegistryIDs: m.RegistryIDs, Derived: m.TitleDerived,
+// byline prepares a document's metadata for the page.
+func (p page) byline(m corpus.Meta) bylineView {
+	c := bylineView{Journal: m.Journal, Year: m.Year, Issuer: m.Issuer, RegistryIDs: m.RegistryIDs, Derived: m.TitleDerived,
 		DOI: m.DOI, PMID: m.PMID, AllAuthors: strings.Join(m.Authors, ", ")}
 	switch len(m.Authors) {
 	case 0:
@@ -168,7 +200,7 @@ const (
 // handleSearchPage answers GET / and GET /search.
 func (s *Server) handleSearchPage(c echo.Context) error {
 	p := s.newPage(c)
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), documentsByDefault)
 	if err != nil {
 		return err
 	}
@@ -179,12 +211,27 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Query = req.Query
 	p.Title = p.T("All sections")
+	if req.GroupByDoc {
+		p.Title = p.T("All documents")
+	}
 	if req.Query != "" {
 		p.Title = p.T("Results for “%s”", req.Query)
 	}
 	data := searchPage{page: p, Req: req, Resp: resp, First: (req.Page-1)*req.Size + 1}
 	for _, h := range resp.Hits {
-		data.Hits = append(data.Hits, p.hitView(h, req))
+		data.Hits = append(data.Hits, p.hitView(h, req, s.publicURL))
+	}
+	for _, byDoc := range []bool{true, false} {
+		r := req
+		r.GroupByDoc, r.Page = byDoc, 1
+		name := p.T("Passages")
+		if byDoc {
+			name = p.T("Documents")
+		}
+		data.Views = append(data.Views, viewLink{Name: name, URL: p.searchLink(r), Current: byDoc == req.GroupByDoc})
+	}
+	if !req.GroupByDoc {
+		data.GroupParam = groupBySection
 	}
 	data.Facets = p.facetGroups(req.Filters, resp.Facets)
 	data.Chips, data.ClearURL = p.chips(req)
@@ -196,9 +243,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		data.MapParam = string(p.MapAxis)
 	}
 	// Exports carry the search, not the interface language.
-	query := searchValues(req).Encode()
-	data.ExportCSV = (&url.URL{Path: "/search.csv", RawQuery: query}).String()
-	data.ExportJSON = (&url.URL{Path: "/api/search", RawQuery: query}).String()
+	data.Exports, data.ExportLimit = exportLinks(req), search.MaxExport
 	if resp.Suggestion != "" {
 		alt := req
 		alt.Query, alt.Page = resp.Suggestion, 1
@@ -210,7 +255,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		}
 	}
 	if resp.Total > 0 {
-		if data.Map, err = s.evidenceMap(ctx, p, req, p.MapAxis); err != nil {
+		if data.Map, err = s.evidenceMap(ctx, p, req, p.MapAxis, c.QueryParams().Has("map")); err != nil {
 			return err
 		}
 	}
@@ -219,19 +264,41 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 
 // hitView prepares one hit for the page: a link that opens the document at the
 // section with the query highlighted, labels in the page's language, the snippet
-// checked before it is trusted as HTML.
-func (p page) hitView(h search.Hit, req search.Request) hitView {
-	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet), Cite: p.cite(h.Meta)}
-	fragment := sectionAnchor(h.ID, 0)
+// checked before it is trusted as HTML; for a document, its passages and citation
+// (the document's address under publicURL).
+func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitView {
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet), Byline: p.byline(h.Meta)}
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
-	v.Link = p.link(docPath(h.DocID), searchValues(req), fragment)
+	carried := searchValues(req, documentsByDefault)
+	v.Link = p.link(docPath(h.DocID), carried, sectionAnchor(h.ID, 0))
 	for _, f := range corpus.ContentFacets {
 		for _, id := range h.Facets[f] {
 			v.Badges = append(v.Badges, badge{Facet: f, Value: id, Label: corpus.Label(f, id, p.Lang)})
 		}
 	}
+	if len(h.Passages) == 0 {
+		return v
+	}
+	for _, ps := range h.Passages {
+		section := ps.Section
+		if section == "" {
+			_, n, _ := corpus.SplitSectionID(ps.ID)
+			section = p.T("Section %d", n)
+		}
+		v.Passages = append(v.Passages, passageView{Section: section, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
+			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: passageHTML(ps.Snippet)})
+	}
+	v.More = h.Matches - len(h.Passages)
+	v.MoreURL = p.link(docPath(h.DocID), carried, "")
+	cite := citationOfHit(h, publicURL)
+	v.Cite = citeView{Text: cite.text(), RIS: citeLink(h.DocID, citeRIS), BibTeX: citeLink(h.DocID, citeBibTeX)}
 	return v
+}
+
+// citeLink is the address of a document's citation in a format.
+func citeLink(docID, format string) string {
+	return "/api/documents/" + url.PathEscape(docID) + "/cite?format=" + format
 }
 
 // facetGroups builds the sidebar: every facet with the values that have hits or are
@@ -314,7 +381,7 @@ func withFilters(req search.Request, f corpus.Facet, values []string) search.Req
 
 // searchLink returns the address of the search page for req.
 func (p page) searchLink(req search.Request) string {
-	return p.link("/search", searchValues(req), "")
+	return p.link("/search", searchValues(req, documentsByDefault), "")
 }
 
 // mapLink returns the address of the search page for req with the evidence map over
@@ -384,7 +451,7 @@ type docPage struct {
 	Doc      *corpus.Document
 	Date     string
 	LangName string
-	Cite     citeView
+	Byline   bylineView
 	Badges   []badge
 	// TOC lists every section of the document, each linked in the part that holds it.
 	TOC []tocEntry
@@ -480,7 +547,7 @@ func continues(prev, sec corpus.Section) bool {
 // it there.
 func (s *Server) handleDocumentPage(c echo.Context) error {
 	p := s.newPage(c)
-	req, err := parseSearch(c.QueryParams())
+	req, err := parseSearch(c.QueryParams(), documentsByDefault)
 	if err != nil {
 		return err
 	}
@@ -498,7 +565,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 	p.Query = req.Query
 	p.Title = doc.Title
-	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang), Cite: p.cite(doc.Meta)}
+	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang), Byline: p.byline(doc.Meta)}
 	data.BackURL = p.searchLink(req)
 	data.BackText = p.T("Back to results")
 	if req.Query == "" && len(req.Filters) == 0 {
@@ -520,7 +587,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 	}
 
 	partURL := func(n int, fragment string) string {
-		v := searchValues(req)
+		v := searchValues(req, documentsByDefault)
 		if n > 1 {
 			v.Set(partParam, strconv.Itoa(n))
 		}

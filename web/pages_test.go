@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -97,12 +98,19 @@ func TestSearchPage(t *testing.T) {
 		t.Error("no <mark> in the snippets")
 	}
 
-	// Sort, group and export.
+	// Sort, views and export.
 	findOne(t, doc, sel("select", "name=sort", "form=search-form"), "sort control")
-	findOne(t, doc, sel("input", "name=group", "value=doc", "form=search-form"), "group toggle")
-	csvLink := findOne(t, doc, sel("a", "download"), "CSV export")
-	if !strings.HasPrefix(attr(csvLink, "href"), "/search.csv?") || !strings.Contains(attr(csvLink, "href"), "q=ALS") {
-		t.Errorf("CSV export link %q", attr(csvLink, "href"))
+	views := findAll(findOne(t, doc, sel("ul", ".views"), "views"), sel("a"))
+	if len(views) != 2 || attr(views[0], "aria-current") != "page" || mustQuery(t, attr(views[1], "href")).Get("group") != "section" ||
+		mustQuery(t, attr(views[0], "href")).Has("group") {
+		t.Errorf("the views should be documents (current, the default) and passages (group=section)")
+	}
+	for _, format := range []string{"csv", "json", "ris"} {
+		link := findOne(t, doc, sel("a", ".export-"+format, "download"), format+" export")
+		u, _ := url.Parse(attr(link, "href"))
+		if q := u.Query(); u.Path != "/export" || q.Get("format") != format || q.Get("q") != "ALS" || q.Get("group") != "doc" || q.Has("size") {
+			t.Errorf("%s export link %q, want /export of every document of the search", format, attr(link, "href"))
+		}
 	}
 }
 
@@ -168,25 +176,65 @@ func TestSearchPagePaging(t *testing.T) {
 	}
 }
 
-func TestSearchPageGroupByDocument(t *testing.T) {
+// TestSearchPageDocuments checks the page's default view: documents, each once, with
+// its best passage shown, the others folded, a link to the rest, and a citation; and
+// the passages view one click away.
+func TestSearchPageDocuments(t *testing.T) {
 	ts, _ := newTestServer(t)
-	doc := getHTML(t, ts, "/search?q=Muse&group=doc&size=100")
-	if _, ok := attrOf(findOne(t, doc, sel("input", "id=group"), "group toggle"), "checked"); !ok {
-		t.Error("the group toggle is not checked")
+	doc := getHTML(t, ts, "/search?q=Muse&size=100")
+	if total := textOf(findOne(t, doc, sel("strong", ".total"), "total")); !strings.HasSuffix(total, " documents") {
+		t.Errorf("the total says %q, want documents", total)
 	}
 	seen := map[string]bool{}
-	for _, a := range findAll(doc, sel("a", ".hit-link")) {
-		u, _ := url.Parse(attr(a, "href"))
-		if seen[u.Path] {
-			t.Errorf("document %s is listed twice", u.Path)
+	var folded, more int
+	for _, h := range findAll(doc, sel("li", ".hit-doc")) {
+		id := attr(h, "data-doc")
+		if seen[id] {
+			t.Errorf("document %s is listed twice", id)
 		}
-		seen[u.Path] = true
+		seen[id] = true
+		passages := findAll(h, sel("div", ".passage"))
+		if len(passages) == 0 || len(passages) > search.MaxPassages {
+			t.Errorf("%s shows %d passages", id, len(passages))
+		}
+		for _, p := range passages {
+			u, _ := url.Parse(attr(findOne(t, p, sel("a", ".passage-section"), "passage heading"), "href"))
+			if u.Path != "/doc/"+id || !strings.HasPrefix(u.Fragment, "s") || u.Query().Get("q") != "Muse" {
+				t.Errorf("%s: passage link %s, want its section with the query", id, u)
+			}
+		}
+		if d := findAll(h, sel("details", ".more-passages")); len(d) == 1 {
+			folded++
+			if len(findAll(d[0], sel("div", ".passage"))) != len(passages)-1 {
+				t.Errorf("%s: the first passage is folded too", id)
+			}
+		}
+		if m := findAll(h, sel("p", ".more-in-doc")); len(m) == 1 {
+			more++
+			if !strings.Contains(textOf(m[0]), "more passage") {
+				t.Errorf("%s: %q", id, textOf(m[0]))
+			}
+		}
+		cite := findOne(t, h, sel("details", ".cite"), "citation")
+		if text := textOf(findOne(t, cite, sel("p", ".cite-text"), "citation text")); !strings.Contains(text, "Available from: http://localhost/doc/"+url.PathEscape(id)) {
+			t.Errorf("%s: citation %q", id, text)
+		}
+		for _, format := range []string{"ris", "bibtex"} {
+			if len(findAll(cite, sel("a", "href=/api/documents/"+url.PathEscape(id)+"/cite?format="+format))) != 1 {
+				t.Errorf("%s: no %s link", id, format)
+			}
+		}
 	}
-	if len(seen) < 2 {
-		t.Errorf("%d documents listed, want several", len(seen))
+	if len(seen) < 4 || folded == 0 || more == 0 {
+		t.Errorf("%d documents, %d with folded passages, %d with more; want several of each", len(seen), folded, more)
 	}
-	if len(findAll(doc, sel("span", ".matches"))) == 0 {
-		t.Error("no grouped hit says how many of its sections matched")
+
+	sections := getHTML(t, ts, "/search?q=Muse&group=section")
+	if len(findAll(sections, sel("li", ".hit-doc"))) != 0 || len(findAll(sections, sel("li", ".hit"))) == 0 {
+		t.Error("group=section does not list passages")
+	}
+	if len(findAll(sections, sel("input", "type=hidden", "name=group", "value=section", "form=search-form"))) != 1 {
+		t.Error("the search form does not keep the passages view")
 	}
 }
 
@@ -253,7 +301,7 @@ func TestEvidenceMap(t *testing.T) {
 	// A cell's count is what its link finds.
 	a := cells[0]
 	total := textOf(findOne(t, getHTML(t, ts, attr(a, "href")), sel("strong", ".total"), "total"))
-	if !strings.HasPrefix(total, textOf(a)+" result") {
+	if !strings.HasPrefix(total, textOf(a)+" ") {
 		t.Errorf("the cell says %s, its page says %q", textOf(a), total)
 	}
 }
@@ -335,7 +383,7 @@ func TestLanguages(t *testing.T) {
 		}
 		for _, a := range findAll(doc, sel("a", "href")) {
 			u, _ := url.Parse(attr(a, "href"))
-			if u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/api/") || strings.HasSuffix(u.Path, ".csv") || u.Path == "/metrics" || u.Fragment != "" && u.Path == "" {
+			if u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/api/") || strings.HasSuffix(u.Path, ".csv") || u.Path == "/export" || u.Path == "/metrics" || u.Fragment != "" && u.Path == "" {
 				continue
 			}
 			if hasAncestorClass(a, "lang-switch") {
@@ -468,5 +516,34 @@ func TestPagesHaveUniqueIDs(t *testing.T) {
 				t.Errorf("%s: a label is for %q, which does not exist", path, attr(l, "for"))
 			}
 		}
+	}
+}
+
+// TestSearchPageUndated checks that a page sorted by date says how many results have no
+// date, in the view's unit, and lists them last.
+func TestSearchPageUndated(t *testing.T) {
+	ts, _ := newTestServer(t)
+	undated := 0
+	for _, h := range getSearch(t, ts, url.Values{"group": {"doc"}, "size": {"100"}}).Hits {
+		if h.Date == "" {
+			undated++
+		}
+	}
+	if undated == 0 {
+		t.Fatal("every document of the bundle has a date; the test needs one without")
+	}
+	doc := getHTML(t, ts, "/search?sort=date&size=100")
+	if got, want := textOf(findOne(t, doc, sel("p", ".undated"), "undated notice")), fmt.Sprintf("%d documents have no date and are listed last.", undated); got != want {
+		t.Errorf("notice %q, want %q", got, want)
+	}
+	hits := findAll(doc, sel("li", ".hit-doc"))
+	for i, h := range hits {
+		dated := len(findAll(h, sel("time"))) > 0
+		if !dated && i < len(hits)-undated {
+			t.Errorf("undated document %s is listed at %d of %d", attr(h, "data-doc"), i+1, len(hits))
+		}
+	}
+	if len(findAll(getHTML(t, ts, "/search?size=100"), sel("p", ".undated"))) != 0 {
+		t.Error("a page sorted by relevance speaks of undated results")
 	}
 }

@@ -36,7 +36,7 @@ const (
 	msgBadPage       = "The page must be a whole number from 1 to %d."
 	msgBadSize       = "The size must be a whole number from 0 (at most %d hits are returned)."
 	msgBadSort       = "The sort must be relevance or date."
-	msgBadGroup      = "The group must be doc or left out."
+	msgBadGroup      = "The group must be doc or section."
 	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
 	msgTooManyValues = "Too many %s values: use at most %d."
 	msgRepeated      = "The parameter %s may be given only once."
@@ -71,14 +71,28 @@ func parsePart(v url.Values) (int, error) {
 	return n, nil
 }
 
-// groupByDoc is the value of group that collapses hits into their documents.
-const groupByDoc = "doc"
+// The values of group: a hit is a document (its best passages) or a section.
+const (
+	groupByDoc     = "doc"
+	groupBySection = "section"
+)
+
+// grouping is what a hit is when a request does not say (group left out).
+type grouping bool
+
+const (
+	// sectionsByDefault is the API's: GET /api/search and the exports answer sections,
+	// as they always have.
+	sectionsByDefault grouping = false
+	// documentsByDefault is the pages': the search page lists documents.
+	documentsByDefault grouping = true
+)
 
 // parseSearch reads a search request from the parameters of GET /api/search (and of the
-// search page, which takes the same ones). Parameters it does not know are ignored, so
-// links can carry others (hl).
-func parseSearch(v url.Values) (search.Request, error) {
-	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}
+// pages, which take the same ones), with group left out read as byDefault. Parameters
+// it does not know are ignored, so links can carry others (hl).
+func parseSearch(v url.Values, byDefault grouping) (search.Request, error) {
+	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance, GroupByDoc: bool(byDefault)}
 	for _, name := range []string{"q", "page", "size", "sort", "group", "year_from", "year_to"} {
 		if len(v[name]) > 1 {
 			return search.Request{}, badRequest(msgRepeated, name)
@@ -113,6 +127,8 @@ func parseSearch(v url.Values) (search.Request, error) {
 	case "":
 	case groupByDoc:
 		req.GroupByDoc = true
+	case groupBySection:
+		req.GroupByDoc = false
 	default:
 		return search.Request{}, badRequest(msgBadGroup)
 	}
@@ -188,8 +204,9 @@ func knownValue(f corpus.Facet, value string) bool {
 }
 
 // searchValues is the inverse of parseSearch: the parameters that ask for req, without
-// the defaults, so that links stay short and a state has one URL.
-func searchValues(req search.Request) url.Values {
+// the defaults (byDefault the grouping's), so that links stay short and a state has one
+// URL.
+func searchValues(req search.Request, byDefault grouping) url.Values {
 	v := url.Values{}
 	if req.Query != "" {
 		v.Set("q", req.Query)
@@ -202,8 +219,11 @@ func searchValues(req search.Request) url.Values {
 	if req.Sort != "" && req.Sort != search.SortRelevance {
 		v.Set("sort", req.Sort)
 	}
-	if req.GroupByDoc {
+	switch {
+	case req.GroupByDoc && !bool(byDefault):
 		v.Set("group", groupByDoc)
+	case !req.GroupByDoc && bool(byDefault):
+		v.Set("group", groupBySection)
 	}
 	if req.YearFrom != 0 {
 		v.Set("year_from", strconv.Itoa(req.YearFrom))

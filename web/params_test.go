@@ -35,7 +35,7 @@ func TestParseSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := parseSearch(v)
+		got, err := parseSearch(v, sectionsByDefault)
 		if err != nil {
 			t.Errorf("parseSearch(%q): %v", tt.query, err)
 			continue
@@ -43,6 +43,37 @@ func TestParseSearch(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("parseSearch(%q) (-want +got):\n%s", tt.query, diff)
 		}
+	}
+}
+
+// TestParseSearchGrouping checks what group gives for the API, which answers sections
+// unless asked for documents, and for the pages, which list documents unless asked for
+// sections.
+func TestParseSearchGrouping(t *testing.T) {
+	for _, tt := range []struct {
+		query     string
+		byDefault grouping
+		want      bool
+	}{
+		{"", sectionsByDefault, false},
+		{"group=doc", sectionsByDefault, true},
+		{"group=section", sectionsByDefault, false},
+		{"", documentsByDefault, true},
+		{"group=doc", documentsByDefault, true},
+		{"group=section", documentsByDefault, false},
+	} {
+		v, _ := url.ParseQuery(tt.query)
+		req, err := parseSearch(v, tt.byDefault)
+		if err != nil || req.GroupByDoc != tt.want {
+			t.Errorf("parseSearch(%q, %v): GroupByDoc %v, %v; want %v", tt.query, tt.byDefault, req.GroupByDoc, err, tt.want)
+		}
+		back, err := parseSearch(searchValues(req, tt.byDefault), tt.byDefault)
+		if err != nil || back.GroupByDoc != tt.want {
+			t.Errorf("round trip of %q: GroupByDoc %v, %v", tt.query, back.GroupByDoc, err)
+		}
+	}
+	if got := searchValues(search.Request{Page: 1, Size: defaultSize, GroupByDoc: true}, documentsByDefault).Encode(); got != "" {
+		t.Errorf("the page's default request encodes as %q, want no parameters", got)
 	}
 }
 
@@ -58,7 +89,7 @@ func TestParseSearchRejects(t *testing.T) {
 		{"size=-5", "size must be"},
 		{"size=ten", "size must be"},
 		{"sort=score", "sort must be relevance or date"},
-		{"group=section", "group must be doc"},
+		{"group=sections", "group must be doc or section"},
 		{"lang=fr", `lang has no value "fr"`},
 		{"indication=no-such-disease", `indication has no value "no-such-disease"`},
 		{"phase=phase-9", `phase has no value "phase-9"`},
@@ -79,7 +110,7 @@ func TestParseSearchRejects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = parseSearch(v)
+		_, err = parseSearch(v, sectionsByDefault)
 		var se *serverError
 		if !errors.As(err, &se) || se.Status != http.StatusBadRequest {
 			t.Errorf("parseSearch(%.40q) = %v, want a 400 error", tt.query, err)
@@ -93,7 +124,7 @@ func TestParseSearchRejects(t *testing.T) {
 
 func TestParseSearchAcceptsLongestQuery(t *testing.T) {
 	v := url.Values{"q": {strings.Repeat("脊", maxQueryChars)}}
-	if _, err := parseSearch(v); err != nil {
+	if _, err := parseSearch(v, sectionsByDefault); err != nil {
 		t.Fatalf("a query of exactly %d characters: %v", maxQueryChars, err)
 	}
 }
@@ -107,7 +138,7 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 		{Query: "ALS", Page: 2, Size: 10, Sort: search.SortRelevance, YearFrom: 2020, YearTo: 2023},
 	}
 	for _, req := range reqs {
-		got, err := parseSearch(searchValues(req))
+		got, err := parseSearch(searchValues(req, sectionsByDefault), sectionsByDefault)
 		if err != nil {
 			t.Fatalf("parseSearch(searchValues(%+v)): %v", req, err)
 		}
@@ -115,7 +146,7 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 			t.Errorf("round trip (-want +got):\n%s", diff)
 		}
 	}
-	if got := searchValues(search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}).Encode(); got != "" {
+	if got := searchValues(search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}, sectionsByDefault).Encode(); got != "" {
 		t.Errorf("the default request encodes as %q, want no parameters", got)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"net/url"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -49,6 +48,20 @@ type HitJSON struct {
 	Matches int           `json:"matches,omitempty"`
 	// Meta is the document's bibliographic metadata; its empty fields are left out.
 	Meta corpus.Meta `json:"meta"`
+	// With group=doc a hit is a document: Passages are its best matching sections, best
+	// first (the first is the hit's own), and MorePassages counts its other matching
+	// sections.
+	Passages     []PassageJSON `json:"passages,omitempty"`
+	MorePassages *int          `json:"more_passages,omitempty"`
+}
+
+// PassageJSON is one passage of a document hit.
+type PassageJSON struct {
+	ID      string `json:"id"`
+	Section string `json:"section"`
+	// Snippet is HTML, as HitJSON's.
+	Snippet string `json:"snippet"`
+	URL     string `json:"url"`
 }
 
 // NewSearchJSON shapes resp as GET /api/search answers it.
@@ -59,6 +72,14 @@ func NewSearchJSON(resp *search.Response) SearchJSON {
 		out.Hits[i] = HitJSON{ID: h.ID, DocID: h.DocID, Source: h.Source, Title: h.Title, Section: h.Section,
 			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: string(passageHTML(h.Snippet)),
 			URL: sectionURL(h.DocID, h.ID), Facets: h.Facets, Matches: h.Matches, Meta: h.Meta}
+		if len(h.Passages) > 0 {
+			more := h.Matches - len(h.Passages)
+			out.Hits[i].MorePassages = &more
+			for _, p := range h.Passages {
+				out.Hits[i].Passages = append(out.Hits[i].Passages, PassageJSON{ID: p.ID, Section: p.Section,
+					Snippet: string(passageHTML(p.Snippet)), URL: sectionURL(h.DocID, p.ID)})
+			}
+		}
 	}
 	return out
 }
@@ -93,13 +114,20 @@ func (j *SearchJSON) Response() (*search.Response, error) {
 		}
 		out.Hits[i] = search.Hit{ID: h.ID, DocID: h.DocID, Source: h.Source, Title: h.Title, Section: h.Section,
 			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: p, Facets: h.Facets, Matches: h.Matches, Meta: h.Meta}
+		for _, pj := range h.Passages {
+			sp, err := parsePassage(pj.Snippet)
+			if err != nil {
+				return nil, fmt.Errorf("passage %s: %w", pj.ID, err)
+			}
+			out.Hits[i].Passages = append(out.Hits[i].Passages, search.SectionHit{ID: pj.ID, Section: pj.Section, Snippet: sp})
+		}
 	}
 	return out, nil
 }
 
 // sectionURL is the path that opens document docID at the section sectionID.
 func sectionURL(docID, sectionID string) string {
-	return "/doc/" + url.PathEscape(docID) + "#" + sectionAnchor(sectionID, 0)
+	return docURL(docID) + "#" + sectionAnchor(sectionID, 0)
 }
 
 // passageHTML renders a passage as HTML: its text escaped, its marks in <mark>.

@@ -189,6 +189,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/", s.handleSearchPage, small, limited)
 	get("/search", s.handleSearchPage, small, limited)
 	get("/search.csv", s.handleExportCSV, small, limited)
+	get("/export", s.handleExport, small, limited)
 	get("/trials", s.handleTrialsPage, small, limited)
 	get("/trials.csv", s.handleTrialsCSV, small, limited)
 	get("/doc/:doc_id", s.handleDocumentPage, small, limited)
@@ -199,6 +200,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/api/search", s.handleAPISearch, small, limited)
 	get("/api/trials", s.handleAPITrials, small, limited)
 	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
+	get("/api/documents/:doc_id/cite", s.handleAPICite, small, limited)
 	get("/api/facets", s.handleAPIFacets, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)

@@ -78,7 +78,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"q=ALS&page=100000", "The page must be a whole number from 1 to 1,000."},
 		{"q=ALS&size=-1", "The size must be a whole number from 0 (at most 100 hits are returned)."},
 		{"q=ALS&sort=popularity", "The sort must be relevance or date."},
-		{"q=ALS&group=section", "The group must be doc or left out."},
+		{"q=ALS&group=sections", "The group must be doc or section."},
 		{"q=ALS&indication=unknown-disease", `indication has no value "unknown-disease"; GET /api/facets lists the valid ids.`},
 		{"q=ALS&cell_type=neuron", `cell_type has no value "neuron"`},
 		{"q=ALS&design=anecdote", `design has no value "anecdote"`},
@@ -578,7 +578,8 @@ func TestHEAD(t *testing.T) {
 	paths := map[string]string{
 		"/": "/", "/search": "/search?q=ALS", "/search.csv": "/search.csv?q=ALS", "/doc/:doc_id": "/doc/" + id,
 		"/static/:file": "/static/app.js", "/opensearch.xml": "/opensearch.xml", "/api/search": "/api/search?q=ALS",
-		"/api/documents/:doc_id": "/api/documents/" + id, "/api/facets": "/api/facets", "/healthz": "/healthz",
+		"/api/documents/:doc_id": "/api/documents/" + id, "/api/documents/:doc_id/cite": "/api/documents/" + id + "/cite",
+		"/export": "/export?q=ALS", "/api/facets": "/api/facets", "/healthz": "/healthz",
 		"/readyz": "/readyz", "/metrics": "/metrics",
 		"/trials": "/trials?q=ALS", "/trials.csv": "/trials.csv?q=ALS", "/api/trials": "/api/trials?q=ALS",
 	}

@@ -41,7 +41,7 @@ func parseTrials(v url.Values) (search.TrialRequest, error) {
 	rest := maps.Clone(v)
 	delete(rest, "sort")
 	delete(rest, "group")
-	req, err := parseSearch(rest)
+	req, err := parseSearch(rest, sectionsByDefault)
 	if err != nil {
 		return search.TrialRequest{}, err
 	}
@@ -55,7 +55,7 @@ func parseTrials(v url.Values) (search.TrialRequest, error) {
 // trialValues is the inverse of parseTrials: the parameters that ask for req, without
 // the defaults.
 func trialValues(req search.TrialRequest) url.Values {
-	v := searchValues(search.Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: defaultSize})
+	v := searchValues(search.Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: defaultSize}, sectionsByDefault)
 	if req.Sort != "" && req.Sort != search.TrialSortRelevance {
 		v.Set("sort", req.Sort)
 	}

@@ -109,7 +109,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Work, "work", "", "working `directory` for corpora and indexes, reused across runs (default: a temporary one)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the indexes in the working directory")
 	fs.IntVar(&o.Warmup, "warmup", 10, "untimed `rounds` of the query mix before timing")
-	fs.IntVar(&o.Repeat, "repeat", 50, "timed `rounds` of the query mix (21 queries each)")
+	fs.IntVar(&o.Repeat, "repeat", 50, "timed `rounds` of the query mix (28 queries each)")
 	fs.Func("extra-text", "comma-separated `paths` of further prose for the generator (e.g. /usr/share/man/ja)", func(s string) error {
 		o.ExtraText = strings.Split(s, ",")
 		return nil

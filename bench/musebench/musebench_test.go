@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -189,7 +190,7 @@ func TestWorkloadFilters(t *testing.T) {
 		},
 	} {
 		wl := newWorkload("NCT01234567", c.counts, 1, 2, exportedSection{}, "", "", "")
-		if len(wl.Queries) != 3*len(baseQueries) {
+		if len(wl.Queries) != 4*len(baseQueries) {
 			t.Fatalf("%s: %d queries", c.name, len(wl.Queries))
 		}
 		for _, q := range wl.Queries {
@@ -198,6 +199,8 @@ func TestWorkloadFilters(t *testing.T) {
 				t.Errorf("%s: the rare query is %q", c.name, q.Q)
 			case q.Filters == nil && q.Facets:
 				t.Errorf("%s: %s counts facets without filters", c.name, q.Name)
+			case (q.Group == groupDoc) != strings.HasSuffix(q.Name, "+doc"):
+				t.Errorf("%s: %s has group %q", c.name, q.Name, q.Group)
 			case q.Filters != nil:
 				if diff := cmp.Diff(c.want, q.Filters); diff != "" {
 					t.Errorf("%s: %s filters (-want +got):\n%s", c.name, q.Name, diff)

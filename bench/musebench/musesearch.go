@@ -52,11 +52,12 @@ func openEngine(ctx context.Context, indexDir, corpusDir string) (engine, error)
 	return &museEngine{ix: ix, eng: eng}, nil
 }
 
-// search asks for the first page of ten hits, with snippets. The engine counts every
-// facet in every search, so the queries without facets cost musesearch as much as
-// those with.
+// search asks for the first page of ten hits, with snippets, or of ten documents with
+// their passages. The engine counts every facet in every search, so the queries
+// without facets cost musesearch as much as those with.
 func (e *museEngine) search(ctx context.Context, q query) (int, error) {
-	res, err := e.eng.Search(ctx, search.Request{Query: q.Q, Filters: q.Filters, Page: 1, Size: 10, Sort: search.SortRelevance})
+	res, err := e.eng.Search(ctx, search.Request{Query: q.Q, Filters: q.Filters, Page: 1, Size: 10, Sort: search.SortRelevance,
+		GroupByDoc: q.Group == groupDoc})
 	if err != nil {
 		return 0, err
 	}

@@ -32,7 +32,14 @@ type query struct {
 	Filters map[corpus.Facet][]string `json:"filters,omitempty"`
 	// Facets asks for disjunctive counts of every facet.
 	Facets bool `json:"facets"`
+	// Group is "doc" for a search grouped by document: the top 10 documents, and the
+	// number of documents. The peers do not group: they answer it as the same query
+	// of sections (bench/peers/README.md).
+	Group string `json:"group,omitempty"`
 }
+
+// groupDoc is the Group of a query grouped by document.
+const groupDoc = "doc"
 
 // workload is what every system answers in its serve phase.
 type workload struct {
@@ -105,8 +112,9 @@ func exportSection(d corpus.Document, s corpus.Section) exportedSection {
 	return exportedSection{ID: s.ID, DocID: d.ID, Title: d.Title, Heading: s.Heading, Text: s.Text, Lang: s.Lang, Facets: s.Facets}
 }
 
-// The fixed query mix: each query alone, with two facet filters, and with the two
-// filters and every facet counted disjunctively.
+// The fixed query mix: each query alone, with two facet filters, with the two filters
+// and every facet counted disjunctively, and alone grouped by document (musesearch's
+// search page groups by document).
 var baseQueries = []struct{ name, q string }{
 	{"common", "cells"},
 	{"rare", ""}, // a registry id the generator says occurs once
@@ -143,6 +151,7 @@ func newWorkload(rareTerm string, facetCounts map[corpus.Facet]map[string]int, w
 			query{Name: b.name, Q: q},
 			query{Name: b.name + "+filters", Q: q, Filters: filters},
 			query{Name: b.name + "+facets", Q: q, Filters: filters, Facets: true},
+			query{Name: b.name + "+doc", Q: q, Group: groupDoc},
 		)
 	}
 	return wl

@@ -12,9 +12,10 @@
   var box = document.getElementById("q");
   var phone = window.matchMedia("(max-width: 760px)");
 
-  // Filters and the evidence map fold away on a phone; on a wide screen they are open.
+  // Filters fold away on a phone; on a wide screen they are open. (The evidence map is
+  // folded, or not, by the page itself.)
   function foldFilters() {
-    document.querySelectorAll("details.filters, details.evidence").forEach(function (d) {
+    document.querySelectorAll("details.filters").forEach(function (d) {
       d.open = !phone.matches;
     });
   }

@@ -1,0 +1,119 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"unicode"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/corpus"
+)
+
+// evidenceBonus is added to the score of a passage that reports a trial of an
+// indication the query names: evidence first. It lifts such a passage above those
+// that name the indication in passing (on the bundled corpus they score 0.01 to 0.12:
+// a word of the query in a list, a closing remark), leaving the passages about the
+// indication (0.3 and more: their heading names it) around it. A passage in the
+// query's language gets it also where it names the indication only as a concept
+// ("cervical SCI" for "spinal cord injury"); one in another language that names it
+// only as a concept stays below every literal match, as cross-language matches do,
+// and goes first among them (it gets conceptScore).
+const evidenceBonus = 0.15
+
+// maxEvidencePositions bounds the length of a query that puts evidence first, in
+// words (a Chinese or Japanese character counts as one): a few words naming a disease
+// ask about it; a longer text naming it in passing (a pasted sentence) asks for the
+// passage it was copied from.
+const maxEvidencePositions = 16
+
+// evidenceQuery lifts the matches of inner that report a trial of one of indications
+// (facetSets.reports) by evidenceBonus. langs are the languages the query is written
+// in (queryLangs).
+type evidenceQuery struct {
+	inner       query.Query
+	sets        *setCache
+	indications []string
+	langs       []string
+}
+
+func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	inner, err := q.inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := q.sets.get(r)
+	if err != nil {
+		inner.Close()
+		return nil, err
+	}
+	evidence := roaring.And(sets.reports, sets.of(corpus.Indication, q.indications))
+	if evidence.IsEmpty() {
+		return inner, nil
+	}
+	own := make([]bool, len(sets.langNames))
+	for i, l := range sets.langNames {
+		own[i] = slices.Contains(q.langs, l)
+	}
+	return &evidenceSearcher{Searcher: inner, evidence: evidence, sets: sets, own: own}, nil
+}
+
+// evidenceSearcher is the searcher of an evidenceQuery.
+type evidenceSearcher struct {
+	bsearch.Searcher
+	evidence *roaring.Bitmap
+	sets     *facetSets
+	own      []bool // by facetSets.langNames: a language of the query
+}
+
+func (s *evidenceSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.lift(s.Searcher.Next(ctx))
+}
+
+func (s *evidenceSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.lift(s.Searcher.Advance(ctx, id))
+}
+
+func (s *evidenceSearcher) lift(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if m == nil {
+		return m, err
+	}
+	num := m.IndexInternalID.Value()
+	if !s.evidence.Contains(uint32(num)) {
+		return m, err
+	}
+	if lang := s.sets.langOf(num); m.Score >= conceptScore || lang >= 0 && s.own[lang] {
+		m.Score += evidenceBonus
+	} else {
+		m.Score += conceptScore
+	}
+	return m, err
+}
+
+// queryLangs returns the languages the text of a query's words is written in, as far as its script
+// tells: English for Latin letters, Japanese for kana, Japanese and Chinese for Han.
+func queryLangs(text string) []string {
+	var out []string
+	add := func(langs ...string) {
+		for _, l := range langs {
+			if !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
+	}
+	for _, r := range text {
+		switch {
+		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
+			add("ja")
+		case unicode.Is(unicode.Han, r):
+			add("ja", "zh")
+		case unicode.Is(unicode.Latin, r):
+			add("en")
+		}
+	}
+	return out
+}
