@@ -20,21 +20,26 @@ import (
 const (
 	// conceptScore bounds the score of a section that matches a query word only
 	// through the concept the word names (its facet, found by the vocabulary in any
-	// language). BM25 scores of a literal match are far above it, so such sections
-	// rank below every literal match.
+	// language) or through the glossary's translations of it. BM25 scores of a
+	// literal match are far above it, so such sections rank below every literal match.
 	conceptScore = 1e-4
 	// identBoost weights an exact identifier match (NCT01234567, a DOI) above text
 	// matches of the same word.
 	identBoost = 5
 )
 
-// compiled is a query ready to run: the bleve query, the highlighter of its matches
-// and the words it can retry fuzzily; or, with err set, a query the engine refuses.
+// compiled is a query ready to run: the bleve query, the highlighter of its matches,
+// the words it can retry fuzzily and the glossary terms it was expanded to; or, with
+// err set, a query the engine refuses.
 type compiled struct {
-	query query.Query // nil matches every section
-	hl    *highlighter
-	units []unit
-	err   error // a *RequestError
+	query    query.Query // nil matches every section
+	hl       *highlighter
+	units    []unit
+	expanded []expansion
+	// translatable is set when a quoted phrase of the query is a glossary term that
+	// was not expanded (see compileOptions.phrases).
+	translatable bool
+	err          error // a *RequestError
 }
 
 // unit is one positive query word or phrase.
@@ -43,20 +48,35 @@ type unit struct {
 	fuzzy int // edit distance the word was matched with in a fuzzy retry
 }
 
+// compileOptions say how to compile a query.
+type compileOptions struct {
+	// fuzzy makes long Latin-script words match within an edit distance (a retry of
+	// a query that matched nothing), without expansion.
+	fuzzy bool
+	// verbatim turns cross-language expansion off (Request.Literal).
+	verbatim bool
+	// phrases expands quoted phrases through the glossary too. Quotes ask for the
+	// phrase as written, so a phrase's translations are searched only when the query
+	// found nothing as written (a language filter that the phrase's own language is
+	// not in: "bone marrow" in Japanese passages).
+	phrases bool
+}
+
 // compiler turns a query tree into a bleve query.
 type compiler struct {
+	compileOptions
 	e      *Engine
-	fuzzy  bool // match long Latin-script words within an edit distance
 	negate bool // inside an exclusion: literal matching only, nothing to highlight
 	out    *compiled
 	// fuzzyWords counts the words made fuzzy, up to maxFuzzyWords.
 	fuzzyWords int
 }
 
-func (e *Engine) compile(n Node, fuzzy bool) *compiled {
+// compile compiles the query tree n.
+func (e *Engine) compile(n Node, opts compileOptions) *compiled {
 	out := &compiled{hl: &highlighter{analyze: e.analyze}}
 	if n != nil {
-		out.query = (&compiler{e: e, fuzzy: fuzzy, out: out}).node(n)
+		out.query = (&compiler{compileOptions: opts, e: e, out: out}).node(n)
 	}
 	return out
 }
@@ -67,7 +87,12 @@ func (c *compiler) node(n Node) query.Query {
 	case Word:
 		return c.words([]Word{n})
 	case Phrase:
-		return c.literal(n.Text, false)
+		unit := len(c.out.units)
+		q := c.literal(n.Text, false)
+		if q == nil {
+			return nil
+		}
+		return c.expand(q, nil, c.glossaryPhrase(n.Text, unit), unit)
 	case Not:
 		return c.exclusion(n.Node)
 	case Or:
@@ -96,7 +121,7 @@ func (c *compiler) exclusion(n Node) query.Query {
 // excluded compiles what an exclusion leaves out: literal matches only, with nothing
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
-	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
+	inner := &compiler{compileOptions: compileOptions{verbatim: true}, e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
 	q := inner.node(n)
 	if c.out.err == nil {
 		c.out.err = inner.out.err
@@ -148,8 +173,9 @@ func (c *compiler) and(nodes []Node) query.Query {
 // words compiles consecutive AND-ed words. Function words are dropped when the run
 // has other words (PubMed does the same), so that "effect of Muse cells" is not lost on
 // sections in other languages. Every word matches literally or, ranked below, through
-// the concepts it names; a concept only several words together name (spinal cord
-// injury) is an alternative to all of them.
+// the concepts it names and the glossary's translations of it; a concept or glossary
+// term only several words together name (spinal cord injury, bone marrow) is an
+// alternative to all of them.
 func (c *compiler) words(ws []Word) query.Query {
 	if len(ws) == 0 {
 		return nil
@@ -166,45 +192,85 @@ func (c *compiler) words(ws []Word) query.Query {
 		for _, k := range concepts {
 			own[k.key()] = true
 		}
-		items[i] = c.withConcepts(c.literal(w.Text, true), concepts, units[i])
+		literal := c.literal(w.Text, true)
+		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, units[i]), units[i])
 	}
-	// Concepts named by several words: the words that spell one of the concept's
-	// names ("脊髄 損傷", "Muse 細胞" as the vocabulary writes 脊髄損傷 and Muse細胞), else
-	// the shortest run the vocabulary reads as naming it ("spinal cord injuries").
-	if len(ws) > 1 && !c.negate {
-		texts := make([]string, len(ws))
-		squashed := make([]string, len(ws))
-		for i, w := range ws {
-			texts[i], squashed[i] = w.Text, squash(w.Text)
+	if len(ws) < 2 || c.negate || c.verbatim || c.fuzzy {
+		return conjunction(nonNil(items))
+	}
+	// Runs of words that name one thing: the concepts first, then the glossary terms;
+	// a run that overlaps one taken before is left out, one over the same words joins it.
+	runs := c.conceptRuns(ws, own)
+	for _, g := range glossaryRuns(ws) {
+		runs = append(runs, wordRun{i: g.i, j: g.j, glossary: &g})
+	}
+	taken := make([]bool, len(ws))
+	var applied []wordRun
+	for _, r := range runs {
+		if k := slices.IndexFunc(applied, func(a wordRun) bool { return a.i == r.i && a.j == r.j }); k >= 0 {
+			applied[k].concepts = append(applied[k].concepts, r.concepts...)
+			if applied[k].glossary == nil {
+				applied[k].glossary = r.glossary
+			}
+			continue
 		}
-		taken := make([]bool, len(ws))
-		// Joined without spaces too: CJK names are written without them.
-		candidates := c.concepts(strings.Join(texts, " "))
-		for _, k := range c.concepts(strings.Join(texts, "")) {
-			if !slices.Contains(candidates, k) {
-				candidates = append(candidates, k)
-			}
+		if slices.Contains(taken[r.i:r.j+1], true) {
+			continue
 		}
-		for _, k := range candidates {
-			names := squashedNames(k)
-			i, j, ok := namingRun(squashed, names)
-			if !ok && !own[k.key()] {
-				i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
-			}
-			if !ok || slices.Contains(taken[i:j+1], true) {
-				continue
-			}
-			run := conjunction(nonNil(items[i : j+1]))
-			items[i] = c.withConcepts(run, []conceptRef{k}, units[i])
-			for m := i; m <= j; m++ {
-				taken[m] = true
-				if m > i {
-					items[m] = nil
-				}
-			}
+		for m := r.i; m <= r.j; m++ {
+			taken[m] = true
+		}
+		applied = append(applied, r)
+	}
+	for _, r := range applied {
+		var terms query.Query
+		if g := r.glossary; g != nil {
+			terms = c.terms(g.eqs, g.from, units[r.i])
+		}
+		items[r.i] = c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i])
+		for m := r.i + 1; m <= r.j; m++ {
+			items[m] = nil
 		}
 	}
 	return conjunction(nonNil(items))
+}
+
+// wordRun is a run of query words, ws[i..j], that names concepts or a glossary term.
+type wordRun struct {
+	i, j     int
+	concepts []conceptRef
+	glossary *glossaryRun
+}
+
+// conceptRuns finds the concepts named by several words: the words that spell one of
+// the concept's names ("脊髄 損傷", "Muse 細胞" as the vocabulary writes 脊髄損傷 and
+// Muse細胞), else the shortest run the vocabulary reads as naming it ("spinal cord
+// injuries"); own holds the concepts single words name.
+func (c *compiler) conceptRuns(ws []Word, own map[string]bool) []wordRun {
+	texts := make([]string, len(ws))
+	squashed := make([]string, len(ws))
+	for i, w := range ws {
+		texts[i], squashed[i] = w.Text, squash(w.Text)
+	}
+	// Joined without spaces too: CJK names are written without them.
+	candidates := c.concepts(strings.Join(texts, " "))
+	for _, k := range c.concepts(strings.Join(texts, "")) {
+		if !slices.Contains(candidates, k) {
+			candidates = append(candidates, k)
+		}
+	}
+	var runs []wordRun
+	for _, k := range candidates {
+		names := squashedNames(k)
+		i, j, ok := namingRun(squashed, names)
+		if !ok && !own[k.key()] {
+			i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
+		}
+		if ok {
+			runs = append(runs, wordRun{i: i, j: j, concepts: []conceptRef{k}})
+		}
+	}
+	return runs
 }
 
 // names are the names of a concept, squashed.
@@ -291,7 +357,7 @@ func (k conceptRef) key() string { return string(k.facet) + ":" + k.id }
 // concepts returns the content-facet concepts text names (languages are not concepts
 // to expand: "Japanese" must not match every Japanese section).
 func (c *compiler) concepts(text string) []conceptRef {
-	if c.negate {
+	if c.negate || c.verbatim {
 		return nil
 	}
 	var out []conceptRef
@@ -303,14 +369,17 @@ func (c *compiler) concepts(text string) []conceptRef {
 	return out
 }
 
-// withConcepts makes the sections that carry or name one of the concepts an
-// alternative to literal, scored below any literal match; the concepts' own terms are
-// highlighted as matches of query unit.
-func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit int) query.Query {
-	if len(concepts) == 0 || c.fuzzy {
+// expand makes the sections that carry or name one of the concepts, and those that
+// match terms (the glossary's translations), an alternative to literal, scored below
+// any literal match; the concepts' own terms are highlighted as matches of query unit.
+func (c *compiler) expand(literal query.Query, concepts []conceptRef, terms query.Query, unit int) query.Query {
+	if c.fuzzy || len(concepts) == 0 && terms == nil {
 		return literal
 	}
 	var alts []query.Query
+	if terms != nil {
+		alts = append(alts, terms)
+	}
 	for _, k := range concepts {
 		// The sections that carry or name the concept, those that name it most (in
 		// their own language) first.
@@ -362,8 +431,9 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // literal matches text in the analysed fields of a section's heading and text: as one
 // term where the field's analyser keeps it whole, else as a phrase of its tokens, so
 // that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their parts are
-// adjacent. A word that looks like an identifier also matches the identifier field
-// exactly.
+// adjacent. Text in traditional Chinese characters also matches in its simplified
+// form where Chinese is indexed so (foldQuery). A word that looks like an identifier
+// also matches the identifier field exactly.
 //
 // A phrase has at most maxPhraseTerms positions: a quoted one with more is refused,
 // and a word with more (a run of CJK characters without spaces, a long hyphenated
@@ -371,11 +441,16 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // words typed with spaces between them would.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
+	folded := foldQuery(text)
 	var match []query.Query
 	for _, tf := range indexer.TextFields {
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
 		if p == nil {
 			continue
+		}
+		forms := []termPattern{p}
+		if tf.Analyzer == indexer.AnalyzerStd && folded != text {
+			forms = append(forms, patternOf(c.e.analyze(tf.QueryAnalyzer, folded)))
 		}
 		if len(p) > maxPhraseTerms && !word {
 			if c.out.err == nil {
@@ -391,16 +466,18 @@ func (c *compiler) literal(text string, word bool) query.Query {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
-		var parts []query.Query
-		for _, piece := range pieces(p) {
-			q := fieldQuery(tf.Name, piece, fuzzy)
-			q.SetBoost(tf.Boost)
-			parts = append(parts, q)
-			if tf.Part == indexer.PartBody && !c.negate {
-				c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+		for _, form := range forms {
+			var parts []query.Query
+			for _, piece := range pieces(form) {
+				q := fieldQuery(tf.Name, piece, fuzzy)
+				q.SetBoost(tf.Boost)
+				parts = append(parts, q)
+				if tf.Part == indexer.PartBody && !c.negate {
+					c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+				}
 			}
+			match = append(match, conjunction(parts))
 		}
-		match = append(match, conjunction(parts))
 	}
 	if id := identifierTerm(text); word && id != "" {
 		q := query.NewTermQuery(id)

@@ -114,8 +114,14 @@ func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, err
 // Matches returns the stretches of text that match the query, as snippets mark
 // them: for highlighting a whole section on a document page.
 func (e *Engine) Matches(queryText, text string) []Span {
-	c := e.compile(Parse(queryText), false)
-	return exported(c.hl.spans(text))
+	c := e.compile(Parse(queryText), compileOptions{phrases: true})
+	// The text's language is not known here: it is marked as written and as a
+	// Chinese text is indexed (folded, to the same length).
+	spans := c.hl.unitSpans(text)
+	if folded := corpus.FoldChinese(text); folded != text {
+		spans = append(spans, c.hl.unitSpans(folded)...)
+	}
+	return exported(mergeSpans(spans))
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
@@ -131,7 +137,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if n := countUnits(tree); n > maxUnits {
 		return nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
-	c := e.compile(tree, false)
+	c := e.compile(tree, compileOptions{verbatim: req.Literal})
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -139,9 +145,20 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A quoted phrase that found nothing as written is searched in translation.
+	if resp.Total == 0 && c.translatable {
+		translated := e.compile(tree, compileOptions{phrases: true})
+		again, _, n, err := e.run(ctx, req, translated)
+		if err != nil {
+			return nil, err
+		}
+		if again.Total > 0 {
+			resp, c, matched = again, translated, n
+		}
+	}
 	// A query that matches nothing even without the filters may be misspelt.
 	if matched == 0 && c.query != nil {
-		fuzzy := e.compile(tree, true)
+		fuzzy := e.compile(tree, compileOptions{fuzzy: true, verbatim: req.Literal})
 		if slices.ContainsFunc(fuzzy.units, func(u unit) bool { return u.fuzzy > 0 }) {
 			again, texts, _, err := e.run(ctx, req, fuzzy)
 			if err != nil {
@@ -153,6 +170,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 				resp = again
 			}
 		}
+	}
+	if !resp.Fuzzy {
+		resp.Expanded = c.expansions()
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
@@ -498,6 +518,15 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
+// indexedText returns the text of sec as the index analysed it: Chinese folded to
+// simplified characters (the same length, so that spans in it are spans in the text).
+func indexedText(sec corpus.Section) string {
+	if sec.Lang == "zh" {
+		return corpus.FoldChinese(sec.Text)
+	}
+	return sec.Text
+}
+
 // hit builds one hit from a section's stored fields; it also returns the section's text.
 func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c *compiled) (Hit, string) {
 	doc, sec := indexer.DecodeFields(id, fields)
@@ -518,7 +547,7 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, c 
 		Lang:    sec.Lang,
 		Date:    doc.Date,
 		Score:   score,
-		Snippet: snippet(sec.Text, c.hl.spans(sec.Text)),
+		Snippet: snippet(sec.Text, c.hl.spans(indexedText(sec))),
 		Facets:  facets,
 	}
 	return hit, sec.Text

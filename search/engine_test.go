@@ -540,7 +540,7 @@ func TestCompileCostIsLinear(t *testing.T) {
 	}
 	allocs := func(n int) float64 {
 		tree := Parse(strings.Join(names[:n], " "))
-		return testing.AllocsPerRun(2, func() { e.compile(tree, false) })
+		return testing.AllocsPerRun(2, func() { e.compile(tree, compileOptions{}) })
 	}
 	short, long := allocs(16), allocs(64)
 	t.Logf("%.0f allocations for 16 names, %.0f for 64", short, long)
@@ -559,7 +559,7 @@ func TestFuzzyRetryIsBounded(t *testing.T) {
 	for i := range 64 {
 		words = append(words, fmt.Sprintf("mesenchymal%c%c", 'a'+i%26, 'a'+i/26))
 	}
-	c := e.compile(Parse(strings.Join(words, " ")), true)
+	c := e.compile(Parse(strings.Join(words, " ")), compileOptions{fuzzy: true})
 	fuzzy := 0
 	for _, u := range c.units {
 		if u.fuzzy > 0 {

@@ -17,6 +17,10 @@ type Request struct {
 	Sort string
 	// GroupByDoc collapses the hits of one document into its best section.
 	GroupByDoc bool
+	// Literal turns cross-language expansion off: the query matches what it says
+	// (Chinese in either script), not the concepts it names nor the glossary's
+	// translations of its words.
+	Literal bool
 }
 
 // Sort orders.
@@ -37,7 +41,10 @@ type Response struct {
 	// fuzzy retry; Suggestion then names what was matched instead.
 	Fuzzy      bool
 	Suggestion string
-	Hits       []Hit
+	// Expanded lists the glossary terms the query was also searched as, in the
+	// order of the query's words.
+	Expanded []Expansion
+	Hits     []Hit
 	// Facets has one entry per facet of FacetOrder, each counted disjunctively.
 	Facets map[corpus.Facet][]FacetCount
 }

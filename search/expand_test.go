@@ -1,0 +1,254 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// glossaryCorpus holds the same few words in English, Japanese and Chinese (one
+// section in traditional characters), so that every expansion through the glossary
+// and every folding of Chinese scripts is seen.
+var glossaryCorpus = map[string][]corpus.Document{
+	"en.txt": {{
+		ID: "en", Source: "en.txt", Title: "A bone marrow trial", Lang: "en",
+		Sections: []corpus.Section{
+			{ID: "en#1", Lang: "en", Text: "A clinical trial of bone marrow cells against placebo."},
+			{ID: "en#2", Lang: "en", Text: "Stem cells were taken from the marrow of the hip bone."},
+			{ID: "en#3", Lang: "en", Text: "The cells were counted twice."},
+		},
+	}},
+	"ja.txt": {{
+		ID: "ja", Source: "ja.txt", Title: "骨髄の研究", Lang: "ja",
+		Sections: []corpus.Section{
+			{ID: "ja#1", Lang: "ja", Text: "骨髄由来の幹細胞を用いた臨床試験を行った。"},
+			{ID: "ja#2", Lang: "ja", Text: "骨髄の細胞を数えた。"},
+			{ID: "ja#3", Lang: "ja", Text: "プラセボ群と比べた。"},
+		},
+	}},
+	"zh.txt": {{
+		ID: "zh", Source: "zh.txt", Title: "骨髓研究", Lang: "zh",
+		Sections: []corpus.Section{
+			{ID: "zh#1", Lang: "zh", Text: "骨髓来源的干细胞临床试验。"},
+			{ID: "zh#2", Lang: "zh", Text: "這是一項臨床試驗，使用安慰劑對照。"},
+		},
+	}},
+}
+
+// glossaryFixture is an engine over an in-memory index of glossaryCorpus.
+var glossaryFixture fixture
+
+func glossaryEngine(t testing.TB) *Engine {
+	t.Helper()
+	return glossaryFixture.engine(t, "the glossary corpus", func() (*Engine, error) {
+		ctx := context.Background()
+		ix, err := indexer.Open(ctx, indexer.Config{})
+		if err != nil {
+			return nil, err
+		}
+		for source, docs := range glossaryCorpus {
+			if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
+				return nil, err
+			}
+		}
+		return New(Config{Index: ix})
+	})
+}
+
+func TestGlossaryExpansion(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query   string
+		literal []string // the hits that match the query as typed (or folded)
+		also    []string // the hits found only through the glossary, scored below
+	}{
+		// Japanese to English and Chinese, either Chinese script.
+		{"臨床試験", []string{"ja#1"}, []string{"en#1", "zh#1", "zh#2"}},
+		// A two-word English term expands as a phrase: en#2 has both words, not the term.
+		{"bone marrow", []string{"en#1", "en#2"}, []string{"ja#1", "ja#2", "zh#1"}},
+		// A quoted phrase is searched as written while it finds anything.
+		{`"bone marrow"`, []string{"en#1"}, nil},
+		// Each word or term becomes (itself OR its equivalents); the AND stays: ja#2
+		// names bone marrow and ja#3 placebo, but neither both, nor does zh#2.
+		{"bone marrow placebo", []string{"en#1"}, nil},
+		{"placebo bone marrow", []string{"en#1"}, nil},
+		// "cell" is an everyday English word: it does not expand, nor do 細胞 and 细胞
+		// expand to it.
+		{"cells", []string{"en#1", "en#2", "en#3"}, nil},
+		{"細胞", []string{"ja#1", "ja#2", "zh#1"}, nil},
+		// Kanji and hanzi forms of one word find each other.
+		{"幹細胞", []string{"ja#1", "zh#1"}, []string{"en#2"}},
+		{"干细胞", []string{"zh#1"}, []string{"ja#1", "en#2"}},
+		{"臨床試驗", []string{"zh#1", "zh#2"}, []string{"ja#1", "en#1"}},
+		{"临床试验", []string{"zh#1", "zh#2"}, []string{"ja#1", "en#1"}},
+		{"安慰剂", []string{"zh#2"}, []string{"en#1", "ja#3"}},
+		// Excluded words are literal.
+		{"placebo -骨髄", []string{"en#1"}, []string{"ja#3", "zh#2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query})
+			sorted := cmpopts.SortSlices(func(a, b string) bool { return a < b })
+			got := hitIDs(resp)
+			if diff := cmp.Diff(append(slices.Clone(tt.literal), tt.also...), got, sorted, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			// The best hit of each language comes first (promote): rank is no
+			// measure, the score is.
+			for _, h := range resp.Hits {
+				if literal := slices.Contains(tt.literal, h.ID); literal != (h.Score >= conceptScore) {
+					t.Errorf("%s scores %g: literal match %v, want scores of literal matches from %g, of translations below", h.ID, h.Score, literal, conceptScore)
+				}
+			}
+		})
+	}
+}
+
+// TestPhraseTranslation checks that a quoted phrase that finds nothing as written
+// (here, in the language asked for) is searched in translation.
+func TestPhraseTranslation(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query, lang string
+		want        []string
+	}{
+		{`"bone marrow"`, "ja", []string{"ja#1", "ja#2"}},
+		{`"bone marrow"`, "en", []string{"en#1"}},
+		{`"bone marrow" placebo`, "ja", nil},
+		{`"marrow of the hip"`, "ja", nil}, // no glossary term
+	}
+	for _, tt := range tests {
+		t.Run(tt.query+" "+tt.lang, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query, Filters: map[corpus.Facet][]string{corpus.Lang: {tt.lang}}})
+			if diff := cmp.Diff(tt.want, hitIDs(resp), cmpopts.SortSlices(func(a, b string) bool { return a < b }), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			translated := slices.ContainsFunc(resp.Expanded, func(x Expansion) bool { return x.From == "bone marrow" })
+			if want := tt.lang == "ja" && len(tt.want) > 0; translated != want {
+				t.Errorf("expanded %v: bone marrow translated %v, want %v", resp.Expanded, translated, want)
+			}
+		})
+	}
+	// Not in translation when asked for the literal phrase.
+	resp := mustSearch(t, e, Request{Query: `"bone marrow"`, Literal: true, Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}})
+	if resp.Total != 0 {
+		t.Errorf("a literal search found %v", hitIDs(resp))
+	}
+}
+
+func TestGlossaryExpansionLiteral(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"臨床試験", []string{"ja#1"}},
+		{"bone marrow", []string{"en#1", "en#2"}},
+		// Chinese text is folded to simplified characters, in the index and in the
+		// query: either script finds both.
+		{"临床试验", []string{"zh#1", "zh#2"}},
+		{"臨床試驗", []string{"zh#1", "zh#2"}},
+		// Japanese text is not folded: 幹細胞 is not 干细胞 in Japanese sections.
+		{"干细胞", []string{"zh#1"}},
+		// Nor is a query with kana: it is Japanese.
+		{"幹細胞を", []string{"ja#1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query, Literal: true})
+			if diff := cmp.Diff(tt.want, hitIDs(resp), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			if len(resp.Expanded) > 0 {
+				t.Errorf("a literal search says it was expanded to %v", resp.Expanded)
+			}
+		})
+	}
+}
+
+func TestExpandedTerms(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query string
+		want  []Expansion
+	}{
+		{"臨床試験", []Expansion{
+			{Term: "clinical study", Lang: "en", From: "臨床試験"},
+			{Term: "clinical trial", Lang: "en", From: "臨床試験"},
+			{Term: "临床研究", Lang: "zh", From: "臨床試験"},
+			{Term: "临床试验", Lang: "zh", From: "臨床試験"},
+		}},
+		{"bone marrow placebo", []Expansion{
+			{Term: "骨髄", Lang: "ja", From: "bone marrow"},
+			{Term: "骨髓", Lang: "zh", From: "bone marrow"},
+			{Term: "プラセボ", Lang: "ja", From: "placebo"},
+			{Term: "偽薬", Lang: "ja", From: "placebo"},
+			{Term: "安慰剂", Lang: "zh", From: "placebo"},
+		}},
+		{"cells", nil},
+		{"placebo -骨髄", []Expansion{
+			{Term: "プラセボ", Lang: "ja", From: "placebo"},
+			{Term: "偽薬", Lang: "ja", From: "placebo"},
+			{Term: "安慰剂", Lang: "zh", From: "placebo"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query})
+			if diff := cmp.Diff(tt.want, resp.Expanded, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("expanded (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestExpansionCap checks that a term with many equivalents expands to at most
+// maxExpansions of them, taken from every language.
+func TestExpansionCap(t *testing.T) {
+	e := glossaryEngine(t)
+	resp := mustSearch(t, e, Request{Query: "diaphragm"}) // 11 forms in Japanese and Chinese
+	if n := len(resp.Expanded); n == 0 || n > maxExpansions {
+		t.Errorf("diaphragm expanded to %d terms, want 1 to %d: %v", n, maxExpansions, resp.Expanded)
+	}
+	langs := map[string]bool{}
+	for _, x := range resp.Expanded {
+		langs[x.Lang] = true
+	}
+	if !langs["ja"] || !langs["zh"] {
+		t.Errorf("diaphragm expanded to %v, want Japanese and Chinese terms", resp.Expanded)
+	}
+}
+
+func TestGlossaryHighlight(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query, id, want string
+	}{
+		{"臨床試験", "en#1", "A <mark>clinical trial</mark> of bone marrow cells against placebo."},
+		{"bone marrow", "zh#1", "<mark>骨髓</mark>来源的干细胞临床试验。"},
+		// Traditional text marked for a simplified query.
+		{"临床试验", "zh#2", "這是一項<mark>臨床試驗</mark>，使用安慰劑對照。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query})
+			i := slices.IndexFunc(resp.Hits, func(h Hit) bool { return h.ID == tt.id })
+			if i < 0 {
+				t.Fatalf("no hit %s: %v", tt.id, hitIDs(resp))
+			}
+			if got := marked(resp.Hits[i].Snippet); got != tt.want {
+				t.Errorf("snippet %s, want %s", got, tt.want)
+			}
+		})
+	}
+	// A document page marks traditional text for a simplified query too.
+	if got := e.Matches("临床试验", "這是一項臨床試驗。"); len(got) != 1 {
+		t.Errorf("Matches marks %v in traditional text, want the one term", got)
+	}
+}
