@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
@@ -394,7 +395,7 @@ func (c *compiler) expand(literal query.Query, concepts []conceptRef, terms quer
 	if literal == nil {
 		return squashed
 	}
-	return query.NewDisjunctionQuery([]query.Query{literal, squashed})
+	return &sumQuery{a: literal, b: squashed}
 }
 
 // conceptNames returns the terms and labels that name concept, without duplicates.
@@ -697,4 +698,115 @@ func squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error)
 		m.Score = conceptScore * m.Score / (1 + m.Score)
 	}
 	return m, err
+}
+
+// sumQuery matches what a or b matches, scored as the sum of their scores. Unlike a
+// disjunction it does not discount a match of one alone (bleve's coordination factor
+// halves it): a word that expands scores its literal matches as a word that does not.
+type sumQuery struct {
+	a, b query.Query
+}
+
+func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	a, err := q.a.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := q.b.Searcher(ctx, r, m, opts)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return &sumSearcher{s: [2]search.Searcher{a, b}}, nil
+}
+
+// sumSearcher merges the matches of two searchers in the order of their document
+// numbers, adding the scores of a document both match.
+type sumSearcher struct {
+	s       [2]search.Searcher
+	cur     [2]*search.DocumentMatch // the next match of each, nil at its end
+	started bool
+}
+
+func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.started {
+		s.started = true
+		for i := range s.s {
+			var err error
+			if s.cur[i], err = s.s[i].Next(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s.emit(ctx)
+}
+
+func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for i := range s.s {
+		if s.started && (s.cur[i] == nil || s.cur[i].IndexInternalID.Compare(id) >= 0) {
+			continue
+		}
+		if s.cur[i] != nil {
+			ctx.DocumentMatchPool.Put(s.cur[i])
+		}
+		var err error
+		if s.cur[i], err = s.s[i].Advance(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	s.started = true
+	return s.emit(ctx)
+}
+
+// emit returns the first of the current matches, both added when they are of one
+// document, and moves on the searchers it took them from.
+func (s *sumSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	a, b := s.cur[0], s.cur[1]
+	take := [2]bool{a != nil, b != nil}
+	if a != nil && b != nil {
+		switch c := a.IndexInternalID.Compare(b.IndexInternalID); {
+		case c < 0:
+			take[1] = false
+		case c > 0:
+			take[0] = false
+		}
+	}
+	var out *search.DocumentMatch
+	for i := range s.s {
+		if !take[i] {
+			continue
+		}
+		if out == nil {
+			out = s.cur[i]
+		} else {
+			out.Score += s.cur[i].Score
+			ctx.DocumentMatchPool.Put(s.cur[i])
+		}
+		var err error
+		if s.cur[i], err = s.s[i].Next(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *sumSearcher) Close() error {
+	return errors.Join(s.s[0].Close(), s.s[1].Close())
+}
+
+func (s *sumSearcher) Weight() float64 { return s.s[0].Weight() + s.s[1].Weight() }
+
+func (s *sumSearcher) SetQueryNorm(n float64) {
+	s.s[0].SetQueryNorm(n)
+	s.s[1].SetQueryNorm(n)
+}
+
+func (s *sumSearcher) Count() uint64 { return s.s[0].Count() + s.s[1].Count() }
+
+func (s *sumSearcher) Min() int { return 0 }
+
+func (s *sumSearcher) Size() int { return s.s[0].Size() + s.s[1].Size() }
+
+func (s *sumSearcher) DocumentMatchPoolSize() int {
+	return len(s.cur) + s.s[0].DocumentMatchPoolSize() + s.s[1].DocumentMatchPoolSize()
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
@@ -22,6 +23,7 @@ var glossaryCorpus = map[string][]corpus.Document{
 			{ID: "en#1", Lang: "en", Text: "A clinical trial of bone marrow cells against placebo."},
 			{ID: "en#2", Lang: "en", Text: "Stem cells were taken from the marrow of the hip bone."},
 			{ID: "en#3", Lang: "en", Text: "The cells were counted twice."},
+			{ID: "en#4", Lang: "en", Text: "No teratoma was seen."},
 		},
 	}},
 	"ja.txt": {{
@@ -250,5 +252,28 @@ func TestGlossaryHighlight(t *testing.T) {
 	// A document page marks traditional text for a simplified query too.
 	if got := e.Matches("临床试验", "這是一項臨床試驗。"); len(got) != 1 {
 		t.Errorf("Matches marks %v in traditional text, want the one term", got)
+	}
+}
+
+// TestExpansionKeepsWeights checks that a word's literal matches score the same
+// whether the word expands or not, against those of a word that does not: here
+// teratoma expands (and names no concept) and hip does not, and the ratio of the
+// scores of a section that says teratoma and one that says hip is the same with
+// expansion and without.
+func TestExpansionKeepsWeights(t *testing.T) {
+	e := glossaryEngine(t)
+	ratio := func(literal bool) float64 {
+		resp := mustSearch(t, e, Request{Query: "teratoma OR hip", Literal: literal})
+		scores := map[string]float64{}
+		for _, h := range resp.Hits {
+			scores[h.ID] = h.Score
+		}
+		if scores["en#4"] == 0 || scores["en#2"] == 0 {
+			t.Fatalf("teratoma OR hip: hits %v, want en#4 and en#2", scores)
+		}
+		return scores["en#4"] / scores["en#2"]
+	}
+	if expanded, literal := ratio(false), ratio(true); math.Abs(expanded/literal-1) > 1e-6 {
+		t.Errorf("teratoma against hip: %g with expansion, %g without", expanded, literal)
 	}
 }
