@@ -68,6 +68,7 @@ var translations = []translation{
 	{"Interface language", "表示言語", "界面语言"},
 	{"Multilingual search over Muse cell, MSC and clinical-trial literature.", "Muse細胞・MSC・臨床試験の文献を多言語で検索します。", "以多种语言检索 Muse 细胞、间充质干细胞与临床试验文献。"},
 	{"JSON API", "JSON API", "JSON API"},
+	{"Translations from JMdict/EDICT (EDRDG) and CC-CEDICT (MDBG), CC BY-SA.", "訳語: JMdict/EDICT（EDRDG）および CC-CEDICT（MDBG）より（CC BY-SA）。", "译词来自 JMdict/EDICT（EDRDG）与 CC-CEDICT（MDBG），CC BY-SA 许可。"},
 	{"Metrics", "メトリクス", "监控指标"},
 	// Search page.
 	{"Filters", "絞り込み", "筛选"},
@@ -108,6 +109,10 @@ var translations = []translation{
 	{"Try removing a filter:", "絞り込みを外してみてください:", "试着移除一个筛选条件："},
 	{"Try fewer or more general words, or another language: a search finds passages in English, Japanese and Chinese.", "語を減らすか、より一般的な語や別の言語で試してください。英語・日本語・中国語の文章を横断して検索します。", "请尝试更少或更通用的词，或换一种语言：搜索会同时查找英文、日文和中文的段落。"},
 	{"Did you mean:", "もしかして:", "您是不是要找："},
+	{"Also searched:", "次の語でも検索しました:", "同时搜索了："},
+	{"Search only for “%s”", "「%s」だけで検索", "只搜索“%s”"},
+	{"Only “%s” was searched, as typed.", "「%s」を入力どおりにだけ検索しました。", "仅按输入搜索了“%s”。"},
+	{"Also search its translations", "他の言語の訳語でも検索", "同时搜索其他语言的译词"},
 	{"No exact match for “%s”; showing results for “%s”.", "「%s」に完全一致する結果がないため、「%s」の結果を表示しています。", "没有与“%s”完全匹配的结果，以下显示“%s”的结果。"},
 	// Document page.
 	{"Back to results", "検索結果に戻る", "返回搜索结果"},
@@ -143,6 +148,7 @@ var translations = []translation{
 	{msgBadSize, "size は 0 以上の整数にしてください（返すのは最大 %d 件です）。", "size 必须是不小于 0 的整数（最多返回 %d 条）。"},
 	{msgBadSort, "sort は relevance か date にしてください。", "sort 必须是 relevance 或 date。"},
 	{msgBadGroup, "group は doc にするか、指定しないでください。", "group 必须是 doc 或不指定。"},
+	{msgBadExpand, "パラメータ expand は true か false にしてください。", "参数 expand 必须是 true 或 false。"},
 	{msgUnknownValue, "%s の値 %q は存在しません。有効な ID は GET /api/facets で確認できます。", "%s 的值 %q 不存在；有效 ID 见 GET /api/facets。"},
 	{msgTooManyValues, "%s の値が多すぎます。%d 個までにしてください。", "%s 的值过多，最多 %d 个。"},
 	{msgRepeated, "パラメータ %s は 1 回だけ指定してください。", "参数 %s 只能出现一次。"},

@@ -28,6 +28,9 @@ type searchPage struct {
 	// Relaxed lists, on an empty result with filters, what removing each filter gives.
 	Relaxed    []relaxation
 	Suggestion *suggestion
+	// Expansion says what the query was also searched as, with the address of the
+	// search without it; or, for a search without it, the address with it.
+	Expansion  expansionLine
 	Map        *evidenceMap
 	Pager      pager
 	ExportCSV  string
@@ -88,6 +91,15 @@ type chip struct {
 type relaxation struct {
 	chip
 	Total int
+}
+
+// expansionLine is the line that tells what a query was also searched as (Terms,
+// with the address of the same search as typed, LiteralURL), or that it was searched
+// as typed only (ExpandURL, the address of the same search with expansion).
+type expansionLine struct {
+	Terms      []search.Expansion
+	LiteralURL string
+	ExpandURL  string
 }
 
 // suggestion is the engine's fuzzy alternative to a query that matched nothing.
@@ -159,6 +171,14 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	query := searchValues(req).Encode()
 	data.ExportCSV = (&url.URL{Path: "/search.csv", RawQuery: query}).String()
 	data.ExportJSON = (&url.URL{Path: "/api/search", RawQuery: query}).String()
+	alt := req
+	alt.Page, alt.Literal = 1, !req.Literal
+	switch {
+	case len(resp.Expanded) > 0:
+		data.Expansion = expansionLine{Terms: resp.Expanded, LiteralURL: p.searchLink(alt)}
+	case req.Literal && req.Query != "":
+		data.Expansion = expansionLine{ExpandURL: p.searchLink(alt)}
+	}
 	if resp.Suggestion != "" {
 		alt := req
 		alt.Query, alt.Page = resp.Suggestion, 1

@@ -37,6 +37,7 @@ const (
 	msgBadSize       = "The size must be a whole number from 0 (at most %d hits are returned)."
 	msgBadSort       = "The sort must be relevance or date."
 	msgBadGroup      = "The group must be doc or left out."
+	msgBadExpand     = "The parameter expand must be true or false."
 	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
 	msgTooManyValues = "Too many %s values: use at most %d."
 	msgRepeated      = "The parameter %s may be given only once."
@@ -72,12 +73,16 @@ func parsePart(v url.Values) (int, error) {
 // groupByDoc is the value of group that collapses hits into their documents.
 const groupByDoc = "doc"
 
+// expandParam names the parameter that turns cross-language expansion off (false)
+// or on (true, the default).
+const expandParam = "expand"
+
 // parseSearch reads a search request from the parameters of GET /api/search (and of the
 // search page, which takes the same ones). Parameters it does not know are ignored, so
 // links can carry others (hl).
 func parseSearch(v url.Values) (search.Request, error) {
 	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance}
-	for _, name := range []string{"q", "page", "size", "sort", "group"} {
+	for _, name := range []string{"q", "page", "size", "sort", "group", expandParam} {
 		if len(v[name]) > 1 {
 			return search.Request{}, badRequest(msgRepeated, name)
 		}
@@ -113,6 +118,15 @@ func parseSearch(v url.Values) (search.Request, error) {
 		req.GroupByDoc = true
 	default:
 		return search.Request{}, badRequest(msgBadGroup)
+	}
+	if expand, ok := v[expandParam]; ok {
+		switch expand[0] {
+		case "true":
+		case "false":
+			req.Literal = true
+		default:
+			return search.Request{}, badRequest(msgBadExpand)
+		}
 	}
 	filters, err := parseFilters(v)
 	if err != nil {
@@ -185,6 +199,9 @@ func searchValues(req search.Request) url.Values {
 	}
 	if req.GroupByDoc {
 		v.Set("group", groupByDoc)
+	}
+	if req.Literal {
+		v.Set(expandParam, "false")
 	}
 	if req.Size != defaultSize {
 		v.Set("size", strconv.Itoa(req.Size))

@@ -25,6 +25,8 @@ func TestParseSearch(t *testing.T) {
 		{"lang=ja&lang=en&lang=ja&lang=", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance,
 			Filters: map[corpus.Facet][]string{corpus.Lang: {"ja", "en"}}}},
 		{"sort=relevance&hl=ja&unknown=1", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance}},
+		{"q=ALS&expand=false", search.Request{Query: "ALS", Page: 1, Size: 10, Sort: search.SortRelevance, Literal: true}},
+		{"q=ALS&expand=true", search.Request{Query: "ALS", Page: 1, Size: 10, Sort: search.SortRelevance}},
 	}
 	for _, tt := range tests {
 		v, err := url.ParseQuery(tt.query)
@@ -59,6 +61,9 @@ func TestParseSearchRejects(t *testing.T) {
 		{"indication=no-such-disease", `indication has no value "no-such-disease"`},
 		{"phase=phase-9", `phase has no value "phase-9"`},
 		{"q=a&q=b", "parameter q may be given only once"},
+		{"expand=no", "expand must be true or false"},
+		{"expand=", "expand must be true or false"},
+		{"expand=false&expand=false", "parameter expand may be given only once"},
 		{"q=" + strings.Repeat("x", maxQueryChars+1), "query is too long"},
 		{"q=" + strings.Repeat("脊", maxQueryChars+1), "query is too long"},
 		{"lang=" + strings.Repeat("en&lang=", maxFilterValues) + "en", "Too many lang values"},
@@ -92,6 +97,7 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 		{Page: 1, Size: 10, Sort: search.SortRelevance},
 		{Query: "stroke OR 脳梗塞", Page: 4, Size: 25, Sort: search.SortDate, GroupByDoc: true,
 			Filters: map[corpus.Facet][]string{corpus.Lang: {"zh", "en"}}},
+		{Query: "臨床試験", Page: 1, Size: 10, Sort: search.SortRelevance, Literal: true},
 	}
 	for _, req := range reqs {
 		got, err := parseSearch(searchValues(req))

@@ -125,9 +125,9 @@ func TestAPISearchShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &top); err != nil {
 		t.Fatal(err)
 	}
-	// The contract's example, field names exactly; fuzzy and suggestion only on a
-	// fuzzy retry.
-	want := []string{"facets", "hits", "page", "query", "size", "took_ms", "total"}
+	// The contract's example, field names exactly, and what the query was also
+	// searched as; fuzzy and suggestion only on a fuzzy retry.
+	want := []string{"expanded", "facets", "hits", "page", "query", "size", "took_ms", "total"}
 	if got := keys(top); !slices.Equal(got, want) {
 		t.Errorf("top-level keys %q, want %q", got, want)
 	}
@@ -171,6 +171,47 @@ func TestAPISearchShape(t *testing.T) {
 				t.Errorf("facet %s count keys %q, want count, label, value", f, got)
 			}
 		}
+	}
+}
+
+func TestAPISearchExpanded(t *testing.T) {
+	ts, _ := newTestServer(t)
+	type expansion struct{ Term, Lang, From string }
+	tests := []struct {
+		query string
+		has   []expansion
+		none  bool
+	}{
+		{"q=" + url.QueryEscape("臨床試驗"), []expansion{{"clinical trial", "en", "臨床試驗"}, {"臨床試験", "ja", "臨床試驗"}}, false},
+		{"q=bone+marrow", []expansion{{"骨髄", "ja", "bone marrow"}, {"骨髓", "zh", "bone marrow"}}, false},
+		{"q=bone+marrow&expand=false", nil, true},
+		{"q=cells", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			res, body := get(t, ts, "/api/search?"+tt.query)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", res.StatusCode, body)
+			}
+			var resp struct {
+				Expanded []expansion `json:"expanded"`
+			}
+			if err := json.Unmarshal([]byte(body), &resp); err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range tt.has {
+				if !slices.Contains(resp.Expanded, x) {
+					t.Errorf("expanded %v lacks %v", resp.Expanded, x)
+				}
+			}
+			if tt.none && len(resp.Expanded) > 0 {
+				t.Errorf("expanded %v, want none", resp.Expanded)
+			}
+		})
+	}
+	res, body := get(t, ts, "/api/search?q=ALS&expand=maybe")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expand must be true or false") {
+		t.Errorf("expand=maybe: status %d: %s, want 400 saying what expand takes", res.StatusCode, body)
 	}
 }
 
