@@ -85,6 +85,9 @@ func equivalents(m glossary.Match, text string) []glossary.Equivalent {
 	}
 	// Round-robin over the languages up to the cap, then in language order.
 	langs := []string{"en", "ja", "zh"}
+	for _, l := range langs {
+		byLang[l] = unsubsumed(byLang[l])
+	}
 	taken := map[string]int{}
 	for n := 0; n < maxExpansions; {
 		more := false
@@ -102,6 +105,25 @@ func equivalents(m glossary.Match, text string) []glossary.Equivalent {
 	var out []glossary.Equivalent
 	for _, l := range langs {
 		out = append(out, byLang[l][:taken[l]]...)
+	}
+	return out
+}
+
+// unsubsumed returns the terms of eqs (of one language) that hold none of the others:
+// a section that names "mesenchymal stem cell MSC" names "mesenchymal stem cell", so
+// searching the longer finds nothing more.
+func unsubsumed(eqs []glossary.Equivalent) []glossary.Equivalent {
+	keys := make([]string, len(eqs))
+	for i, eq := range eqs {
+		keys[i] = " " + strings.Join(strings.Fields(corpus.Fold(eq.Text)), " ") + " "
+	}
+	var out []glossary.Equivalent
+	for i, eq := range eqs {
+		if !slices.ContainsFunc(keys, func(k string) bool {
+			return k != keys[i] && strings.Contains(keys[i], strings.TrimSpace(k)) && (eq.Lang != "en" || strings.Contains(keys[i], k))
+		}) {
+			out = append(out, eq)
+		}
 	}
 	return out
 }
@@ -236,7 +258,7 @@ func (c *compiler) terms(eqs []glossary.Equivalent, from string, unit int) query
 func (c *compiler) phrase(text, lang string, unit int) query.Query {
 	var alts []query.Query
 	for _, tf := range indexer.TextFields {
-		if tf.Analyzer == indexer.AnalyzerJa && lang != "" && lang != "ja" {
+		if tf.Analyzer == indexer.AnalyzerJa && lang != "" && lang != "ja" || tf.Analyzer == indexer.AnalyzerStd && lang == "ja" {
 			continue
 		}
 		forms := []string{text}
@@ -260,10 +282,23 @@ func (c *compiler) phrase(text, lang string, unit int) query.Query {
 }
 
 // foldQuery returns query text folded as Chinese text is indexed (corpus.FoldChinese),
-// or text itself when it holds kana: such text is Japanese, which is not folded.
+// or text itself when it is Japanese, which is not folded: text with kana, or a
+// Japanese term of the glossary whose folded form is none of its Chinese forms
+// (脊髄損傷 folds to 脊髄损伤, which no Chinese text holds, while 幹細胞 folds to the
+// Chinese 干细胞). Folding those would only cost a search.
 func foldQuery(text string) string {
-	if corpus.HasKana(text) {
+	folded := corpus.FoldChinese(text)
+	if folded == text || corpus.HasKana(text) {
 		return text
 	}
-	return corpus.FoldChinese(text)
+	ms := glossary.Find(text)
+	if len(ms) != 1 || ms[0].Start != 0 || ms[0].End != len(text) || ms[0].Lang != "ja" {
+		return folded
+	}
+	for _, e := range ms[0].Entries {
+		if slices.Contains(e.Chinese, folded) {
+			return folded
+		}
+	}
+	return text
 }

@@ -11,6 +11,7 @@ import (
 
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/glossary"
 )
 
 // glossaryCorpus holds the same few words in English, Japanese and Chinese (one
@@ -275,5 +276,47 @@ func TestExpansionKeepsWeights(t *testing.T) {
 	}
 	if expanded, literal := ratio(false), ratio(true); math.Abs(expanded/literal-1) > 1e-6 {
 		t.Errorf("teratoma against hip: %g with expansion, %g without", expanded, literal)
+	}
+}
+
+// TestFoldQuery checks which query text is also searched folded to simplified
+// characters: Chinese, and text the glossary does not know, but not Japanese (kana, or
+// a Japanese term of the glossary whose folded form is not one of its Chinese forms).
+func TestFoldQuery(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"臨床試驗", "临床试验"},     // traditional Chinese
+		{"幹細胞", "干细胞"},       // Japanese, and the traditional form of the Chinese
+		{"脊髄損傷", "脊髄損傷"},     // Japanese: 脊髄损伤 is no Chinese
+		{"間葉系幹細胞", "間葉系幹細胞"}, // Japanese: the Chinese is 间充质干细胞
+		{"幹細胞を", "幹細胞を"},     // kana
+		{"電腦", "电脑"},         // not in the glossary: either
+		{"Muse", "Muse"},
+	}
+	for _, tt := range tests {
+		if got := foldQuery(tt.text); got != tt.want {
+			t.Errorf("foldQuery(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestUnsubsumed(t *testing.T) {
+	tests := []struct{ eqs, want []glossary.Equivalent }{
+		{
+			[]glossary.Equivalent{{Text: "mesenchymal stem cell", Lang: "en"}, {Text: "mesenchymal stem cell MSC", Lang: "en"}},
+			[]glossary.Equivalent{{Text: "mesenchymal stem cell", Lang: "en"}},
+		},
+		{ // English terms hold others as words only: "cells" is no "cell"
+			[]glossary.Equivalent{{Text: "cells", Lang: "en"}, {Text: "cell", Lang: "en"}},
+			[]glossary.Equivalent{{Text: "cells", Lang: "en"}, {Text: "cell", Lang: "en"}},
+		},
+		{
+			[]glossary.Equivalent{{Text: "干细胞", Lang: "zh"}, {Text: "间充质干细胞", Lang: "zh"}, {Text: "细胞", Lang: "zh"}},
+			[]glossary.Equivalent{{Text: "细胞", Lang: "zh"}},
+		},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, unsubsumed(tt.eqs)); diff != "" {
+			t.Errorf("unsubsumed(%v) (-want +got):\n%s", tt.eqs, diff)
+		}
 	}
 }
