@@ -494,3 +494,41 @@ func TestCloseStopsSearches(t *testing.T) {
 		t.Errorf("a search after Close: err %v, want ErrClosed", err)
 	}
 }
+
+func TestTerms(t *testing.T) {
+	ix := openMem(t)
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.ReplaceFile(context.Background(), "b.txt", nil, sampleDocs("b.txt")); err != nil {
+		t.Fatal(err)
+	}
+	type term struct {
+		Term     string
+		Sections uint64
+	}
+	read := func(field, prefix string, most int) []term {
+		var out []term
+		err := ix.Terms(field, prefix, func(t string, n uint64) bool {
+			out = append(out, term{t, n})
+			return len(out) < most
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if diff := cmp.Diff([]term{{"in", 2}, {"infus", 2}, {"intraven", 2}}, read("body_std", "in", 10)); diff != "" {
+		t.Errorf("body_std terms from in (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]term{{"in", 2}}, read("body_std", "in", 1)); diff != "" {
+		t.Errorf("the first body_std term from in (-want +got):\n%s", diff)
+	}
+	if got := read("body_std", "zz", 10); len(got) != 0 {
+		t.Errorf("terms from zz: %v", got)
+	}
+	ix.Close()
+	if err := ix.Terms("body_std", "in", func(string, uint64) bool { return true }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Terms on a closed index: %v, want ErrClosed", err)
+	}
+}
