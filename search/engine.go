@@ -68,6 +68,8 @@ type Engine struct {
 	ix   *indexer.Index
 	log  *slog.Logger
 	sets *setCache
+	// suggestions keeps what Suggest reads from the index.
+	suggestions *suggestCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -77,7 +79,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Index == nil {
 		return nil, errors.New("search: no index to search")
 	}
-	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache()}
+	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
