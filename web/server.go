@@ -32,6 +32,8 @@ type Searcher interface {
 	Matches(query, text string) []search.Span
 	// Count returns how many documents and sections the index holds.
 	Count(ctx context.Context) (search.Counts, error)
+	// Suggest completes prefix, what a reader of language lang ("" for any) is typing.
+	Suggest(ctx context.Context, prefix, lang string) ([]search.Suggestion, error)
 }
 
 // Config is what New needs to build a Server.
@@ -192,6 +194,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/api/search", s.handleAPISearch, small, limited)
 	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
 	get("/api/facets", s.handleAPIFacets, small)
+	get("/api/suggest", s.handleAPISuggest, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
 

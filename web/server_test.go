@@ -215,6 +215,74 @@ func TestAPISearchExpanded(t *testing.T) {
 	}
 }
 
+func TestAPISuggest(t *testing.T) {
+	ts, _ := newTestServer(t)
+	type translation struct{ Text, Lang string }
+	type suggestion struct {
+		Text         string        `json:"text"`
+		Lang         string        `json:"lang"`
+		Kind         string        `json:"kind"`
+		Translations []translation `json:"translations"`
+		URL          string        `json:"url"`
+	}
+	suggest := func(query string) []suggestion {
+		t.Helper()
+		res, body := get(t, ts, "/api/suggest?"+query)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /api/suggest?%s: status %d: %s", query, res.StatusCode, body)
+		}
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(body), &top); err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(top); !slices.Equal(got, []string{"suggestions"}) {
+			t.Errorf("keys %q, want suggestions", got)
+		}
+		var out struct{ Suggestions []suggestion }
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Suggestions == nil {
+			t.Errorf("suggestions is null, want a list: %s", body)
+		}
+		return out.Suggestions
+	}
+	got := suggest("q=bone+mar&lang=en")
+	i := slices.IndexFunc(got, func(s suggestion) bool { return s.Text == "bone marrow" })
+	if i < 0 || got[i].Kind != "term" || got[i].Lang != "en" || !slices.Contains(got[i].Translations, translation{"骨髄", "ja"}) {
+		t.Errorf("bone mar: %+v, want the term bone marrow with 骨髄", got)
+	}
+	got = suggest("q=" + url.QueryEscape("筋萎縮") + "&lang=ja")
+	var concept, title bool
+	for _, s := range got {
+		switch s.Kind {
+		case "concept":
+			concept = concept || s.URL == "/search?indication=als"
+		case "title":
+			title = title || strings.HasPrefix(s.URL, "/doc/")
+		}
+		if s.Translations == nil {
+			t.Errorf("%q has translations null, want a list", s.Text)
+		}
+	}
+	if !concept || !title {
+		t.Errorf("筋萎縮: %+v, want the concept ALS (its filter's address) and a title (its document's)", got)
+	}
+	if got := suggest("q="); len(got) != 0 {
+		t.Errorf("an empty prefix: %+v", got)
+	}
+	for _, bad := range []struct{ query, want string }{
+		{"q=ALS&lang=fr", `lang has no value \"fr\"`},
+		{"q=ALS&q=MS", "The parameter q may be given only once."},
+		{"q=" + url.QueryEscape(strings.Repeat("stem cell ", 60)), "The query is too long"},
+	} {
+		res, body := get(t, ts, "/api/suggest?"+bad.query)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) {
+			t.Errorf("/api/suggest?%.40s: status %d: %s, want 400 saying %q", bad.query, res.StatusCode, body, bad.want)
+		}
+	}
+}
+
 func TestAPIDocumentShape(t *testing.T) {
 	ts, _ := newTestServer(t)
 	id := firstHit(t, "ALS").DocID
@@ -487,6 +555,10 @@ func (brokenEngine) Document(context.Context, string) (*corpus.Document, error) 
 	return nil, errBroken
 }
 func (brokenEngine) Matches(_, _ string) []search.Span { return nil }
+
+func (brokenEngine) Suggest(context.Context, string, string) ([]search.Suggestion, error) {
+	return nil, errBroken
+}
 
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder
