@@ -176,6 +176,11 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if !resp.Fuzzy {
 		resp.Expanded = c.expansions()
 	}
+	if resp.Total == 0 && !resp.Fuzzy {
+		if resp.Suggestion, err = e.didYouMean(ctx, req, tree); err != nil {
+			return nil, err
+		}
+	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
 }

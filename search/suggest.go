@@ -418,3 +418,56 @@ func (q *snapshotQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 	q.seen = snap
 	return q.inner.Searcher(ctx, r, m, opts)
 }
+
+// Bounds of did-you-mean.
+const (
+	// maxDidYouMean bounds the candidates searched (each a search for its count).
+	maxDidYouMean = 4
+	// maxDroppedRunes is how many characters at its end a query may have wrong: the
+	// glossary terms that complete the rest are candidates.
+	maxDroppedRunes = 2
+)
+
+// didYouMean returns, for a query of one Chinese or Japanese word that found nothing
+// (a fuzzy retry serves Latin script), a glossary term close to it that finds
+// something with the request's filters, or "": the terms that complete the word
+// without its last character or two (臨床試検 → 臨床試験, プラセホ → プラセボ), then
+// the terms the word holds, longest first (幹細胞療法学 → 幹細胞).
+func (e *Engine) didYouMean(ctx context.Context, req Request, tree Node) (string, error) {
+	w, ok := tree.(Word)
+	if !ok || !strings.ContainsFunc(w.Text, corpus.IsCJK) {
+		return "", nil
+	}
+	var candidates []string
+	add := func(s string) {
+		if s != w.Text && !slices.Contains(candidates, s) {
+			candidates = append(candidates, s)
+		}
+	}
+	runes := []rune(w.Text)
+	for drop := 1; drop <= maxDroppedRunes && len(runes)-drop >= 2; drop++ {
+		for _, c := range glossary.Complete(string(runes[:len(runes)-drop]), maxDidYouMean) {
+			if utf8.RuneCountInString(c.Text) <= len(runes)+maxDroppedRunes {
+				add(c.Text)
+			}
+		}
+	}
+	ms := glossary.Find(w.Text)
+	slices.SortStableFunc(ms, func(a, b glossary.Match) int { return (b.End - b.Start) - (a.End - a.Start) })
+	for _, m := range ms {
+		add(w.Text[m.Start:m.End])
+	}
+	for _, cand := range candidates[:min(len(candidates), maxDidYouMean)] {
+		r := req
+		r.Query, r.Size, r.Page = cand, 0, 1
+		c := e.compile(Parse(cand), compileOptions{verbatim: req.Literal})
+		resp, _, _, err := e.run(ctx, r, c)
+		if err != nil {
+			return "", err
+		}
+		if resp.Total > 0 {
+			return cand, nil
+		}
+	}
+	return "", nil
+}

@@ -152,3 +152,30 @@ func TestSuggestTitlesFollowTheIndex(t *testing.T) {
 		t.Errorf("after removing it: %v", got)
 	}
 }
+
+// TestDidYouMean checks that a Chinese or Japanese query that finds nothing gets a
+// glossary term close to it that finds something: the completion of what it begins
+// with (a wrong last character) or a term it holds.
+func TestDidYouMean(t *testing.T) {
+	e := bundleEngine(t)
+	tests := []struct{ query, want string }{
+		{"臨床試検", "臨床試験"},                // 検 for 験
+		{"プラセホ", "プラセボ"},                // a sound mark left out
+		{"骨髄移殖", "骨髄移植"},                // 殖 for 植
+		{"幹細胞療法学", "幹細胞療法"},             // a character too many
+		{"幹細胞の未知語", "幹細胞"},              // a term inside
+		{"脊随損傷", ""},                    // nothing close in the glossary
+		{"mesenchymall", "mesenchymal"}, // Latin script: the fuzzy retry's
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			resp := mustSearch(t, e, Request{Query: tt.query})
+			if resp.Suggestion != tt.want {
+				t.Errorf("suggestion %q, want %q", resp.Suggestion, tt.want)
+			}
+			if tt.want != "" && resp.Fuzzy == (resp.Total == 0) {
+				t.Errorf("fuzzy %v with %d hits: only a fuzzy retry has hits", resp.Fuzzy, resp.Total)
+			}
+		})
+	}
+}

@@ -38,7 +38,9 @@ type Response struct {
 	Size   int
 	TookMS float64
 	// Fuzzy is set when the literal query matched nothing and the hits come from a
-	// fuzzy retry; Suggestion then names what was matched instead.
+	// fuzzy retry; Suggestion then names what was matched instead. Without Fuzzy,
+	// Suggestion is, for a Chinese or Japanese query that found nothing, a glossary
+	// term close to it that finds something (did you mean).
 	Fuzzy      bool
 	Suggestion string
 	// Expanded lists the glossary terms the query was also searched as, in the

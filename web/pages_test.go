@@ -286,6 +286,16 @@ func TestSearchPageExpanded(t *testing.T) {
 	})
 }
 
+func TestSearchPageDidYouMean(t *testing.T) {
+	ts, _ := newTestServer(t)
+	doc := getHTML(t, ts, "/search?q="+url.QueryEscape("臨床試検")+"&hl=ja")
+	p := findOne(t, doc, sel("p", ".suggest"), "the did-you-mean line")
+	a := findOne(t, p, sel("a"), "its link")
+	if textOf(a) != "臨床試験" || mustQuery(t, attr(a, "href")).Get("q") != "臨床試験" || !strings.Contains(textOf(p), "もしかして") {
+		t.Errorf("did you mean %q (%s), want 臨床試験", textOf(p), attr(a, "href"))
+	}
+}
+
 func TestEvidenceMap(t *testing.T) {
 	ts, _ := newTestServer(t)
 	doc := getHTML(t, ts, "/search?q=&lang=en")

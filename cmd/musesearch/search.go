@@ -149,8 +149,11 @@ func printHits(w io.Writer, resp *search.Response, color bool) {
 		count = "1 result"
 	}
 	fmt.Fprintf(w, "%s for %q (%.1f ms)\n", count, resp.Query, resp.TookMS)
-	if resp.Fuzzy {
+	switch {
+	case resp.Fuzzy:
 		fmt.Fprintf(w, "No exact matches; showing results for %q.\n", resp.Suggestion)
+	case resp.Suggestion != "":
+		fmt.Fprintf(w, "Did you mean %q?\n", resp.Suggestion)
 	}
 	if len(resp.Expanded) > 0 {
 		terms := make([]string, len(resp.Expanded))

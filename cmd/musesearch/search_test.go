@@ -82,6 +82,9 @@ func TestSearchCommand(t *testing.T) {
 		t.Errorf("search --expand=false --lang en 臨床試験: total %d, expanded %v; want nothing", resp.Total, resp.Expanded)
 	}
 
+	if out, _, err := run("臨床試検"); err != nil || !strings.Contains(out, `Did you mean "臨床試験"?`) {
+		t.Errorf("search 臨床試検: %v, printed\n%s\nwant a suggestion", err, out)
+	}
 	if _, _, err := run("--expand=maybe", "ALS"); !errors.Is(err, errUsage) {
 		t.Errorf("search --expand=maybe: error %v, want a usage error", err)
 	}
