@@ -682,7 +682,7 @@ func TestHEAD(t *testing.T) {
 		"/": "/", "/search": "/search?q=ALS", "/search.csv": "/search.csv?q=ALS", "/doc/:doc_id": "/doc/" + id,
 		"/static/:file": "/static/app.js", "/opensearch.xml": "/opensearch.xml", "/api/search": "/api/search?q=ALS",
 		"/api/documents/:doc_id": "/api/documents/" + id, "/api/facets": "/api/facets", "/healthz": "/healthz",
-		"/readyz": "/readyz", "/metrics": "/metrics",
+		"/readyz": "/readyz", "/metrics": "/metrics", "/api/suggest": "/api/suggest?q=ALS",
 	}
 	for _, r := range srv.echo.Routes() {
 		if r.Method != http.MethodGet {
