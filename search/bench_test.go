@@ -76,14 +76,7 @@ func BenchmarkCostlyQueries(b *testing.B) {
 	if mb, _ := strconv.Atoi(os.Getenv("MUSESEARCH_BENCH_JAPANESE_MB")); mb > 0 {
 		dir := b.TempDir()
 		japaneseCorpus(b, dir, mb)
-		ix, err := indexer.Open(context.Background(), indexer.Config{CorpusDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer ix.Close()
-		if e, err = New(Config{Index: ix}); err != nil {
-			b.Fatal(err)
-		}
+		e = openEngine(b, indexer.Config{CorpusDir: dir})
 	} else {
 		e = copiedEngine(b)
 	}
@@ -252,14 +245,7 @@ func japaneseCorpus(b *testing.B, dir string, mb int) {
 func BenchmarkSuggest(b *testing.B) {
 	var e *Engine
 	if dir := os.Getenv("MUSESEARCH_BENCH_CORPUS"); dir != "" {
-		ix, err := indexer.Open(context.Background(), indexer.Config{Dir: b.TempDir(), CorpusDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer ix.Close()
-		if e, err = New(Config{Index: ix}); err != nil {
-			b.Fatal(err)
-		}
+		e = openEngine(b, indexer.Config{Dir: b.TempDir(), CorpusDir: dir})
 	} else {
 		e = copiedEngine(b)
 	}

@@ -65,19 +65,22 @@ var small fixture
 // smallEngine returns an engine over an in-memory index of smallCorpus.
 func smallEngine(t testing.TB) *Engine {
 	t.Helper()
-	return small.engine(t, "the small corpus", func() (*Engine, error) {
-		ctx := context.Background()
-		ix, err := indexer.Open(ctx, indexer.Config{})
-		if err != nil {
+	return small.engine(t, "the small corpus", func() (*Engine, error) { return memEngine(smallCorpus) })
+}
+
+// memEngine returns an engine over an in-memory index of files, documents by source.
+func memEngine(files map[string][]corpus.Document) (*Engine, error) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{})
+	if err != nil {
+		return nil, err
+	}
+	for source, docs := range files {
+		if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
 			return nil, err
 		}
-		for source, docs := range smallCorpus {
-			if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
-				return nil, err
-			}
-		}
-		return New(Config{Index: ix})
-	})
+	}
+	return New(Config{Index: ix})
 }
 
 func hitIDs(resp *Response) []string {

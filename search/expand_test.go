@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"math"
 	"slices"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"musesearch/corpus"
-	"musesearch/indexer"
 	"musesearch/internal/glossary"
 )
 
@@ -47,21 +45,10 @@ var glossaryCorpus = map[string][]corpus.Document{
 // glossaryFixture is an engine over an in-memory index of glossaryCorpus.
 var glossaryFixture fixture
 
+// glossaryEngine returns an engine over an in-memory index of glossaryCorpus.
 func glossaryEngine(t testing.TB) *Engine {
 	t.Helper()
-	return glossaryFixture.engine(t, "the glossary corpus", func() (*Engine, error) {
-		ctx := context.Background()
-		ix, err := indexer.Open(ctx, indexer.Config{})
-		if err != nil {
-			return nil, err
-		}
-		for source, docs := range glossaryCorpus {
-			if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
-				return nil, err
-			}
-		}
-		return New(Config{Index: ix})
-	})
+	return glossaryFixture.engine(t, "the glossary corpus", func() (*Engine, error) { return memEngine(glossaryCorpus) })
 }
 
 func TestGlossaryExpansion(t *testing.T) {

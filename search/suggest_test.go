@@ -101,15 +101,8 @@ func TestSuggestLanguageFirst(t *testing.T) {
 // it is, within moments: a document added is suggested, one removed no longer.
 func TestSuggestTitlesFollowTheIndex(t *testing.T) {
 	ctx := context.Background()
-	ix, err := indexer.Open(ctx, indexer.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e, err := New(Config{Index: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := openEngine(t, indexer.Config{})
+	ix := e.ix
 	titles := func() []string {
 		got, err := e.Suggest(ctx, "umbil", "")
 		if err != nil {
