@@ -57,15 +57,18 @@ func (c *compiled) expansions() []Expansion {
 // languages, at most maxExpansions of them: the first form of each language, then the
 // second, and so on, listed by language.
 func equivalents(m glossary.Match, text string) []glossary.Equivalent {
-	var clear []*glossary.Entry
+	// The English side of an ambiguous entry is out both ways: an English match
+	// expands through the unambiguous entries only, a Japanese or Chinese match to the
+	// English of those only and to the Japanese and Chinese of every entry.
+	var unambiguous []*glossary.Entry
 	for _, e := range m.Entries {
 		if !e.Ambiguous {
-			clear = append(clear, e)
+			unambiguous = append(unambiguous, e)
 		}
 	}
 	var english, others []glossary.Equivalent
-	if len(clear) > 0 {
-		english = glossary.Match{Start: m.Start, End: m.End, Lang: m.Lang, Entries: clear}.Equivalents(text)
+	if len(unambiguous) > 0 {
+		english = glossary.Match{Start: m.Start, End: m.End, Lang: m.Lang, Entries: unambiguous}.Equivalents(text)
 	}
 	if m.Lang != "en" {
 		others = m.Equivalents(text)
@@ -150,6 +153,10 @@ func (c *compiler) glossaryWord(word string, unit int) query.Query {
 	}
 	ms := glossary.Find(word)
 	if len(ms) == 0 {
+		return nil
+	}
+	if !slices.ContainsFunc(ms, func(m glossary.Match) bool { return len(equivalents(m, word)) > 0 }) {
+		// Its parts as written, apart, would only loosen the word.
 		return nil
 	}
 	var parts []query.Query
@@ -250,9 +257,11 @@ func (c *compiler) terms(eqs []glossary.Equivalent, from string, unit int) query
 	return disjunction(alts)
 }
 
-// phrase matches text as a phrase in the fields that hold lang ("" for any): the
-// AnalyzerStd fields hold every section (Chinese folded to simplified characters, as
-// the glossary writes Chinese), the AnalyzerJa fields Japanese ones. Its matches are
+// phrase matches text, a term in lang ("" for text of the query, in any language), as
+// a phrase in the fields that hold that language: a Japanese term in the AnalyzerJa
+// fields, which hold Japanese text word by word; others in the AnalyzerStd fields,
+// which hold every section (Chinese folded to simplified characters, as the glossary
+// writes Chinese); text of the query in both, also folded (foldQuery). Its matches are
 // highlighted as the unit-th unit's matches through a translation, which show only
 // where the unit itself is absent.
 func (c *compiler) phrase(text, lang string, unit int) query.Query {

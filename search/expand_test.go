@@ -307,3 +307,23 @@ func TestUnsubsumed(t *testing.T) {
 		}
 	}
 }
+
+// TestGlossaryCompound checks a word that holds several glossary terms: it also
+// matches the conjunction of their translations, and a word whose terms have none
+// (everyday English words) is not loosened into its parts apart.
+func TestGlossaryCompound(t *testing.T) {
+	e := glossaryEngine(t)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"骨髄臨床試験", []string{"zh#1", "en#1"}}, // bone marrow and clinical trial, each in translation
+		{"cells-counted", []string{}},        // not "cells" and "counted" apart (en#3)
+	}
+	for _, tt := range tests {
+		resp := mustSearch(t, e, Request{Query: tt.query})
+		if diff := cmp.Diff(tt.want, hitIDs(resp), cmpopts.SortSlices(func(a, b string) bool { return a < b }), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: hits (-want +got):\n%s", tt.query, diff)
+		}
+	}
+}
