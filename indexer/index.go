@@ -374,6 +374,33 @@ func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {
 	return res.Total, nil
 }
 
+// Terms calls each with the terms of field that begin with prefix, in order, and the
+// number of sections that hold each (a section deleted or replaced counts until its
+// segment is merged away), until each returns false. It reads the field's term
+// dictionary, not the sections: looking a term up is cheap.
+func (ix *Index) Terms(field, prefix string, each func(term string, sections uint64) bool) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	dict, err := ix.bi.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	for {
+		entry, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return fmt.Errorf("read the terms of %s: %w", field, err)
+		}
+		if entry == nil || !each(entry.Term, entry.Count) {
+			break
+		}
+	}
+	return dict.Close()
+}
+
 // Analyze analyses text with one of the analysers (a TextField's Analyzer or
 // QueryAnalyzer).
 func (ix *Index) Analyze(analyzer, text string) ([]Token, error) {

@@ -179,6 +179,49 @@ func TestFieldsFind(t *testing.T) {
 	}
 }
 
+// TestChineseFolding checks that the AnalyzerStd fields of Chinese sections hold
+// their text folded to simplified characters, heading and body, and that Japanese
+// text and the stored text are left as written.
+func TestChineseFolding(t *testing.T) {
+	ix := openMem(t)
+	docs := []corpus.Document{{
+		ID: "f", Source: "f.txt", Title: "臨床試驗", Lang: "zh",
+		Sections: []corpus.Section{
+			{ID: "f#1", Heading: "摘要", Lang: "zh", Text: "一項臨床試驗"},
+			{ID: "f#2", Heading: "幹細胞", Lang: "ja", Text: "幹細胞の臨床試験"},
+			{ID: "f#3", Heading: "研究對象", Lang: "zh", Text: "干细胞"},
+		},
+	}}
+	if _, err := ix.ReplaceFile(context.Background(), "f.txt", nil, docs); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field, query string
+		want         []string
+	}{
+		{"body_std", "临床试验", []string{"f#1"}},
+		{"body_std", "臨床試驗", nil}, // the index holds the folded form only
+		{"body_std", "干细胞", []string{"f#3"}},
+		{"body_std", "幹細胞", []string{"f#2"}}, // Japanese, as written
+		{"heading_std", "研究对象", []string{"f#3"}},
+		{"heading_std", "幹細胞", []string{"f#2"}},
+		{"heading_std", "干细胞", nil},
+	}
+	for _, tt := range tests {
+		got := matchIDs(t, ix, tt.field, tt.query)
+		if diff := cmp.Diff(tt.want, got, sortStrings, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s:%q (-want +got):\n%s", tt.field, tt.query, diff)
+		}
+	}
+	doc, err := ix.Document(context.Background(), "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Sections[0].Text + doc.Sections[2].Heading; got != "一項臨床試驗研究對象" {
+		t.Errorf("stored text %q, want it as written", got)
+	}
+}
+
 func TestJapanese(t *testing.T) {
 	en := corpus.Document{Lang: "en"}
 	tests := []struct {
@@ -470,5 +513,43 @@ func TestCloseStopsSearches(t *testing.T) {
 	}
 	if _, err := ix.Search(ctx, bleve.NewSearchRequest(query.NewMatchAllQuery())); !errors.Is(err, ErrClosed) {
 		t.Errorf("a search after Close: err %v, want ErrClosed", err)
+	}
+}
+
+func TestTerms(t *testing.T) {
+	ix := openMem(t)
+	if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, sampleDocs("a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.ReplaceFile(context.Background(), "b.txt", nil, sampleDocs("b.txt")); err != nil {
+		t.Fatal(err)
+	}
+	type term struct {
+		Term     string
+		Sections uint64
+	}
+	read := func(field, prefix string, most int) []term {
+		var out []term
+		err := ix.Terms(field, prefix, func(t string, n uint64) bool {
+			out = append(out, term{t, n})
+			return len(out) < most
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if diff := cmp.Diff([]term{{"in", 2}, {"infus", 2}, {"intraven", 2}}, read("body_std", "in", 10)); diff != "" {
+		t.Errorf("body_std terms from in (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]term{{"in", 2}}, read("body_std", "in", 1)); diff != "" {
+		t.Errorf("the first body_std term from in (-want +got):\n%s", diff)
+	}
+	if got := read("body_std", "zz", 10); len(got) != 0 {
+		t.Errorf("terms from zz: %v", got)
+	}
+	ix.Close()
+	if err := ix.Terms("body_std", "in", func(string, uint64) bool { return true }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Terms on a closed index: %v, want ErrClosed", err)
 	}
 }

@@ -21,7 +21,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-10/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-11/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -146,16 +146,16 @@ var TextFields = []TextField{
 func FoldIdentifier(s string) string { return strings.ToLower(corpus.Fold(strings.TrimSpace(s))) }
 
 // partProperty is the property of a section record (see sectionRecord) that holds a
-// part's text: it feeds the part's stored field and its AnalyzerStd field.
+// part's text as written: it feeds the part's stored field.
 func partProperty(p Part) string { return "p_" + string(p) }
 
-// textProperty is the property that feeds text field tf. An AnalyzerJa field has its
-// own, set only where the part is Japanese.
+// textProperty is the property that feeds text field tf: each field has its own, as
+// the text it indexes differs (see TextFields).
 func textProperty(tf TextField) string {
 	if tf.Analyzer == AnalyzerJa {
 		return partProperty(tf.Part) + "_ja"
 	}
-	return partProperty(tf.Part)
+	return partProperty(tf.Part) + "_std"
 }
 
 // newMapping returns the index mapping: explicit fields only, BM25 scoring.
@@ -247,9 +247,22 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mention
 		r[FieldPath] = sec.Path
 	}
 	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text, PartContext: sectionContext(doc, sec)}
+	for part, text := range parts {
+		if text != "" {
+			r[partProperty(part)] = text
+		}
+	}
 	for _, tf := range TextFields {
 		text := parts[tf.Part]
-		if text != "" && (tf.Analyzer != AnalyzerJa || japanese(text, doc, sec)) {
+		switch {
+		case text == "":
+		case tf.Analyzer == AnalyzerJa:
+			if japanese(text, doc, sec) {
+				r[textProperty(tf)] = text
+			}
+		case sec.Lang == "zh":
+			r[textProperty(tf)] = corpus.FoldChinese(text)
+		default:
 			r[textProperty(tf)] = text
 		}
 	}

@@ -8,9 +8,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -74,14 +76,7 @@ func BenchmarkCostlyQueries(b *testing.B) {
 	if mb, _ := strconv.Atoi(os.Getenv("MUSESEARCH_BENCH_JAPANESE_MB")); mb > 0 {
 		dir := b.TempDir()
 		japaneseCorpus(b, dir, mb)
-		ix, err := indexer.Open(context.Background(), indexer.Config{CorpusDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer ix.Close()
-		if e, err = New(Config{Index: ix}); err != nil {
-			b.Fatal(err)
-		}
+		e = openEngine(b, indexer.Config{CorpusDir: dir})
 	} else {
 		e = copiedEngine(b)
 	}
@@ -236,4 +231,81 @@ func japaneseCorpus(b *testing.B, dir string, mb int) {
 		}
 		size += doc.Len()
 	}
+}
+
+// BenchmarkSuggest completes every prefix of a few queries, as a user typing them
+// gets suggestions, over the bundled corpus copied bundleCopies times or, with
+// MUSESEARCH_BENCH_CORPUS set, over an index of that corpus directory (one musegen
+// writes: go run ./cmd/musegen -sections 10000 -out DIR). Each round starts with no
+// term looked up (a new user's prefixes); the titles stay read, as they do until the
+// index changes. It reports the median and the 99th percentile of one completion's
+// latency, in "reread" the time to read the titles again after a change of the index,
+// and in "titles-x10" the scan of ten times the corpus's titles alone (the part of a
+// completion that grows with the corpus).
+func BenchmarkSuggest(b *testing.B) {
+	var e *Engine
+	if dir := os.Getenv("MUSESEARCH_BENCH_CORPUS"); dir != "" {
+		e = openEngine(b, indexer.Config{Dir: b.TempDir(), CorpusDir: dir})
+	} else {
+		e = copiedEngine(b)
+	}
+	var prefixes []string
+	for _, typed := range []string{"mesenchymal stem cells", "bone marrow", "spinal cord injury", "Muse cells",
+		"clinical trial", "臨床試験", "間葉系幹細胞", "脊髄損傷", "临床试验", "干细胞", "骨髓"} {
+		runes := []rune(typed)
+		for n := 1; n <= len(runes); n++ {
+			prefixes = append(prefixes, string(runes[:n]))
+		}
+	}
+	ctx := context.Background()
+	view, err := e.suggestions.get(ctx, e.ix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("typing", func(b *testing.B) {
+		var took []time.Duration
+		for b.Loop() {
+			view.mu.Lock()
+			clear(view.counts)
+			view.mu.Unlock()
+			for _, p := range prefixes {
+				start := time.Now()
+				if _, err := e.Suggest(ctx, p, "en"); err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+			}
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(len(prefixes)), "prefixes/op")
+	})
+	b.Run("reread", func(b *testing.B) {
+		for b.Loop() {
+			e.suggestions.mu.Lock()
+			e.suggestions.view = nil
+			e.suggestions.mu.Unlock()
+			if _, err := e.suggestions.get(ctx, e.ix); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("titles-x10", func(b *testing.B) {
+		var titles []docTitle
+		for range 10 {
+			titles = append(titles, view.titles...)
+		}
+		var took []time.Duration
+		for b.Loop() {
+			for _, p := range prefixes {
+				start := time.Now()
+				suggestTitles(titles, suggestKey(p), "en")
+				took = append(took, time.Since(start))
+			}
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(len(titles)), "titles")
+	})
 }

@@ -27,15 +27,8 @@ import (
 // of many segments with deleted and replaced sections, as live updates leave it.
 func TestFacetCountsAcrossSegments(t *testing.T) {
 	ctx := context.Background()
-	ix, err := indexer.Open(ctx, indexer.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e, err := New(Config{Index: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := openEngine(t, indexer.Config{})
+	ix := e.ix
 	paragraphs := []string{
 		"Muse cells were given to patients with acute ischemic stroke in a randomized trial.",
 		"Mesenchymal stem cells (MSCs) for knee osteoarthritis: a phase 2 study.",

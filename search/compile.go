@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
@@ -20,8 +21,8 @@ import (
 const (
 	// conceptScore bounds the score of a section that matches a query word only
 	// through the concept the word names (its facet, found by the vocabulary in any
-	// language). BM25 scores of a literal match are far above it, so such sections
-	// rank below every literal match.
+	// language) or through the glossary's translations of it. BM25 scores of a
+	// literal match are far above it, so such sections rank below every literal match.
 	conceptScore = 1e-4
 	// contextScore bounds the score of a query word matched only in a section's
 	// context (its document's title or its parent headings): above a match through a
@@ -33,13 +34,18 @@ const (
 	identBoost = 5
 )
 
-// compiled is a query ready to run: the bleve query, the highlighter of its matches
-// and the words it can retry fuzzily; or, with err set, a query the engine refuses.
+// compiled is a query ready to run: the bleve query, the highlighter of its matches,
+// the words it can retry fuzzily and the glossary terms it was expanded to; or, with
+// err set, a query the engine refuses.
 type compiled struct {
-	query query.Query // nil matches every section
-	hl    *highlighter
-	units []unit
-	err   error // a *RequestError
+	query    query.Query // nil matches every section
+	hl       *highlighter
+	units    []unit
+	expanded []expansion
+	// translatable is set when a quoted phrase of the query is a glossary term that
+	// was not expanded (see compileOptions.phrases).
+	translatable bool
+	err          error // a *RequestError
 	// indications are the indications the query names (not inside an exclusion):
 	// the passages that report a trial of one rank first (evidenceQuery).
 	indications []string
@@ -51,20 +57,35 @@ type unit struct {
 	fuzzy int // edit distance the word was matched with in a fuzzy retry
 }
 
+// compileOptions say how to compile a query.
+type compileOptions struct {
+	// fuzzy makes long Latin-script words match within an edit distance (a retry of
+	// a query that matched nothing), without expansion.
+	fuzzy bool
+	// verbatim turns cross-language expansion off (Request.Literal).
+	verbatim bool
+	// phrases expands quoted phrases through the glossary too. Quotes ask for the
+	// phrase as written, so a phrase's translations are searched only when the query
+	// found nothing as written (a language filter that the phrase's own language is
+	// not in: "bone marrow" in Japanese passages).
+	phrases bool
+}
+
 // compiler turns a query tree into a bleve query.
 type compiler struct {
+	compileOptions
 	e      *Engine
-	fuzzy  bool // match long Latin-script words within an edit distance
 	negate bool // inside an exclusion: literal matching only, nothing to highlight
 	out    *compiled
 	// fuzzyWords counts the words made fuzzy, up to maxFuzzyWords.
 	fuzzyWords int
 }
 
-func (e *Engine) compile(n Node, fuzzy bool) *compiled {
+// compile compiles the query tree n.
+func (e *Engine) compile(n Node, opts compileOptions) *compiled {
 	out := &compiled{hl: &highlighter{analyze: e.analyze}}
 	if n != nil {
-		out.query = (&compiler{e: e, fuzzy: fuzzy, out: out}).node(n)
+		out.query = (&compiler{compileOptions: opts, e: e, out: out}).node(n)
 	}
 	if out.query != nil && len(out.indications) > 0 {
 		var words []string
@@ -85,7 +106,12 @@ func (c *compiler) node(n Node) query.Query {
 		return c.words([]Word{n})
 	case Phrase:
 		c.name(c.concepts(n.Text))
-		return c.literal(n.Text, false)
+		unit := len(c.out.units)
+		q := c.literal(n.Text, false)
+		if q == nil {
+			return nil
+		}
+		return c.expand(q, nil, c.glossaryPhrase(n.Text, unit), unit)
 	case Not:
 		return c.exclusion(n.Node)
 	case Or:
@@ -114,7 +140,7 @@ func (c *compiler) exclusion(n Node) query.Query {
 // excluded compiles what an exclusion leaves out: literal matches only, with nothing
 // to highlight.
 func (c *compiler) excluded(n Node) query.Query {
-	inner := &compiler{e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
+	inner := &compiler{compileOptions: compileOptions{verbatim: true}, e: c.e, negate: true, out: &compiled{hl: &highlighter{analyze: c.e.analyze}}}
 	q := inner.node(n)
 	if c.out.err == nil {
 		c.out.err = inner.out.err
@@ -166,8 +192,9 @@ func (c *compiler) and(nodes []Node) query.Query {
 // words compiles consecutive AND-ed words. Function words are dropped when the run
 // has other words (PubMed does the same), so that "effect of Muse cells" is not lost on
 // sections in other languages. Every word matches literally or, ranked below, through
-// the concepts it names; a concept only several words together name (spinal cord
-// injury) is an alternative to all of them.
+// the concepts it names and the glossary's translations of it; a concept or glossary
+// term only several words together name (spinal cord injury, bone marrow) is an
+// alternative to all of them.
 func (c *compiler) words(ws []Word) query.Query {
 	if len(ws) == 0 {
 		return nil
@@ -184,45 +211,85 @@ func (c *compiler) words(ws []Word) query.Query {
 		for _, k := range concepts {
 			own[k.key()] = true
 		}
-		items[i] = c.withConcepts(c.literal(w.Text, true), concepts, units[i])
+		literal := c.literal(w.Text, true)
+		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, units[i]), units[i])
 	}
-	// Concepts named by several words: the words that spell one of the concept's
-	// names ("脊髄 損傷", "Muse 細胞" as the vocabulary writes 脊髄損傷 and Muse細胞), else
-	// the shortest run the vocabulary reads as naming it ("spinal cord injuries").
-	if len(ws) > 1 && !c.negate {
-		texts := make([]string, len(ws))
-		squashed := make([]string, len(ws))
-		for i, w := range ws {
-			texts[i], squashed[i] = w.Text, squash(w.Text)
+	if len(ws) < 2 || c.negate || c.verbatim || c.fuzzy {
+		return conjunction(nonNil(items))
+	}
+	// Runs of words that name one thing: the concepts first, then the glossary terms;
+	// a run that overlaps one taken before is left out, one over the same words joins it.
+	runs := c.conceptRuns(ws, own)
+	for _, g := range glossaryRuns(ws) {
+		runs = append(runs, wordRun{i: g.i, j: g.j, glossary: &g})
+	}
+	taken := make([]bool, len(ws))
+	var applied []wordRun
+	for _, r := range runs {
+		if k := slices.IndexFunc(applied, func(a wordRun) bool { return a.i == r.i && a.j == r.j }); k >= 0 {
+			applied[k].concepts = append(applied[k].concepts, r.concepts...)
+			if applied[k].glossary == nil {
+				applied[k].glossary = r.glossary
+			}
+			continue
 		}
-		taken := make([]bool, len(ws))
-		// Joined without spaces too: CJK names are written without them.
-		candidates := c.concepts(strings.Join(texts, " "))
-		for _, k := range c.concepts(strings.Join(texts, "")) {
-			if !slices.Contains(candidates, k) {
-				candidates = append(candidates, k)
-			}
+		if slices.Contains(taken[r.i:r.j+1], true) {
+			continue
 		}
-		for _, k := range candidates {
-			names := squashedNames(k)
-			i, j, ok := namingRun(squashed, names)
-			if !ok && !own[k.key()] {
-				i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
-			}
-			if !ok || slices.Contains(taken[i:j+1], true) {
-				continue
-			}
-			run := conjunction(nonNil(items[i : j+1]))
-			items[i] = c.withConcepts(run, []conceptRef{k}, units[i])
-			for m := i; m <= j; m++ {
-				taken[m] = true
-				if m > i {
-					items[m] = nil
-				}
-			}
+		for m := r.i; m <= r.j; m++ {
+			taken[m] = true
+		}
+		applied = append(applied, r)
+	}
+	for _, r := range applied {
+		var terms query.Query
+		if g := r.glossary; g != nil {
+			terms = c.terms(g.eqs, g.from, units[r.i])
+		}
+		items[r.i] = c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i])
+		for m := r.i + 1; m <= r.j; m++ {
+			items[m] = nil
 		}
 	}
 	return conjunction(nonNil(items))
+}
+
+// wordRun is a run of query words, ws[i..j], that names concepts or a glossary term.
+type wordRun struct {
+	i, j     int
+	concepts []conceptRef
+	glossary *glossaryRun
+}
+
+// conceptRuns finds the concepts named by several words: the words that spell one of
+// the concept's names ("脊髄 損傷", "Muse 細胞" as the vocabulary writes 脊髄損傷 and
+// Muse細胞), else the shortest run the vocabulary reads as naming it ("spinal cord
+// injuries"); own holds the concepts single words name.
+func (c *compiler) conceptRuns(ws []Word, own map[string]bool) []wordRun {
+	texts := make([]string, len(ws))
+	squashed := make([]string, len(ws))
+	for i, w := range ws {
+		texts[i], squashed[i] = w.Text, squash(w.Text)
+	}
+	// Joined without spaces too: CJK names are written without them.
+	candidates := c.concepts(strings.Join(texts, " "))
+	for _, k := range c.concepts(strings.Join(texts, "")) {
+		if !slices.Contains(candidates, k) {
+			candidates = append(candidates, k)
+		}
+	}
+	var runs []wordRun
+	for _, k := range candidates {
+		names := squashedNames(k)
+		i, j, ok := namingRun(squashed, names)
+		if !ok && !own[k.key()] {
+			i, j, ok = shortestRun(texts, squashed, names, k, c.concepts)
+		}
+		if ok {
+			runs = append(runs, wordRun{i: i, j: j, concepts: []conceptRef{k}})
+		}
+	}
+	return runs
 }
 
 // names are the names of a concept, squashed.
@@ -309,7 +376,7 @@ func (k conceptRef) key() string { return string(k.facet) + ":" + k.id }
 // concepts returns the content-facet concepts text names (languages are not concepts
 // to expand: "Japanese" must not match every Japanese section).
 func (c *compiler) concepts(text string) []conceptRef {
-	if c.negate {
+	if c.negate || c.verbatim {
 		return nil
 	}
 	var out []conceptRef
@@ -321,15 +388,18 @@ func (c *compiler) concepts(text string) []conceptRef {
 	return out
 }
 
-// withConcepts makes the sections that carry or name one of the concepts an
-// alternative to literal, scored below any literal match; the concepts' own terms are
-// highlighted as matches of query unit.
-func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit int) query.Query {
+// expand makes the sections that carry or name one of the concepts, and those that
+// match terms (the glossary's translations), an alternative to literal, scored below
+// any literal match; the concepts' own terms are highlighted as matches of query unit.
+func (c *compiler) expand(literal query.Query, concepts []conceptRef, terms query.Query, unit int) query.Query {
 	c.name(concepts)
-	if len(concepts) == 0 || c.fuzzy {
+	if c.fuzzy || len(concepts) == 0 && terms == nil {
 		return literal
 	}
 	var alts []query.Query
+	if terms != nil {
+		alts = append(alts, terms)
+	}
 	for _, k := range concepts {
 		// The sections that carry or name the concept, those that name it most (in
 		// their own language) first.
@@ -344,7 +414,7 @@ func (c *compiler) withConcepts(literal query.Query, concepts []conceptRef, unit
 	if literal == nil {
 		return squashed
 	}
-	return query.NewDisjunctionQuery([]query.Query{literal, squashed})
+	return &sumQuery{a: literal, b: squashed}
 }
 
 // name records the indications among concepts, which the query names.
@@ -391,9 +461,11 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // ranked below them, of its context (its document's title and its parent headings):
 // as one term where the field's analyser keeps it whole, else as a phrase of its
 // tokens, so that IL-6, 脊髄損傷 (CJK bigrams) and Muse細胞 match only where their
-// parts are adjacent. A word that looks like an identifier also matches the
-// identifier field exactly. A fuzzy retry reads a section's own words only; an
-// exclusion leaves out the sections whose own words or context hold the text.
+// parts are adjacent. Text in traditional Chinese characters also matches in its
+// simplified form where Chinese is indexed so (foldQuery). A word that looks like an
+// identifier also matches the identifier field exactly. A fuzzy retry reads a section's
+// own words only; an exclusion leaves out the sections whose own words or context hold
+// the text.
 //
 // A phrase has at most maxPhraseTerms positions: a quoted one with more is refused,
 // and a word with more (a run of CJK characters without spaces, a long hyphenated
@@ -401,6 +473,7 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 // words typed with spaces between them would.
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
+	folded := foldQuery(text)
 	var match, context []query.Query
 	for _, tf := range indexer.TextFields {
 		if tf.Part == indexer.PartContext && c.fuzzy {
@@ -409,6 +482,10 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
 		if p == nil {
 			continue
+		}
+		forms := []termPattern{p}
+		if tf.Analyzer == indexer.AnalyzerStd && folded != text {
+			forms = append(forms, patternOf(c.e.analyze(tf.QueryAnalyzer, folded)))
 		}
 		if len(p) > maxPhraseTerms && !word {
 			if c.out.err == nil {
@@ -424,20 +501,22 @@ func (c *compiler) literal(text string, word bool) query.Query {
 			fuzzy = fuzziness(p)
 			u.fuzzy = max(u.fuzzy, fuzzy)
 		}
-		var parts []query.Query
-		for _, piece := range pieces(p) {
-			q := fieldQuery(tf.Name, piece, fuzzy)
-			q.SetBoost(tf.Boost)
-			parts = append(parts, q)
-			if tf.Part == indexer.PartBody && !c.negate {
-				c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+		for _, form := range forms {
+			var parts []query.Query
+			for _, piece := range pieces(form) {
+				q := fieldQuery(tf.Name, piece, fuzzy)
+				q.SetBoost(tf.Boost)
+				parts = append(parts, q)
+				if tf.Part == indexer.PartBody && !c.negate {
+					c.out.hl.add(tf.Analyzer, unitPattern{unit: len(c.out.units), pattern: piece, fuzzy: fuzzy})
+				}
 			}
+			if tf.Part == indexer.PartContext && !c.negate {
+				context = append(context, conjunction(parts))
+				continue
+			}
+			match = append(match, conjunction(parts))
 		}
-		if tf.Part == indexer.PartContext && !c.negate {
-			context = append(context, conjunction(parts))
-			continue
-		}
-		match = append(match, conjunction(parts))
 	}
 	if id := identifierTerm(text); word && id != "" {
 		q := query.NewTermQuery(id)
@@ -663,4 +742,115 @@ func (s *squashSearcher) squashed(m *search.DocumentMatch, err error) (*search.D
 		m.Score = s.scale * m.Score / (1 + m.Score)
 	}
 	return m, err
+}
+
+// sumQuery matches what a or b matches, scored as the sum of their scores. Unlike a
+// disjunction it does not discount a match of one alone (bleve's coordination factor
+// halves it): a word that expands scores its literal matches as a word that does not.
+type sumQuery struct {
+	a, b query.Query
+}
+
+func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	a, err := q.a.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := q.b.Searcher(ctx, r, m, opts)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return &sumSearcher{s: [2]search.Searcher{a, b}}, nil
+}
+
+// sumSearcher merges the matches of two searchers in the order of their document
+// numbers, adding the scores of a document both match.
+type sumSearcher struct {
+	s       [2]search.Searcher
+	cur     [2]*search.DocumentMatch // the next match of each, nil at its end
+	started bool
+}
+
+func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.started {
+		s.started = true
+		for i := range s.s {
+			var err error
+			if s.cur[i], err = s.s[i].Next(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s.emit(ctx)
+}
+
+func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	for i := range s.s {
+		if s.started && (s.cur[i] == nil || s.cur[i].IndexInternalID.Compare(id) >= 0) {
+			continue
+		}
+		if s.cur[i] != nil {
+			ctx.DocumentMatchPool.Put(s.cur[i])
+		}
+		var err error
+		if s.cur[i], err = s.s[i].Advance(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	s.started = true
+	return s.emit(ctx)
+}
+
+// emit returns the first of the current matches, both added when they are of one
+// document, and moves on the searchers it took them from.
+func (s *sumSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	a, b := s.cur[0], s.cur[1]
+	take := [2]bool{a != nil, b != nil}
+	if a != nil && b != nil {
+		switch c := a.IndexInternalID.Compare(b.IndexInternalID); {
+		case c < 0:
+			take[1] = false
+		case c > 0:
+			take[0] = false
+		}
+	}
+	var out *search.DocumentMatch
+	for i := range s.s {
+		if !take[i] {
+			continue
+		}
+		if out == nil {
+			out = s.cur[i]
+		} else {
+			out.Score += s.cur[i].Score
+			ctx.DocumentMatchPool.Put(s.cur[i])
+		}
+		var err error
+		if s.cur[i], err = s.s[i].Next(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *sumSearcher) Close() error {
+	return errors.Join(s.s[0].Close(), s.s[1].Close())
+}
+
+func (s *sumSearcher) Weight() float64 { return s.s[0].Weight() + s.s[1].Weight() }
+
+func (s *sumSearcher) SetQueryNorm(n float64) {
+	s.s[0].SetQueryNorm(n)
+	s.s[1].SetQueryNorm(n)
+}
+
+func (s *sumSearcher) Count() uint64 { return s.s[0].Count() + s.s[1].Count() }
+
+func (s *sumSearcher) Min() int { return 0 }
+
+func (s *sumSearcher) Size() int { return s.s[0].Size() + s.s[1].Size() }
+
+func (s *sumSearcher) DocumentMatchPoolSize() int {
+	return len(s.cur) + s.s[0].DocumentMatchPoolSize() + s.s[1].DocumentMatchPoolSize()
 }

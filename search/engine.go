@@ -70,6 +70,8 @@ type Engine struct {
 	log    *slog.Logger
 	sets   *setCache
 	trials *trialCache
+	// suggestions keeps what Suggest reads from the index.
+	suggestions *suggestCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -79,7 +81,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Index == nil {
 		return nil, errors.New("search: no index to search")
 	}
-	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache()}
+	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -117,8 +119,14 @@ func (e *Engine) Document(ctx context.Context, id string) (*corpus.Document, err
 // Matches returns the stretches of text that match the query, as snippets mark
 // them: for highlighting a whole section on a document page.
 func (e *Engine) Matches(queryText, text string) []Span {
-	c := e.compile(Parse(queryText), false)
-	return exported(c.hl.spans(text))
+	c := e.compile(Parse(queryText), compileOptions{phrases: true})
+	// The text's language is not known here: it is marked as written and as a
+	// Chinese text is indexed (folded, to the same length).
+	spans := c.hl.unitSpans(text)
+	if folded := corpus.FoldChinese(text); folded != text {
+		spans = append(spans, c.hl.unitSpans(folded)...)
+	}
+	return exported(mergeSpans(spans))
 }
 
 // Search answers req. Size 0 asks for the total and the facet counts only. Errors a
@@ -130,7 +138,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if err := checkRequest(&req); err != nil {
 		return nil, err
 	}
-	tree, c, err := e.compileQuery(req.Query)
+	tree, c, err := e.compileQuery(req.Query, compileOptions{verbatim: req.Literal})
 	if err != nil {
 		return nil, err
 	}
@@ -138,9 +146,20 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A quoted phrase that found nothing as written is searched in translation.
+	if resp.Total == 0 && c.translatable {
+		translated := e.compile(tree, compileOptions{phrases: true})
+		again, _, n, err := e.run(ctx, req, translated)
+		if err != nil {
+			return nil, err
+		}
+		if again.Total > 0 {
+			resp, c, matched = again, translated, n
+		}
+	}
 	// A query that matches nothing even without the filters may be misspelt.
 	if matched == 0 && c.query != nil {
-		fuzzy := e.compile(tree, true)
+		fuzzy := e.compile(tree, compileOptions{fuzzy: true, verbatim: req.Literal})
 		if slices.ContainsFunc(fuzzy.units, func(u unit) bool { return u.fuzzy > 0 }) {
 			again, texts, _, err := e.run(ctx, req, fuzzy)
 			if err != nil {
@@ -153,17 +172,25 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 			}
 		}
 	}
+	if !resp.Fuzzy {
+		resp.Expanded = c.expansions()
+	}
+	if resp.Total == 0 && !resp.Fuzzy {
+		if resp.Suggestion, err = e.didYouMean(ctx, req, tree); err != nil {
+			return nil, err
+		}
+	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
 }
 
 // compileQuery parses and compiles a query, refusing one too large to run.
-func (e *Engine) compileQuery(text string) (Node, *compiled, error) {
+func (e *Engine) compileQuery(text string, opts compileOptions) (Node, *compiled, error) {
 	tree := Parse(text)
 	if n := countUnits(tree); n > maxUnits {
 		return nil, nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
 	}
-	c := e.compile(tree, false)
+	c := e.compile(tree, opts)
 	if c.err != nil {
 		return nil, nil, c.err
 	}
@@ -546,6 +573,15 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
+// indexedText returns the text of sec as the index analysed it: Chinese folded to
+// simplified characters (the same length, so that spans in it are spans in the text).
+func indexedText(sec corpus.Section) string {
+	if sec.Lang == "zh" {
+		return corpus.FoldChinese(sec.Text)
+	}
+	return sec.Text
+}
+
 // hit builds one hit from a section's stored fields, its snippet marked by hl; it also
 // returns the section's text.
 func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl *highlighter) (Hit, string) {
@@ -567,7 +603,7 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl
 		Lang:    sec.Lang,
 		Date:    doc.Date,
 		Score:   score,
-		Snippet: snippet(sec.Text, hl.spans(sec.Text)),
+		Snippet: snippet(sec.Text, hl.spans(indexedText(sec))),
 		Facets:  facets,
 		Meta:    doc.Meta,
 	}

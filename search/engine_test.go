@@ -65,19 +65,22 @@ var small fixture
 // smallEngine returns an engine over an in-memory index of smallCorpus.
 func smallEngine(t testing.TB) *Engine {
 	t.Helper()
-	return small.engine(t, "the small corpus", func() (*Engine, error) {
-		ctx := context.Background()
-		ix, err := indexer.Open(ctx, indexer.Config{})
-		if err != nil {
+	return small.engine(t, "the small corpus", func() (*Engine, error) { return memEngine(smallCorpus) })
+}
+
+// memEngine returns an engine over an in-memory index of files, documents by source.
+func memEngine(files map[string][]corpus.Document) (*Engine, error) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{})
+	if err != nil {
+		return nil, err
+	}
+	for source, docs := range files {
+		if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
 			return nil, err
 		}
-		for source, docs := range smallCorpus {
-			if _, err := ix.ReplaceFile(ctx, source, nil, docs); err != nil {
-				return nil, err
-			}
-		}
-		return New(Config{Index: ix})
-	})
+	}
+	return New(Config{Index: ix})
 }
 
 func hitIDs(resp *Response) []string {
@@ -643,7 +646,7 @@ func TestCompileCostIsLinear(t *testing.T) {
 	}
 	allocs := func(n int) float64 {
 		tree := Parse(strings.Join(names[:n], " "))
-		return testing.AllocsPerRun(2, func() { e.compile(tree, false) })
+		return testing.AllocsPerRun(2, func() { e.compile(tree, compileOptions{}) })
 	}
 	short, long := allocs(16), allocs(64)
 	t.Logf("%.0f allocations for 16 names, %.0f for 64", short, long)
@@ -662,7 +665,7 @@ func TestFuzzyRetryIsBounded(t *testing.T) {
 	for i := range 64 {
 		words = append(words, fmt.Sprintf("mesenchymal%c%c", 'a'+i%26, 'a'+i/26))
 	}
-	c := e.compile(Parse(strings.Join(words, " ")), true)
+	c := e.compile(Parse(strings.Join(words, " ")), compileOptions{fuzzy: true})
 	fuzzy := 0
 	for _, u := range c.units {
 		if u.fuzzy > 0 {

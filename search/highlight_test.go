@@ -10,7 +10,7 @@ import (
 // of the bundled corpus (its analysers).
 func marker(tb testing.TB, query string) *highlighter {
 	tb.Helper()
-	return bundleEngine(tb).compile(Parse(query), false).hl
+	return bundleEngine(tb).compile(Parse(query), compileOptions{}).hl
 }
 
 func TestHighlightMarks(t *testing.T) {
@@ -140,7 +140,7 @@ func checkMarks(t *testing.T, p Passage) {
 func TestHighlightCostIsLinear(t *testing.T) {
 	e := bundleEngine(t)
 	names := vocabularyNames(false, "ja")
-	h := e.compile(Parse(strings.Join(names[:min(64, len(names))], " OR ")), false).hl
+	h := e.compile(Parse(strings.Join(names[:min(64, len(names))], " OR ")), compileOptions{}).hl
 	patterns := 0
 	for _, r := range h.rules {
 		patterns += len(r.patterns)

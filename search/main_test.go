@@ -51,6 +51,22 @@ func (f *fixture) engine(tb testing.TB, what string, build func() (*Engine, erro
 	return f.eng
 }
 
+// openEngine returns an engine over an index opened with cfg, closed when the test
+// or benchmark ends.
+func openEngine(tb testing.TB, cfg indexer.Config) *Engine {
+	tb.Helper()
+	ix, err := indexer.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	e, err := New(Config{Index: ix})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
 // bundled is an engine over an index of the bundled corpus in a temporary
 // directory, bundleIndex; TestMain closes it.
 var (

@@ -21,7 +21,8 @@ type Word struct {
 }
 
 // Phrase is a quoted phrase: its words must appear adjacent and in order. Unlike a
-// Word it is taken literally, without cross-language expansion.
+// Word it is taken literally, without cross-language expansion, unless the query
+// finds nothing so: then a phrase that is a glossary term is searched in translation.
 type Phrase struct {
 	Text string
 }

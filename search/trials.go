@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
 	"musesearch/corpus/trials"
@@ -75,7 +72,7 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 	if err := checkTrialRequest(&req); err != nil {
 		return nil, err
 	}
-	_, c, err := e.compileQuery(req.Query)
+	_, c, err := e.compileQuery(req.Query, compileOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -263,21 +260,21 @@ type trialCache struct {
 
 // get returns the trials of the index's current snapshot.
 func (c *trialCache) get(ctx context.Context, ix *indexer.Index) ([]trials.Trial, error) {
-	var now segments.Snapshot
-	probe := bleve.NewSearchRequestOptions(&snapshotQuery{inner: query.NewMatchNoneQuery(), snap: &now}, 0, 0, false)
-	if _, err := ix.Search(ctx, probe); err != nil {
+	probe := &snapshotQuery{inner: query.NewMatchNoneQuery()}
+	if _, err := ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
 		return nil, err
 	}
+	now := probe.seen
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loaded && now == c.snapshot {
 		return c.trials, nil
 	}
-	var read segments.Snapshot
 	first := 1.0
 	mentioning := query.NewNumericRangeQuery(&first, nil)
 	mentioning.SetField(indexer.FieldTrialCount)
-	load := bleve.NewSearchRequestOptions(&snapshotQuery{inner: mentioning, snap: &read}, maxTrialSections, 0, false)
+	read := &snapshotQuery{inner: mentioning}
+	load := bleve.NewSearchRequestOptions(read, maxTrialSections, 0, false)
 	load.Fields = []string{indexer.FieldTrials}
 	load.Score = "none"
 	res, err := ix.Search(ctx, load)
@@ -291,21 +288,6 @@ func (c *trialCache) get(ctx context.Context, ix *indexer.Index) ([]trials.Trial
 	for _, h := range res.Hits {
 		mentions = append(mentions, indexer.DecodeTrialMentions(h.Fields)...)
 	}
-	c.trials, c.snapshot, c.loaded = trials.Merge(mentions), read, true
+	c.trials, c.snapshot, c.loaded = trials.Merge(mentions), read.seen, true
 	return c.trials, nil
-}
-
-// snapshotQuery runs inner and records the snapshot of the index it searched.
-type snapshotQuery struct {
-	inner query.Query
-	snap  *segments.Snapshot
-}
-
-func (q *snapshotQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	s, err := segments.Of(r)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	*q.snap = s
-	return q.inner.Searcher(ctx, r, m, opts)
 }

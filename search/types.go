@@ -25,6 +25,10 @@ type Request struct {
 	// (inclusive): a document's year is its metadata's, else its date's. A document
 	// of no known year is left out by either bound.
 	YearFrom, YearTo int
+	// Literal turns cross-language expansion off: the query matches what it says
+	// (Chinese in either script), not the concepts it names nor the glossary's
+	// translations of its words.
+	Literal bool
 }
 
 // The years a year filter may name.
@@ -48,10 +52,15 @@ type Response struct {
 	Size   int
 	TookMS float64
 	// Fuzzy is set when the literal query matched nothing and the hits come from a
-	// fuzzy retry; Suggestion then names what was matched instead.
+	// fuzzy retry; Suggestion then names what was matched instead. Without Fuzzy,
+	// Suggestion is, for a Chinese or Japanese query that found nothing, a glossary
+	// term close to it that finds something (did you mean).
 	Fuzzy      bool
 	Suggestion string
-	Hits       []Hit
+	// Expanded lists the glossary terms the query was also searched as, in the
+	// order of the query's words.
+	Expanded []Expansion
+	Hits     []Hit
 	// Facets has one entry per facet of FacetOrder, each counted disjunctively.
 	Facets map[corpus.Facet][]FacetCount
 	// Undated is, in a search sorted by date, how many of the Total results have no

@@ -458,6 +458,113 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("expansion line", func(t *testing.T) {
+		b.t = t
+		b.open("/search?q=" + url.QueryEscape("臨床試験") + "&hl=en")
+		line := b.str(`document.querySelector(".expanded").textContent`)
+		for _, want := range []string{"Also searched:", "clinical trial", "临床试验"} {
+			if !strings.Contains(line, want) {
+				t.Errorf("the expansion line %q lacks %q", line, want)
+			}
+		}
+		b.navigate(chromedp.Click(chromedp.CSS(".expanded a")))
+		if got := b.str(`new URLSearchParams(location.search).get("expand")`); got != "false" {
+			t.Errorf("the link led to expand=%q, want false", got)
+		}
+		if !b.bool(`!!document.querySelector(".literal a") && !document.querySelector(".expanded")`) {
+			t.Error("with expansion off, the page should say so and offer it back")
+		}
+	})
+
+	t.Run("suggestions by keyboard", func(t *testing.T) {
+		b.t = t
+		b.open("/?hl=en")
+		if got := b.str(`document.getElementById("q").getAttribute("role") + " " + document.getElementById("q").autocomplete`); got != "combobox on" {
+			t.Errorf("the search box is %q, want a combobox that keeps the browser's history", got)
+		}
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "bone mar"))
+		b.waitFor(`document.getElementById("q").getAttribute("aria-expanded") === "true" && document.querySelectorAll("#q-suggestions [role=option]").length > 0`)
+		if got := b.str(`document.getElementById("q").autocomplete + " " + document.getElementById("q").getAttribute("aria-controls")`); got != "off q-suggestions" {
+			t.Errorf("with suggestions shown the box is %q, want autocomplete off and the list controlled", got)
+		}
+		b.do(chromedp.KeyEvent(kb.ArrowDown))
+		active := b.str(`document.getElementById("q").getAttribute("aria-activedescendant") || ""`)
+		if active == "" || !b.bool(fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-selected") === "true"`, active)) {
+			t.Fatalf("ArrowDown made %q active, want the first option, selected", active)
+		}
+		if got := b.str(fmt.Sprintf(`document.getElementById(%q).textContent`, active)); !strings.HasPrefix(got, "bone marrow") {
+			t.Errorf("the first suggestion for bone mar is %q", got)
+		}
+		b.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp))
+		if got := b.str(`document.getElementById("q").getAttribute("aria-activedescendant")`); got != active {
+			t.Errorf("Down then Up made %q active, want %q again", got, active)
+		}
+		// Escape closes the list and keeps the focus; the browser's history is back.
+		b.do(chromedp.KeyEvent(kb.Escape))
+		if got := b.str(`document.getElementById("q").getAttribute("aria-expanded") + " " + document.activeElement.id + " " + document.getElementById("q").autocomplete`); got != "false q on" {
+			t.Errorf("after Escape: %q, want the list closed, the focus kept, the history back", got)
+		}
+		b.do(chromedp.KeyEvent(kb.ArrowDown))
+		b.waitFor(`document.getElementById("q").getAttribute("aria-expanded") === "true"`)
+		b.navigate(chromedp.KeyEvent(kb.Enter))
+		if got := b.str(`new URLSearchParams(location.search).get("q")`); got != "bone marrow" {
+			t.Errorf("Enter on the suggestion searched q=%q, want bone marrow", got)
+		}
+		if n := b.num(`document.querySelectorAll(".hit").length`); n == 0 {
+			t.Error("no hits for the suggestion")
+		}
+	})
+
+	t.Run("suggestions by mouse", func(t *testing.T) {
+		b.t = t
+		b.open("/?hl=ja")
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "筋萎縮"))
+		b.waitFor(`!!document.querySelector('#q-suggestions [role=option][data-kind="concept"]')`)
+		if got := b.str(`document.querySelector('#q-suggestions [data-kind="concept"]').textContent`); !strings.Contains(got, "筋萎縮性側索硬化症") || !strings.Contains(got, "ALS") {
+			t.Errorf("the concept suggestion says %q, want the label and its translations", got)
+		}
+		b.navigate(chromedp.Click(chromedp.CSS(`#q-suggestions [data-kind="concept"]`)))
+		q, err := url.ParseQuery(strings.TrimPrefix(b.str(`location.search`), "?"))
+		if err != nil || q.Get("indication") != "als" || q.Get("hl") != "ja" {
+			t.Errorf("choosing the concept led to %v, want the ALS filter in Japanese", q)
+		}
+	})
+
+	t.Run("IME composition", func(t *testing.T) {
+		b.t = t
+		b.open("/search?hl=ja")
+		// Count the requests the page makes from now on.
+		eval[bool](b, `window.requests = 0; const f = window.fetch; window.fetch = (...a) => (window.requests++, f(...a)); true`)
+		compose := func(event, value string) {
+			b.t.Helper()
+			eval[bool](b, fmt.Sprintf(`(() => {
+				const q = document.getElementById("q");
+				q.focus();
+				if (%[1]q === "compositionstart") q.dispatchEvent(new CompositionEvent("compositionstart", {data: ""}));
+				q.value = %[2]q;
+				q.dispatchEvent(new InputEvent("input", {data: %[2]q, inputType: "insertCompositionText", isComposing: %[1]q !== "compositionend"}));
+				q.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", keyCode: 229, isComposing: true, bubbles: true}));
+				if (%[1]q === "compositionend") q.dispatchEvent(new CompositionEvent("compositionend", {data: %[2]q}));
+				return true;
+			})()`, event, value))
+		}
+		compose("compositionstart", "かんさいぼう")
+		compose("compositionupdate", "幹細胞")
+		time.Sleep(time.Second) // four times the delay of results while typing
+		if n := b.num(`window.requests`); n != 0 {
+			t.Errorf("%d requests during the composition, want none", n)
+		}
+		if got := b.str(`location.search`); got != "?hl=ja" {
+			t.Errorf("the address changed to %q during the composition", got)
+		}
+		compose("compositionend", "幹細胞")
+		b.waitFor(`new URLSearchParams(location.search).get("q") === "幹細胞" && document.querySelectorAll(".hit").length > 0`)
+		b.waitFor(`document.getElementById("q").getAttribute("aria-expanded") === "true"`)
+		if got := b.str(`document.querySelector("#q-suggestions [role=option]").textContent`); !strings.Contains(got, "幹細胞") {
+			t.Errorf("the first suggestion after the composition is %q", got)
+		}
+	})
+
 	t.Run("phone", func(t *testing.T) {
 		b.t = t
 		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))

@@ -56,6 +56,10 @@ func (e *stuckEngine) Document(ctx context.Context, id string) (*corpus.Document
 
 func (e *stuckEngine) Matches(_, _ string) []search.Span { return nil }
 
+func (e *stuckEngine) Suggest(ctx context.Context, _, _ string) ([]search.Suggestion, error) {
+	return nil, e.wait(ctx)
+}
+
 func (e *stuckEngine) Count(ctx context.Context) (search.Counts, error) {
 	return search.Counts{}, e.wait(ctx)
 }

@@ -28,8 +28,11 @@ type searchPage struct {
 	// Relaxed lists, on an empty result with filters, what removing each filter gives.
 	Relaxed    []relaxation
 	Suggestion *suggestion
-	Map        *evidenceMap
-	Pager      pager
+	// Expansion says what the query was also searched as, with the address of the
+	// search without it; or, for a search without it, the address with it.
+	Expansion expansionLine
+	Map       *evidenceMap
+	Pager     pager
 	// Views link to the results as documents and as passages (sections).
 	Views []viewLink
 	// Exports link to every result of the search (up to ExportLimit) in each format.
@@ -162,6 +165,15 @@ type relaxation struct {
 	Total int
 }
 
+// expansionLine is the line that tells what a query was also searched as (Terms,
+// with the address of the same search as typed, LiteralURL), or that it was searched
+// as typed only (ExpandURL, the address of the same search with expansion).
+type expansionLine struct {
+	Terms      []search.Expansion
+	LiteralURL string
+	ExpandURL  string
+}
+
 // suggestion is the engine's fuzzy alternative to a query that matched nothing.
 type suggestion struct {
 	Text string
@@ -244,6 +256,14 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	// Exports carry the search, not the interface language.
 	data.Exports, data.ExportLimit = exportLinks(req), search.MaxExport
+	alt := req
+	alt.Page, alt.Literal = 1, !req.Literal
+	switch {
+	case len(resp.Expanded) > 0:
+		data.Expansion = expansionLine{Terms: resp.Expanded, LiteralURL: p.searchLink(alt)}
+	case req.Literal && req.Query != "":
+		data.Expansion = expansionLine{ExpandURL: p.searchLink(alt)}
+	}
 	if resp.Suggestion != "" {
 		alt := req
 		alt.Query, alt.Page = resp.Suggestion, 1

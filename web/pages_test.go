@@ -280,6 +280,70 @@ func TestSearchPageFuzzy(t *testing.T) {
 	}
 }
 
+func TestSearchPageExpanded(t *testing.T) {
+	ts, _ := newTestServer(t)
+	tests := []struct {
+		hl, says, attribution string
+	}{
+		{"en", "Also searched:", "Translations from JMdict/EDICT (EDRDG)"},
+		{"ja", "次の語でも検索しました:", "訳語: JMdict/EDICT（EDRDG）"},
+		{"zh", "同时搜索了：", "译词来自 JMdict/EDICT（EDRDG）"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.hl, func(t *testing.T) {
+			doc := getHTML(t, ts, "/search?q="+url.QueryEscape("臨床試験")+"&hl="+tt.hl)
+			line := findOne(t, doc, sel("p", ".expanded"), "the expansion line")
+			text := textOf(line)
+			for _, want := range []string{tt.says, "clinical trial", "临床试验"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the expansion line %q lacks %q", text, want)
+				}
+			}
+			for _, term := range findAll(line, sel("span", ".term")) {
+				if attr(term, "lang") == "" {
+					t.Errorf("term %q has no lang attribute", textOf(term))
+				}
+			}
+			// A link searches only what was typed, and keeps it so.
+			off := findOne(t, line, sel("a"), "the link that turns expansion off")
+			if q := mustQuery(t, attr(off, "href")); q.Get("expand") != "false" || q.Get("q") != "臨床試験" || q.Get("hl") != tt.hl {
+				t.Errorf("the link %q should search 臨床試験 with expand=false", attr(off, "href"))
+			}
+			if got := textOf(findOne(t, doc, sel("p", ".attribution"), "the dictionary attribution")); !strings.Contains(got, tt.attribution) {
+				t.Errorf("the attribution says %q, want %q", got, tt.attribution)
+			}
+		})
+	}
+	t.Run("off", func(t *testing.T) {
+		doc := getHTML(t, ts, "/search?q="+url.QueryEscape("臨床試験")+"&expand=false&hl=en")
+		if n := len(findAll(doc, sel("p", ".expanded"))); n != 0 {
+			t.Errorf("an unexpanded search shows %d expansion lines", n)
+		}
+		// The form keeps expansion off for the next search; a line turns it on again.
+		findOne(t, doc, sel("input", "type=hidden", "name=expand", "value=false", "form=search-form"), "the hidden expand=false")
+		on := findOne(t, doc, sel("p", ".literal"), "the line that says expansion is off")
+		if q := mustQuery(t, attr(findOne(t, on, sel("a"), "its link"), "href")); q.Has("expand") || q.Get("q") != "臨床試験" {
+			t.Errorf("the link %v should search 臨床試験 with expansion", q)
+		}
+	})
+	t.Run("bad", func(t *testing.T) {
+		res, _ := get(t, ts, "/search?q=ALS&expand=0")
+		if res.StatusCode != 400 {
+			t.Errorf("expand=0: status %d, want 400", res.StatusCode)
+		}
+	})
+}
+
+func TestSearchPageDidYouMean(t *testing.T) {
+	ts, _ := newTestServer(t)
+	doc := getHTML(t, ts, "/search?q="+url.QueryEscape("臨床試検")+"&hl=ja")
+	p := findOne(t, doc, sel("p", ".suggest"), "the did-you-mean line")
+	a := findOne(t, p, sel("a"), "its link")
+	if textOf(a) != "臨床試験" || mustQuery(t, attr(a, "href")).Get("q") != "臨床試験" || !strings.Contains(textOf(p), "もしかして") {
+		t.Errorf("did you mean %q (%s), want 臨床試験", textOf(p), attr(a, "href"))
+	}
+}
+
 func TestEvidenceMap(t *testing.T) {
 	ts, _ := newTestServer(t)
 	doc := getHTML(t, ts, "/search?q=&lang=en")

@@ -37,6 +37,7 @@ const (
 	msgBadSize       = "The size must be a whole number from 0 (at most %d hits are returned)."
 	msgBadSort       = "The sort must be relevance or date."
 	msgBadGroup      = "The group must be doc or section."
+	msgBadExpand     = "The parameter expand must be true or false."
 	msgUnknownValue  = "%s has no value %q; GET /api/facets lists the valid ids."
 	msgTooManyValues = "Too many %s values: use at most %d."
 	msgRepeated      = "The parameter %s may be given only once."
@@ -88,12 +89,16 @@ const (
 	documentsByDefault grouping = true
 )
 
+// expandParam names the parameter that turns cross-language expansion off (false)
+// or on (true, the default).
+const expandParam = "expand"
+
 // parseSearch reads a search request from the parameters of GET /api/search (and of the
 // pages, which take the same ones), with group left out read as byDefault. Parameters
 // it does not know are ignored, so links can carry others (hl).
 func parseSearch(v url.Values, byDefault grouping) (search.Request, error) {
 	req := search.Request{Page: 1, Size: defaultSize, Sort: search.SortRelevance, GroupByDoc: bool(byDefault)}
-	for _, name := range []string{"q", "page", "size", "sort", "group", "year_from", "year_to"} {
+	for _, name := range []string{"q", "page", "size", "sort", "group", "year_from", "year_to", expandParam} {
 		if len(v[name]) > 1 {
 			return search.Request{}, badRequest(msgRepeated, name)
 		}
@@ -148,6 +153,15 @@ func parseSearch(v url.Values, byDefault grouping) (search.Request, error) {
 	}
 	if req.YearFrom != 0 && req.YearTo != 0 && req.YearFrom > req.YearTo {
 		return search.Request{}, badRequest(msgYearOrder, strconv.Itoa(req.YearFrom), strconv.Itoa(req.YearTo))
+	}
+	if expand, ok := v[expandParam]; ok {
+		switch expand[0] {
+		case "true":
+		case "false":
+			req.Literal = true
+		default:
+			return search.Request{}, badRequest(msgBadExpand)
+		}
 	}
 	filters, err := parseFilters(v)
 	if err != nil {
@@ -230,6 +244,9 @@ func searchValues(req search.Request, byDefault grouping) url.Values {
 	}
 	if req.YearTo != 0 {
 		v.Set("year_to", strconv.Itoa(req.YearTo))
+	}
+	if req.Literal {
+		v.Set(expandParam, "false")
 	}
 	if req.Size != defaultSize {
 		v.Set("size", strconv.Itoa(req.Size))

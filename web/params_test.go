@@ -29,6 +29,8 @@ func TestParseSearch(t *testing.T) {
 		{"year_from=1800&year_to=", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 1800}},
 		{"year_to=2100", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearTo: 2100}},
 		{"year_from=2021&year_to=2021", search.Request{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 2021, YearTo: 2021}},
+		{"q=ALS&expand=false", search.Request{Query: "ALS", Page: 1, Size: 10, Sort: search.SortRelevance, Literal: true}},
+		{"q=ALS&expand=true", search.Request{Query: "ALS", Page: 1, Size: 10, Sort: search.SortRelevance}},
 	}
 	for _, tt := range tests {
 		v, err := url.ParseQuery(tt.query)
@@ -101,6 +103,9 @@ func TestParseSearchRejects(t *testing.T) {
 		{"year_from=-2020", "The year_from must be a whole year"},
 		{"year_from=2024&year_to=2020", "The year range is empty: year_from 2024 is after year_to 2020"},
 		{"year_from=2020&year_from=2021", "parameter year_from may be given only once"},
+		{"expand=no", "expand must be true or false"},
+		{"expand=", "expand must be true or false"},
+		{"expand=false&expand=false", "parameter expand may be given only once"},
 		{"q=" + strings.Repeat("x", maxQueryChars+1), "query is too long"},
 		{"q=" + strings.Repeat("脊", maxQueryChars+1), "query is too long"},
 		{"lang=" + strings.Repeat("en&lang=", maxFilterValues) + "en", "Too many lang values"},
@@ -136,6 +141,7 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 			Filters: map[corpus.Facet][]string{corpus.Lang: {"zh", "en"}}},
 		{Page: 1, Size: 10, Sort: search.SortRelevance, YearFrom: 2019},
 		{Query: "ALS", Page: 2, Size: 10, Sort: search.SortRelevance, YearFrom: 2020, YearTo: 2023},
+		{Query: "臨床試験", Page: 1, Size: 10, Sort: search.SortRelevance, Literal: true},
 	}
 	for _, req := range reqs {
 		got, err := parseSearch(searchValues(req, sectionsByDefault), sectionsByDefault)

@@ -19,15 +19,25 @@ import (
 // SearchJSON is the answer of GET /api/search, which `musesearch search --json`
 // prints too.
 type SearchJSON struct {
-	Query      string                               `json:"query"`
-	Total      int                                  `json:"total"`
-	Page       int                                  `json:"page"`
-	Size       int                                  `json:"size"`
-	TookMS     float64                              `json:"took_ms"`
-	Fuzzy      bool                                 `json:"fuzzy,omitempty"`
-	Suggestion string                               `json:"suggestion,omitempty"`
-	Hits       []HitJSON                            `json:"hits"`
-	Facets     map[corpus.Facet][]search.FacetCount `json:"facets"`
+	Query      string  `json:"query"`
+	Total      int     `json:"total"`
+	Page       int     `json:"page"`
+	Size       int     `json:"size"`
+	TookMS     float64 `json:"took_ms"`
+	Fuzzy      bool    `json:"fuzzy,omitempty"`
+	Suggestion string  `json:"suggestion,omitempty"`
+	// Expanded lists what the query was also searched as: glossary terms in other
+	// languages, each with the words of the query it translates.
+	Expanded []ExpansionJSON                      `json:"expanded"`
+	Hits     []HitJSON                            `json:"hits"`
+	Facets   map[corpus.Facet][]search.FacetCount `json:"facets"`
+}
+
+// ExpansionJSON is one term a query was also searched as.
+type ExpansionJSON struct {
+	Term string `json:"term"`
+	Lang string `json:"lang"`
+	From string `json:"from"`
 }
 
 // HitJSON is one hit of SearchJSON.
@@ -67,7 +77,11 @@ type PassageJSON struct {
 // NewSearchJSON shapes resp as GET /api/search answers it.
 func NewSearchJSON(resp *search.Response) SearchJSON {
 	out := SearchJSON{Query: resp.Query, Total: resp.Total, Page: resp.Page, Size: resp.Size, TookMS: resp.TookMS,
-		Fuzzy: resp.Fuzzy, Suggestion: resp.Suggestion, Hits: make([]HitJSON, len(resp.Hits)), Facets: resp.Facets}
+		Fuzzy: resp.Fuzzy, Suggestion: resp.Suggestion, Expanded: make([]ExpansionJSON, len(resp.Expanded)),
+		Hits: make([]HitJSON, len(resp.Hits)), Facets: resp.Facets}
+	for i, x := range resp.Expanded {
+		out.Expanded[i] = ExpansionJSON(x)
+	}
 	for i, h := range resp.Hits {
 		out.Hits[i] = HitJSON{ID: h.ID, DocID: h.DocID, Source: h.Source, Title: h.Title, Section: h.Section,
 			Lang: h.Lang, Date: h.Date, Score: h.Score, Snippet: string(passageHTML(h.Snippet)),
@@ -107,6 +121,9 @@ func encodeJSON(w io.Writer, v any) error {
 func (j *SearchJSON) Response() (*search.Response, error) {
 	out := &search.Response{Query: j.Query, Total: j.Total, Page: j.Page, Size: j.Size, TookMS: j.TookMS,
 		Fuzzy: j.Fuzzy, Suggestion: j.Suggestion, Hits: make([]search.Hit, len(j.Hits)), Facets: j.Facets}
+	for _, x := range j.Expanded {
+		out.Expanded = append(out.Expanded, search.Expansion(x))
+	}
 	for i, h := range j.Hits {
 		p, err := parsePassage(h.Snippet)
 		if err != nil {

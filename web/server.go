@@ -37,6 +37,8 @@ type Searcher interface {
 	Trials(ctx context.Context, req search.TrialRequest) (*search.TrialResponse, error)
 	// DocumentTrials returns the trials one document reports or mentions.
 	DocumentTrials(ctx context.Context, docID string) ([]trials.Trial, error)
+	// Suggest completes prefix, what a reader of language lang ("" for any) is typing.
+	Suggest(ctx context.Context, prefix, lang string) ([]search.Suggestion, error)
 }
 
 // Config is what New needs to build a Server.
@@ -202,6 +204,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 	get("/api/documents/:doc_id", s.handleAPIDocument, small, limited)
 	get("/api/documents/:doc_id/cite", s.handleAPICite, small, limited)
 	get("/api/facets", s.handleAPIFacets, small)
+	get("/api/suggest", s.handleAPISuggest, small)
 	// Write API: admin token checked first, then each route's own body limit.
 	s.writes.install(e)
 

@@ -129,9 +129,9 @@ func TestAPISearchShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &top); err != nil {
 		t.Fatal(err)
 	}
-	// The contract's example, field names exactly; fuzzy and suggestion only on a
-	// fuzzy retry.
-	want := []string{"facets", "hits", "page", "query", "size", "took_ms", "total"}
+	// The contract's example, field names exactly, and what the query was also
+	// searched as; fuzzy and suggestion only on a fuzzy retry.
+	want := []string{"expanded", "facets", "hits", "page", "query", "size", "took_ms", "total"}
 	if got := keys(top); !slices.Equal(got, want) {
 		t.Errorf("top-level keys %q, want %q", got, want)
 	}
@@ -174,6 +174,115 @@ func TestAPISearchShape(t *testing.T) {
 			if got := keys(c); !slices.Equal(got, []string{"count", "label", "value"}) {
 				t.Errorf("facet %s count keys %q, want count, label, value", f, got)
 			}
+		}
+	}
+}
+
+func TestAPISearchExpanded(t *testing.T) {
+	ts, _ := newTestServer(t)
+	type expansion struct{ Term, Lang, From string }
+	tests := []struct {
+		query string
+		has   []expansion
+		none  bool
+	}{
+		{"q=" + url.QueryEscape("臨床試驗"), []expansion{{"clinical trial", "en", "臨床試驗"}, {"臨床試験", "ja", "臨床試驗"}}, false},
+		{"q=bone+marrow", []expansion{{"骨髄", "ja", "bone marrow"}, {"骨髓", "zh", "bone marrow"}}, false},
+		{"q=bone+marrow&expand=false", nil, true},
+		{"q=cells", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			res, body := get(t, ts, "/api/search?"+tt.query)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", res.StatusCode, body)
+			}
+			var resp struct {
+				Expanded []expansion `json:"expanded"`
+			}
+			if err := json.Unmarshal([]byte(body), &resp); err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range tt.has {
+				if !slices.Contains(resp.Expanded, x) {
+					t.Errorf("expanded %v lacks %v", resp.Expanded, x)
+				}
+			}
+			if tt.none && len(resp.Expanded) > 0 {
+				t.Errorf("expanded %v, want none", resp.Expanded)
+			}
+		})
+	}
+	res, body := get(t, ts, "/api/search?q=ALS&expand=maybe")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expand must be true or false") {
+		t.Errorf("expand=maybe: status %d: %s, want 400 saying what expand takes", res.StatusCode, body)
+	}
+}
+
+func TestAPISuggest(t *testing.T) {
+	ts, _ := newTestServer(t)
+	type translation struct{ Text, Lang string }
+	type suggestion struct {
+		Text         string        `json:"text"`
+		Lang         string        `json:"lang"`
+		Kind         string        `json:"kind"`
+		Translations []translation `json:"translations"`
+		URL          string        `json:"url"`
+	}
+	suggest := func(query string) []suggestion {
+		t.Helper()
+		res, body := get(t, ts, "/api/suggest?"+query)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /api/suggest?%s: status %d: %s", query, res.StatusCode, body)
+		}
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(body), &top); err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(top); !slices.Equal(got, []string{"suggestions"}) {
+			t.Errorf("keys %q, want suggestions", got)
+		}
+		var out struct{ Suggestions []suggestion }
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Suggestions == nil {
+			t.Errorf("suggestions is null, want a list: %s", body)
+		}
+		return out.Suggestions
+	}
+	got := suggest("q=bone+mar&lang=en")
+	i := slices.IndexFunc(got, func(s suggestion) bool { return s.Text == "bone marrow" })
+	if i < 0 || got[i].Kind != "term" || got[i].Lang != "en" || !slices.Contains(got[i].Translations, translation{"骨髄", "ja"}) {
+		t.Errorf("bone mar: %+v, want the term bone marrow with 骨髄", got)
+	}
+	got = suggest("q=" + url.QueryEscape("筋萎縮") + "&lang=ja")
+	var concept, title bool
+	for _, s := range got {
+		switch s.Kind {
+		case "concept":
+			concept = concept || s.URL == "/search?indication=als"
+		case "title":
+			title = title || strings.HasPrefix(s.URL, "/doc/")
+		}
+		if s.Translations == nil {
+			t.Errorf("%q has translations null, want a list", s.Text)
+		}
+	}
+	if !concept || !title {
+		t.Errorf("筋萎縮: %+v, want the concept ALS (its filter's address) and a title (its document's)", got)
+	}
+	if got := suggest("q="); len(got) != 0 {
+		t.Errorf("an empty prefix: %+v", got)
+	}
+	for _, bad := range []struct{ query, want string }{
+		{"q=ALS&lang=fr", `lang has no value \"fr\"`},
+		{"q=ALS&q=MS", "The parameter q may be given only once."},
+		{"q=" + url.QueryEscape(strings.Repeat("stem cell ", 60)), "The query is too long"},
+	} {
+		res, body := get(t, ts, "/api/suggest?"+bad.query)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) {
+			t.Errorf("/api/suggest?%.40s: status %d: %s, want 400 saying %q", bad.query, res.StatusCode, body, bad.want)
 		}
 	}
 }
@@ -457,6 +566,10 @@ func (brokenEngine) DocumentTrials(context.Context, string) ([]trials.Trial, err
 	return nil, errBroken
 }
 
+func (brokenEngine) Suggest(context.Context, string, string) ([]search.Suggestion, error) {
+	return nil, errBroken
+}
+
 func TestServerFaultsStayInside(t *testing.T) {
 	var logs strings.Builder
 	srv, err := New(Config{Searcher: brokenEngine{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -580,7 +693,7 @@ func TestHEAD(t *testing.T) {
 		"/static/:file": "/static/app.js", "/opensearch.xml": "/opensearch.xml", "/api/search": "/api/search?q=ALS",
 		"/api/documents/:doc_id": "/api/documents/" + id, "/api/documents/:doc_id/cite": "/api/documents/" + id + "/cite",
 		"/export": "/export?q=ALS", "/api/facets": "/api/facets", "/healthz": "/healthz",
-		"/readyz": "/readyz", "/metrics": "/metrics",
+		"/readyz": "/readyz", "/metrics": "/metrics", "/api/suggest": "/api/suggest?q=ALS",
 		"/trials": "/trials?q=ALS", "/trials.csv": "/trials.csv?q=ALS", "/api/trials": "/api/trials?q=ALS",
 	}
 	for _, r := range srv.echo.Routes() {

@@ -75,6 +75,9 @@ func apiQuery(req search.Request) url.Values {
 	v := url.Values{}
 	v.Set("q", req.Query)
 	v.Set("size", strconv.Itoa(req.Size))
+	if req.Literal {
+		v.Set("expand", "false")
+	}
 	for _, ff := range facetFlags {
 		for _, value := range req.Filters[ff.facet] {
 			v.Add(string(ff.facet), value)

@@ -46,6 +46,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	store.Flags(fs)
 	asJSON := fs.Bool("json", false, "print the JSON object GET /api/search returns")
 	size := fs.Int("size", 10, fmt.Sprintf("number of hits to show, at most %d", search.MaxSize))
+	expand := fs.Bool("expand", true, "also search the glossary's translations of the query's words in the other languages (--expand=false: only what is typed)")
 	filters := make([]valueList, len(facetFlags))
 	for i, ff := range facetFlags {
 		fs.Var(&filters[i], ff.name, "keep only hits with this "+ff.name+" id (repeatable; values of one facet are OR-ed)")
@@ -59,6 +60,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Page:    1,
 		Size:    *size,
 		Sort:    search.SortRelevance,
+		Literal: !*expand,
 	}
 	if *size < 0 || *size > search.MaxSize {
 		fmt.Fprintf(stderr, "musesearch search: --size must be from 0 to %d\n", search.MaxSize)
@@ -147,8 +149,18 @@ func printHits(w io.Writer, resp *search.Response, color bool) {
 		count = "1 result"
 	}
 	fmt.Fprintf(w, "%s for %q (%.1f ms)\n", count, resp.Query, resp.TookMS)
-	if resp.Fuzzy {
+	switch {
+	case resp.Fuzzy:
 		fmt.Fprintf(w, "No exact matches; showing results for %q.\n", resp.Suggestion)
+	case resp.Suggestion != "":
+		fmt.Fprintf(w, "Did you mean %q?\n", resp.Suggestion)
+	}
+	if len(resp.Expanded) > 0 {
+		terms := make([]string, len(resp.Expanded))
+		for i, x := range resp.Expanded {
+			terms[i] = x.Term
+		}
+		fmt.Fprintf(w, "Also searched: %s (--expand=false: only what you typed)\n", strings.Join(terms, " · "))
 	}
 	for i, h := range resp.Hits {
 		fmt.Fprintln(w)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +53,41 @@ func TestSearchCommand(t *testing.T) {
 		t.Errorf("readable output:\n%s", out)
 	}
 
+	// Cross-language expansion: listed in the JSON and the readable output, and
+	// turned off with --expand=false.
+	out, _, err = run("--json", "--lang", "en", "--size", "3", "臨床試験")
+	if err != nil {
+		t.Fatalf("search --json 臨床試験: %v", err)
+	}
+	resp = web.SearchJSON{}
+	if err := json.Unmarshal([]byte(out), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Total == 0 || !slices.Contains(resp.Expanded, web.ExpansionJSON{Term: "clinical trial", Lang: "en", From: "臨床試験"}) {
+		t.Errorf("search --json 臨床試験: total %d, expanded %v; want English hits through “clinical trial”", resp.Total, resp.Expanded)
+	}
+	out, _, err = run("--size", "1", "臨床試験")
+	if err != nil || !strings.Contains(out, "Also searched: clinical study · clinical trial · ") {
+		t.Errorf("search 臨床試験: %v, printed\n%s\nwant the terms it was also searched as", err, out)
+	}
+	out, _, err = run("--json", "--expand=false", "--lang", "en", "臨床試験")
+	if err != nil {
+		t.Fatalf("search --expand=false: %v", err)
+	}
+	resp = web.SearchJSON{}
+	if err := json.Unmarshal([]byte(out), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Total != 0 || len(resp.Expanded) != 0 {
+		t.Errorf("search --expand=false --lang en 臨床試験: total %d, expanded %v; want nothing", resp.Total, resp.Expanded)
+	}
+
+	if out, _, err := run("臨床試検"); err != nil || !strings.Contains(out, `Did you mean "臨床試験"?`) {
+		t.Errorf("search 臨床試検: %v, printed\n%s\nwant a suggestion", err, out)
+	}
+	if _, _, err := run("--expand=maybe", "ALS"); !errors.Is(err, errUsage) {
+		t.Errorf("search --expand=maybe: error %v, want a usage error", err)
+	}
 	for _, args := range [][]string{
 		{"--indication", "no-such-disease", "ALS"},
 		{"--lang", "fr", "ALS"},

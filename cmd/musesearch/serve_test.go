@@ -78,6 +78,10 @@ func TestServe(t *testing.T) {
 	if err := Run(ctx, append(append([]string{"search"}, store...), "ALS"), &cli, &stderr); err != nil || !strings.Contains(cli.String(), "results for \"ALS\"") {
 		t.Errorf("musesearch search next to a server: %v, printed %q", err, cli.String())
 	}
+	cli.Reset()
+	if err := Run(ctx, append(append([]string{"search", "--json", "--expand=false", "--lang", "en"}, store...), "臨床試験"), &cli, &stderr); err != nil || !strings.Contains(cli.String(), `"total":0,`) {
+		t.Errorf("musesearch search --expand=false next to a server: %v, printed %q; want no hit", err, cli.String())
+	}
 	if err := Run(ctx, append(append([]string{"search", "--phase", "phase-9"}, store...), "ALS"), io.Discard, io.Discard); err != errUsage {
 		t.Errorf("musesearch search --phase phase-9 next to a server: %v, want a usage error", err)
 	}
