@@ -259,6 +259,15 @@ func yearQuery(req Request) query.Query {
 	return &squashQuery{inner: q, scale: 0}
 }
 
+// withoutTrials matches the sections that mention no trial (Request.WithoutTrials),
+// scoring nothing.
+func withoutTrials() query.Query {
+	first := 1.0
+	mentioning := query.NewNumericRangeQuery(&first, nil)
+	mentioning.SetField(indexer.FieldTrialCount)
+	return &squashQuery{inner: query.NewBooleanQuery(nil, nil, []query.Query{mentioning}), scale: 0}
+}
+
 // CheckFilter reports, as a *RequestError, a facet or facet value the vocabulary does
 // not know.
 func CheckFilter(f corpus.Facet, value string) error {
@@ -374,6 +383,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		// The years select like the query's words, so that every facet is counted
 		// within them.
 		q = conjunction(nonNil([]query.Query{q, years}))
+	}
+	if req.WithoutTrials {
+		q = conjunction(nonNil([]query.Query{q, withoutTrials()}))
 	}
 	if q == nil {
 		q = query.NewMatchAllQuery()
