@@ -259,13 +259,22 @@ func yearQuery(req Request) query.Query {
 	return &squashQuery{inner: q, scale: 0}
 }
 
-// withoutTrials matches the sections that mention no trial (Request.WithoutTrials),
-// scoring nothing.
-func withoutTrials() query.Query {
-	first := 1.0
-	mentioning := query.NewNumericRangeQuery(&first, nil)
-	mentioning.SetField(indexer.FieldTrialCount)
-	return &squashQuery{inner: query.NewBooleanQuery(nil, nil, []query.Query{mentioning}), scale: 0}
+// withoutTrials matches the sections that report no trial (Request.WithoutTrials):
+// every section but the trials' passages; one that names a trial only in passing is
+// kept. It scores nothing.
+func (e *Engine) withoutTrials(ctx context.Context) (query.Query, error) {
+	all, err := e.trials.get(ctx, e.ix)
+	if err != nil {
+		return nil, err
+	}
+	var reporting []string
+	for _, t := range all {
+		for _, p := range t.Passages {
+			reporting = append(reporting, p.ID)
+		}
+	}
+	outside := query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{query.NewDocIDQuery(reporting)})
+	return &squashQuery{inner: outside, scale: 0}, nil
 }
 
 // CheckFilter reports, as a *RequestError, a facet or facet value the vocabulary does
@@ -385,7 +394,11 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		q = conjunction(nonNil([]query.Query{q, years}))
 	}
 	if req.WithoutTrials {
-		q = conjunction(nonNil([]query.Query{q, withoutTrials()}))
+		outside, err := e.withoutTrials(ctx)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		q = conjunction(nonNil([]query.Query{q, outside}))
 	}
 	if q == nil {
 		q = query.NewMatchAllQuery()

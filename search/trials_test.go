@@ -205,3 +205,42 @@ func BenchmarkTrials(b *testing.B) {
 		}
 	})
 }
+
+// TestWithoutTrials checks that Request.WithoutTrials keeps exactly the sections
+// that report no trial: the sections of a search less the trials' passages.
+func TestWithoutTrials(t *testing.T) {
+	e := bundleEngine(t)
+	ctx := context.Background()
+	all, err := e.Search(ctx, Request{Query: "ALS", Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := e.Search(ctx, Request{Query: "ALS", Size: MaxSize, WithoutTrials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reporting := map[string]bool{}
+	for _, tr := range mustTrials(t, e, TrialRequest{Size: MaxSize}).Trials {
+		for _, p := range tr.Passages {
+			reporting[p.ID] = true
+		}
+	}
+	kept := map[string]bool{}
+	for _, h := range without.Hits {
+		kept[h.ID] = true
+		if reporting[h.ID] {
+			t.Errorf("section %s reports a trial but is kept", h.ID)
+		}
+	}
+	dropped := 0
+	for _, h := range all.Hits {
+		if reporting[h.ID] {
+			dropped++
+		} else if !kept[h.ID] {
+			t.Errorf("section %s reports no trial but is dropped", h.ID)
+		}
+	}
+	if dropped == 0 || without.Total >= all.Total || all.Total > len(all.Hits) {
+		t.Errorf("ALS: %d sections, %d without trials, %d reporting one: want some dropped", all.Total, without.Total, dropped)
+	}
+}

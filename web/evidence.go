@@ -16,7 +16,7 @@ import (
 // clinical trial (package corpus/trials), counted once however many documents report
 // it, in the cells of its own indication and phase or design; or a document, for what
 // it says outside any trial (a review's background, a preclinical study), in the cells
-// of the passages that mention no trial.
+// of the passages that report no trial.
 type evidenceMap struct {
 	// Axis is the facet of the columns, one of mapAxes.
 	Axis    corpus.Facet
@@ -89,7 +89,7 @@ const (
 
 // evidenceMap computes the map for req with columns over axis: per value of the axis,
 // one count-only search of trials and one of the documents by their passages that
-// mention no trial, whose indication counts (disjunctive, so not narrowed by an
+// report no trial, whose indication counts (disjunctive, so not narrowed by an
 // indication filter) add up to that value's column, all with the other filters of req.
 // Columns of values that no study of the corpus has with an indication are left out.
 // The map is nil when no study has both an indication and a value of the axis.

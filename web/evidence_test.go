@@ -92,7 +92,7 @@ func TestEvidenceMapStudies(t *testing.T) {
 // TestEvidenceMapCountsTrialsOnce checks that a cell of the evidence map counts a
 // trial once however many documents report it: ALS × phase 2 counts the
 // jRCT2063200047 trial, which the review and both sections of the trial's abstract
-// report, as one study, plus the documents whose ALS phase 2 passages mention no
+// report, as one study, plus the documents whose ALS phase 2 passages report no
 // trial (counted here from the cell's passages and the trials' own passages).
 func TestEvidenceMapCountsTrialsOnce(t *testing.T) {
 	ts, _ := newTestServer(t)
