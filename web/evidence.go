@@ -114,7 +114,8 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 	for j, r := range reqs {
 		wg.Go(func() { docs[j], errs[2*j] = s.search(ctx, r) })
 		wg.Go(func() {
-			trials[j], errs[2*j+1] = s.trialsOf(ctx, search.TrialRequest{Query: r.Query, Filters: r.Filters, Page: 1})
+			trials[j], errs[2*j+1] = s.trialsOf(ctx, search.TrialRequest{Query: r.Query, Filters: r.Filters, Page: 1,
+				YearFrom: r.YearFrom, YearTo: r.YearTo, Literal: r.Literal})
 		})
 	}
 	wg.Wait()
