@@ -259,6 +259,24 @@ func yearQuery(req Request) query.Query {
 	return &squashQuery{inner: q, scale: 0}
 }
 
+// withoutTrials matches the sections that report no trial (Request.WithoutTrials):
+// every section but the trials' passages; one that names a trial only in passing is
+// kept. It scores nothing.
+func (e *Engine) withoutTrials(ctx context.Context) (query.Query, error) {
+	all, err := e.trials.get(ctx, e.ix)
+	if err != nil {
+		return nil, err
+	}
+	var reporting []string
+	for _, t := range all {
+		for _, p := range t.Passages {
+			reporting = append(reporting, p.ID)
+		}
+	}
+	outside := query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{query.NewDocIDQuery(reporting)})
+	return &squashQuery{inner: outside, scale: 0}, nil
+}
+
 // CheckFilter reports, as a *RequestError, a facet or facet value the vocabulary does
 // not know.
 func CheckFilter(f corpus.Facet, value string) error {
@@ -374,6 +392,13 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		// The years select like the query's words, so that every facet is counted
 		// within them.
 		q = conjunction(nonNil([]query.Query{q, years}))
+	}
+	if req.WithoutTrials {
+		outside, err := e.withoutTrials(ctx)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		q = conjunction(nonNil([]query.Query{q, outside}))
 	}
 	if q == nil {
 		q = query.NewMatchAllQuery()

@@ -52,6 +52,11 @@ type TrialRequest struct {
 	Page, Size int
 	// Sort is one of TrialSorts; empty is TrialSortRelevance.
 	Sort string
+	// YearFrom and YearTo, when not zero, keep the trials a passage reports in a
+	// document published in those years (as Request.YearFrom and YearTo).
+	YearFrom, YearTo int
+	// Literal turns cross-language expansion of the query off (Request.Literal).
+	Literal bool
 }
 
 // TrialResponse is the answer to a TrialRequest.
@@ -72,7 +77,7 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 	if err := checkTrialRequest(&req); err != nil {
 		return nil, err
 	}
-	_, c, err := e.compileQuery(req.Query, compileOptions{})
+	_, c, err := e.compileQuery(req.Query, compileOptions{verbatim: req.Literal})
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +89,8 @@ func (e *Engine) Trials(ctx context.Context, req TrialRequest) (*TrialResponse, 
 	for i := range all {
 		matched = append(matched, rankedTrial{Trial: &all[i]})
 	}
-	if c.query != nil {
-		scores, err := e.passageScores(ctx, c.query, all)
+	if q := conjunction(nonNil([]query.Query{c.query, yearQuery(Request{YearFrom: req.YearFrom, YearTo: req.YearTo})})); q != nil {
+		scores, err := e.passageScores(ctx, q, all)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +146,7 @@ func (e *Engine) DocumentTrials(ctx context.Context, docID string) ([]trials.Tri
 }
 
 func checkTrialRequest(req *TrialRequest) error {
-	search := Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: req.Size}
+	search := Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: req.Size, YearFrom: req.YearFrom, YearTo: req.YearTo}
 	if err := checkRequest(&search); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,4 +205,82 @@ func BenchmarkTrials(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestWithoutTrials checks that Request.WithoutTrials keeps exactly the sections
+// that report no trial: the sections of a search less the trials' passages.
+func TestWithoutTrials(t *testing.T) {
+	e := bundleEngine(t)
+	ctx := context.Background()
+	all, err := e.Search(ctx, Request{Query: "ALS", Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := e.Search(ctx, Request{Query: "ALS", Size: MaxSize, WithoutTrials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reporting := map[string]bool{}
+	for _, tr := range mustTrials(t, e, TrialRequest{Size: MaxSize}).Trials {
+		for _, p := range tr.Passages {
+			reporting[p.ID] = true
+		}
+	}
+	kept := map[string]bool{}
+	for _, h := range without.Hits {
+		kept[h.ID] = true
+		if reporting[h.ID] {
+			t.Errorf("section %s reports a trial but is kept", h.ID)
+		}
+	}
+	dropped := 0
+	for _, h := range all.Hits {
+		if reporting[h.ID] {
+			dropped++
+		} else if !kept[h.ID] {
+			t.Errorf("section %s reports no trial but is dropped", h.ID)
+		}
+	}
+	if dropped == 0 || without.Total >= all.Total || all.Total > len(all.Hits) {
+		t.Errorf("ALS: %d sections, %d without trials, %d reporting one: want some dropped", all.Total, without.Total, dropped)
+	}
+}
+
+// TestTrialsByYear checks that a year range keeps the trials a passage reports in a
+// document of those years: counted here from the sections the same range finds.
+func TestTrialsByYear(t *testing.T) {
+	e := bundleEngine(t)
+	every := mustTrials(t, e, TrialRequest{Size: MaxSize}).Trials
+	narrowed := 0
+	for year := 2010; year <= 2026; year++ {
+		sections, err := e.Search(context.Background(), Request{YearFrom: year, YearTo: year, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sections.Total > len(sections.Hits) {
+			t.Fatalf("%d: more than %d sections", year, len(sections.Hits))
+		}
+		in := map[string]bool{}
+		for _, h := range sections.Hits {
+			in[h.ID] = true
+		}
+		want := []string{}
+		for _, tr := range every {
+			if slices.ContainsFunc(tr.Passages, func(p trials.Passage) bool { return in[p.ID] }) {
+				want = append(want, tr.ID)
+			}
+		}
+		got := trialIDs(mustTrials(t, e, TrialRequest{YearFrom: year, YearTo: year, Size: MaxSize}).Trials)
+		slices.Sort(want)
+		slices.Sort(got)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("trials of %d (-want +got):\n%s", year, diff)
+		}
+		if len(got) > 0 && len(got) < len(every) {
+			narrowed++
+		}
+	}
+	if narrowed == 0 {
+		t.Error("no year keeps some trials and not others: the test shows nothing")
+	}
 }

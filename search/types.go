@@ -29,6 +29,10 @@ type Request struct {
 	// (Chinese in either script), not the concepts it names nor the glossary's
 	// translations of its words.
 	Literal bool
+	// WithoutTrials keeps the sections that report no clinical trial (one that names
+	// a trial only in passing is kept): with the trials themselves (Engine.Trials),
+	// the studies of a search, each counted once.
+	WithoutTrials bool
 }
 
 // The years a year filter may name.

