@@ -45,7 +45,8 @@ func parseTrials(v url.Values) (search.TrialRequest, error) {
 	if err != nil {
 		return search.TrialRequest{}, err
 	}
-	out := search.TrialRequest{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: req.Size, Sort: sort}
+	out := search.TrialRequest{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: req.Size, Sort: sort,
+		YearFrom: req.YearFrom, YearTo: req.YearTo, Literal: req.Literal}
 	if v.Get("size") == "" {
 		out.Size = defaultTrialSize
 	}
@@ -55,7 +56,8 @@ func parseTrials(v url.Values) (search.TrialRequest, error) {
 // trialValues is the inverse of parseTrials: the parameters that ask for req, without
 // the defaults.
 func trialValues(req search.TrialRequest) url.Values {
-	v := searchValues(search.Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: defaultSize}, sectionsByDefault)
+	v := searchValues(search.Request{Query: req.Query, Filters: req.Filters, Page: req.Page, Size: defaultSize,
+		YearFrom: req.YearFrom, YearTo: req.YearTo, Literal: req.Literal}, sectionsByDefault)
 	if req.Sort != "" && req.Sort != search.TrialSortRelevance {
 		v.Set("sort", req.Sort)
 	}

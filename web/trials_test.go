@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"musesearch/search"
 )
 
 const (
@@ -302,5 +304,27 @@ func TestTrialsFollowUploads(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{}, ids()); diff != "" {
 		t.Errorf("after the delete (-want +got):\n%s", diff)
+	}
+}
+
+// TestAPITrialsYearsAndExpand checks that /api/trials takes year_from, year_to and
+// expand as /api/search does, and keeps them in its links.
+func TestAPITrialsYearsAndExpand(t *testing.T) {
+	ts, _ := newTestServer(t)
+	var all, none struct{ Total int }
+	if res, body := get(t, ts, "/api/trials?q=ALS"); res.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &all) != nil || all.Total == 0 {
+		t.Fatalf("trials of ALS: %d %s", res.StatusCode, body)
+	}
+	if res, body := get(t, ts, "/api/trials?q=ALS&year_from=2099"); res.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &none) != nil || none.Total != 0 {
+		t.Errorf("trials of ALS from 2099: %d %s, want none", res.StatusCode, body)
+	}
+	for _, bad := range []string{"year_from=1700", "year_from=2024&year_to=2020", "expand=maybe"} {
+		if res, _ := get(t, ts, "/api/trials?q=ALS&"+bad); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("/api/trials?%s: status %d, want 400", bad, res.StatusCode)
+		}
+	}
+	v := trialValues(search.TrialRequest{Query: "ALS", Page: 1, Size: defaultTrialSize, YearFrom: 2020, Literal: true})
+	if v.Get("year_from") != "2020" || v.Get("expand") != "false" {
+		t.Errorf("trialValues keeps %v, want year_from and expand", v)
 	}
 }
