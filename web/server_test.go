@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net"
@@ -415,8 +418,8 @@ func TestSecurityHeaders(t *testing.T) {
 		if !strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("%s: Content-Security-Policy %q must forbid framing", path, csp)
 		}
-		if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Vary") != "Accept-Language" {
-			t.Errorf("%s: Vary = %q, want Accept-Language", path, h.Get("Vary"))
+		if strings.HasPrefix(h.Get("Content-Type"), "text/html") && !slices.Contains(h.Values("Vary"), "Accept-Language") {
+			t.Errorf("%s: Vary = %q, want Accept-Language among them", path, h.Values("Vary"))
 		}
 		for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin"} {
 			if got := h.Get(k); got != want {
@@ -720,5 +723,52 @@ func TestHEAD(t *testing.T) {
 	// A HEAD to no page is a 404 as a GET is, not a 405.
 	if res, _ := do(t, ts, http.MethodHead, "/doc/no-such-document"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("HEAD of an unknown document: status %d, want 404", res.StatusCode)
+	}
+}
+
+// TestCompression checks that a page goes gzip-compressed to a client that takes it,
+// and as it is to one that does not, and that the metrics are compressed once.
+func TestCompression(t *testing.T) {
+	ts, _ := newTestServer(t)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(path, encoding string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, body
+	}
+	for _, path := range []string{"/search?q=ALS", "/api/search?q=ALS", "/metrics"} {
+		plainRes, plain := fetch(path, "")
+		res, zipped := fetch(path, "gzip")
+		if plainRes.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s without Accept-Encoding: Content-Encoding %q", path, plainRes.Header.Get("Content-Encoding"))
+		}
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s with Accept-Encoding gzip: Content-Encoding %q, want gzip", path, res.Header.Get("Content-Encoding"))
+			continue
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(zipped) >= len(plain) || !bytes.Contains(unzipped, []byte("ALS")) && path != "/metrics" ||
+			path == "/metrics" && !bytes.Contains(unzipped, []byte("musesearch_")) {
+			t.Errorf("%s: %d bytes compressed from %d; unzipped %.80q", path, len(zipped), len(plain), unzipped)
+		}
 	}
 }
