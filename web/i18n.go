@@ -72,7 +72,6 @@ var translations = []translation{
 	{"Multilingual search over Muse cell, MSC and clinical-trial literature.", "Muse細胞・MSC・臨床試験の文献を多言語で検索します。", "以多种语言检索 Muse 细胞、间充质干细胞与临床试验文献。"},
 	{"JSON API", "JSON API", "JSON API"},
 	{"Translations from JMdict/EDICT (EDRDG) and CC-CEDICT (MDBG), CC BY-SA.", "訳語: JMdict/EDICT（EDRDG）および CC-CEDICT（MDBG）より（CC BY-SA）。", "译词来自 JMdict/EDICT（EDRDG）与 CC-CEDICT（MDBG），CC BY-SA 许可。"},
-	{"Metrics", "メトリクス", "监控指标"},
 	// Search page.
 	{"Filters", "絞り込み", "筛选"},
 	{"Apply filters", "絞り込みを適用", "应用筛选"},

@@ -610,3 +610,14 @@ func TestSearchPageUndated(t *testing.T) {
 		t.Error("a page sorted by relevance speaks of undated results")
 	}
 }
+
+// TestFooterHasNoMetricsLink checks that the pages do not offer readers the
+// Prometheus metrics, which are for operators.
+func TestFooterHasNoMetricsLink(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for _, path := range []string{"/", "/search?q=ALS", "/doc/004_6bdb0a530be4535a"} {
+		if _, body := get(t, ts, path); strings.Contains(body, `href="/metrics"`) {
+			t.Errorf("%s links to /metrics", path)
+		}
+	}
+}
