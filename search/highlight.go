@@ -412,10 +412,18 @@ func snippet(text string, spans []span) Passage {
 			out.Marks[i].End += len(ellipsis)
 		}
 	}
-	if end < len(text) {
+	// Where the text goes on, an ellipsis says so, but not after the end of a sentence
+	// ("damage.…"): the next sentence is not cut.
+	if end < len(text) && !endsSentence(out.Text) {
 		out.Text += "…"
 	}
 	return out
+}
+
+// endsSentence reports whether s ends with a sentence's final punctuation.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?。！？", r)
 }
 
 // shiftForTrim moves spans of s to their place in strings.TrimSpace(s).

@@ -157,3 +157,20 @@ func TestHighlightCostIsLinear(t *testing.T) {
 		t.Errorf("%d patterns tried over %d tokens (the query has %d patterns): want at most 4 per token", h.tries, tokens, patterns)
 	}
 }
+
+// TestSnippetEllipsis checks that a snippet cut before the end of its text ends with an
+// ellipsis, but not after a full stop (no "damage.…").
+func TestSnippetEllipsis(t *testing.T) {
+	for _, tt := range []struct {
+		text, want string
+	}{
+		{strings.Repeat("The placebo group did worse. ", 30), "worse."},
+		{strings.Repeat("プラセボ群は悪化した。", 40), "した。"},
+		{"The placebo group did worse " + strings.Repeat("and filler words go on ", 30), "…"},
+	} {
+		got := snippet(tt.text, marker(t, "placebo プラセボ").spans(tt.text)).Text
+		if !strings.HasSuffix(got, tt.want) {
+			t.Errorf("snippet of %.40q… ends %q, want %q", tt.text, got[max(0, len(got)-12):], tt.want)
+		}
+	}
+}
