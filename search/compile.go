@@ -737,6 +737,16 @@ func (s *squashSearcher) Advance(ctx *search.SearchContext, id index.IndexIntern
 	return s.squashed(s.Searcher.Advance(ctx, id))
 }
 
+// Weight is nothing: a squashed query takes no part in the query norm of the query
+// around it. (bleve divides the score of every term of a conjunction or disjunction
+// by the root of the summed weights of all its terms: the glossary's translations of
+// a word, a dozen phrases of rare terms, would scale down its literal matches, the
+// more the more the word expands, and reorder them: stroke placebo.)
+func (s *squashSearcher) Weight() float64 { return 0 }
+
+// SetQueryNorm keeps the norm inner computed of its own terms.
+func (s *squashSearcher) SetQueryNorm(float64) {}
+
 func (s *squashSearcher) squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	if m != nil {
 		m.Score = s.scale * m.Score / (1 + m.Score)

@@ -267,6 +267,29 @@ func TestExpansionKeepsWeights(t *testing.T) {
 	}
 }
 
+// TestExpansionKeepsLiteralScores checks that a section matched by the words as
+// typed scores as it does without expansion, but for what translations and concepts
+// add (below conceptScore a word): the expansions take no part in bleve's query norm,
+// which would scale literal matches down the more the words expand.
+func TestExpansionKeepsLiteralScores(t *testing.T) {
+	e := glossaryEngine(t)
+	for _, q := range []string{"clinical trial placebo", "bone marrow stem cells"} {
+		expanded := mustSearch(t, e, Request{Query: q})
+		literal := map[string]float64{}
+		for _, h := range mustSearch(t, e, Request{Query: q, Literal: true}).Hits {
+			literal[h.ID] = h.Score
+		}
+		if len(literal) == 0 {
+			t.Fatalf("%s: no literal hits", q)
+		}
+		for _, h := range expanded.Hits {
+			if want, ok := literal[h.ID]; ok && math.Abs(h.Score-want) > 4*conceptScore {
+				t.Errorf("%s: %s scores %g expanded, %g as typed", q, h.ID, h.Score, want)
+			}
+		}
+	}
+}
+
 // TestFoldQuery checks which query text is also searched folded to simplified
 // characters: Chinese, and text the glossary does not know, but not Japanese (kana, or
 // a Japanese term of the glossary whose folded form is not one of its Chinese forms).
