@@ -212,7 +212,7 @@ func (c *compiler) words(ws []Word) query.Query {
 			own[k.key()] = true
 		}
 		literal := c.literal(w.Text, true)
-		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, units[i]), units[i])
+		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, concepts, units[i]), units[i])
 	}
 	if len(ws) < 2 || c.negate || c.verbatim || c.fuzzy {
 		return conjunction(nonNil(items))
@@ -244,7 +244,7 @@ func (c *compiler) words(ws []Word) query.Query {
 	for _, r := range applied {
 		var terms query.Query
 		if g := r.glossary; g != nil {
-			terms = c.terms(g.eqs, g.from, units[r.i])
+			terms = c.terms(g.eqs, g.from, r.concepts, units[r.i])
 		}
 		items[r.i] = c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i])
 		for m := r.i + 1; m <= r.j; m++ {

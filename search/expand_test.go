@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -287,6 +288,56 @@ func TestExpansionKeepsLiteralScores(t *testing.T) {
 				t.Errorf("%s: %s scores %g expanded, %g as typed", q, h.ID, h.Score, want)
 			}
 		}
+	}
+}
+
+// TestExpansionCoveredByConcept checks that a word naming a concept is not also
+// searched as a translation that names the same concept (the concept's sections hold
+// the sections that name it), though the translation is still listed as searched; and
+// that the sections naming it in the other language are still found.
+func TestExpansionCoveredByConcept(t *testing.T) {
+	e := bundleEngine(t)
+	_, c, err := e.compileQuery("间充质干细胞", compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(c.expanded, func(x expansion) bool { return x.Term == "mesenchymal stem cell" }) {
+		t.Errorf("间充质干细胞 expanded to %v, want mesenchymal stem cell among them", c.expanded)
+	}
+	var phrases []termPattern
+	walkQuery(c.query, func(q query.Query) {
+		if p, ok := q.(*phraseQuery); ok {
+			phrases = append(phrases, p.pattern)
+		}
+	})
+	for _, p := range phrases {
+		if slices.ContainsFunc(p, func(alts []string) bool { return slices.Contains(alts, "mesenchym") }) {
+			t.Errorf("间充质干细胞 searches the phrase %v, which its concept covers", p)
+		}
+	}
+	resp := mustSearch(t, e, Request{Query: "间充质干细胞", Filters: map[corpus.Facet][]string{corpus.Lang: {"en"}}})
+	if resp.Total == 0 {
+		t.Error("间充质干细胞 finds no English section")
+	}
+}
+
+// walkQuery calls f with q and every query inside it.
+func walkQuery(q query.Query, f func(query.Query)) {
+	f(q)
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		for _, x := range q.Conjuncts {
+			walkQuery(x, f)
+		}
+	case *query.DisjunctionQuery:
+		for _, x := range q.Disjuncts {
+			walkQuery(x, f)
+		}
+	case *squashQuery:
+		walkQuery(q.inner, f)
+	case *sumQuery:
+		walkQuery(q.a, f)
+		walkQuery(q.b, f)
 	}
 }
 
