@@ -212,7 +212,7 @@ func (c *compiler) words(ws []Word) query.Query {
 			own[k.key()] = true
 		}
 		literal := c.literal(w.Text, true)
-		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, units[i]), units[i])
+		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, concepts, units[i]), units[i])
 	}
 	if len(ws) < 2 || c.negate || c.verbatim || c.fuzzy {
 		return conjunction(nonNil(items))
@@ -244,7 +244,7 @@ func (c *compiler) words(ws []Word) query.Query {
 	for _, r := range applied {
 		var terms query.Query
 		if g := r.glossary; g != nil {
-			terms = c.terms(g.eqs, g.from, units[r.i])
+			terms = c.terms(g.eqs, g.from, r.concepts, units[r.i])
 		}
 		items[r.i] = c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i])
 		for m := r.i + 1; m <= r.j; m++ {
@@ -736,6 +736,16 @@ func (s *squashSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 func (s *squashSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
 	return s.squashed(s.Searcher.Advance(ctx, id))
 }
+
+// Weight is nothing: a squashed query takes no part in the query norm of the query
+// around it. (bleve divides the score of every term of a conjunction or disjunction
+// by the root of the summed weights of all its terms: the glossary's translations of
+// a word, a dozen phrases of rare terms, would scale down its literal matches, the
+// more the more the word expands, and reorder them: stroke placebo.)
+func (s *squashSearcher) Weight() float64 { return 0 }
+
+// SetQueryNorm keeps the norm inner computed of its own terms.
+func (s *squashSearcher) SetQueryNorm(float64) {}
 
 func (s *squashSearcher) squashed(m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	if m != nil {

@@ -141,15 +141,17 @@ func wholeTerm(text string) ([]glossary.Equivalent, bool) {
 }
 
 // glossaryWord returns what word (the unit-th query unit) also matches through the
-// glossary, or nil: the equivalents of the word when it is a glossary term; for a
-// word that holds several terms (a CJK compound, 幹細胞臨床試験), the conjunction of
-// the equivalents of each, with what lies between them matched as written.
-func (c *compiler) glossaryWord(word string, unit int) query.Query {
+// glossary, or nil: the equivalents of the word when it is a glossary term (but for
+// those that name one of concepts, the concepts the word is expanded to besides:
+// see terms); for a word that holds several terms (a CJK compound, 幹細胞臨床試験),
+// the conjunction of the equivalents of each, with what lies between them matched as
+// written.
+func (c *compiler) glossaryWord(word string, concepts []conceptRef, unit int) query.Query {
 	if c.negate || c.verbatim || c.fuzzy {
 		return nil
 	}
 	if eqs, ok := wholeTerm(word); ok {
-		return c.terms(eqs, word, unit)
+		return c.terms(eqs, word, concepts, unit)
 	}
 	ms := glossary.Find(word)
 	if len(ms) == 0 {
@@ -168,7 +170,7 @@ func (c *compiler) glossaryWord(word string, unit int) query.Query {
 			// A term without equivalents stays as written.
 			parts = append(parts, c.phrase(word[m.Start:m.End], "", unit))
 		} else {
-			parts = append(parts, c.terms(eqs, word[m.Start:m.End], unit))
+			parts = append(parts, c.terms(eqs, word[m.Start:m.End], nil, unit))
 		}
 		at = m.End
 	}
@@ -202,7 +204,7 @@ func (c *compiler) glossaryPhrase(phrase string, unit int) query.Query {
 		c.out.translatable = true
 		return nil
 	}
-	return c.terms(eqs, phrase, unit)
+	return c.terms(eqs, phrase, nil, unit)
 }
 
 // glossaryRun is a run of query words, ws[i..j], that is one glossary term.
@@ -240,21 +242,40 @@ func glossaryRuns(ws []Word) []glossaryRun {
 }
 
 // terms matches any of the glossary terms eqs, which translate from, the text of the
-// unit-th query unit; it records them as expansions.
-func (c *compiler) terms(eqs []glossary.Equivalent, from string, unit int) query.Query {
+// unit-th query unit; it records them as expansions. A term that names one of
+// covered, the concepts the unit is also expanded to, is recorded but not searched:
+// the sections whose own words name it are among the concept's (indexer.FieldMentions),
+// and its phrase in every field would cost the search more than the rest of it
+// (间充质干细胞 to mesenchymal stem cell, a phrase of three common words).
+func (c *compiler) terms(eqs []glossary.Equivalent, from string, covered []conceptRef, unit int) query.Query {
 	var alts []query.Query
 	for _, eq := range eqs {
-		q := c.phrase(eq.Text, eq.Lang, unit)
-		if q == nil {
-			continue
+		var q query.Query
+		if !namesAny(eq.Text, covered) {
+			q = c.phrase(eq.Text, eq.Lang, unit)
 		}
-		alts = append(alts, q)
+		if q != nil {
+			alts = append(alts, q)
+		}
 		x := Expansion{Term: eq.Text, Lang: eq.Lang, From: from}
 		if !slices.ContainsFunc(c.out.expanded, func(y expansion) bool { return y.Term == x.Term && y.Lang == x.Lang }) {
 			c.out.expanded = append(c.out.expanded, expansion{x, unit})
 		}
 	}
 	return disjunction(alts)
+}
+
+// namesAny reports whether text names one of concepts, other than a design: a
+// section that names a design as future or negated ("a placebo-controlled trial is
+// planned") does not count as naming it, so the design's sections are not all those
+// whose words name it.
+func namesAny(text string, concepts []conceptRef) bool {
+	if len(concepts) == 0 {
+		return false
+	}
+	return slices.ContainsFunc(corpus.ConceptsIn(text), func(k corpus.Concept) bool {
+		return k.Facet != corpus.Design && slices.Contains(concepts, conceptRef{k.Facet, k.ID})
+	})
 }
 
 // phrase matches text, a term in lang ("" for text of the query, in any language), as

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -264,6 +265,79 @@ func TestExpansionKeepsWeights(t *testing.T) {
 	}
 	if expanded, literal := ratio(false), ratio(true); math.Abs(expanded/literal-1) > 1e-6 {
 		t.Errorf("teratoma against hip: %g with expansion, %g without", expanded, literal)
+	}
+}
+
+// TestExpansionKeepsLiteralScores checks that a section matched by the words as
+// typed scores as it does without expansion, but for what translations and concepts
+// add (below conceptScore a word): the expansions take no part in bleve's query norm,
+// which would scale literal matches down the more the words expand.
+func TestExpansionKeepsLiteralScores(t *testing.T) {
+	e := glossaryEngine(t)
+	for _, q := range []string{"clinical trial placebo", "bone marrow stem cells"} {
+		expanded := mustSearch(t, e, Request{Query: q})
+		literal := map[string]float64{}
+		for _, h := range mustSearch(t, e, Request{Query: q, Literal: true}).Hits {
+			literal[h.ID] = h.Score
+		}
+		if len(literal) == 0 {
+			t.Fatalf("%s: no literal hits", q)
+		}
+		for _, h := range expanded.Hits {
+			if want, ok := literal[h.ID]; ok && math.Abs(h.Score-want) > 4*conceptScore {
+				t.Errorf("%s: %s scores %g expanded, %g as typed", q, h.ID, h.Score, want)
+			}
+		}
+	}
+}
+
+// TestExpansionCoveredByConcept checks that a word naming a concept is not also
+// searched as a translation that names the same concept (the concept's sections hold
+// the sections that name it), though the translation is still listed as searched; and
+// that the sections naming it in the other language are still found.
+func TestExpansionCoveredByConcept(t *testing.T) {
+	e := bundleEngine(t)
+	_, c, err := e.compileQuery("间充质干细胞", compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(c.expanded, func(x expansion) bool { return x.Term == "mesenchymal stem cell" }) {
+		t.Errorf("间充质干细胞 expanded to %v, want mesenchymal stem cell among them", c.expanded)
+	}
+	var phrases []termPattern
+	walkQuery(c.query, func(q query.Query) {
+		if p, ok := q.(*phraseQuery); ok {
+			phrases = append(phrases, p.pattern)
+		}
+	})
+	for _, p := range phrases {
+		if slices.ContainsFunc(p, func(alts []string) bool { return slices.Contains(alts, "mesenchym") }) {
+			t.Errorf("间充质干细胞 searches the phrase %v, which its concept covers", p)
+		}
+	}
+	resp := mustSearch(t, e, Request{Query: "间充质干细胞", Filters: map[corpus.Facet][]string{corpus.Lang: {"en"}}})
+	if resp.Total == 0 {
+		t.Error("间充质干细胞 finds no English section")
+	}
+}
+
+// walkQuery calls f with q and every query inside it.
+func walkQuery(q query.Query, f func(query.Query)) {
+	f(q)
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		for _, x := range q.Conjuncts {
+			walkQuery(x, f)
+		}
+	case *query.DisjunctionQuery:
+		for _, x := range q.Disjuncts {
+			walkQuery(x, f)
+		}
+	case *squashQuery:
+		walkQuery(q.inner, f)
+	case *sumQuery:
+		walkQuery(q.a, f)
+		walkQuery(q.b, f)
 	}
 }
 

@@ -36,8 +36,10 @@ type relevanceCase struct {
 	RepeatQ int               `json:"repeat_q,omitempty"`
 }
 
-// minMRR is the ranking quality below which the suite fails, whatever its checks say.
-const minMRR = 0.8
+// minMRR is the ranking quality below which the suite fails, whatever its checks say:
+// the suite's MRR (0.934) as it stood before expansion through the glossary, which
+// must not lower it, less rounding.
+const minMRR = 0.933
 
 func TestRelevance(t *testing.T) {
 	data, err := os.ReadFile("testdata/relevance.json")
@@ -95,10 +97,10 @@ func TestRelevance(t *testing.T) {
 	t.Log(summary)
 	fmt.Println(summary)
 	if mrr < minMRR {
-		t.Errorf("MRR %.3f is below %.2f", mrr, minMRR)
+		t.Errorf("MRR %.3f is below %.3f", mrr, minMRR)
 	}
 	if docMRR < minMRR {
-		t.Errorf("MRR in documents %.3f is below %.2f", docMRR, minMRR)
+		t.Errorf("MRR in documents %.3f is below %.3f", docMRR, minMRR)
 	}
 }
 
