@@ -509,8 +509,13 @@ func TestWatchFollowsAReplacedCorpusDirectory(t *testing.T) {
 
 	writeFile(t, dir, "d.txt", "Dropped in the new directory: lambdaword.\n")
 	eventually(t, lib, "lambdaword", []string{"d"}, time.Second)
-	if st := lib.Stats(); !st.InSync {
-		t.Errorf("Stats = %+v, want in sync", st)
+	// The batch is searchable before the watcher records it applied: wait for that.
+	deadline := time.Now().Add(2 * time.Second)
+	for st := lib.Stats(); !st.InSync; st = lib.Stats() {
+		if time.Now().After(deadline) {
+			t.Fatalf("Stats = %+v, want in sync", st)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
