@@ -185,7 +185,9 @@ type pager struct {
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
-	Links       []pageLink
+	// LastURL, set only for a page past the last, leads to the last.
+	LastURL string
+	Links   []pageLink
 }
 
 // pageLink is one numbered page link; Gap marks an ellipsis before it.
@@ -452,6 +454,9 @@ func newPager(current, pages int, at func(n int) string) pager {
 	}
 	if current < pages {
 		pg.NextURL = at(current + 1)
+	}
+	if current > pages && pages > 0 {
+		pg.LastURL = at(pages)
 	}
 	last := 0
 	for n := 1; n <= pages; n++ {

@@ -621,3 +621,24 @@ func TestFooterHasNoMetricsLink(t *testing.T) {
 		}
 	}
 }
+
+// TestPagePastTheLast checks that a page past the last of the results says so and
+// leads to the last page, rather than showing a count and nothing.
+func TestPagePastTheLast(t *testing.T) {
+	ts, _ := newTestServer(t)
+	page := getHTML(t, ts, "/search?q=ALS&page=50&hl=en")
+	empty := findOne(t, page, sel("div", ".empty"), "the past-the-last notice")
+	if got := textOf(empty); !strings.Contains(got, "There is no page 50 of these results.") {
+		t.Errorf("notice %q", got)
+	}
+	last := attr(findOne(t, empty, sel("a"), "the link to the last page"), "href")
+	if strings.Contains(last, "page=50") {
+		t.Errorf("link to the last page %q", last)
+	}
+	if _, body := get(t, ts, last); strings.Contains(body, "There is no page") {
+		t.Errorf("the last page %s is past the last too", last)
+	}
+	if _, body := get(t, ts, "/search?q=ALS&page=50&hl=ja"); !strings.Contains(body, "この検索結果に 50 ページ目はありません。") {
+		t.Error("the notice is not in Japanese on a Japanese page")
+	}
+}
