@@ -186,6 +186,11 @@ type errorPage struct {
 func (s *Server) renderError(c echo.Context, status int, msg *userError, retry int) error {
 	p := s.newPage(c)
 	p.Title = p.T(statusTitle(status, msg))
+	// The search box keeps what the reader typed, so that a mistake in the address
+	// (a bad filter, a page too deep) costs no retyping.
+	if q := []rune(c.QueryParam("q")); len(q) <= maxQueryChars {
+		p.Query = string(q)
+	}
 	data := errorPage{page: p, Message: p.T(msg.Key, msg.Args...), Retry: retry}
 	if err := s.render(c, status, "error", data); err != nil {
 		return c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))

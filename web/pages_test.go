@@ -642,3 +642,17 @@ func TestPagePastTheLast(t *testing.T) {
 		t.Error("the notice is not in Japanese on a Japanese page")
 	}
 }
+
+// TestErrorPageKeepsTheQuery checks that a page refused for a bad parameter keeps the
+// reader's query in the search box.
+func TestErrorPageKeepsTheQuery(t *testing.T) {
+	ts, _ := newTestServer(t)
+	res, body := get(t, ts, "/search?q=stem+cells&indication=flu")
+	if res.StatusCode != 400 {
+		t.Fatalf("status %d, want 400", res.StatusCode)
+	}
+	box := findOne(t, parseHTML(t, body), sel("input", "id=q"), "the search box")
+	if got := attr(box, "value"); got != "stem cells" {
+		t.Errorf("the search box holds %q, want the query", got)
+	}
+}
