@@ -456,6 +456,13 @@ func TestBrowser(t *testing.T) {
 		if got := b.str(`document.activeElement.id`); got == "q" {
 			t.Error("Escape left the focus in the search box")
 		}
+		// On the results, Escape leaves the query in the box: the box and the results
+		// shown stay one search.
+		b.open("/search?q=ALS&hl=en")
+		b.do(chromedp.Focus(chromedp.CSS("#q")), chromedp.KeyEvent(kb.Escape))
+		if got := b.str(`document.getElementById("q").value`); got != "ALS" {
+			t.Errorf("after Escape the search box holds %q, want the query shown, ALS", got)
+		}
 	})
 
 	t.Run("expansion line", func(t *testing.T) {

@@ -23,7 +23,9 @@
   }
   foldFilters();
 
-  // "/" focuses the search box, Escape leaves it.
+  // "/" focuses the search box, Escape leaves it as it is: a search box clears itself
+  // on Escape, which would leave the results of a query no longer shown, and the next
+  // filter ticked would search for nothing.
   document.addEventListener("keydown", function (e) {
     if (!box || e.ctrlKey || e.metaKey || e.altKey) {
       return;
@@ -35,6 +37,7 @@
       box.focus();
       box.select();
     } else if (e.key === "Escape" && t === box) {
+      e.preventDefault();
       box.blur();
     }
   });
