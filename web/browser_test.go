@@ -463,6 +463,13 @@ func TestBrowser(t *testing.T) {
 		if got := b.str(`document.getElementById("q").value`); got != "ALS" {
 			t.Errorf("after Escape the search box holds %q, want the query shown, ALS", got)
 		}
+		// "/" reaches the box from a filter's checkbox and from the sort menu.
+		for _, from := range []string{`input[type=checkbox]`, `select`} {
+			b.do(chromedp.Focus(chromedp.CSS(from)), chromedp.KeyEvent("/"))
+			if got := b.str(`document.activeElement.id`); got != "q" {
+				t.Errorf("/ from %s focused %q, want the search box", from, got)
+			}
+		}
 	})
 
 	t.Run("expansion line", func(t *testing.T) {

@@ -31,7 +31,10 @@
       return;
     }
     var t = e.target;
-    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    // Typing is in a field that takes text: "/" focuses the box from anywhere else,
+    // a ticked filter or the sort menu included.
+    var typing = t && (t.isContentEditable || t.tagName === "TEXTAREA" ||
+      t.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset)$/.test(t.type));
     if (e.key === "/" && !typing) {
       e.preventDefault();
       box.focus();
