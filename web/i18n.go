@@ -87,6 +87,7 @@ var translations = []translation{
 	{"%.1f ms", "%.1f ミリ秒", "%.1f 毫秒"},
 	{"Active filters", "適用中の絞り込み", "当前筛选条件"},
 	{"Remove filter %s", "絞り込み「%s」を解除", "移除筛选条件“%s”"},
+	{"%s %s, remove filter", "%s %s（絞り込みを解除）", "%s %s（移除筛选条件）"},
 	{"Clear all filters", "すべての絞り込みを解除", "清除全部筛选"},
 	{"There is no page %d of these results.", "この検索結果に %d ページ目はありません。", "这些结果没有第 %d 页。"},
 	{"Go to the last page (%d)", "最後のページ（%d）へ", "转到最后一页（%d）"},

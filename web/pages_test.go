@@ -656,3 +656,17 @@ func TestErrorPageKeepsTheQuery(t *testing.T) {
 		t.Errorf("the search box holds %q, want the query", got)
 	}
 }
+
+// TestChipNameHoldsItsLabel checks that a filter chip's accessible name begins with the
+// words it shows ("Indication ALS"), so that speech input can name it as seen.
+func TestChipNameHoldsItsLabel(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for _, hl := range []string{"en", "ja", "zh"} {
+		page := getHTML(t, ts, "/search?q=cells&indication=als&hl="+hl)
+		chip := findOne(t, page, sel("a", ".chip"), "the filter chip")
+		shown := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(textOf(chip)), "×"))
+		if name := attr(chip, "aria-label"); !strings.HasPrefix(name, shown) {
+			t.Errorf("%s: the chip shows %q but is named %q", hl, shown, name)
+		}
+	}
+}
