@@ -284,12 +284,18 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "search", data)
 }
 
+// snippetHTML renders a snippet for the page: its matches marked, and the registry
+// ids, DOIs and PubMed ids in it linked to their public pages as on a document page.
+func snippetHTML(p search.Passage) template.HTML {
+	return richText(p.Text, p.Marks, findIdentifiers(p.Text, corpus.FindIdentifiers(p.Text)))
+}
+
 // hitView prepares one hit for the page: a link that opens the document at the
 // section with the query highlighted, labels in the page's language, the snippet
 // checked before it is trusted as HTML; for a document, its passages and citation
 // (the document's address under publicURL).
 func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitView {
-	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: passageHTML(h.Snippet), Byline: p.byline(h.Meta)}
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: snippetHTML(h.Snippet), Byline: p.byline(h.Meta)}
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
 	carried := searchValues(req, documentsByDefault)
@@ -309,7 +315,7 @@ func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitVie
 			section = p.T("Section %d", n)
 		}
 		v.Passages = append(v.Passages, passageView{Section: section, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
-			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: passageHTML(ps.Snippet)})
+			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: snippetHTML(ps.Snippet)})
 	}
 	v.More = h.Matches - len(h.Passages)
 	v.MoreURL = p.link(docPath(h.DocID), carried, "")

@@ -670,3 +670,22 @@ func TestChipNameHoldsItsLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetLinksIdentifiers checks that a registry id in a result's snippet links to
+// the registry, as on the document page, with the query still marked.
+func TestSnippetLinksIdentifiers(t *testing.T) {
+	ts, _ := newTestServer(t)
+	page := getHTML(t, ts, "/search?q=jRCT2063200047&group=section&hl=en")
+	var linked bool
+	for _, a := range findAll(page, sel("a", ".ext")) {
+		if strings.Contains(attr(a, "href"), "jrct.niph.go.jp") && strings.Contains(textOf(a), "2063200047") {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Error("no snippet links jRCT2063200047 to the registry")
+	}
+	if len(findAll(page, sel("mark"))) == 0 {
+		t.Error("the snippets mark nothing")
+	}
+}
