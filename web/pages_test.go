@@ -689,3 +689,19 @@ func TestSnippetLinksIdentifiers(t *testing.T) {
 		t.Error("the snippets mark nothing")
 	}
 }
+
+// TestSyntaxHelp checks that the results page explains the query language, in the
+// page's language.
+func TestSyntaxHelp(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for hl, want := range map[string]string{"en": "parentheses group words", "ja": "かっこで語をまとめます", "zh": "括号用于组合词语"} {
+		page := getHTML(t, ts, "/search?q=ALS&hl="+hl)
+		help := findOne(t, page, sel("details", ".syntax-help"), "the search tips")
+		if got := len(findAll(help, sel("code"))); got != 4 {
+			t.Errorf("%s: %d examples, want 4 (a phrase, an exclusion, OR, parentheses)", hl, got)
+		}
+		if !strings.Contains(textOf(help), want) {
+			t.Errorf("%s: the tips do not say %q", hl, want)
+		}
+	}
+}
