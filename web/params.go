@@ -217,6 +217,10 @@ func knownValue(f corpus.Facet, value string) bool {
 	return ok
 }
 
+// APIValues returns req as the parameters of GET /api/search, for a client of the API
+// (the command line asking a running server).
+func APIValues(req search.Request) url.Values { return searchValues(req, sectionsByDefault) }
+
 // searchValues is the inverse of parseSearch: the parameters that ask for req, without
 // the defaults (byDefault the grouping's), so that links stay short and a state has one
 // URL.

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"musesearch/search"
@@ -22,7 +20,7 @@ const remoteTimeout = 30 * time.Second
 func searchServer(ctx context.Context, base string, req search.Request, asJSON bool, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, remoteTimeout)
 	defer cancel()
-	u := base + "/api/search?" + apiQuery(req).Encode()
+	u := base + "/api/search?" + web.APIValues(req).Encode()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
@@ -69,19 +67,3 @@ func searchServer(ctx context.Context, base string, req search.Request, asJSON b
 // maxRemoteBody bounds the answer read from a server: a page of MaxSize hits is far
 // smaller.
 const maxRemoteBody = 32 << 20
-
-// apiQuery is req as GET /api/search's parameters.
-func apiQuery(req search.Request) url.Values {
-	v := url.Values{}
-	v.Set("q", req.Query)
-	v.Set("size", strconv.Itoa(req.Size))
-	if req.Literal {
-		v.Set("expand", "false")
-	}
-	for _, ff := range facetFlags {
-		for _, value := range req.Filters[ff.facet] {
-			v.Add(string(ff.facet), value)
-		}
-	}
-	return v
-}
