@@ -288,9 +288,8 @@ func libraryError(err error) error {
 		return apiError(http.StatusBadRequest, msgUploadCut)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return apiError(http.StatusRequestTimeout, msgUploadSlow)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &serverError{Status: http.StatusServiceUnavailable, Err: err}
 	}
+	// The rest (work cut short, faults) is the central classifier's.
 	return err
 }
 
