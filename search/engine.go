@@ -629,6 +629,7 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl
 		Title:   doc.Title,
 		Section: heading,
 		Lang:    sec.Lang,
+		DocLang: doc.Lang,
 		Date:    doc.Date,
 		Score:   score,
 		Snippet: snippet(sec.Text, hl.spans(indexedText(sec))),

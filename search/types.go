@@ -81,6 +81,8 @@ type Hit struct {
 	Title   string
 	Section string
 	Lang    string
+	// DocLang is the language of the document, the language of its title.
+	DocLang string
 	Date    string
 	Score   float64
 	// Snippet is the passage of the section that best shows why it matched.

@@ -59,32 +59,8 @@ type browser struct {
 // TestBrowser drives the site in a real headless Chromium: searching in each
 // language, facets, documents, the language switch, the evidence map, the keyboard.
 func TestBrowser(t *testing.T) {
-	path := chromiumPath(t)
 	ts, _ := newTestServer(t)
-	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	// The first action starts the browser, which lives as long as the context it ran
-	// on: ctx, not one of the timeouts of later steps.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	b := &browser{t: t, ctx: ctx, base: ts.URL, shots: t.TempDir()}
+	b := newBrowser(t, ts.URL)
 	if *updateScreenshots {
 		b.shots = "../docs/screenshots"
 	}
@@ -160,7 +136,7 @@ func TestBrowser(t *testing.T) {
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != jaCount {
 			t.Errorf("after ticking Japanese: %d results, the box said %d", got, jaCount)
 		}
-		if got := b.str(`[...document.querySelectorAll(".hit .badge-lang")].map(e => e.getAttribute("lang")).filter(l => l !== "ja").join()`); got != "" {
+		if got := b.str(`[...document.querySelectorAll(".hit .snippet")].map(e => e.getAttribute("lang")).filter(l => l !== "ja").join()`); got != "" {
 			t.Errorf("after ticking Japanese, hits in %s", got)
 		}
 		if !b.bool(`document.getElementById("f-lang-ja").checked`) || b.num(`document.querySelectorAll(".chip").length`) != 1 {
@@ -592,6 +568,37 @@ func TestBrowser(t *testing.T) {
 		}
 		b.screenshot("results-phone.png")
 	})
+}
+
+// newBrowser starts a headless Chromium with one tab at 1280×1000 on the site at base;
+// it stops when the test ends.
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	// The first action starts the browser, which lives as long as the context it ran
+	// on: ctx, not one of the timeouts of later steps.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, base: base, shots: t.TempDir()}
 }
 
 // downloaded waits for the browser to save the file name in dir, and returns it.

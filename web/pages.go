@@ -72,11 +72,14 @@ type hitView struct {
 
 // passageView is one passage of a document hit.
 type passageView struct {
-	Section   string
-	Link      string
-	Lang      string
-	LangLabel string
-	Snippet   template.HTML
+	Section string
+	// SectionLang is the language of Section: the section's, or the page's for the
+	// "Section 2" that stands for a section without a heading.
+	SectionLang string
+	Link        string
+	Lang        string
+	LangLabel   string
+	Snippet     template.HTML
 }
 
 // citeView is the citation of a document hit: the text, and links to its RIS and
@@ -309,12 +312,12 @@ func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitVie
 		return v
 	}
 	for _, ps := range h.Passages {
-		section := ps.Section
+		section, sectionLang := ps.Section, ps.Lang
 		if section == "" {
 			_, n, _ := corpus.SplitSectionID(ps.ID)
-			section = p.T("Section %d", n)
+			section, sectionLang = p.T("Section %d", n), p.Lang
 		}
-		v.Passages = append(v.Passages, passageView{Section: section, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
+		v.Passages = append(v.Passages, passageView{Section: section, SectionLang: sectionLang, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
 			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: snippetHTML(ps.Snippet)})
 	}
 	v.More = h.Matches - len(h.Passages)
@@ -499,7 +502,9 @@ type docPage struct {
 // tocEntry is one entry of the table of contents.
 type tocEntry struct {
 	Label string
-	URL   string
+	// Lang is the language of the section, and so of its label.
+	Lang string
+	URL  string
 	// Continued marks the second half of a long section: hidden.
 	Continued bool
 }
@@ -645,7 +650,7 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		// The contents show a long section, split in two, once; the entry of its
 		// second half stays, hidden, for the script that finds a section's part.
 		continued := i > 0 && continues(doc.Sections[i-1], sec)
-		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), URL: linkTo(i), Continued: continued})
+		data.TOC = append(data.TOC, tocEntry{Label: tocLabel(sec), Lang: sec.Lang, URL: linkTo(i), Continued: continued})
 	}
 	for i := first; i < end; i++ {
 		sec := doc.Sections[i]
