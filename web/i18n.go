@@ -64,7 +64,7 @@ var translations = []translation{
 	{"Skip to results", "検索結果へ移動", "跳到搜索结果"},
 	{"Search", "検索", "搜索"},
 	{"Search query", "検索語", "搜索词"},
-	{"Search in English, 日本語 or 中文", "日本語・英語・中国語で検索", "用中文、英语或日语搜索"},
+	{"English, 日本語 or 中文", "日本語・英語・中国語で検索", "用中文、英语或日语搜索"},
 	{"Interface language", "表示言語", "界面语言"},
 	{"Suggestions", "候補", "建议"},
 	{"filter", "絞り込み", "筛选"},

@@ -332,8 +332,9 @@ func citeLink(docID, format string) string {
 	return "/api/documents/" + url.PathEscape(docID) + "/cite?format=" + format
 }
 
-// facetGroups builds the sidebar: every facet with the values that have hits or are
-// selected (filters), with their disjunctive counts (of hits or trials).
+// facetGroups builds the sidebar: every facet that has values with hits or selected
+// (filters), with their disjunctive counts (of hits or trials). A facet without such a
+// value is left out: it offers nothing to choose.
 func (p page) facetGroups(filters map[corpus.Facet][]string, facets map[corpus.Facet][]search.FacetCount) []facetGroup {
 	var groups []facetGroup
 	for _, f := range search.FacetOrder {
@@ -364,6 +365,9 @@ func (p page) facetGroups(filters map[corpus.Facet][]string, facets map[corpus.F
 		// except the chosen ones, fold away.
 		if len(choices) > maxFacetChoices {
 			slices.SortStableFunc(choices, func(a, b facetChoice) int { return b.Count - a.Count })
+		}
+		if len(choices) == 0 {
+			continue
 		}
 		for i, c := range choices {
 			if i < maxFacetChoices || c.Checked {

@@ -80,8 +80,8 @@ func TestBrowserPresentation(t *testing.T) {
 		if b.bool(`document.documentElement.classList.contains("js")`) {
 			t.Fatal("the page ran its script")
 		}
-		if top := b.num(`Math.round(document.querySelector(".hit").getBoundingClientRect().top)`); top >= 844 {
-			t.Errorf("the first result starts %dpx down, below the first screen of 844px", top)
+		if bottom := b.num(`Math.round(document.querySelector(".hit-title").getBoundingClientRect().bottom)`); bottom > 844 {
+			t.Errorf("the first result's title ends %dpx down, below the first screen of 844px", bottom)
 		}
 		// The filters are still there, after the results.
 		if !b.bool(`document.querySelector(".sidebar").checkVisibility()`) {
