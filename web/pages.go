@@ -227,6 +227,12 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		return err
 	}
 	p.Query = req.Query
+	canonical := searchValues(req, documentsByDefault)
+	if len(canonical) == 0 {
+		p.canonicalize(s.canonicalBase, "/", nil) // the home page
+	} else {
+		p.canonicalize(s.canonicalBase, "/search", canonical)
+	}
 	p.Title = p.T("All sections")
 	if req.GroupByDoc {
 		p.Title = p.T("All documents")
@@ -604,6 +610,12 @@ func (s *Server) handleDocumentPage(c echo.Context) error {
 		return notFound(msgNoPart, part, len(starts))
 	}
 	p.Query = req.Query
+	// The search a document page was reached from only marks its words.
+	canonical := url.Values{}
+	if part > 1 {
+		canonical.Set(partParam, strconv.Itoa(part))
+	}
+	p.canonicalize(s.canonicalBase, docPath(doc.ID), canonical)
 	p.Title = doc.Title
 	data := docPage{page: p, Doc: doc, Date: doc.Date, LangName: corpus.Label(corpus.Lang, doc.Lang, p.Lang), Byline: p.byline(doc.Meta)}
 	data.BackURL = p.searchLink(req)

@@ -52,6 +52,17 @@ func TestBrowserPresentation(t *testing.T) {
 		}
 	})
 
+	t.Run("canonical address of instant results", func(t *testing.T) {
+		b.t = t
+		b.open("/search?hl=en")
+		b.do(chromedp.SendKeys(chromedp.CSS("#q"), "stroke"))
+		b.waitFor(`new URLSearchParams(location.search).get("q") === "stroke" && document.querySelectorAll(".hit").length > 0`)
+		links := `[...document.querySelectorAll("link[rel=canonical], link[rel=alternate][hreflang]")]`
+		if got := b.str(links + `.map(l => l.hreflang + " " + new URL(l.href).search).join(", ")`); got != " ?hl=en&q=stroke, en ?hl=en&q=stroke, ja ?hl=ja&q=stroke, zh ?hl=zh&q=stroke, x-default ?q=stroke" {
+			t.Errorf("after typing a query the head links to %s", got)
+		}
+	})
+
 	t.Run("placeholder on a phone", func(t *testing.T) {
 		b.t = t
 		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))

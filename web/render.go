@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -145,7 +146,18 @@ type page struct {
 	// MapAxis is the facet of the evidence map's columns (the map parameter); links
 	// keep it when it is not the default.
 	MapAxis corpus.Facet
-	static  staticFiles
+	// Canonical is the page's canonical address (see canonicalize); Alternates are the
+	// same page in each interface language, and without hl (x-default). Both are empty
+	// on a page not to be indexed (an error).
+	Canonical  string
+	Alternates []alternateLink
+	static     staticFiles
+}
+
+// alternateLink is the address of a page in one interface language (Lang, an
+// hreflang), or "x-default" for the page that chooses by Accept-Language.
+type alternateLink struct {
+	Lang, URL string
 }
 
 // languageLink is one entry of the language switcher.
@@ -180,6 +192,33 @@ func (s *Server) newPage(c echo.Context) page {
 		p.Switch = append(p.Switch, languageLink{Code: code, Name: corpus.Label(corpus.Lang, code, code), URL: u.String(), Current: code == loc.Code})
 	}
 	return p
+}
+
+// canonicalize sets the page's canonical address, base+pathname?v, and its
+// alternates. The parameters go in one order, each one's values sorted, so that a search
+// has one canonical address however its filters were ticked; hl is kept when the page
+// was asked in a language. base is the public URL, or "" when none is configured (the
+// addresses are then relative: the Host header is the client's to choose).
+func (p *page) canonicalize(base, pathname string, v url.Values) {
+	sorted := make(url.Values, len(v)+1)
+	for k, values := range v {
+		sorted[k] = slices.Sorted(slices.Values(values))
+	}
+	at := func(hl string) string {
+		if hl == "" {
+			sorted.Del("hl")
+		} else {
+			sorted.Set("hl", hl)
+		}
+		u := url.URL{Path: pathname, RawQuery: sorted.Encode()}
+		return base + u.String()
+	}
+	p.Canonical = at(p.HL)
+	for _, tag := range uiLanguages {
+		code := localeFor(tag).Code
+		p.Alternates = append(p.Alternates, alternateLink{Lang: code, URL: at(code)})
+	}
+	p.Alternates = append(p.Alternates, alternateLink{Lang: "x-default", URL: at("")})
 }
 
 // link returns pathname?values#fragment with the page's presentation state added: hl

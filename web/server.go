@@ -54,8 +54,9 @@ type Config struct {
 	AdminToken string
 	// PublicURL is the address the site is reached at: scheme, host and an optional
 	// path prefix ("https://search.example.org"), for the addresses that must be
-	// absolute (the OpenSearch description). Empty means defaultPublicURL. The Host
-	// header is never used for this: any client can set it.
+	// absolute (the OpenSearch description, the pages' canonical and alternate
+	// addresses). Empty means defaultPublicURL, and relative canonical addresses. The
+	// Host header is never used for this: any client can set it.
 	PublicURL string
 }
 
@@ -118,6 +119,9 @@ type Server struct {
 	echo     *echo.Echo
 	// publicURL is the checked Config.PublicURL, without a trailing slash.
 	publicURL string
+	// canonicalBase is publicURL when Config.PublicURL was given, "" otherwise: the
+	// pages' canonical addresses are then relative rather than on defaultPublicURL.
+	canonicalBase string
 	// routes holds the path pattern of every route, the only route labels.
 	routes map[string]bool
 	limits *searchLimits
@@ -133,6 +137,9 @@ func New(cfg Config) (*Server, error) {
 	var err error
 	if s.publicURL, err = parsePublicURL(cfg.PublicURL); err != nil {
 		return nil, err
+	}
+	if cfg.PublicURL != "" {
+		s.canonicalBase = s.publicURL
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err

@@ -352,6 +352,7 @@ func (s *Server) handleTrialsPage(c echo.Context) error {
 		return err
 	}
 	p.Query = req.Query
+	p.canonicalize(s.canonicalBase, "/trials", trialValues(req))
 	p.Action = "/trials"
 	p.Title = p.T("Clinical trials")
 	if req.Query != "" {

@@ -309,6 +309,13 @@
         if (langs && current) {
           current.replaceWith(document.importNode(langs, true));
         }
+        // The canonical address and the alternates in other languages are of the
+        // results shown, for a link shared from the browser's menu.
+        var heads = "link[rel=canonical], link[rel=alternate][hreflang]";
+        document.querySelectorAll(heads).forEach(function (l) { l.remove(); });
+        doc.querySelectorAll(heads).forEach(function (l) {
+          document.head.appendChild(document.importNode(l, true));
+        });
         history.replaceState(null, "", url);
         foldFilters();
       })
