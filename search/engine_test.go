@@ -356,7 +356,7 @@ func TestSearchHits(t *testing.T) {
 	e := smallEngine(t)
 	resp := mustSearch(t, e, Request{Query: "脳梗塞"})
 	want := Hit{
-		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", Date: "2022-05",
+		ID: "b#1", DocID: "b", Source: "b.txt", Title: "幹細胞の研究", Section: "背景", Lang: "ja", DocLang: "ja", Date: "2022-05",
 		Snippet: Passage{Text: "脳梗塞の患者に Muse 細胞を投与した。", Marks: []Span{{0, len("脳梗塞")}}},
 		Facets:  corpus.Facets{corpus.Indication: {"stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"non-randomized"}, corpus.Phase: {"phase-1"}},
 	}
