@@ -20,9 +20,10 @@ import (
 	"musesearch/corpus"
 )
 
-// TestBrowserPresentation checks in a real Chromium what the pages look like beyond
-// what they do: the glyph forms of Chinese and Japanese text, a phone's first screen
-// with and without JavaScript, print, and the dark palette.
+// TestBrowserPresentation checks in a real Chromium how the pages present themselves:
+// the glyph forms of Chinese and Japanese text, the canonical address of results shown
+// while typing, a phone's first screen (the search box's placeholder, the results
+// without JavaScript), print, and the dark palette.
 func TestBrowserPresentation(t *testing.T) {
 	ts, _ := newTestServer(t)
 	b := newBrowser(t, ts.URL)
