@@ -56,9 +56,10 @@ type browser struct {
 	shots string // the directory screenshots are saved in
 }
 
-// TestBrowser drives the site in a real headless Chromium: searching in each
-// language, facets, documents, the language switch, the evidence map, the keyboard.
-func TestBrowser(t *testing.T) {
+// startBrowser starts a headless Chromium on a test server over the bundled corpus,
+// for the life of the test t.
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
 	path := chromiumPath(t)
 	ts, _ := newTestServer(t)
 	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
@@ -76,9 +77,9 @@ func TestBrowser(t *testing.T) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
 	)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
+	t.Cleanup(cancel)
 	// The first action starts the browser, which lives as long as the context it ran
 	// on: ctx, not one of the timeouts of later steps.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
@@ -88,6 +89,13 @@ func TestBrowser(t *testing.T) {
 	if *updateScreenshots {
 		b.shots = "../docs/screenshots"
 	}
+	return b
+}
+
+// TestBrowser drives the site in a real headless Chromium: searching in each
+// language, facets, documents, the language switch, the evidence map, the keyboard.
+func TestBrowser(t *testing.T) {
+	b := startBrowser(t)
 
 	t.Run("search in English", func(t *testing.T) {
 		b.t = t
