@@ -164,7 +164,9 @@ func TestBrowser(t *testing.T) {
 		if jaCount == 0 || jaCount >= before {
 			t.Fatalf("ALS: %d results, %d in Japanese; want some but not all in Japanese", before, jaCount)
 		}
-		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		// The filter applies at once, in place.
+		b.do(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.settle(`new URLSearchParams(location.search).get("lang") === "ja" && document.querySelectorAll(".chip").length === 1`)
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != jaCount {
 			t.Errorf("after ticking Japanese: %d results, the box said %d", got, jaCount)
 		}
@@ -178,7 +180,8 @@ func TestBrowser(t *testing.T) {
 		if got := b.num(`parseInt(document.querySelector("label[for=f-lang-en] .count").textContent)`); got != enCount {
 			t.Errorf("with Japanese ticked, English counts %d, want %d", got, enCount)
 		}
-		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.do(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.settle(`!location.search.includes("lang=") && !document.querySelector(".chip")`)
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != before {
 			t.Errorf("after unticking: %d results, want %d again", got, before)
 		}
@@ -198,7 +201,8 @@ func TestBrowser(t *testing.T) {
 		b.open("/search?q=ALS&hl=en")
 		before := b.num(`parseInt(document.querySelector(".total").textContent)`)
 		// Typing a year and leaving the box applies it, as ticking a filter does.
-		b.navigate(chromedp.SendKeys(chromedp.CSS("#year-from"), "2021"+kb.Tab))
+		b.do(chromedp.SendKeys(chromedp.CSS("#year-from"), "2021"+kb.Tab))
+		b.settle(fmt.Sprintf(`new URLSearchParams(location.search).has("year_from") && parseInt(document.querySelector(".total").textContent) !== %d`, before))
 		if got := b.str(`new URLSearchParams(location.search).get("year_from")`); got != "2021" {
 			t.Fatalf("the address has year_from=%q, want 2021", got)
 		}
@@ -447,7 +451,8 @@ func TestBrowser(t *testing.T) {
 		}
 		// A filter applies at once.
 		b.open("/trials?hl=en")
-		b.navigate(chromedp.Click(chromedp.CSS("#f-phase-phase-1")))
+		b.do(chromedp.Click(chromedp.CSS("#f-phase-phase-1")))
+		b.settle(`new URLSearchParams(location.search).get("phase") === "phase-1" && document.querySelectorAll("tr[data-trial]").length !== 7`)
 		if got := b.str(rows + `.join()`); got != "NCT04261335,CL2020/epidermolysis-bullosa/phase-1+phase-2,JRCT1080224764" {
 			t.Errorf("phase 1 lists %s", got)
 		}
