@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -206,13 +207,31 @@ func TestBrowserNavigation(t *testing.T) {
 					t.Errorf("%s: no heading %q among %q", c.path, want, headings)
 				}
 			}
-			for key, n := range b.landmarks() {
-				if n > 1 {
-					t.Errorf("%s: %d landmarks are %s", c.path, n, key)
-				}
+			b.uniqueLandmarks(c.path)
+		}
+		// A long document in parts has its parts' links above and below.
+		srv, _ := newCorpusServer(t, map[string]string{"long report.md": longReport(5 * maxPartBytes / 2)})
+		long := httptest.NewServer(srv)
+		defer long.Close()
+		for _, hl := range []string{"en", "ja", "zh"} {
+			b.do(chromedp.Navigate(long.URL+"/doc/long%20report?hl="+hl), chromedp.WaitReady(chromedp.CSS("footer")))
+			if n := b.num(`document.querySelectorAll("nav.parts").length`); n != 2 {
+				t.Fatalf("%d navigations between parts, want 2", n)
 			}
+			b.uniqueLandmarks("a long document in " + hl)
 		}
 	})
+}
+
+// uniqueLandmarks checks that no two landmarks of the page shown have one role and one
+// name, which a screen reader's list of them could not tell apart.
+func (b *browser) uniqueLandmarks(page string) {
+	b.t.Helper()
+	for key, n := range b.landmarks() {
+		if n > 1 {
+			b.t.Errorf("%s: %d landmarks are %s", page, n, key)
+		}
+	}
 }
 
 // landmarks counts the landmarks of the page by role and accessible name, as the
