@@ -161,6 +161,12 @@ func TestBrowserNavigation(t *testing.T) {
 		if !b.bool(`document.activeElement === document.querySelector(".sidebar .apply")`) {
 			t.Errorf("after applying the filters the focus is on %q, want the button used", b.str(`document.activeElement.outerHTML.slice(0, 80)`))
 		}
+		// The search box sends the form, the filters with it.
+		eval[bool](b, `document.getElementById("q").value = "", true`)
+		b.navigate(chromedp.SendKeys(chromedp.CSS("#q"), "stroke"+kb.Enter))
+		if got := b.str(query + ` + " " + ` + langs); got != "stroke ja" {
+			t.Errorf("Enter in the search box searched %q, want stroke ja", got)
+		}
 	})
 
 	t.Run("live region", func(t *testing.T) {
