@@ -56,14 +56,22 @@ type browser struct {
 	shots string // the directory screenshots are saved in
 }
 
-// TestBrowser drives the site in a real headless Chromium: searching in each
-// language, facets, documents, the language switch, the evidence map, the keyboard.
-func TestBrowser(t *testing.T) {
+// startBrowser starts a headless Chromium on a test server over the bundled corpus,
+// for the life of the test t.
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
 	ts, _ := newTestServer(t)
 	b := newBrowser(t, ts.URL)
 	if *updateScreenshots {
 		b.shots = "../docs/screenshots"
 	}
+	return b
+}
+
+// TestBrowser drives the site in a real headless Chromium: searching in each
+// language, facets, documents, the language switch, the evidence map, the keyboard.
+func TestBrowser(t *testing.T) {
+	b := startBrowser(t)
 
 	t.Run("search in English", func(t *testing.T) {
 		b.t = t
@@ -132,7 +140,9 @@ func TestBrowser(t *testing.T) {
 		if jaCount == 0 || jaCount >= before {
 			t.Fatalf("ALS: %d results, %d in Japanese; want some but not all in Japanese", before, jaCount)
 		}
-		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		// The filter applies at once, in place.
+		b.do(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.settle(`new URLSearchParams(location.search).get("lang") === "ja" && document.querySelectorAll(".chip").length === 1`)
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != jaCount {
 			t.Errorf("after ticking Japanese: %d results, the box said %d", got, jaCount)
 		}
@@ -146,7 +156,8 @@ func TestBrowser(t *testing.T) {
 		if got := b.num(`parseInt(document.querySelector("label[for=f-lang-en] .count").textContent)`); got != enCount {
 			t.Errorf("with Japanese ticked, English counts %d, want %d", got, enCount)
 		}
-		b.navigate(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.do(chromedp.Click(chromedp.CSS("#f-lang-ja")))
+		b.settle(`!location.search.includes("lang=") && !document.querySelector(".chip")`)
 		if got := b.num(`parseInt(document.querySelector(".total").textContent)`); got != before {
 			t.Errorf("after unticking: %d results, want %d again", got, before)
 		}
@@ -166,7 +177,8 @@ func TestBrowser(t *testing.T) {
 		b.open("/search?q=ALS&hl=en")
 		before := b.num(`parseInt(document.querySelector(".total").textContent)`)
 		// Typing a year and leaving the box applies it, as ticking a filter does.
-		b.navigate(chromedp.SendKeys(chromedp.CSS("#year-from"), "2021"+kb.Tab))
+		b.do(chromedp.SendKeys(chromedp.CSS("#year-from"), "2021"+kb.Tab))
+		b.settle(fmt.Sprintf(`new URLSearchParams(location.search).has("year_from") && parseInt(document.querySelector(".total").textContent) !== %d`, before))
 		if got := b.str(`new URLSearchParams(location.search).get("year_from")`); got != "2021" {
 			t.Fatalf("the address has year_from=%q, want 2021", got)
 		}
@@ -415,7 +427,8 @@ func TestBrowser(t *testing.T) {
 		}
 		// A filter applies at once.
 		b.open("/trials?hl=en")
-		b.navigate(chromedp.Click(chromedp.CSS("#f-phase-phase-1")))
+		b.do(chromedp.Click(chromedp.CSS("#f-phase-phase-1")))
+		b.settle(`new URLSearchParams(location.search).get("phase") === "phase-1" && document.querySelectorAll("tr[data-trial]").length !== 7`)
 		if got := b.str(rows + `.join()`); got != "NCT04261335,CL2020/epidermolysis-bullosa/phase-1+phase-2,JRCT1080224764" {
 			t.Errorf("phase 1 lists %s", got)
 		}

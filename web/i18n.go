@@ -177,6 +177,7 @@ var translations = []translation{
 	{"Next section", "次のセクション", "下一节"},
 	{"Back to contents", "目次へ戻る", "返回目录"},
 	{"Parts of this document", "この文書の分割ページ", "本文献的分页"},
+	{"Parts of this document, end of the page", "この文書の分割ページ（ページ末尾）", "本文献的分页（页面底部）"},
 	{"Part %d of %d", "%d / %d ページ", "第 %d 页，共 %d 页"},
 	{"Part %d", "%d ページ目", "第 %d 页"},
 	{"Previous part", "前のページ", "上一页"},

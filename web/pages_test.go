@@ -33,7 +33,8 @@ func TestSearchPage(t *testing.T) {
 	findOne(t, doc, sel("label", "for=q"), "label of the search box")
 	findOne(t, doc, sel("form", "role=search", "method=get", "action=/search"), "search form")
 	findOne(t, doc, sel("a", ".skip-link", "href=#main"), "skip link")
-	findOne(t, doc, sel("a", ".skip-link", "href=#results"), "skip link to the results")
+	findOne(t, doc, sel("a", ".skip-link", "href=#hits"), "skip link to the results")
+	findOne(t, doc, sel("h2", "id=hits", "tabindex=-1"), "heading of the results, where the skip link leads")
 	findOne(t, doc, sel("main", "id=main"), "main landmark")
 
 	// Facet check boxes: every facet has a fieldset with a legend; boxes carry counts,

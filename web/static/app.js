@@ -3,7 +3,9 @@
 // terms, filters and titles as an ARIA 1.2 combobox, filters apply as soon as they are
 // ticked, "/" focuses the search box, and a link to a section of a long document is
 // followed to the part that holds it. Nothing is requested while an input method
-// composes a word (kana, pinyin): only once it is committed.
+// composes a word (kana, pinyin): only once it is committed. Each search committed
+// (a filter ticked, a sort or year chosen, the form sent) is an entry of the browser's
+// history, and Back and Forward show each one's results and controls again.
 (function () {
   "use strict";
 
@@ -22,6 +24,7 @@
     });
   }
   foldFilters();
+  phone.addEventListener("change", foldFilters);
 
   // "/" focuses the search box, Escape leaves it as it is: a search box clears itself
   // on Escape, which would leave the results of a query no longer shown, and the next
@@ -66,14 +69,6 @@
     var qs = params.toString();
     return (form.getAttribute("action") || "/search") + (qs ? "?" + qs : "");
   }
-
-  // Ticking a filter, choosing a sort or grouping applies at once.
-  document.addEventListener("change", function (e) {
-    var t = e.target;
-    if (form && t && t.getAttribute("form") === "search-form") {
-      form.requestSubmit ? form.requestSubmit() : form.submit();
-    }
-  });
 
   if (!form || !box) {
     return;
@@ -273,20 +268,92 @@
     form.requestSubmit ? form.requestSubmit() : form.submit();
   }
 
-  // Instant results: while typing on the search page (or the trials page), load the
-  // results the form would show and put them in place, keeping the address in step.
+  // Instant results: on the search page (or the trials page), load the results the form
+  // would show and put them in place. Typing is one search however many keys it takes:
+  // its first results add a history entry, the next ones replace it. A committed search
+  // (a filter ticked, a sort or year chosen) adds its own entry; the form sent loads its
+  // page, in place of the typing's entry if there is one.
   var timer = 0;
   var pending = null;
+  var typedEntry = false; // the entry shown was added by typing, which goes on in it
+  var shown = address(location.href); // the search whose results are shown
   if (!document.getElementById("results")) {
     return;
   }
   onTyped.push(function () {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 250);
+    timer = setTimeout(function () { load(formURL(), "typed"); }, 250);
+  });
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t && t.getAttribute("form") === "search-form") {
+      clearTimeout(timer);
+      load(formURL(), "commit");
+    }
+  });
+  form.addEventListener("submit", function (e) {
+    clearTimeout(timer);
+    if (typedEntry) {
+      e.preventDefault();
+      location.replace(formURL());
+    }
+  });
+  // Back and Forward within the page: show the results of the entry's address.
+  window.addEventListener("popstate", function () {
+    typedEntry = false;
+    if (address(location.href) !== shown) {
+      load(location.href, "");
+    } else if (pending) {
+      pending.abort(); // the results of the entry left, still on their way
+    }
+    resync();
+  });
+  // A page shown again from the back-forward cache, or whose form the browser refilled,
+  // has its controls as last touched, perhaps a search never made: they show its
+  // address's instead, so the next filter ticked does not bring back a stale one.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) {
+      typedEntry = false;
+    }
+    resync();
   });
 
-  function refresh() {
-    var url = formURL();
+  // A polite live region tells screen readers how many results the new ones are. It
+  // stays while the results around it are replaced: a region replaced is not read.
+  var main = document.getElementById("main");
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  main.insertBefore(live, main.firstChild);
+
+  // address is a search's address, path and sorted parameters, to compare searches.
+  function address(url) {
+    var u = new URL(url, location.href);
+    u.searchParams.sort();
+    return u.pathname + "?" + u.searchParams.toString();
+  }
+
+  // resync sets the search form's controls from the address shown.
+  function resync() {
+    var params = new URLSearchParams(location.search);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "button") {
+        return;
+      }
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = params.getAll(el.name).indexOf(el.value) >= 0;
+      } else if (el.tagName === "SELECT") {
+        el.value = params.get(el.name) || el.options[0].value;
+      } else {
+        el.value = params.get(el.name) || "";
+      }
+    });
+  }
+
+  // load puts the results of url in place of those shown. how says what history gets:
+  // "typed" adds an entry for the typing's first results and replaces it after,
+  // "commit" adds one, and "" none: the browser went back or forward to url.
+  function load(url, how) {
     if (pending) {
       pending.abort();
     }
@@ -294,20 +361,13 @@
     fetch(url, { signal: pending.signal, headers: { Accept: "text/html" } })
       .then(function (res) { return res.text(); })
       .then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.getElementById("main");
-        var main = document.getElementById("main");
-        if (!fresh || !main) {
+        if (!swap(new DOMParser().parseFromString(html, "text/html"))) {
           return;
         }
-        main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes).map(function (n) {
-          return document.importNode(n, true);
-        }));
-        document.title = doc.title;
-        var langs = doc.querySelector(".lang-switch");
-        var current = document.querySelector(".lang-switch");
-        if (langs && current) {
-          current.replaceWith(document.importNode(langs, true));
+        if (how) {
+          var add = address(url) !== shown && !(how === "typed" && typedEntry);
+          history[add ? "pushState" : "replaceState"](null, "", url);
+          typedEntry = how === "typed" && (add || typedEntry);
         }
         // The canonical address and the alternates in other languages are of the
         // results shown, for a link shared from the browser's menu.
@@ -316,8 +376,7 @@
         doc.querySelectorAll(heads).forEach(function (l) {
           document.head.appendChild(document.importNode(l, true));
         });
-        history.replaceState(null, "", url);
-        foldFilters();
+        shown = address(location.href);
       })
       .catch(function (err) {
         if (err.name !== "AbortError") {
@@ -325,5 +384,59 @@
           console.warn("instant results:", err);
         }
       });
+  }
+
+  // kept are the folds whose state new results keep: the filters, each facet's longer
+  // list, the evidence map.
+  var kept = "details.filters, details.facet-more, details.evidence";
+  function foldKey(d) {
+    var facet = d.closest("[data-facet]");
+    return d.className + (facet ? " " + facet.dataset.facet : "");
+  }
+
+  // swap replaces the main part of the page with that of doc, keeping the live region,
+  // which then says the new total, the filters folded or unfolded as they were, and
+  // the focus on the control that had it (a filter just ticked, the sort menu), or on
+  // the results when that control is gone.
+  function swap(doc) {
+    var fresh = doc.getElementById("main");
+    if (!fresh) {
+      return false;
+    }
+    var focused = document.activeElement;
+    var refocus = focused && main.contains(focused) && focused !== main;
+    var focusID = refocus ? focused.id : "";
+    var folds = {};
+    main.querySelectorAll(kept).forEach(function (d) { folds[foldKey(d)] = d.open; });
+    Array.prototype.slice.call(main.childNodes).forEach(function (n) {
+      if (n !== live) {
+        main.removeChild(n);
+      }
+    });
+    Array.prototype.forEach.call(fresh.childNodes, function (n) {
+      main.appendChild(document.importNode(n, true));
+    });
+    main.querySelectorAll(kept).forEach(function (d) {
+      if (foldKey(d) in folds) {
+        d.open = folds[foldKey(d)];
+      }
+    });
+    document.title = doc.title;
+    var langs = doc.querySelector(".lang-switch");
+    var current = document.querySelector(".lang-switch");
+    if (langs && current) {
+      current.replaceWith(document.importNode(langs, true));
+    }
+    var total = main.querySelector(".total");
+    live.textContent = total ? total.textContent : "";
+    if (refocus) {
+      var el = focusID && document.getElementById(focusID) || document.getElementById("results");
+      var fold = el.closest("details");
+      if (fold) {
+        fold.open = true;
+      }
+      el.focus({ preventScroll: true });
+    }
+    return true;
   }
 })();
