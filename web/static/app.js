@@ -361,7 +361,8 @@
     fetch(url, { signal: pending.signal, headers: { Accept: "text/html" } })
       .then(function (res) { return res.text(); })
       .then(function (html) {
-        if (!swap(new DOMParser().parseFromString(html, "text/html"))) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!swap(doc)) {
           return;
         }
         if (how) {
