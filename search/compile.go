@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -451,10 +452,51 @@ func (c *compiler) highlightNames(concept corpus.Concept, names []string, unit i
 			if slices.Contains(concept.Abbreviations, name) {
 				exact = name
 			}
-			p := patternOf(c.e.analyze(tf.QueryAnalyzer, name))
+			p := c.e.patterns.of(tf.QueryAnalyzer, name)
 			c.out.hl.add(tf.Analyzer, unitPattern{unit: unit, pattern: p, concept: true, exact: exact})
 		}
 	}
+}
+
+// maxPatterns bounds the patterns a patternCache holds: twice the names of every
+// concept of the vocabulary (about a thousand, under two query analysers), and as
+// many query words and phrases again.
+const maxPatterns = 4096
+
+// patternCache memoises the term patterns of the texts a query compiles to (its words
+// and phrases, the names of the concepts it names) under the query analysers, which
+// never change: a query naming a concept highlights all its names in three
+// languages, and analysing them (kagome's lattice for Japanese) was a tenth of the
+// CPU of a search on a small index. Its patterns are shared: no one may change them.
+// It is safe for concurrent use; when full it starts again empty.
+type patternCache struct {
+	analyze func(analyzer, text string) ([]indexer.Token, error)
+	mu      sync.Mutex
+	m       map[[2]string]termPattern
+}
+
+// of returns the pattern of text under the named analyser, nil when the analyser keeps
+// no token of it or cannot run (the index closed: that is not remembered).
+func (pc *patternCache) of(analyzer, text string) termPattern {
+	key := [2]string{analyzer, text}
+	pc.mu.Lock()
+	p, ok := pc.m[key]
+	pc.mu.Unlock()
+	if ok {
+		return p
+	}
+	tokens, err := pc.analyze(analyzer, text)
+	if err != nil {
+		return nil
+	}
+	p = patternOf(tokens)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if len(pc.m) >= maxPatterns || pc.m == nil {
+		pc.m = make(map[[2]string]termPattern)
+	}
+	pc.m[key] = p
+	return p
 }
 
 // literal matches text in the analysed fields of a section's heading and text, or,
@@ -479,13 +521,13 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		if tf.Part == indexer.PartContext && c.fuzzy {
 			continue
 		}
-		p := patternOf(c.e.analyze(tf.QueryAnalyzer, text))
+		p := c.e.patterns.of(tf.QueryAnalyzer, text)
 		if p == nil {
 			continue
 		}
 		forms := []termPattern{p}
 		if tf.Analyzer == indexer.AnalyzerStd && folded != text {
-			forms = append(forms, patternOf(c.e.analyze(tf.QueryAnalyzer, folded)))
+			forms = append(forms, c.e.patterns.of(tf.QueryAnalyzer, folded))
 		}
 		if len(p) > maxPhraseTerms && !word {
 			if c.out.err == nil {

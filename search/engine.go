@@ -73,6 +73,8 @@ type Engine struct {
 	trials *trialCache
 	// suggestions keeps what Suggest reads from the index.
 	suggestions *suggestCache
+	// patterns memoises the analysis of query texts.
+	patterns *patternCache
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -83,7 +85,8 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Index == nil {
 		return nil, errors.New("search: no index to search")
 	}
-	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{}}
+	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
+		patterns: &patternCache{analyze: cfg.Index.Analyze}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}

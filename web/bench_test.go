@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"syscall"
+	"testing"
+)
+
+// loadMix is the query mix of the load client's throughput run (bench/load).
+var loadMix = []struct{ name, q string }{
+	{"als", "ALS"},
+	{"muse-cells", "Muse cells"},
+	{"ja", "脊髄損傷"},
+	{"zh", "干细胞"},
+	{"phrase", `"spinal cord injury"`},
+	{"exclusion", "stroke -mouse"},
+	{"concept-ja", "間葉系幹細胞"},
+}
+
+// BenchmarkAPISearch measures the whole of one GET /api/search on the bundled corpus, as
+// the load client sends it (gzip accepted): routing, middleware, search, snippets and
+// encoding. On an index of a hundred sections nearly all of it is the fixed cost of a
+// request. Each query of the mix runs on its own, and "mix" runs them all from
+// parallel clients, as the load client does. cpu-ns/op is the process's CPU time (user
+// and system, every goroutine's, the garbage collector's too) per search, which other
+// programs on the machine disturb less than the wall time.
+func BenchmarkAPISearch(b *testing.B) {
+	_, srv := newTestServer(b)
+	request := func(q string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/api/search?q="+url.QueryEscape(q), nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		return r
+	}
+	serve := func(b *testing.B, r *http.Request) {
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Errorf("%s: status %d: %s", r.URL, w.Code, w.Body)
+		}
+	}
+	for _, m := range loadMix {
+		b.Run(m.name, func(b *testing.B) {
+			r := request(m.q)
+			b.ReportAllocs()
+			began := cpuTime(b)
+			for b.Loop() {
+				serve(b, r)
+			}
+			b.ReportMetric(float64(cpuTime(b)-began)/float64(b.N), "cpu-ns/op")
+		})
+	}
+	b.Run("mix", func(b *testing.B) {
+		b.ReportAllocs()
+		began := cpuTime(b)
+		b.RunParallel(func(pb *testing.PB) {
+			for i := 0; pb.Next(); i++ {
+				serve(b, request(loadMix[i%len(loadMix)].q))
+			}
+		})
+		b.ReportMetric(float64(cpuTime(b)-began)/float64(b.N), "cpu-ns/op")
+	})
+}
+
+// cpuTime returns the CPU time the process has used, in nanoseconds.
+func cpuTime(b *testing.B) int64 {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return u.Utime.Nano() + u.Stime.Nano()
+}
