@@ -242,16 +242,18 @@ func glossaryRuns(ws []Word) []glossaryRun {
 }
 
 // terms matches any of the glossary terms eqs, which translate from, the text of the
-// unit-th query unit; it records them as expansions. A term that names one of
-// covered, the concepts the unit is also expanded to, is recorded but not searched:
-// the sections whose own words name it are among the concept's (indexer.FieldMentions),
-// and its phrase in every field would cost the search more than the rest of it
-// (间充质干细胞 to mesenchymal stem cell, a phrase of three common words).
+// unit-th query unit; it records them as expansions. Some are recorded but not
+// searched, as what they find is found already: a term that names one of covered, the
+// concepts the unit is also expanded to (the sections whose own words name it are
+// among the concept's, indexer.FieldMentions, and its phrase in every field would cost
+// the search more than the rest of it: 间充质干细胞 to mesenchymal stem cell, a phrase
+// of three common words), and a Japanese term written as one of the Chinese terms
+// (患者, 安全性; see writtenAsChinese).
 func (c *compiler) terms(eqs []glossary.Equivalent, from string, covered []conceptRef, unit int) query.Query {
 	var alts []query.Query
 	for _, eq := range eqs {
 		var q query.Query
-		if !namesAny(eq.Text, covered) {
+		if !namesAny(eq.Text, covered) && !writtenAsChinese(eq, eqs) {
 			q = c.phrase(eq.Text, eq.Lang, unit)
 		}
 		if q != nil {
@@ -263,6 +265,18 @@ func (c *compiler) terms(eqs []glossary.Equivalent, from string, covered []conce
 		}
 	}
 	return disjunction(alts)
+}
+
+// writtenAsChinese reports whether eq is a Japanese term that eqs has as a Chinese
+// term too, written alike (患者, 安全性: Han characters that both languages write the
+// same way). The Chinese term's phrase is matched in the AnalyzerStd fields, which
+// hold every section, Japanese text as written, and index every Han character and
+// bigram of it: it finds every Japanese section that holds the term, which its phrase
+// in the Japanese fields would only find again.
+func writtenAsChinese(eq glossary.Equivalent, eqs []glossary.Equivalent) bool {
+	return eq.Lang == "ja" && slices.ContainsFunc(eqs, func(zh glossary.Equivalent) bool {
+		return zh.Lang == "zh" && zh.Text == eq.Text
+	})
 }
 
 // namesAny reports whether text names one of concepts, other than a design: a

@@ -402,3 +402,32 @@ func TestGlossaryCompound(t *testing.T) {
 		}
 	}
 }
+
+// TestJapaneseWrittenAsChinese checks that a Japanese translation written as a
+// Chinese one (patients: 患者) is listed in both languages but searched once, in the
+// fields that hold every language, and that it still finds the Japanese sections.
+func TestJapaneseWrittenAsChinese(t *testing.T) {
+	e := bundleEngine(t)
+	_, c, err := e.compileQuery("patients", compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ja", "zh"} {
+		if !slices.ContainsFunc(c.expanded, func(x expansion) bool { return x.Term == "患者" && x.Lang == lang }) {
+			t.Errorf("patients expanded to %v, want 患者 in %s among them", c.expanded, lang)
+		}
+	}
+	searched := map[string]int{}
+	walkQuery(c.query, func(q query.Query) {
+		if q, ok := q.(*query.TermQuery); ok && q.Term == "患者" {
+			searched[q.FieldVal]++
+		}
+	})
+	if diff := cmp.Diff(map[string]int{"heading_std": 1, "body_std": 1}, searched); diff != "" {
+		t.Errorf("fields searched for 患者 (-want +got):\n%s", diff)
+	}
+	resp := mustSearch(t, e, Request{Query: "patients", Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}})
+	if resp.Total == 0 {
+		t.Error("patients finds no Japanese section")
+	}
+}

@@ -92,7 +92,7 @@ func (e *Engine) Suggest(ctx context.Context, prefix, lang string) ([]Suggestion
 		return nil, err
 	}
 	concepts := suggestConcepts(key, lang)
-	titles := suggestTitles(view.titles, key, lang)
+	titles, _ := view.titles.find(key, lang)
 	concepts = concepts[:min(len(concepts), maxConceptSuggestions)]
 	titles = titles[:min(len(titles), maxTitleSuggestions)]
 	terms = terms[:min(len(terms), MaxSuggestions-len(concepts)-len(titles))]
@@ -246,41 +246,95 @@ func wordPrefixAt(text, key string) int {
 	}
 }
 
-// suggestTitles returns the titles of documents that hold key (suggestKey of the
-// prefix) at the start of a word: those that begin with it first, then those in the
-// reader's language, then the shortest.
-func suggestTitles(titles []docTitle, key, lang string) []Suggestion {
+// titleIndex finds the titles that hold a prefix at the start of a word without
+// reading every title: the places in the titles' keys where a word starts (see
+// wordPrefixAt), sorted by the key from there on, so that the places a prefix begins
+// are one run, found by binary search. The places at the start of a title, which rank
+// first, are a run of their own.
+type titleIndex struct {
+	titles []docTitle
+	// heads are the starts of the titles, words the other starts of words.
+	heads, words []titlePlace
+}
+
+// titlePlace is where a word starts in the key of the title-th title.
+type titlePlace struct {
+	title, at int32
+}
+
+// maxTitlePlaces bounds the places read in each run for one prefix: a prefix of a
+// letter or two begins thousands of words in a large index, of which those read are
+// the first in the order of the keys, and the best of them are suggested.
+const maxTitlePlaces = 1000
+
+// newTitleIndex indexes titles.
+func newTitleIndex(titles []docTitle) *titleIndex {
+	x := &titleIndex{titles: titles}
+	for i, t := range titles {
+		var before rune
+		for at, r := range t.key {
+			if at == 0 {
+				x.heads = append(x.heads, titlePlace{int32(i), 0})
+			} else if corpus.IsCJK(r) || !unicode.IsLetter(before) && !unicode.IsDigit(before) {
+				x.words = append(x.words, titlePlace{int32(i), int32(at)})
+			}
+			before = r
+		}
+	}
+	for _, places := range [][]titlePlace{x.heads, x.words} {
+		slices.SortFunc(places, func(a, b titlePlace) int { return strings.Compare(x.from(a), x.from(b)) })
+	}
+	return x
+}
+
+// from returns the key of p's title from p on.
+func (x *titleIndex) from(p titlePlace) string { return x.titles[p.title].key[p.at:] }
+
+// find returns the titles that hold key (suggestKey of the prefix) at the start of a
+// word: those that begin with it first, then those in the reader's language, then the
+// shortest; and the number of places it read.
+func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 	type ranked struct {
 		*docTitle
-		at int
+		head bool
 	}
 	better := func(a, b ranked) bool {
-		return cmp.Or(boolOrder(b.at == 0, a.at == 0), boolOrder(b.lang == lang, a.lang == lang), cmp.Compare(len(a.title), len(b.title))) < 0
+		return cmp.Or(boolOrder(b.head, a.head), boolOrder(b.lang == lang, a.lang == lang), cmp.Compare(len(a.title), len(b.title)),
+			strings.Compare(a.key, b.key), strings.Compare(a.id, b.id)) < 0
 	}
-	// The best few, kept in order as the titles go by: a short prefix matches most.
+	// The best few, kept in order as the places go by.
 	var best []ranked
-	for i := range titles {
-		t := &titles[i]
-		at := wordPrefixAt(t.key, key)
-		if at < 0 {
-			continue
+	read := 0
+	for _, run := range []struct {
+		places []titlePlace
+		head   bool
+	}{{x.heads, true}, {x.words, false}} {
+		if len(best) == maxTitleSuggestions && best[len(best)-1].head {
+			break // no title that only holds key further on ranks above these
 		}
-		r := ranked{t, at}
-		if len(best) == maxTitleSuggestions && !better(r, best[len(best)-1]) {
-			continue
+		i, _ := slices.BinarySearchFunc(run.places, key, func(p titlePlace, key string) int {
+			return strings.Compare(x.from(p), key)
+		})
+		for n := 0; i < len(run.places) && n < maxTitlePlaces && strings.HasPrefix(x.from(run.places[i]), key); i, n = i+1, n+1 {
+			read++
+			r := ranked{&x.titles[run.places[i].title], run.head}
+			if slices.ContainsFunc(best, func(b ranked) bool { return b.docTitle == r.docTitle }) ||
+				len(best) == maxTitleSuggestions && !better(r, best[len(best)-1]) {
+				continue
+			}
+			k := len(best)
+			for k > 0 && better(r, best[k-1]) {
+				k--
+			}
+			best = slices.Insert(best, k, r)
+			best = best[:min(len(best), maxTitleSuggestions)]
 		}
-		k := len(best)
-		for k > 0 && better(r, best[k-1]) {
-			k--
-		}
-		best = slices.Insert(best, k, r)
-		best = best[:min(len(best), maxTitleSuggestions)]
 	}
 	var out []Suggestion
 	for _, r := range best {
 		out = append(out, Suggestion{Text: r.title, Lang: r.lang, Kind: SuggestTitle, Translations: []Translation{}, DocID: r.id})
 	}
-	return out
+	return out, read
 }
 
 // docTitle is one document's title, with its key for matching (suggestKey).
@@ -303,7 +357,7 @@ type suggestCache struct {
 // suggestView is what suggestions read from one snapshot of the index.
 type suggestView struct {
 	snapshot segments.Snapshot
-	titles   []docTitle
+	titles   *titleIndex
 	mu       sync.Mutex
 	counts   map[string]uint64 // by term of the AnalyzerStd fields
 }
@@ -383,14 +437,14 @@ func readView(ctx context.Context, ix *indexer.Index) (*suggestView, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the titles: %w", err)
 	}
-	view := &suggestView{snapshot: read.seen, counts: map[string]uint64{}}
+	var titles []docTitle
 	for _, h := range res.Hits {
 		doc, _ := indexer.DecodeFields(h.ID, h.Fields)
 		if doc.Title != "" {
-			view.titles = append(view.titles, docTitle{id: doc.ID, title: doc.Title, lang: doc.Lang, key: suggestKey(doc.Title)})
+			titles = append(titles, docTitle{id: doc.ID, title: doc.Title, lang: doc.Lang, key: suggestKey(doc.Title)})
 		}
 	}
-	return view, nil
+	return &suggestView{snapshot: read.seen, titles: newTitleIndex(titles), counts: map[string]uint64{}}, nil
 }
 
 // snapshotQuery is inner, and records the snapshot of the index it searches.

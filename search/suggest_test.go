@@ -1,11 +1,16 @@
 package search
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
@@ -171,4 +176,61 @@ func TestDidYouMean(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSuggestTitlesBounded checks that suggesting titles reads a bounded number of
+// them however many the index has, and that below that bound it finds the titles a
+// reading of every title finds.
+func TestSuggestTitlesBounded(t *testing.T) {
+	words := []string{"cell", "cells", "cord", "cardiac", "stroke", "safety", "muse", "trial", "間葉系幹細胞", "脊髄損傷", "临床试验", "干细胞"}
+	langs := []string{"en", "ja", "zh"}
+	var titles []docTitle
+	for i := range 20_000 {
+		w := []string{words[i%len(words)], words[i/len(words)%len(words)], fmt.Sprint(i)}
+		if i%7 == 0 {
+			w = append([]string{"(" + words[i%5]}, w...)
+		}
+		title := strings.Join(w, " ")
+		titles = append(titles, docTitle{id: fmt.Sprint(i), title: title, lang: langs[i%3], key: suggestKey(title)})
+	}
+	x := newTitleIndex(titles)
+	for _, prefix := range []string{"c", "ce", "cell", "cells 1", "stroke", "(", "(c", "(muse card", "間", "幹細", "細胞 脊髄", "细胞", "试验 12", "12", "1234", "muse card", "CARDIAC MUSE 1", "zz"} {
+		key := suggestKey(prefix)
+		for _, lang := range langs {
+			got, read := x.find(key, lang)
+			if read > 2*maxTitlePlaces {
+				t.Errorf("%q: read %d places, want at most %d", prefix, read, 2*maxTitlePlaces)
+			}
+			if read >= maxTitlePlaces {
+				continue // bounded: the best of those read, not of every title
+			}
+			if want := scanTitles(titles, key, lang); !gocmp.Equal(got, want, cmpopts.EquateEmpty()) {
+				t.Errorf("%q in %s: %v, want %v", prefix, lang, got, want)
+			}
+		}
+	}
+}
+
+// scanTitles is what suggesting titles finds when it reads every title: the titles
+// that hold key at the start of a word, those that begin with it first, then those
+// in lang, then the shortest, then in the order of their keys and ids.
+func scanTitles(titles []docTitle, key, lang string) []Suggestion {
+	type ranked struct {
+		docTitle
+		at int
+	}
+	var found []ranked
+	for _, t := range titles {
+		if at := wordPrefixAt(t.key, key); at >= 0 {
+			found = append(found, ranked{t, at})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b ranked) int {
+		return cmp.Or(boolOrder(b.at == 0, a.at == 0), boolOrder(b.lang == lang, a.lang == lang), cmp.Compare(len(a.title), len(b.title)), strings.Compare(a.key, b.key), strings.Compare(a.id, b.id))
+	})
+	var out []Suggestion
+	for _, r := range found[:min(len(found), maxTitleSuggestions)] {
+		out = append(out, Suggestion{Text: r.title, Lang: r.lang, Kind: SuggestTitle, Translations: []Translation{}, DocID: r.id})
+	}
+	return out
 }

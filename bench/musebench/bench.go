@@ -281,6 +281,7 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 		OpenS:        round3(sv.OpenS),
 		AddVisibleMS: round3(sv.AddVisibleMS),
 		Queries:      summarise(sv),
+		Suggest:      summariseSuggest(sv),
 	}, nil
 }
 

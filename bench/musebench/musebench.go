@@ -6,7 +6,8 @@
 //
 // For each size it generates a corpus (package scalegen), parses it as musesearch does
 // and exports its sections for the peers, then runs every system in two child
-// processes, one indexing and one serving, so that each phase's peak RSS is its own.
+// processes, one indexing and one serving, so that each phase's peak RSS is its own;
+// musesearch's serving also answers suggestions for words typed into the search box.
 // It writes FILE.json, FILE.md (the figures as tables, with ratios to the peers) and
 // FILE.svg (latency and throughput against corpus size). musesearch's own child is
 // the running program itself, re-run as the hidden "worker" subcommand of Run.
@@ -65,7 +66,8 @@ type Options struct {
 	Work string
 	// Keep leaves the indexes in Work.
 	Keep bool
-	// Warmup and Repeat are the untimed and timed rounds of the query mix.
+	// Warmup and Repeat are the untimed and timed rounds of the query mix, and then of
+	// the suggestions.
 	Warmup, Repeat int
 	// ExtraText lists further prose for the generator.
 	ExtraText []string
@@ -108,8 +110,8 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.Uint64Var(&o.Seed, "seed", 1, "`seed` of the generated corpora")
 	fs.StringVar(&o.Work, "work", "", "working `directory` for corpora and indexes, reused across runs (default: a temporary one)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the indexes in the working directory")
-	fs.IntVar(&o.Warmup, "warmup", 10, "untimed `rounds` of the query mix before timing")
-	fs.IntVar(&o.Repeat, "repeat", 50, "timed `rounds` of the query mix (28 queries each)")
+	fs.IntVar(&o.Warmup, "warmup", 10, "untimed `rounds` of the query mix and of the suggestions before timing")
+	fs.IntVar(&o.Repeat, "repeat", 50, "timed `rounds` of the query mix (28 queries each) and of the suggestions (82 prefixes each)")
 	fs.Func("extra-text", "comma-separated `paths` of further prose for the generator (e.g. /usr/share/man/ja)", func(s string) error {
 		o.ExtraText = strings.Split(s, ",")
 		return nil

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -71,7 +72,7 @@ func TestBenchmarkRuns(t *testing.T) {
 		t.Errorf("systems (-want +got):\n%s", diff)
 	}
 	muse, _ := systems[musesearchName].(map[string]any)
-	wantKeys := []string{"add_visible_ms", "index_bytes", "index_s", "mb_per_s", "open_s", "queries", "rss_index_mb", "rss_serve_mb", "sections_per_s"}
+	wantKeys := []string{"add_visible_ms", "index_bytes", "index_s", "mb_per_s", "open_s", "queries", "rss_index_mb", "rss_serve_mb", "sections_per_s", "suggest"}
 	if diff := cmp.Diff(wantKeys, keys(muse)); diff != "" {
 		t.Errorf("system keys (-want +got):\n%s", diff)
 	}
@@ -112,10 +113,23 @@ func TestBenchmarkRuns(t *testing.T) {
 			t.Errorf("query %s found nothing in the generated corpus", name)
 		}
 	}
+	suggestKeys := []string{"hits", "p50_ms", "p95_ms", "p99_ms"}
+	if diff := cmp.Diff(suggestKeys, keys(muse["suggest"].(map[string]any))); diff != "" {
+		t.Errorf("suggest keys (-want +got):\n%s", diff)
+	}
+	if sg := m.Suggest; sg == nil || !(sg.P50MS > 0 && sg.P50MS <= sg.P95MS && sg.P95MS <= sg.P99MS) {
+		t.Errorf("suggestion percentiles %+v are not positive and ordered", sg)
+	} else if sg.Hits < len(suggestPrefixes()) {
+		// Every prefix of a word the corpus holds completes to something, but for
+		// a few first letters that may give only titles or none.
+		t.Errorf("%d suggestions for %d prefixes", sg.Hits, len(suggestPrefixes()))
+	}
 
 	md, err := os.ReadFile(filepath.Join(dir, "bench.md"))
-	if err != nil || !bytes.Contains(md, []byte("| mix p50 (ms) |")) {
-		t.Errorf("the tables lack the mix latency (err %v):\n%s", err, md)
+	for _, row := range []string{"| mix p50 (ms) |", "| suggest p99 (ms) |"} {
+		if err != nil || !bytes.Contains(md, []byte(row)) {
+			t.Errorf("the tables lack the row %s (err %v):\n%s", row, err, md)
+		}
 	}
 	svg, err := os.ReadFile(filepath.Join(dir, "bench.svg"))
 	if err != nil {
@@ -164,6 +178,41 @@ func TestPercentile(t *testing.T) {
 	} {
 		if got := percentile(c.sorted, c.p); got != c.want {
 			t.Errorf("percentile(%d samples, %v) = %v, want %v", len(c.sorted), c.p, got, c.want)
+		}
+	}
+}
+
+// TestSuggestPrefixes checks the suggestion workload: each word typed one character
+// at a time, from the first to the whole, in the word's language, in all three.
+func TestSuggestPrefixes(t *testing.T) {
+	ps := newWorkload("", nil, 1, 2, exportedSection{}, "", "", "").Suggest
+	langs := map[string]int{}
+	words := 0
+	for i, p := range ps {
+		langs[p.Lang]++
+		if utf8.RuneCountInString(p.Text) == 1 {
+			words++
+			continue
+		}
+		if i == 0 {
+			t.Fatalf("the first prefix %q is not one character", p.Text)
+		}
+		prev := ps[i-1]
+		if prev.Lang != p.Lang || !strings.HasPrefix(p.Text, prev.Text) || utf8.RuneCountInString(p.Text) != utf8.RuneCountInString(prev.Text)+1 {
+			t.Errorf("prefix %d %+v does not follow %+v by one character", i, p, prev)
+		}
+	}
+	if words != len(suggestWords) {
+		t.Errorf("%d words begun, want %d", words, len(suggestWords))
+	}
+	for i, w := range suggestWords {
+		if !slices.Contains(ps, w) {
+			t.Errorf("word %d, %+v, is never typed whole", i, w)
+		}
+	}
+	for _, l := range corpus.Languages {
+		if langs[l] < 10 {
+			t.Errorf("%d prefixes in %s, want at least 10", langs[l], l)
 		}
 	}
 }

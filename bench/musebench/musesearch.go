@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
@@ -62,6 +63,13 @@ func (e *museEngine) search(ctx context.Context, q query) (int, error) {
 		return 0, err
 	}
 	return res.Total, nil
+}
+
+// suggest asks the engine as GET /api/suggest does, with the text typed so far and
+// the reader's language.
+func (e *museEngine) suggest(ctx context.Context, p prefix) (int, error) {
+	found, err := e.eng.Suggest(ctx, strings.TrimSpace(p.Text), p.Lang)
+	return len(found), err
 }
 
 func (e *museEngine) addFile(ctx context.Context, name string, data []byte) error {

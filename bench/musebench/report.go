@@ -38,6 +38,10 @@ type SystemResult struct {
 	OpenS        float64                `json:"open_s"`
 	AddVisibleMS float64                `json:"add_visible_ms"`
 	Queries      map[string]QueryResult `json:"queries"`
+	// Suggest is the latency of a request for suggestions (every prefix of the
+	// workload's words, as typed); its hits are the suggestions of one round. Only
+	// musesearch suggests.
+	Suggest *QueryResult `json:"suggest,omitempty"`
 }
 
 // QueryResult is the latency of one query of the mix and its number of hits. The
@@ -65,6 +69,16 @@ func summarise(out serveOutput) map[string]QueryResult {
 	}
 	res[mixName] = latencies(all, mixHits)
 	return res
+}
+
+// summariseSuggest turns a serve phase's suggestion samples into percentiles, or nil
+// when it made none.
+func summariseSuggest(out serveOutput) *QueryResult {
+	if len(out.SuggestMS) == 0 {
+		return nil
+	}
+	r := latencies(out.SuggestMS, out.Suggestions)
+	return &r
 }
 
 func latencies(samples []float64, hits int) QueryResult {
@@ -190,6 +204,20 @@ func writeMarkdown(w io.Writer, r Report) {
 			row(q+" p95 (ms)", func(s SystemResult) float64 { return s.Queries[q].P95MS })
 			row(q+" p99 (ms)", func(s SystemResult) float64 { return s.Queries[q].P99MS })
 			row(q+" hits", func(s SystemResult) float64 { return float64(s.Queries[q].Hits) })
+		}
+		if size.Systems[musesearchName].Suggest != nil {
+			suggest := func(get func(QueryResult) float64) func(SystemResult) float64 {
+				return func(s SystemResult) float64 {
+					if s.Suggest == nil {
+						return 0
+					}
+					return get(*s.Suggest)
+				}
+			}
+			row("suggest p50 (ms)", suggest(func(q QueryResult) float64 { return q.P50MS }))
+			row("suggest p95 (ms)", suggest(func(q QueryResult) float64 { return q.P95MS }))
+			row("suggest p99 (ms)", suggest(func(q QueryResult) float64 { return q.P99MS }))
+			row("suggestions", suggest(func(q QueryResult) float64 { return float64(q.Hits) }))
 		}
 	}
 }

@@ -16,6 +16,9 @@ import (
 type engine interface {
 	// search answers q as the server would and returns its total number of hits.
 	search(ctx context.Context, q query) (int, error)
+	// suggest asks for the suggestions of a prefix as GET /api/suggest does and returns
+	// how many it got.
+	suggest(ctx context.Context, p prefix) (int, error)
 	// addFile indexes corpus file name, just written, and returns once it is searchable.
 	addFile(ctx context.Context, name string, data []byte) error
 	close() error
@@ -96,6 +99,21 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 			}
 			out.Hits[q.Name] = n
 		}
+	}
+	for round := range wl.Warmup + wl.Repeat {
+		total := 0
+		for _, p := range wl.Suggest {
+			t := time.Now()
+			n, err := eng.suggest(ctx, p)
+			if err != nil {
+				return out, fmt.Errorf("suggestions for %q: %w", p.Text, err)
+			}
+			if round >= wl.Warmup {
+				out.SuggestMS = append(out.SuggestMS, float64(time.Since(t).Microseconds())/1000)
+			}
+			total += n
+		}
+		out.Suggestions = total
 	}
 
 	// Adding: the file is written to the corpus as a user's upload would be, then

@@ -53,6 +53,17 @@ type workload struct {
 	AddFile  string          `json:"add_file"`
 	AddData  string          `json:"add_data"`
 	AddProbe string          `json:"add_probe"`
+	// Suggest are the prefixes asked for suggestions, after the queries, in Warmup
+	// untimed and Repeat timed rounds of all of them in order. Only musesearch
+	// suggests: the peers ignore them.
+	Suggest []prefix `json:"suggest,omitempty"`
+}
+
+// prefix is what a user has typed so far into the search box, in the reader's
+// language: one request for suggestions.
+type prefix struct {
+	Text string `json:"text"`
+	Lang string `json:"lang"`
 }
 
 // indexOutput is what a system's index phase prints.
@@ -67,6 +78,10 @@ type serveOutput struct {
 	AddVisibleMS float64              `json:"add_visible_ms"`
 	Hits         map[string]int       `json:"hits"`
 	SamplesMS    map[string][]float64 `json:"samples_ms"`
+	// SuggestMS are the timed suggestion requests, and Suggestions the number of
+	// suggestions one round of the prefixes gave.
+	SuggestMS   []float64 `json:"suggest_ms,omitempty"`
+	Suggestions int       `json:"suggestions,omitempty"`
 }
 
 // exportSections parses the corpus in dir as musesearch does and writes its sections,
@@ -127,6 +142,36 @@ var baseQueries = []struct{ name, q string }{
 	{"cross", "脊髄損傷"},
 }
 
+// suggestWords are typed into the search box one character at a time, each prefix
+// asking for suggestions as the page does while a user types: words and phrases of the
+// field in each language, with the reader's language the word's own. Japanese and
+// Chinese are typed as committed characters (the page asks nothing while an input
+// method composes).
+var suggestWords = []prefix{
+	{"mesenchymal stem cells", "en"},
+	{"spinal cord injury", "en"},
+	{"clinical trial", "en"},
+	{"間葉系幹細胞", "ja"},
+	{"脊髄損傷", "ja"},
+	{"臨床試験", "ja"},
+	{"间充质干细胞", "zh"},
+	{"脊髓损伤", "zh"},
+	{"临床试验", "zh"},
+}
+
+// suggestPrefixes returns every prefix of every suggestWords entry, from its first
+// character to the whole, in the order they are typed.
+func suggestPrefixes() []prefix {
+	var out []prefix
+	for _, w := range suggestWords {
+		runes := []rune(w.Text)
+		for n := 1; n <= len(runes); n++ {
+			out = append(out, prefix{Text: string(runes[:n]), Lang: w.Lang})
+		}
+	}
+	return out
+}
+
 // filterFacets are the two facets filtered on, each on its most common value.
 var filterFacets = []corpus.Facet{corpus.Indication, corpus.CellType}
 
@@ -141,7 +186,7 @@ func newWorkload(rareTerm string, facetCounts map[corpus.Facet]map[string]int, w
 	if len(filters) < 2 {
 		filters[corpus.Lang] = []string{"en"}
 	}
-	wl := workload{Warmup: warmup, Repeat: repeat, Add: add, AddFile: addFile, AddData: addData, AddProbe: probe}
+	wl := workload{Warmup: warmup, Repeat: repeat, Add: add, AddFile: addFile, AddData: addData, AddProbe: probe, Suggest: suggestPrefixes()}
 	for _, b := range baseQueries {
 		q := b.q
 		if b.name == "rare" {

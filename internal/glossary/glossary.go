@@ -82,7 +82,7 @@ type Match struct {
 // Equivalents returns the forms of m's entries in every language, but the one matched
 // in text.
 func (m Match) Equivalents(text string) []Equivalent {
-	return equivalents(m.Entries, text[m.Start:m.End], m.Lang)
+	return load().equivalents(m.Entries, text[m.Start:m.End], m.Lang)
 }
 
 // Lookup returns the equivalents of term, a whole glossary term in any language, in
@@ -98,7 +98,7 @@ func Lookup(term string) []Equivalent {
 	if len(entries) == 0 {
 		return nil
 	}
-	return equivalents(entries, term, lang)
+	return g.equivalents(entries, term, lang)
 }
 
 // Find returns the glossary terms in text, leftmost first, each the longest term that
@@ -166,7 +166,9 @@ type glossary struct {
 	// plain holds the English and Japanese forms by key, chinese the Chinese forms by
 	// key folded to simplified characters.
 	plain, chinese map[string][]formRef
-	maxKey         int // the longest key, in bytes
+	// keys and foldedKeys hold key(form, false) and key(form, true) of every form.
+	keys, foldedKeys map[string]string
+	maxKey           int // the longest key, in bytes
 }
 
 // formRef is one form of an entry.
@@ -195,9 +197,12 @@ func parseGlossary(text string) (*glossary, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &glossary{entries: entries, plain: map[string][]formRef{}, chinese: map[string][]formRef{}}
+	g := &glossary{entries: entries, plain: map[string][]formRef{}, chinese: map[string][]formRef{},
+		keys: map[string]string{}, foldedKeys: map[string]string{}}
 	add := func(m map[string][]formRef, keys *[]formKey, form string, chinese bool, ref formRef) {
-		k := key(form, chinese)
+		v := newView(form)
+		g.keys[form], g.foldedKeys[form] = v.text, v.folded
+		k := g.key(form, chinese)
 		if k == "" || slices.Contains(m[k], ref) {
 			return
 		}
@@ -266,18 +271,31 @@ func singulars(k string) []string {
 	return out
 }
 
+// key is key(form, chinese), looked up for the glossary's own forms.
+func (g *glossary) key(form string, chinese bool) string {
+	m := g.keys
+	if chinese {
+		m = g.foldedKeys
+	}
+	if k, ok := m[form]; ok {
+		return k
+	}
+	return key(form, chinese)
+}
+
 // equivalents lists the forms of entries in every language but term's own form; term
 // matched as a form of lang. A Chinese term's other script (臨床試驗, 临床试验) is the
 // same form: corpus.FoldChinese is how to match it.
-func equivalents(entries []*Entry, term, lang string) []Equivalent {
-	own := key(term, false)
+func (g *glossary) equivalents(entries []*Entry, term, lang string) []Equivalent {
+	v := newView(term)
+	own, ownFolded := v.text, v.folded
 	var out []Equivalent
 	seen := map[Equivalent]bool{}
 	for _, l := range []string{"en", "ja", "zh"} {
 		for _, e := range entries {
 			for _, f := range e.Forms(l) {
-				k := key(f, l == "zh")
-				if key(f, false) == own || l == "zh" && lang == "zh" && k == key(term, true) {
+				k := g.key(f, l == "zh")
+				if g.key(f, false) == own || l == "zh" && lang == "zh" && k == ownFolded {
 					continue
 				}
 				if id := (Equivalent{Text: k, Lang: l}); !seen[id] {

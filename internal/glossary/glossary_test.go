@@ -290,3 +290,18 @@ func BenchmarkLookup(b *testing.B) {
 		Lookup("臨床試験")
 	}
 }
+
+// BenchmarkEquivalents finds the glossary terms of query words and lists their
+// equivalents, as a search does for every word it expands.
+func BenchmarkEquivalents(b *testing.B) {
+	words := []string{"脊髄損傷", "safety", "patients", "間葉系幹細胞", "间充质干细胞", "clinical trial", "bone marrow", "臨床試驗"}
+	load()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, w := range words {
+			for _, m := range Find(w) {
+				m.Equivalents(w)
+			}
+		}
+	}
+}
