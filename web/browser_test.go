@@ -59,31 +59,8 @@ type browser struct {
 // TestBrowser drives the site in a real headless Chromium: searching in each
 // language, facets, documents, the language switch, the evidence map, the keyboard.
 func TestBrowser(t *testing.T) {
-	path := chromiumPath(t)
+	ctx := startBrowser(t)
 	ts, _ := newTestServer(t)
-	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	// The first action starts the browser, which lives as long as the context it ran
-	// on: ctx, not one of the timeouts of later steps.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
 	b := &browser{t: t, ctx: ctx, base: ts.URL, shots: t.TempDir()}
 	if *updateScreenshots {
 		b.shots = "../docs/screenshots"
@@ -594,6 +571,36 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
+// startBrowser starts a headless Chromium for the test, its tab the size of a desktop
+// window, and returns the tab's context. The browser ends with the test.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	// The first action starts the browser, which lives as long as the context it ran
+	// on: ctx, not one of the timeouts of later steps.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
 // downloaded waits for the browser to save the file name in dir, and returns it.
 func (b *browser) downloaded(dir, name string) string {
 	b.t.Helper()
@@ -651,11 +658,11 @@ func (b *browser) waitFor(expr string) {
 }
 
 // eval evaluates a JavaScript expression.
-func eval[T any](b *browser, expr string) T {
+func eval[T any](b *browser, expr string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		b.t.Fatalf("%s: %v", expr, err)
 	}

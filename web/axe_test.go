@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axePath is where `npm ci --prefix tools/audit` installs axe-core, the accessibility
+// engine the audit runs in the page.
+const axePath = "../tools/audit/node_modules/axe-core/axe.min.js"
+
+// axeSource reads axe-core. Without it the audit is skipped on a developer's machine,
+// but fails in CI (CI set), where .ci/run installs it.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(axePath)
+	if err == nil {
+		return string(data)
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("axe-core is not installed (%v); the accessibility audit needs it in CI (npm ci --prefix tools/audit)", err)
+	}
+	t.Skipf("axe-core is not installed (%v); `npm ci --prefix tools/audit` installs it", err)
+	return ""
+}
+
+// axePages are the pages the accessibility audit opens, each in every interface
+// language. Their documents are the bundled corpus's.
+var axePages = []struct{ name, path string }{
+	{"home", "/"},
+	{"results", "/search?q=ALS&indication=als&cell_type=muse"},
+	{"results by document", "/search?q=stroke&group=doc&sort=date"},
+	{"no results", "/search?q=zzyzx"},
+	{"past the last page", "/search?q=ALS&page=50"},
+	{"English document", "/doc/000_7296aed5b39c99c6?q=Muse"},
+	{"Japanese document", "/doc/003_0b74e965ce623bb2?q=ALS"},
+	{"document with a Chinese section", "/doc/004_6bdb0a530be4535a"},
+	{"trials", "/trials"},
+	{"trials found", "/trials?q=stroke&sort=phase"},
+	{"trial document", "/doc/007_nct04261335"},
+	{"not found", "/doc/no-such-document"},
+	{"bad request", "/search?q=ALS&year_from=1066"},
+}
+
+// axeViewports are the screen sizes the audit runs at: what is hidden or laid out
+// differently on a phone is audited too.
+var axeViewports = []struct {
+	name          string
+	width, height int64
+	mobile        bool
+}{
+	{"desktop", 1280, 1000, false},
+	{"phone", 390, 844, true},
+}
+
+// axeViolation is one rule an audited page breaks: the rule, how much it matters, a
+// line on what it asks, and the elements that break it (CSS selectors).
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// axeRun runs every axe-core rule but the experimental ones on the page, with each
+// details element open (so that what they fold away is audited too), and returns
+// the violations as JSON.
+const axeRun = `(async () => {
+	document.querySelectorAll("details").forEach(d => d.open = true);
+	const r = await axe.run(document, {resultTypes: ["violations"]});
+	return JSON.stringify(r.violations.map(v => ({
+		id: v.id, impact: v.impact, help: v.help,
+		targets: v.nodes.map(n => n.target.join(" ")),
+	})));
+})()`
+
+// TestBrowserAxe audits the pages with axe-core in a real Chromium, in each interface
+// language and on a desktop and a phone screen: every page must break no rule.
+func TestBrowserAxe(t *testing.T) {
+	axe := axeSource(t)
+	ctx := startBrowser(t)
+	ts, _ := newTestServer(t)
+	b := &browser{t: t, ctx: ctx, base: ts.URL}
+	for _, vp := range axeViewports {
+		b.t = t
+		if vp.mobile {
+			b.do(chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateMobile))
+		} else {
+			b.do(chromedp.EmulateViewport(vp.width, vp.height))
+		}
+		for _, hl := range []string{"en", "ja", "zh"} {
+			for _, p := range axePages {
+				t.Run(vp.name+"/"+hl+"/"+p.name, func(t *testing.T) {
+					b.t = t
+					sep := "?"
+					if strings.Contains(p.path, "?") {
+						sep = "&"
+					}
+					b.open(p.path + sep + "hl=" + hl)
+					ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+					defer cancel()
+					if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
+						t.Fatalf("load axe-core into the page: %v", err)
+					}
+					var violations []axeViolation
+					if err := json.Unmarshal([]byte(eval[string](b, axeRun, chromedp.EvalAwaitPromise)), &violations); err != nil {
+						t.Fatalf("read axe-core's results: %v", err)
+					}
+					for _, v := range violations {
+						t.Errorf("%s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n\t"))
+					}
+				})
+			}
+		}
+	}
+}
