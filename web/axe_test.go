@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // axePath is where `npm ci --prefix tools/audit` installs axe-core, the accessibility
@@ -30,32 +33,36 @@ func axeSource(t *testing.T) string {
 }
 
 // axePages are the pages the accessibility audit opens, each in every interface
-// language. Their documents are the bundled corpus's.
-var axePages = []struct{ name, path string }{
-	{"home", "/"},
-	{"results", "/search?q=ALS&indication=als&cell_type=muse"},
-	{"results by document", "/search?q=stroke&group=doc&sort=date"},
-	{"no results", "/search?q=zzyzx"},
-	{"past the last page", "/search?q=ALS&page=50"},
-	{"English document", "/doc/000_7296aed5b39c99c6?q=Muse"},
-	{"Japanese document", "/doc/003_0b74e965ce623bb2?q=ALS"},
-	{"document with a Chinese section", "/doc/004_6bdb0a530be4535a"},
-	{"trials", "/trials"},
-	{"trials found", "/trials?q=stroke&sort=phase"},
-	{"trial document", "/doc/007_nct04261335"},
-	{"not found", "/doc/no-such-document"},
-	{"bad request", "/search?q=ALS&year_from=1066"},
+// language. Their documents are the bundled corpus's. When typed is set, the audit
+// types it into the search box and moves to the first suggestion before it runs.
+var axePages = []struct{ name, path, typed string }{
+	{"home", "/", ""},
+	{"suggestions", "/", "bone mar"},
+	{"results", "/search?q=ALS&indication=als&cell_type=muse", ""},
+	{"results by document", "/search?q=stroke&group=doc&sort=date", ""},
+	{"no results", "/search?q=zzyzx", ""},
+	{"past the last page", "/search?q=ALS&page=50", ""},
+	{"English document", "/doc/000_7296aed5b39c99c6?q=Muse", ""},
+	{"Japanese document", "/doc/003_0b74e965ce623bb2?q=ALS", ""},
+	{"document with a Chinese section", "/doc/004_6bdb0a530be4535a", ""},
+	{"trials", "/trials", ""},
+	{"trials found", "/trials?q=stroke&sort=phase", ""},
+	{"trial document", "/doc/007_nct04261335", ""},
+	{"not found", "/doc/no-such-document", ""},
+	{"bad request", "/search?q=ALS&year_from=1066", ""},
 }
 
-// axeViewports are the screen sizes the audit runs at: what is hidden or laid out
-// differently on a phone is audited too.
+// axeViewports are the screens the audit runs on: what is hidden or laid out
+// differently on a phone is audited too, and the colours of a dark scheme.
 var axeViewports = []struct {
 	name          string
 	width, height int64
 	mobile        bool
+	scheme        string // prefers-color-scheme
 }{
-	{"desktop", 1280, 1000, false},
-	{"phone", 390, 844, true},
+	{"desktop", 1280, 1000, false, "light"},
+	{"phone", 390, 844, true, "light"},
+	{"desktop-dark", 1280, 1000, false, "dark"},
 }
 
 // axeViolation is one rule an audited page breaks: the rule, how much it matters, a
@@ -80,7 +87,8 @@ const axeRun = `(async () => {
 })()`
 
 // TestBrowserAxe audits the pages with axe-core in a real Chromium, in each interface
-// language and on a desktop and a phone screen: every page must break no rule.
+// language, on a desktop and a phone screen and in a dark colour scheme: every page
+// must break no rule.
 func TestBrowserAxe(t *testing.T) {
 	axe := axeSource(t)
 	ctx := startBrowser(t)
@@ -93,6 +101,12 @@ func TestBrowserAxe(t *testing.T) {
 		} else {
 			b.do(chromedp.EmulateViewport(vp.width, vp.height))
 		}
+		b.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: vp.scheme}},
+			})
+			return err
+		}))
 		for _, hl := range []string{"en", "ja", "zh"} {
 			for _, p := range axePages {
 				t.Run(vp.name+"/"+hl+"/"+p.name, func(t *testing.T) {
@@ -102,6 +116,15 @@ func TestBrowserAxe(t *testing.T) {
 						sep = "&"
 					}
 					b.open(p.path + sep + "hl=" + hl)
+					if !b.bool(`matchMedia("(prefers-color-scheme: ` + vp.scheme + `)").matches`) {
+						t.Fatalf("the page is not shown in the %s colour scheme", vp.scheme)
+					}
+					if p.typed != "" {
+						b.do(chromedp.SendKeys(chromedp.CSS("#q"), p.typed))
+						b.waitFor(`document.querySelectorAll("#q-suggestions [role=option]").length > 0`)
+						b.do(chromedp.SendKeys(chromedp.CSS("#q"), kb.ArrowDown))
+						b.waitFor(`!!document.getElementById("q").getAttribute("aria-activedescendant")`)
+					}
 					ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
 					defer cancel()
 					if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
