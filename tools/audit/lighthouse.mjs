@@ -46,6 +46,9 @@ const chromeFlags = [
   "--disable-sync",
 ];
 
+// attempts is how many times a page is audited when Lighthouse fails to record it.
+const attempts = 3;
+
 // readyTimeout bounds the wait for the server to index the bundled corpus.
 const readyTimeout = 120_000;
 
@@ -99,31 +102,31 @@ async function serveBundle() {
   throw new Error(`musesearch serve was not ready within ${readyTimeout / 1000} s`);
 }
 
-// audit runs Lighthouse on url in a fresh Chromium, prints the scores and what does not
-// pass, and reports whether --check fails it.
+// audit runs Lighthouse on url, prints the scores and what does not pass, and reports
+// whether --check fails it.
 async function audit(url, ff) {
-  const chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
-    chromeFlags,
-    userDataDir: mkdtempSync(join(scratch, "chrome-")),
-  });
   let lhr;
-  try {
-    ({ lhr } = await lighthouse(url, { port: chrome.port, logLevel: "error", output: "json" }, ff.config));
-  } finally {
-    await chrome.kill();
+  for (let attempt = 1; ; attempt++) {
+    lhr = await lighthouseRun(url, ff);
+    // Lighthouse asks to be run again when Chromium's trace of the load is broken
+    // (NO_NAVSTART, NO_FCP), which a loaded machine makes happen now and then.
+    if (!lhr.runtimeError || attempt === attempts) {
+      break;
+    }
+    console.log(`\n${ff.name} ${url}: ${lhr.runtimeError.code}, running it again`);
   }
   const cats = Object.values(lhr.categories);
   const score = (c) => Math.round(c.score * 100);
   console.log(`\n${ff.name.padEnd(8)} ${new URL(url).pathname + new URL(url).search}`);
   console.log("  " + cats.map((c) => `${c.title} ${score(c)}`).join(" · "));
   if (lhr.runtimeError) {
-    console.log(`  runtime error: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+    console.log(`  ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+    return opts.check;
   }
   for (const c of cats) {
     for (const ref of c.auditRefs) {
       const a = lhr.audits[ref.id];
-      if (!failing(a)) {
+      if (ref.group === "hidden" || !failing(a)) {
         continue;
       }
       const value = a.displayValue ? ` (${a.displayValue})` : a.errorMessage ? ` (${a.errorMessage})` : "";
@@ -139,17 +142,28 @@ async function audit(url, ff) {
   return opts.check && cats.some((c) => checked.includes(c.id) && score(c) < 100);
 }
 
-// failing tells whether an audit does not pass: a pass/fail audit that fails, a metric
-// below Lighthouse's green, or a performance insight that estimates some saving.
-function failing(a) {
-  switch (a.scoreDisplayMode) {
-    case "binary":
-      return a.score < 1;
-    case "numeric":
-      return a.score !== null && a.score < 0.9;
-    case "metricSavings":
-      return a.score !== null && a.score < 1 && Object.values(a.metricSavings ?? {}).some((ms) => ms > 0);
-    default: // notApplicable, informative, manual, error
-      return a.scoreDisplayMode === "error";
+// lighthouseRun runs Lighthouse on url in a fresh Chromium and returns its report.
+async function lighthouseRun(url, ff) {
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+    chromeFlags,
+    userDataDir: mkdtempSync(join(scratch, "chrome-")),
+  });
+  try {
+    return (await lighthouse(url, { port: chrome.port, logLevel: "error", output: "json" }, ff.config)).lhr;
+  } finally {
+    await chrome.kill();
   }
+}
+
+// failing tells whether an audit does not pass: one that estimates a saving, a pass/fail
+// audit that fails, a metric below Lighthouse's green, or one that could not run.
+function failing(a) {
+  if (a.score === null) {
+    return a.scoreDisplayMode === "error";
+  }
+  if (a.metricSavings) {
+    return a.score < 1 && Object.values(a.metricSavings).some((ms) => ms > 0);
+  }
+  return a.score < (a.scoreDisplayMode === "binary" ? 1 : 0.9);
 }
