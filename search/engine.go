@@ -543,15 +543,9 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 			ids = append(ids, p.id)
 		}
 	}
-	fetch := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	fetch.Fields = indexer.StoredFields
-	fetched, err := e.ix.Search(ctx, fetch)
+	fields, err := e.fetch(ctx, ids, c.hl)
 	if err != nil {
 		return nil, err
-	}
-	fields := map[string]map[string]interface{}{}
-	for _, h := range fetched.Hits {
-		fields[h.ID] = h.Fields
 	}
 	// Every section of the page gets its snippet: a hit's own, and with GroupByDoc its
 	// other passages.
@@ -584,6 +578,32 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		texts = append(texts, text)
 	}
 	return texts, nil
+}
+
+// fetch loads the stored fields of the sections ids, by id, and gives hl the tokens
+// its patterns need of their texts, read from the index's term vectors (vectorQuery),
+// so that marking them analyses nothing.
+func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]map[string]interface{}, error) {
+	vectors := newVectorQuery(query.NewDocIDQuery(ids), ids, hl)
+	req := bleve.NewSearchRequestOptions(vectors, len(ids), 0, false)
+	req.Fields = indexer.StoredFields
+	fetched, err := e.ix.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]map[string]interface{}{}
+	for _, h := range fetched.Hits {
+		fields[h.ID] = h.Fields
+		_, sec := indexer.DecodeFields(h.ID, h.Fields)
+		text := indexedText(sec)
+		for analyzer, byID := range vectors.found {
+			// The Japanese field holds a Chinese text unfolded (see indexer.TextFields).
+			if tokens, ok := byID[h.ID]; ok && (analyzer != indexer.AnalyzerJa || text == sec.Text) {
+				hl.know(analyzer, text, tokens)
+			}
+		}
+	}
+	return fields, nil
 }
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that

@@ -80,6 +80,40 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 	return t
 }
 
+// vectorTerms returns, by analyser, every term of the patterns under it: what marking
+// needs of a text's tokens. An analyser with fuzzy patterns is left out: they match
+// terms not known in advance.
+func (h *highlighter) vectorTerms() map[string][]string {
+	out := map[string][]string{}
+	for _, r := range h.rules {
+		if len(r.fuzzy) > 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, up := range r.patterns {
+			for _, slot := range up.pattern {
+				for _, term := range slot {
+					if !seen[term] {
+						seen[term] = true
+						out[r.analyzer] = append(out[r.analyzer], term)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// know records the tokens of text under analyzer, as the index holds them, so that
+// marking text needs no analysis. tokens may hold only the tokens whose terms are in the
+// patterns of that analyser (vectorTerms): no pattern tests any other.
+func (h *highlighter) know(analyzer, text string, tokens []indexer.Token) {
+	if h.tokens == nil {
+		h.tokens = map[[2]string][]indexer.Token{}
+	}
+	h.tokens[[2]string{analyzer, text}] = tokens
+}
+
 // highlightRule is one index analyser with the patterns the query gives under it.
 type highlightRule struct {
 	analyzer string
@@ -165,7 +199,10 @@ func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	hls := make([]*highlighter, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules}
+		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, tokens: map[[2]string][]indexer.Token{}}
+		for k, v := range h.tokens { // what the index gave (know)
+			hls[w].tokens[k] = v
+		}
 		wg.Go(func() {
 			for i := w; i < n; i += workers {
 				mark(i, hls[w])
