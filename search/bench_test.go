@@ -23,8 +23,9 @@ import (
 )
 
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
-// without filters, with two facet filters, and with a filter on every facet (so that
-// every facet's disjunctive count costs its own search).
+// without filters, with two facet filters, with a filter on every facet (so that
+// every facet's disjunctive count costs its own search), and grouped by document
+// (up to MaxPassages snippets a hit).
 func BenchmarkSearch(b *testing.B) {
 	e := bundleEngine(b)
 	queries := []struct{ name, q string }{
@@ -40,19 +41,21 @@ func BenchmarkSearch(b *testing.B) {
 	modes := []struct {
 		name    string
 		filters map[corpus.Facet][]string
+		group   bool
 	}{
-		{"plain", nil},
-		{"two-filters", map[corpus.Facet][]string{corpus.CellType: {"muse", "msc"}, corpus.Lang: {"en", "ja"}}},
+		{"plain", nil, false},
+		{"two-filters", map[corpus.Facet][]string{corpus.CellType: {"muse", "msc"}, corpus.Lang: {"en", "ja"}}, false},
 		{"all-disjunctive", map[corpus.Facet][]string{
 			corpus.Indication: {"als", "stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"preclinical", "rct"},
 			corpus.Phase: {"phase-2"}, corpus.Lang: {"en", "ja", "zh"},
-		}},
+		}, false},
+		{"grouped", nil, true},
 	}
 	ctx := context.Background()
 	for _, m := range modes {
 		for _, q := range queries {
 			b.Run(m.name+"/"+q.name, func(b *testing.B) {
-				req := Request{Query: q.q, Filters: m.filters, Page: 1, Size: 10}
+				req := Request{Query: q.q, Filters: m.filters, Page: 1, Size: 10, GroupByDoc: m.group}
 				for b.Loop() {
 					if _, err := e.Search(ctx, req); err != nil {
 						b.Fatal(err)

@@ -571,7 +571,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		hit.Matches = h.matches
 		for i := range h.passages {
 			p := cuts[i].hit
-			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
+			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, SectionMarks: p.SectionMarks, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
 		}
 		cuts = cuts[max(1, len(h.passages)):]
 		resp.Hits = append(resp.Hits, hit)
@@ -595,11 +595,15 @@ func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[
 	for _, h := range fetched.Hits {
 		fields[h.ID] = h.Fields
 		_, sec := indexer.DecodeFields(h.ID, h.Fields)
-		text := indexedText(sec)
-		for analyzer, byID := range vectors.found {
-			// The Japanese field holds a Chinese text unfolded (see indexer.TextFields).
-			if tokens, ok := byID[h.ID]; ok && (analyzer != indexer.AnalyzerJa || text == sec.Text) {
-				hl.know(analyzer, text, tokens)
+		for tf, byID := range vectors.found {
+			written := sec.Text
+			if tf.Part == indexer.PartHeading {
+				written = sec.Heading
+			}
+			text := indexedText(sec.Lang, written)
+			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
+			if tokens, ok := byID[h.ID]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
+				hl.know(tf.Analyzer, text, tokens)
 			}
 		}
 	}
@@ -621,13 +625,14 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
-// indexedText returns the text of sec as the index analysed it: Chinese folded to
-// simplified characters (the same length, so that spans in it are spans in the text).
-func indexedText(sec corpus.Section) string {
-	if sec.Lang == "zh" {
-		return corpus.FoldChinese(sec.Text)
+// indexedText returns text, a part of a section in language lang, as the index
+// analysed it: Chinese folded to simplified characters (the same length, so that spans
+// in it are spans in the text).
+func indexedText(lang, text string) string {
+	if lang == "zh" {
+		return corpus.FoldChinese(text)
 	}
-	return sec.Text
+	return text
 }
 
 // hit builds one hit from a section's stored fields, its snippet marked by hl; it also
@@ -643,17 +648,18 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl
 		facets[f] = append([]string{}, sec.Facets[f]...)
 	}
 	hit := Hit{
-		ID:      id,
-		DocID:   doc.ID,
-		Source:  doc.Source,
-		Title:   doc.Title,
-		Section: heading,
-		Lang:    sec.Lang,
-		Date:    doc.Date,
-		Score:   score,
-		Snippet: snippet(sec.Text, hl.spans(indexedText(sec))),
-		Facets:  facets,
-		Meta:    doc.Meta,
+		ID:           id,
+		SectionMarks: exported(hl.spans(indexedText(sec.Lang, heading))),
+		DocID:        doc.ID,
+		Source:       doc.Source,
+		Title:        doc.Title,
+		Section:      heading,
+		Lang:         sec.Lang,
+		Date:         doc.Date,
+		Score:        score,
+		Snippet:      snippet(sec.Text, hl.spans(indexedText(sec.Lang, sec.Text))),
+		Facets:       facets,
+		Meta:         doc.Meta,
 	}
 	return hit, sec.Text
 }

@@ -75,14 +75,18 @@ type Response struct {
 // Hit is one matching section.
 type Hit struct {
 	// ID is the section's id, "{doc_id}#{n}" (see corpus.Section).
-	ID      string
-	DocID   string
-	Source  string
-	Title   string
+	ID     string
+	DocID  string
+	Source string
+	Title  string
+	// Section is the section's heading (or, without one, the heading above it).
 	Section string
-	Lang    string
-	Date    string
-	Score   float64
+	// SectionMarks are the matches of the query in Section, as Snippet's marks: a
+	// section found by a word of its heading shows it there.
+	SectionMarks []Span
+	Lang         string
+	Date         string
+	Score        float64
 	// Snippet is the passage of the section that best shows why it matched.
 	Snippet Passage
 	Facets  corpus.Facets
@@ -102,11 +106,12 @@ const MaxPassages = 3
 // SectionHit is one matching section of a document hit.
 type SectionHit struct {
 	// ID is the section's id, "{doc_id}#{n}".
-	ID      string
-	Section string
-	Lang    string
-	Score   float64
-	Snippet Passage
+	ID           string
+	Section      string
+	SectionMarks []Span // as Hit's
+	Lang         string
+	Score        float64
+	Snippet      Passage
 }
 
 // Span is a match of the query in a text: the bytes [Start, End) of it.

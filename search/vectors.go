@@ -16,18 +16,18 @@ import (
 )
 
 // vectorQuery is inner, a query for the sections of a page, that also reads, as its
-// searcher is made, where the highlighter's terms occur in those sections' text: from
-// the term vectors of the text fields (the position and offsets of every token), so
-// that marking the page's snippets does not analyse their texts again. An analyser
-// whose patterns are fuzzy (which match terms not known in advance) has no terms to
-// read; its texts are analysed.
+// searcher is made, where the highlighter's terms occur in those sections' text and
+// heading: from the term vectors of their text fields (the position and offsets of
+// every token), so that marking the page's snippets does not analyse their texts
+// again. An analyser whose patterns are fuzzy (which match terms not known in
+// advance) has no terms to read; its texts are analysed.
 type vectorQuery struct {
 	inner query.Query
 	ids   []string
 	terms map[string][]string // by analyser: every term of its patterns
-	// found holds what was read: by analyser and section id, the tokens of its text
-	// whose terms are among terms, in the order of their positions.
-	found map[string]map[string][]indexer.Token
+	// found holds what was read: by text field and section id, the tokens of the
+	// field's text whose terms are among terms, in the order of their positions.
+	found map[indexer.TextField]map[string][]indexer.Token
 }
 
 // newVectorQuery returns a vectorQuery for the sections ids, reading the terms of hl.
@@ -35,15 +35,9 @@ func newVectorQuery(inner query.Query, ids []string, hl *highlighter) *vectorQue
 	return &vectorQuery{inner: inner, ids: ids, terms: hl.vectorTerms()}
 }
 
-// bodyField is the text field of a section's text analysed by analyzer.
-func bodyField(analyzer string) string {
-	for _, tf := range indexer.TextFields {
-		if tf.Part == indexer.PartBody && tf.Analyzer == analyzer {
-			return tf.Name
-		}
-	}
-	return ""
-}
+// markedParts are the parts of a section a snippet marks: its text, and its heading
+// shown beside it.
+var markedParts = []indexer.Part{indexer.PartBody, indexer.PartHeading}
 
 func (q *vectorQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if err := q.read(r); err != nil {
@@ -54,7 +48,7 @@ func (q *vectorQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 
 // read reads the occurrences of q.terms in the sections q.ids of r.
 func (q *vectorQuery) read(r index.IndexReader) error {
-	q.found = map[string]map[string][]indexer.Token{}
+	q.found = map[indexer.TextField]map[string][]indexer.Token{}
 	if len(q.terms) == 0 {
 		return nil
 	}
@@ -75,12 +69,16 @@ func (q *vectorQuery) read(r index.IndexReader) error {
 		idOf[iid.Value()] = id
 		nums = append(nums, iid.Value())
 	}
-	for analyzer, terms := range q.terms {
+	for _, tf := range indexer.TextFields {
+		terms, ok := q.terms[tf.Analyzer]
+		if !ok || !slices.Contains(markedParts, tf.Part) {
+			continue
+		}
 		byID := map[string][]indexer.Token{}
 		for _, id := range idOf {
 			byID[id] = nil // read: a text without any of the terms has no tokens
 		}
-		err := snap.Occurrences(bodyField(analyzer), nums, terms, func(o segments.Occurrence) {
+		err := snap.Occurrences(tf.Name, nums, terms, func(o segments.Occurrence) {
 			id := idOf[o.Doc]
 			byID[id] = append(byID[id], indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos})
 		})
@@ -92,7 +90,7 @@ func (q *vectorQuery) read(r index.IndexReader) error {
 				return cmp.Or(a.Position-b.Position, a.Start-b.Start, a.End-b.End)
 			})
 		}
-		q.found[analyzer] = byID
+		q.found[tf] = byID
 	}
 	return nil
 }

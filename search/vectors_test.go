@@ -15,8 +15,9 @@ import (
 // TestVectorMarksEqualAnalysis checks that marking a section from the term vectors the
 // index keeps (Engine.fetch) finds exactly the matches that analysing its text again
 // finds: for the queries of the relevance suite and of the cross-language set, compiled
-// as a search compiles them (as written, with quoted phrases translated, and fuzzy), on
-// every section each matches in the bundled corpus and the cross-language documents.
+// as a search compiles them (as written, with quoted phrases translated, and fuzzy), in
+// the text and heading of every section each matches in the bundled corpus and the
+// cross-language documents.
 // It also checks that no text was analysed but where a fuzzy pattern or a Chinese
 // text's Japanese field calls for it.
 func TestVectorMarksEqualAnalysis(t *testing.T) {
@@ -54,7 +55,7 @@ func TestVectorMarksEqualAnalysis(t *testing.T) {
 	queries = slices.Compact(queries)
 
 	ctx := context.Background()
-	var sections, marked int
+	var texts, marked int
 	for _, q := range queries {
 		for _, opts := range []compileOptions{{}, {phrases: true}, {fuzzy: true}} {
 			_, c, err := e.compileQuery(q, opts)
@@ -86,17 +87,19 @@ func TestVectorMarksEqualAnalysis(t *testing.T) {
 			zh := 0
 			for _, id := range ids {
 				_, sec := indexer.DecodeFields(id, fields[id])
-				text := indexedText(sec)
-				if text != sec.Text {
-					zh++
-				}
-				want, got := fromText.spans(text), fromIndex.spans(text)
-				sections++
-				if len(want) > 0 {
-					marked++
-				}
-				if !slices.Equal(got, want) {
-					t.Errorf("%q %+v, section %s: marks from the index %v, from analysis %v\n%v\n%v", q, opts, id, got, want, snippet(sec.Text, got), snippet(sec.Text, want))
+				for _, written := range []string{sec.Text, sec.Heading} {
+					text := indexedText(sec.Lang, written)
+					if text != written {
+						zh++
+					}
+					want, got := fromText.spans(text), fromIndex.spans(text)
+					texts++
+					if len(want) > 0 {
+						marked++
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("%q %+v, section %s: marks from the index %v, from analysis %v\n%v\n%v", q, opts, id, got, want, snippet(written, got), snippet(written, want))
+					}
 				}
 			}
 			for analyzer, n := range analysed {
@@ -107,8 +110,8 @@ func TestVectorMarksEqualAnalysis(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d queries, %d sections compared, %d of them marked", len(queries), sections, marked)
+	t.Logf("%d queries, %d texts and headings compared, %d of them marked", len(queries), texts, marked)
 	if marked < 1000 {
-		t.Errorf("only %d marked sections compared", marked)
+		t.Errorf("only %d marked texts compared", marked)
 	}
 }

@@ -164,12 +164,16 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 			if err != nil {
 				return fmt.Errorf("read the postings of %s: %w", field, err)
 			}
-			if pl == nil || pl.Count() == 0 {
+			holding, err := holders(pl, local)
+			if err != nil || len(holding) == 0 {
+				if err != nil {
+					return err
+				}
 				continue
 			}
 			it = pl.Iterator(false, false, true, it)
 			var p segment.Posting // the posting at or after d, once read
-			for _, d := range local {
+			for _, d := range holding {
 				if p == nil || p.Number() < d {
 					if p, err = it.Advance(d); err != nil {
 						return fmt.Errorf("read the postings of %s: %w", field, err)
@@ -188,6 +192,26 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 		}
 	}
 	return nil
+}
+
+// holders returns those of docs (sorted segment-local numbers) that hold the term of
+// pl, from its bitmap: reading locations walks the postings up to each document asked
+// for, which is worth it only for those that hold the term.
+func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
+	if pl == nil || pl.Count() == 0 {
+		return nil, nil
+	}
+	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
+	if !ok {
+		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
+	}
+	var out []uint64
+	for _, d := range docs {
+		if n, one := it.DocNum1Hit(); one && n == d || !one && it.ActualBitmap() != nil && it.ActualBitmap().Contains(uint32(d)) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,
