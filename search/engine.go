@@ -594,13 +594,14 @@ func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[
 	fields := map[string]map[string]interface{}{}
 	for _, h := range fetched.Hits {
 		fields[h.ID] = h.Fields
-		_, sec := indexer.DecodeFields(h.ID, h.Fields)
+		lang, _ := h.Fields[indexer.FieldLang].(string)
 		for tf, byID := range vectors.found {
-			written := sec.Text
+			field := indexer.FieldText
 			if tf.Part == indexer.PartHeading {
-				written = sec.Heading
+				field = indexer.FieldHeading
 			}
-			text := indexedText(sec.Lang, written)
+			written, _ := h.Fields[field].(string)
+			text := indexedText(lang, written)
 			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
 			if tokens, ok := byID[h.ID]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
 				hl.know(tf.Analyzer, text, tokens)
