@@ -650,11 +650,11 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl
 	}
 	hit := Hit{
 		ID:           id,
-		SectionMarks: exported(hl.spans(indexedText(sec.Lang, heading))),
 		DocID:        doc.ID,
 		Source:       doc.Source,
 		Title:        doc.Title,
 		Section:      heading,
+		SectionMarks: exported(hl.spans(indexedText(sec.Lang, heading))),
 		Lang:         sec.Lang,
 		Date:         doc.Date,
 		Score:        score,

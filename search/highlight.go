@@ -60,7 +60,8 @@ type highlighter struct {
 	rules   []highlightRule
 	// tokens memoises the analysis of texts, by analyser and text: a
 	// highlighter serves one search, which may mark a text more than once (snippet,
-	// suggestion). It is not safe for concurrent use.
+	// suggestion). It also holds the tokens the index gave of a page's texts (know),
+	// which are then not analysed. It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
 	// tries counts the patterns tried at a token, for tests to bound.
 	tries int
@@ -185,9 +186,9 @@ const maxShare = 2
 
 // share runs mark(i, hl) for i in [0, n) on up to maxShare goroutines, each with a
 // highlighter of h's matches of its own (a highlighter is not safe for concurrent use);
-// their analyses are then h's, for later marks of the same texts. Analysing a section's
-// text is most of the cost of its snippet, and a page grouped by document has up to
-// MaxPassages snippets a hit.
+// their analyses are then h's, for later marks of the same texts. A page grouped by
+// document has up to MaxPassages snippets a hit, and a text the index gave no tokens of
+// (a fuzzy retry's) is analysed, the costliest part of a snippet.
 func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	workers := min(n, maxShare, runtime.GOMAXPROCS(0))
 	if workers < 2 {
