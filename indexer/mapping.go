@@ -197,8 +197,8 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Analyzer = tf.Analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		// Term vectors hold the positions phrase queries need. Snippets re-analyse the
-		// stored text (Index.Analyze) rather than reading their offsets.
+		// Term vectors hold the positions phrase queries need, and the offsets that
+		// snippets mark the matches of a page's sections with.
 		f.IncludeTermVectors = true
 		f.DocValues = false
 		prop := textProperty(tf)

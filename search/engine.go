@@ -546,15 +546,9 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 			ids = append(ids, p.id)
 		}
 	}
-	fetch := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	fetch.Fields = indexer.StoredFields
-	fetched, err := e.ix.Search(ctx, fetch)
+	fields, err := e.fetch(ctx, ids, c.hl)
 	if err != nil {
 		return nil, err
-	}
-	fields := map[string]map[string]interface{}{}
-	for _, h := range fetched.Hits {
-		fields[h.ID] = h.Fields
 	}
 	// Every section of the page gets its snippet: a hit's own, and with GroupByDoc its
 	// other passages.
@@ -580,13 +574,44 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		hit.Matches = h.matches
 		for i := range h.passages {
 			p := cuts[i].hit
-			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
+			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, SectionMarks: p.SectionMarks, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
 		}
 		cuts = cuts[max(1, len(h.passages)):]
 		resp.Hits = append(resp.Hits, hit)
 		texts = append(texts, text)
 	}
 	return texts, nil
+}
+
+// fetch loads the stored fields of the sections ids, by id, and gives hl the tokens
+// its patterns need of their texts, read from the index's term vectors (vectorQuery),
+// so that marking them analyses nothing.
+func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]map[string]interface{}, error) {
+	vectors := newVectorQuery(query.NewDocIDQuery(ids), ids, hl)
+	req := bleve.NewSearchRequestOptions(vectors, len(ids), 0, false)
+	req.Fields = indexer.StoredFields
+	fetched, err := e.ix.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]map[string]interface{}{}
+	for _, h := range fetched.Hits {
+		fields[h.ID] = h.Fields
+		lang, _ := h.Fields[indexer.FieldLang].(string)
+		for tf, byID := range vectors.found {
+			field := indexer.FieldText
+			if tf.Part == indexer.PartHeading {
+				field = indexer.FieldHeading
+			}
+			written, _ := h.Fields[field].(string)
+			text := indexedText(lang, written)
+			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
+			if tokens, ok := byID[h.ID]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
+				hl.know(tf.Analyzer, text, tokens)
+			}
+		}
+	}
+	return fields, nil
 }
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that
@@ -604,13 +629,14 @@ func sortBy(sreq *bleve.SearchRequest, order string) {
 	sreq.SortByCustom(keys)
 }
 
-// indexedText returns the text of sec as the index analysed it: Chinese folded to
-// simplified characters (the same length, so that spans in it are spans in the text).
-func indexedText(sec corpus.Section) string {
-	if sec.Lang == "zh" {
-		return corpus.FoldChinese(sec.Text)
+// indexedText returns text, a part of a section in language lang, as the index
+// analysed it: Chinese folded to simplified characters (the same length, so that spans
+// in it are spans in the text).
+func indexedText(lang, text string) string {
+	if lang == "zh" {
+		return corpus.FoldChinese(text)
 	}
-	return sec.Text
+	return text
 }
 
 // hit builds one hit from a section's stored fields, its snippet marked by hl; it also
@@ -626,18 +652,19 @@ func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl
 		facets[f] = append([]string{}, sec.Facets[f]...)
 	}
 	hit := Hit{
-		ID:      id,
-		DocID:   doc.ID,
-		Source:  doc.Source,
-		Title:   doc.Title,
-		Section: heading,
-		Lang:    sec.Lang,
-		DocLang: doc.Lang,
-		Date:    doc.Date,
-		Score:   score,
-		Snippet: snippet(sec.Text, hl.spans(indexedText(sec))),
-		Facets:  facets,
-		Meta:    doc.Meta,
+		ID:           id,
+		DocID:        doc.ID,
+		Source:       doc.Source,
+		Title:        doc.Title,
+		Section:      heading,
+		SectionMarks: exported(hl.spans(indexedText(sec.Lang, heading))),
+		Lang:         sec.Lang,
+		DocLang:      doc.Lang,
+		Date:         doc.Date,
+		Score:        score,
+		Snippet:      snippet(sec.Text, hl.spans(indexedText(sec.Lang, sec.Text))),
+		Facets:       facets,
+		Meta:         doc.Meta,
 	}
 	return hit, sec.Text
 }

@@ -60,7 +60,8 @@ type highlighter struct {
 	rules   []highlightRule
 	// tokens memoises the analysis of texts, by analyser and text: a
 	// highlighter serves one search, which may mark a text more than once (snippet,
-	// suggestion). It is not safe for concurrent use.
+	// suggestion). It also holds the tokens the index gave of a page's texts (know),
+	// which are then not analysed. It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
 	// tries counts the patterns tried at a token, for tests to bound.
 	tries int
@@ -78,6 +79,40 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 	t := h.analyze(analyzer, text)
 	h.tokens[key] = t
 	return t
+}
+
+// vectorTerms returns, by analyser, every term of the patterns under it: what marking
+// needs of a text's tokens. An analyser with fuzzy patterns is left out: they match
+// terms not known in advance.
+func (h *highlighter) vectorTerms() map[string][]string {
+	out := map[string][]string{}
+	for _, r := range h.rules {
+		if len(r.fuzzy) > 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, up := range r.patterns {
+			for _, slot := range up.pattern {
+				for _, term := range slot {
+					if !seen[term] {
+						seen[term] = true
+						out[r.analyzer] = append(out[r.analyzer], term)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// know records the tokens of text under analyzer, as the index holds them, so that
+// marking text needs no analysis. tokens may hold only the tokens whose terms are in the
+// patterns of that analyser (vectorTerms): no pattern tests any other.
+func (h *highlighter) know(analyzer, text string, tokens []indexer.Token) {
+	if h.tokens == nil {
+		h.tokens = map[[2]string][]indexer.Token{}
+	}
+	h.tokens[[2]string{analyzer, text}] = tokens
 }
 
 // highlightRule is one index analyser with the patterns the query gives under it.
@@ -151,9 +186,9 @@ const maxShare = 2
 
 // share runs mark(i, hl) for i in [0, n) on up to maxShare goroutines, each with a
 // highlighter of h's matches of its own (a highlighter is not safe for concurrent use);
-// their analyses are then h's, for later marks of the same texts. Analysing a section's
-// text is most of the cost of its snippet, and a page grouped by document has up to
-// MaxPassages snippets a hit.
+// their analyses are then h's, for later marks of the same texts. A page grouped by
+// document has up to MaxPassages snippets a hit, and a text the index gave no tokens of
+// (a fuzzy retry's) is analysed, the costliest part of a snippet.
 func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	workers := min(n, maxShare, runtime.GOMAXPROCS(0))
 	if workers < 2 {
@@ -165,7 +200,10 @@ func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	hls := make([]*highlighter, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules}
+		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, tokens: map[[2]string][]indexer.Token{}}
+		for k, v := range h.tokens { // what the index gave (know)
+			hls[w].tokens[k] = v
+		}
 		wg.Go(func() {
 			for i := w; i < n; i += workers {
 				mark(i, hls[w])

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -171,6 +172,45 @@ func TestSnippetEllipsis(t *testing.T) {
 		got := snippet(tt.text, marker(t, "placebo プラセボ").spans(tt.text)).Text
 		if !strings.HasSuffix(got, tt.want) {
 			t.Errorf("snippet of %.40q… ends %q, want %q", tt.text, got[max(0, len(got)-12):], tt.want)
+		}
+	}
+}
+
+// TestHeadingMatchMarked checks that a section found by a word of its heading only
+// shows where: the heading shown with its snippet is marked, in both views.
+func TestHeadingMatchMarked(t *testing.T) {
+	tests := []struct{ query, section, want string }{
+		{"Background", "005_cl2020_stroke_trial_summary#2", "1. <mark>Background</mark>"},
+		{"背景", "003_0b74e965ce623bb2#4", "＜<mark>背景</mark>＞"},
+	}
+	for _, tt := range tests {
+		for _, group := range []bool{false, true} {
+			resp, err := bundleEngine(t).Search(context.Background(), Request{Query: tt.query, Page: 1, Size: 50, GroupByDoc: group})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, h := range resp.Hits {
+				passages := h.Passages
+				if !group {
+					passages = []SectionHit{{ID: h.ID, Section: h.Section, SectionMarks: h.SectionMarks, Snippet: h.Snippet}}
+				}
+				for _, p := range passages {
+					if p.ID != tt.section {
+						continue
+					}
+					found = true
+					if len(p.Snippet.Marks) > 0 {
+						t.Errorf("%q: the text of %s holds a match: %s", tt.query, p.ID, marked(p.Snippet))
+					}
+					if got := marked(Passage{Text: p.Section, Marks: p.SectionMarks}); got != tt.want {
+						t.Errorf("%q (by document: %v): heading of %s marked %s, want %s", tt.query, group, p.ID, got, tt.want)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%q (by document: %v): %s not among the hits", tt.query, group, tt.section)
+			}
 		}
 	}
 }

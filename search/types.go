@@ -75,12 +75,16 @@ type Response struct {
 // Hit is one matching section.
 type Hit struct {
 	// ID is the section's id, "{doc_id}#{n}" (see corpus.Section).
-	ID      string
-	DocID   string
-	Source  string
-	Title   string
+	ID     string
+	DocID  string
+	Source string
+	Title  string
+	// Section is the section's heading (or, without one, the heading above it).
 	Section string
-	Lang    string
+	// SectionMarks are the matches of the query in Section, as Snippet's marks: a
+	// section found by a word of its heading shows it there.
+	SectionMarks []Span
+	Lang         string
 	// DocLang is the language of the document, the language of its title.
 	DocLang string
 	Date    string
@@ -104,11 +108,12 @@ const MaxPassages = 3
 // SectionHit is one matching section of a document hit.
 type SectionHit struct {
 	// ID is the section's id, "{doc_id}#{n}".
-	ID      string
-	Section string
-	Lang    string
-	Score   float64
-	Snippet Passage
+	ID           string
+	Section      string
+	SectionMarks []Span // as Hit's
+	Lang         string
+	Score        float64
+	Snippet      Passage
 }
 
 // Span is a match of the query in a text: the bytes [Start, End) of it.

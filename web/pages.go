@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -59,9 +60,11 @@ type hitView struct {
 	search.Hit
 	Link      string
 	LangLabel string
-	Snippet   template.HTML
-	Badges    []badge
-	Byline    bylineView
+	// SectionHTML is Section with its matches marked.
+	SectionHTML template.HTML
+	Snippet     template.HTML
+	Badges      []badge
+	Byline      bylineView
 	// A document hit shows its best passage, Passages[0], and folds the others; More
 	// counts its other matching sections, which its page (MoreURL) shows highlighted.
 	Passages []passageView
@@ -72,7 +75,7 @@ type hitView struct {
 
 // passageView is one passage of a document hit.
 type passageView struct {
-	Section string
+	Section template.HTML // the heading, its matches marked
 	// SectionLang is the language of Section: the section's, or the page's for the
 	// "Section 2" that stands for a section without a heading.
 	SectionLang string
@@ -304,7 +307,8 @@ func snippetHTML(p search.Passage) template.HTML {
 // checked before it is trusted as HTML; for a document, its passages and citation
 // (the document's address under publicURL).
 func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitView {
-	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: snippetHTML(h.Snippet), Byline: p.byline(h.Meta)}
+	v := hitView{Hit: h, LangLabel: corpus.Label(corpus.Lang, h.Lang, p.Lang), Snippet: snippetHTML(h.Snippet), Byline: p.byline(h.Meta),
+		SectionHTML: passageHTML(search.Passage{Text: h.Section, Marks: h.SectionMarks})}
 	// The document page takes the search's parameters: it highlights the query and its
 	// "back to results" link returns to this very page of results.
 	carried := searchValues(req, documentsByDefault)
@@ -318,10 +322,10 @@ func (p page) hitView(h search.Hit, req search.Request, publicURL string) hitVie
 		return v
 	}
 	for _, ps := range h.Passages {
-		section, sectionLang := ps.Section, ps.Lang
+		section, sectionLang := passageHTML(search.Passage{Text: ps.Section, Marks: ps.SectionMarks}), ps.Lang
 		if section == "" {
 			_, n, _ := corpus.SplitSectionID(ps.ID)
-			section, sectionLang = p.T("Section %d", n), p.Lang
+			section, sectionLang = template.HTML(html.EscapeString(p.T("Section %d", n))), p.Lang
 		}
 		v.Passages = append(v.Passages, passageView{Section: section, SectionLang: sectionLang, Link: p.link(docPath(h.DocID), carried, sectionAnchor(ps.ID, 0)),
 			Lang: ps.Lang, LangLabel: corpus.Label(corpus.Lang, ps.Lang, p.Lang), Snippet: snippetHTML(ps.Snippet)})

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -703,6 +704,27 @@ func TestSyntaxHelp(t *testing.T) {
 		}
 		if !strings.Contains(textOf(help), want) {
 			t.Errorf("%s: the tips do not say %q", hl, want)
+		}
+	}
+}
+
+// TestSearchPageHeadingMarked checks that a result found by a word of its section's
+// heading only marks the word in the heading shown, in both views (#18).
+func TestSearchPageHeadingMarked(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for path, heading := range map[string]selector{
+		"/search?q=Background":               sel("a", ".passage-section"),
+		"/search?q=Background&group=section": sel("span", ".hit-section"),
+	} {
+		doc := getHTML(t, ts, path)
+		var marked []string
+		for _, h := range findAll(doc, heading) {
+			for _, m := range findAll(h, sel("mark")) {
+				marked = append(marked, textOf(m))
+			}
+		}
+		if !slices.Contains(marked, "Background") {
+			t.Errorf("%s: headings marked %q, want Background among them", path, marked)
 		}
 	}
 }

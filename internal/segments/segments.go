@@ -1,21 +1,24 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
-// internal values a snapshot keeps, and forced merges. Everything else reads and
-// writes the index through bleve's public API.
+// occurrences of terms in given documents (term vectors), the internal values a
+// snapshot keeps, and forced merges. Everything else reads and writes the index
+// through bleve's public API.
 //
-// What it relies on, and what TestScorchContract checks so that a bleve upgrade that
-// changes it fails loudly: an index opened with IndexType hands out
+// What it relies on, and what TestScorchContract and TestOccurrences check so that a
+// bleve upgrade that changes it fails loudly: an index opened with IndexType hands out
 // *scorch.IndexSnapshot readers and is a *scorch.Scorch underneath; a snapshot's
 // document numbers run on from segment to segment, deleted documents included; zap
 // postings iterators are segment.OptimizablePostingsIterator, whose bitmaps may live
-// in the segment's read-only file mapping (so they are cloned before use); and
-// ForceMerge merges as far as a merge plan goes. The versions this was built against
-// are pinned in go.mod.
+// in the segment's read-only file mapping (so they are cloned before use); a posting
+// read with locations gives the position and byte offsets of each occurrence of its
+// term (the term vectors of a field indexed with them); and ForceMerge merges as far
+// as a merge plan goes. The versions this was built against are pinned in go.mod.
 package segments
 
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -120,6 +123,95 @@ func (s Segment) Postings(field string, each func(term string, docs *roaring.Bit
 		}
 		each(entry.Term, docs)
 	}
+}
+
+// Occurrence is where a term occurs in a document's field, as its term vector records
+// it: the token's position (1-based) and the byte offsets of its source in the text the
+// field indexed.
+type Occurrence struct {
+	Doc        uint64 // the snapshot's document number
+	Term       string
+	Pos        int
+	Start, End int
+}
+
+// Occurrences calls each with every occurrence in field of each of terms in each of
+// docs (snapshot document numbers, as index.IndexInternalID.Value gives them), read
+// from the term vectors of the segments that hold docs: what re-analysing the field's
+// text would find of those terms, without analysing it. A field indexed without term
+// vectors has no occurrences. The order of the calls is unspecified.
+func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each func(Occurrence)) error {
+	docs = slices.Sorted(slices.Values(docs))
+	for _, seg := range s.Segments() {
+		end := seg.Offset + seg.Count()
+		var local []uint64
+		for _, d := range docs {
+			if d >= seg.Offset && d < end {
+				local = append(local, d-seg.Offset)
+			}
+		}
+		if len(local) == 0 {
+			continue
+		}
+		dict, err := seg.seg.Dictionary(field)
+		if err != nil {
+			return fmt.Errorf("read the terms of %s: %w", field, err)
+		}
+		var pl segment.PostingsList
+		var it segment.PostingsIterator
+		for _, term := range terms {
+			pl, err = dict.PostingsList([]byte(term), nil, pl)
+			if err != nil {
+				return fmt.Errorf("read the postings of %s: %w", field, err)
+			}
+			holding, err := holders(pl, local)
+			if err != nil || len(holding) == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			it = pl.Iterator(false, false, true, it)
+			var p segment.Posting // the posting at or after d, once read
+			for _, d := range holding {
+				if p == nil || p.Number() < d {
+					if p, err = it.Advance(d); err != nil {
+						return fmt.Errorf("read the postings of %s: %w", field, err)
+					}
+				}
+				if p == nil {
+					break
+				}
+				if p.Number() != d {
+					continue
+				}
+				for _, loc := range p.Locations() {
+					each(Occurrence{Doc: d + seg.Offset, Term: term, Pos: int(loc.Pos()), Start: int(loc.Start()), End: int(loc.End())})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// holders returns those of docs (sorted segment-local numbers) that hold the term of
+// pl, from its bitmap: reading locations walks the postings up to each document asked
+// for, which is worth it only for those that hold the term.
+func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
+	if pl == nil || pl.Count() == 0 {
+		return nil, nil
+	}
+	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
+	if !ok {
+		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
+	}
+	var out []uint64
+	for _, d := range docs {
+		if n, one := it.DocNum1Hit(); one && n == d || !one && it.ActualBitmap() != nil && it.ActualBitmap().Contains(uint32(d)) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,

@@ -12,6 +12,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 )
 
 // upgrade prefixes what a failing check of TestScorchContract says: the bleve in
@@ -141,5 +142,64 @@ func TestScorchContract(t *testing.T) {
 	}
 	if err := Check(context.Background(), bi); !errors.Is(err, ErrChecksum) {
 		t.Errorf(upgrade+"a segment file with a byte changed: Check = %v, want ErrChecksum", err)
+	}
+}
+
+// TestOccurrences checks Occurrences against term vectors of known texts, over two
+// segments, with documents asked for that do not hold a term beside ones that do.
+func TestOccurrences(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = standard.Name
+	text.IncludeTermVectors = true
+	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	for _, docs := range []map[string]string{
+		{"a": "red fish blue fish", "b": "green"},
+		{"c": "green sea", "d": "blue sky", "e": "blue"},
+	} {
+		batch := bi.NewBatch()
+		for id, s := range docs {
+			if err := batch.Index(id, map[string]any{"t": s}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if len(snap.Segments()) < 2 {
+		t.Fatalf(upgrade+"two batches gave %d segments", len(snap.Segments()))
+	}
+	idOf := map[uint64]string{}
+	var nums []uint64
+	for _, id := range []string{"d", "a", "b", "c"} { // not e; not in order
+		iid, err := snap.snap.InternalID(id)
+		if err != nil || iid == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		idOf[iid.Value()] = id
+		nums = append(nums, iid.Value())
+	}
+	var got []string
+	err = snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, func(o Occurrence) {
+		got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
+	})
+	if err != nil {
+		t.Fatalf(upgrade+"%v", err)
+	}
+	slices.Sort(got)
+	want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
+	if !slices.Equal(got, want) {
+		t.Errorf(upgrade+"occurrences %q, want %q", got, want)
 	}
 }
