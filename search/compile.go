@@ -851,44 +851,24 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 		a.Close()
 		return nil, err
 	}
-	return &sumSearcher{s: [2]search.Searcher{a, b}}, nil
+	return &sumSearcher{newMerged(a, b)}, nil
 }
 
 // sumSearcher merges the matches of two searchers in the order of their document
 // numbers, adding the scores of a document both match.
-type sumSearcher struct {
-	s       [2]search.Searcher
-	cur     [2]*search.DocumentMatch // the next match of each, nil at its end
-	started bool
-}
+type sumSearcher struct{ merged }
 
 func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		for i := range s.s {
-			var err error
-			if s.cur[i], err = s.s[i].Next(ctx); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.start(ctx); err != nil {
+		return nil, err
 	}
 	return s.emit(ctx)
 }
 
 func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for i := range s.s {
-		if s.started && (s.cur[i] == nil || s.cur[i].IndexInternalID.Compare(id) >= 0) {
-			continue
-		}
-		if s.cur[i] != nil {
-			ctx.DocumentMatchPool.Put(s.cur[i])
-		}
-		var err error
-		if s.cur[i], err = s.s[i].Advance(ctx, id); err != nil {
-			return nil, err
-		}
+	if err := s.advance(ctx, id); err != nil {
+		return nil, err
 	}
-	s.started = true
 	return s.emit(ctx)
 }
 
@@ -924,23 +904,96 @@ func (s *sumSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch, er
 	return out, nil
 }
 
-func (s *sumSearcher) Close() error {
-	return errors.Join(s.s[0].Close(), s.s[1].Close())
+// merged are searchers whose matches a searcher merges in the order of their document
+// numbers, and the next match of each. It answers for them together what a searcher
+// answers for itself, but for the matches.
+type merged struct {
+	s       []search.Searcher
+	cur     []*search.DocumentMatch // by s: its next match, nil at its end
+	started bool
 }
 
-func (s *sumSearcher) Weight() float64 { return s.s[0].Weight() + s.s[1].Weight() }
-
-func (s *sumSearcher) SetQueryNorm(n float64) {
-	s.s[0].SetQueryNorm(n)
-	s.s[1].SetQueryNorm(n)
+func newMerged(ss ...search.Searcher) merged {
+	return merged{s: ss, cur: make([]*search.DocumentMatch, len(ss))}
 }
 
-func (s *sumSearcher) Count() uint64 { return s.s[0].Count() + s.s[1].Count() }
+// start moves each searcher to its first match, the first time.
+func (m *merged) start(ctx *search.SearchContext) error {
+	if m.started {
+		return nil
+	}
+	m.started = true
+	for i := range m.s {
+		var err error
+		if m.cur[i], err = m.s[i].Next(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-func (s *sumSearcher) Min() int { return 0 }
+// advance moves each searcher whose next match is before id to its first match from id.
+func (m *merged) advance(ctx *search.SearchContext, id index.IndexInternalID) error {
+	for i := range m.s {
+		if m.started && (m.cur[i] == nil || m.cur[i].IndexInternalID.Compare(id) >= 0) {
+			continue
+		}
+		if m.cur[i] != nil {
+			ctx.DocumentMatchPool.Put(m.cur[i])
+		}
+		var err error
+		if m.cur[i], err = m.s[i].Advance(ctx, id); err != nil {
+			return err
+		}
+	}
+	m.started = true
+	return nil
+}
 
-func (s *sumSearcher) Size() int { return s.s[0].Size() + s.s[1].Size() }
+func (m *merged) Close() error {
+	errs := make([]error, len(m.s))
+	for i, s := range m.s {
+		errs[i] = s.Close()
+	}
+	return errors.Join(errs...)
+}
 
-func (s *sumSearcher) DocumentMatchPoolSize() int {
-	return len(s.cur) + s.s[0].DocumentMatchPoolSize() + s.s[1].DocumentMatchPoolSize()
+func (m *merged) Weight() float64 {
+	w := 0.0
+	for _, s := range m.s {
+		w += s.Weight()
+	}
+	return w
+}
+
+func (m *merged) SetQueryNorm(n float64) {
+	for _, s := range m.s {
+		s.SetQueryNorm(n)
+	}
+}
+
+func (m *merged) Count() uint64 {
+	var n uint64
+	for _, s := range m.s {
+		n += s.Count()
+	}
+	return n
+}
+
+func (m *merged) Min() int { return 0 }
+
+func (m *merged) Size() int {
+	n := 0
+	for _, s := range m.s {
+		n += s.Size()
+	}
+	return n
+}
+
+func (m *merged) DocumentMatchPoolSize() int {
+	n := len(m.cur)
+	for _, s := range m.s {
+		n += s.DocumentMatchPoolSize()
+	}
+	return n
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"math"
 	"sort"
 
@@ -62,7 +61,7 @@ func (q *unitOr) Searcher(ctx context.Context, r index.IndexReader, m mapping.In
 	// In the order bleve's disjunction searcher takes them (fewest matches first), so
 	// that the scores are summed in its order, to the last bit.
 	sort.Sort(searcher.OrderedSearcherList(ss))
-	s := &unitOrSearcher{s: ss, own: make([]bool, len(ss)), cur: make([]*search.DocumentMatch, len(ss))}
+	s := &unitOrSearcher{merged: newMerged(ss...), own: make([]bool, len(ss))}
 	for i := range ss {
 		s.own[i] = own[ss[i]]
 	}
@@ -75,40 +74,22 @@ func (q *unitOr) Searcher(ctx context.Context, r index.IndexReader, m mapping.In
 // unitOrSearcher is the searcher of a unitOr: it merges the matches of its searchers
 // in the order of their document numbers.
 type unitOrSearcher struct {
-	s       []search.Searcher
-	own     []bool                  // by s: a search of the section's own words
-	cur     []*search.DocumentMatch // by s: its next match, nil at its end
-	started bool
-	others  []*search.DocumentMatch // scratch: the matches of a document but the first
+	merged
+	own    []bool                  // by merged.s: a search of the unit in a section's own words
+	others []*search.DocumentMatch // scratch: the matches of a document but the first
 }
 
 func (s *unitOrSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		for i := range s.s {
-			var err error
-			if s.cur[i], err = s.s[i].Next(ctx); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.start(ctx); err != nil {
+		return nil, err
 	}
 	return s.emit(ctx)
 }
 
 func (s *unitOrSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for i := range s.s {
-		if s.started && (s.cur[i] == nil || s.cur[i].IndexInternalID.Compare(id) >= 0) {
-			continue
-		}
-		if s.cur[i] != nil {
-			ctx.DocumentMatchPool.Put(s.cur[i])
-		}
-		var err error
-		if s.cur[i], err = s.s[i].Advance(ctx, id); err != nil {
-			return nil, err
-		}
+	if err := s.advance(ctx, id); err != nil {
+		return nil, err
 	}
-	s.started = true
 	return s.emit(ctx)
 }
 
@@ -148,10 +129,7 @@ func (s *unitOrSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch,
 	if own {
 		floors++
 	}
-	out.Score = sum * (float64(n) / float64(len(s.s)))
-	if floors > 0 {
-		out.Score += floors * literalFloor
-	}
+	out.Score = sum*(float64(n)/float64(len(s.s))) + floors*literalFloor
 	out.FieldTermLocations = search.MergeFieldTermLocations(out.FieldTermLocations, s.others)
 	id := out.IndexInternalID
 	for i := first; i < len(s.cur); i++ {
@@ -168,52 +146,4 @@ func (s *unitOrSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch,
 		}
 	}
 	return out, nil
-}
-
-func (s *unitOrSearcher) Close() error {
-	var errs []error
-	for _, x := range s.s {
-		errs = append(errs, x.Close())
-	}
-	return errors.Join(errs...)
-}
-
-func (s *unitOrSearcher) Weight() float64 {
-	w := 0.0
-	for _, x := range s.s {
-		w += x.Weight()
-	}
-	return w
-}
-
-func (s *unitOrSearcher) SetQueryNorm(n float64) {
-	for _, x := range s.s {
-		x.SetQueryNorm(n)
-	}
-}
-
-func (s *unitOrSearcher) Count() uint64 {
-	var n uint64
-	for _, x := range s.s {
-		n += x.Count()
-	}
-	return n
-}
-
-func (s *unitOrSearcher) Min() int { return 0 }
-
-func (s *unitOrSearcher) Size() int {
-	n := 0
-	for _, x := range s.s {
-		n += x.Size()
-	}
-	return n
-}
-
-func (s *unitOrSearcher) DocumentMatchPoolSize() int {
-	n := len(s.cur)
-	for _, x := range s.s {
-		n += x.DocumentMatchPoolSize()
-	}
-	return n
 }
