@@ -145,3 +145,40 @@ func TestUnitOrScoresAsDisjunction(t *testing.T) {
 		t.Error("no section matches a word only in its context")
 	}
 }
+
+// evidenceCorpus holds passages that report a trial of stroke (a phase and a trial
+// design) in English and Japanese, naming it only otherwise (cerebral infarction,
+// 脳梗塞), and an English one that names stroke as typed, in passing.
+var evidenceCorpus = map[string][]corpus.Document{
+	"en.txt": {{ID: "en", Source: "en.txt", Title: "Review", Lang: "en", Sections: []corpus.Section{
+		{ID: "en#1", Lang: "en", Text: "A randomized phase 2 trial enrolled 35 patients after cerebral infarction.",
+			Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.Phase: {"phase-2"}, corpus.Design: {"rct"}}},
+		{ID: "en#2", Lang: "en", Text: "Other indications, such as stroke, remain to be studied.",
+			Facets: corpus.Facets{corpus.Indication: {"stroke"}}},
+	}}},
+	"ja.txt": {{ID: "ja", Source: "ja.txt", Title: "報告", Lang: "ja", Sections: []corpus.Section{
+		{ID: "ja#1", Lang: "ja", Text: "脳梗塞の患者35名を対象とした第2相ランダム化試験。",
+			Facets: corpus.Facets{corpus.Indication: {"stroke"}, corpus.Phase: {"phase-2"}, corpus.Design: {"rct"}}},
+	}}},
+}
+
+// evidenceFixture is an engine over an in-memory index of evidenceCorpus.
+var evidenceFixture fixture
+
+// TestEvidenceCoversWords checks that a passage in the query's language that reports a
+// trial of the indication the query names, naming it otherwise, counts as holding the
+// words that name it as typed, and ranks first among the passages holding as many
+// (evidence first); one in another language stays below every literal match.
+func TestEvidenceCoversWords(t *testing.T) {
+	e := evidenceFixture.engine(t, "the evidence corpus", func() (*Engine, error) { return memEngine(evidenceCorpus) })
+	resp := mustSearch(t, e, Request{Query: "stroke"})
+	// ja#1, the best Japanese passage, comes second (promote).
+	if diff := cmp.Diff([]string{"en#1", "ja#1", "en#2"}, hitIDs(resp)); diff != "" {
+		t.Errorf("stroke: hits (-want +got):\n%s", diff)
+	}
+	for _, h := range resp.Hits {
+		if held := h.Score >= literalFloor; held != (h.Lang == "en") {
+			t.Errorf("stroke: %s scores %g: counts as holding the word %v, want %v", h.ID, h.Score, held, h.Lang == "en")
+		}
+	}
+}
