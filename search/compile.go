@@ -22,8 +22,9 @@ import (
 const (
 	// conceptScore bounds the score of a section that matches a query word only
 	// through the concept the word names (its facet, found by the vocabulary in any
-	// language) or through the glossary's translations of it. BM25 scores of a
-	// literal match are far above it, so such sections rank below every literal match.
+	// language) or through the glossary's translations of it. A match of the word as
+	// typed in a section's own words is worth a literalFloor more, so such sections
+	// rank below those that hold more of the query's words as typed.
 	conceptScore = 1e-4
 	// contextScore bounds the score of a query word matched only in a section's
 	// context (its document's title or its parent headings): above a match through a
@@ -50,6 +51,10 @@ type compiled struct {
 	// indications are the indications the query names (not inside an exclusion):
 	// the passages that report a trial of one rank first (evidenceQuery).
 	indications []string
+	// covers are the expansions of the words that name an indication, which the
+	// passages in the query's language that report a trial of it cover when evidence
+	// comes first.
+	covers []*coverQuery
 }
 
 // unit is one positive query word or phrase.
@@ -94,7 +99,11 @@ func (e *Engine) compile(n Node, opts compileOptions) *compiled {
 			words = append(words, u.text)
 		}
 		if text := strings.Join(words, " "); positions(text) <= maxEvidencePositions {
-			out.query = &evidenceQuery{inner: out.query, sets: e.sets, indications: out.indications, langs: queryLangs(text)}
+			langs := queryLangs(text)
+			out.query = &evidenceQuery{inner: out.query, sets: e.sets, indications: out.indications, langs: langs}
+			for _, q := range out.covers {
+				q.sets, q.langs = e.sets, langs
+			}
 		}
 	}
 	return out
@@ -122,7 +131,10 @@ func (c *compiler) node(n Node) query.Query {
 				alts = append(alts, q)
 			}
 		}
-		return disjunction(alts)
+		if len(alts) < 2 || c.negate {
+			return disjunction(alts)
+		}
+		return &unitOr{qs: alts}
 	case And:
 		return c.and(n.Nodes)
 	}
@@ -213,7 +225,7 @@ func (c *compiler) words(ws []Word) query.Query {
 			own[k.key()] = true
 		}
 		literal := c.literal(w.Text, true)
-		items[i] = c.expand(literal, concepts, c.glossaryWord(w.Text, concepts, units[i]), units[i])
+		items[i] = c.cover(c.expand(literal, concepts, c.glossaryWord(w.Text, concepts, units[i]), units[i]), concepts, 1)
 	}
 	if len(ws) < 2 || c.negate || c.verbatim || c.fuzzy {
 		return conjunction(nonNil(items))
@@ -247,7 +259,7 @@ func (c *compiler) words(ws []Word) query.Query {
 		if g := r.glossary; g != nil {
 			terms = c.terms(g.eqs, g.from, r.concepts, units[r.i])
 		}
-		items[r.i] = c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i])
+		items[r.i] = c.cover(c.expand(conjunction(nonNil(items[r.i:r.j+1])), r.concepts, terms, units[r.i]), r.concepts, r.j-r.i+1)
 		for m := r.i + 1; m <= r.j; m++ {
 			items[m] = nil
 		}
@@ -418,6 +430,27 @@ func (c *compiler) expand(literal query.Query, concepts []conceptRef, terms quer
 	return &sumQuery{a: literal, b: squashed}
 }
 
+// cover makes the passages in the query's language that report a trial of one of
+// the indications among concepts, which q, the expansion of n query words, is expanded
+// to, hold the words as typed (coverQuery).
+func (c *compiler) cover(q query.Query, concepts []conceptRef, n int) query.Query {
+	if q == nil || c.fuzzy {
+		return q
+	}
+	var indications []string
+	for _, k := range concepts {
+		if k.facet == corpus.Indication {
+			indications = append(indications, k.id)
+		}
+	}
+	if len(indications) == 0 {
+		return q
+	}
+	cq := &coverQuery{inner: q, units: n, indications: indications}
+	c.out.covers = append(c.out.covers, cq)
+	return cq
+}
+
 // name records the indications among concepts, which the query names.
 func (c *compiler) name(concepts []conceptRef) {
 	for _, k := range concepts {
@@ -513,6 +546,9 @@ func (pc *patternCache) of(analyzer, text string) termPattern {
 // and a word with more (a run of CJK characters without spaces, a long hyphenated
 // compound) matches its pieces of maxPhraseTerms positions, each as a phrase, as
 // words typed with spaces between them would.
+//
+// Outside an exclusion the text is a unit of the query, and its match in a section's
+// own words (not its context) adds literalFloor to the section's score (unitOr).
 func (c *compiler) literal(text string, word bool) query.Query {
 	u := unit{text: text}
 	folded := foldQuery(text)
@@ -566,19 +602,21 @@ func (c *compiler) literal(text string, word bool) query.Query {
 		q.SetBoost(identBoost)
 		match = append(match, q)
 	}
+	var inContext query.Query
 	if len(context) > 0 {
-		match = append(match, &squashQuery{inner: disjunction(context), scale: contextScore})
+		inContext = &squashQuery{inner: disjunction(context), scale: contextScore}
 	}
-	if len(match) == 0 {
+	if len(match) == 0 && inContext == nil {
 		return nil
 	}
 	if u.fuzzy > 0 {
 		c.fuzzyWords++
 	}
-	if !c.negate {
-		c.out.units = append(c.out.units, u)
+	if c.negate {
+		return disjunction(match)
 	}
-	return disjunction(match)
+	c.out.units = append(c.out.units, u)
+	return &unitOr{qs: append(match, nonNil([]query.Query{inContext})...), own: len(match)}
 }
 
 // maxPhraseTerms bounds the positions of one phrase: the words of a quoted phrase,
@@ -813,44 +851,24 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 		a.Close()
 		return nil, err
 	}
-	return &sumSearcher{s: [2]search.Searcher{a, b}}, nil
+	return &sumSearcher{newMerged(a, b)}, nil
 }
 
 // sumSearcher merges the matches of two searchers in the order of their document
 // numbers, adding the scores of a document both match.
-type sumSearcher struct {
-	s       [2]search.Searcher
-	cur     [2]*search.DocumentMatch // the next match of each, nil at its end
-	started bool
-}
+type sumSearcher struct{ merged }
 
 func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		for i := range s.s {
-			var err error
-			if s.cur[i], err = s.s[i].Next(ctx); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.start(ctx); err != nil {
+		return nil, err
 	}
 	return s.emit(ctx)
 }
 
 func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for i := range s.s {
-		if s.started && (s.cur[i] == nil || s.cur[i].IndexInternalID.Compare(id) >= 0) {
-			continue
-		}
-		if s.cur[i] != nil {
-			ctx.DocumentMatchPool.Put(s.cur[i])
-		}
-		var err error
-		if s.cur[i], err = s.s[i].Advance(ctx, id); err != nil {
-			return nil, err
-		}
+	if err := s.advance(ctx, id); err != nil {
+		return nil, err
 	}
-	s.started = true
 	return s.emit(ctx)
 }
 
@@ -886,23 +904,96 @@ func (s *sumSearcher) emit(ctx *search.SearchContext) (*search.DocumentMatch, er
 	return out, nil
 }
 
-func (s *sumSearcher) Close() error {
-	return errors.Join(s.s[0].Close(), s.s[1].Close())
+// merged are searchers whose matches a searcher merges in the order of their document
+// numbers, and the next match of each. It answers for them together what a searcher
+// answers for itself, but for the matches.
+type merged struct {
+	s       []search.Searcher
+	cur     []*search.DocumentMatch // by s: its next match, nil at its end
+	started bool
 }
 
-func (s *sumSearcher) Weight() float64 { return s.s[0].Weight() + s.s[1].Weight() }
-
-func (s *sumSearcher) SetQueryNorm(n float64) {
-	s.s[0].SetQueryNorm(n)
-	s.s[1].SetQueryNorm(n)
+func newMerged(ss ...search.Searcher) merged {
+	return merged{s: ss, cur: make([]*search.DocumentMatch, len(ss))}
 }
 
-func (s *sumSearcher) Count() uint64 { return s.s[0].Count() + s.s[1].Count() }
+// start moves each searcher to its first match, the first time.
+func (m *merged) start(ctx *search.SearchContext) error {
+	if m.started {
+		return nil
+	}
+	m.started = true
+	for i := range m.s {
+		var err error
+		if m.cur[i], err = m.s[i].Next(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-func (s *sumSearcher) Min() int { return 0 }
+// advance moves each searcher whose next match is before id to its first match from id.
+func (m *merged) advance(ctx *search.SearchContext, id index.IndexInternalID) error {
+	for i := range m.s {
+		if m.started && (m.cur[i] == nil || m.cur[i].IndexInternalID.Compare(id) >= 0) {
+			continue
+		}
+		if m.cur[i] != nil {
+			ctx.DocumentMatchPool.Put(m.cur[i])
+		}
+		var err error
+		if m.cur[i], err = m.s[i].Advance(ctx, id); err != nil {
+			return err
+		}
+	}
+	m.started = true
+	return nil
+}
 
-func (s *sumSearcher) Size() int { return s.s[0].Size() + s.s[1].Size() }
+func (m *merged) Close() error {
+	errs := make([]error, len(m.s))
+	for i, s := range m.s {
+		errs[i] = s.Close()
+	}
+	return errors.Join(errs...)
+}
 
-func (s *sumSearcher) DocumentMatchPoolSize() int {
-	return len(s.cur) + s.s[0].DocumentMatchPoolSize() + s.s[1].DocumentMatchPoolSize()
+func (m *merged) Weight() float64 {
+	w := 0.0
+	for _, s := range m.s {
+		w += s.Weight()
+	}
+	return w
+}
+
+func (m *merged) SetQueryNorm(n float64) {
+	for _, s := range m.s {
+		s.SetQueryNorm(n)
+	}
+}
+
+func (m *merged) Count() uint64 {
+	var n uint64
+	for _, s := range m.s {
+		n += s.Count()
+	}
+	return n
+}
+
+func (m *merged) Min() int { return 0 }
+
+func (m *merged) Size() int {
+	n := 0
+	for _, s := range m.s {
+		n += s.Size()
+	}
+	return n
+}
+
+func (m *merged) DocumentMatchPoolSize() int {
+	n := len(m.cur)
+	for _, s := range m.s {
+		n += s.DocumentMatchPoolSize()
+	}
+	return n
 }
