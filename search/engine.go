@@ -73,6 +73,9 @@ type Engine struct {
 	trials *trialCache
 	// suggestions keeps what Suggest reads from the index.
 	suggestions *suggestCache
+	// bleveOnly runs every search through bleve's searchers, never the executor
+	// (package exec): for the differential test, which compares the two.
+	bleveOnly bool
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -411,6 +414,14 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	col := &collector{cache: e.sets, filters: req.Filters, byDoc: req.GroupByDoc,
 		spec: groupSpec{from: from, size: req.Size, byDate: req.Sort == SortDate, inOrder: c.query == nil}}
 	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
+	var x *execQuery
+	if e.executes(req, c, q) {
+		x = &execQuery{inner: q, c: col}
+		if !req.GroupByDoc {
+			x.top = from + req.Size
+		}
+		sreq.Query = x
+	}
 	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
@@ -437,6 +448,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			ranked := res.Hits
+			if x != nil {
+				resp.Total, ranked = col.total(), x.hits
+			}
 			// A query that matches everything lists it in reading order: no section is
 			// better than another.
 			if req.Size > 0 && c.query != nil {
@@ -469,6 +483,13 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])
 	}
 	return resp, texts, int(col.matched()), nil
+}
+
+// executes reports whether the executor (package exec) runs a search of q, which
+// compiles c for req: it runs what it has a plan for, ranked by relevance.
+func (e *Engine) executes(req Request, c *compiled, q query.Query) bool {
+	_, ok := planOf(q, nil)
+	return ok && !e.bleveOnly && c.query != nil && req.Sort == SortRelevance
 }
 
 // promote puts first the best match of each language, by score, then the others in

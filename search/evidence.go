@@ -51,23 +51,42 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 		inner.Close()
 		return nil, err
 	}
-	evidence := roaring.And(sets.reports, sets.of(corpus.Indication, q.indications))
-	if evidence.IsEmpty() {
+	l := q.lifter(sets)
+	if l.evidence.IsEmpty() {
 		return inner, nil
 	}
+	return &evidenceSearcher{Searcher: inner, lifter: l}, nil
+}
+
+// lifter returns the lift of q's matches in a snapshot whose sets are sets.
+func (q *evidenceQuery) lifter(sets *facetSets) lifter {
 	own := make([]bool, len(sets.langNames))
 	for i, l := range sets.langNames {
 		own[i] = slices.Contains(q.langs, l)
 	}
-	return &evidenceSearcher{Searcher: inner, evidence: evidence, sets: sets, own: own}, nil
+	return lifter{evidence: roaring.And(sets.reports, sets.of(corpus.Indication, q.indications)), sets: sets, own: own}
+}
+
+// lifter lifts the scores of the passages that report a trial of the indications an
+// evidenceQuery names.
+type lifter struct {
+	evidence *roaring.Bitmap // the passages lifted
+	sets     *facetSets
+	own      []bool // by facetSets.langNames: a language of the query
+}
+
+// lifted returns the score of section num, one of evidence, lifted from score.
+func (l lifter) lifted(num uint64, score float64) float64 {
+	if lang := l.sets.langOf(num); score >= conceptScore || lang >= 0 && l.own[lang] {
+		return score + evidenceBonus
+	}
+	return score + conceptScore
 }
 
 // evidenceSearcher is the searcher of an evidenceQuery.
 type evidenceSearcher struct {
 	bsearch.Searcher
-	evidence *roaring.Bitmap
-	sets     *facetSets
-	own      []bool // by facetSets.langNames: a language of the query
+	lifter
 }
 
 func (s *evidenceSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -82,14 +101,8 @@ func (s *evidenceSearcher) lift(m *bsearch.DocumentMatch, err error) (*bsearch.D
 	if m == nil {
 		return m, err
 	}
-	num := m.IndexInternalID.Value()
-	if !s.evidence.Contains(uint32(num)) {
-		return m, err
-	}
-	if lang := s.sets.langOf(num); m.Score >= conceptScore || lang >= 0 && s.own[lang] {
-		m.Score += evidenceBonus
-	} else {
-		m.Score += conceptScore
+	if num := m.IndexInternalID.Value(); s.evidence.Contains(uint32(num)) {
+		m.Score = s.lifted(num, m.Score)
 	}
 	return m, err
 }

@@ -72,16 +72,27 @@ func (s Snapshot) Segments() []Segment {
 	out := make([]Segment, 0, len(s.snap.Segments()))
 	var offset uint64
 	for _, ss := range s.snap.Segments() {
-		out = append(out, Segment{seg: ss.Segment(), Offset: offset})
+		out = append(out, Segment{seg: ss.Segment(), deleted: ss.Deleted(), Offset: offset})
 		offset += ss.Segment().Count()
 	}
 	return out
 }
 
+// DocCount is the number of documents the snapshot holds, deleted ones left out, as
+// bleve's BM25 reads it.
+func (s Snapshot) DocCount() (uint64, error) { return s.snap.DocCount() }
+
+// FieldCardinality is the number of tokens field holds over the snapshot's segments,
+// as bleve's BM25 reads it (deleted documents' tokens included).
+func (s Snapshot) FieldCardinality(field string) (int, error) {
+	return s.snap.FieldCardinality(field)
+}
+
 // Segment is one immutable segment of a snapshot. Its Key is the same in every
 // snapshot that shares the segment.
 type Segment struct {
-	seg segment.Segment
+	seg     segment.Segment
+	deleted *roaring.Bitmap // the segment's deleted documents in this snapshot, or nil
 	// Offset is the snapshot's document number of the segment's first document:
 	// numbers run on from segment to segment, deleted documents included.
 	Offset uint64
@@ -165,4 +176,87 @@ func Merge(ctx context.Context, bi bleve.Index) error {
 			return fmt.Errorf("merge index: %w", err)
 		}
 	}
+}
+
+// Live returns the segment-local numbers of the documents of the segment that this
+// snapshot has not deleted.
+func (s Segment) Live() *roaring.Bitmap {
+	out := roaring.New()
+	out.AddRange(0, s.seg.Count())
+	if s.deleted != nil {
+		out.AndNot(s.deleted)
+	}
+	return out
+}
+
+// Term returns the postings of one term of field in the segment, without the
+// documents the snapshot deleted.
+func (s Segment) Term(field, term string) (*Postings, error) {
+	dict, err := s.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), s.deleted, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
+	docs, err := bitmapOf(pl)
+	if err != nil {
+		return nil, err
+	}
+	if s.deleted != nil {
+		docs.AndNot(s.deleted)
+	}
+	return &Postings{pl: pl, docs: docs}, nil
+}
+
+// Postings are the documents of one term in one segment, with their term frequencies
+// and field-length norms.
+type Postings struct {
+	pl   segment.PostingsList
+	docs *roaring.Bitmap
+}
+
+// Docs returns the segment-local numbers of the documents that hold the term; the
+// bitmap is the caller's.
+func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
+
+// Reader returns a reader of the postings' frequencies and norms, which reads them
+// forward.
+func (p *Postings) Reader() *PostingsReader {
+	return &PostingsReader{it: p.pl.Iterator(true, true, false, nil)}
+}
+
+// PostingsReader reads the frequencies and norms of postings in the order of their
+// document numbers.
+type PostingsReader struct {
+	it segment.PostingsIterator
+	// The posting read last: zap's iterator may not be asked for it again.
+	read      bool
+	num, freq uint64
+	norm      float64
+	end       bool
+}
+
+// Advance reads the posting of document num, which must be after the last read, and
+// returns its term frequency and norm (1/sqrt of the field's length in tokens), or ok
+// false when the document does not hold the term.
+func (r *PostingsReader) Advance(num uint32) (freq uint64, norm float64, ok bool, err error) {
+	if !r.end && (!r.read || r.num < uint64(num)) {
+		p, err := r.it.Advance(uint64(num))
+		if err != nil {
+			return 0, 0, false, fmt.Errorf("read postings: %w", err)
+		}
+		r.read = true
+		if p == nil {
+			r.end = true
+		} else {
+			// zap reuses its posting: its values are copied out.
+			r.num, r.freq, r.norm = p.Number(), p.Frequency(), p.Norm()
+		}
+	}
+	if r.end || r.num != uint64(num) {
+		return 0, 0, false, nil
+	}
+	return r.freq, r.norm, true, nil
 }
