@@ -106,6 +106,9 @@ func TestBenchmarkRuns(t *testing.T) {
 		if !(q.P50MS > 0 && q.P50MS <= q.P95MS && q.P95MS <= q.P99MS) {
 			t.Errorf("%s: percentiles %v, %v, %v are not positive and ordered", name, q.P50MS, q.P95MS, q.P99MS)
 		}
+		if q.CPUMS <= 0 {
+			t.Errorf("%s: CPU per query %v, want a positive figure", name, q.CPUMS)
+		}
 	}
 	for _, name := range []string{"common", "rare", "and3", "phrase", "japanese", "chinese", "cross"} {
 		if m.Queries[name].Hits == 0 {
@@ -114,8 +117,8 @@ func TestBenchmarkRuns(t *testing.T) {
 	}
 
 	md, err := os.ReadFile(filepath.Join(dir, "bench.md"))
-	if err != nil || !bytes.Contains(md, []byte("| mix p50 (ms) |")) {
-		t.Errorf("the tables lack the mix latency (err %v):\n%s", err, md)
+	if err != nil || !bytes.Contains(md, []byte("| mix p50 (ms) |")) || !bytes.Contains(md, []byte("| mix CPU (ms) |")) {
+		t.Errorf("the tables lack the mix latency or CPU (err %v):\n%s", err, md)
 	}
 	svg, err := os.ReadFile(filepath.Join(dir, "bench.svg"))
 	if err != nil {

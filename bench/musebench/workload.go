@@ -67,6 +67,9 @@ type serveOutput struct {
 	AddVisibleMS float64              `json:"add_visible_ms"`
 	Hits         map[string]int       `json:"hits"`
 	SamplesMS    map[string][]float64 `json:"samples_ms"`
+	// CPUMS holds, by query, the process's CPU time (user and system, every thread)
+	// during each timed run of the query; optional.
+	CPUMS map[string][]float64 `json:"cpu_ms,omitempty"`
 }
 
 // exportSections parses the corpus in dir as musesearch does and writes its sections,
