@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"runtime"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -16,8 +17,8 @@ import (
 )
 
 // planOf returns the executor's plan of q, node for node, or false when q has a part
-// the executor does not run (a phrase, a fuzzy word, a range or a list of ids): bleve
-// then runs it. sets are the snapshot's, or nil to ask only whether there is a plan.
+// the executor does not run (a fuzzy word, a range or a list of ids): bleve then runs
+// it. sets are the snapshot's, or nil to ask only whether there is a plan.
 func planOf(q query.Query, sets *facetSets) (exec.Node, bool) {
 	switch q := q.(type) {
 	case *query.TermQuery:
@@ -25,6 +26,11 @@ func planOf(q query.Query, sets *facetSets) (exec.Node, bool) {
 			return nil, false
 		}
 		return exec.Term{Field: q.FieldVal, Term: q.Term, Boost: q.BoostVal.Value()}, true
+	case *phraseQuery:
+		if !slices.ContainsFunc(q.pattern, func(terms []string) bool { return len(terms) > 0 }) {
+			return nil, false
+		}
+		return exec.Phrase{Field: q.field, Pattern: q.pattern, Boost: q.boost}, true
 	case *query.MatchAllQuery:
 		return exec.All{Boost: q.BoostVal.Value()}, true
 	case *query.ConjunctionQuery:

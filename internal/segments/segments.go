@@ -221,42 +221,58 @@ type Postings struct {
 // bitmap is the caller's.
 func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
 
-// Reader returns a reader of the postings' frequencies and norms, which reads them
-// forward.
-func (p *Postings) Reader() *PostingsReader {
-	return &PostingsReader{it: p.pl.Iterator(true, true, false, nil)}
+// Reader returns a reader of the postings' frequencies and norms, and with positions
+// of the term's positions in each document, which reads them forward.
+func (p *Postings) Reader(positions bool) *PostingsReader {
+	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), positions: positions}
 }
 
-// PostingsReader reads the frequencies and norms of postings in the order of their
-// document numbers.
+// PostingsReader reads postings in the order of their document numbers.
 type PostingsReader struct {
-	it segment.PostingsIterator
-	// The posting read last: zap's iterator may not be asked for it again.
-	read      bool
-	num, freq uint64
-	norm      float64
-	end       bool
+	it        segment.PostingsIterator
+	positions bool
+	// The posting read last, copied out of zap's (which it reuses): zap's iterator
+	// may not be asked for it again.
+	read, end bool
+	num       uint64
+	last      Posting
 }
 
-// Advance reads the posting of document num, which must be after the last read, and
-// returns its term frequency and norm (1/sqrt of the field's length in tokens), or ok
-// false when the document does not hold the term.
-func (r *PostingsReader) Advance(num uint32) (freq uint64, norm float64, ok bool, err error) {
+// Posting is a term's entry for one document.
+type Posting struct {
+	// Freq is how often the document's field holds the term, Norm 1/sqrt of the
+	// field's length in tokens.
+	Freq uint64
+	Norm float64
+	// Positions are the term's token positions in the field, when the reader reads
+	// them.
+	Positions []uint64
+}
+
+// Advance reads the posting of document num, which must not be before the last read,
+// or returns nil when the document does not hold the term. The posting is valid until
+// the next call.
+func (r *PostingsReader) Advance(num uint32) (*Posting, error) {
 	if !r.end && (!r.read || r.num < uint64(num)) {
 		p, err := r.it.Advance(uint64(num))
 		if err != nil {
-			return 0, 0, false, fmt.Errorf("read postings: %w", err)
+			return nil, fmt.Errorf("read postings: %w", err)
 		}
 		r.read = true
 		if p == nil {
 			r.end = true
 		} else {
-			// zap reuses its posting: its values are copied out.
-			r.num, r.freq, r.norm = p.Number(), p.Frequency(), p.Norm()
+			r.num = p.Number()
+			r.last.Freq, r.last.Norm, r.last.Positions = p.Frequency(), p.Norm(), r.last.Positions[:0]
+			if r.positions {
+				for _, l := range p.Locations() {
+					r.last.Positions = append(r.last.Positions, l.Pos())
+				}
+			}
 		}
 	}
 	if r.end || r.num != uint64(num) {
-		return 0, 0, false, nil
+		return nil, nil
 	}
-	return r.freq, r.norm, true, nil
+	return &r.last, nil
 }

@@ -33,6 +33,17 @@ type Term struct {
 	Boost       float64
 }
 
+// Phrase matches the sections whose Field holds the terms of Pattern at consecutive
+// positions: one of Pattern[i] at the phrase's start plus i, an empty position
+// matching any token. It scores as the conjunction of its distinct sets of terms
+// (PhraseShape), each a term or a disjunction of terms, Boost each, weighed and scored
+// as many times as positions accept it (search's phrase query).
+type Phrase struct {
+	Field   string
+	Pattern [][]string
+	Boost   float64
+}
+
 // And matches what all of Nodes match, scored by the sum of their scores (a bleve
 // conjunction query).
 type And struct{ Nodes []Node }
@@ -71,6 +82,7 @@ type Adjust struct {
 }
 
 func (Term) isNode()   {}
+func (Phrase) isNode() {}
 func (And) isNode()    {}
 func (Or) isNode()     {}
 func (Not) isNode()    {}
@@ -106,6 +118,11 @@ type node struct {
 	// Term only: its number, idf and field's average length.
 	term       int
 	idf, avgdl float64
+	// times is how many times the node counts in the phrase around it (1 elsewhere).
+	times float64
+	// Phrase only: its shape, and the number of a term node of each of its terms.
+	phrase *PhraseShape
+	termOf []int
 }
 
 // match is a node's matches in one segment, as segment-local numbers.
@@ -138,12 +155,14 @@ func Prepare(snap segments.Snapshot, plan Node) (*Query, error) {
 
 // build turns a plan into nodes, numbering its terms.
 func (q *Query) build(n Node) (*node, error) {
-	out := &node{n: n, factor: 1}
+	out := &node{n: n, factor: 1, times: 1}
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
 		out.term = q.terms
 		q.terms++
+	case Phrase:
+		return q.buildPhrase(out, n)
 	case All:
 	case And:
 		kids = n.Nodes
@@ -168,6 +187,37 @@ func (q *Query) build(n Node) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
+		out.kids = append(out.kids, kn)
+	}
+	return out, nil
+}
+
+// buildPhrase builds the nodes of phrase p into out.
+func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
+	shape := NewPhraseShape(p.Pattern)
+	if len(shape.Sets) == 0 {
+		return nil, fmt.Errorf("exec: a phrase of no terms")
+	}
+	out.phrase, out.termOf = shape, make([]int, len(shape.Terms))
+	for set, ids := range shape.Sets {
+		var alts []Node
+		for _, id := range ids {
+			alts = append(alts, Term{Field: p.Field, Term: shape.Terms[id], Boost: p.Boost})
+		}
+		var kid Node = alts[0]
+		if len(alts) > 1 {
+			kid = Or{Nodes: alts}
+		}
+		first := q.terms
+		kn, err := q.build(kid)
+		if err != nil {
+			return nil, err
+		}
+		// The terms are numbered in the order of ids.
+		for k, id := range ids {
+			out.termOf[id] = first + k
+		}
+		kn.times = float64(shape.Uses[set])
 		out.kids = append(out.kids, kn)
 	}
 	return out, nil
@@ -207,10 +257,47 @@ func (s *segment) match(n *node) (*match, error) {
 		}
 	case Not:
 		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
+	case Phrase:
+		if err := s.matchPhrase(n, m); err != nil {
+			return nil, err
+		}
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
 	}
 	return m, nil
+}
+
+// matchPhrase finds the sections of the segment that hold phrase n: those that hold
+// all its terms, with them at consecutive positions.
+func (s *segment) matchPhrase(n *node, m *match) error {
+	candidates := m.kids[0].docs.Clone()
+	for _, k := range m.kids[1:] {
+		candidates.And(k.docs)
+	}
+	readers := make([]*segments.PostingsReader, len(n.termOf))
+	for id, t := range n.termOf {
+		readers[id] = s.terms[t].Reader(true)
+	}
+	matcher := n.phrase.NewMatcher()
+	m.docs = roaring.New()
+	it := candidates.Iterator()
+	for it.HasNext() {
+		num := it.Next()
+		matcher.Reset()
+		for id, r := range readers {
+			p, err := r.Advance(num)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
+			}
+		}
+		if ok, _ := matcher.Match(); ok {
+			m.docs.Add(num)
+		}
+	}
+	return nil
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's
@@ -263,7 +350,7 @@ func (n *node) squaredWeights() float64 {
 	}
 	var sum float64
 	for _, k := range n.kids {
-		sum += k.squaredWeights()
+		sum += k.times * k.squaredWeights()
 	}
 	return sum
 }
@@ -276,7 +363,7 @@ func (n *node) init() {
 		k.init()
 	}
 	switch n.n.(type) {
-	case And, Or, Not:
+	case And, Or, Not, Phrase:
 		n.setNorm(1 / math.Sqrt(n.squaredWeights()))
 	}
 }
@@ -323,7 +410,7 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 		}
 		readers := make([]*segments.PostingsReader, q.terms)
 		for i, p := range s.terms {
-			readers[i] = p.Reader()
+			readers[i] = p.Reader(false)
 		}
 		it := in.ManyIterator()
 		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
@@ -357,24 +444,24 @@ func rangeOf(from, to uint64) *roaring.Bitmap {
 func (n *node) score(m *match, num uint64, local uint32, readers []*segments.PostingsReader) (float64, error) {
 	switch t := n.n.(type) {
 	case Term:
-		freq, norm, ok, err := readers[n.term].Advance(local)
-		if err != nil || !ok {
+		p, err := readers[n.term].Advance(local)
+		if err != nil || p == nil {
 			return 0, err
 		}
-		return n.bm25(freq, norm), nil
+		return n.bm25(p.Freq, p.Norm), nil
 	case All:
 		if n.factor != 1 {
 			return n.factor, nil
 		}
 		return 1, nil
-	case And:
+	case And, Phrase:
 		var sum float64
 		for i, k := range n.kids {
 			s, err := k.score(m.kids[i], num, local, readers)
 			if err != nil {
 				return 0, err
 			}
-			sum += s
+			sum += k.times * s
 		}
 		return sum, nil
 	case Or, Sum:
