@@ -292,3 +292,36 @@ func (e *Engine) planned(req Request) bool {
 	_, c, err := e.compileQuery(req.Query, compileOptions{verbatim: req.Literal})
 	return err == nil && e.executes(req, c, c.query)
 }
+
+// BenchmarkExecutor compares the executor with bleve's path on the bundled corpus
+// copied bundleCopies times: each query counted only (the total and every facet's
+// counts) and for a page of ten hits, reporting the time per section matched.
+func BenchmarkExecutor(b *testing.B) {
+	e := copiedEngine(b)
+	bleveOnly := *e
+	bleveOnly.bleveOnly = true
+	ctx := context.Background()
+	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`, "脊髄損傷"} {
+		for _, size := range []int{0, 10} {
+			for _, path := range []struct {
+				name string
+				e    *Engine
+			}{{"bleve", &bleveOnly}, {"exec", e}} {
+				b.Run(fmt.Sprintf("%s/size-%d/%s", q, size, path.name), func(b *testing.B) {
+					req := Request{Query: q, Size: size}
+					resp, err := path.e.Search(ctx, req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for b.Loop() {
+						if _, err := path.e.Search(ctx, req); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(resp.Total, 1)), "ns/match")
+					b.ReportMetric(float64(resp.Total), "matches")
+				})
+			}
+		}
+	}
+}

@@ -113,9 +113,9 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	c := q.c
 	c.start(sets, r)
 	plan, _ := planOf(q.inner, sets)
-	x, err := exec.Prepare(snap, plan)
+	x, err := exec.Prepare(ctx, snap, plan)
 	if err != nil {
-		return nil, err
+		return nil, cutShortOr(ctx, err)
 	}
 	c.first.matched = x.Matches()
 	if q.top > 0 || c.groups != nil {

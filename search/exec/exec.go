@@ -132,8 +132,8 @@ type match struct {
 	term *segments.Postings
 }
 
-// Prepare prepares plan for snap.
-func Prepare(snap segments.Snapshot, plan Node) (*Query, error) {
+// Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, error) {
 	q := &Query{}
 	var err error
 	if q.root, err = q.build(plan); err != nil {
@@ -141,7 +141,7 @@ func Prepare(snap segments.Snapshot, plan Node) (*Query, error) {
 	}
 	for _, seg := range snap.Segments() {
 		s := segment{seg: seg, terms: make([]*segments.Postings, q.terms)}
-		if s.root, err = s.match(q.root); err != nil {
+		if s.root, err = s.match(ctx, q.root); err != nil {
 			return nil, err
 		}
 		q.segs = append(q.segs, s)
@@ -227,10 +227,10 @@ func isAnd(n Node) bool { _, ok := n.(And); return ok }
 func isOr(n Node) bool  { _, ok := n.(Or); return ok }
 
 // match reads the matches of n in the segment.
-func (s *segment) match(n *node) (*match, error) {
+func (s *segment) match(ctx context.Context, n *node) (*match, error) {
 	m := &match{}
 	for _, k := range n.kids {
-		km, err := s.match(k)
+		km, err := s.match(ctx, k)
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +258,7 @@ func (s *segment) match(n *node) (*match, error) {
 	case Not:
 		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
 	case Phrase:
-		if err := s.matchPhrase(n, m); err != nil {
+		if err := s.matchPhrase(ctx, n, m); err != nil {
 			return nil, err
 		}
 	case Squash, Adjust:
@@ -269,7 +269,7 @@ func (s *segment) match(n *node) (*match, error) {
 
 // matchPhrase finds the sections of the segment that hold phrase n: those that hold
 // all its terms, with them at consecutive positions.
-func (s *segment) matchPhrase(n *node, m *match) error {
+func (s *segment) matchPhrase(ctx context.Context, n *node, m *match) error {
 	candidates := m.kids[0].docs.Clone()
 	for _, k := range m.kids[1:] {
 		candidates.And(k.docs)
@@ -281,7 +281,12 @@ func (s *segment) matchPhrase(n *node, m *match) error {
 	matcher := n.phrase.NewMatcher()
 	m.docs = roaring.New()
 	it := candidates.Iterator()
-	for it.HasNext() {
+	for checked := 0; it.HasNext(); checked++ {
+		if checked%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		num := it.Next()
 		matcher.Reset()
 		for id, r := range readers {
@@ -394,7 +399,8 @@ func (q *Query) Matches() *roaring.Bitmap {
 	return out
 }
 
-// checkEvery is how many sections Score scores between two looks at its context.
+// checkEvery is how many sections Score scores, or a phrase's match set checks,
+// between two looks at the context.
 const checkEvery = 4096
 
 // Score calls each with every section of docs, which must be matches of the query,
@@ -468,12 +474,26 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 		var sum float64
 		matched := 0
 		for i, k := range n.kids {
-			if !m.kids[i].docs.Contains(local) {
-				continue
-			}
-			s, err := k.score(m.kids[i], num, local, readers)
-			if err != nil {
-				return 0, err
+			var s float64
+			if _, term := k.n.(Term); term {
+				// A term's reader says whether the section holds it: no lookup in
+				// its bitmap.
+				p, err := readers[k.term].Advance(local)
+				if err != nil {
+					return 0, err
+				}
+				if p == nil {
+					continue
+				}
+				s = k.bm25(p.Freq, p.Norm)
+			} else {
+				if !m.kids[i].docs.Contains(local) {
+					continue
+				}
+				var err error
+				if s, err = k.score(m.kids[i], num, local, readers); err != nil {
+					return 0, err
+				}
 			}
 			sum += s
 			matched++
