@@ -393,21 +393,9 @@ func positions(text string) int {
 // also returns the text of each hit's section, and how many sections the query
 // matches with the filters left out.
 func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, int, error) {
-	q := c.query
-	if years := yearQuery(req); years != nil {
-		// The years select like the query's words, so that every facet is counted
-		// within them.
-		q = conjunction(nonNil([]query.Query{q, years}))
-	}
-	if req.WithoutTrials {
-		outside, err := e.withoutTrials(ctx)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		q = conjunction(nonNil([]query.Query{q, outside}))
-	}
-	if q == nil {
-		q = query.NewMatchAllQuery()
+	q, err := e.selection(ctx, req, c)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
 	from := (req.Page - 1) * req.Size
@@ -483,6 +471,28 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])
 	}
 	return resp, texts, int(col.matched()), nil
+}
+
+// selection returns the query of the sections a search of c for req selects before
+// its facet filters: c's, within the years and outside the trials req asks for.
+func (e *Engine) selection(ctx context.Context, req Request, c *compiled) (query.Query, error) {
+	q := c.query
+	if years := yearQuery(req); years != nil {
+		// The years select like the query's words, so that every facet is counted
+		// within them.
+		q = conjunction(nonNil([]query.Query{q, years}))
+	}
+	if req.WithoutTrials {
+		outside, err := e.withoutTrials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		q = conjunction(nonNil([]query.Query{q, outside}))
+	}
+	if q == nil {
+		q = query.NewMatchAllQuery()
+	}
+	return q, nil
 }
 
 // executes reports whether the executor (package exec) runs a search of q, which

@@ -140,7 +140,8 @@ func differential(t *testing.T, e *Engine, reqs []Request, churn func()) {
 		if churn != nil && i%churnEvery == 0 {
 			churn()
 		}
-		name := fmt.Sprintf("%q page %d size %d group %v literal %v filters %v", req.Query, req.Page, req.Size, req.GroupByDoc, req.Literal, req.Filters)
+		name := fmt.Sprintf("%q page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
+			req.Query, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
 		if e.planned(req) {
 			planned++
 		}
@@ -269,6 +270,11 @@ func differentialRequests(t *testing.T, e *Engine, rare string) []Request {
 			Request{Query: q, Size: 10, Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}},
 			Request{Query: q, Size: 10, Literal: true})
 	}
+	// Years and trials select too.
+	for _, q := range []string{"cells", "脊髄損傷", `"spinal cord injury"`, "muse -safety"} {
+		mix = append(mix, Request{Query: q, Size: 10, YearFrom: 2018}, Request{Query: q, Size: 10, YearFrom: 2010, YearTo: 2020, Filters: filters},
+			Request{Query: q, Size: 10, WithoutTrials: true})
+	}
 	// Every request also grouped by document; the mix's also paged and counted only.
 	var out []Request
 	for k, req := range append(suite, mix...) {
@@ -286,11 +292,15 @@ func differentialRequests(t *testing.T, e *Engine, rare string) []Request {
 
 // planned reports whether the executor runs req's query as written (not a retry).
 func (e *Engine) planned(req Request) bool {
-	if checkRequest(&req) != nil || req.YearFrom != 0 || req.YearTo != 0 || req.WithoutTrials {
+	if checkRequest(&req) != nil {
 		return false
 	}
 	_, c, err := e.compileQuery(req.Query, compileOptions{verbatim: req.Literal})
-	return err == nil && e.executes(req, c, c.query)
+	if err != nil {
+		return false
+	}
+	q, err := e.selection(context.Background(), req, c)
+	return err == nil && e.executes(req, c, q)
 }
 
 // BenchmarkExecutor compares the executor with bleve's path on the bundled corpus

@@ -16,10 +16,22 @@ import (
 	"musesearch/search/exec"
 )
 
+// planEnv is what planning a query for one snapshot needs: the snapshot's facet sets,
+// and the matches of a query the executor has no plan for, as bleve's searchers find
+// them. The first error of docs is kept in err.
+type planEnv struct {
+	sets *facetSets
+	docs func(query.Query) (*roaring.Bitmap, error)
+	err  error
+}
+
 // planOf returns the executor's plan of q, node for node, or false when q has a part
-// the executor does not run (a fuzzy word, a range or a list of ids): bleve then runs
-// it. sets are the snapshot's, or nil to ask only whether there is a plan.
-func planOf(q query.Query, sets *facetSets) (exec.Node, bool) {
+// the executor does not run (a fuzzy word): bleve then runs it. A part that only
+// selects (a squashed query of scale 0: a year range, the sections outside the trials)
+// and has no plan of its own is planned as its matches, which bleve's searchers find
+// without scoring them. env is the snapshot's, or nil to ask only whether there is a
+// plan.
+func planOf(q query.Query, env *planEnv) (exec.Node, bool) {
 	switch q := q.(type) {
 	case *query.TermQuery:
 		if q.FieldVal == "" {
@@ -34,37 +46,47 @@ func planOf(q query.Query, sets *facetSets) (exec.Node, bool) {
 	case *query.MatchAllQuery:
 		return exec.All{Boost: q.BoostVal.Value()}, true
 	case *query.ConjunctionQuery:
-		nodes, ok := plansOf(q.Conjuncts, sets)
+		nodes, ok := plansOf(q.Conjuncts, env)
 		return exec.And{Nodes: nodes}, ok
 	case *query.DisjunctionQuery:
 		if q.Min > 1 {
 			return nil, false
 		}
-		nodes, ok := plansOf(q.Disjuncts, sets)
+		nodes, ok := plansOf(q.Disjuncts, env)
 		return exec.Or{Nodes: nodes}, ok
 	case *query.BooleanQuery:
 		if q.Should != nil || q.Filter != nil || q.Must == nil {
 			return nil, false
 		}
-		must, ok := planOf(q.Must, sets)
+		must, ok := planOf(q.Must, env)
 		if !ok || q.MustNot == nil {
 			return must, ok
 		}
-		mustNot, ok := planOf(q.MustNot, sets)
+		mustNot, ok := planOf(q.MustNot, env)
 		return exec.Not{Must: must, MustNot: mustNot}, ok
 	case *squashQuery:
-		inner, ok := planOf(q.inner, sets)
+		inner, ok := planOf(q.inner, env)
+		if !ok && q.scale == 0 {
+			var docs exec.Docs
+			if env != nil {
+				var err error
+				if docs.Docs, err = env.docs(q.inner); err != nil && env.err == nil {
+					env.err = err
+				}
+			}
+			inner, ok = docs, true
+		}
 		return exec.Squash{Inner: inner, Scale: q.scale}, ok
 	case *sumQuery:
-		a, okA := planOf(q.a, sets)
-		b, okB := planOf(q.b, sets)
+		a, okA := planOf(q.a, env)
+		b, okB := planOf(q.b, env)
 		return exec.Sum{A: a, B: b}, okA && okB
 	case *evidenceQuery:
-		inner, ok := planOf(q.inner, sets)
-		if !ok || sets == nil {
+		inner, ok := planOf(q.inner, env)
+		if !ok || env == nil {
 			return inner, ok
 		}
-		l := q.lifter(sets)
+		l := q.lifter(env.sets)
 		if l.evidence.IsEmpty() {
 			return inner, true
 		}
@@ -75,11 +97,11 @@ func planOf(q query.Query, sets *facetSets) (exec.Node, bool) {
 
 // plansOf returns the plans of qs, or false when one has none; an empty list has
 // none either (bleve matches nothing with it).
-func plansOf(qs []query.Query, sets *facetSets) ([]exec.Node, bool) {
+func plansOf(qs []query.Query, env *planEnv) ([]exec.Node, bool) {
 	nodes := make([]exec.Node, len(qs))
 	for i, q := range qs {
 		var ok bool
-		if nodes[i], ok = planOf(q, sets); !ok {
+		if nodes[i], ok = planOf(q, env); !ok {
 			return nil, false
 		}
 	}
@@ -101,7 +123,7 @@ type execQuery struct {
 	hits []*bsearch.DocumentMatch
 }
 
-func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	sets, err := q.c.cache.get(r)
 	if err != nil {
 		return nil, err
@@ -112,7 +134,11 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	}
 	c := q.c
 	c.start(sets, r)
-	plan, _ := planOf(q.inner, sets)
+	env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
+	plan, _ := planOf(q.inner, env)
+	if env.err != nil {
+		return nil, cutShortOr(ctx, env.err)
+	}
 	x, err := exec.Prepare(ctx, snap, plan)
 	if err != nil {
 		return nil, cutShortOr(ctx, err)
@@ -187,6 +213,29 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	}
 	first.Merge(second)
 	return first.Hits(), nil
+}
+
+// matches returns the sections q matches in the snapshot r, found by bleve's
+// searchers without scores.
+func matches(ctx context.Context, q query.Query, r index.IndexReader, m mapping.IndexMapping) (*roaring.Bitmap, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	out := roaring.New()
+	for {
+		if err := cutShort(ctx); err != nil {
+			return nil, err
+		}
+		dm, err := s.Next(sctx)
+		if err != nil || dm == nil {
+			return out, err
+		}
+		out.Add(uint32(dm.IndexInternalID.Value()))
+		sctx.DocumentMatchPool.Put(dm)
+	}
 }
 
 // cutShortOr returns the error of a search cut short when ctx is done, else err.

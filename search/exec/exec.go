@@ -69,6 +69,10 @@ type Squash struct {
 	Scale float64
 }
 
+// Docs matches the sections of Docs (snapshot document numbers), scored 0 and
+// weighing nothing: a selection found otherwise.
+type Docs struct{ Docs *roaring.Bitmap }
+
 // Sum matches what A or B matches, scored by the sum of their scores, without a
 // coordination factor. It computes no norm of its own.
 type Sum struct{ A, B Node }
@@ -89,6 +93,7 @@ func (Not) isNode()    {}
 func (All) isNode()    {}
 func (Squash) isNode() {}
 func (Sum) isNode()    {}
+func (Docs) isNode()   {}
 func (Adjust) isNode() {}
 
 // Query is a plan prepared for one snapshot: its terms' postings read in every
@@ -161,6 +166,7 @@ func (q *Query) build(n Node) (*node, error) {
 	case Term:
 		out.term = q.terms
 		q.terms++
+	case Docs:
 	case Phrase:
 		return q.buildPhrase(out, n)
 	case All:
@@ -245,6 +251,9 @@ func (s *segment) match(ctx context.Context, n *node) (*match, error) {
 		s.terms[n.term], m.term, m.docs = p, p, p.Docs()
 	case All:
 		m.docs = s.seg.Live()
+	case Docs:
+		in := roaring.And(t.Docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
 	case And:
 		m.docs = m.kids[0].docs.Clone()
 		for _, k := range m.kids[1:] {
@@ -460,6 +469,8 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 			return n.factor, nil
 		}
 		return 1, nil
+	case Docs:
+		return 0, nil
 	case And, Phrase:
 		var sum float64
 		for i, k := range n.kids {
