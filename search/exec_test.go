@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,9 +12,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+
 	"musesearch/bench/scalegen"
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/segments"
+	"musesearch/search/exec"
 )
 
 // The differential test: every search runs through the executor (package exec) where
@@ -333,5 +343,56 @@ func BenchmarkExecutor(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// readerQuery calls f with the snapshot of the search it is the query of, and
+// matches nothing.
+type readerQuery struct {
+	f func(context.Context, index.IndexReader)
+}
+
+func (q readerQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	q.f(ctx, r)
+	return searcher.NewMatchNoneSearcher(r)
+}
+
+// TestExecutorSecondHalfRecovers checks that a panic in the second half of a split
+// scoring (scorch panics reading some damaged segments), which runs in its own
+// goroutine, becomes the search's error, wrapping indexer.ErrDamaged, instead of
+// taking the process down.
+func TestExecutorSecondHalfRecovers(t *testing.T) {
+	e := copiedEngine(t)
+	defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
+	minSplitDocs = 0
+	var err error
+	probe := readerQuery{func(ctx context.Context, r index.IndexReader) {
+		sets, serr := e.sets.get(r)
+		snap, oerr := segments.Of(r)
+		if serr != nil || oerr != nil {
+			err = errors.Join(serr, oerr)
+			return
+		}
+		half := uint64(len(sets.langs) / 2)
+		plan := exec.Adjust{Inner: exec.All{Boost: 1}, Docs: roaring.FlipInt(roaring.New(), 0, len(sets.langs)), By: func(num uint64, s float64) float64 {
+			if num > half {
+				panic("damaged segment")
+			}
+			return s
+		}}
+		x, perr := exec.Prepare(ctx, snap, plan)
+		if perr != nil {
+			err = perr
+			return
+		}
+		col := &collector{cache: e.sets}
+		col.start(sets, r)
+		_, err = (&execQuery{c: col, top: 10}).score(ctx, x, x.Matches())
+	}}
+	if _, serr := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+		t.Fatal(serr)
+	}
+	if !errors.Is(err, indexer.ErrDamaged) {
+		t.Errorf("after a panic in the second half: error %v, want one wrapping indexer.ErrDamaged", err)
 	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"musesearch/indexer"
 	"musesearch/internal/segments"
 	"musesearch/search/exec"
 )
@@ -191,9 +193,28 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	second := exec.NewTop(q.top)
 	var rest []exec.Hit // the second half's hits, for the groups
 	done := make(chan error, 1)
+	// The second half reads the snapshot: it is stopped and waited for before the
+	// search returns, however the first half ends (a panic of a damaged segment).
+	restCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	waited := false
+	defer func() {
+		if !waited {
+			stop()
+			<-done
+		}
+	}()
 	go func() {
+		// A panic here would take the process down: scorch panics reading some
+		// damaged segments. It becomes the search's error, as indexer.Index.Search
+		// makes a panic of the first half.
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("%w: a search failed reading it: %v", indexer.ErrDamaged, r)
+			}
+		}()
 		keepRest := keep(&c.second, second)
-		done <- x.Score(ctx, tail, func(num uint64, score float64) {
+		done <- x.Score(restCtx, tail, func(num uint64, score float64) {
 			keepRest(num, score)
 			if c.groups != nil {
 				rest = append(rest, exec.Hit{Num: num, Score: score})
@@ -201,7 +222,12 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 		})
 	}()
 	err = x.Score(ctx, head, keep(&c.first, first))
-	if restErr := <-done; err == nil {
+	if err != nil {
+		stop()
+	}
+	restErr := <-done
+	waited = true
+	if err == nil {
 		err = restErr
 	}
 	if err != nil {
