@@ -134,7 +134,6 @@ type node struct {
 type match struct {
 	docs *roaring.Bitmap
 	kids []*match
-	term *segments.Postings
 }
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
@@ -171,9 +170,13 @@ func (q *Query) build(n Node) (*node, error) {
 		return q.buildPhrase(out, n)
 	case All:
 	case And:
-		kids = n.Nodes
+		if kids = n.Nodes; len(kids) == 0 {
+			return nil, fmt.Errorf("exec: an empty conjunction")
+		}
 	case Or:
-		kids = n.Nodes
+		if kids = n.Nodes; len(kids) == 0 {
+			return nil, fmt.Errorf("exec: an empty disjunction")
+		}
 	case Not:
 		kids = []Node{n.Must, n.MustNot}
 	case Squash:
@@ -184,9 +187,6 @@ func (q *Query) build(n Node) (*node, error) {
 		kids = []Node{n.Inner}
 	default:
 		return nil, fmt.Errorf("exec: no plan node %T", n)
-	}
-	if len(kids) == 0 && (isAnd(n) || isOr(n)) {
-		return nil, fmt.Errorf("exec: an empty %T", n)
 	}
 	for _, k := range kids {
 		kn, err := q.build(k)
@@ -229,9 +229,6 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 	return out, nil
 }
 
-func isAnd(n Node) bool { _, ok := n.(And); return ok }
-func isOr(n Node) bool  { _, ok := n.(Or); return ok }
-
 // match reads the matches of n in the segment.
 func (s *segment) match(ctx context.Context, n *node) (*match, error) {
 	m := &match{}
@@ -248,7 +245,7 @@ func (s *segment) match(ctx context.Context, n *node) (*match, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.terms[n.term], m.term, m.docs = p, p, p.Docs()
+		s.terms[n.term], m.docs = p, p.Docs()
 	case All:
 		m.docs = s.seg.Live()
 	case Docs:
