@@ -86,22 +86,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 		return nil, err
 	}
 	c := q.c
-	c.sets, c.reader = sets, r
-	c.first, c.second = newPart(len(sets.langNames)), newPart(len(sets.langNames))
-	c.filtered = map[corpus.Facet]*roaring.Bitmap{}
-	for _, f := range FacetOrder {
-		if values := c.filters[f]; len(values) > 0 {
-			c.filtered[f] = sets.of(f, values)
-			if c.selected == nil {
-				c.selected = c.filtered[f].Clone()
-			} else {
-				c.selected.And(c.filtered[f])
-			}
-		}
-	}
-	if c.byDoc && c.spec.size > 0 {
-		c.groups = newDocGroups(sets, c.spec)
-	}
+	c.start(sets, r)
 	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx}
 	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
 		restCtx, stop := context.WithCancel(ctx)
@@ -123,6 +108,26 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 // takes a millisecond or two, the second searcher and goroutine are not worth having (not
 // measured). A variable for the tests.
 var minSplitDocs uint64 = 5_000
+
+// start readies the collector for a search of the snapshot r, whose sets are sets.
+func (c *collector) start(sets *facetSets, r index.IndexReader) {
+	c.sets, c.reader = sets, r
+	c.first, c.second = newPart(len(sets.langNames)), newPart(len(sets.langNames))
+	c.filtered = map[corpus.Facet]*roaring.Bitmap{}
+	for _, f := range FacetOrder {
+		if values := c.filters[f]; len(values) > 0 {
+			c.filtered[f] = sets.of(f, values)
+			if c.selected == nil {
+				c.selected = c.filtered[f].Clone()
+			} else {
+				c.selected.And(c.filtered[f])
+			}
+		}
+	}
+	if c.byDoc && c.spec.size > 0 {
+		c.groups = newDocGroups(sets, c.spec)
+	}
+}
 
 func newPart(langs int) part {
 	return part{matched: roaring.New(), best: make([]langBest, langs), floor: math.Inf(-1)}
@@ -270,33 +275,42 @@ func (s *collectSearcher) Close() error {
 		<-s.restDone
 		s.rest.Close()
 	}
+	if err := s.c.finish(s.firstDone); err != nil {
+		s.Searcher.Close()
+		return err
+	}
+	return s.Searcher.Close()
+}
+
+// finish names the best match of each language and, in a search grouped by
+// document whose matches were all seen (done), the sections of the page, while the
+// snapshot is still open.
+func (c *collector) finish(done bool) error {
 	var promoted []uint64
-	for i, b := range s.c.first.best {
+	for i, b := range c.first.best {
 		if !b.found {
 			continue
 		}
 		promoted = append(promoted, b.num)
-		id, err := s.c.reader.ExternalID(index.NewIndexInternalID(nil, b.num))
+		id, err := c.reader.ExternalID(index.NewIndexInternalID(nil, b.num))
 		if err != nil {
-			s.Searcher.Close()
 			return err
 		}
-		s.c.first.best[i].extID = id
+		c.first.best[i].extID = id
 	}
-	if g := s.c.groups; g != nil {
+	if g := c.groups; g != nil {
 		defer g.release()
 		// The search may have stopped early (an error, a deadline): then there is no page.
-		if s.firstDone {
-			if s.c.spec.byDate || s.c.spec.inOrder {
+		if done {
+			if c.spec.byDate || c.spec.inOrder {
 				promoted = nil
 			}
-			if err := g.name(s.c.reader, promoted); err != nil {
-				s.Searcher.Close()
+			if err := g.name(c.reader, promoted); err != nil {
 				return err
 			}
 		}
 	}
-	return s.Searcher.Close()
+	return nil
 }
 
 // keep records the match of section num with score, and reports whether the filters
@@ -306,13 +320,20 @@ func (p *part) keep(c *collector, num uint64, score float64) bool {
 	if c.selected != nil && !c.selected.Contains(uint32(num)) {
 		return false
 	}
+	p.rank(c, num, score)
+	return true
+}
+
+// rank records the selected match of section num with score as the best of its
+// language when it is.
+func (p *part) rank(c *collector, num uint64, score float64) {
 	// Most matches score below the best of every language.
 	if score <= p.floor {
-		return true
+		return
 	}
 	lang := c.sets.langOf(num)
 	if lang < 0 {
-		return true
+		return
 	}
 	if b := &p.best[lang]; !b.found || score > b.score {
 		*b = langBest{num: num, score: score, found: true}
@@ -325,7 +346,6 @@ func (p *part) keep(c *collector, num uint64, score float64) bool {
 			p.floor = min(p.floor, b.score)
 		}
 	}
-	return true
 }
 
 // merge adds the records of q, a part of later sections, to p's.

@@ -75,6 +75,9 @@ type Engine struct {
 	suggestions *suggestCache
 	// patterns memoises the analysis of query texts.
 	patterns *patternCache
+	// bleveOnly runs every search through bleve's searchers, never the executor
+	// (package exec): for the differential test, which compares the two.
+	bleveOnly bool
 }
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
@@ -393,27 +396,23 @@ func positions(text string) int {
 // also returns the text of each hit's section, and how many sections the query
 // matches with the filters left out.
 func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, []string, int, error) {
-	q := c.query
-	if years := yearQuery(req); years != nil {
-		// The years select like the query's words, so that every facet is counted
-		// within them.
-		q = conjunction(nonNil([]query.Query{q, years}))
-	}
-	if req.WithoutTrials {
-		outside, err := e.withoutTrials(ctx)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		q = conjunction(nonNil([]query.Query{q, outside}))
-	}
-	if q == nil {
-		q = query.NewMatchAllQuery()
+	q, err := e.selection(ctx, req, c)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	resp := &Response{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
 	from := (req.Page - 1) * req.Size
 	col := &collector{cache: e.sets, filters: req.Filters, byDoc: req.GroupByDoc,
 		spec: groupSpec{from: from, size: req.Size, byDate: req.Sort == SortDate, inOrder: c.query == nil}}
 	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
+	var x *execQuery
+	if e.executes(req, c, q) {
+		x = &execQuery{inner: q, c: col}
+		if !req.GroupByDoc {
+			x.top = from + req.Size
+		}
+		sreq.Query = x
+	}
 	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
@@ -440,6 +439,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		order = func(res *bleve.SearchResult) []pageHit {
 			resp.Total = int(res.Total)
 			ranked := res.Hits
+			if x != nil {
+				resp.Total, ranked = col.total(), x.hits
+			}
 			// A query that matches everything lists it in reading order: no section is
 			// better than another.
 			if req.Size > 0 && c.query != nil {
@@ -472,6 +474,35 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])
 	}
 	return resp, texts, int(col.matched()), nil
+}
+
+// selection returns the query of the sections a search of c for req selects before
+// its facet filters: c's, within the years and outside the trials req asks for.
+func (e *Engine) selection(ctx context.Context, req Request, c *compiled) (query.Query, error) {
+	q := c.query
+	if years := yearQuery(req); years != nil {
+		// The years select like the query's words, so that every facet is counted
+		// within them.
+		q = conjunction(nonNil([]query.Query{q, years}))
+	}
+	if req.WithoutTrials {
+		outside, err := e.withoutTrials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		q = conjunction(nonNil([]query.Query{q, outside}))
+	}
+	if q == nil {
+		q = query.NewMatchAllQuery()
+	}
+	return q, nil
+}
+
+// executes reports whether the executor (package exec) runs a search of q, which
+// compiles c for req: it runs what it has a plan for, ranked by relevance.
+func (e *Engine) executes(req Request, c *compiled, q query.Query) bool {
+	_, ok := planOf(q, nil)
+	return ok && !e.bleveOnly && c.query != nil && req.Sort == SortRelevance
 }
 
 // promote puts first the best match of each language, by score, then the others in

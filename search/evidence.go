@@ -15,16 +15,14 @@ import (
 )
 
 // evidenceBonus is added to the score of a passage that reports a trial of an
-// indication the query names: evidence first, among the passages that hold as many
-// of the query's words as typed (literalFloor ranks by that first). It lifts such a
-// passage above those that name the indication in passing (on the bundled corpus they
-// score 0.01 to 0.12 besides their floors: a word of the query in a list, a closing
-// remark), leaving the passages about the indication (0.3 and more: their heading
-// names it) around it. A passage in the query's language gets it also where it names
-// the indication only as a concept ("cervical SCI" for "spinal cord injury"), and then
-// counts as holding the words that name it (coverQuery); one in another language that
-// names it only as a concept stays below every literal match, as cross-language
-// matches do, and goes first among them (it gets conceptScore).
+// indication the query names: evidence first. It lifts such a passage above those
+// that name the indication in passing (on the bundled corpus they score 0.01 to 0.12:
+// a word of the query in a list, a closing remark), leaving the passages about the
+// indication (0.3 and more: their heading names it) around it. A passage in the
+// query's language gets it also where it names the indication only as a concept
+// ("cervical SCI" for "spinal cord injury"); one in another language that names it
+// only as a concept stays below every literal match, as cross-language matches do,
+// and goes first among them (it gets conceptScore).
 const evidenceBonus = 0.15
 
 // maxEvidencePositions bounds the length of a query that puts evidence first, in
@@ -48,42 +46,63 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 	if err != nil {
 		return nil, err
 	}
-	sets, evidence, own, err := evidenceOf(r, q.sets, q.indications, q.langs)
-	if err != nil || evidence.IsEmpty() {
-		return inner, closeOnError(inner, err)
+	sets, err := q.sets.get(r)
+	if err != nil {
+		inner.Close()
+		return nil, err
 	}
-	return &evidenceSearcher{Searcher: inner, evidence: evidence, sets: sets, own: own}, nil
+	l := q.lifter(sets)
+	if l.evidence.IsEmpty() {
+		return inner, nil
+	}
+	return &evidenceSearcher{Searcher: inner, lifter: l}, nil
 }
 
-// evidenceOf returns the facet sets of r, the sections that report a trial of one of
-// indications, and which of the sets' languages (facetSets.langNames) are among langs.
-func evidenceOf(r index.IndexReader, cache *setCache, indications, langs []string) (*facetSets, *roaring.Bitmap, []bool, error) {
-	sets, err := cache.get(r)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	evidence := roaring.And(sets.reports, sets.of(corpus.Indication, indications))
+// lifter returns the lift of q's matches in a snapshot whose sets are sets.
+func (q *evidenceQuery) lifter(sets *facetSets) lifter {
+	return liftOf(sets, q.indications, q.langs)
+}
+
+// liftOf returns the lifter of the passages, in a snapshot whose sets are sets, that
+// report a trial of one of indications; langs are the query's languages.
+func liftOf(sets *facetSets, indications, langs []string) lifter {
 	own := make([]bool, len(sets.langNames))
 	for i, l := range sets.langNames {
 		own[i] = slices.Contains(langs, l)
 	}
-	return sets, evidence, own, nil
+	return lifter{evidence: roaring.And(sets.reports, sets.of(corpus.Indication, indications)), sets: sets, own: own}
 }
 
-// closeOnError closes s when err is set, and returns err.
-func closeOnError(s bsearch.Searcher, err error) error {
-	if err != nil {
-		s.Close()
+// lifter lifts the scores of the passages that report a trial of the indications an
+// evidenceQuery names.
+type lifter struct {
+	evidence *roaring.Bitmap // the passages lifted
+	sets     *facetSets
+	own      []bool // by facetSets.langNames: a language of the query
+}
+
+// lifted returns the score of section num, one of evidence, lifted from score.
+func (l lifter) lifted(num uint64, score float64) float64 {
+	if lang := l.sets.langOf(num); score >= conceptScore || lang >= 0 && l.own[lang] {
+		return score + evidenceBonus
 	}
-	return err
+	return score + conceptScore
+}
+
+// covered returns the score of section num, one of evidence, as coverQuery sets it:
+// lifted by lift when the section is in a language of the query and holds none of its
+// words as typed (score is below literalFloor).
+func (l lifter) covered(num uint64, score, lift float64) float64 {
+	if lang := l.sets.langOf(num); score < literalFloor && lang >= 0 && l.own[lang] {
+		return score + lift
+	}
+	return score
 }
 
 // evidenceSearcher is the searcher of an evidenceQuery.
 type evidenceSearcher struct {
 	bsearch.Searcher
-	evidence *roaring.Bitmap
-	sets     *facetSets
-	own      []bool // by facetSets.langNames: a language of the query
+	lifter
 }
 
 func (s *evidenceSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -98,14 +117,8 @@ func (s *evidenceSearcher) lift(m *bsearch.DocumentMatch, err error) (*bsearch.D
 	if m == nil {
 		return m, err
 	}
-	num := m.IndexInternalID.Value()
-	if !s.evidence.Contains(uint32(num)) {
-		return m, err
-	}
-	if lang := s.sets.langOf(num); m.Score >= conceptScore || lang >= 0 && s.own[lang] {
-		m.Score += evidenceBonus
-	} else {
-		m.Score += conceptScore
+	if num := m.IndexInternalID.Value(); s.evidence.Contains(uint32(num)) {
+		m.Score = s.lifted(num, m.Score)
 	}
 	return m, err
 }
@@ -157,20 +170,26 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if err != nil || q.sets == nil {
 		return inner, err
 	}
-	sets, evidence, own, err := evidenceOf(r, q.sets, q.indications, q.langs)
-	if err != nil || evidence.IsEmpty() {
-		return inner, closeOnError(inner, err)
+	sets, err := q.sets.get(r)
+	if err != nil {
+		inner.Close()
+		return nil, err
 	}
-	return &coverSearcher{Searcher: inner, evidence: evidence, sets: sets, own: own, lift: float64(q.units) * literalFloor}, nil
+	l := liftOf(sets, q.indications, q.langs)
+	if l.evidence.IsEmpty() {
+		return inner, nil
+	}
+	return &coverSearcher{Searcher: inner, lifter: l, lift: q.lift()}, nil
 }
+
+// lift is what a covered passage gains: a floor for each word.
+func (q *coverQuery) lift() float64 { return float64(q.units) * literalFloor }
 
 // coverSearcher is the searcher of a coverQuery.
 type coverSearcher struct {
 	bsearch.Searcher
-	evidence *roaring.Bitmap
-	sets     *facetSets
-	own      []bool // by facetSets.langNames: a language of the query
-	lift     float64
+	lifter
+	lift float64
 }
 
 func (s *coverSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -182,12 +201,11 @@ func (s *coverSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexIntern
 }
 
 func (s *coverSearcher) cover(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	if m == nil || m.Score >= literalFloor {
+	if m == nil {
 		return m, err
 	}
-	num := m.IndexInternalID.Value()
-	if lang := s.sets.langOf(num); lang >= 0 && s.own[lang] && s.evidence.Contains(uint32(num)) {
-		m.Score += s.lift
+	if num := m.IndexInternalID.Value(); s.evidence.Contains(uint32(num)) {
+		m.Score = s.covered(num, m.Score, s.lift)
 	}
 	return m, err
 }

@@ -26,8 +26,10 @@ func TestMain(m *testing.M) {
 	}
 	tempRoot = dir
 	code := m.Run()
-	if bundleIndex != nil {
-		bundleIndex.Close()
+	for _, ix := range []*indexer.Index{bundleIndex, generatedIndex} {
+		if ix != nil {
+			ix.Close()
+		}
 	}
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/search/exec"
 )
 
 // phraseQuery matches a term pattern at consecutive positions of one field: the terms
@@ -44,52 +44,22 @@ func (q *phraseQuery) SetBoost(b float64) { q.boost = b }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	opts.IncludeTermVectors = true
-	s := &phraseSearcher{ctx: ctx, steps: &q.steps, termIDs: map[string]int{}, slots: make([]int, len(q.pattern))}
-	var terms []string // by id
 	// The phrase positions that accept the same terms share one searcher, weighted
 	// by their number: the sum of the scores of one searcher per position, as
 	// bleve's multi-phrase query scores, at the cost of one.
-	bySet := map[string]int{}
-	var uses []int // by set, the phrase positions that accept it
-	for i, accepted := range q.pattern {
-		if len(accepted) == 0 {
-			s.slots[i] = -1
-			continue
-		}
-		key := strings.Join(accepted, "\x00")
-		set, ok := bySet[key]
-		if !ok {
-			set = len(s.sets)
-			bySet[key] = set
-			ids := make([]int, len(accepted))
-			for k, term := range accepted {
-				id, ok := s.termIDs[term]
-				if !ok {
-					id = len(terms)
-					s.termIDs[term] = id
-					terms = append(terms, term)
-				}
-				ids[k] = id
-			}
-			s.sets = append(s.sets, ids)
-			uses = append(uses, 0)
-		}
-		uses[set]++
-		s.slots[i] = set
-		s.filled = append(s.filled, i)
-	}
-	if len(s.sets) == 0 {
+	shape := exec.NewPhraseShape(q.pattern)
+	if len(shape.Sets) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
-	children := make([]bsearch.Searcher, 0, len(s.sets))
-	for set, ids := range s.sets {
-		child, err := q.setSearcher(ctx, r, ids, terms, opts)
+	children := make([]bsearch.Searcher, 0, len(shape.Sets))
+	for set, ids := range shape.Sets {
+		child, err := q.setSearcher(ctx, r, ids, shape.Terms, opts)
 		if err != nil {
 			closeAll(children)
 			return nil, err
 		}
-		if uses[set] > 1 {
-			child = &repeatedSearcher{Searcher: child, times: float64(uses[set])}
+		if shape.Uses[set] > 1 {
+			child = &repeatedSearcher{Searcher: child, times: float64(shape.Uses[set])}
 		}
 		children = append(children, child)
 	}
@@ -101,11 +71,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	// As bleve's phrase searcher: the query norm of the phrase's own terms, until the
 	// enclosing query sets another.
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
-	s.Searcher = conj
-	s.termPos = make([][]uint64, len(s.termIDs))
-	s.setPos = make([][]uint64, len(s.sets))
-	s.cursor = make([]int, len(q.pattern))
-	return s, nil
+	return &phraseSearcher{Searcher: conj, ctx: ctx, steps: &q.steps, shape: shape, match: shape.NewMatcher()}, nil
 }
 
 // setSearcher returns the searcher of a phrase position that accepts the terms ids
@@ -180,16 +146,10 @@ func (s *repeatedSearcher) Optimize(kind string, octx index.OptimizableContext) 
 // them at consecutive positions.
 type phraseSearcher struct {
 	bsearch.Searcher
-	ctx     context.Context // the search's
-	steps   *atomic.Int64
-	termIDs map[string]int // the phrase's distinct terms, numbered
-	sets    [][]int        // the distinct sets of terms its positions accept
-	slots   []int          // by phrase position, its set; -1 for a gap
-	filled  []int          // the phrase positions with terms, in order
-	// Scratch, for one section: the positions in the field of each term and of each
-	// set's terms, and by phrase position how far its set's positions are read.
-	termPos, setPos [][]uint64
-	cursor          []int
+	ctx   context.Context // the search's
+	steps *atomic.Int64
+	shape *exec.PhraseShape
+	match *exec.PhraseMatcher
 }
 
 func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -225,80 +185,22 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 // section plus, for each location of the phrase position whose terms are rarest, the
 // positions compared: at most the phrase's length each.
 func (s *phraseSearcher) keep(m *bsearch.DocumentMatch) bool {
-	for i := range s.termPos {
-		s.termPos[i] = s.termPos[i][:0]
-	}
-	// The locations come term by term: one map lookup per term, not per location.
+	s.match.Reset()
+	// The locations come term by term: one lookup per term, not per location.
 	var term string
 	id := -1
 	for k, ftl := range m.FieldTermLocations {
 		if k == 0 || ftl.Term != term {
 			term = ftl.Term
-			var ok bool
-			if id, ok = s.termIDs[term]; !ok {
-				id = -1
-			}
+			id = s.shape.ID(term)
 		}
 		if id >= 0 {
-			s.termPos[id] = append(s.termPos[id], ftl.Location.Pos)
+			s.match.TermPos[id] = append(s.match.TermPos[id], ftl.Location.Pos)
 		}
 	}
 	s.steps.Add(int64(len(m.FieldTermLocations)))
 	m.FieldTermLocations = m.FieldTermLocations[:0]
-	// A term of two sets ({cell}, {cell, cells}) came from two searchers: once each.
-	for i, p := range s.termPos {
-		slices.Sort(p)
-		s.termPos[i] = slices.Compact(p)
-	}
-	for set, ids := range s.sets {
-		if len(ids) == 1 {
-			s.setPos[set] = s.termPos[ids[0]]
-			continue
-		}
-		merged := s.setPos[set][:0]
-		for _, id := range ids {
-			merged = append(merged, s.termPos[id]...)
-		}
-		slices.Sort(merged)
-		s.setPos[set] = slices.Compact(merged)
-	}
-	// The candidate starts are those the rarest position's terms give; every other
-	// position reads its set's positions once, forward, as the starts increase.
-	anchor := s.filled[0]
-	for _, i := range s.filled {
-		if len(s.setPos[s.slots[i]]) < len(s.setPos[s.slots[anchor]]) {
-			anchor = i
-		}
-		s.cursor[i] = 0
-	}
-	var compared int64
-	defer func() { s.steps.Add(compared) }()
-starts:
-	for _, p := range s.setPos[s.slots[anchor]] {
-		if p < uint64(anchor) {
-			continue
-		}
-		start := p - uint64(anchor)
-		for _, i := range s.filled {
-			if i == anchor {
-				continue
-			}
-			at, want := s.setPos[s.slots[i]], start+uint64(i)
-			c := s.cursor[i]
-			for c < len(at) && at[c] < want {
-				c++
-				compared++
-			}
-			s.cursor[i] = c
-			compared++
-			if c == len(at) {
-				return false // no later start has a term here either
-			}
-			if at[c] != want {
-				continue starts
-			}
-		}
-		return true
-	}
-	return false
+	ok, compared := s.match.Match()
+	s.steps.Add(compared)
+	return ok
 }

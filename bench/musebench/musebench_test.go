@@ -107,6 +107,9 @@ func TestBenchmarkRuns(t *testing.T) {
 		if !(q.P50MS > 0 && q.P50MS <= q.P95MS && q.P95MS <= q.P99MS) {
 			t.Errorf("%s: percentiles %v, %v, %v are not positive and ordered", name, q.P50MS, q.P95MS, q.P99MS)
 		}
+		if q.CPUMS <= 0 {
+			t.Errorf("%s: CPU per query %v, want a positive figure", name, q.CPUMS)
+		}
 	}
 	for _, name := range []string{"common", "rare", "and3", "phrase", "japanese", "chinese", "cross"} {
 		if m.Queries[name].Hits == 0 {
@@ -126,7 +129,7 @@ func TestBenchmarkRuns(t *testing.T) {
 	}
 
 	md, err := os.ReadFile(filepath.Join(dir, "bench.md"))
-	for _, row := range []string{"| mix p50 (ms) |", "| suggest p99 (ms) |"} {
+	for _, row := range []string{"| mix p50 (ms) |", "| mix CPU (ms) |", "| suggest p99 (ms) |"} {
 		if err != nil || !bytes.Contains(md, []byte(row)) {
 			t.Errorf("the tables lack the row %s (err %v):\n%s", row, err, md)
 		}

@@ -51,6 +51,10 @@ type QueryResult struct {
 	P95MS float64 `json:"p95_ms"`
 	P99MS float64 `json:"p99_ms"`
 	Hits  int     `json:"hits"`
+	// CPUMS is the mean CPU time of the serving process per run of the query: what
+	// it costs the machine, whatever the other work on it; 0 when the system does
+	// not report it.
+	CPUMS float64 `json:"cpu_ms,omitempty"`
 }
 
 // mixName is the queries entry over the whole mix; its hits are the sum of the
@@ -60,14 +64,19 @@ const mixName = "mix"
 // summarise turns a serve phase's samples into percentiles per query and over the mix.
 func summarise(out serveOutput) map[string]QueryResult {
 	res := map[string]QueryResult{}
-	var all []float64
+	var all, cpu []float64
 	mixHits := 0
 	for name, samples := range out.SamplesMS {
-		res[name] = latencies(samples, out.Hits[name])
+		r := latencies(samples, out.Hits[name])
+		r.CPUMS = mean(out.CPUMS[name])
+		res[name] = r
 		all = append(all, samples...)
+		cpu = append(cpu, out.CPUMS[name]...)
 		mixHits += out.Hits[name]
 	}
-	res[mixName] = latencies(all, mixHits)
+	mix := latencies(all, mixHits)
+	mix.CPUMS = mean(cpu)
+	res[mixName] = mix
 	return res
 }
 
@@ -79,6 +88,18 @@ func summariseSuggest(out serveOutput) *QueryResult {
 	}
 	r := latencies(out.SuggestMS, out.Suggestions)
 	return &r
+}
+
+// mean is the mean of samples, rounded; 0 for none.
+func mean(samples []float64) float64 {
+	if len(samples) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, s := range samples {
+		sum += s
+	}
+	return round3(sum / float64(len(samples)))
 }
 
 func latencies(samples []float64, hits int) QueryResult {
@@ -203,6 +224,12 @@ func writeMarkdown(w io.Writer, r Report) {
 			row(q+" p50 (ms)", func(s SystemResult) float64 { return s.Queries[q].P50MS })
 			row(q+" p95 (ms)", func(s SystemResult) float64 { return s.Queries[q].P95MS })
 			row(q+" p99 (ms)", func(s SystemResult) float64 { return s.Queries[q].P99MS })
+			row(q+" CPU (ms)", func(s SystemResult) float64 {
+				if cpu := s.Queries[q].CPUMS; cpu > 0 {
+					return cpu
+				}
+				return math.NaN() // not reported
+			})
 			row(q+" hits", func(s SystemResult) float64 { return float64(s.Queries[q].Hits) })
 		}
 		if size.Systems[musesearchName].Suggest != nil {
@@ -235,6 +262,8 @@ func boolCmp(a, b bool) int {
 
 func number(x float64) string {
 	switch {
+	case math.IsNaN(x):
+		return "-"
 	case x == math.Trunc(x) || math.Abs(x) >= 100:
 		return fmt.Sprintf("%.0f", x)
 	case math.Abs(x) >= 1:

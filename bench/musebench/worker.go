@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"syscall"
 	"time"
 )
 
@@ -86,16 +87,17 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 	if _, err := eng.search(ctx, query{Name: "ready", Q: "ready"}); err != nil {
 		return serveOutput{}, err
 	}
-	out := serveOutput{OpenS: time.Since(start).Seconds(), Hits: map[string]int{}, SamplesMS: map[string][]float64{}}
+	out := serveOutput{OpenS: time.Since(start).Seconds(), Hits: map[string]int{}, SamplesMS: map[string][]float64{}, CPUMS: map[string][]float64{}}
 	for round := range wl.Warmup + wl.Repeat {
 		for _, q := range wl.Queries {
-			t := time.Now()
+			t, cpu := time.Now(), processCPU()
 			n, err := eng.search(ctx, q)
 			if err != nil {
 				return out, fmt.Errorf("query %s (%q): %w", q.Name, q.Q, err)
 			}
 			if round >= wl.Warmup {
 				out.SamplesMS[q.Name] = append(out.SamplesMS[q.Name], float64(time.Since(t).Microseconds())/1000)
+				out.CPUMS[q.Name] = append(out.CPUMS[q.Name], float64((processCPU()-cpu).Microseconds())/1000)
 			}
 			out.Hits[q.Name] = n
 		}
@@ -141,4 +143,14 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 	}
 	out.AddVisibleMS = float64(time.Since(t).Microseconds()) / 1000
 	return out, nil
+}
+
+// processCPU returns the CPU time the process has used so far, user and system, over
+// all its threads (0 where the system does not say).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

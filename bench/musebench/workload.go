@@ -82,6 +82,9 @@ type serveOutput struct {
 	// suggestions one round of the prefixes gave.
 	SuggestMS   []float64 `json:"suggest_ms,omitempty"`
 	Suggestions int       `json:"suggestions,omitempty"`
+	// CPUMS holds, by query, the process's CPU time (user and system, every thread)
+	// during each timed run of the query; optional.
+	CPUMS map[string][]float64 `json:"cpu_ms,omitempty"`
 }
 
 // exportSections parses the corpus in dir as musesearch does and writes its sections,

@@ -75,16 +75,27 @@ func (s Snapshot) Segments() []Segment {
 	out := make([]Segment, 0, len(s.snap.Segments()))
 	var offset uint64
 	for _, ss := range s.snap.Segments() {
-		out = append(out, Segment{seg: ss.Segment(), Offset: offset})
+		out = append(out, Segment{seg: ss.Segment(), deleted: ss.Deleted(), Offset: offset})
 		offset += ss.Segment().Count()
 	}
 	return out
 }
 
+// DocCount is the number of documents the snapshot holds, deleted ones left out, as
+// bleve's BM25 reads it.
+func (s Snapshot) DocCount() (uint64, error) { return s.snap.DocCount() }
+
+// FieldCardinality is the number of tokens field holds over the snapshot's segments,
+// as bleve's BM25 reads it (deleted documents' tokens included).
+func (s Snapshot) FieldCardinality(field string) (int, error) {
+	return s.snap.FieldCardinality(field)
+}
+
 // Segment is one immutable segment of a snapshot. Its Key is the same in every
 // snapshot that shares the segment.
 type Segment struct {
-	seg segment.Segment
+	seg     segment.Segment
+	deleted *roaring.Bitmap // the segment's deleted documents in this snapshot, or nil
 	// Offset is the snapshot's document number of the segment's first document:
 	// numbers run on from segment to segment, deleted documents included.
 	Offset uint64
@@ -257,4 +268,103 @@ func Merge(ctx context.Context, bi bleve.Index) error {
 			return fmt.Errorf("merge index: %w", err)
 		}
 	}
+}
+
+// Live returns the segment-local numbers of the documents of the segment that this
+// snapshot has not deleted.
+func (s Segment) Live() *roaring.Bitmap {
+	out := roaring.New()
+	out.AddRange(0, s.seg.Count())
+	if s.deleted != nil {
+		out.AndNot(s.deleted)
+	}
+	return out
+}
+
+// Term returns the postings of one term of field in the segment, without the
+// documents the snapshot deleted.
+func (s Segment) Term(field, term string) (*Postings, error) {
+	dict, err := s.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), s.deleted, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
+	docs, err := bitmapOf(pl)
+	if err != nil {
+		return nil, err
+	}
+	if s.deleted != nil {
+		docs.AndNot(s.deleted)
+	}
+	return &Postings{pl: pl, docs: docs}, nil
+}
+
+// Postings are the documents of one term in one segment, with their term frequencies
+// and field-length norms.
+type Postings struct {
+	pl   segment.PostingsList
+	docs *roaring.Bitmap
+}
+
+// Docs returns the segment-local numbers of the documents that hold the term; the
+// bitmap is the caller's.
+func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
+
+// Reader returns a reader of the postings' frequencies and norms, and with positions
+// of the term's positions in each document, which reads them forward.
+func (p *Postings) Reader(positions bool) *PostingsReader {
+	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), positions: positions}
+}
+
+// PostingsReader reads postings in the order of their document numbers.
+type PostingsReader struct {
+	it        segment.PostingsIterator
+	positions bool
+	// The posting read last, copied out of zap's (which it reuses): zap's iterator
+	// may not be asked for it again.
+	read, end bool
+	num       uint64
+	last      Posting
+}
+
+// Posting is a term's entry for one document.
+type Posting struct {
+	// Freq is how often the document's field holds the term, Norm 1/sqrt of the
+	// field's length in tokens.
+	Freq uint64
+	Norm float64
+	// Positions are the term's token positions in the field, when the reader reads
+	// them.
+	Positions []uint64
+}
+
+// Advance reads the posting of document num, which must not be before the last read,
+// or returns nil when the document does not hold the term. The posting is valid until
+// the next call.
+func (r *PostingsReader) Advance(num uint32) (*Posting, error) {
+	if !r.end && (!r.read || r.num < uint64(num)) {
+		p, err := r.it.Advance(uint64(num))
+		if err != nil {
+			return nil, fmt.Errorf("read postings: %w", err)
+		}
+		r.read = true
+		if p == nil {
+			r.end = true
+		} else {
+			r.num = p.Number()
+			r.last.Freq, r.last.Norm, r.last.Positions = p.Frequency(), p.Norm(), r.last.Positions[:0]
+			if r.positions {
+				for _, l := range p.Locations() {
+					r.last.Positions = append(r.last.Positions, l.Pos())
+				}
+			}
+		}
+	}
+	if r.end || r.num != uint64(num) {
+		return nil, nil
+	}
+	return &r.last, nil
 }

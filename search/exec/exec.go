@@ -1,0 +1,568 @@
+// Package exec runs queries over the segments of an index snapshot with bitmaps:
+// the set of sections a query matches is set algebra on the postings of its terms,
+// segment by segment, with no per-match work, and only the sections a caller asks
+// for (those the filters select) are scored, each as bleve scores it.
+//
+// A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
+// for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
+// with its average field length a ceiling over the snapshot's summed field
+// cardinalities; boosts; each composite query's norm, the root of the summed squared
+// weights of its terms, passed down to them; the coordination factor of a
+// disjunction). search's differential test holds the two to the same totals, hits,
+// scores and facet counts.
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"musesearch/internal/segments"
+)
+
+// Node is one part of a plan.
+type Node interface{ isNode() }
+
+// Term matches the sections whose Field holds Term, scored by BM25 times Boost (a
+// bleve term query).
+type Term struct {
+	Field, Term string
+	Boost       float64
+}
+
+// Phrase matches the sections whose Field holds the terms of Pattern at consecutive
+// positions: one of Pattern[i] at the phrase's start plus i, an empty position
+// matching any token. It scores as the conjunction of its distinct sets of terms
+// (PhraseShape), each a term or a disjunction of terms, Boost each, weighed and scored
+// as many times as positions accept it (search's phrase query).
+type Phrase struct {
+	Field   string
+	Pattern [][]string
+	Boost   float64
+}
+
+// And matches what all of Nodes match, scored by the sum of their scores (a bleve
+// conjunction query).
+type And struct{ Nodes []Node }
+
+// Or matches what any of Nodes matches, scored by the sum of the scores of those
+// that match times the share of Nodes that match (a bleve disjunction query with no
+// minimum).
+type Or struct{ Nodes []Node }
+
+// UnitOr matches what any of Nodes matches, scored as Or but for the whole multiples
+// of Floor its nodes' scores hold, which add up unscaled, and one more Floor when one
+// of the first Own of Nodes matches (search's unitOr: a unit of the query held as
+// typed).
+type UnitOr struct {
+	Nodes []Node
+	Own   int
+	Floor float64
+}
+
+// Not matches what Must matches and MustNot does not, scored as Must (a bleve
+// boolean query without should clauses).
+type Not struct{ Must, MustNot Node }
+
+// All matches every section, scored Boost times the query norm (bleve's match-all
+// query).
+type All struct{ Boost float64 }
+
+// Squash matches what Inner matches, scored Scale·s/(1+s) for Inner's score s. It
+// weighs nothing in the norm of the query around it and keeps the norm Inner
+// computes of its own terms.
+type Squash struct {
+	Inner Node
+	Scale float64
+}
+
+// Docs matches the sections of Docs (snapshot document numbers), scored 0 and
+// weighing nothing: a selection found otherwise.
+type Docs struct{ Docs *roaring.Bitmap }
+
+// Sum matches what A or B matches, scored by the sum of their scores, without a
+// coordination factor. It computes no norm of its own.
+type Sum struct{ A, B Node }
+
+// Adjust matches what Inner matches; the score s of a match of section num (a
+// snapshot document number) in Docs becomes By(num, s).
+type Adjust struct {
+	Inner Node
+	Docs  *roaring.Bitmap
+	By    func(num uint64, score float64) float64
+}
+
+func (Term) isNode()   {}
+func (Phrase) isNode() {}
+func (And) isNode()    {}
+func (Or) isNode()     {}
+func (UnitOr) isNode() {}
+func (Not) isNode()    {}
+func (All) isNode()    {}
+func (Squash) isNode() {}
+func (Sum) isNode()    {}
+func (Docs) isNode()   {}
+func (Adjust) isNode() {}
+
+// Query is a plan prepared for one snapshot: its terms' postings read in every
+// segment, its weights and norms computed. It is safe for concurrent use once
+// prepared.
+type Query struct {
+	root *node
+	segs []segment
+	// terms are the plan's term nodes, numbered by node.term.
+	terms int
+}
+
+// segment is a segment of the snapshot and the plan's matches in it.
+type segment struct {
+	seg   segments.Segment
+	root  *match
+	terms []*segments.Postings // by term number
+}
+
+// node is a Node with what scoring it needs.
+type node struct {
+	n    Node
+	kids []*node
+	// Term and All: the weight in the query norm and the factor of the score (bleve's
+	// query weight: 1 until a composite query sets the norm).
+	weight, factor float64
+	// Term only: its number, idf and field's average length.
+	term       int
+	idf, avgdl float64
+	// times is how many times the node counts in the phrase around it (1 elsewhere).
+	times float64
+	// Phrase only: its shape, and the number of a term node of each of its terms.
+	phrase *PhraseShape
+	termOf []int
+}
+
+// match is a node's matches in one segment, as segment-local numbers.
+type match struct {
+	docs *roaring.Bitmap
+	kids []*match
+}
+
+// Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, error) {
+	q := &Query{}
+	var err error
+	if q.root, err = q.build(plan); err != nil {
+		return nil, err
+	}
+	for _, seg := range snap.Segments() {
+		s := segment{seg: seg, terms: make([]*segments.Postings, q.terms)}
+		if s.root, err = s.match(ctx, q.root); err != nil {
+			return nil, err
+		}
+		q.segs = append(q.segs, s)
+	}
+	if err := q.stats(snap, q.root); err != nil {
+		return nil, err
+	}
+	q.root.init()
+	return q, nil
+}
+
+// build turns a plan into nodes, numbering its terms.
+func (q *Query) build(n Node) (*node, error) {
+	out := &node{n: n, factor: 1, times: 1}
+	var kids []Node
+	switch n := n.(type) {
+	case Term:
+		out.term = q.terms
+		q.terms++
+	case Docs:
+	case Phrase:
+		return q.buildPhrase(out, n)
+	case All:
+	case And:
+		if kids = n.Nodes; len(kids) == 0 {
+			return nil, fmt.Errorf("exec: an empty conjunction")
+		}
+	case Or:
+		if kids = n.Nodes; len(kids) == 0 {
+			return nil, fmt.Errorf("exec: an empty disjunction")
+		}
+	case UnitOr:
+		if kids = n.Nodes; len(kids) == 0 {
+			return nil, fmt.Errorf("exec: an empty disjunction")
+		}
+	case Not:
+		kids = []Node{n.Must, n.MustNot}
+	case Squash:
+		kids = []Node{n.Inner}
+	case Sum:
+		kids = []Node{n.A, n.B}
+	case Adjust:
+		kids = []Node{n.Inner}
+	default:
+		return nil, fmt.Errorf("exec: no plan node %T", n)
+	}
+	for _, k := range kids {
+		kn, err := q.build(k)
+		if err != nil {
+			return nil, err
+		}
+		out.kids = append(out.kids, kn)
+	}
+	return out, nil
+}
+
+// buildPhrase builds the nodes of phrase p into out.
+func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
+	shape := NewPhraseShape(p.Pattern)
+	if len(shape.Sets) == 0 {
+		return nil, fmt.Errorf("exec: a phrase of no terms")
+	}
+	out.phrase, out.termOf = shape, make([]int, len(shape.Terms))
+	for set, ids := range shape.Sets {
+		var alts []Node
+		for _, id := range ids {
+			alts = append(alts, Term{Field: p.Field, Term: shape.Terms[id], Boost: p.Boost})
+		}
+		var kid Node = alts[0]
+		if len(alts) > 1 {
+			kid = Or{Nodes: alts}
+		}
+		first := q.terms
+		kn, err := q.build(kid)
+		if err != nil {
+			return nil, err
+		}
+		// The terms are numbered in the order of ids.
+		for k, id := range ids {
+			out.termOf[id] = first + k
+		}
+		kn.times = float64(shape.Uses[set])
+		out.kids = append(out.kids, kn)
+	}
+	return out, nil
+}
+
+// match reads the matches of n in the segment.
+func (s *segment) match(ctx context.Context, n *node) (*match, error) {
+	m := &match{}
+	for _, k := range n.kids {
+		km, err := s.match(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		m.kids = append(m.kids, km)
+	}
+	switch t := n.n.(type) {
+	case Term:
+		p, err := s.seg.Term(t.Field, t.Term)
+		if err != nil {
+			return nil, err
+		}
+		s.terms[n.term], m.docs = p, p.Docs()
+	case All:
+		m.docs = s.seg.Live()
+	case Docs:
+		in := roaring.And(t.Docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
+	case And:
+		m.docs = m.kids[0].docs.Clone()
+		for _, k := range m.kids[1:] {
+			m.docs.And(k.docs)
+		}
+	case Or, UnitOr, Sum:
+		m.docs = roaring.New()
+		for _, k := range m.kids {
+			m.docs.Or(k.docs)
+		}
+	case Not:
+		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
+	case Phrase:
+		if err := s.matchPhrase(ctx, n, m); err != nil {
+			return nil, err
+		}
+	case Squash, Adjust:
+		m.docs = m.kids[0].docs
+	}
+	return m, nil
+}
+
+// matchPhrase finds the sections of the segment that hold phrase n: those that hold
+// all its terms, with them at consecutive positions.
+func (s *segment) matchPhrase(ctx context.Context, n *node, m *match) error {
+	candidates := m.kids[0].docs.Clone()
+	for _, k := range m.kids[1:] {
+		candidates.And(k.docs)
+	}
+	readers := make([]*segments.PostingsReader, len(n.termOf))
+	for id, t := range n.termOf {
+		readers[id] = s.terms[t].Reader(true)
+	}
+	matcher := n.phrase.NewMatcher()
+	m.docs = roaring.New()
+	it := candidates.Iterator()
+	for checked := 0; it.HasNext(); checked++ {
+		if checked%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		num := it.Next()
+		matcher.Reset()
+		for id, r := range readers {
+			p, err := r.Advance(num)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
+			}
+		}
+		if ok, _ := matcher.Match(); ok {
+			m.docs.Add(num)
+		}
+	}
+	return nil
+}
+
+// stats computes the idf and average field length of every term of n, as bleve's
+// term searcher does over the whole snapshot.
+func (q *Query) stats(snap segments.Snapshot, n *node) error {
+	for _, k := range n.kids {
+		if err := q.stats(snap, k); err != nil {
+			return err
+		}
+	}
+	switch t := n.n.(type) {
+	case Term:
+		total, err := snap.DocCount()
+		if err != nil {
+			return fmt.Errorf("exec: %w", err)
+		}
+		card, err := snap.FieldCardinality(t.Field)
+		if err != nil {
+			return fmt.Errorf("exec: %w", err)
+		}
+		if total != 0 || card != 0 {
+			n.avgdl = math.Ceil(float64(card) / float64(total))
+		}
+		var docs uint64
+		for _, s := range q.segs {
+			docs += s.terms[n.term].Docs().GetCardinality()
+		}
+		if n.avgdl > 0 {
+			n.idf = math.Log(1 + (float64(total)-float64(docs)+0.5)/(float64(docs)+0.5))
+		} else {
+			n.idf = 1 + math.Log(float64(total)/float64(docs+1))
+		}
+		n.weight = t.Boost * n.idf * t.Boost * n.idf
+	case All:
+		n.weight = t.Boost * t.Boost
+	}
+	return nil
+}
+
+// squaredWeights is the sum of the squared weights of n's terms, as bleve's
+// searchers report them for the query norm.
+func (n *node) squaredWeights() float64 {
+	switch n.n.(type) {
+	case Term, All:
+		return n.weight
+	case Squash:
+		return 0
+	case Not:
+		return n.kids[0].squaredWeights()
+	}
+	var sum float64
+	for _, k := range n.kids {
+		sum += k.times * k.squaredWeights()
+	}
+	return sum
+}
+
+// init sets the query norms as bleve's searchers do when they are built, bottom
+// up: every conjunction, disjunction and boolean query sets the norm of its own
+// terms on them, which the query around it then overrides.
+func (n *node) init() {
+	for _, k := range n.kids {
+		k.init()
+	}
+	switch n.n.(type) {
+	case And, Or, UnitOr, Not, Phrase:
+		n.setNorm(1 / math.Sqrt(n.squaredWeights()))
+	}
+}
+
+// setNorm passes a query norm down to the terms of n.
+func (n *node) setNorm(norm float64) {
+	switch t := n.n.(type) {
+	case Term:
+		n.factor = t.Boost * n.idf * norm
+	case All:
+		n.factor = t.Boost * norm
+	case Squash:
+	case Not:
+		n.kids[0].setNorm(norm)
+	default:
+		for _, k := range n.kids {
+			k.setNorm(norm)
+		}
+	}
+}
+
+// Matches returns the sections the query matches, as snapshot document numbers.
+func (q *Query) Matches() *roaring.Bitmap {
+	out := roaring.New()
+	for _, s := range q.segs {
+		out.Or(roaring.AddOffset64(s.root.docs, int64(s.seg.Offset)))
+	}
+	return out
+}
+
+// checkEvery is how many sections Score scores, or a phrase's match set checks,
+// between two looks at the context.
+const checkEvery = 4096
+
+// Score calls each with every section of docs, which must be matches of the query,
+// and its score, in the order of their numbers. It stops with ctx's error when ctx is
+// done. Calls may run at once on different docs.
+func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num uint64, score float64)) error {
+	buf := make([]uint32, 256)
+	scored := 0
+	for _, s := range q.segs {
+		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		if in.IsEmpty() {
+			continue
+		}
+		readers := make([]*segments.PostingsReader, q.terms)
+		for i, p := range s.terms {
+			readers[i] = p.Reader(false)
+		}
+		it := in.ManyIterator()
+		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+			for _, num := range buf[:k] {
+				score, err := q.root.score(s.root, uint64(num), uint32(uint64(num)-s.seg.Offset), readers)
+				if err != nil {
+					return err
+				}
+				each(uint64(num), score)
+			}
+			if scored += k; scored >= checkEvery {
+				scored = 0
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// rangeOf returns the numbers [from, to) as a bitmap.
+func rangeOf(from, to uint64) *roaring.Bitmap {
+	b := roaring.New()
+	b.AddRange(from, to)
+	return b
+}
+
+// score returns the score of n for section num, local in its segment, which m, n's
+// matches in the segment, holds.
+func (n *node) score(m *match, num uint64, local uint32, readers []*segments.PostingsReader) (float64, error) {
+	switch t := n.n.(type) {
+	case Term:
+		p, err := readers[n.term].Advance(local)
+		if err != nil || p == nil {
+			return 0, err
+		}
+		return n.bm25(p.Freq, p.Norm), nil
+	case All:
+		if n.factor != 1 {
+			return n.factor, nil
+		}
+		return 1, nil
+	case Docs:
+		return 0, nil
+	case And, Phrase:
+		var sum float64
+		for i, k := range n.kids {
+			s, err := k.score(m.kids[i], num, local, readers)
+			if err != nil {
+				return 0, err
+			}
+			sum += k.times * s
+		}
+		return sum, nil
+	case Or, UnitOr, Sum:
+		var sum, floors float64
+		matched, own := 0, false
+		unit, isUnit := t.(UnitOr)
+		for i, k := range n.kids {
+			var s float64
+			if _, term := k.n.(Term); term {
+				// A term's reader says whether the section holds it: no lookup in
+				// its bitmap.
+				p, err := readers[k.term].Advance(local)
+				if err != nil {
+					return 0, err
+				}
+				if p == nil {
+					continue
+				}
+				s = k.bm25(p.Freq, p.Norm)
+			} else {
+				if !m.kids[i].docs.Contains(local) {
+					continue
+				}
+				var err error
+				if s, err = k.score(m.kids[i], num, local, readers); err != nil {
+					return 0, err
+				}
+			}
+			if isUnit {
+				f := math.Floor(s / unit.Floor)
+				s -= f * unit.Floor
+				floors += f
+				own = own || i < unit.Own
+			}
+			sum += s
+			matched++
+		}
+		if _, or := t.(Sum); !or {
+			sum *= float64(matched) / float64(len(n.kids))
+		}
+		if own {
+			floors++
+		}
+		return sum + floors*unit.Floor, nil
+	case Not:
+		return n.kids[0].score(m.kids[0], num, local, readers)
+	case Squash:
+		s, err := n.kids[0].score(m.kids[0], num, local, readers)
+		return t.Scale * s / (1 + s), err
+	case Adjust:
+		s, err := n.kids[0].score(m.kids[0], num, local, readers)
+		if err == nil && t.Docs.Contains(uint32(num)) {
+			s = t.By(num, s)
+		}
+		return s, err
+	}
+	return 0, fmt.Errorf("exec: no plan node %T", n.n)
+}
+
+// bm25 is bleve's BM25 score of a term found freq times in a field of norm
+// 1/sqrt(length), times the term's query weight.
+func (n *node) bm25(freq uint64, norm float64) float64 {
+	tf := math.Sqrt(float64(freq))
+	var score float64
+	if n.avgdl > 0 {
+		length := 1 / (norm * norm)
+		score = n.idf * (tf * bsearch.BM25_k1) / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*length/n.avgdl)))
+	} else {
+		score = tf * norm * n.idf
+	}
+	if n.factor != 1 {
+		score *= n.factor
+	}
+	return score
+}

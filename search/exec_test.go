@@ -1,0 +1,398 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/bench/scalegen"
+	"musesearch/corpus"
+	"musesearch/indexer"
+	"musesearch/internal/segments"
+	"musesearch/search/exec"
+)
+
+// The differential test: every search runs through the executor (package exec) where
+// the engine has a plan for it, and through bleve's searchers and collector; the two
+// must agree on the total, the hits and their order, their scores to scoreTolerance,
+// the passages of document hits and every facet count. It runs on the bundled corpus
+// and on a generated one of several segments with deleted sections, with the queries
+// of the relevance suite and of the benchmark's mix, each also grouped by document,
+// paged and counted only.
+
+// scoreTolerance is how far a score of the executor may be from bleve's: they add
+// the same terms' scores, not always in the same order.
+const scoreTolerance = 1e-9
+
+// generatedSections is the size of the generated corpus: thousands of sections, in
+// several segments, and a test of seconds.
+const generatedSections = 1000
+
+// generated is an engine over a generated corpus of several segments, whose index
+// is generatedIndex (TestMain closes it); generatedRare is the rare term of the
+// corpus, a registry id one section names.
+var (
+	generated      fixture
+	generatedIndex *indexer.Index
+	generatedRare  string
+)
+
+// removedFiles is how many files of the generated corpus go after it is indexed.
+const removedFiles = 4
+
+// generatedEngine returns an engine over a corpus scalegen wrote, indexed and then
+// with some files removed, so that its index has deleted sections.
+func generatedEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	return generated.engine(tb, "the generated corpus", func() (*Engine, error) {
+		g, err := scalegen.New(scalegen.Config{Seed: 16, Sections: generatedSections, Bundle: corpus.Bundle})
+		if err != nil {
+			return nil, err
+		}
+		staged, dir := filepath.Join(tempRoot, "generated-files"), filepath.Join(tempRoot, "generated")
+		stats, err := g.Write(staged)
+		if err != nil {
+			return nil, err
+		}
+		generatedRare = stats.RareTerm
+		files, err := os.ReadDir(staged)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		ctx := context.Background()
+		ix, err := indexer.Open(ctx, indexer.Config{Dir: filepath.Join(tempRoot, "generated-index")})
+		if err != nil {
+			return nil, err
+		}
+		generatedIndex = ix
+		for _, f := range files {
+			if err := os.Rename(filepath.Join(staged, f.Name()), filepath.Join(dir, f.Name())); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := ix.Sync(ctx, dir, nil); err != nil {
+			return nil, err
+		}
+		// Some files go: deleted sections in the first segment.
+		for _, f := range files[:removedFiles] {
+			if _, err := ix.RemoveFile(ctx, f.Name()); err != nil {
+				return nil, err
+			}
+		}
+		return New(Config{Index: ix})
+	})
+}
+
+func TestExecutorMatchesBleve(t *testing.T) {
+	t.Run("bundle", func(t *testing.T) {
+		e := bundleEngine(t)
+		differential(t, e, differentialRequests(t, e, "NCT02357979"), nil)
+	})
+	t.Run("generated", func(t *testing.T) {
+		e := generatedEngine(t)
+		files, err := generatedIndex.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A file changes every churnEvery requests: the index keeps new segments
+		// beside its merged ones while scorch merges them in the background.
+		changes := 0
+		churn := func() {
+			name := files[changes%len(files)]
+			changes++
+			data, err := os.ReadFile(filepath.Join(tempRoot, "generated", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = fmt.Appendf(data, "\n\nChange %d: Muse cells after stroke, 脊髄損傷.\n", changes)
+			docs, err := corpus.Parse(name, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := generatedIndex.ReplaceFile(context.Background(), name, data, docs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		differential(t, e, differentialRequests(t, e, generatedRare), churn)
+	})
+}
+
+// churnEvery is how many requests of the differential test run between two changes
+// of the index, when it changes the index.
+const churnEvery = 40
+
+// differential runs every request through the executor and through bleve and
+// compares the answers. churn, when not nil, changes the index every churnEvery
+// requests. The executor must have run some of the requests, and with churn some on a
+// snapshot of several segments.
+func differential(t *testing.T, e *Engine, reqs []Request, churn func()) {
+	b := *e
+	b.bleveOnly = true
+	planned, segmented := 0, 0
+	for i, req := range reqs {
+		if churn != nil && i%churnEvery == 0 {
+			churn()
+		}
+		name := fmt.Sprintf("%q page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
+			req.Query, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
+		if e.planned(req) {
+			planned++
+		}
+		// scorch merges segments in the background, which changes scores (BM25's
+		// average field length counts deleted sections until they are merged away):
+		// the two are compared on one snapshot.
+		var got, want *Response
+		var gotErr, wantErr error
+		for range maxSnapshotTries {
+			got, gotErr = e.Search(context.Background(), req)
+			snap := e.sets.snapshot
+			want, wantErr = b.Search(context.Background(), req)
+			if e.sets.snapshot == snap {
+				break
+			}
+		}
+		if len(e.sets.segments) > 1 {
+			segmented++
+		}
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Errorf("%s: error %v, bleve's %v", name, gotErr, wantErr)
+			continue
+		}
+		if gotErr != nil {
+			continue
+		}
+		if diff := compareResponses(got, want); diff != "" {
+			t.Errorf("%s (planned %v): %s", name, e.planned(req), diff)
+		}
+	}
+	t.Logf("%d requests, %d through the executor, %d on several segments", len(reqs), planned, segmented)
+	if planned < len(reqs)/2 {
+		t.Errorf("%d of %d requests ran through the executor, want at least half", planned, len(reqs))
+	}
+	if churn != nil && segmented < len(reqs)/10 {
+		t.Errorf("%d of %d requests ran on several segments, want at least a tenth", segmented, len(reqs))
+	}
+}
+
+// maxSnapshotTries bounds how often the differential test runs a request again
+// because the index changed between the executor's search and bleve's.
+const maxSnapshotTries = 3
+
+// compareResponses says how got differs from want, or "".
+func compareResponses(got, want *Response) string {
+	var diffs []string
+	if got.Total != want.Total || got.Fuzzy != want.Fuzzy || got.Undated != want.Undated {
+		diffs = append(diffs, fmt.Sprintf("total %d fuzzy %v undated %d, bleve's %d %v %d", got.Total, got.Fuzzy, got.Undated, want.Total, want.Fuzzy, want.Undated))
+	}
+	if got.Suggestion != want.Suggestion {
+		diffs = append(diffs, fmt.Sprintf("suggestion %q, bleve's %q", got.Suggestion, want.Suggestion))
+	}
+	if g, w := hitList(got.Hits), hitList(want.Hits); !slices.EqualFunc(g, w, sameHit) {
+		diffs = append(diffs, fmt.Sprintf("hits\n  %v\nbleve's\n  %v", g, w))
+	}
+	for _, f := range FacetOrder {
+		if !slices.Equal(got.Facets[f], want.Facets[f]) {
+			diffs = append(diffs, fmt.Sprintf("%s counts %v, bleve's %v", f, got.Facets[f], want.Facets[f]))
+		}
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// scoredHit is what the differential test compares of a hit or passage.
+type scoredHit struct {
+	ID      string
+	Score   float64
+	Matches int
+}
+
+func (h scoredHit) String() string { return fmt.Sprintf("%s:%.12g/%d", h.ID, h.Score, h.Matches) }
+
+// hitList lists hits and their passages in order.
+func hitList(hits []Hit) []scoredHit {
+	var out []scoredHit
+	for _, h := range hits {
+		out = append(out, scoredHit{h.ID, h.Score, h.Matches})
+		for _, p := range h.Passages {
+			out = append(out, scoredHit{"  " + p.ID, p.Score, 0})
+		}
+	}
+	return out
+}
+
+func sameHit(a, b scoredHit) bool {
+	return a.ID == b.ID && a.Matches == b.Matches && math.Abs(a.Score-b.Score) <= scoreTolerance
+}
+
+// differentialRequests returns the requests of the differential test: the relevance
+// suite's, and the benchmark mix (rare is its rare term) with shapes of the query
+// language the suite lacks.
+func differentialRequests(t *testing.T, e *Engine, rare string) []Request {
+	data, err := os.ReadFile("testdata/relevance.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []relevanceCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	var suite, mix []Request
+	for _, tc := range cases {
+		params := maps(tc.Params)
+		if tc.RepeatQ > 0 {
+			params["q"] = []string{strings.Repeat(first(params["q"]), tc.RepeatQ)}
+		}
+		if req, err := request(params); err == nil {
+			suite = append(suite, req)
+		}
+	}
+	// The benchmark's mix, with its two filters on the most common values.
+	filters := map[corpus.Facet][]string{}
+	all, err := e.Search(context.Background(), Request{Size: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []corpus.Facet{corpus.Indication, corpus.CellType} {
+		if counts := all.Facets[f]; len(counts) > 0 {
+			filters[f] = []string{counts[0].Value}
+		}
+	}
+	for _, q := range []string{"cells", rare, "muse safety patients", `"spinal cord injury"`, "間葉系幹細胞", "间充质干细胞", "脊髄損傷",
+		"cells OR stroke", "muse -safety", "-cells", "(stroke OR ALS) cells -rat", "Muse細胞", "bone marrow", "spinal cord injury",
+		"ALS", "stem cells", "NCT01234567 OR cells"} {
+		mix = append(mix, Request{Query: q, Size: 10}, Request{Query: q, Size: 10, Filters: filters},
+			Request{Query: q, Size: 10, Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}},
+			Request{Query: q, Size: 10, Literal: true})
+	}
+	// Years and trials select too.
+	for _, q := range []string{"cells", "脊髄損傷", `"spinal cord injury"`, "muse -safety"} {
+		mix = append(mix, Request{Query: q, Size: 10, YearFrom: 2018}, Request{Query: q, Size: 10, YearFrom: 2010, YearTo: 2020, Filters: filters},
+			Request{Query: q, Size: 10, WithoutTrials: true})
+	}
+	// Every request also grouped by document; the mix's also paged and counted only.
+	var out []Request
+	for k, req := range append(suite, mix...) {
+		grouped := req
+		grouped.GroupByDoc = !req.GroupByDoc
+		out = append(out, req, grouped)
+		if k >= len(suite) {
+			paged, counted := req, req
+			paged.Page, counted.Size = 2, 0
+			out = append(out, paged, counted)
+		}
+	}
+	return out
+}
+
+// planned reports whether the executor runs req's query as written (not a retry).
+func (e *Engine) planned(req Request) bool {
+	if checkRequest(&req) != nil {
+		return false
+	}
+	_, c, err := e.compileQuery(req.Query, compileOptions{verbatim: req.Literal})
+	if err != nil {
+		return false
+	}
+	q, err := e.selection(context.Background(), req, c)
+	return err == nil && e.executes(req, c, q)
+}
+
+// BenchmarkExecutor compares the executor with bleve's path on the bundled corpus
+// copied bundleCopies times: each query counted only (the total and every facet's
+// counts) and for a page of ten hits, reporting the time per section matched.
+func BenchmarkExecutor(b *testing.B) {
+	e := copiedEngine(b)
+	bleveOnly := *e
+	bleveOnly.bleveOnly = true
+	ctx := context.Background()
+	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`, "脊髄損傷"} {
+		for _, size := range []int{0, 10} {
+			for _, path := range []struct {
+				name string
+				e    *Engine
+			}{{"bleve", &bleveOnly}, {"exec", e}} {
+				b.Run(fmt.Sprintf("%s/size-%d/%s", q, size, path.name), func(b *testing.B) {
+					req := Request{Query: q, Size: size}
+					resp, err := path.e.Search(ctx, req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for b.Loop() {
+						if _, err := path.e.Search(ctx, req); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(resp.Total, 1)), "ns/match")
+					b.ReportMetric(float64(resp.Total), "matches")
+				})
+			}
+		}
+	}
+}
+
+// readerQuery calls f with the snapshot of the search it is the query of, and
+// matches nothing.
+type readerQuery struct {
+	f func(context.Context, index.IndexReader)
+}
+
+func (q readerQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	q.f(ctx, r)
+	return searcher.NewMatchNoneSearcher(r)
+}
+
+// TestExecutorSecondHalfRecovers checks that a panic in the second half of a split
+// scoring (scorch panics reading some damaged segments), which runs in its own
+// goroutine, becomes the search's error, wrapping indexer.ErrDamaged, instead of
+// taking the process down.
+func TestExecutorSecondHalfRecovers(t *testing.T) {
+	e := copiedEngine(t)
+	defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
+	minSplitDocs = 0
+	var err error
+	probe := readerQuery{func(ctx context.Context, r index.IndexReader) {
+		sets, serr := e.sets.get(r)
+		snap, oerr := segments.Of(r)
+		if serr != nil || oerr != nil {
+			err = errors.Join(serr, oerr)
+			return
+		}
+		half := uint64(len(sets.langs) / 2)
+		plan := exec.Adjust{Inner: exec.All{Boost: 1}, Docs: roaring.FlipInt(roaring.New(), 0, len(sets.langs)), By: func(num uint64, s float64) float64 {
+			if num > half {
+				panic("damaged segment")
+			}
+			return s
+		}}
+		x, perr := exec.Prepare(ctx, snap, plan)
+		if perr != nil {
+			err = perr
+			return
+		}
+		col := &collector{cache: e.sets}
+		col.start(sets, r)
+		_, err = (&execQuery{c: col, top: 10}).score(ctx, x, x.Matches())
+	}}
+	if _, serr := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+		t.Fatal(serr)
+	}
+	if !errors.Is(err, indexer.ErrDamaged) {
+		t.Errorf("after a panic in the second half: error %v, want one wrapping indexer.ErrDamaged", err)
+	}
+}

@@ -1,0 +1,300 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/indexer"
+	"musesearch/internal/segments"
+	"musesearch/search/exec"
+)
+
+// planEnv is what planning a query for one snapshot needs: the snapshot's facet sets,
+// and the matches of a query the executor has no plan for, as bleve's searchers find
+// them. The first error of docs is kept in err.
+type planEnv struct {
+	sets *facetSets
+	docs func(query.Query) (*roaring.Bitmap, error)
+	err  error
+}
+
+// planOf returns the executor's plan of q, node for node, or false when q has a part
+// the executor does not run (a fuzzy word): bleve then runs it. A part that only
+// selects (a squashed query of scale 0: a year range, the sections outside the trials)
+// and has no plan of its own is planned as its matches, which bleve's searchers find
+// without scoring them. env is the snapshot's, or nil to ask only whether there is a
+// plan.
+func planOf(q query.Query, env *planEnv) (exec.Node, bool) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		if q.FieldVal == "" {
+			return nil, false
+		}
+		return exec.Term{Field: q.FieldVal, Term: q.Term, Boost: q.BoostVal.Value()}, true
+	case *phraseQuery:
+		if !slices.ContainsFunc(q.pattern, func(terms []string) bool { return len(terms) > 0 }) {
+			return nil, false
+		}
+		return exec.Phrase{Field: q.field, Pattern: q.pattern, Boost: q.boost}, true
+	case *query.MatchAllQuery:
+		return exec.All{Boost: q.BoostVal.Value()}, true
+	case *query.ConjunctionQuery:
+		nodes, ok := plansOf(q.Conjuncts, env)
+		return exec.And{Nodes: nodes}, ok
+	case *query.DisjunctionQuery:
+		if q.Min > 1 {
+			return nil, false
+		}
+		nodes, ok := plansOf(q.Disjuncts, env)
+		return exec.Or{Nodes: nodes}, ok
+	case *query.BooleanQuery:
+		if q.Should != nil || q.Filter != nil || q.Must == nil {
+			return nil, false
+		}
+		must, ok := planOf(q.Must, env)
+		if !ok || q.MustNot == nil {
+			return must, ok
+		}
+		mustNot, ok := planOf(q.MustNot, env)
+		return exec.Not{Must: must, MustNot: mustNot}, ok
+	case *squashQuery:
+		inner, ok := planOf(q.inner, env)
+		if !ok && q.scale == 0 {
+			var docs exec.Docs
+			if env != nil {
+				var err error
+				if docs.Docs, err = env.docs(q.inner); err != nil && env.err == nil {
+					env.err = err
+				}
+			}
+			inner, ok = docs, true
+		}
+		return exec.Squash{Inner: inner, Scale: q.scale}, ok
+	case *sumQuery:
+		a, okA := planOf(q.a, env)
+		b, okB := planOf(q.b, env)
+		return exec.Sum{A: a, B: b}, okA && okB
+	case *evidenceQuery:
+		inner, ok := planOf(q.inner, env)
+		if !ok || env == nil {
+			return inner, ok
+		}
+		l := q.lifter(env.sets)
+		if l.evidence.IsEmpty() {
+			return inner, true
+		}
+		return exec.Adjust{Inner: inner, Docs: l.evidence, By: l.lifted}, true
+	case *coverQuery:
+		inner, ok := planOf(q.inner, env)
+		if !ok || env == nil || q.sets == nil {
+			return inner, ok
+		}
+		l, lift := liftOf(env.sets, q.indications, q.langs), q.lift()
+		if l.evidence.IsEmpty() {
+			return inner, true
+		}
+		return exec.Adjust{Inner: inner, Docs: l.evidence, By: func(num uint64, s float64) float64 { return l.covered(num, s, lift) }}, true
+	case *unitOr:
+		nodes, ok := plansOf(q.qs, env)
+		return exec.UnitOr{Nodes: nodes, Own: q.own, Floor: literalFloor}, ok
+	}
+	return nil, false
+}
+
+// plansOf returns the plans of qs, or false when one has none; an empty list has
+// none either (bleve matches nothing with it).
+func plansOf(qs []query.Query, env *planEnv) ([]exec.Node, bool) {
+	nodes := make([]exec.Node, len(qs))
+	for i, q := range qs {
+		var ok bool
+		if nodes[i], ok = planOf(q, env); !ok {
+			return nil, false
+		}
+	}
+	return nodes, len(nodes) > 0
+}
+
+// execQuery runs a search with the executor (package exec) in the place of bleve's
+// searchers and collector: the collector gets the text query's matches as a bitmap,
+// and scores only the sections the filters select, keeping the best top of them for
+// the page (or every document's best, grouped by document). bleve gets no match: it
+// only hands over the snapshot, and its closing, cancelling and recovering from a
+// damaged segment.
+type execQuery struct {
+	inner query.Query
+	c     *collector
+	// top is how many of the best hits to keep: after the search, hits holds them,
+	// best first.
+	top  int
+	hits []*bsearch.DocumentMatch
+}
+
+func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	sets, err := q.c.cache.get(r)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := segments.Of(r)
+	if err != nil {
+		return nil, err
+	}
+	c := q.c
+	c.start(sets, r)
+	env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
+	plan, _ := planOf(q.inner, env)
+	if env.err != nil {
+		return nil, cutShortOr(ctx, env.err)
+	}
+	x, err := exec.Prepare(ctx, snap, plan)
+	if err != nil {
+		return nil, cutShortOr(ctx, err)
+	}
+	c.first.matched = x.Matches()
+	if q.top > 0 || c.groups != nil {
+		best, err := q.score(ctx, x, c.results())
+		if err != nil {
+			return nil, cutShortOr(ctx, err)
+		}
+		if q.hits, err = named(r, best); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.finish(true); err != nil {
+		return nil, err
+	}
+	return searcher.NewMatchNoneSearcher(r)
+}
+
+// score scores the selected sections docs, on two cores when the index is large
+// enough (as collector does): the first half's hits go to the collector as they come,
+// the second's once the first is done, so that ties go as on one core.
+func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitmap) ([]exec.Hit, error) {
+	c := q.c
+	first := exec.NewTop(q.top)
+	keep := func(p *part, top *exec.Top) func(uint64, float64) {
+		return func(num uint64, score float64) {
+			top.Add(num, score)
+			p.rank(c, num, score)
+			if c.groups != nil && p == &c.first {
+				c.groups.add(num, score)
+			}
+		}
+	}
+	n := docs.GetCardinality()
+	if runtime.GOMAXPROCS(0) < 2 || uint64(len(c.sets.langs)) < minSplitDocs || n < 2 {
+		if err := x.Score(ctx, docs, keep(&c.first, first)); err != nil {
+			return nil, err
+		}
+		return first.Hits(), nil
+	}
+	mid, err := docs.Select(uint32(n / 2))
+	if err != nil {
+		return nil, err
+	}
+	head, tail := docs.Clone(), docs.Clone()
+	head.RemoveRange(uint64(mid), uint64(len(c.sets.langs))+1)
+	tail.RemoveRange(0, uint64(mid))
+	second := exec.NewTop(q.top)
+	var rest []exec.Hit // the second half's hits, for the groups
+	done := make(chan error, 1)
+	// The second half reads the snapshot: it is stopped and waited for before the
+	// search returns, however the first half ends (a panic of a damaged segment).
+	restCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	waited := false
+	defer func() {
+		if !waited {
+			stop()
+			<-done
+		}
+	}()
+	go func() {
+		// A panic here would take the process down: scorch panics reading some
+		// damaged segments. It becomes the search's error, as indexer.Index.Search
+		// makes a panic of the first half.
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("%w: a search failed reading it: %v", indexer.ErrDamaged, r)
+			}
+		}()
+		keepRest := keep(&c.second, second)
+		done <- x.Score(restCtx, tail, func(num uint64, score float64) {
+			keepRest(num, score)
+			if c.groups != nil {
+				rest = append(rest, exec.Hit{Num: num, Score: score})
+			}
+		})
+	}()
+	err = x.Score(ctx, head, keep(&c.first, first))
+	if err != nil {
+		stop()
+	}
+	restErr := <-done
+	waited = true
+	if err == nil {
+		err = restErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.first.merge(&c.second)
+	for _, h := range rest {
+		c.groups.add(h.Num, h.Score)
+	}
+	first.Merge(second)
+	return first.Hits(), nil
+}
+
+// matches returns the sections q matches in the snapshot r, found by bleve's
+// searchers without scores.
+func matches(ctx context.Context, q query.Query, r index.IndexReader, m mapping.IndexMapping) (*roaring.Bitmap, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	out := roaring.New()
+	for {
+		if err := cutShort(ctx); err != nil {
+			return nil, err
+		}
+		dm, err := s.Next(sctx)
+		if err != nil || dm == nil {
+			return out, err
+		}
+		out.Add(uint32(dm.IndexInternalID.Value()))
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// cutShortOr returns the error of a search cut short when ctx is done, else err.
+func cutShortOr(ctx context.Context, err error) error {
+	if cut := cutShort(ctx); cut != nil {
+		return cut
+	}
+	return err
+}
+
+// named returns hits as bleve's search would, named through r.
+func named(r index.IndexReader, hits []exec.Hit) ([]*bsearch.DocumentMatch, error) {
+	out := make([]*bsearch.DocumentMatch, len(hits))
+	for i, h := range hits {
+		id := index.NewIndexInternalID(nil, h.Num)
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &bsearch.DocumentMatch{ID: ext, Score: h.Score, IndexInternalID: id}
+	}
+	return out, nil
+}
