@@ -9,7 +9,7 @@ import (
 // bulkGCPercent is the garbage collector's target (GOGC) while a sync fills an empty
 // index (a rebuild, a first index): the heap may grow to three times what is live
 // between collections instead of twice. Indexing allocates fast (analysis, segments),
-// and at 10,000 sections this took 10-15% less CPU for 50-70% more peak RSS
+// and at 10,000 sections this took about 10% less CPU for 20-70% more peak RSS
 // (docs/PERFORMANCE.md). GOGC set in the environment is left alone, and GOMEMLIMIT
 // still bounds the heap.
 const bulkGCPercent = 200
