@@ -99,6 +99,9 @@ func (ix *Index) syncInto(ctx context.Context, bi bleve.Index, corpusDir string,
 	// records: the next sync indexes their files again, and rebuilds if some sections
 	// are left that no record lists (see Sync).
 	w.deferRecords = w.empty
+	if w.empty {
+		defer bulkGC()()
+	}
 	var sum Summary
 	var files []os.DirEntry
 	for _, e := range entries {
