@@ -100,6 +100,29 @@ func generatedEngine(tb testing.TB) *Engine {
 	})
 }
 
+// TestExecutorRunsPhraselessSearches checks the engine's default: the executor runs
+// the searches it has a plan for without a phrase, bleve's searchers those with one
+// (where musebench measured each faster) and the date-sorted ones.
+func TestExecutorRunsPhraselessSearches(t *testing.T) {
+	e := bundleEngine(t)
+	for _, tt := range []struct {
+		req  Request
+		want bool
+	}{
+		{Request{Query: "cells"}, true},
+		{Request{Query: "muse safety patients", GroupByDoc: true, Literal: true}, true},
+		{Request{Query: "muse safety patients"}, false}, // 安全性 and 患者 are phrases
+		{Request{Query: "stroke OR ALS -rat"}, true},
+		{Request{Query: `"spinal cord injury"`}, false},
+		{Request{Query: "間葉系幹細胞"}, false}, // a phrase of kagome's terms
+		{Request{Query: "cells", Sort: SortDate}, false},
+	} {
+		if got := e.planned(tt.req); got != tt.want {
+			t.Errorf("%+v: executor %v, want %v", tt.req, got, tt.want)
+		}
+	}
+}
+
 func TestExecutorMatchesBleve(t *testing.T) {
 	t.Run("bundle", func(t *testing.T) {
 		e := bundleEngine(t)
@@ -142,9 +165,9 @@ const churnEvery = 40
 // compares the answers. churn, when not nil, changes the index every churnEvery
 // requests. The executor must have run some of the requests, and with churn some on a
 // snapshot of several segments.
-func differential(t *testing.T, e *Engine, reqs []Request, churn func()) {
-	b := *e
-	b.bleveOnly = true
+func differential(t *testing.T, engine *Engine, reqs []Request, churn func()) {
+	e, b := *engine, *engine
+	e.executor, b.executor = executeAll, executeNone
 	planned, segmented := 0, 0
 	for i, req := range reqs {
 		if churn != nil && i%churnEvery == 0 {
@@ -318,15 +341,15 @@ func (e *Engine) planned(req Request) bool {
 // counts) and for a page of ten hits, reporting the time per section matched.
 func BenchmarkExecutor(b *testing.B) {
 	e := copiedEngine(b)
-	bleveOnly := *e
-	bleveOnly.bleveOnly = true
+	all, bleveOnly := *e, *e
+	all.executor, bleveOnly.executor = executeAll, executeNone
 	ctx := context.Background()
 	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`, "脊髄損傷"} {
 		for _, size := range []int{0, 10} {
 			for _, path := range []struct {
 				name string
 				e    *Engine
-			}{{"bleve", &bleveOnly}, {"exec", e}} {
+			}{{"bleve", &bleveOnly}, {"exec", &all}} {
 				b.Run(fmt.Sprintf("%s/size-%d/%s", q, size, path.name), func(b *testing.B) {
 					req := Request{Query: q, Size: size}
 					resp, err := path.e.Search(ctx, req)
