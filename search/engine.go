@@ -528,10 +528,10 @@ func (e *Engine) executes(req Request, c *compiled, q query.Query) bool {
 	switch e.executor {
 	case executeAll:
 		return true
-	case executeNone:
-		return false
+	case executePhraseless:
+		return !hasPhrase(plan)
 	}
-	return !hasPhrase(plan)
+	return false
 }
 
 // promote puts first the best match of each language, by score, then the others in
