@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"musesearch/corpus"
+	"musesearch/internal/cputime"
 )
 
 // BenchmarkIndexBundle builds an on-disk index of the bundled corpus from scratch:
@@ -151,7 +151,7 @@ func BenchmarkIndexCorpus(b *testing.B) {
 	var size int64
 	var sections int
 	var elapsed time.Duration
-	cpu := -cpuTime(b)
+	cpu := -cputime.Of(b)
 	for b.Loop() {
 		dir := filepath.Join(b.TempDir(), "index")
 		ix, err := Open(ctx, Config{Dir: dir})
@@ -170,17 +170,8 @@ func BenchmarkIndexCorpus(b *testing.B) {
 		sections = sum.Sections
 		size = dirSize(b, dir)
 	}
-	cpu += cpuTime(b)
+	cpu += cputime.Of(b)
 	b.ReportMetric(float64(sections)*float64(b.N)/elapsed.Seconds(), "sections/s")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(size)/(1<<20), "index-MiB")
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

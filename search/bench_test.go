@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -21,6 +20,7 @@ import (
 
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/cputime"
 )
 
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
@@ -57,26 +57,16 @@ func BenchmarkSearch(b *testing.B) {
 		for _, q := range queries {
 			b.Run(m.name+"/"+q.name, func(b *testing.B) {
 				req := Request{Query: q.q, Filters: m.filters, Page: 1, Size: 10, GroupByDoc: m.group}
-				began := cpuTime(b)
+				began := cputime.Of(b)
 				for b.Loop() {
 					if _, err := e.Search(ctx, req); err != nil {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(float64(cpuTime(b)-began)/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
-}
-
-// cpuTime returns the CPU time the process has used, user and system, in ns: on a
-// machine other programs load, a search's CPU time varies much less than its wall time.
-func cpuTime(b *testing.B) int64 {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return u.Utime.Nano() + u.Stime.Nano()
 }
 
 // BenchmarkCostlyQueries runs the costliest queries found within the limits of a

@@ -1,10 +1,10 @@
 package web
 
 import (
+	"musesearch/internal/cputime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"syscall"
 	"testing"
 )
 
@@ -44,30 +44,21 @@ func BenchmarkAPISearch(b *testing.B) {
 		b.Run(m.name, func(b *testing.B) {
 			r := request(m.q)
 			b.ReportAllocs()
-			began := cpuTime(b)
+			began := cputime.Of(b)
 			for b.Loop() {
 				serve(b, r)
 			}
-			b.ReportMetric(float64(cpuTime(b)-began)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 		})
 	}
 	b.Run("mix", func(b *testing.B) {
 		b.ReportAllocs()
-		began := cpuTime(b)
+		began := cputime.Of(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for i := 0; pb.Next(); i++ {
 				serve(b, request(loadMix[i%len(loadMix)].q))
 			}
 		})
-		b.ReportMetric(float64(cpuTime(b)-began)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 	})
-}
-
-// cpuTime returns the CPU time the process has used, in nanoseconds.
-func cpuTime(b *testing.B) int64 {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return u.Utime.Nano() + u.Stime.Nano()
 }

@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"musesearch/internal/cputime"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"syscall"
 	"time"
 )
 
@@ -88,6 +88,11 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 		return serveOutput{}, err
 	}
 	out := serveOutput{OpenS: time.Since(start).Seconds(), Hits: map[string]int{}, SamplesMS: map[string][]float64{}, CPUMS: map[string][]float64{}}
+	// processCPU reads 0 where the system does not say.
+	processCPU := func() time.Duration {
+		d, _ := cputime.Process()
+		return d
+	}
 	for round := range wl.Warmup + wl.Repeat {
 		for _, q := range wl.Queries {
 			t, cpu := time.Now(), processCPU()
@@ -143,14 +148,4 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 	}
 	out.AddVisibleMS = float64(time.Since(t).Microseconds()) / 1000
 	return out, nil
-}
-
-// processCPU returns the CPU time the process has used so far, user and system, over
-// all its threads (0 where the system does not say).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
