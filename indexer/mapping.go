@@ -178,8 +178,9 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Store = false
 		section.AddFieldMappingsAt(name, f)
 	}
+	// The ordinal is sorted by (its doc values) and searched, never read back.
 	ordinal := bleve.NewNumericFieldMapping()
-	ordinal.IncludeInAll = false
+	ordinal.IncludeInAll, ordinal.Store = false, false
 	section.AddFieldMappingsAt(FieldOrdinal, ordinal)
 	for _, name := range []string{FieldYear, FieldTrialCount} {
 		n := bleve.NewNumericFieldMapping()
