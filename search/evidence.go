@@ -42,25 +42,66 @@ type evidenceQuery struct {
 }
 
 func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	inner, err := q.inner.Searcher(ctx, r, m, opts)
-	if err != nil {
-		return nil, err
-	}
-	sets, err := q.sets.get(r)
-	if err != nil {
-		inner.Close()
-		return nil, err
-	}
-	l := q.lifter(sets)
-	if l.evidence.IsEmpty() {
-		return inner, nil
-	}
-	return &evidenceSearcher{Searcher: inner, lifter: l}, nil
+	return adjustedSearcher(ctx, r, m, opts, q.inner, q.sets, q.adjust)
 }
 
-// lifter returns the lift of q's matches in a snapshot whose sets are sets.
-func (q *evidenceQuery) lifter(sets *facetSets) lifter {
-	return liftOf(sets, q.indications, q.langs)
+// adjust returns the lift of the matches of q in a snapshot whose sets are sets.
+func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
+	l := liftOf(sets, q.indications, q.langs)
+	return scoreAdjust{docs: l.evidence, by: l.lifted}
+}
+
+// scoreAdjust is how an evidenceQuery or a coverQuery changes the scores of its inner
+// query's matches in one snapshot: by gives the new score of each passage of docs
+// (snapshot document numbers) from its score. bleve's path applies it with an
+// adjustSearcher, the executor's with an exec.Adjust.
+type scoreAdjust struct {
+	docs *roaring.Bitmap
+	by   func(num uint64, score float64) float64
+}
+
+// adjustedSearcher returns the searcher of inner in the snapshot of r, its scores
+// changed by the scoreAdjust that adjust makes of the snapshot's facet sets.
+func adjustedSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions,
+	inner query.Query, cache *setCache, adjust func(*facetSets) scoreAdjust) (bsearch.Searcher, error) {
+	s, err := inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := cache.get(r)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	a := adjust(sets)
+	if a.docs.IsEmpty() {
+		return s, nil
+	}
+	return &adjustSearcher{Searcher: s, scoreAdjust: a}, nil
+}
+
+// adjustSearcher changes the scores of its searcher's matches by a scoreAdjust.
+type adjustSearcher struct {
+	bsearch.Searcher
+	scoreAdjust
+}
+
+func (s *adjustSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.adjust(s.Searcher.Next(ctx))
+}
+
+func (s *adjustSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.adjust(s.Searcher.Advance(ctx, id))
+}
+
+func (s *adjustSearcher) adjust(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if m == nil {
+		return m, err
+	}
+	if num := m.IndexInternalID.Value(); s.docs.Contains(uint32(num)) {
+		m.Score = s.by(num, m.Score)
+	}
+	return m, err
 }
 
 // liftOf returns the lifter of the passages, in a snapshot whose sets are sets, that
@@ -97,30 +138,6 @@ func (l lifter) covered(num uint64, score, lift float64) float64 {
 		return score + lift
 	}
 	return score
-}
-
-// evidenceSearcher is the searcher of an evidenceQuery.
-type evidenceSearcher struct {
-	bsearch.Searcher
-	lifter
-}
-
-func (s *evidenceSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	return s.lift(s.Searcher.Next(ctx))
-}
-
-func (s *evidenceSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	return s.lift(s.Searcher.Advance(ctx, id))
-}
-
-func (s *evidenceSearcher) lift(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	if m == nil {
-		return m, err
-	}
-	if num := m.IndexInternalID.Value(); s.evidence.Contains(uint32(num)) {
-		m.Score = s.lifted(num, m.Score)
-	}
-	return m, err
 }
 
 // queryLangs returns the languages the text of a query's words is written in, as far as its script
@@ -166,46 +183,15 @@ type coverQuery struct {
 }
 
 func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	inner, err := q.inner.Searcher(ctx, r, m, opts)
-	if err != nil || q.sets == nil {
-		return inner, err
+	if q.sets == nil {
+		return q.inner.Searcher(ctx, r, m, opts)
 	}
-	sets, err := q.sets.get(r)
-	if err != nil {
-		inner.Close()
-		return nil, err
-	}
-	l := liftOf(sets, q.indications, q.langs)
-	if l.evidence.IsEmpty() {
-		return inner, nil
-	}
-	return &coverSearcher{Searcher: inner, lifter: l, lift: q.lift()}, nil
+	return adjustedSearcher(ctx, r, m, opts, q.inner, q.sets, q.adjust)
 }
 
-// lift is what a covered passage gains: a floor for each word.
-func (q *coverQuery) lift() float64 { return float64(q.units) * literalFloor }
-
-// coverSearcher is the searcher of a coverQuery.
-type coverSearcher struct {
-	bsearch.Searcher
-	lifter
-	lift float64
-}
-
-func (s *coverSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	return s.cover(s.Searcher.Next(ctx))
-}
-
-func (s *coverSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	return s.cover(s.Searcher.Advance(ctx, id))
-}
-
-func (s *coverSearcher) cover(m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	if m == nil {
-		return m, err
-	}
-	if num := m.IndexInternalID.Value(); s.evidence.Contains(uint32(num)) {
-		m.Score = s.covered(num, m.Score, s.lift)
-	}
-	return m, err
+// adjust returns the cover of the matches of q in a snapshot whose sets are sets: a
+// floor for each word.
+func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
+	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
+	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }}
 }

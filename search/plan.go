@@ -84,30 +84,31 @@ func planOf(q query.Query, env *planEnv) (exec.Node, bool) {
 		b, okB := planOf(q.b, env)
 		return exec.Sum{A: a, B: b}, okA && okB
 	case *evidenceQuery:
-		inner, ok := planOf(q.inner, env)
-		if !ok || env == nil {
-			return inner, ok
-		}
-		l := q.lifter(env.sets)
-		if l.evidence.IsEmpty() {
-			return inner, true
-		}
-		return exec.Adjust{Inner: inner, Docs: l.evidence, By: l.lifted}, true
+		return adjustedPlan(q.inner, env, q.adjust)
 	case *coverQuery:
-		inner, ok := planOf(q.inner, env)
-		if !ok || env == nil || q.sets == nil {
-			return inner, ok
+		if q.sets == nil {
+			return planOf(q.inner, env)
 		}
-		l, lift := liftOf(env.sets, q.indications, q.langs), q.lift()
-		if l.evidence.IsEmpty() {
-			return inner, true
-		}
-		return exec.Adjust{Inner: inner, Docs: l.evidence, By: func(num uint64, s float64) float64 { return l.covered(num, s, lift) }}, true
+		return adjustedPlan(q.inner, env, q.adjust)
 	case *unitOr:
 		nodes, ok := plansOf(q.qs, env)
 		return exec.UnitOr{Nodes: nodes, Own: q.own, Floor: literalFloor}, ok
 	}
 	return nil, false
+}
+
+// adjustedPlan returns the plan of inner with its scores changed by the scoreAdjust
+// that adjust makes of the snapshot's facet sets (see adjustedSearcher).
+func adjustedPlan(inner query.Query, env *planEnv, adjust func(*facetSets) scoreAdjust) (exec.Node, bool) {
+	n, ok := planOf(inner, env)
+	if !ok || env == nil {
+		return n, ok
+	}
+	a := adjust(env.sets)
+	if a.docs.IsEmpty() {
+		return n, true
+	}
+	return exec.Adjust{Inner: n, Docs: a.docs, By: a.by}, true
 }
 
 // hasPhrase reports whether plan n holds a phrase.
