@@ -23,7 +23,7 @@ import (
 // TestBrowserPresentation checks in a real Chromium how the pages present themselves:
 // the glyph forms of Chinese and Japanese text, the canonical address of results shown
 // while typing, a phone's first screen (the search box's placeholder, the results
-// without JavaScript), print, and the dark palette.
+// without JavaScript), the edge pages and snippets, print, and the dark palette.
 func TestBrowserPresentation(t *testing.T) {
 	ts, _ := newTestServer(t)
 	b := newBrowser(t, ts.URL)
@@ -98,6 +98,53 @@ func TestBrowserPresentation(t *testing.T) {
 		// The filters are still there, after the results.
 		if !b.bool(`document.querySelector(".sidebar").checkVisibility()`) {
 			t.Error("the filters are gone")
+		}
+	})
+
+	// The edge pages and snippets of the polish issue, as a reader sees them.
+	t.Run("edge pages and snippets", func(t *testing.T) {
+		b.t = t
+		visible := func(sel string) bool {
+			return b.bool(`[...document.querySelectorAll(` + jsString(sel) + `)].some(e => e.checkVisibility())`)
+		}
+		// Nothing found: the tips show, no sort, export or empty filter group.
+		b.open("/search?hl=en&q=" + url.QueryEscape("zzqx nothing"))
+		if !b.bool(`document.querySelector("details.syntax-help").open`) {
+			t.Error("a search that finds nothing does not show the search tips")
+		}
+		for _, offered := range []string{"#sort", ".export", "fieldset.facet"} {
+			if visible(offered) {
+				t.Errorf("a search that finds nothing shows %s", offered)
+			}
+		}
+		// A page past the last says so and leads to the last.
+		b.open("/search?q=ALS&page=50&hl=en")
+		if got := b.str(`document.querySelector(".empty").innerText`); !strings.Contains(got, "There is no page 50") {
+			t.Errorf("a page past the last says %q", got)
+		}
+		b.navigate(chromedp.Click(chromedp.CSS(".empty a")))
+		if n := b.num(`document.querySelectorAll(".hit").length`); n == 0 {
+			t.Error("the link to the last page shows no results")
+		}
+		// A refused search keeps the query in the box, in the reader's words.
+		b.open("/search?q=stem+cells&indication=flu&hl=en")
+		if got := b.str(`document.getElementById("q").value`); got != "stem cells" {
+			t.Errorf("the error page's search box holds %q", got)
+		}
+		// A section found by its heading shows the match there; a registry id links.
+		b.open("/search?q=Background&hl=en")
+		if !visible(".passage-section mark") {
+			t.Error("a result found by its heading marks nothing in the heading")
+		}
+		b.open("/search?q=jRCT2063200047&group=section&hl=en")
+		if !b.bool(`[...document.querySelectorAll(".snippet a.ext")].some(a => a.href.includes("jrct.niph.go.jp"))`) {
+			t.Error("no snippet links the registry id")
+		}
+		if got := b.str(`[...document.querySelectorAll(".snippet")].map(e => e.innerText).join(" ")`); strings.Contains(got, ".…") {
+			t.Errorf("a snippet ends in double punctuation: %q", got)
+		}
+		if visible(`footer a[href="/metrics"]`) {
+			t.Error("the footer links the metrics")
 		}
 	})
 
