@@ -17,6 +17,8 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -509,7 +511,7 @@ func TestBrowser(t *testing.T) {
 		}
 		b.do(chromedp.KeyEvent(kb.ArrowDown))
 		b.waitFor(`document.getElementById("q").getAttribute("aria-expanded") === "true"`)
-		b.navigate(chromedp.KeyEvent(kb.Enter))
+		b.navigate(pressEnter)
 		if got := b.str(`new URLSearchParams(location.search).get("q")`); got != "bone marrow" {
 			t.Errorf("Enter on the suggestion searched q=%q, want bone marrow", got)
 		}
@@ -659,6 +661,26 @@ func (b *browser) navigate(action chromedp.Action[chromedp.Void]) {
 	}
 	b.do(chromedp.WaitReady(chromedp.CSS("footer")))
 }
+
+// pressEnter presses Enter as a keyboard does: one key-down event carries the
+// character, so a page that cancels the keydown gets no keypress. chromedp.KeyEvent
+// sends the character as an event of its own, which Chromium at times delivered
+// after a cancelled keydown: a suggestion chosen by Enter was then submitted a second
+// time by the form, and the first page load aborted.
+var pressEnter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	down := input.DispatchKeyEventParams{
+		Type: input.DispatchKeyEventTypeKeyDown, Key: "Enter", Code: "Enter",
+		Text: "\r", UnmodifiedText: "\r", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+	}
+	up := down
+	up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+	for _, e := range []input.DispatchKeyEventParams{down, up} {
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, e); err != nil {
+			return err
+		}
+	}
+	return nil
+})
 
 // waitFor waits until a JavaScript expression is true.
 func (b *browser) waitFor(expr string) {
