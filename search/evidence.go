@@ -48,16 +48,17 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 // adjust returns the lift of the matches of q in a snapshot whose sets are sets.
 func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
 	l := liftOf(sets, q.indications, q.langs)
-	return scoreAdjust{docs: l.evidence, by: l.lifted}
+	return scoreAdjust{docs: l.evidence, by: l.lifted, most: max(evidenceBonus, conceptScore)}
 }
 
 // scoreAdjust is how an evidenceQuery or a coverQuery changes the scores of its inner
 // query's matches in one snapshot: by gives the new score of each passage of docs
-// (snapshot document numbers) from its score. bleve's path applies it with an
-// adjustSearcher, the executor's with an exec.Adjust.
+// (snapshot document numbers) from its score, adding at most most to it. bleve's
+// path applies it with an adjustSearcher, the executor's with an exec.Adjust.
 type scoreAdjust struct {
 	docs *roaring.Bitmap
 	by   func(num uint64, score float64) float64
+	most float64
 }
 
 // adjustedSearcher returns the searcher of inner in the snapshot of r, its scores
@@ -193,5 +194,5 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 // floor for each word.
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
-	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }}
+	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, most: lift}
 }

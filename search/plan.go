@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/segments"
 	"musesearch/search/exec"
@@ -108,7 +109,7 @@ func adjustedPlan(inner query.Query, env *planEnv, adjust func(*facetSets) score
 	if a.docs.IsEmpty() {
 		return n, true
 	}
-	return exec.Adjust{Inner: n, Docs: a.docs, By: a.by}, true
+	return exec.Adjust{Inner: n, Docs: a.docs, By: a.by, Most: a.most}, true
 }
 
 // hasPhrase reports whether plan n holds a phrase.
@@ -215,7 +216,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	}
 	n := docs.GetCardinality()
 	if runtime.GOMAXPROCS(0) < 2 || uint64(len(c.sets.langs)) < minSplitDocs || n < 2 {
-		if err := x.Score(ctx, docs, keep(&c.first, first)); err != nil {
+		if err := q.scorePart(ctx, x, docs, &c.first, first, keep(&c.first, first)); err != nil {
 			return nil, err
 		}
 		return first.Hits(), nil
@@ -251,14 +252,14 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 			}
 		}()
 		keepRest := keep(&c.second, second)
-		done <- x.Score(restCtx, tail, func(num uint64, score float64) {
+		done <- q.scorePart(restCtx, x, tail, &c.second, second, func(num uint64, score float64) {
 			keepRest(num, score)
 			if c.groups != nil {
 				rest = append(rest, exec.Hit{Num: num, Score: score})
 			}
 		})
 	}()
-	err = x.Score(ctx, head, keep(&c.first, first))
+	err = q.scorePart(ctx, x, head, &c.first, first, keep(&c.first, first))
 	if err != nil {
 		stop()
 	}
@@ -276,6 +277,37 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	}
 	first.Merge(second)
 	return first.Hits(), nil
+}
+
+// scorePart scores the selected sections docs for part p, whose best hits top keeps,
+// calling each with them. In a search of sections (not grouped by document) it leaves
+// out the blocks of sections that can neither enter top nor be the best of their
+// language (package exec's pruning), a language at a time, so that each language's
+// best bounds its own sections.
+func (q *execQuery) scorePart(ctx context.Context, x *exec.Query, docs *roaring.Bitmap, p *part, top *exec.Top, each func(uint64, float64)) error {
+	c := q.c
+	if c.groups != nil {
+		return x.Score(ctx, docs, each)
+	}
+	rest := docs.Clone()
+	for lang, name := range c.sets.langNames {
+		in := roaring.And(docs, c.sets.values[corpus.Lang][name])
+		if in.IsEmpty() {
+			continue
+		}
+		rest.AndNot(in)
+		best := &p.best[lang]
+		if err := x.ScoreTop(ctx, in, c.cache.impacts, func(from uint64, bound float64) bool {
+			return !top.Wants(from, bound) && best.found && bound <= best.score
+		}, each); err != nil {
+			return err
+		}
+	}
+	if rest.IsEmpty() {
+		return nil
+	}
+	// A section of no language is no language's best.
+	return x.ScoreTop(ctx, rest, c.cache.impacts, func(from uint64, bound float64) bool { return !top.Wants(from, bound) }, each)
 }
 
 // matches returns the sections q matches in the snapshot r, found by bleve's

@@ -10,6 +10,7 @@ import (
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/segments"
+	"musesearch/search/exec"
 )
 
 // facetSets holds, for one snapshot of the index, the sections that carry each facet
@@ -96,6 +97,8 @@ type setCache struct {
 	snapshot segments.Snapshot // the snapshot of sets
 	sets     *facetSets
 	segments map[any]*segmentSets // by segments.Segment.Key
+	// impacts are what the executor's pruning read of the segments.
+	impacts *exec.Impacts
 }
 
 // segmentSets are what the sets keep of one segment: the postings of every facet value
@@ -112,7 +115,7 @@ type segmentSets struct {
 }
 
 func newSetCache() *setCache {
-	return &setCache{segments: map[any]*segmentSets{}}
+	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts()}
 }
 
 // get returns the facet sets of the snapshot r.

@@ -104,6 +104,13 @@ type Segment struct {
 // Key identifies the segment across snapshots, for caches of what was read from it.
 func (s Segment) Key() any { return s.seg }
 
+// Whole returns the segment as written, none of its documents deleted: what is read
+// of it holds for every snapshot that shares it, whatever each deleted.
+func (s Segment) Whole() Segment {
+	s.deleted = nil
+	return s
+}
+
 // Count is the number of documents the segment holds, deleted ones included.
 func (s Segment) Count() uint64 { return s.seg.Count() }
 

@@ -88,11 +88,13 @@ type Docs struct{ Docs *roaring.Bitmap }
 type Sum struct{ A, B Node }
 
 // Adjust matches what Inner matches; the score s of a match of section num (a
-// snapshot document number) in Docs becomes By(num, s).
+// snapshot document number) in Docs becomes By(num, s), which lies between s and
+// s+Most.
 type Adjust struct {
 	Inner Node
 	Docs  *roaring.Bitmap
 	By    func(num uint64, score float64) float64
+	Most  float64
 }
 
 func (Term) isNode()   {}
@@ -111,6 +113,7 @@ func (Adjust) isNode() {}
 // segment, its weights and norms computed. It is safe for concurrent use once
 // prepared.
 type Query struct {
+	snap segments.Snapshot
 	root *node
 	segs []segment
 	// terms are the plan's term nodes, numbered by node.term.
@@ -149,7 +152,7 @@ type match struct {
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
 func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, error) {
-	q := &Query{}
+	q := &Query{snap: snap}
 	var err error
 	if q.root, err = q.build(plan); err != nil {
 		return nil, err

@@ -39,6 +39,12 @@ func (t *Top) Add(num uint64, score float64) {
 	}
 }
 
+// Wants reports whether a hit numbered num or later that scores score or less could
+// be kept.
+func (t *Top) Wants(num uint64, score float64) bool {
+	return len(t.hits) < t.k || t.k > 0 && better(Hit{num, score}, t.hits[0])
+}
+
 // Merge offers the hits of o.
 func (t *Top) Merge(o *Top) {
 	for _, h := range o.hits {

@@ -1,0 +1,438 @@
+package exec
+
+import (
+	"context"
+	"math"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"musesearch/internal/segments"
+)
+
+// Pruning: ScoreTop leaves out the blocks of sections (blockSize consecutive
+// segment-local numbers) whose scores cannot matter to its caller, knowing of each
+// block an upper bound of its sections' scores without scoring them. A term's bound in
+// a block comes from the block's impacts: the pairs of frequency and norm of its
+// postings there that no other pair of the block exceeds in both (BM25 grows with
+// each), read once per segment and term and kept in an Impacts. A composite node's
+// bound follows from its parts' as its score does from theirs.
+
+// blockBits is the base-2 logarithm of blockSize.
+const blockBits = 7
+
+// blockSize is how many consecutive segment-local document numbers a block of
+// impacts spans: a bound per 128 sections, as Lucene keeps them.
+const blockSize = 1 << blockBits
+
+// minImpactPostings is how many postings a term must have in a segment for its
+// impacts to be read: a term with fewer is bounded in a block where it occurs by the
+// most BM25 can give it (boundSlack aside, idf·k1 times its query weight), which its
+// few postings make cheap to be wrong about.
+const minImpactPostings = blockSize
+
+// maxImpactBytes bounds the memory an Impacts keeps; past it, it forgets the tables
+// it read first.
+const maxImpactBytes = 64 << 20
+
+// boundSlack is the relative margin a bound keeps where its arithmetic is not the
+// score's own (a squashed score, the floors of a unit, BM25's ceiling): enough for
+// the rounding of a few dozen operations.
+const boundSlack = 1e-12
+
+// Impacts keeps the impacts of the terms ScoreTop reads, by segment, for the segments
+// of the last snapshot it was asked about: a segment's impacts hold in every snapshot
+// that shares it (they are read with its deleted documents). It is safe for
+// concurrent use.
+type Impacts struct {
+	mu    sync.Mutex
+	snap  segments.Snapshot
+	live  map[any]bool // the keys of snap's segments
+	terms map[impactKey]*impactTable
+	order []impactKey // the keys of terms, oldest first
+	bytes int
+}
+
+// NewImpacts returns an empty Impacts.
+func NewImpacts() *Impacts {
+	return &Impacts{terms: map[impactKey]*impactTable{}}
+}
+
+// impactKey names a term of a field in a segment.
+type impactKey struct {
+	seg         any // segments.Segment.Key
+	field, term string
+}
+
+// impactTable holds a term's impacts in one segment, by block: blocks lists the
+// blocks that hold postings of it, ascending; the impacts of blocks[i] are
+// impacts[starts[i]:starts[i+1]].
+type impactTable struct {
+	blocks  []uint32
+	starts  []uint32
+	impacts []impact
+}
+
+// impact is a posting's frequency and norm (1/sqrt of the field's length), as zap
+// keeps them.
+type impact struct {
+	freq uint32
+	norm float32
+}
+
+// size is roughly the memory t takes, in bytes.
+func (t *impactTable) size() int { return 64 + 8*len(t.blocks) + 8*len(t.impacts) }
+
+// table returns the impacts of term in field of seg, one of snap's segments, reading
+// them when it does not hold them, or nil when the term has too few postings there to
+// be worth it.
+func (c *Impacts) table(snap segments.Snapshot, seg segments.Segment, field, term string) (*impactTable, error) {
+	key := impactKey{seg.Key(), field, term}
+	c.mu.Lock()
+	if snap != c.snap {
+		c.follow(snap)
+	}
+	t, ok := c.terms[key]
+	c.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := readImpacts(seg, field, term)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.terms[key]; ok || !c.live[key.seg] {
+		return t, nil
+	}
+	size := 64
+	if t != nil {
+		size = t.size()
+	}
+	for c.bytes+size > maxImpactBytes && len(c.order) > 0 {
+		c.drop(c.order[0])
+		c.order = c.order[1:]
+	}
+	if size <= maxImpactBytes {
+		c.terms[key], c.bytes = t, c.bytes+size
+		c.order = append(c.order, key)
+	}
+	return t, nil
+}
+
+// follow makes snap the snapshot whose segments c keeps, forgetting the others'.
+func (c *Impacts) follow(snap segments.Snapshot) {
+	c.snap, c.live = snap, map[any]bool{}
+	for _, seg := range snap.Segments() {
+		c.live[seg.Key()] = true
+	}
+	kept := c.order[:0]
+	for _, key := range c.order {
+		if c.live[key.seg] {
+			kept = append(kept, key)
+		} else {
+			c.drop(key)
+		}
+	}
+	c.order = kept
+}
+
+// drop forgets the table of key.
+func (c *Impacts) drop(key impactKey) {
+	size := 64
+	if t := c.terms[key]; t != nil {
+		size = t.size()
+	}
+	delete(c.terms, key)
+	c.bytes -= size
+}
+
+// readImpacts reads the impacts of term in field of seg, deleted documents included,
+// or returns nil when the term has fewer than minImpactPostings postings there.
+func readImpacts(seg segments.Segment, field, term string) (*impactTable, error) {
+	p, err := seg.Whole().Term(field, term)
+	if err != nil {
+		return nil, err
+	}
+	if p.Docs().GetCardinality() < minImpactPostings {
+		return nil, nil
+	}
+	t := &impactTable{}
+	r := p.Reader(false)
+	block := uint32(math.MaxUint32)
+	var front []impact // the current block's impacts
+	flush := func() {
+		if len(front) > 0 {
+			t.blocks = append(t.blocks, block)
+			t.starts = append(t.starts, uint32(len(t.impacts)))
+			t.impacts = append(t.impacts, front...)
+		}
+		front = front[:0]
+	}
+	it := p.Docs().Iterator()
+	for it.HasNext() {
+		num := it.Next()
+		posting, err := r.Advance(num)
+		if err != nil {
+			return nil, err
+		}
+		if posting == nil {
+			continue
+		}
+		if posting.Freq > math.MaxUint32 {
+			return nil, nil // beyond what an impact holds: the term goes unbounded
+		}
+		if b := num >> blockBits; b != block {
+			flush()
+			block = b
+		}
+		front = addImpact(front, impact{uint32(posting.Freq), float32(posting.Norm)})
+	}
+	flush()
+	t.starts = append(t.starts, uint32(len(t.impacts)))
+	return t, nil
+}
+
+// addImpact adds i to front, the impacts of a block none of which another exceeds
+// in both frequency and norm, keeping it so.
+func addImpact(front []impact, i impact) []impact {
+	kept := front[:0]
+	for _, f := range front {
+		if f.freq >= i.freq && f.norm >= i.norm {
+			return front // i scores no more than f
+		}
+		if !(i.freq >= f.freq && i.norm >= f.norm) {
+			kept = append(kept, f)
+		}
+	}
+	return append(kept, i)
+}
+
+// bounds are what bounding the scores of a query's blocks in one segment reads, for
+// one ScoreTop: by term number, the term's impacts (nil: it has too few postings to
+// have them) and how far in them the blocks asked about have gone.
+type bounds struct {
+	tables []*impactTable
+	at     []int
+	seg    *segment
+}
+
+// bounds reads the impacts of q's terms in segment s.
+func (q *Query) bounds(imp *Impacts, s *segment) (*bounds, error) {
+	b := &bounds{tables: make([]*impactTable, q.terms), at: make([]int, q.terms), seg: s}
+	var err error
+	var walk func(n *node)
+	walk = func(n *node) {
+		if t, ok := n.n.(Term); ok && err == nil {
+			b.tables[n.term], err = imp.table(q.snap, s.seg, t.Field, t.Term)
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(q.root)
+	return b, err
+}
+
+// prunable reports whether ScoreTop's bounds hold for n: they assume that no score
+// is below zero, which a negative boost or scale could make one.
+func (n *node) prunable() bool {
+	switch t := n.n.(type) {
+	case Term:
+		if t.Boost < 0 || n.idf < 0 {
+			return false
+		}
+	case Phrase:
+		if t.Boost < 0 {
+			return false
+		}
+	case All:
+		if t.Boost < 0 {
+			return false
+		}
+	case Squash:
+		if t.Scale < 0 {
+			return false
+		}
+	case Adjust:
+		if t.Most < 0 {
+			return false
+		}
+	}
+	for _, k := range n.kids {
+		if !k.prunable() {
+			return false
+		}
+	}
+	return true
+}
+
+// bound returns an upper bound of the score of n for the sections of block (of the
+// segment of b) that m, n's matches in the segment, holds, and false when n surely
+// matches none of them.
+func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
+	switch t := n.n.(type) {
+	case Term:
+		return n.termBound(b, block)
+	case All:
+		if n.factor != 1 {
+			return n.factor, true
+		}
+		return 1, true
+	case Docs:
+		lo := uint64(block) << blockBits
+		return 0, m.docs.IntersectsWithInterval(lo, lo+blockSize)
+	case And, Phrase:
+		var sum float64
+		present := true
+		for i, k := range n.kids {
+			s, ok := k.bound(m.kids[i], b, block)
+			sum += k.times * s
+			present = present && ok
+		}
+		return sum, present
+	case Or, UnitOr, Sum:
+		var sum float64
+		matched, own := 0, false
+		unit, isUnit := t.(UnitOr)
+		for i, k := range n.kids {
+			s, ok := k.bound(m.kids[i], b, block)
+			if !ok {
+				continue
+			}
+			sum += max(s, 0)
+			matched++
+			own = own || isUnit && i < unit.Own
+		}
+		_, isSum := t.(Sum)
+		switch {
+		case isUnit:
+			// A unit's score is its nodes' coordinated remainders plus the whole
+			// floors of their scores, at most their sum, and one more floor for its
+			// own.
+			if own {
+				sum += unit.Floor
+			}
+			sum *= 1 + boundSlack
+		case !isSum:
+			// At most the share of the nodes that may match.
+			sum *= float64(matched) / float64(len(n.kids))
+		}
+		return sum, matched > 0
+	case Not:
+		return n.kids[0].bound(m.kids[0], b, block)
+	case Squash:
+		s, ok := n.kids[0].bound(m.kids[0], b, block)
+		if math.IsInf(s, 1) {
+			return t.Scale, ok
+		}
+		return t.Scale * s / (1 + s) * (1 + boundSlack), ok
+	case Adjust:
+		s, ok := n.kids[0].bound(m.kids[0], b, block)
+		lo := uint64(block) << blockBits
+		if ok && t.Most > 0 && t.Docs.IntersectsWithInterval(b.seg.seg.Offset+lo, b.seg.seg.Offset+lo+blockSize) {
+			s += t.Most
+		}
+		return s, ok
+	}
+	return math.Inf(1), true
+}
+
+// termBound is bound for a term node.
+func (n *node) termBound(b *bounds, block uint32) (float64, bool) {
+	t := b.tables[n.term]
+	if t == nil {
+		lo := uint64(block) << blockBits
+		if !b.seg.terms[n.term].Docs().IntersectsWithInterval(lo, lo+blockSize) {
+			return 0, false
+		}
+		return n.ceiling(), true
+	}
+	i := b.at[n.term]
+	for i < len(t.blocks) && t.blocks[i] < block {
+		i++
+	}
+	b.at[n.term] = i
+	if i == len(t.blocks) || t.blocks[i] != block {
+		return 0, false
+	}
+	// BM25 grows with the frequency and the norm, so the block's best is one of its
+	// impacts; two impacts one of which exceeds the other in both differ in score
+	// by far more than rounding, so the impact a block keeps scores at least as
+	// high as the ones it dropped, as computed.
+	var best float64
+	for _, i := range t.impacts[t.starts[i]:t.starts[i+1]] {
+		best = max(best, n.bm25(uint64(i.freq), float64(i.norm)))
+	}
+	return best, true
+}
+
+// ceiling is the most a term scores in any section: BM25's term-frequency factor
+// tf·k1/(tf + k1·(…)) stays below k1 with a field-length model, and has no bound
+// without one (an index with no average length).
+func (n *node) ceiling() float64 {
+	if n.avgdl <= 0 {
+		return math.Inf(1)
+	}
+	score := n.idf * bsearch.BM25_k1
+	if n.factor != 1 {
+		score *= n.factor
+	}
+	return score * (1 + boundSlack)
+}
+
+// ScoreTop is Score for a caller that wants only some of the best sections: for each
+// block of sections in turn it calls skip with the block's first section of docs and
+// an upper bound of the scores of its sections, and leaves the block out when skip
+// says that no section numbered from on that scores no more than bound is wanted.
+// Impacts keeps what the bounds read of the segments.
+func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts, skip func(from uint64, bound float64) bool, each func(num uint64, score float64)) error {
+	if !q.root.prunable() {
+		return q.Score(ctx, docs, each)
+	}
+	blocks := 0
+	for i := range q.segs {
+		s := &q.segs[i]
+		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		if in.IsEmpty() {
+			continue
+		}
+		b, err := q.bounds(imp, s)
+		if err != nil {
+			return err
+		}
+		readers := make([]*segments.PostingsReader, q.terms)
+		for i, p := range s.terms {
+			readers[i] = p.Reader(false)
+		}
+		it := in.Iterator()
+		for it.HasNext() {
+			if blocks++; blocks%(checkEvery/blockSize) == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			from := uint64(it.PeekNext())
+			block := uint32((from - s.seg.Offset) >> blockBits)
+			end := s.seg.Offset + uint64(block+1)<<blockBits
+			if bound, _ := q.root.bound(s.root, b, block); skip(from, bound) {
+				if end > math.MaxUint32 {
+					break
+				}
+				it.AdvanceIfNeeded(uint32(end))
+				continue
+			}
+			for it.HasNext() && uint64(it.PeekNext()) < end {
+				num := uint64(it.Next())
+				score, err := q.root.score(s.root, num, uint32(num-s.seg.Offset), readers)
+				if err != nil {
+					return err
+				}
+				each(num, score)
+			}
+		}
+	}
+	return ctx.Err()
+}
