@@ -1,0 +1,302 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+
+	"musesearch/internal/segments"
+)
+
+// words is the vocabulary of the test indexes, the first words the most common.
+var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
+
+// testIndex is a scorch index of docs random documents of fields a (long) and b
+// (short), written in batches (segments), with some deleted; before is a snapshot
+// taken before the deletions, still open.
+type testIndex struct {
+	bi     bleve.Index
+	before segments.Snapshot
+}
+
+func newTestIndex(t *testing.T, rng *rand.Rand, docs int) *testIndex {
+	t.Helper()
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = simple.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bi.Close() })
+	text := func(max int) string {
+		var w []string
+		for range 1 + rng.IntN(max) {
+			// Zipf-like: word i about twice as common as word i+2.
+			i := int(math.Floor(-2 * math.Log2(1-rng.Float64())))
+			w = append(w, words[min(i, len(words)-1)])
+		}
+		return strings.Join(w, " ")
+	}
+	for b := 0; b < docs; b += docs / 3 {
+		batch := bi.NewBatch()
+		for d := b; d < min(b+docs/3, docs); d++ {
+			if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text(60), "b": text(6)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix := &testIndex{bi: bi}
+	if ix.before, err = segments.Current(bi); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.before.Close() })
+	batch := bi.NewBatch()
+	for d := 0; d < docs; d += 7 {
+		batch.Delete(fmt.Sprintf("d%05d", d))
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// randomPlan returns a random plan of at most depth levels over the test index's
+// fields, whose sections number count.
+func randomPlan(rng *rand.Rand, depth int, count int) Node {
+	term := func() Term {
+		field := []string{"a", "b"}[rng.IntN(2)]
+		return Term{Field: field, Term: words[rng.IntN(len(words))], Boost: []float64{1, 1, 0.5, 3}[rng.IntN(4)]}
+	}
+	if depth == 0 {
+		return term()
+	}
+	kids := func() []Node {
+		out := make([]Node, 1+rng.IntN(4))
+		for i := range out {
+			out[i] = randomPlan(rng, depth-1, count)
+		}
+		return out
+	}
+	some := func() *roaring.Bitmap {
+		b := roaring.New()
+		for range count / 5 {
+			b.Add(uint32(rng.IntN(count)))
+		}
+		return b
+	}
+	switch rng.IntN(12) {
+	case 0:
+		return And{Nodes: kids()}
+	case 1, 2:
+		return Or{Nodes: kids()}
+	case 3:
+		nodes := kids()
+		return UnitOr{Nodes: nodes, Own: rng.IntN(len(nodes) + 1), Floor: []float64{0.5, 2, 1000}[rng.IntN(3)]}
+	case 4:
+		return Not{Must: randomPlan(rng, depth-1, count), MustNot: term()}
+	case 5:
+		return Squash{Inner: randomPlan(rng, depth-1, count), Scale: []float64{0, 1e-4, 1}[rng.IntN(3)]}
+	case 6:
+		return Sum{A: randomPlan(rng, depth-1, count), B: randomPlan(rng, depth-1, count)}
+	case 7:
+		lift := rng.Float64()
+		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: lift,
+			By: func(num uint64, s float64) float64 { return s + lift*float64(num%3)/2 }}
+	case 8:
+		return Or{Nodes: []Node{Docs{Docs: some()}, term()}}
+	case 9:
+		return Not{Must: All{Boost: 1}, MustNot: term()}
+	case 10:
+		a, b := term(), term()
+		return Phrase{Field: "a", Pattern: [][]string{{a.Term}, {}, {b.Term, words[0]}}, Boost: a.Boost}
+	}
+	return term()
+}
+
+// TestBoundsHold checks on random plans over a random index that the bound of every
+// block of a segment is at least the score of each of the plan's matches in it, with
+// impacts read on one snapshot and used on another that deleted less.
+func TestBoundsHold(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 3))
+	ix := newTestIndex(t, rng, 3000)
+	after, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.Close()
+	imp := NewImpacts()
+	ctx := context.Background()
+	checked, tables := 0, 0
+	for p := range 300 {
+		plan := randomPlan(rng, 1+p%4, 3000)
+		// Impacts read first on the snapshot after the deletions, then used
+		// before them too.
+		for _, snap := range []segments.Snapshot{after, ix.before} {
+			q, err := Prepare(ctx, snap, plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !q.root.prunable() {
+				t.Fatalf("plan %d: %#v is not prunable", p, plan)
+			}
+			for i := range q.segs {
+				s := &q.segs[i]
+				b, err := q.bounds(imp, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tb := range b.tables {
+					if tb != nil {
+						tables++
+					}
+				}
+				readers := make([]*segments.PostingsReader, q.terms)
+				for i, p := range s.terms {
+					readers[i] = p.Reader(false)
+				}
+				block, bound, present := uint32(math.MaxUint32), 0.0, false
+				for it := s.root.docs.Iterator(); it.HasNext(); {
+					local := it.Next()
+					if local>>blockBits != block {
+						block = local >> blockBits
+						bound, present = q.root.bound(s.root, b, block)
+					}
+					num := s.seg.Offset + uint64(local)
+					score, err := q.root.score(s.root, num, local, readers)
+					if err != nil {
+						t.Fatal(err)
+					}
+					checked++
+					if !present || score > bound {
+						t.Fatalf("plan %d %#v: section %d scores %v, its block's bound is %v (present %v)", p, plan, num, score, bound, present)
+					}
+				}
+			}
+		}
+	}
+	if checked < 100_000 || tables == 0 {
+		t.Errorf("%d scores checked, %d impact tables read: the test checks too little", checked, tables)
+	}
+}
+
+// topOf returns the best k of docs by Score or, pruned, by ScoreTop, in two passes
+// as search runs it, one language at a time: the sections of docs in first, then
+// the others. It also returns how many sections were scored.
+func topOf(t *testing.T, q *Query, imp *Impacts, docs, first *roaring.Bitmap, k int, pruned bool) ([]Hit, int) {
+	t.Helper()
+	top, scored := NewTop(k), 0
+	each := func(num uint64, score float64) {
+		scored++
+		top.Add(num, score)
+	}
+	if !pruned {
+		if err := q.Score(context.Background(), docs, each); err != nil {
+			t.Fatal(err)
+		}
+		return top.Hits(), scored
+	}
+	for _, part := range []*roaring.Bitmap{roaring.And(docs, first), roaring.AndNot(docs, first)} {
+		if err := q.ScoreTop(context.Background(), part, imp, func(from uint64, bound float64) bool { return !top.Wants(from, bound) }, each); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return top.Hits(), scored
+}
+
+// TestScoreTopKeepsTheBest checks on random plans that the best hits ScoreTop leaves
+// to its caller are those of scoring every match, ties included (plans that score
+// many sections alike).
+func TestScoreTopKeepsTheBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 4))
+	ix := newTestIndex(t, rng, 3000)
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	imp := NewImpacts()
+	scored, matched := 0, 0
+	for p := range 300 {
+		plan := randomPlan(rng, p%4, 3000)
+		q, err := Prepare(context.Background(), snap, plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := []int{1, 10, 100}[p%3]
+		// The later pass holds sections before those of the earlier.
+		first := roaring.New()
+		first.AddRange(uint64(rng.IntN(3000)), 3000)
+		want, all := topOf(t, q, imp, q.Matches(), first, k, false)
+		got, some := topOf(t, q, imp, q.Matches(), first, k, true)
+		if !slices.Equal(got, want) {
+			t.Fatalf("plan %d %#v, top %d:\n got %v\nwant %v", p, plan, k, got, want)
+		}
+		scored, matched = scored+some, matched+all
+	}
+	// Blocks left out, or the test shows nothing (TestScoreTopSkipsWork bounds how
+	// many).
+	if scored >= matched {
+		t.Errorf("ScoreTop scored %d of %d matches, want fewer", scored, matched)
+	}
+}
+
+// TestScoreTopSkipsWork checks that ScoreTop scores few of the sections of a term
+// common to all whose best postings are few: a tenth of them at most for ten hits.
+func TestScoreTopSkipsWork(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = simple.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	const docs = 20_000
+	batch := bi.NewBatch()
+	for d := range docs {
+		text := "common " + strings.Repeat("filler ", 20)
+		if d%997 == 0 {
+			text = "common common common filler"
+		}
+		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	for _, plan := range []Node{
+		Term{Field: "a", Term: "common", Boost: 1},
+		Or{Nodes: []Node{Term{Field: "a", Term: "common", Boost: 1}, Term{Field: "a", Term: "filler", Boost: 1}}},
+	} {
+		q, err := Prepare(context.Background(), snap, plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp := NewImpacts()
+		want, all := topOf(t, q, imp, q.Matches(), q.Matches(), 10, false)
+		got, some := topOf(t, q, imp, q.Matches(), q.Matches(), 10, true)
+		if !slices.Equal(got, want) {
+			t.Errorf("%#v: top %v, want %v", plan, got, want)
+		}
+		if all != docs || some > docs/10 {
+			t.Errorf("%#v: ScoreTop scored %d of %d matches, want at most a tenth", plan, some, all)
+		}
+	}
+}
