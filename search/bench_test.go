@@ -316,3 +316,40 @@ func BenchmarkSuggest(b *testing.B) {
 		b.ReportMetric(float64(len(titles)), "titles")
 	})
 }
+
+// BenchmarkTopSections runs a few queries for a page of ten sections through the
+// executor over the index of a generated corpus, MUSESEARCH_BENCH_CORPUS (a directory
+// musegen wrote: go run ./cmd/musegen -sections 10000 -out DIR), indexed into
+// MUSESEARCH_BENCH_INDEX when set (once: later runs reuse it) or a temporary
+// directory. It reports the CPU time of a search, both cores' (cpu-ns/op), and its
+// matches.
+func BenchmarkTopSections(b *testing.B) {
+	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("MUSESEARCH_BENCH_CORPUS is not set")
+	}
+	ixDir := os.Getenv("MUSESEARCH_BENCH_INDEX")
+	if ixDir == "" {
+		ixDir = b.TempDir()
+	}
+	e := openEngine(b, indexer.Config{Dir: ixDir, CorpusDir: dir})
+	e.executor = executeAll
+	ctx := context.Background()
+	for _, q := range []struct{ name, q string }{{"common", "cells"}, {"and3", "Muse stroke trial"}, {"ja", "脊髄損傷"}, {"zh", "干细胞"}} {
+		b.Run(q.name, func(b *testing.B) {
+			req := Request{Query: q.q, Page: 1, Size: 10}
+			resp, err := e.Search(ctx, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			began := cputime.Of(b)
+			for b.Loop() {
+				if _, err := e.Search(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(resp.Total), "matches")
+		})
+	}
+}

@@ -294,7 +294,9 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 		}
 		return sum, present
 	case Or, UnitOr, Sum:
-		var sum float64
+		// sum bounds what the share of the nodes that match scales, whole what adds
+		// up unscaled.
+		var sum, whole float64
 		matched, own := 0, false
 		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
@@ -302,25 +304,27 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 			if !ok {
 				continue
 			}
-			sum += max(s, 0)
 			matched++
+			// In a unit, a node that may score a floor or more adds its remainder
+			// scaled and its whole floors unscaled: at most its score.
+			if s = max(s, 0); isUnit && s >= unit.Floor*(1-boundSlack) {
+				whole += s
+			} else {
+				sum += s
+			}
 			own = own || isUnit && i < unit.Own
 		}
-		_, isSum := t.(Sum)
-		switch {
-		case isUnit:
-			// A unit's score is its nodes' coordinated remainders plus the whole
-			// floors of their scores, at most their sum, and one more floor for its
-			// own.
-			if own {
-				sum += unit.Floor
-			}
-			sum *= 1 + boundSlack
-		case !isSum:
-			// At most the share of the nodes that may match.
+		if _, isSum := t.(Sum); !isSum {
 			sum *= float64(matched) / float64(len(n.kids))
 		}
-		return sum, matched > 0
+		if !isUnit {
+			return sum, matched > 0
+		}
+		if own {
+			whole += unit.Floor
+		}
+		// The unit adds its nodes' scores in another order.
+		return (sum + whole) * (1 + boundSlack), matched > 0
 	case Not:
 		return n.kids[0].bound(m.kids[0], b, block)
 	case Squash:
