@@ -11,35 +11,62 @@ import (
 	"musesearch/internal/segments"
 )
 
-// Pruning: ScoreTop leaves out the blocks of sections (blockSize consecutive
-// segment-local numbers) whose scores cannot matter to its caller, knowing of each
-// block an upper bound of its sections' scores without scoring them. A term's bound in
-// a block comes from the block's impacts: the pairs of frequency and norm of its
-// postings there that no other pair of the block exceeds in both (BM25 grows with
-// each), read once per segment and term and kept in an Impacts. A composite node's
-// bound follows from its parts' as its score does from theirs.
+// Pruning: ScoreTop leaves out the blocks of sections (consecutive segment-local
+// numbers) whose scores cannot matter to its caller, knowing of each block an upper
+// bound of its sections' scores without scoring them. A term's bound in a block comes
+// from the block's impacts: the pairs of frequency and norm of its postings there
+// that no other pair of the block exceeds in both (BM25 grows with each), read once
+// per segment and term and kept in an Impacts. A composite node's bound follows from
+// its parts' as its score does from theirs. Blocks come in two sizes (levels): a block
+// of 128 sections that cannot be left out whole is looked at in blocks of 32, whose
+// bounds are tighter. (On a generated corpus of 30,000 sections, blocks of 128 alone
+// left out an eighth of the sections of a common word, blocks of 32 three fifths;
+// the larger blocks cost a quarter of the look-ups where most are left out, as in a
+// larger index.)
 
-// blockBits is the base-2 logarithm of blockSize.
-const blockBits = 7
+// levels is the number of sizes of blocks.
+const levels = 2
 
-// blockSize is how many consecutive segment-local document numbers a block of
-// impacts spans: a bound per 128 sections, as Lucene keeps them.
-const blockSize = 1 << blockBits
+// levelBits are the base-2 logarithms of the sizes of blocks, largest first.
+var levelBits = [levels]uint{7, 5}
+
+// block is a block of sections of a segment: the n-th of those of its level.
+type block struct {
+	level int
+	n     uint32
+}
+
+// lo and hi are the segment-local numbers the block spans, [lo, hi).
+func (k block) lo() uint64 { return uint64(k.n) << levelBits[k.level] }
+func (k block) hi() uint64 { return k.lo() + 1<<levelBits[k.level] }
 
 // minImpactPostings is how many postings a term must have in a segment for its
 // impacts to be read: a term with fewer is bounded in a block where it occurs by the
 // most BM25 can give it (boundSlack aside, idf·k1 times its query weight), which its
 // few postings make cheap to be wrong about.
-const minImpactPostings = blockSize
+const minImpactPostings = 128
 
 // maxImpactBytes bounds the memory an Impacts keeps; past it, it forgets the tables
 // it read first.
 const maxImpactBytes = 64 << 20
 
 // boundSlack is the relative margin a bound keeps where its arithmetic is not the
-// score's own (a squashed score, the floors of a unit, BM25's ceiling): enough for
-// the rounding of a few dozen operations.
+// score's own (the floors of a unit, BM25's ceiling): enough for the rounding of a
+// few dozen operations.
 const boundSlack = 1e-12
+
+// squashUlps is how far, in units of the last place, a squashed score may exceed
+// the squashed bound of a higher score: Scale·s/(1+s) grows with s, but its three
+// roundings need not.
+const squashUlps = 4
+
+// ulpsUp returns x raised by n units of the last place.
+func ulpsUp(x float64, n int) float64 {
+	for range n {
+		x = math.Nextafter(x, math.Inf(1))
+	}
+	return x
+}
 
 // Impacts keeps the impacts of the terms ScoreTop reads, by segment, for the segments
 // of the last snapshot it was asked about: a segment's impacts hold in every snapshot
@@ -65,10 +92,13 @@ type impactKey struct {
 	field, term string
 }
 
-// impactTable holds a term's impacts in one segment, by block: blocks lists the
-// blocks that hold postings of it, ascending; the impacts of blocks[i] are
+// impactTable holds a term's impacts in one segment, by level of blocks.
+type impactTable [levels]impactLevel
+
+// impactLevel holds a term's impacts in the blocks of one level: blocks lists those
+// that hold postings of it, ascending; the impacts of blocks[i] are
 // impacts[starts[i]:starts[i+1]].
-type impactTable struct {
+type impactLevel struct {
 	blocks  []uint32
 	starts  []uint32
 	impacts []impact
@@ -82,7 +112,13 @@ type impact struct {
 }
 
 // size is roughly the memory t takes, in bytes.
-func (t *impactTable) size() int { return 64 + 8*len(t.blocks) + 8*len(t.impacts) }
+func (t *impactTable) size() int {
+	size := 64
+	for _, l := range t {
+		size += 8*len(l.blocks) + 8*len(l.impacts)
+	}
+	return size
+}
 
 // table returns the impacts of term in field of seg, one of snap's segments, reading
 // them when it does not hold them, or nil when the term has too few postings there to
@@ -161,15 +197,16 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 	}
 	t := &impactTable{}
 	r := p.Reader(false)
-	block := uint32(math.MaxUint32)
-	var front []impact // the current block's impacts
-	flush := func() {
-		if len(front) > 0 {
-			t.blocks = append(t.blocks, block)
-			t.starts = append(t.starts, uint32(len(t.impacts)))
-			t.impacts = append(t.impacts, front...)
+	var at [levels]uint32      // the block of each level read
+	var front [levels][]impact // its impacts so far
+	flush := func(level int) {
+		l := &t[level]
+		if len(front[level]) > 0 {
+			l.blocks = append(l.blocks, at[level])
+			l.starts = append(l.starts, uint32(len(l.impacts)))
+			l.impacts = append(l.impacts, front[level]...)
 		}
-		front = front[:0]
+		front[level] = front[level][:0]
 	}
 	it := p.Docs().Iterator()
 	for it.HasNext() {
@@ -184,14 +221,18 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 		if posting.Freq > math.MaxUint32 {
 			return nil, nil // beyond what an impact holds: the term goes unbounded
 		}
-		if b := num >> blockBits; b != block {
-			flush()
-			block = b
+		for level, bits := range levelBits {
+			if n := num >> bits; n != at[level] {
+				flush(level)
+				at[level] = n
+			}
+			front[level] = addImpact(front[level], impact{uint32(posting.Freq), float32(posting.Norm)})
 		}
-		front = addImpact(front, impact{uint32(posting.Freq), float32(posting.Norm)})
 	}
-	flush()
-	t.starts = append(t.starts, uint32(len(t.impacts)))
+	for level := range t {
+		flush(level)
+		t[level].starts = append(t[level].starts, uint32(len(t[level].impacts)))
+	}
 	return t, nil
 }
 
@@ -215,13 +256,16 @@ func addImpact(front []impact, i impact) []impact {
 // have them) and how far in them the blocks asked about have gone.
 type bounds struct {
 	tables []*impactTable
-	at     []int
+	at     [levels][]int
 	seg    *segment
 }
 
 // bounds reads the impacts of q's terms in segment s.
 func (q *Query) bounds(imp *Impacts, s *segment) (*bounds, error) {
-	b := &bounds{tables: make([]*impactTable, q.terms), at: make([]int, q.terms), seg: s}
+	b := &bounds{tables: make([]*impactTable, q.terms), seg: s}
+	for level := range b.at {
+		b.at[level] = make([]int, q.terms)
+	}
 	var err error
 	var walk func(n *node)
 	walk = func(n *node) {
@@ -269,26 +313,25 @@ func (n *node) prunable() bool {
 	return true
 }
 
-// bound returns an upper bound of the score of n for the sections of block (of the
+// bound returns an upper bound of the score of n for the sections of block in (of the
 // segment of b) that m, n's matches in the segment, holds, and false when n surely
 // matches none of them.
-func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
+func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 	switch t := n.n.(type) {
 	case Term:
-		return n.termBound(b, block)
+		return n.termBound(b, in)
 	case All:
 		if n.factor != 1 {
 			return n.factor, true
 		}
 		return 1, true
 	case Docs:
-		lo := uint64(block) << blockBits
-		return 0, m.docs.IntersectsWithInterval(lo, lo+blockSize)
+		return 0, m.docs.IntersectsWithInterval(in.lo(), in.hi())
 	case And, Phrase:
 		var sum float64
 		present := true
 		for i, k := range n.kids {
-			s, ok := k.bound(m.kids[i], b, block)
+			s, ok := k.bound(m.kids[i], b, in)
 			sum += k.times * s
 			present = present && ok
 		}
@@ -297,10 +340,10 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 		// sum bounds what the share of the nodes that match scales, whole what adds
 		// up unscaled.
 		var sum, whole float64
-		matched, own := 0, false
+		matched, own, floors := 0, false, false
 		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
-			s, ok := k.bound(m.kids[i], b, block)
+			s, ok := k.bound(m.kids[i], b, in)
 			if !ok {
 				continue
 			}
@@ -308,7 +351,7 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 			// In a unit, a node that may score a floor or more adds its remainder
 			// scaled and its whole floors unscaled: at most its score.
 			if s = max(s, 0); isUnit && s >= unit.Floor*(1-boundSlack) {
-				whole += s
+				whole, floors = whole+s, true
 			} else {
 				sum += s
 			}
@@ -323,20 +366,24 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 		if own {
 			whole += unit.Floor
 		}
-		// The unit adds its nodes' scores in another order.
-		return (sum + whole) * (1 + boundSlack), matched > 0
+		if floors {
+			// The unit adds up the parts of these nodes' scores otherwise.
+			return (sum + whole) * (1 + boundSlack), true
+		}
+		// Below a floor, a node's score adds to the unit's as to its bound, in the
+		// same order: the bound is exact, ties included.
+		return sum + whole, matched > 0
 	case Not:
-		return n.kids[0].bound(m.kids[0], b, block)
+		return n.kids[0].bound(m.kids[0], b, in)
 	case Squash:
-		s, ok := n.kids[0].bound(m.kids[0], b, block)
+		s, ok := n.kids[0].bound(m.kids[0], b, in)
 		if math.IsInf(s, 1) {
 			return t.Scale, ok
 		}
-		return t.Scale * s / (1 + s) * (1 + boundSlack), ok
+		return ulpsUp(t.Scale*s/(1+s), squashUlps), ok
 	case Adjust:
-		s, ok := n.kids[0].bound(m.kids[0], b, block)
-		lo := uint64(block) << blockBits
-		if ok && t.Most > 0 && t.Docs.IntersectsWithInterval(b.seg.seg.Offset+lo, b.seg.seg.Offset+lo+blockSize) {
+		s, ok := n.kids[0].bound(m.kids[0], b, in)
+		if off := b.seg.seg.Offset; ok && t.Most > 0 && t.Docs.IntersectsWithInterval(off+in.lo(), off+in.hi()) {
 			s += t.Most
 		}
 		return s, ok
@@ -345,21 +392,20 @@ func (n *node) bound(m *match, b *bounds, block uint32) (float64, bool) {
 }
 
 // termBound is bound for a term node.
-func (n *node) termBound(b *bounds, block uint32) (float64, bool) {
-	t := b.tables[n.term]
-	if t == nil {
-		lo := uint64(block) << blockBits
-		if !b.seg.terms[n.term].Docs().IntersectsWithInterval(lo, lo+blockSize) {
+func (n *node) termBound(b *bounds, in block) (float64, bool) {
+	if b.tables[n.term] == nil {
+		if !b.seg.terms[n.term].Docs().IntersectsWithInterval(in.lo(), in.hi()) {
 			return 0, false
 		}
 		return n.ceiling(), true
 	}
-	i := b.at[n.term]
-	for i < len(t.blocks) && t.blocks[i] < block {
+	t := &b.tables[n.term][in.level]
+	i := b.at[in.level][n.term]
+	for i < len(t.blocks) && t.blocks[i] < in.n {
 		i++
 	}
-	b.at[n.term] = i
-	if i == len(t.blocks) || t.blocks[i] != block {
+	b.at[in.level][n.term] = i
+	if i == len(t.blocks) || t.blocks[i] != in.n {
 		return 0, false
 	}
 	// BM25 grows with the frequency and the norm, so the block's best is one of its
@@ -412,29 +458,46 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 			readers[i] = p.Reader(false)
 		}
 		it := in.Iterator()
-		for it.HasNext() {
-			if blocks++; blocks%(checkEvery/blockSize) == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			from := uint64(it.PeekNext())
-			block := uint32((from - s.seg.Offset) >> blockBits)
-			end := s.seg.Offset + uint64(block+1)<<blockBits
-			if bound, _ := q.root.bound(s.root, b, block); skip(from, bound) {
+		// visit scores the sections of it in block k, or visits its blocks of the
+		// next level, unless skip lets them go.
+		var visit func(k block) error
+		visit = func(k block) error {
+			end := s.seg.Offset + k.hi()
+			if bound, _ := q.root.bound(s.root, b, k); skip(uint64(it.PeekNext()), bound) {
 				if end > math.MaxUint32 {
-					break
+					for it.HasNext() {
+						it.Next()
+					}
+				} else {
+					it.AdvanceIfNeeded(uint32(end))
 				}
-				it.AdvanceIfNeeded(uint32(end))
-				continue
+				return nil
 			}
 			for it.HasNext() && uint64(it.PeekNext()) < end {
-				num := uint64(it.Next())
+				num := uint64(it.PeekNext())
+				if next := k.level + 1; next < levels {
+					if err := visit(block{next, uint32((num - s.seg.Offset) >> levelBits[next])}); err != nil {
+						return err
+					}
+					continue
+				}
+				it.Next()
 				score, err := q.root.score(s.root, num, uint32(num-s.seg.Offset), readers)
 				if err != nil {
 					return err
 				}
 				each(num, score)
+			}
+			return nil
+		}
+		for it.HasNext() {
+			if blocks++; blocks%(checkEvery>>levelBits[0]) == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := visit(block{0, uint32((uint64(it.PeekNext()) - s.seg.Offset) >> levelBits[0])}); err != nil {
+				return err
 			}
 		}
 	}

@@ -166,21 +166,28 @@ func TestBoundsHold(t *testing.T) {
 				for i, p := range s.terms {
 					readers[i] = p.Reader(false)
 				}
-				block, bound, present := uint32(math.MaxUint32), 0.0, false
+				var at [levels]block
+				var bound [levels]float64
+				var present [levels]bool
+				for level := range at {
+					at[level].n = math.MaxUint32
+				}
 				for it := s.root.docs.Iterator(); it.HasNext(); {
 					local := it.Next()
-					if local>>blockBits != block {
-						block = local >> blockBits
-						bound, present = q.root.bound(s.root, b, block)
-					}
 					num := s.seg.Offset + uint64(local)
 					score, err := q.root.score(s.root, num, local, readers)
 					if err != nil {
 						t.Fatal(err)
 					}
 					checked++
-					if !present || score > bound {
-						t.Fatalf("plan %d %#v: section %d scores %v, its block's bound is %v (present %v)", p, plan, num, score, bound, present)
+					for level, bits := range levelBits {
+						if local>>bits != at[level].n {
+							at[level] = block{level, local >> bits}
+							bound[level], present[level] = q.root.bound(s.root, b, at[level])
+						}
+						if !present[level] || score > bound[level] {
+							t.Fatalf("plan %d %#v: section %d scores %v, its block's bound at level %d is %v (present %v)", p, plan, num, score, level, bound[level], present[level])
+						}
 					}
 				}
 			}
