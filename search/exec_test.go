@@ -124,6 +124,9 @@ func TestExecutorRunsPhraselessSearches(t *testing.T) {
 }
 
 func TestExecutorMatchesBleve(t *testing.T) {
+	// Pruning too, on corpora too small for it.
+	defer func(old uint64) { minPruneDocs = old }(minPruneDocs)
+	minPruneDocs = 0
 	t.Run("bundle", func(t *testing.T) {
 		e := bundleEngine(t)
 		differential(t, e, differentialRequests(t, e, "NCT02357979"), nil)

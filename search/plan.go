@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/segments"
 	"musesearch/search/exec"
@@ -279,35 +278,34 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	return first.Hits(), nil
 }
 
+// minPruneDocs is how many sections a part of a search must score for the executor
+// to leave out blocks of them: fewer are scored at once for less than reading the
+// impacts of their terms the first time costs. A variable for tests.
+var minPruneDocs uint64 = 1024
+
 // scorePart scores the selected sections docs for part p, whose best hits top keeps,
 // calling each with them. In a search of sections (not grouped by document) it leaves
-// out the blocks of sections that can neither enter top nor be the best of their
-// language (package exec's pruning), a language at a time, so that each language's
-// best bounds its own sections.
+// out the blocks of sections none of which can enter top or be the best of its
+// language (package exec's pruning).
 func (q *execQuery) scorePart(ctx context.Context, x *exec.Query, docs *roaring.Bitmap, p *part, top *exec.Top, each func(uint64, float64)) error {
 	c := q.c
-	if c.groups != nil {
+	if c.groups != nil || docs.GetCardinality() < minPruneDocs {
 		return x.Score(ctx, docs, each)
 	}
-	rest := docs.Clone()
-	for lang, name := range c.sets.langNames {
-		in := roaring.And(docs, c.sets.values[corpus.Lang][name])
-		if in.IsEmpty() {
-			continue
+	return x.ScoreTop(ctx, docs, c.cache.impacts, func(block []uint32, bound float64) bool {
+		if top.Wants(uint64(block[0]), bound) {
+			return false
 		}
-		rest.AndNot(in)
-		best := &p.best[lang]
-		if err := x.ScoreTop(ctx, in, c.cache.impacts, func(from uint64, bound float64) bool {
-			return !top.Wants(from, bound) && best.found && bound <= best.score
-		}, each); err != nil {
-			return err
+		if bound <= p.floor {
+			return true // no better than any language's best
 		}
-	}
-	if rest.IsEmpty() {
-		return nil
-	}
-	// A section of no language is no language's best.
-	return x.ScoreTop(ctx, rest, c.cache.impacts, func(from uint64, bound float64) bool { return !top.Wants(from, bound) }, each)
+		for _, num := range block {
+			if lang := c.sets.langOf(uint64(num)); lang >= 0 && (!p.best[lang].found || bound > p.best[lang].score) {
+				return false
+			}
+		}
+		return true
+	}, each)
 }
 
 // matches returns the sections q matches in the snapshot r, found by bleve's

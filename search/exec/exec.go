@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -118,6 +119,10 @@ type Query struct {
 	segs []segment
 	// terms are the plan's term nodes, numbered by node.term.
 	terms int
+	// impacts are the impacts of the terms in each segment, once ScoreTop read
+	// them (see prune.go).
+	mu      sync.Mutex
+	impacts [][]*impactTable
 }
 
 // segment is a segment of the snapshot and the plan's matches in it.

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"musesearch/internal/segments"
 )
@@ -40,18 +39,12 @@ type block struct {
 func (k block) lo() uint64 { return uint64(k.n) << levelBits[k.level] }
 func (k block) hi() uint64 { return k.lo() + 1<<levelBits[k.level] }
 
-// minImpactPostings is how many postings a term must have in a segment for its
-// impacts to be read: a term with fewer is bounded in a block where it occurs by the
-// most BM25 can give it (boundSlack aside, idf·k1 times its query weight), which its
-// few postings make cheap to be wrong about.
-const minImpactPostings = 128
-
 // maxImpactBytes bounds the memory an Impacts keeps; past it, it forgets the tables
 // it read first.
 const maxImpactBytes = 64 << 20
 
 // boundSlack is the relative margin a bound keeps where its arithmetic is not the
-// score's own (the floors of a unit, BM25's ceiling): enough for the rounding of a
+// score's own (the floors of a unit): enough for the rounding of a
 // few dozen operations.
 const boundSlack = 1e-12
 
@@ -186,14 +179,11 @@ func (c *Impacts) drop(key impactKey) {
 }
 
 // readImpacts reads the impacts of term in field of seg, deleted documents included,
-// or returns nil when the term has fewer than minImpactPostings postings there.
+// or returns nil when a frequency is beyond what an impact holds.
 func readImpacts(seg segments.Segment, field, term string) (*impactTable, error) {
 	p, err := seg.Whole().Term(field, term)
 	if err != nil {
 		return nil, err
-	}
-	if p.Docs().GetCardinality() < minImpactPostings {
-		return nil, nil
 	}
 	t := &impactTable{}
 	r := p.Reader(false)
@@ -219,7 +209,7 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 			continue
 		}
 		if posting.Freq > math.MaxUint32 {
-			return nil, nil // beyond what an impact holds: the term goes unbounded
+			return nil, nil
 		}
 		for level, bits := range levelBits {
 			if n := num >> bits; n != at[level] {
@@ -258,26 +248,67 @@ type bounds struct {
 	tables []*impactTable
 	at     [levels][]int
 	seg    *segment
+	// iters read the bitmaps of Docs and Adjust nodes, by node.
+	iters map[*node]roaring.IntPeekable
 }
 
-// bounds reads the impacts of q's terms in segment s.
-func (q *Query) bounds(imp *Impacts, s *segment) (*bounds, error) {
-	b := &bounds{tables: make([]*impactTable, q.terms), seg: s}
+// holds reports whether docs, which node n reads, holds a number in [lo, hi). The
+// numbers asked about must not go back: an iterator reads docs forward.
+func (b *bounds) holds(n *node, docs *roaring.Bitmap, lo, hi uint64) bool {
+	it, ok := b.iters[n]
+	if !ok {
+		it = docs.Iterator()
+		b.iters[n] = it
+	}
+	if lo > math.MaxUint32 {
+		return false
+	}
+	it.AdvanceIfNeeded(uint32(lo))
+	return it.HasNext() && uint64(it.PeekNext()) < hi
+}
+
+// bounds returns what bounding the scores of blocks of segment s, the i-th of q's,
+// reads.
+func (q *Query) bounds(imp *Impacts, i int) (*bounds, error) {
+	tables, err := q.impactsOf(imp, i)
+	if err != nil {
+		return nil, err
+	}
+	b := &bounds{tables: tables, seg: &q.segs[i], iters: map[*node]roaring.IntPeekable{}}
 	for level := range b.at {
 		b.at[level] = make([]int, q.terms)
 	}
+	return b, nil
+}
+
+// impactsOf returns the impacts of q's terms in its i-th segment, by term number,
+// read once for all the ScoreTops of q.
+func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.impacts == nil {
+		q.impacts = make([][]*impactTable, len(q.segs))
+	}
+	if q.impacts[i] != nil {
+		return q.impacts[i], nil
+	}
+	tables := make([]*impactTable, q.terms)
 	var err error
 	var walk func(n *node)
 	walk = func(n *node) {
 		if t, ok := n.n.(Term); ok && err == nil {
-			b.tables[n.term], err = imp.table(q.snap, s.seg, t.Field, t.Term)
+			tables[n.term], err = imp.table(q.snap, q.segs[i].seg, t.Field, t.Term)
 		}
 		for _, k := range n.kids {
 			walk(k)
 		}
 	}
 	walk(q.root)
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	q.impacts[i] = tables
+	return tables, nil
 }
 
 // prunable reports whether ScoreTop's bounds hold for n: they assume that no score
@@ -326,7 +357,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		}
 		return 1, true
 	case Docs:
-		return 0, m.docs.IntersectsWithInterval(in.lo(), in.hi())
+		return 0, b.holds(n, m.docs, in.lo(), in.hi())
 	case And, Phrase:
 		var sum float64
 		present := true
@@ -383,7 +414,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		return ulpsUp(t.Scale*s/(1+s), squashUlps), ok
 	case Adjust:
 		s, ok := n.kids[0].bound(m.kids[0], b, in)
-		if off := b.seg.seg.Offset; ok && t.Most > 0 && t.Docs.IntersectsWithInterval(off+in.lo(), off+in.hi()) {
+		if off := b.seg.seg.Offset; ok && t.Most > 0 && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
 			s += t.Most
 		}
 		return s, ok
@@ -394,10 +425,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 // termBound is bound for a term node.
 func (n *node) termBound(b *bounds, in block) (float64, bool) {
 	if b.tables[n.term] == nil {
-		if !b.seg.terms[n.term].Docs().IntersectsWithInterval(in.lo(), in.hi()) {
-			return 0, false
-		}
-		return n.ceiling(), true
+		return math.Inf(1), true // a frequency beyond what impacts hold
 	}
 	t := &b.tables[n.term][in.level]
 	i := b.at[in.level][n.term]
@@ -419,29 +447,16 @@ func (n *node) termBound(b *bounds, in block) (float64, bool) {
 	return best, true
 }
 
-// ceiling is the most a term scores in any section: BM25's term-frequency factor
-// tf·k1/(tf + k1·(…)) stays below k1 with a field-length model, and has no bound
-// without one (an index with no average length).
-func (n *node) ceiling() float64 {
-	if n.avgdl <= 0 {
-		return math.Inf(1)
-	}
-	score := n.idf * bsearch.BM25_k1
-	if n.factor != 1 {
-		score *= n.factor
-	}
-	return score * (1 + boundSlack)
-}
-
 // ScoreTop is Score for a caller that wants only some of the best sections: for each
-// block of sections in turn it calls skip with the block's first section of docs and
-// an upper bound of the scores of its sections, and leaves the block out when skip
-// says that no section numbered from on that scores no more than bound is wanted.
-// Impacts keeps what the bounds read of the segments.
-func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts, skip func(from uint64, bound float64) bool, each func(num uint64, score float64)) error {
+// block of sections in turn it calls skip with the block's sections of docs, in
+// order, and an upper bound of their scores, and leaves them out when skip says that
+// none of them is wanted should it score no more than bound. Impacts keeps what the
+// bounds read of the segments.
+func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts, skip func(block []uint32, bound float64) bool, each func(num uint64, score float64)) error {
 	if !q.root.prunable() {
 		return q.Score(ctx, docs, each)
 	}
+	buf := make([]uint32, 0, 1<<levelBits[0])
 	blocks := 0
 	for i := range q.segs {
 		s := &q.segs[i]
@@ -449,57 +464,72 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 		if in.IsEmpty() {
 			continue
 		}
-		b, err := q.bounds(imp, s)
+		b, err := q.bounds(imp, i)
 		if err != nil {
 			return err
 		}
-		readers := make([]*segments.PostingsReader, q.terms)
+		v := visit{q: q, s: s, b: b, skip: skip, each: each, readers: make([]*segments.PostingsReader, q.terms)}
 		for i, p := range s.terms {
-			readers[i] = p.Reader(false)
+			v.readers[i] = p.Reader(false)
 		}
 		it := in.Iterator()
-		// visit scores the sections of it in block k, or visits its blocks of the
-		// next level, unless skip lets them go.
-		var visit func(k block) error
-		visit = func(k block) error {
-			end := s.seg.Offset + k.hi()
-			if bound, _ := q.root.bound(s.root, b, k); skip(uint64(it.PeekNext()), bound) {
-				if end > math.MaxUint32 {
-					for it.HasNext() {
-						it.Next()
-					}
-				} else {
-					it.AdvanceIfNeeded(uint32(end))
-				}
-				return nil
-			}
-			for it.HasNext() && uint64(it.PeekNext()) < end {
-				num := uint64(it.PeekNext())
-				if next := k.level + 1; next < levels {
-					if err := visit(block{next, uint32((num - s.seg.Offset) >> levelBits[next])}); err != nil {
-						return err
-					}
-					continue
-				}
-				it.Next()
-				score, err := q.root.score(s.root, num, uint32(num-s.seg.Offset), readers)
-				if err != nil {
-					return err
-				}
-				each(num, score)
-			}
-			return nil
-		}
 		for it.HasNext() {
 			if blocks++; blocks%(checkEvery>>levelBits[0]) == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			if err := visit(block{0, uint32((uint64(it.PeekNext()) - s.seg.Offset) >> levelBits[0])}); err != nil {
+			k := block{0, uint32((uint64(it.PeekNext()) - s.seg.Offset) >> levelBits[0])}
+			end := s.seg.Offset + k.hi()
+			buf = buf[:0]
+			for it.HasNext() && uint64(it.PeekNext()) < end {
+				buf = append(buf, it.Next())
+			}
+			if err := v.block(k, buf); err != nil {
 				return err
 			}
 		}
 	}
 	return ctx.Err()
+}
+
+// visit is one ScoreTop's visit of the blocks of a segment.
+type visit struct {
+	q       *Query
+	s       *segment
+	b       *bounds
+	readers []*segments.PostingsReader
+	skip    func(block []uint32, bound float64) bool
+	each    func(num uint64, score float64)
+}
+
+// block scores docs, the sections of block k to score, or visits the blocks of the
+// next level that hold them, unless skip lets them go.
+func (v *visit) block(k block, docs []uint32) error {
+	if bound, _ := v.q.root.bound(v.s.root, v.b, k); v.skip(docs, bound) {
+		return nil
+	}
+	off := v.s.seg.Offset
+	if next := k.level + 1; next < levels {
+		for len(docs) > 0 {
+			in := block{next, uint32((uint64(docs[0]) - off) >> levelBits[next])}
+			n := 1
+			for n < len(docs) && uint64(docs[n]) < off+in.hi() {
+				n++
+			}
+			if err := v.block(in, docs[:n]); err != nil {
+				return err
+			}
+			docs = docs[n:]
+		}
+		return nil
+	}
+	for _, num := range docs {
+		score, err := v.q.root.score(v.s.root, uint64(num), uint32(uint64(num)-off), v.readers)
+		if err != nil {
+			return err
+		}
+		v.each(uint64(num), score)
+	}
+	return nil
 }

@@ -153,7 +153,7 @@ func TestBoundsHold(t *testing.T) {
 			}
 			for i := range q.segs {
 				s := &q.segs[i]
-				b, err := q.bounds(imp, s)
+				b, err := q.bounds(imp, i)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -215,7 +215,7 @@ func topOf(t *testing.T, q *Query, imp *Impacts, docs, first *roaring.Bitmap, k 
 		return top.Hits(), scored
 	}
 	for _, part := range []*roaring.Bitmap{roaring.And(docs, first), roaring.AndNot(docs, first)} {
-		if err := q.ScoreTop(context.Background(), part, imp, func(from uint64, bound float64) bool { return !top.Wants(from, bound) }, each); err != nil {
+		if err := q.ScoreTop(context.Background(), part, imp, func(block []uint32, bound float64) bool { return !top.Wants(uint64(block[0]), bound) }, each); err != nil {
 			t.Fatal(err)
 		}
 	}
