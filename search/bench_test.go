@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,11 +17,19 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/cputime"
+	"musesearch/internal/segments"
+	"musesearch/search/exec"
 )
 
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
@@ -324,18 +333,9 @@ func BenchmarkSuggest(b *testing.B) {
 // directory. It reports the CPU time of a search, both cores' (cpu-ns/op), and its
 // matches.
 func BenchmarkTopSections(b *testing.B) {
-	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("MUSESEARCH_BENCH_CORPUS is not set")
-	}
-	ixDir := os.Getenv("MUSESEARCH_BENCH_INDEX")
-	if ixDir == "" {
-		ixDir = b.TempDir()
-	}
-	e := openEngine(b, indexer.Config{Dir: ixDir, CorpusDir: dir})
-	e.executor = executeAll
+	e := topSectionsEngine(b)
 	ctx := context.Background()
-	for _, q := range []struct{ name, q string }{{"common", "cells"}, {"and3", "Muse stroke trial"}, {"ja", "脊髄損傷"}, {"zh", "干细胞"}} {
+	for _, q := range topSectionsQueries {
 		b.Run(q.name, func(b *testing.B) {
 			req := Request{Query: q.q, Page: 1, Size: 10}
 			resp, err := e.Search(ctx, req)
@@ -352,4 +352,98 @@ func BenchmarkTopSections(b *testing.B) {
 			b.ReportMetric(float64(resp.Total), "matches")
 		})
 	}
+}
+
+// topSectionsQueries are the queries of BenchmarkTopSections and BenchmarkScoring.
+var topSectionsQueries = []struct{ name, q string }{{"common", "cells"}, {"and3", "Muse stroke trial"}, {"ja", "脊髄損傷"}, {"zh", "干细胞"}}
+
+// topSectionsEngine returns the engine of BenchmarkTopSections, running every search
+// it can through the executor, or skips b.
+func topSectionsEngine(b *testing.B) *Engine {
+	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("MUSESEARCH_BENCH_CORPUS is not set")
+	}
+	ixDir := os.Getenv("MUSESEARCH_BENCH_INDEX")
+	if ixDir == "" {
+		ixDir = b.TempDir()
+	}
+	e := openEngine(b, indexer.Config{Dir: ixDir, CorpusDir: dir})
+	e.executor = executeAll
+	return e
+}
+
+// BenchmarkScoring runs only the executor's scoring of the sections of the queries
+// of BenchmarkTopSections for a page of ten (execQuery.score, on two cores as in a
+// search), over the same index: every match scored ("all"), and as the engine
+// scores them, leaving out the blocks that cannot make the page or a language's best
+// ("pruned"). It reports the CPU time of a scoring, both cores' (cpu-ns/op).
+func BenchmarkScoring(b *testing.B) {
+	e := topSectionsEngine(b)
+	ctx := context.Background()
+	for _, q := range topSectionsQueries {
+		_, c, err := e.compileQuery(q.q, compileOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sel, err := e.selection(ctx, Request{Query: q.q}, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []struct {
+			name    string
+			minDocs uint64
+		}{{"all", math.MaxUint64}, {"pruned", minPruneDocs}} {
+			b.Run(q.name+"/"+mode.name, func(b *testing.B) {
+				defer func(old uint64) { minPruneDocs = old }(minPruneDocs)
+				minPruneDocs = mode.minDocs
+				var err error
+				probe := mappedQuery{func(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) {
+					sets, serr := e.sets.get(r)
+					snap, oerr := segments.Of(r)
+					if err = errors.Join(serr, oerr); err != nil {
+						return
+					}
+					env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
+					plan, ok := planOf(sel, env)
+					if !ok || env.err != nil {
+						err = fmt.Errorf("no plan of %q (%v)", q.q, env.err)
+						return
+					}
+					x, perr := exec.Prepare(ctx, snap, plan)
+					if perr != nil {
+						err = perr
+						return
+					}
+					began := cputime.Of(b)
+					for b.Loop() {
+						col := &collector{cache: e.sets}
+						col.start(sets, r)
+						if _, err = (&execQuery{c: col, top: 10}).score(ctx, x, x.Matches()); err != nil {
+							return
+						}
+					}
+					b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+					b.ReportMetric(float64(x.Matches().GetCardinality()), "matches")
+				}}
+				if _, serr := e.ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+					b.Fatal(serr)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// mappedQuery calls f with the snapshot and mapping of the search it is the query
+// of, and matches nothing.
+type mappedQuery struct {
+	f func(context.Context, index.IndexReader, mapping.IndexMapping)
+}
+
+func (q mappedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	q.f(ctx, r, m)
+	return searcher.NewMatchNoneSearcher(r)
 }

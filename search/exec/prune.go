@@ -23,6 +23,10 @@ import (
 // the larger blocks cost a quarter of the look-ups where most are left out, as in a
 // larger index.)
 
+// minBoundDocs is how many sections a block must hold for ScoreTop to bound their
+// scores: bounding a block costs about as much as scoring one of them.
+const minBoundDocs = 4
+
 // levels is the number of sizes of blocks.
 const levels = 2
 
@@ -312,7 +316,8 @@ func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
 }
 
 // prunable reports whether ScoreTop's bounds hold for n: they assume that no score
-// is below zero, which a negative boost or scale could make one.
+// is below zero, which a negative boost or scale could make one, and that a unit's
+// floor is above zero.
 func (n *node) prunable() bool {
 	switch t := n.n.(type) {
 	case Term:
@@ -325,6 +330,10 @@ func (n *node) prunable() bool {
 		}
 	case All:
 		if t.Boost < 0 {
+			return false
+		}
+	case UnitOr:
+		if t.Floor <= 0 {
 			return false
 		}
 	case Squash:
@@ -506,6 +515,9 @@ type visit struct {
 // block scores docs, the sections of block k to score, or visits the blocks of the
 // next level that hold them, unless skip lets them go.
 func (v *visit) block(k block, docs []uint32) error {
+	if len(docs) < minBoundDocs {
+		return v.score(docs)
+	}
 	if bound, _ := v.q.root.bound(v.s.root, v.b, k); v.skip(docs, bound) {
 		return nil
 	}
@@ -524,6 +536,12 @@ func (v *visit) block(k block, docs []uint32) error {
 		}
 		return nil
 	}
+	return v.score(docs)
+}
+
+// score scores docs, sections of the segment.
+func (v *visit) score(docs []uint32) error {
+	off := v.s.seg.Offset
 	for _, num := range docs {
 		score, err := v.q.root.score(v.s.root, uint64(num), uint32(uint64(num)-off), v.readers)
 		if err != nil {
