@@ -285,26 +285,27 @@ var minPruneDocs uint64 = 1024
 
 // scorePart scores the selected sections docs for part p, whose best hits top keeps,
 // calling each with them. In a search of sections (not grouped by document) it leaves
-// out the blocks of sections none of which can enter top or be the best of its
-// language (package exec's pruning).
+// out those of a block of sections that can enter neither top nor, by the block's
+// bound, be the best of their language (package exec's pruning).
 func (q *execQuery) scorePart(ctx context.Context, x *exec.Query, docs *roaring.Bitmap, p *part, top *exec.Top, each func(uint64, float64)) error {
 	c := q.c
 	if c.groups != nil || docs.GetCardinality() < minPruneDocs {
 		return x.Score(ctx, docs, each)
 	}
-	return x.ScoreTop(ctx, docs, c.cache.impacts, func(block []uint32, bound float64) bool {
+	return x.ScoreTop(ctx, docs, c.cache.impacts, func(block []uint32, bound float64) []uint32 {
 		if top.Wants(uint64(block[0]), bound) {
-			return false
+			return block
 		}
 		if bound <= p.floor {
-			return true // no better than any language's best
+			return nil // none better than its language's best
 		}
+		kept := block[:0]
 		for _, num := range block {
 			if lang := c.sets.langOf(uint64(num)); lang >= 0 && (!p.best[lang].found || bound > p.best[lang].score) {
-				return false
+				kept = append(kept, num)
 			}
 		}
-		return true
+		return kept
 	}, each)
 }
 

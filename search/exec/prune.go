@@ -48,8 +48,8 @@ func (k block) hi() uint64 { return k.lo() + 1<<levelBits[k.level] }
 const maxImpactBytes = 64 << 20
 
 // boundSlack is the relative margin a bound keeps where its arithmetic is not the
-// score's own (the floors of a unit): enough for the rounding of a
-// few dozen operations.
+// score's own (the floors of a unit): enough for the rounding of a few dozen
+// operations.
 const boundSlack = 1e-12
 
 // squashUlps is how far, in units of the last place, a squashed score may exceed
@@ -118,8 +118,7 @@ func (t *impactTable) size() int {
 }
 
 // table returns the impacts of term in field of seg, one of snap's segments, reading
-// them when it does not hold them, or nil when the term has too few postings there to
-// be worth it.
+// them when it does not hold them (nil: see readImpacts).
 func (c *Impacts) table(snap segments.Snapshot, seg segments.Segment, field, term string) (*impactTable, error) {
 	key := impactKey{seg.Key(), field, term}
 	c.mu.Lock()
@@ -246,8 +245,8 @@ func addImpact(front []impact, i impact) []impact {
 }
 
 // bounds are what bounding the scores of a query's blocks in one segment reads, for
-// one ScoreTop: by term number, the term's impacts (nil: it has too few postings to
-// have them) and how far in them the blocks asked about have gone.
+// one ScoreTop: by term number, the term's impacts (nil: unbounded) and how far in
+// them the blocks asked about have gone.
 type bounds struct {
 	tables []*impactTable
 	at     [levels][]int
@@ -408,7 +407,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		}
 		if floors {
 			// The unit adds up the parts of these nodes' scores otherwise.
-			return (sum + whole) * (1 + boundSlack), true
+			return (sum + whole) * (1 + boundSlack), matched > 0
 		}
 		// Below a floor, a node's score adds to the unit's as to its bound, in the
 		// same order: the bound is exact, ties included.
@@ -457,11 +456,11 @@ func (n *node) termBound(b *bounds, in block) (float64, bool) {
 }
 
 // ScoreTop is Score for a caller that wants only some of the best sections: for each
-// block of sections in turn it calls skip with the block's sections of docs, in
-// order, and an upper bound of their scores, and leaves them out when skip says that
-// none of them is wanted should it score no more than bound. Impacts keeps what the
-// bounds read of the segments.
-func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts, skip func(block []uint32, bound float64) bool, each func(num uint64, score float64)) error {
+// block of sections in turn it calls keep with the block's sections of docs, in
+// order, and an upper bound of their scores, and scores only those keep returns: the
+// sections still wanted should they score no more than bound, in order (keep may
+// reuse block's storage). Impacts keeps what the bounds read of the segments.
+func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts, keep func(block []uint32, bound float64) []uint32, each func(num uint64, score float64)) error {
 	if !q.root.prunable() {
 		return q.Score(ctx, docs, each)
 	}
@@ -477,7 +476,7 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 		if err != nil {
 			return err
 		}
-		v := visit{q: q, s: s, b: b, skip: skip, each: each, readers: make([]*segments.PostingsReader, q.terms)}
+		v := visit{q: q, s: s, b: b, keep: keep, each: each, readers: make([]*segments.PostingsReader, q.terms)}
 		for i, p := range s.terms {
 			v.readers[i] = p.Reader(false)
 		}
@@ -508,19 +507,18 @@ type visit struct {
 	s       *segment
 	b       *bounds
 	readers []*segments.PostingsReader
-	skip    func(block []uint32, bound float64) bool
+	keep    func(block []uint32, bound float64) []uint32
 	each    func(num uint64, score float64)
 }
 
-// block scores docs, the sections of block k to score, or visits the blocks of the
-// next level that hold them, unless skip lets them go.
+// block scores those of docs, the sections of block k to score, that keep keeps,
+// or visits the blocks of the next level that hold them.
 func (v *visit) block(k block, docs []uint32) error {
 	if len(docs) < minBoundDocs {
 		return v.score(docs)
 	}
-	if bound, _ := v.q.root.bound(v.s.root, v.b, k); v.skip(docs, bound) {
-		return nil
-	}
+	bound, _ := v.q.root.bound(v.s.root, v.b, k)
+	docs = v.keep(docs, bound)
 	off := v.s.seg.Offset
 	if next := k.level + 1; next < levels {
 		for len(docs) > 0 {

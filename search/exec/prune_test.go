@@ -215,7 +215,12 @@ func topOf(t *testing.T, q *Query, imp *Impacts, docs, first *roaring.Bitmap, k 
 		return top.Hits(), scored
 	}
 	for _, part := range []*roaring.Bitmap{roaring.And(docs, first), roaring.AndNot(docs, first)} {
-		if err := q.ScoreTop(context.Background(), part, imp, func(block []uint32, bound float64) bool { return !top.Wants(uint64(block[0]), bound) }, each); err != nil {
+		if err := q.ScoreTop(context.Background(), part, imp, func(block []uint32, bound float64) []uint32 {
+			if top.Wants(uint64(block[0]), bound) {
+				return block
+			}
+			return nil
+		}, each); err != nil {
 			t.Fatal(err)
 		}
 	}
