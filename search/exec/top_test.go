@@ -30,3 +30,26 @@ func TestTop(t *testing.T) {
 		t.Errorf("a top of 0 kept %v", got.Hits())
 	}
 }
+
+// TestTopWants checks what a full Top still wants: a better score, or an equal one
+// of an earlier number.
+func TestTopWants(t *testing.T) {
+	top := NewTop(2)
+	if !top.Wants(100, 0) {
+		t.Errorf("a top not full does not want a hit")
+	}
+	top.Add(5, 2)
+	top.Add(9, 1) // the worst kept
+	for _, tt := range []struct {
+		num   uint64
+		score float64
+		want  bool
+	}{{10, 1, false}, {8, 1, true}, {9, 1, false}, {100, 1.5, true}, {0, 0.5, false}} {
+		if got := top.Wants(tt.num, tt.score); got != tt.want {
+			t.Errorf("Wants(%d, %v) = %v, want %v", tt.num, tt.score, got, tt.want)
+		}
+	}
+	if NewTop(0).Wants(0, 1) {
+		t.Errorf("a top of 0 wants a hit")
+	}
+}
