@@ -1,7 +1,7 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
-// occurrences of terms in given documents (term vectors), the internal values a
-// snapshot keeps, and forced merges. Everything else reads and writes the index
+// occurrences of terms in given documents (term vectors), a document's stored text
+// fields, the internal values a snapshot keeps, and forced merges. Everything else reads and writes the index
 // through bleve's public API.
 //
 // What it relies on, and what TestScorchContract and TestOccurrences check so that a
@@ -11,8 +11,9 @@
 // postings iterators are segment.OptimizablePostingsIterator, whose bitmaps may live
 // in the segment's read-only file mapping (so they are cloned before use); a posting
 // read with locations gives the position and byte offsets of each occurrence of its
-// term (the term vectors of a field indexed with them); and ForceMerge merges as far
-// as a merge plan goes. The versions this was built against are pinned in go.mod.
+// term (the term vectors of a field indexed with them); a segment's stored fields
+// hold a document's id as the field _id and its text fields with type 't'; and
+// ForceMerge merges as far as a merge plan goes. The versions this was built against are pinned in go.mod.
 package segments
 
 import (
@@ -100,6 +101,37 @@ type Segment struct {
 	// numbers run on from segment to segment, deleted documents included.
 	Offset uint64
 }
+
+// Locate returns the segment that holds document doc (a snapshot document number) and
+// the document's segment-local number; ok is false for a number past the last.
+func (s Snapshot) Locate(doc uint64) (seg Segment, num uint64, ok bool) {
+	for _, seg := range s.Segments() {
+		if doc < seg.Offset+seg.Count() {
+			return seg, doc - seg.Offset, true
+		}
+	}
+	return Segment{}, 0, false
+}
+
+// StoredText calls each with the name and value of every stored text field of the
+// segment's document num (segment-local), in the order they were stored; a field of
+// several values comes once per value. The document's id is left out, as bleve's
+// documents leave it out. value is each's only during the call.
+func (s Segment) StoredText(num uint64, each func(field string, value []byte)) error {
+	err := s.seg.VisitStoredFields(num, func(field string, typ byte, value []byte, _ []uint64) bool {
+		if typ == 't' && field != idField {
+			each(field, value)
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("read the stored fields of document %d: %w", num, err)
+	}
+	return nil
+}
+
+// idField is the stored field in which scorch keeps a document's id.
+const idField = "_id"
 
 // Key identifies the segment across snapshots, for caches of what was read from it.
 func (s Segment) Key() any { return s.seg }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -205,5 +206,70 @@ func TestOccurrences(t *testing.T) {
 	want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
 	if !slices.Equal(got, want) {
 		t.Errorf(upgrade+"occurrences %q, want %q", got, want)
+	}
+}
+
+// TestStoredText checks that a document's stored text fields are read from its
+// segment, found by its snapshot number, each value of a field of several in order,
+// and that its id and other stored types are left out.
+func TestStoredText(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	for _, docs := range []map[string]map[string]any{
+		{"a": {"title": "first", "n": 1}},
+		{"b": {"title": "second", "path": []string{"outer", "inner"}, "n": 2}, "c": {"title": "third"}},
+	} {
+		batch := bi.NewBatch()
+		for id, doc := range docs {
+			if err := batch.Index(id, doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if len(snap.Segments()) < 2 {
+		t.Fatalf(upgrade+"two batches gave %d segments", len(snap.Segments()))
+	}
+	for id, want := range map[string][]string{
+		"a": {"title=first"},
+		"b": {"path=outer", "path=inner", "title=second"},
+		"c": {"title=third"},
+	} {
+		iid, err := snap.snap.InternalID(id)
+		if err != nil || iid == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		seg, num, ok := snap.Locate(iid.Value())
+		if !ok {
+			t.Fatalf("%s: document %d in no segment", id, iid.Value())
+		}
+		var got []string
+		if err := seg.StoredText(num, func(field string, value []byte) {
+			got = append(got, field+"="+string(value))
+		}); err != nil {
+			t.Fatalf(upgrade+"%s: %v", id, err)
+		}
+		// The fields' order is the segment's; a field's values keep theirs.
+		slices.SortStableFunc(got, func(a, b string) int {
+			return strings.Compare(a[:strings.Index(a, "=")], b[:strings.Index(b, "=")])
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf(upgrade+"%s: stored text %q, want %q", id, got, want)
+		}
+	}
+	if _, _, ok := snap.Locate(100); ok {
+		t.Error("document 100 of 3 located")
 	}
 }
