@@ -620,7 +620,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		hit   Hit
 		text  string
 	}
-	var cuts []cut
+	cuts := make([]cut, 0, len(ids))
 	for _, h := range page {
 		cuts = append(cuts, cut{id: h.id, score: h.score})
 		for _, p := range h.passages[min(1, len(h.passages)):] {
@@ -630,7 +630,8 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	c.hl.share(len(cuts), func(i int, hl *highlighter) {
 		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, sections[cuts[i].id], hl)
 	})
-	var texts []string
+	texts := make([]string, 0, len(page))
+	resp.Hits = slices.Grow(resp.Hits, len(page))
 	for _, h := range page {
 		hit, text := cuts[0].hit, cuts[0].text
 		hit.Matches = h.matches

@@ -63,6 +63,9 @@ type highlighter struct {
 	// suggestion). It also holds the tokens the index gave of a page's texts (know),
 	// which are then not analysed. It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
+	// known holds more tokens of texts, read only: those of the highlighter a share
+	// worker serves, so that a worker needs no copy of them.
+	known map[[2]string][]indexer.Token
 	// tries counts the patterns tried at a token, for tests to bound.
 	tries int
 }
@@ -71,6 +74,9 @@ type highlighter struct {
 func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 	key := [2]string{analyzer, text}
 	if t, ok := h.tokens[key]; ok {
+		return t
+	}
+	if t, ok := h.known[key]; ok {
 		return t
 	}
 	if h.tokens == nil {
@@ -200,10 +206,8 @@ func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	hls := make([]*highlighter, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, tokens: map[[2]string][]indexer.Token{}}
-		for k, v := range h.tokens { // what the index gave (know)
-			hls[w].tokens[k] = v
-		}
+		// h's tokens (what the index gave, know) are read only while the workers run.
+		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, known: h.tokens}
 		wg.Go(func() {
 			for i := w; i < n; i += workers {
 				mark(i, hls[w])
