@@ -74,6 +74,9 @@ func isKana(r rune) bool {
 	if r < 0x3040 || r == '・' { // the katakana middle dot is punctuation in Chinese text too
 		return false
 	}
+	if r >= 0x4e00 && r <= 0x9fff { // the common Han block, most of a CJK text: no kana
+		return false
+	}
 	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー'
 }
 

@@ -265,10 +265,7 @@ func (h *highlighter) unitSpans(text string) []span {
 			continue
 		}
 		tokens := h.tokensOf(r.analyzer, text)
-		byPos := map[int][]indexer.Token{}
-		for _, t := range tokens {
-			byPos[t.Position] = append(byPos[t.Position], t)
-		}
+		byPos := byPosition(tokens)
 		for _, t := range tokens {
 			for _, list := range [2][]int{r.byFirst[t.Term], r.fuzzy} {
 				for _, i := range list {
@@ -286,9 +283,33 @@ func (h *highlighter) unitSpans(text string) []span {
 	return slices.DeleteFunc(found, func(s span) bool { return s.concept && literal[s.unit] })
 }
 
+// byPosition returns tokens in the order of their positions, those of one position in
+// their order in tokens: tokens itself when it is so already, as the index gives them.
+func byPosition(tokens []indexer.Token) []indexer.Token {
+	order := func(a, b indexer.Token) int { return a.Position - b.Position }
+	if slices.IsSortedFunc(tokens, order) {
+		return tokens
+	}
+	sorted := slices.Clone(tokens)
+	slices.SortStableFunc(sorted, order)
+	return sorted
+}
+
+// atPosition returns the tokens of byPos (in the order of their positions) at
+// position pos.
+func atPosition(byPos []indexer.Token, pos int) []indexer.Token {
+	i, _ := slices.BinarySearchFunc(byPos, pos, func(t indexer.Token, pos int) int { return t.Position - pos })
+	j := i
+	for j < len(byPos) && byPos[j].Position == pos {
+		j++
+	}
+	return byPos[i:j]
+}
+
 // matchAt reports whether the pattern occurs in the token stream starting with token
-// t, and the span of the text it covers.
-func matchAt(byPos map[int][]indexer.Token, t indexer.Token, up unitPattern) (span, bool) {
+// t, and the span of the text it covers; byPos is the stream in the order of its
+// tokens' positions.
+func matchAt(byPos []indexer.Token, t indexer.Token, up unitPattern) (span, bool) {
 	p := up.pattern
 	if !termMatches(p[0], t.Term, up.fuzzy) {
 		return span{}, false
@@ -299,7 +320,7 @@ func matchAt(byPos map[int][]indexer.Token, t indexer.Token, up unitPattern) (sp
 			continue
 		}
 		var hit *indexer.Token
-		for _, c := range byPos[t.Position+k] {
+		for _, c := range atPosition(byPos, t.Position+k) {
 			if termMatches(p[k], c.Term, up.fuzzy) {
 				hit = &c
 				break
