@@ -17,6 +17,7 @@ import (
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/glossary"
+	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.
@@ -75,8 +76,10 @@ type Engine struct {
 	suggestions *suggestCache
 	// patterns memoises the analysis of query texts.
 	patterns *patternCache
-	// stored memoises the sections pages show.
-	stored *storedCache
+	// stored memoises the sections pages show, termMemo the postings of the terms
+	// their snippets mark.
+	stored   *storedCache
+	termMemo *segments.TermMemo
 	// executor says which searches the executor (package exec) runs: by default
 	// those measured faster there (see executorUse).
 	executor executorUse
@@ -110,7 +113,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("search: no index to search")
 	}
 	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
-		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: &storedCache{}}
+		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: &storedCache{},
+		termMemo: &segments.TermMemo{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -650,7 +654,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 // patterns need of their texts, read from the index's term vectors, so that marking
 // them analyses nothing. A section the index no longer holds is left out.
 func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]*storedSection, error) {
-	page := newPageQuery(ids, hl, e.stored)
+	page := newPageQuery(ids, hl, e)
 	if _, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(page, 0, 0, false)); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,8 +11,9 @@ import (
 )
 
 // TestStoredAfterChange checks that a hit shows its section as the index holds it
-// now, not as a page read it before the file changed, and that the engine's memo of
-// stored sections forgets the sections of segments the index no longer has.
+// now, its text and its marks (from the term vectors), not as a page read it before
+// the file changed, and that the engine's memo of stored sections forgets the
+// sections of segments the index no longer has.
 func TestStoredAfterChange(t *testing.T) {
 	ctx := context.Background()
 	ix, err := indexer.Open(ctx, indexer.Config{})
@@ -41,6 +43,13 @@ func TestStoredAfterChange(t *testing.T) {
 			h := resp.Hits[0]
 			if h.Title != v.title || !strings.Contains(h.Snippet.Text, v.text[len("Stem cells for the "):]) {
 				t.Errorf("hit %q %q, want the title %q and the text %q", h.Title, h.Snippet.Text, v.title, v.text)
+			}
+			var marked []string
+			for _, m := range h.Snippet.Marks {
+				marked = append(marked, h.Snippet.Text[m.Start:m.End])
+			}
+			if !slices.Equal(marked, []string{"knee"}) {
+				t.Errorf("%s: marked %q in %q, want knee", v.title, marked, h.Snippet.Text)
 			}
 		}
 		if n := e.stored.n; n != 1 {

@@ -26,6 +26,7 @@ type pageQuery struct {
 	ids    []string
 	terms  map[string][]string // by analyser: every term of its patterns
 	stored *storedCache
+	memo   *segments.TermMemo
 	// sections holds what was read of each section of ids that the index holds, by
 	// id.
 	sections map[string]*storedSection
@@ -34,9 +35,10 @@ type pageQuery struct {
 	found map[indexer.TextField]map[string][]indexer.Token
 }
 
-// newPageQuery returns a pageQuery for the sections ids, reading the terms of hl.
-func newPageQuery(ids []string, hl *highlighter, stored *storedCache) *pageQuery {
-	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: stored}
+// newPageQuery returns a pageQuery for the sections ids, reading the terms of hl
+// through e's memos.
+func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
+	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: e.stored, memo: e.termMemo}
 }
 
 // markedParts are the parts of a section a snippet marks: its text, and its heading
@@ -89,7 +91,7 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		for _, id := range idOf {
 			byID[id] = nil // read: a text without any of the terms has no tokens
 		}
-		err := snap.Occurrences(tf.Name, nums, terms, func(o segments.Occurrence) {
+		err := snap.Occurrences(tf.Name, nums, terms, q.memo, func(o segments.Occurrence) {
 			id := idOf[o.Doc]
 			byID[id] = append(byID[id], indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos})
 		})

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -182,10 +183,13 @@ type Occurrence struct {
 // docs (snapshot document numbers, as index.IndexInternalID.Value gives them), read
 // from the term vectors of the segments that hold docs: what re-analysing the field's
 // text would find of those terms, without analysing it. A field indexed without term
-// vectors has no occurrences. The order of the calls is unspecified.
-func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each func(Occurrence)) error {
+// vectors has no occurrences. The order of the calls is unspecified. memo, when not
+// nil, keeps the terms' postings lists looked up, for later calls.
+func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo *TermMemo, each func(Occurrence)) error {
 	docs = slices.Sorted(slices.Values(docs))
-	for _, seg := range s.Segments() {
+	segs := s.Segments()
+	memo.keep(segs)
+	for _, seg := range segs {
 		end := seg.Offset + seg.Count()
 		var local []uint64
 		for _, d := range docs {
@@ -196,25 +200,17 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 		if len(local) == 0 {
 			continue
 		}
-		dict, err := seg.seg.Dictionary(field)
-		if err != nil {
-			return fmt.Errorf("read the terms of %s: %w", field, err)
-		}
-		var pl segment.PostingsList
 		var it segment.PostingsIterator
 		for _, term := range terms {
-			pl, err = dict.PostingsList([]byte(term), nil, pl)
+			tp, err := memo.postings(seg, field, term)
 			if err != nil {
-				return fmt.Errorf("read the postings of %s: %w", field, err)
+				return err
 			}
-			holding, err := holders(pl, local)
-			if err != nil || len(holding) == 0 {
-				if err != nil {
-					return err
-				}
+			holding := tp.holders(local)
+			if len(holding) == 0 {
 				continue
 			}
-			it = pl.Iterator(false, false, true, it)
+			it = tp.pl.Iterator(false, false, true, it)
 			var p segment.Posting // the posting at or after d, once read
 			for _, d := range holding {
 				if p == nil || p.Number() < d {
@@ -237,10 +233,27 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 	return nil
 }
 
-// holders returns those of docs (sorted segment-local numbers) that hold the term of
-// pl, from its bitmap: reading locations walks the postings up to each document asked
-// for, which is worth it only for those that hold the term.
-func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
+// termPostings is a term's postings list in one segment's field, with the documents
+// that hold it (deleted ones included): one, or a bitmap, which may live in the
+// segment's read-only file mapping. Reading it changes nothing: it is safe for
+// concurrent use.
+type termPostings struct {
+	pl     segment.PostingsList
+	one    bool
+	num    uint64          // with one: the document
+	bitmap *roaring.Bitmap // without one
+}
+
+// lookUp returns the postings of term in field of seg, nil when the segment has none.
+func lookUp(seg Segment, field, term string) (*termPostings, error) {
+	dict, err := seg.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
 	if pl == nil || pl.Count() == 0 {
 		return nil, nil
 	}
@@ -248,13 +261,102 @@ func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
 	if !ok {
 		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
 	}
+	tp := &termPostings{pl: pl}
+	tp.num, tp.one = it.DocNum1Hit()
+	if !tp.one {
+		tp.bitmap = it.ActualBitmap()
+		if tp.bitmap == nil {
+			return nil, nil
+		}
+	}
+	return tp, nil
+}
+
+// holders returns those of docs (sorted segment-local numbers) that hold the term, from
+// its bitmap: reading locations walks the postings up to each document asked for,
+// which is worth it only for those that hold the term. A nil tp holds none.
+func (tp *termPostings) holders(docs []uint64) []uint64 {
+	if tp == nil {
+		return nil
+	}
 	var out []uint64
 	for _, d := range docs {
-		if n, one := it.DocNum1Hit(); one && n == d || !one && it.ActualBitmap() != nil && it.ActualBitmap().Contains(uint32(d)) {
+		if tp.one && tp.num == d || !tp.one && tp.bitmap.Contains(uint32(d)) {
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// maxMemoTerms bounds the postings lists a TermMemo holds: the terms of some hundred
+// queries naming concepts (each a hundred or so terms, in a few fields and segments).
+const maxMemoTerms = 16384
+
+// TermMemo memoises the postings lists Occurrences looks up, by segment, field and
+// term: a query naming a concept reads every name of it, some hundred terms, in every
+// text field a snippet marks, and looking each up in the segment's dictionary was
+// most of reading a page's occurrences. A segment never changes, so a memo holds for
+// as long as a snapshot has the segment. It is safe for concurrent use; it forgets
+// the segments a snapshot read after them no longer has, and when full it starts
+// again empty. The zero value is ready; a nil *TermMemo memoises nothing.
+type TermMemo struct {
+	mu       sync.Mutex
+	segments []any // the segments of the snapshot read last
+	m        map[memoKey]*termPostings
+}
+
+// memoKey names a term of a field of a segment.
+type memoKey struct {
+	seg         any
+	field, term string
+}
+
+// keep drops what m holds of segments not among segs.
+func (m *TermMemo) keep(segs []Segment) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(segs) == len(m.segments) && !slices.ContainsFunc(segs, func(s Segment) bool {
+		return !slices.Contains(m.segments, s.Key())
+	}) {
+		return
+	}
+	m.segments = m.segments[:0]
+	for _, s := range segs {
+		m.segments = append(m.segments, s.Key())
+	}
+	for k := range m.m {
+		if !slices.Contains(m.segments, k.seg) {
+			delete(m.m, k)
+		}
+	}
+}
+
+// postings returns the postings of term in field of seg, through m.
+func (m *TermMemo) postings(seg Segment, field, term string) (*termPostings, error) {
+	if m == nil {
+		return lookUp(seg, field, term)
+	}
+	key := memoKey{seg: seg.Key(), field: field, term: term}
+	m.mu.Lock()
+	tp, ok := m.m[key]
+	m.mu.Unlock()
+	if ok {
+		return tp, nil
+	}
+	tp, err := lookUp(seg, field, term)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) >= maxMemoTerms || m.m == nil {
+		m.m = map[memoKey]*termPostings{}
+	}
+	m.m[key] = tp
+	return tp, nil
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,

@@ -195,17 +195,24 @@ func TestOccurrences(t *testing.T) {
 		idOf[iid.Value()] = id
 		nums = append(nums, iid.Value())
 	}
-	var got []string
-	err = snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, func(o Occurrence) {
-		got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
-	})
-	if err != nil {
-		t.Fatalf(upgrade+"%v", err)
+	// Without a memo, with one, and with it again once it holds the terms.
+	memo := &TermMemo{}
+	for _, m := range []*TermMemo{nil, memo, memo} {
+		var got []string
+		err = snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
+			got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
+		})
+		if err != nil {
+			t.Fatalf(upgrade+"%v", err)
+		}
+		slices.Sort(got)
+		want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
+		if !slices.Equal(got, want) {
+			t.Errorf(upgrade+"occurrences %q, want %q", got, want)
+		}
 	}
-	slices.Sort(got)
-	want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
-	if !slices.Equal(got, want) {
-		t.Errorf(upgrade+"occurrences %q, want %q", got, want)
+	if n := len(memo.m); n != 3*len(snap.Segments()) {
+		t.Errorf("the memo holds %d postings lists, want 3 terms in %d segments", n, len(snap.Segments()))
 	}
 }
 
