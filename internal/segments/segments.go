@@ -1,19 +1,22 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
 // occurrences of terms in given documents (term vectors), a document's stored text
-// fields, the internal values a snapshot keeps, and forced merges. Everything else reads and writes the index
-// through bleve's public API.
+// fields, the internal values a snapshot keeps, and forced merges. Everything else
+// reads and writes the index through bleve's public API.
 //
-// What it relies on, and what TestScorchContract and TestOccurrences check so that a
-// bleve upgrade that changes it fails loudly: an index opened with IndexType hands out
-// *scorch.IndexSnapshot readers and is a *scorch.Scorch underneath; a snapshot's
-// document numbers run on from segment to segment, deleted documents included; zap
-// postings iterators are segment.OptimizablePostingsIterator, whose bitmaps may live
-// in the segment's read-only file mapping (so they are cloned before use); a posting
+// What it relies on, and what TestScorchContract, TestOccurrences and TestStoredText
+// check so that a bleve upgrade that changes it fails loudly: an index opened with
+// IndexType hands out *scorch.IndexSnapshot readers and is a *scorch.Scorch
+// underneath; a snapshot's document numbers run on from segment to segment, deleted
+// documents included; zap postings iterators are segment.OptimizablePostingsIterator,
+// whose bitmaps may live in the segment's read-only file mapping (so they are cloned
+// before use, or only read); a postings list hands out iterators without changing
+// itself, so that several goroutines may read one (TermMemo shares them); a posting
 // read with locations gives the position and byte offsets of each occurrence of its
 // term (the term vectors of a field indexed with them); a segment's stored fields
 // hold a document's id as the field _id and its text fields with type 't'; and
-// ForceMerge merges as far as a merge plan goes. The versions this was built against are pinned in go.mod.
+// ForceMerge merges as far as a merge plan goes. The versions this was built against
+// are pinned in go.mod.
 package segments
 
 import (
