@@ -508,9 +508,10 @@ func shiftForTrim(s string, spans []span) []span {
 // the most distinct units, then the most matches; the earliest wins ties.
 func bestWindow(text string, spans []span) int {
 	best, bestUnits, bestCount := spans[0].start, -1, -1
+	units := map[int]bool{}
 	for i, s := range spans {
 		limit := runeOffset(text, s.start, snippetRunes*3/4)
-		units := map[int]bool{}
+		clear(units)
 		count := 0
 		for _, t := range spans[i:] {
 			if t.end > limit {
