@@ -20,18 +20,33 @@ const (
 	gzipMinLength = 1 << 10
 )
 
-// maxPooledBody is the largest answer buffer kept for reuse: exports run to megabytes,
+// maxPooledBuffer is the largest buffer kept for reuse: exports run to megabytes,
 // pages and API answers to tens of kilobytes.
-const maxPooledBody = 256 << 10
+const maxPooledBuffer = 256 << 10
 
-// gzipWriters and bodies hold compressors and answer buffers for reuse.
+// gzipWriters and buffers hold compressors and buffers of answers for reuse.
 var (
 	gzipWriters = sync.Pool{New: func() any {
 		w, _ := gzip.NewWriterLevel(nil, gzipLevel) // the level is valid
 		return w
 	}}
-	bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
+
+// buffer returns an empty buffer from buffers; give it back with recycle once no
+// slice of it is in use.
+func buffer() *bytes.Buffer {
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// recycle gives b back to buffers, unless it grew too large to keep.
+func recycle(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		buffers.Put(b)
+	}
+}
 
 // compress gzips the answers of more than gzipMinLength bytes to a client whose
 // Accept-Encoding takes gzip, except those already encoded. It holds an answer until
@@ -48,17 +63,14 @@ func compress(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 			return next(c)
 		}
-		body := bodies.Get().(*bytes.Buffer)
-		body.Reset()
+		body := buffer()
+		defer recycle(body)
 		held := &heldWriter{ResponseWriter: res.Writer, body: body}
 		res.Writer = held
 		err := next(c)
 		res.Writer = held.ResponseWriter
 		if werr := held.send(); err == nil {
 			err = werr
-		}
-		if body.Cap() <= maxPooledBody {
-			bodies.Put(body)
 		}
 		return err
 	}
