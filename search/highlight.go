@@ -409,7 +409,8 @@ func foldSpace(text string, spans []span) Passage {
 			}
 			break
 		}
-		if unicode.IsSpace(r) {
+		ascii := r < utf8.RuneSelf // most of a snippet: written without the tables
+		if ascii && (r == ' ' || '\t' <= r && r <= '\r') || !ascii && unicode.IsSpace(r) {
 			space = true
 			continue
 		}
@@ -417,7 +418,11 @@ func foldSpace(text string, spans []span) Passage {
 			b.WriteByte(' ')
 			space = false
 		}
-		b.WriteRune(r)
+		if ascii {
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(r)
+		}
 	}
 	if space {
 		b.WriteByte(' ')
