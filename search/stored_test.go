@@ -16,15 +16,7 @@ import (
 // sections of segments the index no longer has.
 func TestStoredAfterChange(t *testing.T) {
 	ctx := context.Background()
-	ix, err := indexer.Open(ctx, indexer.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e, err := New(Config{Index: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := openEngine(t, indexer.Config{})
 	for _, v := range []struct{ title, text string }{
 		{"Knee study", "Stem cells for the knee."},
 		{"Knee study, revised", "Stem cells for the knee, with a year of follow-up."},
@@ -32,7 +24,7 @@ func TestStoredAfterChange(t *testing.T) {
 	} {
 		doc := corpus.Document{ID: "k", Source: "k.txt", Title: v.title, Lang: "en",
 			Sections: []corpus.Section{{ID: "k#1", Lang: "en", Text: v.text, Facets: corpus.Facets{}}}}
-		if _, err := ix.ReplaceFile(ctx, doc.Source, nil, []corpus.Document{doc}); err != nil {
+		if _, err := e.ix.ReplaceFile(ctx, doc.Source, nil, []corpus.Document{doc}); err != nil {
 			t.Fatal(err)
 		}
 		for range 2 { // the second reads the memo

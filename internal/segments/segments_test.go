@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // upgrade prefixes what a failing check of TestScorchContract says: the bleve in
@@ -158,33 +159,10 @@ func TestOccurrences(t *testing.T) {
 	text.Analyzer = standard.Name
 	text.IncludeTermVectors = true
 	m.DefaultMapping.AddFieldMappingsAt("t", text)
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	for _, docs := range []map[string]string{
-		{"a": "red fish blue fish", "b": "green"},
-		{"c": "green sea", "d": "blue sky", "e": "blue"},
-	} {
-		batch := bi.NewBatch()
-		for id, s := range docs {
-			if err := batch.Index(id, map[string]any{"t": s}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := bi.Batch(batch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	snap, err := Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	if len(snap.Segments()) < 2 {
-		t.Fatalf(upgrade+"two batches gave %d segments", len(snap.Segments()))
-	}
+	snap := batchedSnapshot(t, m, []map[string]map[string]any{
+		{"a": {"t": "red fish blue fish"}, "b": {"t": "green"}},
+		{"c": {"t": "green sea"}, "d": {"t": "blue sky"}, "e": {"t": "blue"}},
+	})
 	idOf := map[uint64]string{}
 	var nums []uint64
 	for _, id := range []string{"d", "a", "b", "c"} { // not e; not in order
@@ -199,7 +177,7 @@ func TestOccurrences(t *testing.T) {
 	memo := &TermMemo{}
 	for _, m := range []*TermMemo{nil, memo, memo} {
 		var got []string
-		err = snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
+		err := snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
 			got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
 		})
 		if err != nil {
@@ -222,33 +200,10 @@ func TestOccurrences(t *testing.T) {
 func TestStoredText(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	for _, docs := range []map[string]map[string]any{
+	snap := batchedSnapshot(t, m, []map[string]map[string]any{
 		{"a": {"title": "first", "n": 1}},
 		{"b": {"title": "second", "path": []string{"outer", "inner"}, "n": 2}, "c": {"title": "third"}},
-	} {
-		batch := bi.NewBatch()
-		for id, doc := range docs {
-			if err := batch.Index(id, doc); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := bi.Batch(batch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	snap, err := Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	if len(snap.Segments()) < 2 {
-		t.Fatalf(upgrade+"two batches gave %d segments", len(snap.Segments()))
-	}
+	})
 	for id, want := range map[string][]string{
 		"a": {"title=first"},
 		"b": {"path=outer", "path=inner", "title=second"},
@@ -279,4 +234,36 @@ func TestStoredText(t *testing.T) {
 	if _, _, ok := snap.Locate(100); ok {
 		t.Error("document 100 of 3 located")
 	}
+}
+
+// batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
+// new index on disk, and returns a snapshot of it, closed with the index when the test
+// ends: a segment a batch, at least two.
+func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
+	t.Helper()
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bi.Close() })
+	for _, docs := range batches {
+		batch := bi.NewBatch()
+		for id, doc := range docs {
+			if err := batch.Index(id, doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close() })
+	if len(snap.Segments()) < 2 {
+		t.Fatalf(upgrade+"%d batches gave %d segments", len(batches), len(snap.Segments()))
+	}
+	return snap
 }
