@@ -658,6 +658,7 @@ func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[
 	if _, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(page, 0, 0, false)); err != nil {
 		return nil, err
 	}
+	hl.reserve(len(page.sections) * len(page.found))
 	for id, s := range page.sections {
 		for tf, byID := range page.found {
 			written := s.sec.Text

@@ -111,6 +111,14 @@ func (h *highlighter) vectorTerms() map[string][]string {
 	return out
 }
 
+// reserve makes room for the tokens of n texts, about to be given by know: growing the
+// map rehashes the texts it holds, whole.
+func (h *highlighter) reserve(n int) {
+	if h.tokens == nil {
+		h.tokens = make(map[[2]string][]indexer.Token, n)
+	}
+}
+
 // know records the tokens of text under analyzer, as the index holds them, so that
 // marking text needs no analysis. tokens may hold only the tokens whose terms are in the
 // patterns of that analyser (vectorTerms): no pattern tests any other.
