@@ -62,25 +62,26 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	q.stored.forget(snap.Segments())
+	numOf, err := snap.Numbers(q.ids)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
 	idOf := map[uint64]string{}
 	var nums []uint64
 	for _, id := range q.ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		if iid == nil {
+		n, ok := numOf[id]
+		if !ok {
 			continue // deleted since the page was found
 		}
-		seg, num, ok := snap.Locate(iid.Value())
+		seg, num, ok := snap.Locate(n)
 		if !ok {
-			return fmt.Errorf("search: section %s has document number %d, past the index's last", id, iid.Value())
+			return fmt.Errorf("search: section %s has document number %d, past the index's last", id, n)
 		}
 		if q.sections[id], err = q.stored.section(seg, num, id); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		idOf[iid.Value()] = id
-		nums = append(nums, iid.Value())
+		idOf[n] = id
+		nums = append(nums, n)
 	}
 	for _, tf := range indexer.TextFields {
 		terms, ok := q.terms[tf.Analyzer]

@@ -106,6 +106,41 @@ type Segment struct {
 	Offset uint64
 }
 
+// Numbers returns the snapshot document numbers of those of ids the snapshot holds
+// (deleted documents left out), by id: what index.IndexReader.InternalID gives, with
+// each segment's dictionary of ids opened once for all of them, not once an id.
+func (s Snapshot) Numbers(ids []string) (map[string]uint64, error) {
+	out := make(map[string]uint64, len(ids))
+	for _, seg := range s.Segments() {
+		dict, err := seg.seg.Dictionary(idField)
+		if err != nil {
+			return nil, fmt.Errorf("read the ids: %w", err)
+		}
+		var pl segment.PostingsList
+		var it segment.PostingsIterator
+		for _, id := range ids {
+			if _, found := out[id]; found {
+				continue
+			}
+			if pl, err = dict.PostingsList([]byte(id), seg.deleted, pl); err != nil {
+				return nil, fmt.Errorf("read the ids: %w", err)
+			}
+			if pl == nil || pl.Count() == 0 {
+				continue
+			}
+			it = pl.Iterator(false, false, false, it)
+			p, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("read the ids: %w", err)
+			}
+			if p != nil {
+				out[id] = seg.Offset + p.Number()
+			}
+		}
+	}
+	return out, nil
+}
+
 // Locate returns the segment that holds document doc (a snapshot document number) and
 // the document's segment-local number; ok is false for a number past the last.
 func (s Snapshot) Locate(doc uint64) (seg Segment, num uint64, ok bool) {

@@ -79,6 +79,25 @@ func TestScorchContract(t *testing.T) {
 			t.Fatalf(upgrade+"%v", err)
 		}
 	}
+	// Numbers finds what the snapshot's InternalID finds, and not the deleted document.
+	ids := []string{"b0d0", "b0d1", "b1d2", "b2d3", "absent"}
+	nums, err := snap.Numbers(ids)
+	if err != nil {
+		t.Fatalf(upgrade+"%v", err)
+	}
+	for _, id := range ids {
+		iid, err := snap.snap.InternalID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		num, found := nums[id]
+		if found != (iid != nil) || found && num != iid.Value() {
+			t.Errorf(upgrade+"%s: number %d (found %v), InternalID %v", id, num, found, iid)
+		}
+	}
+	if _, found := nums["b0d1"]; found || len(nums) != 3 {
+		t.Errorf(upgrade+"numbers %v, want b0d0, b1d2 and b2d3 (b0d1 is deleted)", nums)
+	}
 	// Every numbered document holds "all": a deleted one keeps its number (12) until
 	// the background merger drops it (11).
 	if total < 11 || total > 12 || all.GetCardinality() != total {
