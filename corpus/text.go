@@ -66,12 +66,30 @@ func collapseSpaces(s string) string {
 }
 
 // HasKana reports whether s holds hiragana or katakana, which only Japanese is written
-// in: the test of whether text needs Japanese analysis.
-func HasKana(s string) bool { return strings.ContainsFunc(s, isKana) }
+// in: the test of whether text needs Japanese analysis. It reads the bytes of runes
+// below U+3000 without decoding them (their UTF-8 bytes are all below 0xe3, the first
+// byte of U+3000 to U+3FFF): a search asks this of every text it marks.
+func HasKana(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < 0xe3 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isKana(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
 
 // Script classes of runes, for language detection and for joining wrapped lines.
 func isKana(r rune) bool {
 	if r < 0x3040 || r == '・' { // the katakana middle dot is punctuation in Chinese text too
+		return false
+	}
+	if r >= 0x4e00 && r <= 0x9fff { // the common Han block, most of a CJK text: no kana
 		return false
 	}
 	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー'

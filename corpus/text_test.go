@@ -379,6 +379,10 @@ func TestHasKana(t *testing.T) {
 		{"马克・吐温", false}, // the middle dot is punctuation in Chinese too
 		{"Muse cells", false},
 		{"", false},
+		{"é, ∑ and 　 (U+3000)", false},
+		{"ｶﾀｶﾅ", true},             // halfwidth katakana
+		{"Cells \xff\xfe た", true}, // after bytes that are not UTF-8
+		{"𛀁", true},                // hiragana outside the basic plane
 	}
 	for _, tt := range tests {
 		if got := HasKana(tt.text); got != tt.want {

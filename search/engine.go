@@ -17,6 +17,7 @@ import (
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/glossary"
+	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.
@@ -75,6 +76,10 @@ type Engine struct {
 	suggestions *suggestCache
 	// patterns memoises the analysis of query texts.
 	patterns *patternCache
+	// stored memoises the sections pages show, termMemo the postings of the terms
+	// their snippets mark.
+	stored   *storedCache
+	termMemo *segments.TermMemo
 	// executor says which searches the executor (package exec) runs: by default
 	// those measured faster there (see executorUse).
 	executor executorUse
@@ -108,7 +113,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("search: no index to search")
 	}
 	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
-		patterns: &patternCache{analyze: cfg.Index.Analyze}}
+		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: &storedCache{},
+		termMemo: &segments.TermMemo{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -606,7 +612,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 			ids = append(ids, p.id)
 		}
 	}
-	fields, err := e.fetch(ctx, ids, c.hl)
+	sections, err := e.fetch(ctx, ids, c.hl)
 	if err != nil {
 		return nil, err
 	}
@@ -618,7 +624,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		hit   Hit
 		text  string
 	}
-	var cuts []cut
+	cuts := make([]cut, 0, len(ids))
 	for _, h := range page {
 		cuts = append(cuts, cut{id: h.id, score: h.score})
 		for _, p := range h.passages[min(1, len(h.passages)):] {
@@ -626,9 +632,10 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 		}
 	}
 	c.hl.share(len(cuts), func(i int, hl *highlighter) {
-		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, fields[cuts[i].id], hl)
+		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, sections[cuts[i].id], hl)
 	})
-	var texts []string
+	texts := make([]string, 0, len(page))
+	resp.Hits = slices.Grow(resp.Hits, len(page))
 	for _, h := range page {
 		hit, text := cuts[0].hit, cuts[0].text
 		hit.Matches = h.matches
@@ -643,35 +650,29 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	return texts, nil
 }
 
-// fetch loads the stored fields of the sections ids, by id, and gives hl the tokens
-// its patterns need of their texts, read from the index's term vectors (vectorQuery),
-// so that marking them analyses nothing.
-func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]map[string]interface{}, error) {
-	vectors := newVectorQuery(query.NewDocIDQuery(ids), ids, hl)
-	req := bleve.NewSearchRequestOptions(vectors, len(ids), 0, false)
-	req.Fields = indexer.StoredFields
-	fetched, err := e.ix.Search(ctx, req)
-	if err != nil {
+// fetch reads the sections ids, by id (pageQuery), and gives hl the tokens its
+// patterns need of their texts, read from the index's term vectors, so that marking
+// them analyses nothing. A section the index no longer holds is left out.
+func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]*storedSection, error) {
+	page := newPageQuery(ids, hl, e)
+	if _, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(page, 0, 0, false)); err != nil {
 		return nil, err
 	}
-	fields := map[string]map[string]interface{}{}
-	for _, h := range fetched.Hits {
-		fields[h.ID] = h.Fields
-		lang, _ := h.Fields[indexer.FieldLang].(string)
-		for tf, byID := range vectors.found {
-			field := indexer.FieldText
+	hl.reserve(len(page.sections) * len(page.found))
+	for id, s := range page.sections {
+		for tf, byID := range page.found {
+			written := s.sec.Text
 			if tf.Part == indexer.PartHeading {
-				field = indexer.FieldHeading
+				written = s.sec.Heading
 			}
-			written, _ := h.Fields[field].(string)
-			text := indexedText(lang, written)
+			text := indexedText(s.sec.Lang, written)
 			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
-			if tokens, ok := byID[h.ID]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
+			if tokens, ok := byID[id]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
 				hl.know(tf.Analyzer, text, tokens)
 			}
 		}
 	}
-	return fields, nil
+	return page.sections, nil
 }
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that
@@ -699,10 +700,14 @@ func indexedText(lang, text string) string {
 	return text
 }
 
-// hit builds one hit from a section's stored fields, its snippet marked by hl; it also
-// returns the section's text.
-func (e *Engine) hit(id string, score float64, fields map[string]interface{}, hl *highlighter) (Hit, string) {
-	doc, sec := indexer.DecodeFields(id, fields)
+// hit builds one hit from a section as read (nil when the index no longer holds it),
+// its snippet marked by hl; it also returns the section's text.
+func (e *Engine) hit(id string, score float64, s *storedSection, hl *highlighter) (Hit, string) {
+	if s == nil {
+		s = &storedSection{}
+		s.doc, s.sec = indexer.DecodeFields(id, nil)
+	}
+	doc, sec := s.doc, s.sec
 	heading := sec.Heading
 	if heading == "" && len(sec.Path) > 0 {
 		heading = sec.Path[len(sec.Path)-1]

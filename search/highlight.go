@@ -63,6 +63,9 @@ type highlighter struct {
 	// suggestion). It also holds the tokens the index gave of a page's texts (know),
 	// which are then not analysed. It is not safe for concurrent use.
 	tokens map[[2]string][]indexer.Token
+	// known holds more tokens of texts, read only: those of the highlighter a share
+	// worker serves, so that a worker needs no copy of them.
+	known map[[2]string][]indexer.Token
 	// tries counts the patterns tried at a token, for tests to bound.
 	tries int
 }
@@ -71,6 +74,9 @@ type highlighter struct {
 func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 	key := [2]string{analyzer, text}
 	if t, ok := h.tokens[key]; ok {
+		return t
+	}
+	if t, ok := h.known[key]; ok {
 		return t
 	}
 	if h.tokens == nil {
@@ -103,6 +109,14 @@ func (h *highlighter) vectorTerms() map[string][]string {
 		}
 	}
 	return out
+}
+
+// reserve makes room for the tokens of n texts, about to be given by know: growing the
+// map rehashes the texts it holds, whole.
+func (h *highlighter) reserve(n int) {
+	if h.tokens == nil {
+		h.tokens = make(map[[2]string][]indexer.Token, n)
+	}
 }
 
 // know records the tokens of text under analyzer, as the index holds them, so that
@@ -200,10 +214,8 @@ func (h *highlighter) share(n int, mark func(i int, hl *highlighter)) {
 	hls := make([]*highlighter, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, tokens: map[[2]string][]indexer.Token{}}
-		for k, v := range h.tokens { // what the index gave (know)
-			hls[w].tokens[k] = v
-		}
+		// h's tokens (what the index gave, know) are read only while the workers run.
+		hls[w] = &highlighter{analyze: h.analyze, rules: h.rules, known: h.tokens}
 		wg.Go(func() {
 			for i := w; i < n; i += workers {
 				mark(i, hls[w])
@@ -261,10 +273,7 @@ func (h *highlighter) unitSpans(text string) []span {
 			continue
 		}
 		tokens := h.tokensOf(r.analyzer, text)
-		byPos := map[int][]indexer.Token{}
-		for _, t := range tokens {
-			byPos[t.Position] = append(byPos[t.Position], t)
-		}
+		byPos := byPosition(tokens)
 		for _, t := range tokens {
 			for _, list := range [2][]int{r.byFirst[t.Term], r.fuzzy} {
 				for _, i := range list {
@@ -282,9 +291,33 @@ func (h *highlighter) unitSpans(text string) []span {
 	return slices.DeleteFunc(found, func(s span) bool { return s.concept && literal[s.unit] })
 }
 
+// byPosition returns tokens in the order of their positions, those of one position in
+// their order in tokens: tokens itself when it is so already, as the index gives them.
+func byPosition(tokens []indexer.Token) []indexer.Token {
+	order := func(a, b indexer.Token) int { return a.Position - b.Position }
+	if slices.IsSortedFunc(tokens, order) {
+		return tokens
+	}
+	sorted := slices.Clone(tokens)
+	slices.SortStableFunc(sorted, order)
+	return sorted
+}
+
+// atPosition returns the tokens of byPos (in the order of their positions) at
+// position pos.
+func atPosition(byPos []indexer.Token, pos int) []indexer.Token {
+	i, _ := slices.BinarySearchFunc(byPos, pos, func(t indexer.Token, pos int) int { return t.Position - pos })
+	j := i
+	for j < len(byPos) && byPos[j].Position == pos {
+		j++
+	}
+	return byPos[i:j]
+}
+
 // matchAt reports whether the pattern occurs in the token stream starting with token
-// t, and the span of the text it covers.
-func matchAt(byPos map[int][]indexer.Token, t indexer.Token, up unitPattern) (span, bool) {
+// t, and the span of the text it covers; byPos is the stream in the order of its
+// tokens' positions.
+func matchAt(byPos []indexer.Token, t indexer.Token, up unitPattern) (span, bool) {
 	p := up.pattern
 	if !termMatches(p[0], t.Term, up.fuzzy) {
 		return span{}, false
@@ -295,7 +328,7 @@ func matchAt(byPos map[int][]indexer.Token, t indexer.Token, up unitPattern) (sp
 			continue
 		}
 		var hit *indexer.Token
-		for _, c := range byPos[t.Position+k] {
+		for _, c := range atPosition(byPos, t.Position+k) {
 			if termMatches(p[k], c.Term, up.fuzzy) {
 				hit = &c
 				break
@@ -384,7 +417,8 @@ func foldSpace(text string, spans []span) Passage {
 			}
 			break
 		}
-		if unicode.IsSpace(r) {
+		ascii := r < utf8.RuneSelf // most of a snippet: written without the tables
+		if ascii && (r == ' ' || '\t' <= r && r <= '\r') || !ascii && unicode.IsSpace(r) {
 			space = true
 			continue
 		}
@@ -392,7 +426,11 @@ func foldSpace(text string, spans []span) Passage {
 			b.WriteByte(' ')
 			space = false
 		}
-		b.WriteRune(r)
+		if ascii {
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(r)
+		}
 	}
 	if space {
 		b.WriteByte(' ')
@@ -483,9 +521,10 @@ func shiftForTrim(s string, spans []span) []span {
 // the most distinct units, then the most matches; the earliest wins ties.
 func bestWindow(text string, spans []span) int {
 	best, bestUnits, bestCount := spans[0].start, -1, -1
+	units := map[int]bool{}
 	for i, s := range spans {
 		limit := runeOffset(text, s.start, snippetRunes*3/4)
-		units := map[int]bool{}
+		clear(units)
 		count := 0
 		for _, t := range spans[i:] {
 			if t.end > limit {

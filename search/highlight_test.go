@@ -33,6 +33,7 @@ func TestHighlightMarks(t *testing.T) {
 		{"no match", "heart", "Nothing here.", "Nothing here."},
 		{"concept named in another language", "多发性硬化", "Multiple sclerosis (MS) again.", "<mark>Multiple sclerosis</mark> (<mark>MS</mark>) again."},
 		{"abbreviation only in its case", "多发性硬化", "MS patients had 5 ms delays.", "<mark>MS</mark> patients had 5 ms delays."},
+		{"white space folded, Latin and not", "stroke", "Stroke\r\n\n\tpatients\u00a0 \vgot\u3000\u3000it", "<mark>Stroke</mark> patients got it"},
 		{"concept terms only where the word is absent", "stroke", "Stroke, or ischemic stroke.", "<mark>Stroke</mark>, or ischemic <mark>stroke</mark>."},
 	}
 	for _, tt := range tests {

@@ -8,66 +8,80 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/indexer"
 	"musesearch/internal/segments"
 )
 
-// vectorQuery is inner, a query for the sections of a page, that also reads, as its
-// searcher is made, where the highlighter's terms occur in those sections' text and
-// heading: from the term vectors of their text fields (the position and offsets of
-// every token), so that marking the page's snippets does not analyse their texts
-// again. An analyser whose patterns are fuzzy (which match terms not known in
-// advance) has no terms to read; its texts are analysed.
-type vectorQuery struct {
-	inner query.Query
-	ids   []string
-	terms map[string][]string // by analyser: every term of its patterns
-	// found holds what was read: by text field and section id, the tokens of the
-	// field's text whose terms are among terms, in the order of their positions.
+// pageQuery reads the sections of a page, as its searcher is made, and matches
+// nothing: their stored fields (from a storedCache), and where the highlighter's terms
+// occur in their text and heading: from the term vectors of their text fields (the
+// position and offsets of every token), so that marking the page's snippets does not
+// analyse their texts again. An analyser whose patterns are fuzzy (which match terms
+// not known in advance) has no terms to read; its texts are analysed. Reading in a
+// searcher gets the index's protections of a search (Index.Search).
+type pageQuery struct {
+	ids    []string
+	terms  map[string][]string // by analyser: every term of its patterns
+	stored *storedCache
+	memo   *segments.TermMemo
+	// sections holds what was read of each section of ids that the index holds, by
+	// id.
+	sections map[string]*storedSection
+	// found holds, by text field and section id, the tokens of the field's text
+	// whose terms are among terms, in the order of their positions.
 	found map[indexer.TextField]map[string][]indexer.Token
 }
 
-// newVectorQuery returns a vectorQuery for the sections ids, reading the terms of hl.
-func newVectorQuery(inner query.Query, ids []string, hl *highlighter) *vectorQuery {
-	return &vectorQuery{inner: inner, ids: ids, terms: hl.vectorTerms()}
+// newPageQuery returns a pageQuery for the sections ids, reading the terms of hl
+// through e's memos.
+func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
+	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: e.stored, memo: e.termMemo}
 }
 
 // markedParts are the parts of a section a snippet marks: its text, and its heading
 // shown beside it.
 var markedParts = []indexer.Part{indexer.PartBody, indexer.PartHeading}
 
-func (q *vectorQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+func (q *pageQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if err := q.read(r); err != nil {
 		return nil, err
 	}
-	return q.inner.Searcher(ctx, r, m, opts)
+	return searcher.NewMatchNoneSearcher(r)
 }
 
-// read reads the occurrences of q.terms in the sections q.ids of r.
-func (q *vectorQuery) read(r index.IndexReader) error {
+// read reads the stored fields of the sections q.ids of r, and the occurrences of
+// q.terms in them.
+func (q *pageQuery) read(r index.IndexReader) error {
+	q.sections = map[string]*storedSection{}
 	q.found = map[indexer.TextField]map[string][]indexer.Token{}
-	if len(q.terms) == 0 {
-		return nil
-	}
 	snap, err := segments.Of(r)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	q.stored.forget(snap.Segments())
+	numOf, err := snap.Numbers(q.ids)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	idOf := map[uint64]string{}
 	var nums []uint64
 	for _, id := range q.ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		if iid == nil {
+		n, ok := numOf[id]
+		if !ok {
 			continue // deleted since the page was found
 		}
-		idOf[iid.Value()] = id
-		nums = append(nums, iid.Value())
+		seg, num, ok := snap.Locate(n)
+		if !ok {
+			return fmt.Errorf("search: section %s has document number %d, past the index's last", id, n)
+		}
+		if q.sections[id], err = q.stored.section(seg, num, id); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		idOf[n] = id
+		nums = append(nums, n)
 	}
 	for _, tf := range indexer.TextFields {
 		terms, ok := q.terms[tf.Analyzer]
@@ -78,7 +92,7 @@ func (q *vectorQuery) read(r index.IndexReader) error {
 		for _, id := range idOf {
 			byID[id] = nil // read: a text without any of the terms has no tokens
 		}
-		err := snap.Occurrences(tf.Name, nums, terms, func(o segments.Occurrence) {
+		err := snap.Occurrences(tf.Name, nums, terms, q.memo, func(o segments.Occurrence) {
 			id := idOf[o.Doc]
 			byID[id] = append(byID[id], indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos})
 		})

@@ -79,14 +79,14 @@ func TestVectorMarksEqualAnalysis(t *testing.T) {
 				analysed[analyzer]++
 				return e.analyze(analyzer, text)
 			}}
-			fields, err := e.fetch(ctx, ids, fromIndex)
+			sections, err := e.fetch(ctx, ids, fromIndex)
 			if err != nil {
 				t.Fatalf("%q: %v", q, err)
 			}
 			fromText := &highlighter{rules: c.hl.rules, analyze: e.analyze}
 			zh := 0
 			for _, id := range ids {
-				_, sec := indexer.DecodeFields(id, fields[id])
+				sec := sections[id].sec
 				for _, written := range []string{sec.Text, sec.Heading} {
 					text := indexedText(sec.Lang, written)
 					if text != written {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/xml"
@@ -103,8 +102,9 @@ func (s *Server) handleExportCSV(c echo.Context) error {
 
 // writeJSON writes v as JSON, as EncodeSearch does.
 func writeJSON(c echo.Context, status int, v any) error {
-	var b bytes.Buffer
-	if err := encodeJSON(&b, v); err != nil {
+	b := buffer()
+	defer recycle(b)
+	if err := encodeJSON(b, v); err != nil {
 		return err
 	}
 	return c.Blob(status, echo.MIMEApplicationJSON, b.Bytes())

@@ -99,13 +99,6 @@ const (
 	maxHeaderBytes    = 64 << 10
 	// maxBodyBytes bounds the body of a request to a route that takes none.
 	maxBodyBytes = 64 << 10
-	// gzipLevel and gzipMinLength: answers of more than a kilobyte go compressed to a
-	// client that takes gzip (a results page shrinks about fourfold), at the fastest
-	// level: on the 10 to 40 kB of a page or an API answer it takes about half the CPU
-	// of level 5 for 15% more bytes, and level 5 made compression 7-9% of the CPU of a
-	// search on a small index.
-	gzipLevel     = 1
-	gzipMinLength = 1 << 10
 	// shutdownTimeout is how long requests in flight get to finish on shutdown.
 	shutdownTimeout = 10 * time.Second
 )
@@ -188,12 +181,7 @@ func (s *Server) installRoutes(e *echo.Echo) {
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
 		securityHeaders,
 		unescapeParams,
-		middleware.GzipWithConfig(middleware.GzipConfig{
-			Level:     gzipLevel,
-			MinLength: gzipMinLength,
-			// The metrics handler compresses for itself.
-			Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
-		}),
+		compress,
 	)
 	// No route so far takes a body: small refuses one larger than a request needs.
 	// Each route that takes a body (an upload) sets the limit that fits it.

@@ -771,4 +771,24 @@ func TestCompression(t *testing.T) {
 			t.Errorf("%s: %d bytes compressed from %d; unzipped %.80q", path, len(zipped), len(plain), unzipped)
 		}
 	}
+	// An error answer, written by the error handler after the handler returned,
+	// arrives whole and readable as its Content-Encoding says.
+	for _, path := range []string{"/doc/no-such-document", "/api/documents/no-such-document"} {
+		res, body := fetch(path, "gzip")
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, res.StatusCode)
+		}
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		if !bytes.Contains(body, []byte("no-such-document")) && !bytes.Contains(bytes.ToLower(body), []byte("not found")) {
+			t.Errorf("%s: body %.200q", path, body)
+		}
+	}
 }

@@ -1,24 +1,29 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
-// occurrences of terms in given documents (term vectors), the internal values a
-// snapshot keeps, and forced merges. Everything else reads and writes the index
-// through bleve's public API.
+// occurrences of terms in given documents (term vectors), a document's stored text
+// fields, the internal values a snapshot keeps, and forced merges. Everything else
+// reads and writes the index through bleve's public API.
 //
-// What it relies on, and what TestScorchContract and TestOccurrences check so that a
-// bleve upgrade that changes it fails loudly: an index opened with IndexType hands out
-// *scorch.IndexSnapshot readers and is a *scorch.Scorch underneath; a snapshot's
-// document numbers run on from segment to segment, deleted documents included; zap
-// postings iterators are segment.OptimizablePostingsIterator, whose bitmaps may live
-// in the segment's read-only file mapping (so they are cloned before use); a posting
+// What it relies on, and what TestScorchContract, TestOccurrences and TestStoredText
+// check so that a bleve upgrade that changes it fails loudly: an index opened with
+// IndexType hands out *scorch.IndexSnapshot readers and is a *scorch.Scorch
+// underneath; a snapshot's document numbers run on from segment to segment, deleted
+// documents included; zap postings iterators are segment.OptimizablePostingsIterator,
+// whose bitmaps may live in the segment's read-only file mapping (so they are cloned
+// before use, or only read); a postings list hands out iterators without changing
+// itself, so that several goroutines may read one (TermMemo shares them); a posting
 // read with locations gives the position and byte offsets of each occurrence of its
-// term (the term vectors of a field indexed with them); and ForceMerge merges as far
-// as a merge plan goes. The versions this was built against are pinned in go.mod.
+// term (the term vectors of a field indexed with them); a segment's stored fields
+// hold a document's id as the field _id and its text fields with type 't'; and
+// ForceMerge merges as far as a merge plan goes. The versions this was built against
+// are pinned in go.mod.
 package segments
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -101,6 +106,72 @@ type Segment struct {
 	Offset uint64
 }
 
+// Numbers returns the snapshot document numbers of those of ids the snapshot holds
+// (deleted documents left out), by id: what index.IndexReader.InternalID gives, with
+// each segment's dictionary of ids opened once for all of them, not once an id.
+func (s Snapshot) Numbers(ids []string) (map[string]uint64, error) {
+	out := make(map[string]uint64, len(ids))
+	for _, seg := range s.Segments() {
+		dict, err := seg.seg.Dictionary(idField)
+		if err != nil {
+			return nil, fmt.Errorf("read the ids: %w", err)
+		}
+		var pl segment.PostingsList
+		var it segment.PostingsIterator
+		for _, id := range ids {
+			if _, found := out[id]; found {
+				continue
+			}
+			if pl, err = dict.PostingsList([]byte(id), seg.deleted, pl); err != nil {
+				return nil, fmt.Errorf("read the ids: %w", err)
+			}
+			if pl == nil || pl.Count() == 0 {
+				continue
+			}
+			it = pl.Iterator(false, false, false, it)
+			p, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("read the ids: %w", err)
+			}
+			if p != nil {
+				out[id] = seg.Offset + p.Number()
+			}
+		}
+	}
+	return out, nil
+}
+
+// Locate returns the segment that holds document doc (a snapshot document number) and
+// the document's segment-local number; ok is false for a number past the last.
+func (s Snapshot) Locate(doc uint64) (seg Segment, num uint64, ok bool) {
+	for _, seg := range s.Segments() {
+		if doc < seg.Offset+seg.Count() {
+			return seg, doc - seg.Offset, true
+		}
+	}
+	return Segment{}, 0, false
+}
+
+// StoredText calls each with the name and value of every stored text field of the
+// segment's document num (segment-local), in the order they were stored; a field of
+// several values comes once per value. The document's id is left out, as bleve's
+// documents leave it out. value is each's only during the call.
+func (s Segment) StoredText(num uint64, each func(field string, value []byte)) error {
+	err := s.seg.VisitStoredFields(num, func(field string, typ byte, value []byte, _ []uint64) bool {
+		if typ == 't' && field != idField {
+			each(field, value)
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("read the stored fields of document %d: %w", num, err)
+	}
+	return nil
+}
+
+// idField is the stored field in which scorch keeps a document's id.
+const idField = "_id"
+
 // Key identifies the segment across snapshots, for caches of what was read from it.
 func (s Segment) Key() any { return s.seg }
 
@@ -157,10 +228,13 @@ type Occurrence struct {
 // docs (snapshot document numbers, as index.IndexInternalID.Value gives them), read
 // from the term vectors of the segments that hold docs: what re-analysing the field's
 // text would find of those terms, without analysing it. A field indexed without term
-// vectors has no occurrences. The order of the calls is unspecified.
-func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each func(Occurrence)) error {
+// vectors has no occurrences. The order of the calls is unspecified. memo, when not
+// nil, keeps the terms' postings lists looked up, for later calls.
+func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo *TermMemo, each func(Occurrence)) error {
 	docs = slices.Sorted(slices.Values(docs))
-	for _, seg := range s.Segments() {
+	segs := s.Segments()
+	memo.keep(segs)
+	for _, seg := range segs {
 		end := seg.Offset + seg.Count()
 		var local []uint64
 		for _, d := range docs {
@@ -171,25 +245,17 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 		if len(local) == 0 {
 			continue
 		}
-		dict, err := seg.seg.Dictionary(field)
-		if err != nil {
-			return fmt.Errorf("read the terms of %s: %w", field, err)
-		}
-		var pl segment.PostingsList
 		var it segment.PostingsIterator
 		for _, term := range terms {
-			pl, err = dict.PostingsList([]byte(term), nil, pl)
+			tp, err := memo.postings(seg, field, term)
 			if err != nil {
-				return fmt.Errorf("read the postings of %s: %w", field, err)
+				return err
 			}
-			holding, err := holders(pl, local)
-			if err != nil || len(holding) == 0 {
-				if err != nil {
-					return err
-				}
+			holding := tp.holders(local)
+			if len(holding) == 0 {
 				continue
 			}
-			it = pl.Iterator(false, false, true, it)
+			it = tp.pl.Iterator(false, false, true, it)
 			var p segment.Posting // the posting at or after d, once read
 			for _, d := range holding {
 				if p == nil || p.Number() < d {
@@ -212,10 +278,27 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 	return nil
 }
 
-// holders returns those of docs (sorted segment-local numbers) that hold the term of
-// pl, from its bitmap: reading locations walks the postings up to each document asked
-// for, which is worth it only for those that hold the term.
-func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
+// termPostings is a term's postings list in one segment's field, with the documents
+// that hold it (deleted ones included): one, or a bitmap, which may live in the
+// segment's read-only file mapping. Reading it changes nothing: it is safe for
+// concurrent use.
+type termPostings struct {
+	pl     segment.PostingsList
+	one    bool
+	num    uint64          // with one: the document
+	bitmap *roaring.Bitmap // without one
+}
+
+// lookUp returns the postings of term in field of seg, nil when the segment has none.
+func lookUp(seg Segment, field, term string) (*termPostings, error) {
+	dict, err := seg.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
 	if pl == nil || pl.Count() == 0 {
 		return nil, nil
 	}
@@ -223,13 +306,102 @@ func holders(pl segment.PostingsList, docs []uint64) ([]uint64, error) {
 	if !ok {
 		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
 	}
+	tp := &termPostings{pl: pl}
+	tp.num, tp.one = it.DocNum1Hit()
+	if !tp.one {
+		tp.bitmap = it.ActualBitmap()
+		if tp.bitmap == nil {
+			return nil, nil
+		}
+	}
+	return tp, nil
+}
+
+// holders returns those of docs (sorted segment-local numbers) that hold the term, from
+// its bitmap: reading locations walks the postings up to each document asked for,
+// which is worth it only for those that hold the term. A nil tp holds none.
+func (tp *termPostings) holders(docs []uint64) []uint64 {
+	if tp == nil {
+		return nil
+	}
 	var out []uint64
 	for _, d := range docs {
-		if n, one := it.DocNum1Hit(); one && n == d || !one && it.ActualBitmap() != nil && it.ActualBitmap().Contains(uint32(d)) {
+		if tp.one && tp.num == d || !tp.one && tp.bitmap.Contains(uint32(d)) {
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// maxMemoTerms bounds the postings lists a TermMemo holds: the terms of some hundred
+// queries naming concepts (each a hundred or so terms, in a few fields and segments).
+const maxMemoTerms = 16384
+
+// TermMemo memoises the postings lists Occurrences looks up, by segment, field and
+// term: a query naming a concept reads every name of it, some hundred terms, in every
+// text field a snippet marks, and looking each up in the segment's dictionary was
+// most of reading a page's occurrences. A segment never changes, so a memo holds for
+// as long as a snapshot has the segment. It is safe for concurrent use; it forgets
+// the segments a snapshot read after them no longer has, and when full it starts
+// again empty. The zero value is ready; a nil *TermMemo memoises nothing.
+type TermMemo struct {
+	mu       sync.Mutex
+	segments []any // the segments of the snapshot read last
+	m        map[memoKey]*termPostings
+}
+
+// memoKey names a term of a field of a segment.
+type memoKey struct {
+	seg         any
+	field, term string
+}
+
+// keep drops what m holds of segments not among segs.
+func (m *TermMemo) keep(segs []Segment) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(segs) == len(m.segments) && !slices.ContainsFunc(segs, func(s Segment) bool {
+		return !slices.Contains(m.segments, s.Key())
+	}) {
+		return
+	}
+	m.segments = m.segments[:0]
+	for _, s := range segs {
+		m.segments = append(m.segments, s.Key())
+	}
+	for k := range m.m {
+		if !slices.Contains(m.segments, k.seg) {
+			delete(m.m, k)
+		}
+	}
+}
+
+// postings returns the postings of term in field of seg, through m.
+func (m *TermMemo) postings(seg Segment, field, term string) (*termPostings, error) {
+	if m == nil {
+		return lookUp(seg, field, term)
+	}
+	key := memoKey{seg: seg.Key(), field: field, term: term}
+	m.mu.Lock()
+	tp, ok := m.m[key]
+	m.mu.Unlock()
+	if ok {
+		return tp, nil
+	}
+	tp, err := lookUp(seg, field, term)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) >= maxMemoTerms || m.m == nil {
+		m.m = map[memoKey]*termPostings{}
+	}
+	m.m[key] = tp
+	return tp, nil
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,

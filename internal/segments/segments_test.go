@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // upgrade prefixes what a failing check of TestScorchContract says: the bleve in
@@ -76,6 +78,25 @@ func TestScorchContract(t *testing.T) {
 		if err != nil {
 			t.Fatalf(upgrade+"%v", err)
 		}
+	}
+	// Numbers finds what the snapshot's InternalID finds, and not the deleted document.
+	ids := []string{"b0d0", "b0d1", "b1d2", "b2d3", "absent"}
+	nums, err := snap.Numbers(ids)
+	if err != nil {
+		t.Fatalf(upgrade+"%v", err)
+	}
+	for _, id := range ids {
+		iid, err := snap.snap.InternalID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		num, found := nums[id]
+		if found != (iid != nil) || found && num != iid.Value() {
+			t.Errorf(upgrade+"%s: number %d (found %v), InternalID %v", id, num, found, iid)
+		}
+	}
+	if _, found := nums["b0d1"]; found || len(nums) != 3 {
+		t.Errorf(upgrade+"numbers %v, want b0d0, b1d2 and b2d3 (b0d1 is deleted)", nums)
 	}
 	// Every numbered document holds "all": a deleted one keeps its number (12) until
 	// the background merger drops it (11).
@@ -157,18 +178,97 @@ func TestOccurrences(t *testing.T) {
 	text.Analyzer = standard.Name
 	text.IncludeTermVectors = true
 	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	snap := batchedSnapshot(t, m, []map[string]map[string]any{
+		{"a": {"t": "red fish blue fish"}, "b": {"t": "green"}},
+		{"c": {"t": "green sea"}, "d": {"t": "blue sky"}, "e": {"t": "blue"}},
+	})
+	idOf := map[uint64]string{}
+	var nums []uint64
+	for _, id := range []string{"d", "a", "b", "c"} { // not e; not in order
+		iid, err := snap.snap.InternalID(id)
+		if err != nil || iid == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		idOf[iid.Value()] = id
+		nums = append(nums, iid.Value())
+	}
+	// Without a memo, with one, and with it again once it holds the terms.
+	memo := &TermMemo{}
+	for _, m := range []*TermMemo{nil, memo, memo} {
+		var got []string
+		err := snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
+			got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
+		})
+		if err != nil {
+			t.Fatalf(upgrade+"%v", err)
+		}
+		slices.Sort(got)
+		want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
+		if !slices.Equal(got, want) {
+			t.Errorf(upgrade+"occurrences %q, want %q", got, want)
+		}
+	}
+	if n := len(memo.m); n != 3*len(snap.Segments()) {
+		t.Errorf("the memo holds %d postings lists, want 3 terms in %d segments", n, len(snap.Segments()))
+	}
+}
+
+// TestStoredText checks that a document's stored text fields are read from its
+// segment, found by its snapshot number, each value of a field of several in order,
+// and that its id and other stored types are left out.
+func TestStoredText(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	snap := batchedSnapshot(t, m, []map[string]map[string]any{
+		{"a": {"title": "first", "n": 1}},
+		{"b": {"title": "second", "path": []string{"outer", "inner"}, "n": 2}, "c": {"title": "third"}},
+	})
+	for id, want := range map[string][]string{
+		"a": {"title=first"},
+		"b": {"path=outer", "path=inner", "title=second"},
+		"c": {"title=third"},
+	} {
+		iid, err := snap.snap.InternalID(id)
+		if err != nil || iid == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		seg, num, ok := snap.Locate(iid.Value())
+		if !ok {
+			t.Fatalf("%s: document %d in no segment", id, iid.Value())
+		}
+		var got []string
+		if err := seg.StoredText(num, func(field string, value []byte) {
+			got = append(got, field+"="+string(value))
+		}); err != nil {
+			t.Fatalf(upgrade+"%s: %v", id, err)
+		}
+		// The fields' order is the segment's; a field's values keep theirs.
+		slices.SortStableFunc(got, func(a, b string) int {
+			return strings.Compare(a[:strings.Index(a, "=")], b[:strings.Index(b, "=")])
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf(upgrade+"%s: stored text %q, want %q", id, got, want)
+		}
+	}
+	if _, _, ok := snap.Locate(100); ok {
+		t.Error("document 100 of 3 located")
+	}
+}
+
+// batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
+// new index on disk, and returns a snapshot of it, closed with the index when the test
+// ends: a segment a batch, at least two.
+func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
+	t.Helper()
 	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bi.Close()
-	for _, docs := range []map[string]string{
-		{"a": "red fish blue fish", "b": "green"},
-		{"c": "green sea", "d": "blue sky", "e": "blue"},
-	} {
+	t.Cleanup(func() { bi.Close() })
+	for _, docs := range batches {
 		batch := bi.NewBatch()
-		for id, s := range docs {
-			if err := batch.Index(id, map[string]any{"t": s}); err != nil {
+		for id, doc := range docs {
+			if err := batch.Index(id, doc); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -180,30 +280,9 @@ func TestOccurrences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer snap.Close()
+	t.Cleanup(func() { snap.Close() })
 	if len(snap.Segments()) < 2 {
-		t.Fatalf(upgrade+"two batches gave %d segments", len(snap.Segments()))
+		t.Fatalf(upgrade+"%d batches gave %d segments", len(batches), len(snap.Segments()))
 	}
-	idOf := map[uint64]string{}
-	var nums []uint64
-	for _, id := range []string{"d", "a", "b", "c"} { // not e; not in order
-		iid, err := snap.snap.InternalID(id)
-		if err != nil || iid == nil {
-			t.Fatalf("%s: %v", id, err)
-		}
-		idOf[iid.Value()] = id
-		nums = append(nums, iid.Value())
-	}
-	var got []string
-	err = snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, func(o Occurrence) {
-		got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
-	})
-	if err != nil {
-		t.Fatalf(upgrade+"%v", err)
-	}
-	slices.Sort(got)
-	want := []string{"a blue 3 9-13", "a fish 2 4-8", "a fish 4 14-18", "d blue 1 0-4"}
-	if !slices.Equal(got, want) {
-		t.Errorf(upgrade+"occurrences %q, want %q", got, want)
-	}
+	return snap
 }
