@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -38,6 +39,7 @@ type collector struct {
 	byDoc  bool
 	spec   groupSpec
 	groups *docGroups
+	tally  *docTally // the counts in documents, once made
 
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
@@ -379,9 +381,17 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 	if c.sets == nil {
 		return out
 	}
-	var seen []uint64
+	for _, f := range FacetOrder {
+		out[f] = map[string]int{}
+	}
 	if c.byDoc {
-		seen = c.sets.docScratch()
+		for i, n := range c.tallyDocs().values {
+			if n > 0 {
+				fv := c.sets.bitValues[i]
+				out[fv.facet][fv.value] = n
+			}
+		}
+		return out
 	}
 	for _, f := range FacetOrder {
 		base := c.first.matched
@@ -390,19 +400,100 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 				base = roaring.And(base, set)
 			}
 		}
-		counts := map[string]int{}
 		for v, set := range c.sets.values[f] {
-			n := int(base.AndCardinality(set))
-			if n > 0 && c.byDoc {
-				n = c.sets.countDocs(roaring.And(base, set), seen)
-			}
-			if n > 0 {
-				counts[v] = n
+			if n := int(base.AndCardinality(set)); n > 0 {
+				out[f][v] = n
 			}
 		}
-		out[f] = counts
 	}
 	return out
+}
+
+// docTally is what a search grouped by document counts in documents.
+type docTally struct {
+	total  int   // the documents the search selects
+	values []int // the documents of each facet value, by facetSets.bitValues
+}
+
+// tallyDocs counts, in one pass over the matches, the documents the search selects
+// and the documents of each facet value, each facet counted with the filters of the
+// others: a document counts for a value when one of its matched sections carries the
+// value and every filter but the value's facet's own selects that section (as
+// counts counts sections).
+func (c *collector) tallyDocs() *docTally {
+	if c.tally != nil {
+		return c.tally
+	}
+	s := c.sets
+	w := s.valueWords
+	// The filters as masks of a section's bits: the values each selects, and its facet's.
+	type filter struct{ selects, own []uint64 }
+	var filters []filter
+	for _, f := range FacetOrder {
+		if values := c.filters[f]; len(values) > 0 {
+			filters = append(filters, filter{s.valueMask(f, values), s.facetMask[f]})
+		}
+	}
+	all := make([]uint64, w)
+	for i := range s.bitValues {
+		all[i/64] |= 1 << (i % 64)
+	}
+	// seen holds, for each document, the values it was counted for already, and in
+	// its last word whether it was counted in the total.
+	stride := w + 1
+	seen := s.docSeen(stride)
+	defer s.seen.Put(&seen)
+	t := &docTally{values: make([]int, len(s.bitValues))}
+	buf := make([]uint32, 256)
+	it := c.first.matched.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, num := range buf[:k] {
+			if int(num) >= len(s.docOf) || s.docOf[num] == noDoc {
+				continue
+			}
+			values := s.sectionBits[int(num)*w : int(num+1)*w]
+			// The values the section counts for: every one when each filter selects
+			// it, its facet's when exactly one leaves it out, none when more do.
+			counted, left := all, 0
+			for _, f := range filters {
+				if !intersects(values, f.selects) {
+					counted = f.own
+					if left++; left > 1 {
+						break
+					}
+				}
+			}
+			if left > 1 {
+				continue
+			}
+			d := int(s.docOf[num])
+			mark := seen[d*stride : (d+1)*stride]
+			if left == 0 && mark[w] == 0 {
+				mark[w] = 1
+				t.total++
+			}
+			for i := range w {
+				fresh := values[i] & counted[i] &^ mark[i]
+				mark[i] |= fresh
+				for ; fresh != 0; fresh &= fresh - 1 {
+					t.values[i*64+bits.TrailingZeros64(fresh)]++
+				}
+			}
+		}
+	}
+	clear(seen)
+	c.tally = t
+	return t
+}
+
+// intersects reports whether bit masks a and b share a bit.
+func intersects(a, b []uint64) bool {
+	for i := range a {
+		if a[i]&b[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // results returns the sections the search selected: those the text query matched
@@ -420,6 +511,9 @@ func (c *collector) results() *roaring.Bitmap {
 // total returns how many results the search has: sections, or documents when it is
 // grouped by document.
 func (c *collector) total() int {
+	if c.byDoc && c.sets != nil {
+		return c.tallyDocs().total
+	}
 	return c.count(c.results())
 }
 
