@@ -34,12 +34,11 @@ type collector struct {
 	cache   *setCache
 	filters map[corpus.Facet][]string
 	// byDoc groups the search by document: bleve gets no match, the counts count
-	// documents, and groups (when spec asks for a page) gathers each document's best
-	// sections.
-	byDoc  bool
-	spec   groupSpec
-	groups *docGroups
-	tally  *docTally // the counts in documents, once made
+	// documents, and each part's groups (when spec asks for a page) gathers each
+	// document's best sections.
+	byDoc bool
+	spec  groupSpec
+	tally *docTally // the counts in documents, once made
 
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
@@ -47,7 +46,7 @@ type collector struct {
 	reader   index.IndexReader
 	// The parts' records, merged into the first once the search is done: matched is
 	// every section the text query matched, best the best selected match by language
-	// (facetSets.langNames).
+	// (facetSets.langNames), groups the best selected sections of each document.
 	first, second part
 }
 
@@ -55,7 +54,8 @@ type collector struct {
 type part struct {
 	matched *roaring.Bitmap
 	best    []langBest
-	floor   float64 // the lowest score in best, once every language has one
+	floor   float64    // the lowest score in best, once every language has one
+	groups  *docGroups // nil unless the search is grouped by document for a page
 }
 
 // langBest is the best selected match in one language.
@@ -99,6 +99,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			return nil, err
 		}
 		s.mid, s.rest, s.stopRest, s.restDone = docs/2, rest, stop, make(chan struct{})
+		c.split()
 		go s.searchRest(restCtx)
 	}
 	return s, nil
@@ -127,7 +128,14 @@ func (c *collector) start(sets *facetSets, r index.IndexReader) {
 		}
 	}
 	if c.byDoc && c.spec.size > 0 {
-		c.groups = newDocGroups(sets, c.spec)
+		c.first.groups = newDocGroups(sets, c.spec)
+	}
+}
+
+// split readies the second part's records, for a search split in two.
+func (c *collector) split() {
+	if c.first.groups != nil {
+		c.second.groups = newDocGroups(c.sets, c.spec)
 	}
 }
 
@@ -182,7 +190,7 @@ func (s *collectSearcher) searchRest(ctx context.Context) {
 	m, err := s.rest.Advance(sctx, index.NewIndexInternalID(nil, s.mid))
 	for m != nil && err == nil {
 		num := m.IndexInternalID.Value()
-		if s.c.second.keep(s.c, num, m.Score) {
+		if s.c.second.keep(s.c, num, m.Score) && !s.c.byDoc {
 			s.restHits = append(s.restHits, restHit{num, m.Score})
 		}
 		sctx.DocumentMatchPool.Put(m)
@@ -215,13 +223,8 @@ func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 			}
 			break
 		}
-		if num := m.IndexInternalID.Value(); s.c.first.keep(s.c, num, m.Score) {
-			if !s.c.byDoc {
-				return m, nil
-			}
-			if s.c.groups != nil {
-				s.c.groups.add(num, m.Score)
-			}
+		if num := m.IndexInternalID.Value(); s.c.first.keep(s.c, num, m.Score) && !s.c.byDoc {
+			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
 	}
@@ -247,11 +250,6 @@ func (s *collectSearcher) joinRest() error {
 		return s.restErr
 	}
 	s.c.first.merge(&s.c.second)
-	if s.c.groups != nil {
-		for _, h := range s.restHits {
-			s.c.groups.add(h.num, h.score)
-		}
-	}
 	return nil
 }
 
@@ -300,7 +298,10 @@ func (c *collector) finish(done bool) error {
 		}
 		c.first.best[i].extID = id
 	}
-	if g := c.groups; g != nil {
+	if g := c.second.groups; g != nil { // not merged: the search stopped early
+		g.release()
+	}
+	if g := c.first.groups; g != nil {
 		defer g.release()
 		// The search may have stopped early (an error, a deadline): then there is no page.
 		if done {
@@ -322,13 +323,16 @@ func (p *part) keep(c *collector, num uint64, score float64) bool {
 	if c.selected != nil && !c.selected.Contains(uint32(num)) {
 		return false
 	}
-	p.rank(c, num, score)
+	p.record(c, num, score)
 	return true
 }
 
-// rank records the selected match of section num with score as the best of its
-// language when it is.
-func (p *part) rank(c *collector, num uint64, score float64) {
+// record records the selected match of section num with score: in its document's
+// group, and as the best of its language when it is.
+func (p *part) record(c *collector, num uint64, score float64) {
+	if p.groups != nil {
+		p.groups.add(num, score)
+	}
 	// Most matches score below the best of every language.
 	if score <= p.floor {
 		return
@@ -353,12 +357,24 @@ func (p *part) rank(c *collector, num uint64, score float64) {
 // merge adds the records of q, a part of later sections, to p's.
 func (p *part) merge(q *part) {
 	p.matched.Or(q.matched)
+	if q.groups != nil {
+		p.groups.merge(q.groups)
+		q.groups = nil
+	}
 	for i, b := range q.best {
 		// On equal scores the earlier section stays best, as in one pass.
 		if b.found && (!p.best[i].found || b.score > p.best[i].score) {
 			p.best[i] = b
 		}
 	}
+}
+
+// page returns the page of a search grouped by document.
+func (c *collector) page() []pageHit {
+	if c.first.groups == nil {
+		return nil
+	}
+	return c.first.groups.page
 }
 
 // bestPerLanguage returns the best selected match of each language, as matches with

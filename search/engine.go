@@ -438,10 +438,7 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		// The collector groups the matches itself: bleve gets none.
 		order = func(*bleve.SearchResult) []pageHit {
 			resp.Total = col.total()
-			if col.groups == nil {
-				return nil
-			}
-			return col.groups.page
+			return col.page()
 		}
 	case req.Sort == SortDate:
 		sortBy(sreq, req.Sort)
