@@ -641,34 +641,29 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 }
 
 // fetch loads the stored fields of the sections ids, by id, and gives hl the tokens
-// its patterns need of their texts, read from the index's term vectors (vectorQuery),
+// its patterns need of their texts, read from the index's term vectors (pageQuery),
 // so that marking them analyses nothing.
 func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[string]map[string]interface{}, error) {
-	vectors := newVectorQuery(query.NewDocIDQuery(ids), ids, hl)
-	req := bleve.NewSearchRequestOptions(vectors, len(ids), 0, false)
-	req.Fields = indexer.StoredFields
-	fetched, err := e.ix.Search(ctx, req)
-	if err != nil {
+	page := newPageQuery(ids, hl)
+	if _, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(page, 0, 0, false)); err != nil {
 		return nil, err
 	}
-	fields := map[string]map[string]interface{}{}
-	for _, h := range fetched.Hits {
-		fields[h.ID] = h.Fields
-		lang, _ := h.Fields[indexer.FieldLang].(string)
-		for tf, byID := range vectors.found {
+	for id, fields := range page.fields {
+		lang, _ := fields[indexer.FieldLang].(string)
+		for tf, byID := range page.found {
 			field := indexer.FieldText
 			if tf.Part == indexer.PartHeading {
 				field = indexer.FieldHeading
 			}
-			written, _ := h.Fields[field].(string)
+			written, _ := fields[field].(string)
 			text := indexedText(lang, written)
 			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
-			if tokens, ok := byID[h.ID]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
+			if tokens, ok := byID[id]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
 				hl.know(tf.Analyzer, text, tokens)
 			}
 		}
 	}
-	return fields, nil
+	return page.fields, nil
 }
 
 // sortBy orders hits by date (newest first, then relevance) or, for a query that

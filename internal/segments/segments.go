@@ -1,7 +1,7 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
-// occurrences of terms in given documents (term vectors), the internal values a
-// snapshot keeps, and forced merges. Everything else reads and writes the index
+// occurrences of terms in given documents (term vectors), the stored fields of a
+// document by its number, the internal values a snapshot keeps, and forced merges. Everything else reads and writes the index
 // through bleve's public API.
 //
 // What it relies on, and what TestScorchContract and TestOccurrences check so that a
@@ -204,6 +204,34 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each 
 	}
 	return nil
 }
+
+// StoredText calls each with the name and value of every stored text field of
+// document num (a snapshot document number), in the order they were stored, a call
+// per value, bleve's id field left out: what bleve's Document gives of them, without
+// looking the document up by its id.
+func (s Snapshot) StoredText(num uint64, each func(field, value string)) error {
+	var offset uint64
+	for _, ss := range s.snap.Segments() {
+		seg := ss.Segment()
+		if num < offset+seg.Count() {
+			err := seg.VisitStoredFields(num-offset, func(field string, typ byte, value []byte, _ []uint64) bool {
+				if typ == 't' && field != idField {
+					each(field, string(value))
+				}
+				return true
+			})
+			if err != nil {
+				return fmt.Errorf("read the stored fields of document %d: %w", num, err)
+			}
+			return nil
+		}
+		offset += seg.Count()
+	}
+	return fmt.Errorf("read index: no document %d", num)
+}
+
+// idField is the field of a document's id in every segment.
+const idField = "_id"
 
 // holders returns those of docs (sorted segment-local numbers) that hold the term of
 // pl, from its bitmap: reading locations walks the postings up to each document asked
