@@ -476,13 +476,20 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		return nil, nil, 0, err
 	}
 	page := order(res)
-	// The facets are counted on another core while the page's sections are read.
+	// A search grouped by document counts the documents of its facets (a pass over its
+	// matches) on another core while the page's sections are read; a search of
+	// sections counts them first (a few set operations).
 	var counts map[corpus.Facet]map[string]int
 	counted := make(chan struct{})
-	go func() {
+	count := func() {
 		defer close(counted)
 		counts = col.counts()
-	}()
+	}
+	if req.GroupByDoc {
+		go count()
+	} else {
+		count()
+	}
 	texts, err := e.fill(ctx, page, c, resp)
 	<-counted
 	if err != nil {
