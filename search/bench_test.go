@@ -35,7 +35,10 @@ import (
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
 // without filters, with two facet filters, with a filter on every facet (so that
 // every facet's disjunctive count costs its own search), and grouped by document
-// (up to MaxPassages snippets a hit).
+// (up to MaxPassages snippets a hit). With MUSESEARCH_BENCH_CORPUS set it runs
+// musebench's mix over an index of that corpus directory (one musegen writes: go run
+// ./cmd/musegen -sections 10000 -out DIR), where a common word matches thousands of
+// sections.
 func BenchmarkSearch(b *testing.B) {
 	e := bundleEngine(b)
 	queries := []struct{ name, q string }{
@@ -47,6 +50,24 @@ func BenchmarkSearch(b *testing.B) {
 		{"zh", "运动神经元"},
 		{"cross", "心筋梗塞"},
 		{"fuzzy", "mesenchymall"},
+	}
+	if dir := os.Getenv("MUSESEARCH_BENCH_CORPUS"); dir != "" {
+		e = benchCorpus.engine(b, dir, func() (*Engine, error) {
+			ix, err := indexer.Open(context.Background(), indexer.Config{Dir: filepath.Join(tempRoot, "bench-index"), CorpusDir: dir})
+			if err != nil {
+				return nil, err
+			}
+			benchIndex = ix
+			return New(Config{Index: ix})
+		})
+		queries = []struct{ name, q string }{
+			{"common", "cells"},
+			{"and3", "muse safety patients"},
+			{"phrase", `"spinal cord injury"`},
+			{"ja", "間葉系幹細胞"},
+			{"zh", "间充质干细胞"},
+			{"cross", "脊髄損傷"},
+		}
 	}
 	modes := []struct {
 		name    string
@@ -77,6 +98,13 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 }
+
+// benchCorpus is BenchmarkSearch's engine over MUSESEARCH_BENCH_CORPUS, whose index
+// is benchIndex (TestMain closes it).
+var (
+	benchCorpus fixture
+	benchIndex  *indexer.Index
+)
 
 // BenchmarkCostlyQueries runs the costliest queries found within the limits of a
 // request (500 characters, 64 words and phrases, 100 hits) over the bundled corpus

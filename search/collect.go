@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -33,11 +34,11 @@ type collector struct {
 	cache   *setCache
 	filters map[corpus.Facet][]string
 	// byDoc groups the search by document: bleve gets no match, the counts count
-	// documents, and groups (when spec asks for a page) gathers each document's best
-	// sections.
-	byDoc  bool
-	spec   groupSpec
-	groups *docGroups
+	// documents, and each part's groups (when spec asks for a page) gathers each
+	// document's best sections.
+	byDoc bool
+	spec  groupSpec
+	tally *docTally // the counts in documents, once made
 
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
@@ -45,7 +46,7 @@ type collector struct {
 	reader   index.IndexReader
 	// The parts' records, merged into the first once the search is done: matched is
 	// every section the text query matched, best the best selected match by language
-	// (facetSets.langNames).
+	// (facetSets.langNames), groups the best selected sections of each document.
 	first, second part
 }
 
@@ -53,7 +54,8 @@ type collector struct {
 type part struct {
 	matched *roaring.Bitmap
 	best    []langBest
-	floor   float64 // the lowest score in best, once every language has one
+	floor   float64    // the lowest score in best, once every language has one
+	groups  *docGroups // nil unless the search is grouped by document for a page
 }
 
 // langBest is the best selected match in one language.
@@ -97,6 +99,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			return nil, err
 		}
 		s.mid, s.rest, s.stopRest, s.restDone = docs/2, rest, stop, make(chan struct{})
+		c.split()
 		go s.searchRest(restCtx)
 	}
 	return s, nil
@@ -125,7 +128,14 @@ func (c *collector) start(sets *facetSets, r index.IndexReader) {
 		}
 	}
 	if c.byDoc && c.spec.size > 0 {
-		c.groups = newDocGroups(sets, c.spec)
+		c.first.groups = newDocGroups(sets, c.spec)
+	}
+}
+
+// split readies the second part's records, for a search split in two.
+func (c *collector) split() {
+	if c.first.groups != nil {
+		c.second.groups = newDocGroups(c.sets, c.spec)
 	}
 }
 
@@ -180,7 +190,7 @@ func (s *collectSearcher) searchRest(ctx context.Context) {
 	m, err := s.rest.Advance(sctx, index.NewIndexInternalID(nil, s.mid))
 	for m != nil && err == nil {
 		num := m.IndexInternalID.Value()
-		if s.c.second.keep(s.c, num, m.Score) {
+		if s.c.second.keep(s.c, num, m.Score) && !s.c.byDoc {
 			s.restHits = append(s.restHits, restHit{num, m.Score})
 		}
 		sctx.DocumentMatchPool.Put(m)
@@ -213,13 +223,8 @@ func (s *collectSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 			}
 			break
 		}
-		if num := m.IndexInternalID.Value(); s.c.first.keep(s.c, num, m.Score) {
-			if !s.c.byDoc {
-				return m, nil
-			}
-			if s.c.groups != nil {
-				s.c.groups.add(num, m.Score)
-			}
+		if num := m.IndexInternalID.Value(); s.c.first.keep(s.c, num, m.Score) && !s.c.byDoc {
+			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
 	}
@@ -245,11 +250,6 @@ func (s *collectSearcher) joinRest() error {
 		return s.restErr
 	}
 	s.c.first.merge(&s.c.second)
-	if s.c.groups != nil {
-		for _, h := range s.restHits {
-			s.c.groups.add(h.num, h.score)
-		}
-	}
 	return nil
 }
 
@@ -298,7 +298,10 @@ func (c *collector) finish(done bool) error {
 		}
 		c.first.best[i].extID = id
 	}
-	if g := c.groups; g != nil {
+	if g := c.second.groups; g != nil { // not merged: the search stopped early
+		g.release()
+	}
+	if g := c.first.groups; g != nil {
 		defer g.release()
 		// The search may have stopped early (an error, a deadline): then there is no page.
 		if done {
@@ -320,13 +323,16 @@ func (p *part) keep(c *collector, num uint64, score float64) bool {
 	if c.selected != nil && !c.selected.Contains(uint32(num)) {
 		return false
 	}
-	p.rank(c, num, score)
+	p.record(c, num, score)
 	return true
 }
 
-// rank records the selected match of section num with score as the best of its
-// language when it is.
-func (p *part) rank(c *collector, num uint64, score float64) {
+// record records the selected match of section num with score: in its document's
+// group, and as the best of its language when it is.
+func (p *part) record(c *collector, num uint64, score float64) {
+	if p.groups != nil {
+		p.groups.add(num, score)
+	}
 	// Most matches score below the best of every language.
 	if score <= p.floor {
 		return
@@ -351,12 +357,24 @@ func (p *part) rank(c *collector, num uint64, score float64) {
 // merge adds the records of q, a part of later sections, to p's.
 func (p *part) merge(q *part) {
 	p.matched.Or(q.matched)
+	if q.groups != nil {
+		p.groups.merge(q.groups)
+		q.groups = nil
+	}
 	for i, b := range q.best {
 		// On equal scores the earlier section stays best, as in one pass.
 		if b.found && (!p.best[i].found || b.score > p.best[i].score) {
 			p.best[i] = b
 		}
 	}
+}
+
+// page returns the page of a search grouped by document.
+func (c *collector) page() []pageHit {
+	if c.first.groups == nil {
+		return nil
+	}
+	return c.first.groups.page
 }
 
 // bestPerLanguage returns the best selected match of each language, as matches with
@@ -379,9 +397,17 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 	if c.sets == nil {
 		return out
 	}
-	var seen []uint64
+	for _, f := range FacetOrder {
+		out[f] = map[string]int{}
+	}
 	if c.byDoc {
-		seen = c.sets.docScratch()
+		for i, n := range c.tallyDocs().values {
+			if n > 0 {
+				fv := c.sets.bitValues[i]
+				out[fv.facet][fv.value] = n
+			}
+		}
+		return out
 	}
 	for _, f := range FacetOrder {
 		base := c.first.matched
@@ -390,19 +416,100 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 				base = roaring.And(base, set)
 			}
 		}
-		counts := map[string]int{}
 		for v, set := range c.sets.values[f] {
-			n := int(base.AndCardinality(set))
-			if n > 0 && c.byDoc {
-				n = c.sets.countDocs(roaring.And(base, set), seen)
-			}
-			if n > 0 {
-				counts[v] = n
+			if n := int(base.AndCardinality(set)); n > 0 {
+				out[f][v] = n
 			}
 		}
-		out[f] = counts
 	}
 	return out
+}
+
+// docTally is what a search grouped by document counts in documents.
+type docTally struct {
+	total  int   // the documents the search selects
+	values []int // the documents of each facet value, by facetSets.bitValues
+}
+
+// tallyDocs counts, in one pass over the matches, the documents the search selects
+// and the documents of each facet value, each facet counted with the filters of the
+// others: a document counts for a value when one of its matched sections carries the
+// value and every filter but the value's facet's own selects that section (as
+// counts counts sections).
+func (c *collector) tallyDocs() *docTally {
+	if c.tally != nil {
+		return c.tally
+	}
+	s := c.sets
+	w := s.valueWords
+	// The filters as masks of a section's bits: the values each selects, and its facet's.
+	type filter struct{ selects, own []uint64 }
+	var filters []filter
+	for _, f := range FacetOrder {
+		if values := c.filters[f]; len(values) > 0 {
+			filters = append(filters, filter{s.valueMask(f, values), s.facetMask[f]})
+		}
+	}
+	all := make([]uint64, w)
+	for i := range s.bitValues {
+		all[i/64] |= 1 << (i % 64)
+	}
+	// seen holds, for each document, the values it was counted for already, and in
+	// its last word whether it was counted in the total.
+	stride := w + 1
+	seen := s.docSeen(stride)
+	defer s.seen.Put(&seen)
+	t := &docTally{values: make([]int, len(s.bitValues))}
+	buf := make([]uint32, 256)
+	it := c.first.matched.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, num := range buf[:k] {
+			if int(num) >= len(s.docOf) || s.docOf[num] == noDoc {
+				continue
+			}
+			values := s.sectionBits[int(num)*w : int(num+1)*w]
+			// The values the section counts for: every one when each filter selects
+			// it, its facet's when exactly one leaves it out, none when more do.
+			counted, left := all, 0
+			for _, f := range filters {
+				if !intersects(values, f.selects) {
+					counted = f.own
+					if left++; left > 1 {
+						break
+					}
+				}
+			}
+			if left > 1 {
+				continue
+			}
+			d := int(s.docOf[num])
+			mark := seen[d*stride : (d+1)*stride]
+			if left == 0 && mark[w] == 0 {
+				mark[w] = 1
+				t.total++
+			}
+			for i := range w {
+				fresh := values[i] & counted[i] &^ mark[i]
+				mark[i] |= fresh
+				for ; fresh != 0; fresh &= fresh - 1 {
+					t.values[i*64+bits.TrailingZeros64(fresh)]++
+				}
+			}
+		}
+	}
+	clear(seen)
+	c.tally = t
+	return t
+}
+
+// intersects reports whether bit masks a and b share a bit.
+func intersects(a, b []uint64) bool {
+	for i := range a {
+		if a[i]&b[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // results returns the sections the search selected: those the text query matched
@@ -420,6 +527,9 @@ func (c *collector) results() *roaring.Bitmap {
 // total returns how many results the search has: sections, or documents when it is
 // grouped by document.
 func (c *collector) total() int {
+	if c.byDoc && c.sets != nil {
+		return c.tallyDocs().total
+	}
 	return c.count(c.results())
 }
 

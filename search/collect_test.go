@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -354,5 +355,82 @@ func TestSearchRestRecovers(t *testing.T) {
 	s.searchRest(context.Background())
 	if !errors.Is(s.restErr, indexer.ErrDamaged) {
 		t.Errorf("after a panic in the second part: error %v, want one wrapping indexer.ErrDamaged", s.restErr)
+	}
+}
+
+// TestTallyDocsCountsAsSets checks the documents counted in one pass over the matches
+// (collector.tallyDocs) against the same counted as sets, value by value: the
+// documents of the matches that every filter but the value's facet's own selects and
+// that carry the value. The sets are random, with more facet values than one word of
+// bits holds, sections of no document, and filters on up to every facet.
+func TestTallyDocsCountsAsSets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const sections, docs = 3000, 400
+	s := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}}
+	for f, n := range map[corpus.Facet]int{corpus.Indication: 70, corpus.CellType: 6, corpus.Design: 8, corpus.Phase: 5, corpus.Lang: 3} {
+		s.values[f] = map[string]*roaring.Bitmap{}
+		for v := range n {
+			b := roaring.New()
+			for sec := range sections {
+				if rng.IntN(6) == 0 {
+					b.Add(uint32(sec))
+				}
+			}
+			s.values[f][fmt.Sprintf("%s-%d", f, v)] = b
+		}
+	}
+	for d := range docs {
+		s.docIDs = append(s.docIDs, fmt.Sprintf("d%d", d))
+	}
+	s.docOf = make([]uint32, sections)
+	for i := range s.docOf {
+		s.docOf[i] = uint32(rng.IntN(docs))
+		if rng.IntN(50) == 0 {
+			s.docOf[i] = noDoc
+		}
+	}
+	s.addValueBits(sections)
+	if s.valueWords < 2 {
+		t.Fatalf("%d values in %d words: want more than one word", len(s.bitValues), s.valueWords)
+	}
+	matched := roaring.New()
+	for sec := range sections {
+		if rng.IntN(3) > 0 {
+			matched.Add(uint32(sec))
+		}
+	}
+	for round := range 30 {
+		filters := map[corpus.Facet][]string{}
+		for _, f := range FacetOrder {
+			if rng.IntN(3) == 0 {
+				for range 1 + rng.IntN(3) {
+					filters[f] = append(filters[f], fmt.Sprintf("%s-%d", f, rng.IntN(len(s.values[f]))))
+				}
+			}
+		}
+		c := &collector{filters: filters, byDoc: true}
+		c.start(s, nil)
+		c.first.matched = matched
+		want := map[corpus.Facet]map[string]int{}
+		for _, f := range FacetOrder {
+			want[f] = map[string]int{}
+			base := matched
+			for g, set := range c.filtered {
+				if g != f {
+					base = roaring.And(base, set)
+				}
+			}
+			for v, set := range s.values[f] {
+				if n := s.countDocs(roaring.And(base, set), s.docScratch()); n > 0 {
+					want[f][v] = n
+				}
+			}
+		}
+		if diff := cmp.Diff(want, c.counts()); diff != "" {
+			t.Errorf("round %d, filters %v: counts (-as sets +in one pass):\n%s", round, filters, diff)
+		}
+		if got, want := c.total(), s.countDocs(c.results(), s.docScratch()); got != want {
+			t.Errorf("round %d, filters %v: total %d, want %d", round, filters, got, want)
+		}
 	}
 }

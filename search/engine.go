@@ -441,14 +441,9 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	var order func(*bleve.SearchResult) []pageHit
 	switch {
 	case req.GroupByDoc:
-		// The collector groups the matches itself: bleve gets none.
-		order = func(*bleve.SearchResult) []pageHit {
-			resp.Total = col.total()
-			if col.groups == nil {
-				return nil
-			}
-			return col.groups.page
-		}
+		// The collector groups the matches itself: bleve gets none. The total is
+		// counted with the facets.
+		order = func(*bleve.SearchResult) []pageHit { return col.page() }
 	case req.Sort == SortDate:
 		sortBy(sreq, req.Sort)
 		sreq.From, sreq.Size = from, req.Size
@@ -486,14 +481,32 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	texts, err := e.fill(ctx, order(res), c, resp)
+	page := order(res)
+	// A search grouped by document counts the documents of its facets (a pass over its
+	// matches) on another core while the page's sections are read; a search of
+	// sections counts them first (a few set operations).
+	var counts map[corpus.Facet]map[string]int
+	counted := make(chan struct{})
+	count := func() {
+		defer close(counted)
+		counts = col.counts()
+	}
+	if req.GroupByDoc {
+		go count()
+	} else {
+		count()
+	}
+	texts, err := e.fill(ctx, page, c, resp)
+	<-counted
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	if req.GroupByDoc {
+		resp.Total = col.total()
 	}
 	if req.Sort == SortDate {
 		resp.Undated = col.undated()
 	}
-	counts := col.counts()
 	resp.Facets = map[corpus.Facet][]FacetCount{}
 	for _, f := range FacetOrder {
 		resp.Facets[f] = facetCounts(f, counts[f], req.Filters[f])

@@ -92,6 +92,32 @@ func (g *docGroups) add(num uint64, score float64) {
 	t.n = int32(min(int(t.n)+1, MaxPassages))
 }
 
+// merge adds the records of o, of sections after all of g's, to g's, and releases o.
+func (g *docGroups) merge(o *docGroups) {
+	for _, d := range o.touched {
+		t, u := &g.tops[d], &o.tops[d]
+		if t.matches == 0 {
+			g.touched = append(g.touched, d)
+			*t = *u
+			continue
+		}
+		// Both best first; on equal scores g's sections, the earlier, go first, as
+		// they would have with every section added to g.
+		both := docTop{matches: t.matches + u.matches}
+		for i, j := 0, 0; both.n < MaxPassages && (i < int(t.n) || j < int(u.n)); both.n++ {
+			if j == int(u.n) || i < int(t.n) && t.scores[i] >= u.scores[j] {
+				both.nums[both.n], both.scores[both.n] = t.nums[i], t.scores[i]
+				i++
+			} else {
+				both.nums[both.n], both.scores[both.n] = u.nums[j], u.scores[j]
+				j++
+			}
+		}
+		*t = both
+	}
+	o.release()
+}
+
 // order returns the first n documents with a selected match in the order of the
 // results: by date when asked (undated last), then by the score of their best section.
 // promoted are section numbers (each language's best match) whose documents go

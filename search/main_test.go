@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	}
 	tempRoot = dir
 	code := m.Run()
-	for _, ix := range []*indexer.Index{bundleIndex, generatedIndex} {
+	for _, ix := range []*indexer.Index{bundleIndex, generatedIndex, benchIndex} {
 		if ix != nil {
 			ix.Close()
 		}

@@ -183,7 +183,7 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		return nil, cutShortOr(ctx, err)
 	}
 	c.first.matched = x.Matches()
-	if q.top > 0 || c.groups != nil {
+	if q.top > 0 || c.first.groups != nil {
 		best, err := q.score(ctx, x, c.results())
 		if err != nil {
 			return nil, cutShortOr(ctx, err)
@@ -207,10 +207,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	keep := func(p *part, top *exec.Top) func(uint64, float64) {
 		return func(num uint64, score float64) {
 			top.Add(num, score)
-			p.rank(c, num, score)
-			if c.groups != nil && p == &c.first {
-				c.groups.add(num, score)
-			}
+			p.record(c, num, score)
 		}
 	}
 	n := docs.GetCardinality()
@@ -228,7 +225,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	head.RemoveRange(uint64(mid), uint64(len(c.sets.langs))+1)
 	tail.RemoveRange(0, uint64(mid))
 	second := exec.NewTop(q.top)
-	var rest []exec.Hit // the second half's hits, for the groups
+	c.split()
 	done := make(chan error, 1)
 	// The second half reads the snapshot: it is stopped and waited for before the
 	// search returns, however the first half ends (a panic of a damaged segment).
@@ -250,13 +247,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 				done <- fmt.Errorf("%w: a search failed reading it: %v", indexer.ErrDamaged, r)
 			}
 		}()
-		keepRest := keep(&c.second, second)
-		done <- q.scorePart(restCtx, x, tail, &c.second, second, func(num uint64, score float64) {
-			keepRest(num, score)
-			if c.groups != nil {
-				rest = append(rest, exec.Hit{Num: num, Score: score})
-			}
-		})
+		done <- q.scorePart(restCtx, x, tail, &c.second, second, keep(&c.second, second))
 	}()
 	err = q.scorePart(ctx, x, head, &c.first, first, keep(&c.first, first))
 	if err != nil {
@@ -271,9 +262,6 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 		return nil, err
 	}
 	c.first.merge(&c.second)
-	for _, h := range rest {
-		c.groups.add(h.Num, h.Score)
-	}
 	first.Merge(second)
 	return first.Hits(), nil
 }
@@ -289,7 +277,7 @@ var minPruneDocs uint64 = 1024
 // bound, be the best of their language (package exec's pruning).
 func (q *execQuery) scorePart(ctx context.Context, x *exec.Query, docs *roaring.Bitmap, p *part, top *exec.Top, each func(uint64, float64)) error {
 	c := q.c
-	if c.groups != nil || docs.GetCardinality() < minPruneDocs {
+	if p.groups != nil || docs.GetCardinality() < minPruneDocs {
 		return x.Score(ctx, docs, each)
 	}
 	return x.ScoreTop(ctx, docs, c.cache.impacts, func(block []uint32, bound float64) []uint32 {

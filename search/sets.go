@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -34,9 +35,24 @@ type facetSets struct {
 	dated    *roaring.Bitmap
 	// reports holds the sections that report a trial (reportsTrial).
 	reports *roaring.Bitmap
+	// The facet values of every section as bits, so that the documents of every
+	// value are counted in one pass over the matches (collector.docTally): value i of
+	// bitValues is bit i of a section's valueWords words in sectionBits, by document
+	// number; facetMask holds the bits of each facet's values.
+	bitValues   []facetValue
+	valueWords  int
+	sectionBits []uint64
+	facetMask   map[corpus.Facet][]uint64
 	// tops holds cleared records of docGroups for reuse: they are as many as the
-	// documents, and a search touches few of them.
-	tops sync.Pool
+	// documents, and a search touches few of them; seen, cleared scratch of
+	// collector.docTally, valueWords words a document.
+	tops, seen sync.Pool
+}
+
+// facetValue is one value of one facet.
+type facetValue struct {
+	facet corpus.Facet
+	value string
 }
 
 // noDoc is docOf's value for a document number that holds no section.
@@ -69,6 +85,51 @@ func (s *facetSets) countDocs(sections *roaring.Bitmap, seen []uint64) int {
 
 // docScratch returns scratch space for countDocs.
 func (s *facetSets) docScratch() []uint64 { return make([]uint64, len(s.docIDs)/64+1) }
+
+// docSeen returns cleared scratch of stride words a document, to be put back in
+// s.seen cleared.
+func (s *facetSets) docSeen(stride int) []uint64 {
+	if p, ok := s.seen.Get().(*[]uint64); ok && len(*p) == len(s.docIDs)*stride {
+		return *p
+	}
+	return make([]uint64, len(s.docIDs)*stride)
+}
+
+// addValueBits numbers the facet values, facet by facet of FacetOrder, and sets the
+// bits of every section's values; count is the number of document numbers.
+func (s *facetSets) addValueBits(count uint64) {
+	s.facetMask = map[corpus.Facet][]uint64{}
+	for _, f := range FacetOrder {
+		s.facetMask[f] = nil
+		for v := range s.values[f] {
+			s.bitValues = append(s.bitValues, facetValue{f, v})
+		}
+	}
+	s.valueWords = max(1, (len(s.bitValues)+63)/64)
+	s.sectionBits = make([]uint64, count*uint64(s.valueWords))
+	for f := range s.facetMask {
+		s.facetMask[f] = make([]uint64, s.valueWords)
+	}
+	for i, fv := range s.bitValues {
+		word, bit := i/64, uint64(1)<<(i%64)
+		s.facetMask[fv.facet][word] |= bit
+		s.values[fv.facet][fv.value].Iterate(func(n uint32) bool {
+			s.sectionBits[int(n)*s.valueWords+word] |= bit
+			return true
+		})
+	}
+}
+
+// valueMask returns the bits of the values of facet f.
+func (s *facetSets) valueMask(f corpus.Facet, values []string) []uint64 {
+	mask := make([]uint64, s.valueWords)
+	for i, fv := range s.bitValues {
+		if fv.facet == f && slices.Contains(values, fv.value) {
+			mask[i/64] |= uint64(1) << (i % 64)
+		}
+	}
+	return mask
+}
 
 // langOf returns the language of section n as an index into langNames, or -1.
 func (s *facetSets) langOf(n uint64) int {
@@ -172,6 +233,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 		})
 	}
 	sets.addDocuments(snap.Segments(), used, offset)
+	sets.addValueBits(offset)
 	c.snapshot, c.sets, c.segments = snap, sets, used
 	return sets, nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
 
 	"musesearch/indexer"
 )
@@ -113,5 +115,46 @@ func TestVectorMarksEqualAnalysis(t *testing.T) {
 	t.Logf("%d queries, %d texts and headings compared, %d of them marked", len(queries), texts, marked)
 	if marked < 1000 {
 		t.Errorf("only %d marked texts compared", marked)
+	}
+}
+
+// TestFetchReadsStoredFields checks that Engine.fetch, which reads the stored fields of
+// a page's sections by number (through its storedCache), gives each section and its
+// document as bleve's search request for indexer.StoredFields decodes them, on the bundled corpus and on the generated one (an
+// index of several segments, with deleted sections), and nothing for an id the index
+// does not hold.
+func TestFetchReadsStoredFields(t *testing.T) {
+	for name, e := range map[string]*Engine{"bundle": bundleEngine(t), "generated": generatedEngine(t)} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100_000, 0, false)
+			req.Fields = indexer.StoredFields
+			res, err := e.ix.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]*storedSection{}
+			ids := []string{"no/such#1"}
+			for _, h := range res.Hits {
+				s := &storedSection{}
+				s.doc, s.sec = indexer.DecodeFields(h.ID, h.Fields)
+				want[h.ID] = s
+				ids = append(ids, h.ID)
+			}
+			_, c, err := e.compileQuery("Muse cells", compileOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.fetch(ctx, ids, c.hl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 100 {
+				t.Fatalf("only %d sections", len(want))
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(storedSection{})); diff != "" {
+				t.Errorf("stored sections (-bleve +fetch):\n%s", diff)
+			}
+		})
 	}
 }
