@@ -22,6 +22,7 @@ import (
 	"musesearch/bench/scalegen"
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/cputime"
 	"musesearch/internal/segments"
 	"musesearch/search/exec"
 )
@@ -337,14 +338,17 @@ func (e *Engine) planned(req Request) bool {
 }
 
 // BenchmarkExecutor compares the executor with bleve's path on the bundled corpus
-// copied bundleCopies times: each query counted only (the total and every facet's
-// counts) and for a page of ten hits, reporting the time per section matched.
+// copied bundleCopies times or, with MUSESEARCH_BENCH_CORPUS set, on an index of that
+// corpus directory (one musegen writes: go run ./cmd/musegen -sections 10000 -out
+// DIR): each query counted only (the total and every facet's counts) and for a page
+// of ten hits, reporting the CPU time per search and the time per section matched.
 func BenchmarkExecutor(b *testing.B) {
-	e := copiedEngine(b)
+	e := benchEngine(b)
 	all, bleveOnly := *e, *e
 	all.executor, bleveOnly.executor = executeAll, executeNone
 	ctx := context.Background()
-	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`, "脊髄損傷"} {
+	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`,
+		`"randomized controlled trial"`, "脊髄損傷", "間葉系幹細胞"} {
 		for _, size := range []int{0, 10} {
 			for _, path := range []struct {
 				name string
@@ -356,17 +360,39 @@ func BenchmarkExecutor(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
+					began := cputime.Of(b)
 					for b.Loop() {
 						if _, err := path.e.Search(ctx, req); err != nil {
 							b.Fatal(err)
 						}
 					}
+					b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(resp.Total, 1)), "ns/match")
 					b.ReportMetric(float64(resp.Total), "matches")
 				})
 			}
 		}
 	}
+}
+
+// benchCorpus is an engine over the corpus directory MUSESEARCH_BENCH_CORPUS names,
+// indexed once per test binary.
+var benchCorpus fixture
+
+// benchEngine returns an engine over the corpus directory MUSESEARCH_BENCH_CORPUS
+// names or, without it, copiedEngine's.
+func benchEngine(b *testing.B) *Engine {
+	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if dir == "" {
+		return copiedEngine(b)
+	}
+	return benchCorpus.engine(b, dir, func() (*Engine, error) {
+		ix, err := indexer.Open(context.Background(), indexer.Config{Dir: filepath.Join(tempRoot, "bench-index"), CorpusDir: dir})
+		if err != nil {
+			return nil, err
+		}
+		return New(Config{Index: ix})
+	})
 }
 
 // readerQuery calls f with the snapshot of the search it is the query of, and
