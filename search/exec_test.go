@@ -130,6 +130,10 @@ func TestExecutorMatchesBleve(t *testing.T) {
 		differential(t, e, differentialRequests(t, e, "NCT02357979"), nil)
 	})
 	t.Run("generated", func(t *testing.T) {
+		// On two cores, as a large index's searches run: both paths search in two
+		// halves, the executor's phrase checks too.
+		defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
+		minSplitDocs = 0
 		e := generatedEngine(t)
 		files, err := generatedIndex.Files()
 		if err != nil {
@@ -429,7 +433,7 @@ func TestExecutorSecondHalfRecovers(t *testing.T) {
 			}
 			return s
 		}}
-		x, perr := exec.Prepare(ctx, snap, plan)
+		x, perr := exec.Prepare(ctx, snap, plan, true)
 		if perr != nil {
 			err = perr
 			return

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -178,7 +177,7 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if env.err != nil {
 		return nil, cutShortOr(ctx, env.err)
 	}
-	x, err := exec.Prepare(ctx, snap, plan)
+	x, err := exec.Prepare(ctx, snap, plan, splits(sets))
 	if err != nil {
 		return nil, cutShortOr(ctx, err)
 	}
@@ -214,7 +213,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 		}
 	}
 	n := docs.GetCardinality()
-	if runtime.GOMAXPROCS(0) < 2 || uint64(len(c.sets.langs)) < minSplitDocs || n < 2 {
+	if !splits(c.sets) || n < 2 {
 		if err := x.Score(ctx, docs, keep(&c.first, first)); err != nil {
 			return nil, err
 		}
