@@ -110,29 +110,6 @@ func adjustedPlan(inner query.Query, env *planEnv, adjust func(*facetSets) score
 	return exec.Adjust{Inner: n, Docs: a.docs, By: a.by}, true
 }
 
-// hasPhrase reports whether plan n holds a phrase.
-func hasPhrase(n exec.Node) bool {
-	switch n := n.(type) {
-	case exec.Phrase:
-		return true
-	case exec.And:
-		return slices.ContainsFunc(n.Nodes, hasPhrase)
-	case exec.Or:
-		return slices.ContainsFunc(n.Nodes, hasPhrase)
-	case exec.UnitOr:
-		return slices.ContainsFunc(n.Nodes, hasPhrase)
-	case exec.Not:
-		return hasPhrase(n.Must) || hasPhrase(n.MustNot)
-	case exec.Squash:
-		return hasPhrase(n.Inner)
-	case exec.Sum:
-		return hasPhrase(n.A) || hasPhrase(n.B)
-	case exec.Adjust:
-		return hasPhrase(n.Inner)
-	}
-	return false
-}
-
 // plansOf returns the plans of qs, or false when one has none; an empty list has
 // none either (bleve matches nothing with it).
 func plansOf(qs []query.Query, env *planEnv) ([]exec.Node, bool) {
