@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -477,11 +476,8 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 	case Docs:
 		return 0, nil
 	case Phrase:
-		i, ok := slices.BinarySearch(m.phrase.nums, local)
-		if !ok {
-			return 0, nil
-		}
-		return m.phrase.scores[i], nil
+		s, _ := m.phrase.score(local)
+		return s, nil
 	case And:
 		var sum float64
 		for i, k := range n.kids {
@@ -498,9 +494,10 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
 			var s float64
-			if _, term := k.n.(Term); term {
-				// A term's reader says whether the section holds it: no lookup in
-				// its bitmap.
+			switch k.n.(type) {
+			case Term:
+				// A term's reader says whether the section holds it, and a phrase's
+				// matches: no lookup in their bitmaps.
 				p, err := readers[k.term].Advance(local)
 				if err != nil {
 					return 0, err
@@ -509,7 +506,12 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 					continue
 				}
 				s = k.bm25(p.Freq, p.Norm)
-			} else {
+			case Phrase:
+				var ok bool
+				if s, ok = m.kids[i].phrase.score(local); !ok {
+					continue
+				}
+			default:
 				if !m.kids[i].docs.Contains(local) {
 					continue
 				}

@@ -159,6 +159,16 @@ type phraseMatches struct {
 	scores []float64
 }
 
+// score returns the phrase's score in section local, or false when the section does
+// not hold it.
+func (p *phraseMatches) score(local uint32) (float64, bool) {
+	i, ok := slices.BinarySearch(p.nums, local)
+	if !ok {
+		return 0, false
+	}
+	return p.scores[i], true
+}
+
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
 // segments): those that match, and their scores, go to out.
 type phraseCheck struct {
