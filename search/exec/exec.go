@@ -1,7 +1,10 @@
 // Package exec runs queries over the segments of an index snapshot with bitmaps:
 // the set of sections a query matches is set algebra on the postings of its terms,
 // segment by segment, with no per-match work, and only the sections a caller asks
-// for (those the filters select) are scored, each as bleve scores it.
+// for (those the filters select) are scored, each as bleve scores it. A phrase is the
+// exception: its positions are read for every candidate (a section with all its
+// terms), in one pass that also scores each match from the same postings, on two
+// cores when asked, so that scoring reads nothing of it again.
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
