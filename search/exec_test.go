@@ -133,9 +133,10 @@ func TestExecutorMatchesBleve(t *testing.T) {
 	})
 	t.Run("generated", func(t *testing.T) {
 		// On two cores, as a large index's searches run: both paths search in two
-		// halves, the executor's phrase checks too.
-		defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
-		minSplitDocs = 0
+		// halves, the executor's phrase checks too (16 candidates or more in halves,
+		// fewer whole).
+		defer func(docs, candidates uint64) { minSplitDocs, minSplitCandidates = docs, candidates }(minSplitDocs, minSplitCandidates)
+		minSplitDocs, minSplitCandidates = 0, 16
 		e := generatedEngine(t)
 		files, err := generatedIndex.Files()
 		if err != nil {
@@ -440,7 +441,7 @@ func TestExecutorSecondHalfRecovers(t *testing.T) {
 			}
 			return s
 		}}
-		x, perr := exec.Prepare(ctx, snap, plan, true)
+		x, perr := exec.Prepare(ctx, snap, plan, 1)
 		if perr != nil {
 			err = perr
 			return

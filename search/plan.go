@@ -154,7 +154,11 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if env.err != nil {
 		return nil, cutShortOr(ctx, env.err)
 	}
-	x, err := exec.Prepare(ctx, snap, plan, splits(sets))
+	var split uint64 // the phrases' candidates checked on one core
+	if splits(sets) {
+		split = minSplitCandidates
+	}
+	x, err := exec.Prepare(ctx, snap, plan, split)
 	if err != nil {
 		return nil, cutShortOr(ctx, err)
 	}
@@ -253,6 +257,14 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	first.Merge(second)
 	return first.Hits(), nil
 }
+
+// minSplitCandidates is the fewest candidates of a phrase in a segment that the
+// executor checks in two halves at once, when a search runs on two cores; fewer go
+// whole to one core. At 10k sections, against splitting every phrase's candidates,
+// it saved 3-9% of the CPU of phrase searches and 13-37% of their time (there the
+// phrases measured have tens to hundreds of candidates a segment, in each field). A
+// variable for the tests.
+var minSplitCandidates uint64 = 256
 
 // matches returns the sections q matches in the snapshot r, found by bleve's
 // searchers without scores.

@@ -156,9 +156,14 @@ type match struct {
 	phrase *phraseMatches
 }
 
-// Prepare prepares plan for snap, checking the candidates of its phrases on two
-// cores when split. It stops with ctx's error when ctx is done.
-func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split bool) (*Query, error) {
+// Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
+//
+// split, when not 0, has the candidates of its phrases checked on two cores: those
+// of a phrase in a segment in two halves at once when they are at least split, fewer
+// whole by the core with less work (splitting them would cost a second set of
+// readers, each walking the first half's postings to its start, for little). 0 checks
+// them all on the calling goroutine.
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
 	q := &Query{}
 	var err error
 	if q.root, err = q.build(plan); err != nil {

@@ -181,9 +181,8 @@ type phraseCheck struct {
 // matchPhrases finds, in every segment, the sections that hold each phrase of the
 // plan (those that hold all its terms, with them at consecutive positions) and
 // scores them from the postings read to check them: by segment, the matches of each
-// phrase node. With split, each phrase's candidates are split in two halves checked
-// at once.
-func (q *Query) matchPhrases(ctx context.Context, split bool) ([]map[*node]*phraseMatches, error) {
+// phrase node, checked on two cores as split says (see Prepare).
+func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*phraseMatches, error) {
 	found := make([]map[*node]*phraseMatches, len(q.segs))
 	var heads, tails []*phraseCheck
 	for i := range q.segs {
@@ -202,14 +201,16 @@ func (q *Query) matchPhrases(ctx context.Context, split bool) ([]map[*node]*phra
 			return nil
 		}
 	}
-	if !split || len(heads) == 0 {
+	if split == 0 || len(heads) == 0 {
 		if err := checkAll(heads)(ctx); err != nil {
 			return nil, err
 		}
 	} else {
+		var work [2]uint64 // the candidates given to the heads and to the tails
 		for _, c := range heads {
 			tail := &phraseCheck{n: c.n, seg: c.seg, candidates: roaring.New()}
-			if n := c.candidates.GetCardinality(); n > 1 {
+			switch n := c.candidates.GetCardinality(); {
+			case n >= split:
 				mid, err := c.candidates.Select(uint32(n / 2))
 				if err != nil {
 					return nil, err
@@ -217,6 +218,12 @@ func (q *Query) matchPhrases(ctx context.Context, split bool) ([]map[*node]*phra
 				tail.candidates = c.candidates.Clone()
 				tail.candidates.RemoveRange(0, uint64(mid))
 				c.candidates.RemoveRange(uint64(mid), uint64(q.segs[c.seg].seg.Count()))
+				work[0], work[1] = work[0]+n/2, work[1]+n-n/2
+			case work[1] < work[0]:
+				tail.candidates, c.candidates = c.candidates, tail.candidates
+				work[1] += n
+			default:
+				work[0] += n
 			}
 			tails = append(tails, tail)
 		}
@@ -246,6 +253,9 @@ func (s *segment) candidates(n *node) *roaring.Bitmap {
 // check checks the candidates of c, reading each term's postings once: the
 // positions for the check and, for a match, the frequency and norm that score it.
 func (q *Query) check(ctx context.Context, c *phraseCheck) error {
+	if c.candidates.IsEmpty() {
+		return nil
+	}
 	n, s := c.n, &q.segs[c.seg]
 	// Most candidates of a phrase hold it.
 	size := c.candidates.GetCardinality()
