@@ -261,7 +261,7 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 // minSplitCandidates is the fewest candidates of a phrase in a segment that the
 // executor checks in two halves at once, when a search runs on two cores; fewer go
 // whole to one core. At 10k sections, against splitting every phrase's candidates,
-// it saved 3-9% of the CPU of phrase searches and 13-37% of their time (there the
+// it saved up to 9% of the CPU of phrase searches and 13-37% of their time (there the
 // phrases measured have tens to hundreds of candidates a segment, in each field). A
 // variable for the tests.
 var minSplitCandidates uint64 = 256
