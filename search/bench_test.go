@@ -51,15 +51,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"cross", "心筋梗塞"},
 		{"fuzzy", "mesenchymall"},
 	}
-	if dir := os.Getenv("MUSESEARCH_BENCH_CORPUS"); dir != "" {
-		e = benchCorpus.engine(b, dir, func() (*Engine, error) {
-			ix, err := indexer.Open(context.Background(), indexer.Config{Dir: filepath.Join(tempRoot, "bench-index"), CorpusDir: dir})
-			if err != nil {
-				return nil, err
-			}
-			benchIndex = ix
-			return New(Config{Index: ix})
-		})
+	if os.Getenv("MUSESEARCH_BENCH_CORPUS") != "" {
+		e = benchEngine(b, nil)
 		queries = []struct{ name, q string }{
 			{"common", "cells"},
 			{"and3", "muse safety patients"},
@@ -99,8 +92,34 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// benchCorpus is BenchmarkSearch's engine over MUSESEARCH_BENCH_CORPUS, whose index
-// is benchIndex (TestMain closes it).
+// benchEngine returns the engine of a benchmark over a generated corpus: the corpus
+// directory MUSESEARCH_BENCH_CORPUS names (one musegen writes: go run ./cmd/musegen
+// -sections 10000 -out DIR), indexed once per test binary into MUSESEARCH_BENCH_INDEX
+// when set (later runs reuse it) or a temporary directory. Without it, it returns the
+// engine of fallback, or skips b when fallback is nil.
+func benchEngine(b *testing.B, fallback func(testing.TB) *Engine) *Engine {
+	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if dir == "" {
+		if fallback == nil {
+			b.Skip("MUSESEARCH_BENCH_CORPUS is not set")
+		}
+		return fallback(b)
+	}
+	return benchCorpus.engine(b, dir, func() (*Engine, error) {
+		ixDir := os.Getenv("MUSESEARCH_BENCH_INDEX")
+		if ixDir == "" {
+			ixDir = filepath.Join(tempRoot, "bench-index")
+		}
+		ix, err := indexer.Open(context.Background(), indexer.Config{Dir: ixDir, CorpusDir: dir})
+		if err != nil {
+			return nil, err
+		}
+		benchIndex = ix
+		return New(Config{Index: ix})
+	})
+}
+
+// benchCorpus is benchEngine's engine, whose index is benchIndex (TestMain closes it).
 var (
 	benchCorpus fixture
 	benchIndex  *indexer.Index
@@ -286,12 +305,7 @@ func japaneseCorpus(b *testing.B, dir string, mb int) {
 // and in "titles-x10" the search of ten times the corpus's titles alone (the part of
 // a completion that grows with the corpus).
 func BenchmarkSuggest(b *testing.B) {
-	var e *Engine
-	if dir := os.Getenv("MUSESEARCH_BENCH_CORPUS"); dir != "" {
-		e = openEngine(b, indexer.Config{Dir: b.TempDir(), CorpusDir: dir})
-	} else {
-		e = copiedEngine(b)
-	}
+	e := benchEngine(b, copiedEngine)
 	var prefixes []string
 	for _, typed := range []string{"mesenchymal stem cells", "bone marrow", "spinal cord injury", "Muse cells",
 		"clinical trial", "臨床試験", "間葉系幹細胞", "脊髄損傷", "临床试验", "干细胞", "骨髓"} {
@@ -361,7 +375,7 @@ func BenchmarkSuggest(b *testing.B) {
 // directory. It reports the CPU time of a search, both cores' (cpu-ns/op), and its
 // matches.
 func BenchmarkTopSections(b *testing.B) {
-	e := topSectionsEngine(b)
+	e := benchEngine(b, nil)
 	ctx := context.Background()
 	for _, q := range topSectionsQueries {
 		b.Run(q.name, func(b *testing.B) {
@@ -385,29 +399,13 @@ func BenchmarkTopSections(b *testing.B) {
 // topSectionsQueries are the queries of BenchmarkTopSections and BenchmarkScoring.
 var topSectionsQueries = []struct{ name, q string }{{"common", "cells"}, {"and3", "Muse stroke trial"}, {"ja", "脊髄損傷"}, {"zh", "干细胞"}}
 
-// topSectionsEngine returns the engine of BenchmarkTopSections, running every search
-// it can through the executor, or skips b.
-func topSectionsEngine(b *testing.B) *Engine {
-	dir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("MUSESEARCH_BENCH_CORPUS is not set")
-	}
-	ixDir := os.Getenv("MUSESEARCH_BENCH_INDEX")
-	if ixDir == "" {
-		ixDir = b.TempDir()
-	}
-	e := openEngine(b, indexer.Config{Dir: ixDir, CorpusDir: dir})
-	e.executor = executeAll
-	return e
-}
-
 // BenchmarkScoring runs only the executor's scoring of the sections of the queries
 // of BenchmarkTopSections for a page of ten (execQuery.score, on two cores as in a
 // search), over the same index: every match scored ("all"), and as the engine
 // scores them, leaving out the blocks that cannot make the page or a language's best
 // ("pruned"). It reports the CPU time of a scoring, both cores' (cpu-ns/op).
 func BenchmarkScoring(b *testing.B) {
-	e := topSectionsEngine(b)
+	e := benchEngine(b, nil)
 	ctx := context.Background()
 	for _, q := range topSectionsQueries {
 		_, c, err := e.compileQuery(q.q, compileOptions{})
@@ -438,7 +436,7 @@ func BenchmarkScoring(b *testing.B) {
 						err = fmt.Errorf("no plan of %q (%v)", q.q, env.err)
 						return
 					}
-					x, perr := exec.Prepare(ctx, snap, plan)
+					x, perr := exec.Prepare(ctx, snap, plan, 0)
 					if perr != nil {
 						err = perr
 						return

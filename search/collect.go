@@ -90,7 +90,7 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	c := q.c
 	c.start(sets, r)
 	s := &collectSearcher{Searcher: inner, c: c, mid: math.MaxUint64, ctx: ctx}
-	if docs := uint64(len(sets.langs)); runtime.GOMAXPROCS(0) > 1 && docs >= minSplitDocs {
+	if splits(sets) {
 		restCtx, stop := context.WithCancel(ctx)
 		rest, err := q.inner.Searcher(restCtx, r, m, opts)
 		if err != nil {
@@ -98,11 +98,17 @@ func (q *collectQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 			inner.Close()
 			return nil, err
 		}
-		s.mid, s.rest, s.stopRest, s.restDone = docs/2, rest, stop, make(chan struct{})
+		s.mid, s.rest, s.stopRest, s.restDone = uint64(len(sets.langs))/2, rest, stop, make(chan struct{})
 		c.split()
 		go s.searchRest(restCtx)
 	}
 	return s, nil
+}
+
+// splits reports whether searches of the snapshot whose sets are sets run on two
+// cores.
+func splits(sets *facetSets) bool {
+	return runtime.GOMAXPROCS(0) > 1 && uint64(len(sets.langs)) >= minSplitDocs
 }
 
 // minSplitDocs is the smallest index whose searches run on two cores. On the 10k

@@ -80,29 +80,10 @@ type Engine struct {
 	// their snippets mark.
 	stored   *storedCache
 	termMemo *segments.TermMemo
-	// executor says which searches the executor (package exec) runs: by default
-	// those measured faster there (see executorUse).
-	executor executorUse
+	// bleveOnly runs every search through bleve's searchers, none through the
+	// executor (package exec): the differential test's reference.
+	bleveOnly bool
 }
-
-// executorUse says which searches the executor (package exec) runs.
-type executorUse int
-
-const (
-	// executePhraseless runs, of the searches the executor has a plan for, those
-	// without a phrase (a quoted phrase, or a Chinese or Japanese word the analysers
-	// split into several terms): musebench at 100,000 sections measured the executor
-	// faster for terms (cells 15.9 -> 12.8 ms p50; with two filters and every facet
-	// counted 15.1 -> 8.3 ms) and slower with phrases (間葉系幹細胞 56 -> 103 ms), whose
-	// positions it reads in a pass of their own before scoring (docs/PERFORMANCE.md).
-	executePhraseless executorUse = iota
-	// executeAll runs every search the executor has a plan for: the differential
-	// test's.
-	executeAll
-	// executeNone runs every search through bleve's searchers: the differential
-	// test's reference.
-	executeNone
-)
 
 // New returns an engine over cfg.Index. It checks that the index has every analyser
 // the query compiler needs, and runs each once, so that loading a dictionary (kagome's
@@ -537,20 +518,10 @@ func (e *Engine) selection(ctx context.Context, req Request, c *compiled) (query
 }
 
 // executes reports whether the executor (package exec) runs a search of q, which
-// compiles c for req: one ranked by relevance that it has a plan for, as e.executor
-// says.
+// compiles c for req: one ranked by relevance that it has a plan for.
 func (e *Engine) executes(req Request, c *compiled, q query.Query) bool {
-	plan, ok := planOf(q, nil)
-	if !ok || c.query == nil || req.Sort != SortRelevance {
-		return false
-	}
-	switch e.executor {
-	case executeAll:
-		return true
-	case executePhraseless:
-		return !hasPhrase(plan)
-	}
-	return false
+	_, ok := planOf(q, nil)
+	return ok && c.query != nil && req.Sort == SortRelevance && !e.bleveOnly
 }
 
 // promote puts first the best match of each language, by score, then the others in

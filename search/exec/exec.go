@@ -1,7 +1,10 @@
 // Package exec runs queries over the segments of an index snapshot with bitmaps:
 // the set of sections a query matches is set algebra on the postings of its terms,
 // segment by segment, with no per-match work, and only the sections a caller asks
-// for (those the filters select) are scored, each as bleve scores it.
+// for (those the filters select) are scored, each as bleve scores it. A phrase is the
+// exception: its positions are read for every candidate (a section with all its
+// terms), in one pass that also scores each match from the same postings, on two
+// cores when asked, so that scoring reads nothing of it again.
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
@@ -111,14 +114,18 @@ func (Docs) isNode()   {}
 func (Adjust) isNode() {}
 
 // Query is a plan prepared for one snapshot: its terms' postings read in every
-// segment, its weights and norms computed. It is safe for concurrent use once
-// prepared.
+// segment, its weights and norms computed, its phrases matched and scored. It is safe
+// for concurrent use once prepared.
 type Query struct {
 	snap segments.Snapshot
 	root *node
 	segs []segment
-	// terms are the plan's term nodes, numbered by node.term.
-	terms int
+	// terms are the plan's term nodes, numbered by node.term; inPhrase says which
+	// are a phrase's (scored with it, when it is matched).
+	terms    int
+	inPhrase []bool
+	// phrases are the plan's phrase nodes.
+	phrases []*node
 	// impacts are the impacts of the terms in each segment, once ScoreTop read
 	// them (see prune.go).
 	mu      sync.Mutex
@@ -153,10 +160,18 @@ type node struct {
 type match struct {
 	docs *roaring.Bitmap
 	kids []*match
+	// Phrase only: its matches, in order, and its score in each.
+	phrase *phraseMatches
 }
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
-func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, error) {
+//
+// split, when not 0, has the candidates of its phrases checked on two cores: those
+// of a phrase in a segment in two halves at once when they are at least split, fewer
+// whole by the core with less work (splitting them would cost a second set of
+// readers, each walking the first half's postings to its start, for little). 0 checks
+// them all on the calling goroutine.
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
 	q := &Query{snap: snap}
 	var err error
 	if q.root, err = q.build(plan); err != nil {
@@ -164,7 +179,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, er
 	}
 	for _, seg := range snap.Segments() {
 		s := segment{seg: seg, terms: make([]*segments.Postings, q.terms)}
-		if s.root, err = s.match(ctx, q.root); err != nil {
+		if err := s.read(q.root); err != nil {
 			return nil, err
 		}
 		q.segs = append(q.segs, s)
@@ -173,6 +188,14 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node) (*Query, er
 		return nil, err
 	}
 	q.root.init()
+	// A phrase is scored as its positions are checked, with the weights just set.
+	found, err := q.matchPhrases(ctx, split)
+	if err != nil {
+		return nil, err
+	}
+	for i := range q.segs {
+		q.segs[i].root = q.segs[i].match(q.root, found[i])
+	}
 	return q, nil
 }
 
@@ -184,8 +207,10 @@ func (q *Query) build(n Node) (*node, error) {
 	case Term:
 		out.term = q.terms
 		q.terms++
+		q.inPhrase = append(q.inPhrase, false)
 	case Docs:
 	case Phrase:
+		q.phrases = append(q.phrases, out)
 		return q.buildPhrase(out, n)
 	case All:
 	case And:
@@ -245,6 +270,7 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 		// The terms are numbered in the order of ids.
 		for k, id := range ids {
 			out.termOf[id] = first + k
+			q.inPhrase[first+k] = true
 		}
 		kn.times = float64(shape.Uses[set])
 		out.kids = append(out.kids, kn)
@@ -252,23 +278,33 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 	return out, nil
 }
 
-// match reads the matches of n in the segment.
-func (s *segment) match(ctx context.Context, n *node) (*match, error) {
+// read reads the postings of the terms of n in the segment.
+func (s *segment) read(n *node) error {
+	for _, k := range n.kids {
+		if err := s.read(k); err != nil {
+			return err
+		}
+	}
+	if t, ok := n.n.(Term); ok {
+		p, err := s.seg.Term(t.Field, t.Term)
+		if err != nil {
+			return err
+		}
+		s.terms[n.term] = p
+	}
+	return nil
+}
+
+// match returns the matches of n in the segment, whose phrases' matches are in
+// phrases (by node).
+func (s *segment) match(n *node, phrases map[*node]*phraseMatches) *match {
 	m := &match{}
 	for _, k := range n.kids {
-		km, err := s.match(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		m.kids = append(m.kids, km)
+		m.kids = append(m.kids, s.match(k, phrases))
 	}
 	switch t := n.n.(type) {
 	case Term:
-		p, err := s.seg.Term(t.Field, t.Term)
-		if err != nil {
-			return nil, err
-		}
-		s.terms[n.term], m.docs = p, p.Docs()
+		m.docs = s.terms[n.term].Docs()
 	case All:
 		m.docs = s.seg.Live()
 	case Docs:
@@ -287,51 +323,13 @@ func (s *segment) match(ctx context.Context, n *node) (*match, error) {
 	case Not:
 		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
 	case Phrase:
-		if err := s.matchPhrase(ctx, n, m); err != nil {
-			return nil, err
-		}
+		m.phrase = phrases[n]
+		m.docs = roaring.New()
+		m.docs.AddMany(m.phrase.nums)
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
 	}
-	return m, nil
-}
-
-// matchPhrase finds the sections of the segment that hold phrase n: those that hold
-// all its terms, with them at consecutive positions.
-func (s *segment) matchPhrase(ctx context.Context, n *node, m *match) error {
-	candidates := m.kids[0].docs.Clone()
-	for _, k := range m.kids[1:] {
-		candidates.And(k.docs)
-	}
-	readers := make([]*segments.PostingsReader, len(n.termOf))
-	for id, t := range n.termOf {
-		readers[id] = s.terms[t].Reader(true)
-	}
-	matcher := n.phrase.NewMatcher()
-	m.docs = roaring.New()
-	it := candidates.Iterator()
-	for checked := 0; it.HasNext(); checked++ {
-		if checked%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		num := it.Next()
-		matcher.Reset()
-		for id, r := range readers {
-			p, err := r.Advance(num)
-			if err != nil {
-				return err
-			}
-			if p != nil {
-				matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
-			}
-		}
-		if ok, _ := matcher.Match(); ok {
-			m.docs.Add(num)
-		}
-	}
-	return nil
+	return m
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's
@@ -445,7 +443,9 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 		}
 		readers := make([]*segments.PostingsReader, q.terms)
 		for i, p := range s.terms {
-			readers[i] = p.Reader(false)
+			if !q.inPhrase[i] {
+				readers[i] = p.Reader(false)
+			}
 		}
 		it := in.ManyIterator()
 		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
@@ -491,7 +491,10 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 		return 1, nil
 	case Docs:
 		return 0, nil
-	case And, Phrase:
+	case Phrase:
+		s, _ := m.phrase.score(local)
+		return s, nil
+	case And:
 		var sum float64
 		for i, k := range n.kids {
 			s, err := k.score(m.kids[i], num, local, readers)
@@ -507,9 +510,10 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
 			var s float64
-			if _, term := k.n.(Term); term {
-				// A term's reader says whether the section holds it: no lookup in
-				// its bitmap.
+			switch k.n.(type) {
+			case Term:
+				// A term's reader says whether the section holds it, and a phrase's
+				// matches: no lookup in their bitmaps.
 				p, err := readers[k.term].Advance(local)
 				if err != nil {
 					return 0, err
@@ -518,7 +522,12 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 					continue
 				}
 				s = k.bm25(p.Freq, p.Norm)
-			} else {
+			case Phrase:
+				var ok bool
+				if s, ok = m.kids[i].phrase.score(local); !ok {
+					continue
+				}
+			default:
 				if !m.kids[i].docs.Contains(local) {
 					continue
 				}

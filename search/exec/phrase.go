@@ -1,8 +1,13 @@
 package exec
 
 import (
+	"context"
 	"slices"
 	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"musesearch/internal/segments"
 )
 
 // PhraseShape is a phrase of terms at consecutive positions, arranged for matching:
@@ -145,4 +150,207 @@ starts:
 		return true, compared
 	}
 	return false, compared
+}
+
+// phraseMatches are a phrase's matches in one segment: their segment-local numbers,
+// in order, and the phrase's score in each.
+type phraseMatches struct {
+	nums   []uint32
+	scores []float64
+}
+
+// score returns the phrase's score in section local, or false when the section does
+// not hold it.
+func (p *phraseMatches) score(local uint32) (float64, bool) {
+	i, ok := slices.BinarySearch(p.nums, local)
+	if !ok {
+		return 0, false
+	}
+	return p.scores[i], true
+}
+
+// phraseCheck is the check of candidates of phrase n in segment seg (of the query's
+// segments): those that match, and their scores, go to out.
+type phraseCheck struct {
+	n          *node
+	seg        int
+	candidates *roaring.Bitmap
+	out        phraseMatches
+}
+
+// matchPhrases finds, in every segment, the sections that hold each phrase of the
+// plan (those that hold all its terms, with them at consecutive positions) and
+// scores them from the postings read to check them: by segment, the matches of each
+// phrase node, checked on two cores as split says (see Prepare).
+func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*phraseMatches, error) {
+	found := make([]map[*node]*phraseMatches, len(q.segs))
+	var heads, tails []*phraseCheck
+	for i := range q.segs {
+		found[i] = map[*node]*phraseMatches{}
+		for _, n := range q.phrases {
+			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: q.segs[i].candidates(n)})
+		}
+	}
+	checkAll := func(checks []*phraseCheck) func(context.Context) error {
+		return func(ctx context.Context) error {
+			for _, c := range checks {
+				if err := q.check(ctx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if split == 0 || len(heads) == 0 {
+		if err := checkAll(heads)(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		var work [2]uint64 // the candidates given to the heads and to the tails
+		for _, c := range heads {
+			tail := &phraseCheck{n: c.n, seg: c.seg, candidates: roaring.New()}
+			switch n := c.candidates.GetCardinality(); {
+			case n >= split:
+				mid, err := c.candidates.Select(uint32(n / 2))
+				if err != nil {
+					return nil, err
+				}
+				tail.candidates = c.candidates.Clone()
+				tail.candidates.RemoveRange(0, uint64(mid))
+				c.candidates.RemoveRange(uint64(mid), uint64(q.segs[c.seg].seg.Count()))
+				work[0], work[1] = work[0]+n/2, work[1]+n-n/2
+			case work[1] < work[0]:
+				tail.candidates, c.candidates = c.candidates, tail.candidates
+				work[1] += n
+			default:
+				work[0] += n
+			}
+			tails = append(tails, tail)
+		}
+		if err := both(ctx, checkAll(heads), checkAll(tails)); err != nil {
+			return nil, err
+		}
+		for i, c := range heads {
+			c.out.nums = append(c.out.nums, tails[i].out.nums...)
+			c.out.scores = append(c.out.scores, tails[i].out.scores...)
+		}
+	}
+	for _, c := range heads {
+		found[c.seg][c.n] = &c.out
+	}
+	return found, nil
+}
+
+// candidates returns the sections of the segment that hold every term of phrase n.
+func (s *segment) candidates(n *node) *roaring.Bitmap {
+	sets := make([]*roaring.Bitmap, len(n.kids))
+	for i, k := range n.kids {
+		sets[i] = s.match(k, nil).docs // a term, or a disjunction of terms
+	}
+	return roaring.FastAnd(sets...)
+}
+
+// check checks the candidates of c, reading each term's postings once: the
+// positions for the check and, for a match, the frequency and norm that score it.
+func (q *Query) check(ctx context.Context, c *phraseCheck) error {
+	if c.candidates.IsEmpty() {
+		return nil
+	}
+	n, s := c.n, &q.segs[c.seg]
+	// Most candidates of a phrase hold it.
+	size := c.candidates.GetCardinality()
+	c.out.nums, c.out.scores = make([]uint32, 0, size), make([]float64, 0, size)
+	readers := make([]*segments.PostingsReader, len(n.termOf))
+	for id, t := range n.termOf {
+		readers[id] = s.terms[t].Reader(true)
+	}
+	postings := make([]*segments.Posting, len(readers))
+	matcher := n.phrase.NewMatcher()
+	buf := make([]uint32, 256)
+	it := c.candidates.ManyIterator()
+	checked := 0
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		if checked += k; checked >= checkEvery {
+			checked = 0
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for _, num := range buf[:k] {
+			matcher.Reset()
+			for id, r := range readers {
+				p, err := r.Advance(num)
+				if err != nil {
+					return err
+				}
+				postings[id] = p
+				if p != nil {
+					matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
+				}
+			}
+			if ok, _ := matcher.Match(); ok {
+				c.out.nums = append(c.out.nums, num)
+				c.out.scores = append(c.out.scores, n.phraseScore(postings))
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// phraseScore is the score of phrase n in a section that holds it, whose postings of
+// the phrase's terms (by term number, nil for a term it lacks) are postings: the
+// score of each of its sets of terms as node.score gives it, times the positions
+// that accept the set.
+func (n *node) phraseScore(postings []*segments.Posting) float64 {
+	var sum float64
+	for set, k := range n.kids {
+		var score float64
+		if ids := n.phrase.Sets[set]; len(ids) == 1 {
+			p := postings[ids[0]]
+			score = k.bm25(p.Freq, p.Norm)
+		} else {
+			matched := 0
+			for i, id := range ids {
+				if p := postings[id]; p != nil {
+					score += k.kids[i].bm25(p.Freq, p.Norm)
+					matched++
+				}
+			}
+			score *= float64(matched) / float64(len(ids))
+		}
+		sum += k.times * score
+	}
+	return sum
+}
+
+// both runs a and b at once, b on a goroutine of its own, and returns the first error
+// of a and b. However a ends, b is stopped and waited for before both returns: both
+// read a snapshot their caller closes. A panic of b (scorch panics reading some
+// damaged segments) panics the caller, as a panic of a does.
+func both(ctx context.Context, a, b func(context.Context) error) error {
+	bctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	var bErr error
+	var bPanic any
+	go func() {
+		defer close(done)
+		defer func() { bPanic = recover() }()
+		bErr = b(bctx)
+	}()
+	defer func() {
+		stop()
+		<-done
+	}()
+	err := a(ctx)
+	if err != nil {
+		stop()
+	}
+	<-done
+	if bPanic != nil {
+		panic(bPanic)
+	}
+	if err == nil {
+		err = bErr
+	}
+	return err
 }

@@ -478,7 +478,9 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 		}
 		v := visit{q: q, s: s, b: b, keep: keep, each: each, readers: make([]*segments.PostingsReader, q.terms)}
 		for i, p := range s.terms {
-			v.readers[i] = p.Reader(false)
+			if !q.inPhrase[i] { // a phrase is scored as it was matched
+				v.readers[i] = p.Reader(false)
+			}
 		}
 		it := in.Iterator()
 		for it.HasNext() {

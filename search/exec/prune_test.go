@@ -144,7 +144,7 @@ func TestBoundsHold(t *testing.T) {
 		// Impacts read first on the snapshot after the deletions, then used
 		// before them too.
 		for _, snap := range []segments.Snapshot{after, ix.before} {
-			q, err := Prepare(ctx, snap, plan)
+			q, err := Prepare(ctx, snap, plan, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +262,7 @@ func TestScoreTopKeepsTheBest(t *testing.T) {
 	scored, matched := 0, 0
 	for p := range 300 {
 		plan := randomPlan(rng, p%4, 3000)
-		q, err := Prepare(context.Background(), snap, plan)
+		q, err := Prepare(context.Background(), snap, plan, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestScoreTopSkipsWork(t *testing.T) {
 		Term{Field: "a", Term: "common", Boost: 1},
 		Or{Nodes: []Node{Term{Field: "a", Term: "common", Boost: 1}, Term{Field: "a", Term: "filler", Boost: 1}}},
 	} {
-		q, err := Prepare(context.Background(), snap, plan)
+		q, err := Prepare(context.Background(), snap, plan, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
