@@ -94,8 +94,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("search: no index to search")
 	}
 	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
-		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: &storedCache{},
-		termMemo: &segments.TermMemo{}}
+		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: newStoredCache(),
+		termMemo: segments.NewTermMemo()}
 	if e.log == nil {
 		e.log = slog.Default()
 	}

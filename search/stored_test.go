@@ -44,7 +44,7 @@ func TestStoredAfterChange(t *testing.T) {
 				t.Errorf("%s: marked %q in %q, want knee", v.title, marked, h.Snippet.Text)
 			}
 		}
-		if n := e.stored.n; n != 1 {
+		if n := e.stored.Len(); n != 1 {
 			t.Errorf("%s: %d sections memoised, want 1 (the index holds one)", v.title, n)
 		}
 	}

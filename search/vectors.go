@@ -61,7 +61,7 @@ func (q *pageQuery) read(r index.IndexReader) error {
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	q.stored.forget(snap.Segments())
+	q.stored.Follow(snap.Segments())
 	numOf, err := snap.Numbers(q.ids)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
@@ -77,7 +77,7 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		if !ok {
 			return fmt.Errorf("search: section %s has document number %d, past the index's last", id, n)
 		}
-		if q.sections[id], err = q.stored.section(seg, num, id); err != nil {
+		if q.sections[id], err = storedSectionOf(q.stored, seg, num, id); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
 		idOf[n] = id

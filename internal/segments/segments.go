@@ -23,7 +23,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -233,7 +232,9 @@ type Occurrence struct {
 func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo *TermMemo, each func(Occurrence)) error {
 	docs = slices.Sorted(slices.Values(docs))
 	segs := s.Segments()
-	memo.keep(segs)
+	if memo != nil {
+		memo.Follow(segs)
+	}
 	for _, seg := range segs {
 		end := seg.Offset + seg.Count()
 		var local []uint64
@@ -247,7 +248,7 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 		}
 		var it segment.PostingsIterator
 		for _, term := range terms {
-			tp, err := memo.postings(seg, field, term)
+			tp, err := postings(memo, seg, field, term)
 			if err != nil {
 				return err
 			}
@@ -337,71 +338,24 @@ func (tp *termPostings) holders(docs []uint64) []uint64 {
 // queries naming concepts (each a hundred or so terms, in a few fields and segments).
 const maxMemoTerms = 16384
 
-// TermMemo memoises the postings lists Occurrences looks up, by segment, field and
-// term: a query naming a concept reads every name of it, some hundred terms, in every
-// text field a snippet marks, and looking each up in the segment's dictionary was
-// most of reading a page's occurrences. A segment never changes, so a memo holds for
-// as long as a snapshot has the segment. It is safe for concurrent use; it forgets
-// the segments a snapshot read after them no longer has, and when full it starts
-// again empty. The zero value is ready; a nil *TermMemo memoises nothing.
-type TermMemo struct {
-	mu       sync.Mutex
-	segments []any // the segments of the snapshot read last
-	m        map[memoKey]*termPostings
-}
+// TermMemo memoises the postings lists Occurrences looks up, by segment and field
+// and term: a query naming a concept reads every name of it, some hundred terms, in
+// every text field a snippet marks, and looking each up in the segment's dictionary
+// was most of reading a page's occurrences.
+type TermMemo = Memo[fieldTerm, *termPostings]
 
-// memoKey names a term of a field of a segment.
-type memoKey struct {
-	seg         any
-	field, term string
-}
+// NewTermMemo returns an empty TermMemo.
+func NewTermMemo() *TermMemo { return NewMemo[fieldTerm, *termPostings](maxMemoTerms, nil) }
 
-// keep drops what m holds of segments not among segs.
-func (m *TermMemo) keep(segs []Segment) {
-	if m == nil {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(segs) == len(m.segments) && !slices.ContainsFunc(segs, func(s Segment) bool {
-		return !slices.Contains(m.segments, s.Key())
-	}) {
-		return
-	}
-	m.segments = m.segments[:0]
-	for _, s := range segs {
-		m.segments = append(m.segments, s.Key())
-	}
-	for k := range m.m {
-		if !slices.Contains(m.segments, k.seg) {
-			delete(m.m, k)
-		}
-	}
-}
+// fieldTerm names a term of a field.
+type fieldTerm struct{ field, term string }
 
-// postings returns the postings of term in field of seg, through m.
-func (m *TermMemo) postings(seg Segment, field, term string) (*termPostings, error) {
-	if m == nil {
+// postings returns the postings of term in field of seg, through memo when not nil.
+func postings(memo *TermMemo, seg Segment, field, term string) (*termPostings, error) {
+	if memo == nil {
 		return lookUp(seg, field, term)
 	}
-	key := memoKey{seg: seg.Key(), field: field, term: term}
-	m.mu.Lock()
-	tp, ok := m.m[key]
-	m.mu.Unlock()
-	if ok {
-		return tp, nil
-	}
-	tp, err := lookUp(seg, field, term)
-	if err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.m) >= maxMemoTerms || m.m == nil {
-		m.m = map[memoKey]*termPostings{}
-	}
-	m.m[key] = tp
-	return tp, nil
+	return memo.Get(seg, fieldTerm{field, term}, func() (*termPostings, error) { return lookUp(seg, field, term) })
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,

@@ -193,7 +193,7 @@ func TestOccurrences(t *testing.T) {
 		nums = append(nums, iid.Value())
 	}
 	// Without a memo, with one, and with it again once it holds the terms.
-	memo := &TermMemo{}
+	memo := NewTermMemo()
 	for _, m := range []*TermMemo{nil, memo, memo} {
 		var got []string
 		err := snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
@@ -208,7 +208,7 @@ func TestOccurrences(t *testing.T) {
 			t.Errorf(upgrade+"occurrences %q, want %q", got, want)
 		}
 	}
-	if n := len(memo.m); n != 3*len(snap.Segments()) {
+	if n := memo.Len(); n != 3*len(snap.Segments()) {
 		t.Errorf("the memo holds %d postings lists, want 3 terms in %d segments", n, len(snap.Segments()))
 	}
 }

@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"math"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -66,28 +65,17 @@ func ulpsUp(x float64, n int) float64 {
 }
 
 // Impacts keeps the impacts of the terms ScoreTop reads, by segment, for the segments
-// of the last snapshot it was asked about: a segment's impacts hold in every snapshot
-// that shares it (they are read with its deleted documents). It is safe for
-// concurrent use.
-type Impacts struct {
-	mu    sync.Mutex
-	snap  segments.Snapshot
-	live  map[any]bool // the keys of snap's segments
-	terms map[impactKey]*impactTable
-	order []impactKey // the keys of terms, oldest first
-	bytes int
-}
+// of the last snapshot it searched: a segment's impacts hold in every snapshot that
+// shares it (they are read with its deleted documents). It is safe for concurrent use.
+type Impacts = segments.Memo[fieldTerm, *impactTable]
 
-// NewImpacts returns an empty Impacts.
+// NewImpacts returns an empty Impacts, which keeps up to maxImpactBytes of them.
 func NewImpacts() *Impacts {
-	return &Impacts{terms: map[impactKey]*impactTable{}}
+	return segments.NewMemo[fieldTerm, *impactTable](maxImpactBytes, (*impactTable).size)
 }
 
-// impactKey names a term of a field in a segment.
-type impactKey struct {
-	seg         any // segments.Segment.Key
-	field, term string
-}
+// fieldTerm names a term of a field.
+type fieldTerm struct{ field, term string }
 
 // impactTable holds a term's impacts in one segment, by level of blocks.
 type impactTable [levels]impactLevel
@@ -108,77 +96,16 @@ type impact struct {
 	norm float32
 }
 
-// size is roughly the memory t takes, in bytes.
+// size is roughly the memory t takes, in bytes (nil: see readImpacts).
 func (t *impactTable) size() int {
 	size := 64
+	if t == nil {
+		return size
+	}
 	for _, l := range t {
 		size += 8*len(l.blocks) + 8*len(l.impacts)
 	}
 	return size
-}
-
-// table returns the impacts of term in field of seg, one of snap's segments, reading
-// them when it does not hold them (nil: see readImpacts).
-func (c *Impacts) table(snap segments.Snapshot, seg segments.Segment, field, term string) (*impactTable, error) {
-	key := impactKey{seg.Key(), field, term}
-	c.mu.Lock()
-	if snap != c.snap {
-		c.follow(snap)
-	}
-	t, ok := c.terms[key]
-	c.mu.Unlock()
-	if ok {
-		return t, nil
-	}
-	t, err := readImpacts(seg, field, term)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.terms[key]; ok || !c.live[key.seg] {
-		return t, nil
-	}
-	size := 64
-	if t != nil {
-		size = t.size()
-	}
-	for c.bytes+size > maxImpactBytes && len(c.order) > 0 {
-		c.drop(c.order[0])
-		c.order = c.order[1:]
-	}
-	if size <= maxImpactBytes {
-		c.terms[key], c.bytes = t, c.bytes+size
-		c.order = append(c.order, key)
-	}
-	return t, nil
-}
-
-// follow makes snap the snapshot whose segments c keeps, forgetting the others'.
-func (c *Impacts) follow(snap segments.Snapshot) {
-	c.snap, c.live = snap, map[any]bool{}
-	for _, seg := range snap.Segments() {
-		c.live[seg.Key()] = true
-	}
-	kept := c.order[:0]
-	for _, key := range c.order {
-		if c.live[key.seg] {
-			kept = append(kept, key)
-		} else {
-			c.drop(key)
-		}
-	}
-	c.order = kept
-}
-
-// drop forgets the table of key.
-func (c *Impacts) drop(key impactKey) {
-	size := 64
-	if t := c.terms[key]; t != nil {
-		size = t.size()
-	}
-	delete(c.terms, key)
-	c.bytes -= size
 }
 
 // readImpacts reads the impacts of term in field of seg, deleted documents included,
@@ -291,6 +218,7 @@ func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
 	defer q.mu.Unlock()
 	if q.impacts == nil {
 		q.impacts = make([][]*impactTable, len(q.segs))
+		imp.Follow(q.snap.Segments())
 	}
 	if q.impacts[i] != nil {
 		return q.impacts[i], nil
@@ -300,7 +228,10 @@ func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
 	var walk func(n *node)
 	walk = func(n *node) {
 		if t, ok := n.n.(Term); ok && err == nil {
-			tables[n.term], err = imp.table(q.snap, q.segs[i].seg, t.Field, t.Term)
+			seg := q.segs[i].seg
+			tables[n.term], err = imp.Get(seg, fieldTerm{t.Field, t.Term}, func() (*impactTable, error) {
+				return readImpacts(seg, t.Field, t.Term)
+			})
 		}
 		for _, k := range n.kids {
 			walk(k)

@@ -1,0 +1,104 @@
+package segments
+
+import (
+	"slices"
+	"sync"
+)
+
+// Memo memoises values read from segments, by segment and key. A segment never
+// changes, so what was read of it holds for as long as a snapshot has the segment:
+// a Memo keeps the values of the segments of the snapshot it follows (Follow), and
+// past its capacity drops the oldest first. It is safe for concurrent use.
+type Memo[K comparable, V any] struct {
+	capacity int
+	cost     func(V) int // nil: each value costs 1
+
+	mu    sync.Mutex
+	live  []any // the keys of the segments followed
+	vals  map[memoKey[K]]memoVal[V]
+	order []memoKey[K] // the keys of vals, oldest first
+	used  int          // the cost of vals
+}
+
+type memoKey[K comparable] struct {
+	seg any // Segment.Key
+	key K
+}
+
+type memoVal[V any] struct {
+	v    V
+	cost int
+}
+
+// NewMemo returns an empty Memo that holds values of a total cost of at most
+// capacity, a value costing cost(v), or 1 when cost is nil.
+func NewMemo[K comparable, V any](capacity int, cost func(V) int) *Memo[K, V] {
+	return &Memo[K, V]{capacity: capacity, cost: cost, vals: map[memoKey[K]]memoVal[V]{}}
+}
+
+// Follow makes segs, the segments of a snapshot, those whose values m keeps,
+// forgetting the others'.
+func (m *Memo[K, V]) Follow(segs []Segment) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(segs) == len(m.live) && !slices.ContainsFunc(segs, func(s Segment) bool {
+		return !slices.Contains(m.live, s.Key())
+	}) {
+		return
+	}
+	m.live = m.live[:0]
+	for _, s := range segs {
+		m.live = append(m.live, s.Key())
+	}
+	kept := m.order[:0]
+	for _, k := range m.order {
+		if slices.Contains(m.live, k.seg) {
+			kept = append(kept, k)
+		} else {
+			m.used -= m.vals[k].cost
+			delete(m.vals, k)
+		}
+	}
+	m.order = kept
+}
+
+// Get returns the value of key in seg, calling read for it when m does not hold it.
+// It keeps what read returns only for a segment it follows.
+func (m *Memo[K, V]) Get(seg Segment, key K, read func() (V, error)) (V, error) {
+	k := memoKey[K]{seg.Key(), key}
+	m.mu.Lock()
+	mv, ok := m.vals[k]
+	m.mu.Unlock()
+	if ok {
+		return mv.v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	cost := 1
+	if m.cost != nil {
+		cost = m.cost(v)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.vals[k]; ok || cost > m.capacity || !slices.Contains(m.live, k.seg) {
+		return v, nil
+	}
+	for m.used+cost > m.capacity {
+		m.used -= m.vals[m.order[0]].cost
+		delete(m.vals, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.vals[k] = memoVal[V]{v, cost}
+	m.order = append(m.order, k)
+	m.used += cost
+	return v, nil
+}
+
+// Len returns how many values m holds.
+func (m *Memo[K, V]) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.vals)
+}
