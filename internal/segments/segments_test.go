@@ -29,7 +29,7 @@ func TestScorchContract(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
 	dir := filepath.Join(t.TempDir(), "index")
-	bi, err := bleve.NewUsing(dir, m, IndexType, IndexType, nil)
+	bi, err := bleve.NewUsing(dir, m, IndexType, IndexType, unmerged)
 	if err != nil {
 		t.Fatalf(upgrade+"cannot create a %s index: %v", IndexType, err)
 	}
@@ -258,9 +258,16 @@ func TestStoredText(t *testing.T) {
 // batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
 // new index on disk, and returns a snapshot of it, closed with the index when the test
 // ends: a segment a batch, at least two.
+// unmerged is the configuration of a test index whose few small batches stay
+// segments of their own: by default scorch's merge planner, whose first tier is 2,000
+// documents, merges an index this small into one segment as soon as it runs, and
+// whether it ran before a test read the index was a matter of timing (under -race it
+// had, every time).
+var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 1, "FloorSegmentFileSize": 1}}
+
 func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
 	t.Helper()
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, unmerged)
 	if err != nil {
 		t.Fatal(err)
 	}
