@@ -485,10 +485,7 @@ func (n *node) score(m *match, num uint64, local uint32, readers []*segments.Pos
 		}
 		return n.bm25(p.Freq, p.Norm), nil
 	case All:
-		if n.factor != 1 {
-			return n.factor, nil
-		}
-		return 1, nil
+		return n.factor, nil
 	case Docs:
 		return 0, nil
 	case Phrase:
@@ -578,8 +575,5 @@ func (n *node) bm25(freq uint64, norm float64) float64 {
 	} else {
 		score = tf * norm * n.idf
 	}
-	if n.factor != 1 {
-		score *= n.factor
-	}
-	return score
+	return score * n.factor // exact when the factor is 1
 }

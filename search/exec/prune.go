@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"math"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -249,38 +250,22 @@ func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
 // is below zero, which a negative boost or scale could make one, and that a unit's
 // floor is above zero.
 func (n *node) prunable() bool {
+	ok := true
 	switch t := n.n.(type) {
 	case Term:
-		if t.Boost < 0 || n.idf < 0 {
-			return false
-		}
+		ok = t.Boost >= 0 && n.idf >= 0
 	case Phrase:
-		if t.Boost < 0 {
-			return false
-		}
+		ok = t.Boost >= 0
 	case All:
-		if t.Boost < 0 {
-			return false
-		}
+		ok = t.Boost >= 0
 	case UnitOr:
-		if t.Floor <= 0 {
-			return false
-		}
+		ok = t.Floor > 0
 	case Squash:
-		if t.Scale < 0 {
-			return false
-		}
+		ok = t.Scale >= 0
 	case Adjust:
-		if t.Most < 0 {
-			return false
-		}
+		ok = t.Most >= 0
 	}
-	for _, k := range n.kids {
-		if !k.prunable() {
-			return false
-		}
-	}
-	return true
+	return ok && !slices.ContainsFunc(n.kids, func(k *node) bool { return !k.prunable() })
 }
 
 // bound returns an upper bound of the score of n for the sections of block in (of the
@@ -291,10 +276,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 	case Term:
 		return n.termBound(b, in)
 	case All:
-		if n.factor != 1 {
-			return n.factor, true
-		}
-		return 1, true
+		return n.factor, true
 	case Docs:
 		return 0, b.holds(n, m.docs, in.lo(), in.hi())
 	case And, Phrase:
