@@ -6,17 +6,6 @@ import (
 	"musesearch/internal/glossary"
 )
 
-func ExampleLookup() {
-	for _, eq := range glossary.Lookup("臨床試驗") { // traditional Chinese
-		fmt.Println(eq.Lang, eq.Text)
-	}
-	// Output:
-	// en clinical trial
-	// ja 臨床試験
-	// ja 治験
-	// ja 臨床治験
-}
-
 func ExampleFind() {
 	q := "bone marrow 幹細胞"
 	for _, m := range glossary.Find(q) {

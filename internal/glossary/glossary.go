@@ -85,22 +85,6 @@ func (m Match) Equivalents(text string) []Equivalent {
 	return load().equivalents(m.Entries, text[m.Start:m.End], m.Lang)
 }
 
-// Lookup returns the equivalents of term, a whole glossary term in any language, in
-// the other languages and its synonyms in its own: English first, then Japanese, then
-// Chinese, without duplicates. It returns nil when term is not in the glossary.
-func Lookup(term string) []Equivalent {
-	g := load()
-	v := newView(term)
-	if len(v.units) == 0 {
-		return nil
-	}
-	entries, lang := g.at(v, 0, len(v.units)-1)
-	if len(entries) == 0 {
-		return nil
-	}
-	return g.equivalents(entries, term, lang)
-}
-
 // Find returns the glossary terms in text, leftmost first, each the longest term that
 // starts there; matches do not overlap. Latin-script terms match whole words only, in
 // the singular or the plural ("cells", "studies").

@@ -37,21 +37,21 @@ func TestLookup(t *testing.T) {
 		{"うつ病", []Equivalent{{"depression", "en"}, {"抑郁症", "zh"}}},
 		{"培養", []Equivalent{{"culture", "en"}, {"培养", "zh"}}},
 	} {
-		got := Lookup(tc.term)
+		got := lookup(tc.term)
 		for _, w := range tc.want {
 			if !has(got, w.Text, w.Lang) {
-				t.Errorf("Lookup(%q) = %v, want %v among them", tc.term, got, w)
+				t.Errorf("lookup(%q) = %v, want %v among them", tc.term, got, w)
 			}
 		}
 		for _, eq := range got {
 			if Key(eq.Text, "en") == Key(tc.term, "en") {
-				t.Errorf("Lookup(%q) returns the term itself: %v", tc.term, eq)
+				t.Errorf("lookup(%q) returns the term itself: %v", tc.term, eq)
 			}
 		}
 	}
 	for _, term := range []string{"", "  ", "xylophone", "ｘｙｚ", "運動会"} {
-		if got := Lookup(term); got != nil {
-			t.Errorf("Lookup(%q) = %v, want nil", term, got)
+		if got := lookup(term); got != nil {
+			t.Errorf("lookup(%q) = %v, want nil", term, got)
 		}
 	}
 }
@@ -78,10 +78,10 @@ func TestLookupNoise(t *testing.T) {
 		{"radius", []Equivalent{{"半径", "ja"}, {"半径", "zh"}}},
 		{"probe", []Equivalent{{"探査機", "ja"}}},
 	} {
-		got := Lookup(tc.term)
+		got := lookup(tc.term)
 		for _, o := range tc.others {
 			if has(got, o.Text, o.Lang) {
-				t.Errorf("Lookup(%q) has %v, a word of another sense: %v", tc.term, o, got)
+				t.Errorf("lookup(%q) has %v, a word of another sense: %v", tc.term, o, got)
 			}
 		}
 	}
@@ -287,7 +287,7 @@ func BenchmarkComplete(b *testing.B) {
 func BenchmarkLookup(b *testing.B) {
 	load()
 	for b.Loop() {
-		Lookup("臨床試験")
+		lookup("臨床試験")
 	}
 }
 
@@ -304,4 +304,20 @@ func BenchmarkEquivalents(b *testing.B) {
 			}
 		}
 	}
+}
+
+// lookup returns the equivalents of term, a whole glossary term in any language, in
+// the other languages and its synonyms in its own: English first, then Japanese, then
+// Chinese, without duplicates. It returns nil when term is not in the glossary.
+func lookup(term string) []Equivalent {
+	g := load()
+	v := newView(term)
+	if len(v.units) == 0 {
+		return nil
+	}
+	entries, lang := g.at(v, 0, len(v.units)-1)
+	if len(entries) == 0 {
+		return nil
+	}
+	return g.equivalents(entries, term, lang)
 }
