@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -351,42 +352,60 @@ func (e *Engine) planned(req Request) bool {
 // copied bundleCopies times or, with MUSESEARCH_BENCH_CORPUS set, on an index of that
 // corpus directory (one musegen writes: go run ./cmd/musegen -sections 10000 -out
 // DIR): each query counted only (the total and every facet's counts) and for a page
-// of ten hits. Each round runs the search through both paths, one after the other,
-// so that the load of the machine weighs on both alike; it reports the CPU and wall
-// time per search of each and the ratio of their CPU times.
+// of ten hits, and searches sorted by date and without a query (the home page, a
+// facet's link), for a page of ten sections or documents. Each round runs the search
+// through both paths, one after the other, so that the load of the machine weighs on
+// both alike; it reports the CPU and wall time per search of each and the ratio of
+// their CPU times.
 func BenchmarkExecutor(b *testing.B) {
 	e := benchEngine(b, copiedEngine)
 	bleveOnly := *e
 	bleveOnly.bleveOnly = true
 	ctx := context.Background()
+	type named struct {
+		name string
+		req  Request
+	}
+	var reqs []named
 	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`,
 		`"randomized controlled trial"`, "脊髄損傷", "間葉系幹細胞"} {
 		for _, size := range []int{0, 10} {
-			b.Run(fmt.Sprintf("%s/size-%d", q, size), func(b *testing.B) {
-				req := Request{Query: q, Size: size}
-				resp, err := e.Search(ctx, req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var cpu, wall [2]time.Duration // bleve's path, the executor
-				for b.Loop() {
-					for i, path := range []*Engine{&bleveOnly, e} {
-						began, start := cputime.Of(b), time.Now()
-						if _, err := path.Search(ctx, req); err != nil {
-							b.Fatal(err)
-						}
-						cpu[i] += cputime.Of(b) - began
-						wall[i] += time.Since(start)
-					}
-				}
-				b.ReportMetric(float64(cpu[0])/float64(b.N), "bleve-cpu-ns/op")
-				b.ReportMetric(float64(cpu[1])/float64(b.N), "exec-cpu-ns/op")
-				b.ReportMetric(float64(wall[0])/float64(b.N), "bleve-ns/op")
-				b.ReportMetric(float64(wall[1])/float64(b.N), "exec-ns/op")
-				b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "exec/bleve")
-				b.ReportMetric(float64(resp.Total), "matches")
-			})
+			reqs = append(reqs, named{fmt.Sprintf("%s/size-%d", q, size), Request{Query: q, Size: size}})
 		}
+	}
+	ja := map[corpus.Facet][]string{corpus.Lang: {"ja"}}
+	for _, q := range []string{"cells", "stroke OR ALS", "脊髄損傷", ""} {
+		label := cmp.Or(q, "empty")
+		reqs = append(reqs, named{label + "/date", Request{Query: q, Size: 10, Sort: SortDate}},
+			named{label + "/date/grouped", Request{Query: q, Size: 10, Sort: SortDate, GroupByDoc: true}})
+	}
+	reqs = append(reqs, named{"empty/size-10", Request{Size: 10}}, named{"empty/size-10/page-50", Request{Size: 10, Page: 50}},
+		named{"empty/size-10/ja", Request{Size: 10, Filters: ja}}, named{"empty/size-10/years", Request{Size: 10, YearFrom: 2015}},
+		named{"empty/size-10/grouped", Request{Size: 10, GroupByDoc: true}}, named{"empty/date/ja", Request{Size: 10, Sort: SortDate, Filters: ja}})
+	for _, r := range reqs {
+		b.Run(r.name, func(b *testing.B) {
+			resp, err := e.Search(ctx, r.req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var cpu, wall [2]time.Duration // bleve's path, the executor
+			for b.Loop() {
+				for i, path := range []*Engine{&bleveOnly, e} {
+					began, start := cputime.Of(b), time.Now()
+					if _, err := path.Search(ctx, r.req); err != nil {
+						b.Fatal(err)
+					}
+					cpu[i] += cputime.Of(b) - began
+					wall[i] += time.Since(start)
+				}
+			}
+			b.ReportMetric(float64(cpu[0])/float64(b.N), "bleve-cpu-ns/op")
+			b.ReportMetric(float64(cpu[1])/float64(b.N), "exec-cpu-ns/op")
+			b.ReportMetric(float64(wall[0])/float64(b.N), "bleve-ns/op")
+			b.ReportMetric(float64(wall[1])/float64(b.N), "exec-ns/op")
+			b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "exec/bleve")
+			b.ReportMetric(float64(resp.Total), "matches")
+		})
 	}
 }
 
