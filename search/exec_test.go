@@ -104,8 +104,8 @@ func generatedEngine(tb testing.TB) *Engine {
 }
 
 // TestExecutorRunsPlannedSearches checks the engine's routing: the executor runs the
-// searches ranked by relevance that it has a plan for, phrases included; bleve's
-// searchers the others (sorted by date, no query, a fuzzy word).
+// searches that it has a plan for, phrases included, ranked by relevance or sorted by
+// date, and those without a query; bleve's searchers the others (a fuzzy word).
 func TestExecutorRunsPlannedSearches(t *testing.T) {
 	e := bundleEngine(t)
 	for _, tt := range []struct {
@@ -118,8 +118,11 @@ func TestExecutorRunsPlannedSearches(t *testing.T) {
 		{Request{Query: "stroke OR ALS -rat"}, true},
 		{Request{Query: `"spinal cord injury"`}, true},
 		{Request{Query: "間葉系幹細胞"}, true}, // a phrase of kagome's terms
-		{Request{Query: "cells", Sort: SortDate}, false},
-		{Request{Query: ""}, false},
+		{Request{Query: "cells", Sort: SortDate}, true},
+		{Request{Query: "stroke OR ALS -rat", Sort: SortDate, GroupByDoc: true}, true},
+		{Request{Query: ""}, true},
+		{Request{Query: "", Sort: SortDate, YearFrom: 2015, WithoutTrials: true}, true},
+		{Request{Query: "", GroupByDoc: true, Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}}, true},
 	} {
 		if got := e.planned(tt.req); got != tt.want {
 			t.Errorf("%+v: executor %v, want %v", tt.req, got, tt.want)
@@ -185,8 +188,8 @@ func differential(t *testing.T, engine *Engine, reqs []Request, churn func()) {
 		if churn != nil && i%churnEvery == 0 {
 			churn()
 		}
-		name := fmt.Sprintf("%q page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
-			req.Query, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
+		name := fmt.Sprintf("%q sort %s page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
+			req.Query, req.Sort, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
 		if e.planned(req) {
 			planned++
 		}
@@ -320,6 +323,18 @@ func differentialRequests(t *testing.T, e *Engine, rare string) []Request {
 		mix = append(mix, Request{Query: q, Size: 10, YearFrom: 2018}, Request{Query: q, Size: 10, YearFrom: 2010, YearTo: 2020, Filters: filters},
 			Request{Query: q, Size: 10, WithoutTrials: true})
 	}
+	// Sorted by date: ties of date go by score, then in reading order.
+	for _, q := range []string{"cells", "muse -safety", "脊髄損傷", `"spinal cord injury"`, "stroke OR ALS"} {
+		mix = append(mix, Request{Query: q, Size: 10, Sort: SortDate}, Request{Query: q, Size: 10, Sort: SortDate, Filters: filters},
+			Request{Query: q, Size: 10, Sort: SortDate, YearFrom: 2012, WithoutTrials: true})
+	}
+	// No query: every section in reading order, or by date.
+	for _, sort := range []string{SortRelevance, SortDate} {
+		mix = append(mix, Request{Size: 10, Sort: sort}, Request{Size: 10, Sort: sort, Filters: filters},
+			Request{Size: 10, Sort: sort, Filters: map[corpus.Facet][]string{corpus.Lang: {"zh"}}},
+			Request{Size: 10, Sort: sort, YearFrom: 2010, YearTo: 2020}, Request{Size: 10, Sort: sort, WithoutTrials: true},
+			Request{Size: 10, Sort: sort, Page: 7, YearTo: 2019, Filters: filters})
+	}
 	// Every request also grouped by document; the mix's also paged and counted only.
 	var out []Request
 	for k, req := range append(suite, mix...) {
@@ -345,7 +360,7 @@ func (e *Engine) planned(req Request) bool {
 		return false
 	}
 	q, err := e.selection(context.Background(), req, c)
-	return err == nil && e.executes(req, c, q)
+	return err == nil && e.executes(q)
 }
 
 // BenchmarkExecutor compares the executor with bleve's path on the bundled corpus

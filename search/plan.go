@@ -164,7 +164,11 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	}
 	c.first.matched = x.Matches()
 	if q.top > 0 || c.first.groups != nil {
-		best, err := q.score(ctx, x, c.results())
+		scoreTop := q.score
+		if c.spec.byDate || c.spec.inOrder {
+			scoreTop = q.ordered
+		}
+		best, err := scoreTop(ctx, x, c.results())
 		if err != nil {
 			return nil, cutShortOr(ctx, err)
 		}
@@ -244,6 +248,52 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	c.first.merge(&c.second)
 	first.Merge(second)
 	return first.Hits(), nil
+}
+
+// ordered scores the selected sections docs of a search sorted by date or without a
+// query that can be among its results (collector.leading) and returns the first top
+// of them in the order of the results: by date, ties by score (a query without text
+// scores every section alike), then in reading order (sortBy's). A search grouped by
+// document gets them in its groups, and returns none.
+func (q *execQuery) ordered(ctx context.Context, x *exec.Query, docs *roaring.Bitmap) ([]exec.Hit, error) {
+	c := q.c
+	nums := c.leading(docs, c.spec.from+c.spec.size)
+	if c.first.groups != nil {
+		return nil, x.Score(ctx, roaring.BitmapOf(nums...), func(num uint64, score float64) { c.first.record(c, num, score) })
+	}
+	place := make(map[uint32]int, len(nums))
+	for i, num := range nums {
+		place[num] = i
+	}
+	hits := make([]exec.Hit, len(nums))
+	err := x.Score(ctx, roaring.BitmapOf(nums...), func(num uint64, score float64) {
+		hits[place[uint32(num)]] = exec.Hit{Num: num, Score: score}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !c.spec.byDate {
+		return hits[:min(q.top, len(hits))], nil
+	}
+	// The sections of each date by score, ties in reading order (the order of
+	// hits): the best of the last date's only, which may be many.
+	rank := c.sets.orders().dateRank
+	out := make([]exec.Hit, 0, min(q.top, len(hits)))
+	for len(out) < q.top && len(hits) > 0 {
+		n := 1
+		for n < len(hits) && rank[hits[n].Num] == rank[hits[0].Num] {
+			n++
+		}
+		best := exec.NewTop(q.top - len(out))
+		for i, h := range hits[:n] {
+			best.Add(uint64(i), h.Score) // equal scores: the earlier first
+		}
+		for _, b := range best.Hits() {
+			out = append(out, hits[b.Num])
+		}
+		hits = hits[n:]
+	}
+	return out, nil
 }
 
 // minPruneDocs is how many sections a part of a search must score for the executor
