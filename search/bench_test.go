@@ -479,3 +479,24 @@ func (q mappedQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	q.f(ctx, r, m)
 	return searcher.NewMatchNoneSearcher(r)
 }
+
+// BenchmarkSectionOrders makes the order tables of a snapshot (sectionOrders), what
+// the first search sorted by date or without a query of each snapshot pays, over the
+// bundled corpus copied bundleCopies times or the corpus MUSESEARCH_BENCH_CORPUS names.
+func BenchmarkSectionOrders(b *testing.B) {
+	e := benchEngine(b, copiedEngine)
+	var sets *facetSets
+	probe := readerQuery{func(_ context.Context, r index.IndexReader) {
+		var err error
+		if sets, err = e.sets.get(r); err != nil {
+			b.Fatal(err)
+		}
+	}}
+	if _, err := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		newSectionOrders(sets)
+	}
+	b.ReportMetric(float64(len(sets.docOf)), "sections")
+}
