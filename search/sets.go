@@ -325,39 +325,39 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 		return nil, err
 	}
 	out.reports = reportsTrial(out.values, registered, seg.Count())
-	out.docOf = make([]uint32, seg.Count())
-	for i := range out.docOf {
-		out.docOf[i] = noDoc
-	}
-	err = read(indexer.FieldDocID, func(id string, docs *roaring.Bitmap) {
-		d := uint32(len(out.docIDs))
+	out.docOf, err = readNumbered(seg, indexer.FieldDocID, noDoc, func(id string) (uint32, bool) {
 		out.docIDs = append(out.docIDs, id)
-		docs.Iterate(func(n uint32) bool {
-			if uint64(n) < uint64(len(out.docOf)) {
-				out.docOf[n] = d
-			}
-			return true
-		})
+		return uint32(len(out.docIDs) - 1), true
 	})
 	if err != nil {
 		return nil, err
 	}
-	out.ordinals = make([]uint32, seg.Count())
-	for i := range out.ordinals {
-		out.ordinals[i] = noOrdinal
+	if out.ordinals, err = readNumbered(seg, indexer.FieldOrdinal, noOrdinal, ordinalOf); err != nil {
+		return nil, err
 	}
-	err = read(indexer.FieldOrdinal, func(term string, docs *roaring.Bitmap) {
-		if ordinal, ok := ordinalOf(term); ok {
+	return out, nil
+}
+
+// readNumbered returns a value of each local number of seg read from the postings of
+// field: value's of the term that holds the number, or none where none that value
+// takes does.
+func readNumbered(seg segments.Segment, field string, none uint32, value func(term string) (uint32, bool)) ([]uint32, error) {
+	out := make([]uint32, seg.Count())
+	for i := range out {
+		out[i] = none
+	}
+	err := seg.Postings(field, func(term string, docs *roaring.Bitmap) {
+		if v, ok := value(term); ok {
 			docs.Iterate(func(n uint32) bool {
-				if uint64(n) < uint64(len(out.ordinals)) {
-					out.ordinals[n] = ordinal
+				if uint64(n) < uint64(len(out)) {
+					out[n] = v
 				}
 				return true
 			})
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	return out, nil
 }
