@@ -368,7 +368,7 @@ func (e *Engine) planned(req Request) bool {
 // corpus directory (one musegen writes: go run ./cmd/musegen -sections 10000 -out
 // DIR): each query counted only (the total and every facet's counts) and for a page
 // of ten hits, and searches sorted by date and without a query (the home page, a
-// facet's link), for a page of ten sections or documents. Each round runs the search
+// facet's link, the evidence map's counts), for a page of ten sections or documents. Each round runs the search
 // through both paths, one after the other, so that the load of the machine weighs on
 // both alike; it reports the CPU and wall time per search of each and the ratio of
 // their CPU times.
@@ -396,7 +396,9 @@ func BenchmarkExecutor(b *testing.B) {
 	}
 	reqs = append(reqs, named{"empty/size-10", Request{Size: 10}}, named{"empty/size-10/page-50", Request{Size: 10, Page: 50}},
 		named{"empty/size-10/ja", Request{Size: 10, Filters: ja}}, named{"empty/size-10/years", Request{Size: 10, YearFrom: 2015}},
-		named{"empty/size-10/grouped", Request{Size: 10, GroupByDoc: true}}, named{"empty/date/ja", Request{Size: 10, Sort: SortDate, Filters: ja}})
+		named{"empty/size-10/grouped", Request{Size: 10, GroupByDoc: true}}, named{"empty/date/ja", Request{Size: 10, Sort: SortDate, Filters: ja}},
+		// The evidence map's counts: studies, grouped, outside the trials.
+		named{"empty/size-0/grouped/without-trials", Request{GroupByDoc: true, WithoutTrials: true, Filters: ja}})
 	for _, r := range reqs {
 		b.Run(r.name, func(b *testing.B) {
 			resp, err := e.Search(ctx, r.req)

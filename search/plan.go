@@ -261,39 +261,59 @@ func (q *execQuery) ordered(ctx context.Context, x *exec.Query, docs *roaring.Bi
 	if c.first.groups != nil {
 		return nil, x.Score(ctx, roaring.BitmapOf(nums...), func(num uint64, score float64) { c.first.record(c, num, score) })
 	}
-	place := make(map[uint32]int, len(nums))
-	for i, num := range nums {
-		place[num] = i
+	rank := c.sets.orders().dateRank
+	var out []exec.Hit
+	for len(nums) > 0 && len(out) < q.top {
+		n := len(nums) // the sections of one date, or all in reading order
+		if c.spec.byDate {
+			n = 1
+			for n < len(nums) && rank[nums[n]] == rank[nums[0]] {
+				n++
+			}
+		}
+		best, err := q.best(ctx, x, nums[:n], q.top-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, best...)
+		nums = nums[n:]
 	}
-	hits := make([]exec.Hit, len(nums))
-	err := x.Score(ctx, roaring.BitmapOf(nums...), func(num uint64, score float64) {
-		hits[place[uint32(num)]] = exec.Hit{Num: num, Score: score}
-	})
+	return out, nil
+}
+
+// best returns the best k of sections nums, given in reading order, scored, best
+// first, ties in reading order. Where they are many, it leaves out blocks of them
+// whose bound cannot reach the k-th (package exec's pruning).
+func (q *execQuery) best(ctx context.Context, x *exec.Query, nums []uint32, k int) ([]exec.Hit, error) {
+	// The hits are kept by their place in nums: Top breaks ties by the lower.
+	place := make(map[uint32]uint64, len(nums))
+	for i, num := range nums {
+		place[num] = uint64(i)
+	}
+	top := exec.NewTop(k)
+	each := func(num uint64, score float64) { top.Add(place[uint32(num)], score) }
+	docs := roaring.BitmapOf(nums...)
+	var err error
+	if uint64(len(nums)) < minPruneDocs {
+		err = x.Score(ctx, docs, each)
+	} else {
+		err = x.ScoreTop(ctx, docs, q.c.cache.impacts, func(block []uint32, bound float64) []uint32 {
+			// A block may hold a section better than the k-th: one scoring more,
+			// or as much and earlier in reading order.
+			if top.Wants(0, bound) {
+				return block
+			}
+			return nil
+		}, each)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !c.spec.byDate {
-		return hits[:min(q.top, len(hits))], nil
+	hits := top.Hits()
+	for i := range hits {
+		hits[i].Num = uint64(nums[hits[i].Num])
 	}
-	// The sections of each date by score, ties in reading order (the order of
-	// hits): the best of the last date's only, which may be many.
-	rank := c.sets.orders().dateRank
-	out := make([]exec.Hit, 0, min(q.top, len(hits)))
-	for len(out) < q.top && len(hits) > 0 {
-		n := 1
-		for n < len(hits) && rank[hits[n].Num] == rank[hits[0].Num] {
-			n++
-		}
-		best := exec.NewTop(q.top - len(out))
-		for i, h := range hits[:n] {
-			best.Add(uint64(i), h.Score) // equal scores: the earlier first
-		}
-		for _, b := range best.Hits() {
-			out = append(out, hits[b.Num])
-		}
-		hits = hits[n:]
-	}
-	return out, nil
+	return hits, nil
 }
 
 // minPruneDocs is how many sections a part of a search must score for the executor
