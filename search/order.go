@@ -36,6 +36,7 @@ func (s *facetSets) orders() *sectionOrders {
 // noOrdinal is the ordinal of a number no section with an ordinal has: after all.
 const noOrdinal = ^uint32(0)
 
+// newSectionOrders makes the order tables of the snapshot whose sets are s.
 func newSectionOrders(s *facetSets) *sectionOrders {
 	n := len(s.docOf)
 	o := &sectionOrders{reading: make([]uint32, 0, n), readPos: make([]uint32, n), byDate: make([]uint32, n), dateRank: make([]uint32, n)}
