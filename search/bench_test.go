@@ -34,8 +34,9 @@ import (
 
 // BenchmarkSearch runs a mix of queries over the index of the bundled corpus, each
 // without filters, with two facet filters, with a filter on every facet (so that
-// every facet's disjunctive count costs its own search), and grouped by document
-// (up to MaxPassages snippets a hit). With MUSESEARCH_BENCH_CORPUS set it runs
+// every facet's disjunctive count costs its own search), grouped by document (up to
+// MaxPassages snippets a hit), sorted by date, and grouped and sorted by date; the
+// mix has the empty query (the home page's, and a facet link's with filters). With MUSESEARCH_BENCH_CORPUS set it runs
 // musebench's mix over an index of that corpus directory (one musegen writes: go run
 // ./cmd/musegen -sections 10000 -out DIR), where a common word matches thousands of
 // sections.
@@ -50,6 +51,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"zh", "运动神经元"},
 		{"cross", "心筋梗塞"},
 		{"fuzzy", "mesenchymall"},
+		{"empty", ""},
 	}
 	if os.Getenv("MUSESEARCH_BENCH_CORPUS") != "" {
 		e = benchEngine(b, nil)
@@ -60,26 +62,30 @@ func BenchmarkSearch(b *testing.B) {
 			{"ja", "間葉系幹細胞"},
 			{"zh", "间充质干细胞"},
 			{"cross", "脊髄損傷"},
+			{"empty", ""},
 		}
 	}
 	modes := []struct {
 		name    string
 		filters map[corpus.Facet][]string
 		group   bool
+		sort    string
 	}{
-		{"plain", nil, false},
-		{"two-filters", map[corpus.Facet][]string{corpus.CellType: {"muse", "msc"}, corpus.Lang: {"en", "ja"}}, false},
+		{"plain", nil, false, SortRelevance},
+		{"two-filters", map[corpus.Facet][]string{corpus.CellType: {"muse", "msc"}, corpus.Lang: {"en", "ja"}}, false, SortRelevance},
 		{"all-disjunctive", map[corpus.Facet][]string{
 			corpus.Indication: {"als", "stroke"}, corpus.CellType: {"muse"}, corpus.Design: {"preclinical", "rct"},
 			corpus.Phase: {"phase-2"}, corpus.Lang: {"en", "ja", "zh"},
-		}, false},
-		{"grouped", nil, true},
+		}, false, SortRelevance},
+		{"grouped", nil, true, SortRelevance},
+		{"date", nil, false, SortDate},
+		{"grouped-date", nil, true, SortDate},
 	}
 	ctx := context.Background()
 	for _, m := range modes {
 		for _, q := range queries {
 			b.Run(m.name+"/"+q.name, func(b *testing.B) {
-				req := Request{Query: q.q, Filters: m.filters, Page: 1, Size: 10, GroupByDoc: m.group}
+				req := Request{Query: q.q, Filters: m.filters, Page: 1, Size: 10, GroupByDoc: m.group, Sort: m.sort}
 				began := cputime.Of(b)
 				for b.Loop() {
 					if _, err := e.Search(ctx, req); err != nil {
@@ -472,4 +478,25 @@ type mappedQuery struct {
 func (q mappedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	q.f(ctx, r, m)
 	return searcher.NewMatchNoneSearcher(r)
+}
+
+// BenchmarkSectionOrders makes the order tables of a snapshot (sectionOrders), what
+// the first search sorted by date or without a query of each snapshot pays, over the
+// bundled corpus copied bundleCopies times or the corpus MUSESEARCH_BENCH_CORPUS names.
+func BenchmarkSectionOrders(b *testing.B) {
+	e := benchEngine(b, copiedEngine)
+	var sets *facetSets
+	probe := readerQuery{func(_ context.Context, r index.IndexReader) {
+		var err error
+		if sets, err = e.sets.get(r); err != nil {
+			b.Fatal(err)
+		}
+	}}
+	if _, err := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		newSectionOrders(sets)
+	}
+	b.ReportMetric(float64(len(sets.docOf)), "sections")
 }

@@ -412,7 +412,7 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		spec: groupSpec{from: from, size: req.Size, byDate: req.Sort == SortDate, inOrder: c.query == nil}}
 	sreq := bleve.NewSearchRequestOptions(col.wrap(q), 0, 0, false)
 	var x *execQuery
-	if e.executes(req, c, q) {
+	if e.executes(q) {
 		x = &execQuery{inner: q, c: col}
 		if !req.GroupByDoc {
 			x.top = from + req.Size
@@ -429,6 +429,10 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 		sortBy(sreq, req.Sort)
 		sreq.From, sreq.Size = from, req.Size
 		order = func(res *bleve.SearchResult) []pageHit {
+			if x != nil {
+				resp.Total = col.total()
+				return pageOf(x.hits[min(from, len(x.hits)):])
+			}
 			resp.Total = int(res.Total)
 			return pageOf(res.Hits)
 		}
@@ -517,11 +521,11 @@ func (e *Engine) selection(ctx context.Context, req Request, c *compiled) (query
 	return q, nil
 }
 
-// executes reports whether the executor (package exec) runs a search of q, which
-// compiles c for req: one ranked by relevance that it has a plan for.
-func (e *Engine) executes(req Request, c *compiled, q query.Query) bool {
+// executes reports whether the executor (package exec) runs a search of q: one it
+// has a plan for, whatever its order.
+func (e *Engine) executes(q query.Query) bool {
 	_, ok := planOf(q, nil)
-	return ok && c.query != nil && req.Sort == SortRelevance && !e.bleveOnly
+	return ok && !e.bleveOnly
 }
 
 // promote puts first the best match of each language, by score, then the others in

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -103,8 +104,8 @@ func generatedEngine(tb testing.TB) *Engine {
 }
 
 // TestExecutorRunsPlannedSearches checks the engine's routing: the executor runs the
-// searches ranked by relevance that it has a plan for, phrases included; bleve's
-// searchers the others (sorted by date, no query, a fuzzy word).
+// searches that it has a plan for, phrases included, ranked by relevance or sorted by
+// date, and those without a query; bleve's searchers the others (a fuzzy word).
 func TestExecutorRunsPlannedSearches(t *testing.T) {
 	e := bundleEngine(t)
 	for _, tt := range []struct {
@@ -117,8 +118,11 @@ func TestExecutorRunsPlannedSearches(t *testing.T) {
 		{Request{Query: "stroke OR ALS -rat"}, true},
 		{Request{Query: `"spinal cord injury"`}, true},
 		{Request{Query: "間葉系幹細胞"}, true}, // a phrase of kagome's terms
-		{Request{Query: "cells", Sort: SortDate}, false},
-		{Request{Query: ""}, false},
+		{Request{Query: "cells", Sort: SortDate}, true},
+		{Request{Query: "stroke OR ALS -rat", Sort: SortDate, GroupByDoc: true}, true},
+		{Request{Query: ""}, true},
+		{Request{Query: "", Sort: SortDate, YearFrom: 2015, WithoutTrials: true}, true},
+		{Request{Query: "", GroupByDoc: true, Filters: map[corpus.Facet][]string{corpus.Lang: {"ja"}}}, true},
 	} {
 		if got := e.planned(tt.req); got != tt.want {
 			t.Errorf("%+v: executor %v, want %v", tt.req, got, tt.want)
@@ -184,8 +188,8 @@ func differential(t *testing.T, engine *Engine, reqs []Request, churn func()) {
 		if churn != nil && i%churnEvery == 0 {
 			churn()
 		}
-		name := fmt.Sprintf("%q page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
-			req.Query, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
+		name := fmt.Sprintf("%q sort %s page %d size %d group %v literal %v years %d-%d without trials %v filters %v",
+			req.Query, req.Sort, req.Page, req.Size, req.GroupByDoc, req.Literal, req.YearFrom, req.YearTo, req.WithoutTrials, req.Filters)
 		if e.planned(req) {
 			planned++
 		}
@@ -319,6 +323,18 @@ func differentialRequests(t *testing.T, e *Engine, rare string) []Request {
 		mix = append(mix, Request{Query: q, Size: 10, YearFrom: 2018}, Request{Query: q, Size: 10, YearFrom: 2010, YearTo: 2020, Filters: filters},
 			Request{Query: q, Size: 10, WithoutTrials: true})
 	}
+	// Sorted by date: ties of date go by score, then in reading order.
+	for _, q := range []string{"cells", "muse -safety", "脊髄損傷", `"spinal cord injury"`, "stroke OR ALS"} {
+		mix = append(mix, Request{Query: q, Size: 10, Sort: SortDate}, Request{Query: q, Size: 10, Sort: SortDate, Filters: filters},
+			Request{Query: q, Size: 10, Sort: SortDate, YearFrom: 2012, WithoutTrials: true})
+	}
+	// No query: every section in reading order, or by date.
+	for _, sort := range []string{SortRelevance, SortDate} {
+		mix = append(mix, Request{Size: 10, Sort: sort}, Request{Size: 10, Sort: sort, Filters: filters},
+			Request{Size: 10, Sort: sort, Filters: map[corpus.Facet][]string{corpus.Lang: {"zh"}}},
+			Request{Size: 10, Sort: sort, YearFrom: 2010, YearTo: 2020}, Request{Size: 10, Sort: sort, WithoutTrials: true},
+			Request{Size: 10, Sort: sort, Page: 7, YearTo: 2019, Filters: filters})
+	}
 	// Every request also grouped by document; the mix's also paged and counted only.
 	var out []Request
 	for k, req := range append(suite, mix...) {
@@ -344,49 +360,69 @@ func (e *Engine) planned(req Request) bool {
 		return false
 	}
 	q, err := e.selection(context.Background(), req, c)
-	return err == nil && e.executes(req, c, q)
+	return err == nil && e.executes(q)
 }
 
 // BenchmarkExecutor compares the executor with bleve's path on the bundled corpus
 // copied bundleCopies times or, with MUSESEARCH_BENCH_CORPUS set, on an index of that
 // corpus directory (one musegen writes: go run ./cmd/musegen -sections 10000 -out
 // DIR): each query counted only (the total and every facet's counts) and for a page
-// of ten hits. Each round runs the search through both paths, one after the other,
-// so that the load of the machine weighs on both alike; it reports the CPU and wall
-// time per search of each and the ratio of their CPU times.
+// of ten hits, and searches sorted by date and without a query (the home page, a
+// facet's link, the evidence map's counts), for a page of ten sections or documents. Each round runs the search
+// through both paths, one after the other, so that the load of the machine weighs on
+// both alike; it reports the CPU and wall time per search of each and the ratio of
+// their CPU times.
 func BenchmarkExecutor(b *testing.B) {
 	e := benchEngine(b, copiedEngine)
 	bleveOnly := *e
 	bleveOnly.bleveOnly = true
 	ctx := context.Background()
+	type named struct {
+		name string
+		req  Request
+	}
+	var reqs []named
 	for _, q := range []string{"cells", "muse safety patients", "stroke OR ALS", "cells -rat", `"spinal cord injury"`,
 		`"randomized controlled trial"`, "脊髄損傷", "間葉系幹細胞"} {
 		for _, size := range []int{0, 10} {
-			b.Run(fmt.Sprintf("%s/size-%d", q, size), func(b *testing.B) {
-				req := Request{Query: q, Size: size}
-				resp, err := e.Search(ctx, req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var cpu, wall [2]time.Duration // bleve's path, the executor
-				for b.Loop() {
-					for i, path := range []*Engine{&bleveOnly, e} {
-						began, start := cputime.Of(b), time.Now()
-						if _, err := path.Search(ctx, req); err != nil {
-							b.Fatal(err)
-						}
-						cpu[i] += cputime.Of(b) - began
-						wall[i] += time.Since(start)
-					}
-				}
-				b.ReportMetric(float64(cpu[0])/float64(b.N), "bleve-cpu-ns/op")
-				b.ReportMetric(float64(cpu[1])/float64(b.N), "exec-cpu-ns/op")
-				b.ReportMetric(float64(wall[0])/float64(b.N), "bleve-ns/op")
-				b.ReportMetric(float64(wall[1])/float64(b.N), "exec-ns/op")
-				b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "exec/bleve")
-				b.ReportMetric(float64(resp.Total), "matches")
-			})
+			reqs = append(reqs, named{fmt.Sprintf("%s/size-%d", q, size), Request{Query: q, Size: size}})
 		}
+	}
+	ja := map[corpus.Facet][]string{corpus.Lang: {"ja"}}
+	for _, q := range []string{"cells", "stroke OR ALS", "脊髄損傷", ""} {
+		label := cmp.Or(q, "empty")
+		reqs = append(reqs, named{label + "/date", Request{Query: q, Size: 10, Sort: SortDate}},
+			named{label + "/date/grouped", Request{Query: q, Size: 10, Sort: SortDate, GroupByDoc: true}})
+	}
+	reqs = append(reqs, named{"empty/size-10", Request{Size: 10}}, named{"empty/size-10/page-50", Request{Size: 10, Page: 50}},
+		named{"empty/size-10/ja", Request{Size: 10, Filters: ja}}, named{"empty/size-10/years", Request{Size: 10, YearFrom: 2015}},
+		named{"empty/size-10/grouped", Request{Size: 10, GroupByDoc: true}}, named{"empty/date/ja", Request{Size: 10, Sort: SortDate, Filters: ja}},
+		// The evidence map's counts: studies, grouped, outside the trials.
+		named{"empty/size-0/grouped/without-trials", Request{GroupByDoc: true, WithoutTrials: true, Filters: ja}})
+	for _, r := range reqs {
+		b.Run(r.name, func(b *testing.B) {
+			resp, err := e.Search(ctx, r.req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var cpu, wall [2]time.Duration // bleve's path, the executor
+			for b.Loop() {
+				for i, path := range []*Engine{&bleveOnly, e} {
+					began, start := cputime.Of(b), time.Now()
+					if _, err := path.Search(ctx, r.req); err != nil {
+						b.Fatal(err)
+					}
+					cpu[i] += cputime.Of(b) - began
+					wall[i] += time.Since(start)
+				}
+			}
+			b.ReportMetric(float64(cpu[0])/float64(b.N), "bleve-cpu-ns/op")
+			b.ReportMetric(float64(cpu[1])/float64(b.N), "exec-cpu-ns/op")
+			b.ReportMetric(float64(wall[0])/float64(b.N), "bleve-ns/op")
+			b.ReportMetric(float64(wall[1])/float64(b.N), "exec-ns/op")
+			b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "exec/bleve")
+			b.ReportMetric(float64(resp.Total), "matches")
+		})
 	}
 }
 

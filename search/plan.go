@@ -164,7 +164,11 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	}
 	c.first.matched = x.Matches()
 	if q.top > 0 || c.first.groups != nil {
-		best, err := q.score(ctx, x, c.results())
+		scoreTop := q.score
+		if c.spec.byDate || c.spec.inOrder {
+			scoreTop = q.ordered
+		}
+		best, err := scoreTop(ctx, x, c.results())
 		if err != nil {
 			return nil, cutShortOr(ctx, err)
 		}
@@ -244,6 +248,72 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	c.first.merge(&c.second)
 	first.Merge(second)
 	return first.Hits(), nil
+}
+
+// ordered scores the selected sections docs of a search sorted by date or without a
+// query that can be among its results (collector.leading) and returns the first top
+// of them in the order of the results: by date, ties by score (a query without text
+// scores every section alike), then in reading order (sortBy's). A search grouped by
+// document gets them in its groups, and returns none.
+func (q *execQuery) ordered(ctx context.Context, x *exec.Query, docs *roaring.Bitmap) ([]exec.Hit, error) {
+	c := q.c
+	nums := c.leading(docs, c.spec.from+c.spec.size)
+	if c.first.groups != nil {
+		return nil, x.Score(ctx, roaring.BitmapOf(nums...), func(num uint64, score float64) { c.first.record(c, num, score) })
+	}
+	rank := c.sets.orders().dateRank
+	var out []exec.Hit
+	for len(nums) > 0 && len(out) < q.top {
+		n := len(nums) // the sections of one date, or all in reading order
+		if c.spec.byDate {
+			n = 1
+			for n < len(nums) && rank[nums[n]] == rank[nums[0]] {
+				n++
+			}
+		}
+		best, err := q.best(ctx, x, nums[:n], q.top-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, best...)
+		nums = nums[n:]
+	}
+	return out, nil
+}
+
+// best returns the best k of sections nums, given in reading order, scored, best
+// first, ties in reading order. Where they are many, it leaves out blocks of them
+// whose bound cannot reach the k-th (package exec's pruning).
+func (q *execQuery) best(ctx context.Context, x *exec.Query, nums []uint32, k int) ([]exec.Hit, error) {
+	// The hits are kept by their place in nums: Top breaks ties by the lower.
+	place := make(map[uint32]uint64, len(nums))
+	for i, num := range nums {
+		place[num] = uint64(i)
+	}
+	top := exec.NewTop(k)
+	each := func(num uint64, score float64) { top.Add(place[uint32(num)], score) }
+	docs := roaring.BitmapOf(nums...)
+	var err error
+	if uint64(len(nums)) < minPruneDocs {
+		err = x.Score(ctx, docs, each)
+	} else {
+		err = x.ScoreTop(ctx, docs, q.c.cache.impacts, func(block []uint32, bound float64) []uint32 {
+			// A block may hold a section better than the k-th: one scoring more,
+			// or as much and earlier in reading order.
+			if top.Wants(0, bound) {
+				return block
+			}
+			return nil
+		}, each)
+	}
+	if err != nil {
+		return nil, err
+	}
+	hits := top.Hits()
+	for i := range hits {
+		hits[i].Num = uint64(nums[hits[i].Num])
+	}
+	return hits, nil
 }
 
 // minPruneDocs is how many sections a part of a search must score for the executor

@@ -33,6 +33,12 @@ type facetSets struct {
 	docIDs   []string
 	docDates []string
 	dated    *roaring.Bitmap
+	// dates holds the sections of each date, ordinals the ordinal of every section in
+	// its document by document number (noOrdinal for none): what order reads.
+	dates     map[string]*roaring.Bitmap
+	ordinals  []uint32
+	orderOnce sync.Once
+	order     *sectionOrders
 	// reports holds the sections that report a trial (reportsTrial).
 	reports *roaring.Bitmap
 	// The facet values of every section as bits, so that the documents of every
@@ -163,16 +169,17 @@ type setCache struct {
 }
 
 // segmentSets are what the sets keep of one segment: the postings of every facet value
-// and date, as bitmaps of its local document numbers, and the document of each of its
-// sections.
+// and date, as bitmaps of its local document numbers, and the document and ordinal of
+// each of its sections.
 type segmentSets struct {
 	values  map[corpus.Facet]map[string]*roaring.Bitmap
 	dates   map[string]*roaring.Bitmap
 	reports *roaring.Bitmap
 	// docOf holds the document of each local number, as an index into docIDs (noDoc
-	// for none).
-	docOf  []uint32
-	docIDs []string
+	// for none); ordinals its ordinal in the document (noOrdinal for none).
+	docOf    []uint32
+	docIDs   []string
+	ordinals []uint32
 }
 
 func newSetCache() *setCache {
@@ -190,7 +197,8 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	if snap == c.snapshot {
 		return c.sets, nil
 	}
-	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New(), reports: roaring.New()}
+	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New(), reports: roaring.New(),
+		dates: map[string]*roaring.Bitmap{}}
 	for _, f := range FacetOrder {
 		sets.values[f] = map[string]*roaring.Bitmap{}
 	}
@@ -243,9 +251,11 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 // one ordinal across segments: the deleted sections of its earlier versions share it.
 func (s *facetSets) addDocuments(segs []segments.Segment, local map[any]*segmentSets, count uint64) {
 	s.docOf = make([]uint32, count)
+	s.ordinals = make([]uint32, count)
 	ordinal := map[string]uint32{}
 	for _, seg := range segs {
 		l := local[seg.Key()]
+		copy(s.ordinals[seg.Offset:], l.ordinals)
 		global := make([]uint32, len(l.docIDs))
 		for i, id := range l.docIDs {
 			d, ok := ordinal[id]
@@ -268,7 +278,13 @@ func (s *facetSets) addDocuments(segs []segments.Segment, local map[any]*segment
 	for _, seg := range segs {
 		l := local[seg.Key()]
 		for date, b := range l.dates {
-			s.dated.Or(roaring.AddOffset64(b, int64(seg.Offset)))
+			global := roaring.AddOffset64(b, int64(seg.Offset))
+			s.dated.Or(global)
+			if have := s.dates[date]; have != nil {
+				have.Or(global)
+			} else {
+				s.dates[date] = global
+			}
 			b.Iterate(func(n uint32) bool {
 				if d := l.docOf[n]; d != noDoc {
 					s.docDates[s.docOf[seg.Offset+uint64(n)]] = date
@@ -280,7 +296,7 @@ func (s *facetSets) addDocuments(segs []segments.Segment, local map[any]*segment
 }
 
 // readSegmentSets reads the postings of every facet value and date of one segment,
-// and the document of each of its sections.
+// and the document of each of its sections and its ordinal there.
 func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	out := &segmentSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dates: map[string]*roaring.Bitmap{}}
 	read := func(field string, each func(term string, docs *roaring.Bitmap)) error {
@@ -309,22 +325,39 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 		return nil, err
 	}
 	out.reports = reportsTrial(out.values, registered, seg.Count())
-	out.docOf = make([]uint32, seg.Count())
-	for i := range out.docOf {
-		out.docOf[i] = noDoc
-	}
-	err = read(indexer.FieldDocID, func(id string, docs *roaring.Bitmap) {
-		d := uint32(len(out.docIDs))
+	out.docOf, err = readNumbered(seg, indexer.FieldDocID, noDoc, func(id string) (uint32, bool) {
 		out.docIDs = append(out.docIDs, id)
-		docs.Iterate(func(n uint32) bool {
-			if uint64(n) < uint64(len(out.docOf)) {
-				out.docOf[n] = d
-			}
-			return true
-		})
+		return uint32(len(out.docIDs) - 1), true
 	})
 	if err != nil {
 		return nil, err
+	}
+	if out.ordinals, err = readNumbered(seg, indexer.FieldOrdinal, noOrdinal, ordinalOf); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readNumbered returns a value of each local number of seg read from the postings of
+// field: value's of the term that holds the number, or none where none that value
+// takes does.
+func readNumbered(seg segments.Segment, field string, none uint32, value func(term string) (uint32, bool)) ([]uint32, error) {
+	out := make([]uint32, seg.Count())
+	for i := range out {
+		out[i] = none
+	}
+	err := seg.Postings(field, func(term string, docs *roaring.Bitmap) {
+		if v, ok := value(term); ok {
+			docs.Iterate(func(n uint32) bool {
+				if uint64(n) < uint64(len(out)) {
+					out[n] = v
+				}
+				return true
+			})
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	return out, nil
 }
