@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"musesearch/internal/cputime"
+	"musesearch/search"
 )
 
 // loadMix is the query mix of the load client's throughput run (bench/load).
@@ -89,4 +91,30 @@ func BenchmarkCompress(b *testing.B) {
 	}
 	b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(sent)/float64(b.N), "bytes/answer")
+}
+
+// BenchmarkEncodeSearch measures shaping and encoding the JSON answers of the load
+// mix (NewSearchJSON and encodeJSON), without the search.
+func BenchmarkEncodeSearch(b *testing.B) {
+	_, srv := newTestServer(b)
+	var answers []*search.Response
+	for _, m := range loadMix {
+		req, err := parseSearch(url.Values{"q": {m.q}}, sectionsByDefault)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp, err := srv.search(b.Context(), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		answers = append(answers, resp)
+	}
+	b.ReportAllocs()
+	began := cputime.Of(b)
+	for i := 0; b.Loop(); i++ {
+		if err := encodeJSON(io.Discard, NewSearchJSON(answers[i%len(answers)])); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 }
