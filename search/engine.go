@@ -696,9 +696,15 @@ func (e *Engine) hit(id string, score float64, s *storedSection, hl *highlighter
 	if heading == "" && len(sec.Path) > 0 {
 		heading = sec.Path[len(sec.Path)-1]
 	}
-	facets := corpus.Facets{}
+	facets := make(corpus.Facets, len(corpus.ContentFacets))
+	n := 0
 	for _, f := range corpus.ContentFacets {
-		facets[f] = append([]string{}, sec.Facets[f]...)
+		n += len(sec.Facets[f])
+	}
+	values := make([]string, 0, n) // every facet's values, in one array
+	for _, f := range corpus.ContentFacets {
+		values = append(values, sec.Facets[f]...)
+		facets[f] = values[len(values)-len(sec.Facets[f]) : len(values) : len(values)]
 	}
 	hit := Hit{
 		ID:           id,
