@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -65,4 +66,82 @@ func TestPatternCacheBounded(t *testing.T) {
 			t.Fatalf("%d patterns held, want at most %d", len(pc.m), maxPatterns)
 		}
 	}
+}
+
+// TestCompiledCache checks that a query text compiled again is the compilation of
+// before (the same query and highlighting rules) with a highlighter of its own, that a
+// compilation that could not analyse is not kept, and that the cache stays bounded.
+func TestCompiledCache(t *testing.T) {
+	e := openEngine(t, indexer.Config{})
+	for _, q := range []string{"ALS", "間葉系幹細胞", `"spinal cord injury" -mouse`} {
+		_, first, err := e.compileQuery(q, compileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, again, err := e.compileQuery(q, compileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.query != again.query || &first.hl.rules[0] != &again.hl.rules[0] {
+			t.Errorf("%s: compiled again", q)
+		}
+		if first.hl == again.hl {
+			t.Errorf("%s: two searches share a highlighter", q)
+		}
+		if _, verbatim, _ := e.compileQuery(q, compileOptions{verbatim: true}); verbatim.query == first.query {
+			t.Errorf("%s: the verbatim query is the expanded one", q)
+		}
+	}
+
+	analyze := e.patterns.analyze
+	e.patterns.analyze = func(string, string) ([]indexer.Token, error) { return nil, indexer.ErrClosed }
+	_, failed, _ := e.compileQuery("bone marrow", compileOptions{})
+	e.patterns.analyze = analyze
+	_, again, err := e.compileQuery("bone marrow", compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.query == failed.query || len(again.hl.rules) == 0 {
+		t.Error("a query compiled while the analysers failed was kept")
+	}
+
+	for i := range maxCompiled + 1 {
+		if _, _, err := e.compileQuery(fmt.Sprint("w", i), compileOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(e.compiled.m); n > maxCompiled {
+		t.Errorf("the cache holds %d queries, want at most %d", n, maxCompiled)
+	}
+}
+
+// TestSearchesShareCompiledQueries runs the same searches at once (their compiled
+// queries shared; see it under -race) and checks that each answers as it did alone.
+func TestSearchesShareCompiledQueries(t *testing.T) {
+	e := bundleEngine(t)
+	queries := []string{"ALS", "Muse cells", "脊髄損傷", "干细胞", `"spinal cord injury"`, "stroke -mouse", "間葉系幹細胞"}
+	search := func(q string) *Response {
+		resp, err := e.Search(t.Context(), Request{Query: q, Size: 10})
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		resp.TookMS = 0
+		return resp
+	}
+	alone := map[string]*Response{}
+	for _, q := range queries {
+		alone[q] = search(q)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, q := range queries {
+				if got := search(q); !reflect.DeepEqual(got, alone[q]) {
+					t.Errorf("%s: answered otherwise at once than alone", q)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
