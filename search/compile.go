@@ -82,7 +82,7 @@ type compileOptions struct {
 // keeps the tokens of the texts the search marks; the rest, read only, is shared.
 func (c *compiled) forSearch() *compiled {
 	out := *c
-	out.hl = &highlighter{analyze: c.hl.analyze, rules: c.hl.rules}
+	out.hl = &highlighter{analyze: c.hl.analyze, rules: c.hl.rules, terms: c.hl.terms}
 	return &out
 }
 
@@ -135,6 +135,7 @@ func (e *Engine) compileQuery(text string, opts compileOptions) (Node, *compiled
 		return nil, nil, c.err
 	}
 	if e.patterns.failures.Load() == failures { // not compiled without an analysis
+		c.hl.terms = c.hl.vectorTerms()
 		cc.mu.Lock()
 		if len(cc.m) >= maxCompiled || cc.m == nil {
 			cc.m = make(map[compiledKey]compiledQuery)

@@ -70,6 +70,8 @@ type highlighter struct {
 	tries int
 	// unmerged is spans' buffer of the matches of one text, before they are merged.
 	unmerged []span
+	// terms, when not nil, is what vectorTerms returns, made once for the rules.
+	terms map[string][]string
 }
 
 // tokensOf analyses text with the named analyser, once per highlighter.
@@ -91,8 +93,11 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 
 // vectorTerms returns, by analyser, every term of the patterns under it: what marking
 // needs of a text's tokens. An analyser with fuzzy patterns is left out: they match
-// terms not known in advance.
+// terms not known in advance. The map is read only.
 func (h *highlighter) vectorTerms() map[string][]string {
+	if h.terms != nil {
+		return h.terms
+	}
 	out := map[string][]string{}
 	for _, r := range h.rules {
 		if len(r.fuzzy) > 0 {
