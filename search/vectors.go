@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -41,6 +42,19 @@ type pageQuery struct {
 func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
 	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: e.stored, memo: e.termMemo}
 }
+
+// occurrence is a token of a field's text in the document numbered doc.
+type occurrence struct {
+	doc uint64
+	indexer.Token
+}
+
+// occurrenceBuffers holds the buffers pageQuery.read gathers the occurrences of a field
+// in (some hundred for a page of ten), of at most maxPooledOccurrences (200 kB): the
+// pages of an export may have many more.
+var occurrenceBuffers = sync.Pool{New: func() any { return new([]occurrence) }}
+
+const maxPooledOccurrences = 4096
 
 // markedParts are the parts of a section a snippet marks: its text, and its heading
 // shown beside it.
@@ -84,11 +98,15 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		idOf[n] = id
 		nums = append(nums, n)
 	}
-	type occurrence struct {
-		doc uint64
-		indexer.Token
-	}
-	var occurrences []occurrence // of one field, reused
+	buf := occurrenceBuffers.Get().(*[]occurrence)
+	occurrences := *buf
+	defer func() {
+		if cap(occurrences) <= maxPooledOccurrences {
+			clear(occurrences[:cap(occurrences)]) // no terms kept alive
+			*buf = occurrences[:0]
+			occurrenceBuffers.Put(buf)
+		}
+	}()
 	for _, tf := range indexer.TextFields {
 		terms, ok := q.terms[tf.Analyzer]
 		if !ok || !slices.Contains(markedParts, tf.Part) {
