@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"html/template"
 	"io"
 	"math"
@@ -168,18 +167,24 @@ func sectionURL(docID, sectionID string) string {
 // passageHTML renders a passage as HTML: its text escaped, its marks in <mark>.
 func passageHTML(p search.Passage) template.HTML {
 	var b strings.Builder
+	b.Grow(len(p.Text) + len(p.Marks)*len("<mark></mark>"))
 	at := 0
 	for _, m := range p.Marks {
 		if m.Start < at || m.End > len(p.Text) {
 			continue
 		}
-		b.WriteString(html.EscapeString(p.Text[at:m.Start]))
-		b.WriteString("<mark>" + html.EscapeString(p.Text[m.Start:m.End]) + "</mark>")
+		htmlEscaper.WriteString(&b, p.Text[at:m.Start])
+		b.WriteString("<mark>")
+		htmlEscaper.WriteString(&b, p.Text[m.Start:m.End])
+		b.WriteString("</mark>")
 		at = m.End
 	}
-	b.WriteString(html.EscapeString(p.Text[at:]))
+	htmlEscaper.WriteString(&b, p.Text[at:])
 	return template.HTML(b.String())
 }
+
+// htmlEscaper escapes text as html.EscapeString does, into a writer.
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
 // errNotPassage is the error for a snippet that is not escaped text with <mark>
 // elements.
