@@ -86,10 +86,11 @@ func (c *compiled) forSearch() *compiled {
 	return &out
 }
 
-// maxCompiled bounds the queries a compiledCache holds. A compiled query naming a
-// concept holds a pattern for each of its names (tens of kilobytes); 256 of them are
-// a few megabytes.
-const maxCompiled = 256
+// maxCompiledCost bounds what a compiledCache holds: the highlighting patterns of its
+// queries, plus one a query. A pattern costs about 190 bytes (a query of 64 Japanese
+// concept names, 1 kB long, has 2,199 of them in 400 kB; 間葉系幹細胞 has 128), so the
+// cache holds about 12 MB at most.
+const maxCompiledCost = 1 << 16
 
 // compiledCache memoises compileQuery: by the query's text and options, its tree and
 // what it compiles to, which depend on nothing else (the vocabulary and the glossary
@@ -100,8 +101,9 @@ const maxCompiled = 256
 // copy (compiled.forSearch). It is safe for concurrent use; when full it starts again
 // empty.
 type compiledCache struct {
-	mu sync.Mutex
-	m  map[compiledKey]compiledQuery
+	mu   sync.Mutex
+	m    map[compiledKey]compiledQuery
+	cost int // of the queries in m (see maxCompiledCost)
 }
 
 type compiledKey struct {
@@ -134,13 +136,20 @@ func (e *Engine) compileQuery(text string, opts compileOptions) (Node, *compiled
 	if c.err != nil {
 		return nil, nil, c.err
 	}
-	if e.patterns.failures.Load() == failures { // not compiled without an analysis
+	cost := 1
+	for _, r := range c.hl.rules {
+		cost += len(r.patterns)
+	}
+	if e.patterns.failures.Load() == failures && cost <= maxCompiledCost { // not compiled without an analysis
 		c.hl.terms = c.hl.vectorTerms()
 		cc.mu.Lock()
-		if len(cc.m) >= maxCompiled || cc.m == nil {
-			cc.m = make(map[compiledKey]compiledQuery)
+		if cc.cost+cost > maxCompiledCost || cc.m == nil {
+			cc.m, cc.cost = make(map[compiledKey]compiledQuery), 0
 		}
-		cc.m[key] = compiledQuery{tree, c}
+		if _, ok := cc.m[key]; !ok {
+			cc.m[key] = compiledQuery{tree, c}
+			cc.cost += cost
+		}
 		cc.mu.Unlock()
 	}
 	return tree, c.forSearch(), nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -105,13 +107,31 @@ func TestCompiledCache(t *testing.T) {
 		t.Error("a query compiled while the analysers failed was kept")
 	}
 
-	for i := range maxCompiled + 1 {
-		if _, _, err := e.compileQuery(fmt.Sprint("w", i), compileOptions{}); err != nil {
+	// Queries of 64 concept names (about 2,000 patterns each), each in another order.
+	names := vocabularyNames(false, "ja")
+	names = names[:min(64, len(names))]
+	total := 0
+	for i := range 2 * maxCompiledCost / 2000 {
+		_, c, err := e.compileQuery(strings.Join(append(slices.Clone(names[i%len(names):]), names[:i%len(names)]...), " OR "), compileOptions{})
+		if err != nil {
 			t.Fatal(err)
 		}
+		for _, r := range c.hl.rules {
+			total += len(r.patterns)
+		}
+		cost := 0
+		for _, q := range e.compiled.m {
+			cost++
+			for _, r := range q.c.hl.rules {
+				cost += len(r.patterns)
+			}
+		}
+		if cost != e.compiled.cost || cost > maxCompiledCost {
+			t.Fatalf("the cache holds queries of cost %d, counted %d, want at most %d", cost, e.compiled.cost, maxCompiledCost)
+		}
 	}
-	if n := len(e.compiled.m); n > maxCompiled {
-		t.Errorf("the cache holds %d queries, want at most %d", n, maxCompiled)
+	if total <= maxCompiledCost {
+		t.Fatalf("the queries have %d patterns, too few to fill the cache", total)
 	}
 }
 
