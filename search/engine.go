@@ -74,8 +74,9 @@ type Engine struct {
 	trials *trialCache
 	// suggestions keeps what Suggest reads from the index.
 	suggestions *suggestCache
-	// patterns memoises the analysis of query texts.
+	// patterns memoises the analysis of query texts, compiled the queries.
 	patterns *patternCache
+	compiled *compiledCache
 	// stored memoises the sections pages show, termMemo the postings of the terms
 	// their snippets mark.
 	stored   *storedCache
@@ -94,7 +95,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("search: no index to search")
 	}
 	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
-		patterns: &patternCache{analyze: cfg.Index.Analyze}, stored: newStoredCache(),
+		patterns: &patternCache{analyze: cfg.Index.Analyze}, compiled: &compiledCache{}, stored: newStoredCache(),
 		termMemo: segments.NewTermMemo()}
 	if e.log == nil {
 		e.log = slog.Default()
@@ -197,19 +198,6 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return resp, nil
-}
-
-// compileQuery parses and compiles a query, refusing one too large to run.
-func (e *Engine) compileQuery(text string, opts compileOptions) (Node, *compiled, error) {
-	tree := Parse(text)
-	if n := countUnits(tree); n > maxUnits {
-		return nil, nil, badRequest("The query has %d words and phrases; use at most %d.", n, maxUnits)
-	}
-	c := e.compile(tree, opts)
-	if c.err != nil {
-		return nil, nil, c.err
-	}
-	return tree, c, nil
 }
 
 // checkRequest validates req and fills in its defaults.
@@ -700,9 +688,15 @@ func (e *Engine) hit(id string, score float64, s *storedSection, hl *highlighter
 	if heading == "" && len(sec.Path) > 0 {
 		heading = sec.Path[len(sec.Path)-1]
 	}
-	facets := corpus.Facets{}
+	facets := make(corpus.Facets, len(corpus.ContentFacets))
+	n := 0
 	for _, f := range corpus.ContentFacets {
-		facets[f] = append([]string{}, sec.Facets[f]...)
+		n += len(sec.Facets[f])
+	}
+	values := make([]string, 0, n) // every facet's values, in one array
+	for _, f := range corpus.ContentFacets {
+		values = append(values, sec.Facets[f]...)
+		facets[f] = values[len(values)-len(sec.Facets[f]) : len(values) : len(values)]
 	}
 	hit := Hit{
 		ID:           id,

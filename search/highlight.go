@@ -68,6 +68,10 @@ type highlighter struct {
 	known map[[2]string][]indexer.Token
 	// tries counts the patterns tried at a token, for tests to bound.
 	tries int
+	// unmerged is spans' buffer of the matches of one text, before they are merged.
+	unmerged []span
+	// terms, when not nil, is what vectorTerms returns, made once for the rules.
+	terms map[string][]string
 }
 
 // tokensOf analyses text with the named analyser, once per highlighter.
@@ -89,14 +93,17 @@ func (h *highlighter) tokensOf(analyzer, text string) []indexer.Token {
 
 // vectorTerms returns, by analyser, every term of the patterns under it: what marking
 // needs of a text's tokens. An analyser with fuzzy patterns is left out: they match
-// terms not known in advance.
+// terms not known in advance. The map is read only.
 func (h *highlighter) vectorTerms() map[string][]string {
+	if h.terms != nil {
+		return h.terms
+	}
 	out := map[string][]string{}
 	for _, r := range h.rules {
 		if len(r.fuzzy) > 0 {
 			continue
 		}
-		seen := map[string]bool{}
+		seen := make(map[string]bool, len(r.patterns))
 		for _, up := range r.patterns {
 			for _, slot := range up.pattern {
 				for _, term := range slot {
@@ -191,7 +198,11 @@ func (h *highlighter) add(analyzer string, up unitPattern) {
 // spans returns the matched stretches of text, sorted, with overlapping and touching
 // stretches merged (the merged span keeps the lowest unit).
 func (h *highlighter) spans(text string) []span {
-	return mergeSpans(h.unitSpans(text))
+	if h == nil {
+		return nil
+	}
+	h.unmerged = h.appendUnitSpans(h.unmerged[:0], text)
+	return mergeSpans(h.unmerged)
 }
 
 // maxShare bounds the goroutines share runs: the page's sections are few, and the
@@ -255,13 +266,18 @@ func (h *highlighter) only(unit int) *highlighter {
 // they show why a section in another language matched, and are noise beside the
 // word the user typed.
 func (h *highlighter) unitSpans(text string) []span {
+	return h.appendUnitSpans(nil, text)
+}
+
+// appendUnitSpans appends unitSpans(text) to found.
+func (h *highlighter) appendUnitSpans(found []span, text string) []span {
 	if h == nil || len(h.rules) == 0 || text == "" {
-		return nil
+		return found
 	}
+	own := len(found)
 	// The index analysers fold what they read (width, case) but report offsets in
 	// the text as given, so the stored text is analysed as it was indexed.
 	japanese := corpus.HasKana(text)
-	var found []span
 	literal := map[int]bool{} // units with a match of their own
 	// The standard analyser first (add keeps the Japanese one last): the Japanese one
 	// is costly, and differs from it only on Japanese text (and in not stemming, which
@@ -288,7 +304,7 @@ func (h *highlighter) unitSpans(text string) []span {
 			}
 		}
 	}
-	return slices.DeleteFunc(found, func(s span) bool { return s.concept && literal[s.unit] })
+	return found[:own+len(slices.DeleteFunc(found[own:], func(s span) bool { return s.concept && literal[s.unit] }))]
 }
 
 // byPosition returns tokens in the order of their positions, those of one position in
@@ -328,9 +344,10 @@ func matchAt(byPos []indexer.Token, t indexer.Token, up unitPattern) (span, bool
 			continue
 		}
 		var hit *indexer.Token
-		for _, c := range atPosition(byPos, t.Position+k) {
-			if termMatches(p[k], c.Term, up.fuzzy) {
-				hit = &c
+		at := atPosition(byPos, t.Position+k)
+		for j := range at {
+			if termMatches(p[k], at[j].Term, up.fuzzy) {
+				hit = &at[j]
 				break
 			}
 		}

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -65,4 +68,100 @@ func TestPatternCacheBounded(t *testing.T) {
 			t.Fatalf("%d patterns held, want at most %d", len(pc.m), maxPatterns)
 		}
 	}
+}
+
+// TestCompiledCache checks that a query text compiled again is the compilation of
+// before (the same query and highlighting rules) with a highlighter of its own, that a
+// compilation that could not analyse is not kept, and that the cache stays bounded.
+func TestCompiledCache(t *testing.T) {
+	e := openEngine(t, indexer.Config{})
+	for _, q := range []string{"ALS", "間葉系幹細胞", `"spinal cord injury" -mouse`} {
+		_, first, err := e.compileQuery(q, compileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, again, err := e.compileQuery(q, compileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.query != again.query || &first.hl.rules[0] != &again.hl.rules[0] {
+			t.Errorf("%s: compiled again", q)
+		}
+		if first.hl == again.hl {
+			t.Errorf("%s: two searches share a highlighter", q)
+		}
+		if _, verbatim, _ := e.compileQuery(q, compileOptions{verbatim: true}); verbatim.query == first.query {
+			t.Errorf("%s: the verbatim query is the expanded one", q)
+		}
+	}
+
+	analyze := e.patterns.analyze
+	e.patterns.analyze = func(string, string) ([]indexer.Token, error) { return nil, indexer.ErrClosed }
+	_, failed, _ := e.compileQuery("bone marrow", compileOptions{})
+	e.patterns.analyze = analyze
+	_, again, err := e.compileQuery("bone marrow", compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.query == failed.query || len(again.hl.rules) == 0 {
+		t.Error("a query compiled while the analysers failed was kept")
+	}
+
+	// Queries of 64 concept names (about 2,000 patterns each), each in another order.
+	names := vocabularyNames(false, "ja")
+	names = names[:min(64, len(names))]
+	total := 0
+	for i := range 2 * maxCompiledCost / 2000 {
+		_, c, err := e.compileQuery(strings.Join(append(slices.Clone(names[i%len(names):]), names[:i%len(names)]...), " OR "), compileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range c.hl.rules {
+			total += len(r.patterns)
+		}
+		cost := 0
+		for _, q := range e.compiled.m {
+			cost++
+			for _, r := range q.c.hl.rules {
+				cost += len(r.patterns)
+			}
+		}
+		if cost != e.compiled.cost || cost > maxCompiledCost {
+			t.Fatalf("the cache holds queries of cost %d, counted %d, want at most %d", cost, e.compiled.cost, maxCompiledCost)
+		}
+	}
+	if total <= maxCompiledCost {
+		t.Fatalf("the queries have %d patterns, too few to fill the cache", total)
+	}
+}
+
+// TestSearchesShareCompiledQueries runs the same searches at once (their compiled
+// queries shared; see it under -race) and checks that each answers as it did alone.
+func TestSearchesShareCompiledQueries(t *testing.T) {
+	e := bundleEngine(t)
+	queries := []string{"ALS", "Muse cells", "脊髄損傷", "干细胞", `"spinal cord injury"`, "stroke -mouse", "間葉系幹細胞"}
+	search := func(q string) *Response {
+		resp, err := e.Search(t.Context(), Request{Query: q, Size: 10})
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		resp.TookMS = 0
+		return resp
+	}
+	alone := map[string]*Response{}
+	for _, q := range queries {
+		alone[q] = search(q)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, q := range queries {
+				if got := search(q); !reflect.DeepEqual(got, alone[q]) {
+					t.Errorf("%s: answered otherwise at once than alone", q)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -40,6 +42,19 @@ type pageQuery struct {
 func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
 	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: e.stored, memo: e.termMemo}
 }
+
+// occurrence is a token of a field's text in the document numbered doc.
+type occurrence struct {
+	doc uint64
+	indexer.Token
+}
+
+// occurrenceBuffers holds the buffers pageQuery.read gathers the occurrences of a field
+// in (some hundred for a page of ten), of at most maxPooledOccurrences (200 kB): the
+// pages of an export may have many more.
+var occurrenceBuffers = sync.Pool{New: func() any { return new([]occurrence) }}
+
+const maxPooledOccurrences = 4096
 
 // markedParts are the parts of a section a snippet marks: its text, and its heading
 // shown beside it.
@@ -83,26 +98,43 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		idOf[n] = id
 		nums = append(nums, n)
 	}
+	buf := occurrenceBuffers.Get().(*[]occurrence)
+	occurrences := *buf
+	defer func() {
+		if cap(occurrences) <= maxPooledOccurrences {
+			clear(occurrences[:cap(occurrences)]) // no terms kept alive
+			*buf = occurrences[:0]
+			occurrenceBuffers.Put(buf)
+		}
+	}()
 	for _, tf := range indexer.TextFields {
 		terms, ok := q.terms[tf.Analyzer]
 		if !ok || !slices.Contains(markedParts, tf.Part) {
 			continue
 		}
-		byID := map[string][]indexer.Token{}
-		for _, id := range idOf {
-			byID[id] = nil // read: a text without any of the terms has no tokens
-		}
+		occurrences = occurrences[:0]
 		err := snap.Occurrences(tf.Name, nums, terms, q.memo, func(o segments.Occurrence) {
-			id := idOf[o.Doc]
-			byID[id] = append(byID[id], indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos})
+			occurrences = append(occurrences, occurrence{o.Doc, indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos}})
 		})
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		for _, tokens := range byID {
-			slices.SortFunc(tokens, func(a, b indexer.Token) int {
-				return cmp.Or(a.Position-b.Position, a.Start-b.Start, a.End-b.End)
-			})
+		slices.SortFunc(occurrences, func(a, b occurrence) int {
+			return cmp.Or(cmp.Compare(a.doc, b.doc), a.Position-b.Position, a.Start-b.Start, a.End-b.End, strings.Compare(a.Term, b.Term))
+		})
+		// The tokens of every section, in one array.
+		tokens := make([]indexer.Token, len(occurrences))
+		byID := make(map[string][]indexer.Token, len(idOf))
+		for n, id := range idOf {
+			byID[id] = nil // read: a text without any of the terms has no tokens
+			i, _ := slices.BinarySearchFunc(occurrences, n, func(o occurrence, n uint64) int { return cmp.Compare(o.doc, n) })
+			j := i
+			for ; j < len(occurrences) && occurrences[j].doc == n; j++ {
+				tokens[j] = occurrences[j].Token
+			}
+			if j > i {
+				byID[id] = tokens[i:j:j]
+			}
 		}
 		q.found[tf] = byID
 	}

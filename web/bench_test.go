@@ -1,11 +1,16 @@
 package web
 
 import (
-	"musesearch/internal/cputime"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"musesearch/internal/cputime"
+	"musesearch/search"
 )
 
 // loadMix is the query mix of the load client's throughput run (bench/load).
@@ -61,4 +66,55 @@ func BenchmarkAPISearch(b *testing.B) {
 		})
 		b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 	})
+}
+
+// BenchmarkCompress measures the compress middleware on the answer of GET
+// /api/search?q=ALS (9.4 kB of JSON): CPU and compressed bytes per answer.
+func BenchmarkCompress(b *testing.B) {
+	_, srv := newTestServer(b)
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/search?q=ALS", nil))
+	answer := w.Body.Bytes()
+	send := compress(func(c echo.Context) error { return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, answer) })
+	r := httptest.NewRequest(http.MethodGet, "/api/search?q=ALS", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	e := echo.New()
+	b.ReportAllocs()
+	var sent int
+	began := cputime.Of(b)
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		if err := send(e.NewContext(r, w)); err != nil {
+			b.Fatal(err)
+		}
+		sent += w.Body.Len()
+	}
+	b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(sent)/float64(b.N), "bytes/answer")
+}
+
+// BenchmarkEncodeSearch measures shaping and encoding the JSON answers of the load
+// mix (NewSearchJSON and encodeJSON), without the search.
+func BenchmarkEncodeSearch(b *testing.B) {
+	_, srv := newTestServer(b)
+	var answers []*search.Response
+	for _, m := range loadMix {
+		req, err := parseSearch(url.Values{"q": {m.q}}, sectionsByDefault)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp, err := srv.search(b.Context(), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		answers = append(answers, resp)
+	}
+	b.ReportAllocs()
+	began := cputime.Of(b)
+	for i := 0; b.Loop(); i++ {
+		if err := encodeJSON(io.Discard, NewSearchJSON(answers[i%len(answers)])); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 }

@@ -21,6 +21,8 @@ func TestPassageHTML(t *testing.T) {
 		// The text is text: markup in it is escaped, never trusted.
 		{search.Passage{Text: `<script>alert(1)</script> a<b`, Marks: []search.Span{sp(8, 16)}},
 			"&lt;script&gt;<mark>alert(1)</mark>&lt;/script&gt; a&lt;b"},
+		{search.Passage{Text: `it's "Muse" & <MSC>`, Marks: []search.Span{sp(5, 11), sp(14, 19)}},
+			"it&#39;s <mark>&#34;Muse&#34;</mark> &amp; <mark>&lt;MSC&gt;</mark>"},
 	}
 	for _, tt := range tests {
 		got := passageHTML(tt.p)
