@@ -173,11 +173,7 @@ func TestScorchContract(t *testing.T) {
 // TestOccurrences checks Occurrences against term vectors of known texts, over two
 // segments, with documents asked for that do not hold a term beside ones that do.
 func TestOccurrences(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = standard.Name
-	text.IncludeTermVectors = true
-	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	m := textMapping()
 	snap := batchedSnapshot(t, m, []map[string]map[string]any{
 		{"a": {"t": "red fish blue fish"}, "b": {"t": "green"}},
 		{"c": {"t": "green sea"}, "d": {"t": "blue sky"}, "e": {"t": "blue"}},
@@ -218,11 +214,7 @@ func TestOccurrences(t *testing.T) {
 // tokens, of which the norm is made) and its positions, over two segments, with
 // documents asked for that do not hold the term.
 func TestPostingsReader(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = standard.Name
-	text.IncludeTermVectors = true
-	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	m := textMapping()
 	docs := map[string]string{
 		"a": "fish", "b": "red fish blue fish", "c": "green sea", "d": "one fish two fish red fish blue fish",
 		"e": strings.Repeat("fish fried chips ", 300), "f": "blue fish", "gg": "fish",
@@ -334,6 +326,17 @@ func TestStoredText(t *testing.T) {
 	if _, _, ok := snap.Locate(100); ok {
 		t.Error("document 100 of 3 located")
 	}
+}
+
+// textMapping is the mapping of documents of one text field, t, analysed by the
+// standard analyser and indexed with term vectors.
+func textMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = standard.Name
+	text.IncludeTermVectors = true
+	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	return m
 }
 
 // batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
