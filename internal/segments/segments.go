@@ -4,17 +4,19 @@
 // fields, the internal values a snapshot keeps, and forced merges. Everything else
 // reads and writes the index through bleve's public API.
 //
-// What it relies on, and what TestScorchContract, TestOccurrences and TestStoredText
-// check so that a bleve upgrade that changes it fails loudly: an index opened with
-// IndexType hands out *scorch.IndexSnapshot readers and is a *scorch.Scorch
-// underneath; a snapshot's document numbers run on from segment to segment, deleted
-// documents included; zap postings iterators are segment.OptimizablePostingsIterator,
-// whose bitmaps may live in the segment's read-only file mapping (so they are cloned
-// before use, or only read); a postings list hands out iterators without changing
-// itself, so that several goroutines may read one (TermMemo shares them); a posting
-// read with locations gives the position and byte offsets of each occurrence of its
-// term (the term vectors of a field indexed with them); a segment's stored fields
-// hold a document's id as the field _id and its text fields with type 't'; and
+// What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText and
+// TestPostingsReader check so that a bleve upgrade that changes it fails loudly: an
+// index opened with IndexType hands out *scorch.IndexSnapshot readers and is a
+// *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
+// segment, deleted documents included; zap postings iterators are
+// segment.OptimizablePostingsIterator, whose bitmaps may live in the segment's
+// read-only file mapping (so they are cloned before use, or only read); a postings list
+// hands out iterators without changing itself, so that several goroutines may read one
+// (TermMemo shares them); a zap posting's NormUint64 is its field's length in tokens,
+// of which its Norm, what bleve's scoring reads, is 1/sqrt rounded to a float32; a
+// posting read with locations gives the position and byte offsets of each occurrence
+// of its term (the term vectors of a field indexed with them); a segment's stored
+// fields hold a document's id as the field _id and its text fields with type 't'; and
 // ForceMerge merges as far as a merge plan goes. The versions this was built against
 // are pinned in go.mod.
 package segments
@@ -22,6 +24,7 @@ package segments
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -456,47 +459,71 @@ func (p *Postings) Reader(positions bool) *PostingsReader {
 type PostingsReader struct {
 	it        segment.PostingsIterator
 	positions bool
-	// The posting read last, copied out of zap's (which it reuses): zap's iterator
-	// may not be asked for it again.
-	read, end bool
-	num       uint64
-	last      Posting
+	// past is 1 + the document number of the posting read last (copied out of
+	// zap's, which it reuses: zap's iterator may not be asked for it again), 0
+	// before the first, math.MaxUint64 past the last.
+	past uint64
+	last Posting
 }
 
 // Posting is a term's entry for one document.
 type Posting struct {
-	// Freq is how often the document's field holds the term, Norm 1/sqrt of the
-	// field's length in tokens.
-	Freq uint64
-	Norm float64
+	// Freq is how often the document's field holds the term, Length how many tokens
+	// the field holds.
+	Freq, Length uint64
 	// Positions are the term's token positions in the field, when the reader reads
 	// them.
 	Positions []uint64
 }
 
+// Norm is the norm of the posting's field, as bleve's scoring reads it.
+func (p *Posting) Norm() float64 { return Norm(p.Length) }
+
+// Norm is the norm of a field of length tokens as zap hands it to bleve's scoring:
+// 1/sqrt(length), rounded to a float32.
+func Norm(length uint64) float64 {
+	return float64(float32(1 / math.Sqrt(float64(length))))
+}
+
+// lengthPosting is a zap posting (v15 and later), whose norm is kept as the field's
+// length: reading the length saves a square root and a division a posting.
+type lengthPosting interface{ NormUint64() uint64 }
+
 // Advance reads the posting of document num, which must not be before the last read,
 // or returns nil when the document does not hold the term. The posting is valid until
 // the next call.
 func (r *PostingsReader) Advance(num uint32) (*Posting, error) {
-	if !r.end && (!r.read || r.num < uint64(num)) {
-		p, err := r.it.Advance(uint64(num))
-		if err != nil {
-			return nil, fmt.Errorf("read postings: %w", err)
-		}
-		r.read = true
-		if p == nil {
-			r.end = true
-		} else {
-			r.num = p.Number()
-			r.last.Freq, r.last.Norm, r.last.Positions = p.Frequency(), p.Norm(), r.last.Positions[:0]
-			if r.positions {
-				for _, l := range p.Locations() {
-					r.last.Positions = append(r.last.Positions, l.Pos())
-				}
-			}
+	if r.past <= uint64(num) {
+		return r.read(num)
+	}
+	if r.past-1 != uint64(num) {
+		return nil, nil // num holds no posting
+	}
+	return &r.last, nil
+}
+
+// read is Advance for a document after the posting read last.
+func (r *PostingsReader) read(num uint32) (*Posting, error) {
+	p, err := r.it.Advance(uint64(num))
+	if err != nil {
+		return nil, fmt.Errorf("read postings: %w", err)
+	}
+	if p == nil {
+		r.past = math.MaxUint64
+		return nil, nil
+	}
+	lp, ok := p.(lengthPosting)
+	if !ok {
+		return nil, fmt.Errorf("read postings: a %T keeps no field length (a segment of a format before zap v15); rebuild the index", p)
+	}
+	r.past = p.Number() + 1
+	r.last.Freq, r.last.Length, r.last.Positions = p.Frequency(), lp.NormUint64(), r.last.Positions[:0]
+	if r.positions {
+		for _, l := range p.Locations() {
+			r.last.Positions = append(r.last.Positions, l.Pos())
 		}
 	}
-	if r.end || r.num != uint64(num) {
+	if r.past != uint64(num)+1 {
 		return nil, nil
 	}
 	return &r.last, nil

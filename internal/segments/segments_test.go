@@ -173,11 +173,7 @@ func TestScorchContract(t *testing.T) {
 // TestOccurrences checks Occurrences against term vectors of known texts, over two
 // segments, with documents asked for that do not hold a term beside ones that do.
 func TestOccurrences(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = standard.Name
-	text.IncludeTermVectors = true
-	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	m := textMapping()
 	snap := batchedSnapshot(t, m, []map[string]map[string]any{
 		{"a": {"t": "red fish blue fish"}, "b": {"t": "green"}},
 		{"c": {"t": "green sea"}, "d": {"t": "blue sky"}, "e": {"t": "blue"}},
@@ -210,6 +206,83 @@ func TestOccurrences(t *testing.T) {
 	}
 	if n := memo.Len(); n != 3*len(snap.Segments()) {
 		t.Errorf("the memo holds %d postings lists, want 3 terms in %d segments", n, len(snap.Segments()))
+	}
+}
+
+// TestPostingsReader checks a reader of postings against what bleve's term readers
+// hand its scoring: each document's frequency and norm (and the field's length in
+// tokens, of which the norm is made) and its positions, over two segments, with
+// documents asked for that do not hold the term.
+func TestPostingsReader(t *testing.T) {
+	m := textMapping()
+	docs := map[string]string{
+		"a": "fish", "b": "red fish blue fish", "c": "green sea", "d": "one fish two fish red fish blue fish",
+		"e": strings.Repeat("fish fried chips ", 300), "f": "blue fish", "gg": "fish",
+	}
+	batches := []map[string]map[string]any{{}, {}}
+	for id, text := range docs {
+		batches[len(id)%2][id] = map[string]any{"t": text}
+	}
+	snap := batchedSnapshot(t, m, batches)
+	type posting struct {
+		freq   uint64
+		norm   float64
+		length uint64
+		pos    []uint64
+	}
+	// What bleve's scoring reads, by document number, from its term reader.
+	want := map[uint64]posting{}
+	tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("fish"), "t", true, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			break
+		}
+		p := posting{freq: d.Freq, norm: d.Norm}
+		for _, v := range d.Vectors {
+			p.pos = append(p.pos, v.Pos)
+		}
+		want[d.ID.Value()] = p
+	}
+	for id, text := range docs {
+		iid, err := snap.snap.InternalID(id)
+		if err != nil || iid == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if p, ok := want[iid.Value()]; ok {
+			p.length = uint64(len(strings.Fields(text)))
+			want[iid.Value()] = p
+		}
+	}
+	if len(want) != 6 {
+		t.Fatalf("bleve reads %d postings of fish, want 6", len(want))
+	}
+	got := map[uint64]posting{}
+	for _, seg := range snap.Segments() {
+		p, err := seg.Term("t", "fish")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := p.Reader(true)
+		for num := range uint32(seg.Count()) {
+			read, err := r.Advance(num)
+			if err != nil {
+				t.Fatalf(upgrade+"%v", err)
+			}
+			if read != nil {
+				got[seg.Offset+uint64(num)] = posting{read.Freq, read.Norm(), read.Length, slices.Clone(read.Positions)}
+			}
+		}
+	}
+	if diff := fmt.Sprint(got); diff != fmt.Sprint(want) {
+		t.Errorf(upgrade+"postings of fish (frequency, norm, length, positions) by document:\n%v\nwant bleve's\n%v", got, want)
 	}
 }
 
@@ -253,6 +326,17 @@ func TestStoredText(t *testing.T) {
 	if _, _, ok := snap.Locate(100); ok {
 		t.Error("document 100 of 3 located")
 	}
+}
+
+// textMapping is the mapping of documents of one text field, t, analysed by the
+// standard analyser and indexed with term vectors.
+func textMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = standard.Name
+	text.IncludeTermVectors = true
+	m.DefaultMapping.AddFieldMappingsAt("t", text)
+	return m
 }
 
 // batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a

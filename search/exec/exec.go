@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -134,14 +135,16 @@ type Query struct {
 
 // segment is a segment of the snapshot and the plan's matches in it.
 type segment struct {
-	seg   segments.Segment
-	root  *match
-	terms []*segments.Postings // by term number
+	seg     segments.Segment
+	root    *match
+	terms   []*segments.Postings // by term number
+	phrases []*phraseMatches     // by phrase number
 }
 
 // node is a Node with what scoring it needs.
 type node struct {
 	n    Node
+	kind kind
 	kids []*node
 	// Term and All: the weight in the query norm and the factor of the score (bleve's
 	// query weight: 1 until a composite query sets the norm).
@@ -151,10 +154,36 @@ type node struct {
 	idf, avgdl float64
 	// times is how many times the node counts in the phrase around it (1 elsewhere).
 	times float64
-	// Phrase only: its shape, and the number of a term node of each of its terms.
-	phrase *PhraseShape
-	termOf []int
+	// Or and UnitOr: by the number of kids that match, the share of them that do (the
+	// coordination factor).
+	coord []float64
+	// UnitOr only: its floor, and its first own kids. Squash only: its scale.
+	floor float64
+	own   int
+	scale float64
+	// Phrase only: its number among the plan's phrases, its shape, and the number of
+	// a term node of each of its terms.
+	phraseNum int
+	phrase    *PhraseShape
+	termOf    []int
 }
+
+// kind is the kind of a node's Node, which scoring switches on for every section.
+type kind uint8
+
+const (
+	kindTerm kind = iota
+	kindPhrase
+	kindAnd
+	kindOr
+	kindUnitOr
+	kindSum
+	kindNot
+	kindAll
+	kindSquash
+	kindDocs
+	kindAdjust
+)
 
 // match is a node's matches in one segment, as segment-local numbers.
 type match struct {
@@ -195,6 +224,9 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	}
 	for i := range q.segs {
 		q.segs[i].root = q.segs[i].match(q.root, found[i])
+		for _, n := range q.phrases {
+			q.segs[i].phrases = append(q.segs[i].phrases, found[i][n])
+		}
 	}
 	return q, nil
 }
@@ -205,34 +237,39 @@ func (q *Query) build(n Node) (*node, error) {
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
-		out.term = q.terms
+		out.kind, out.term = kindTerm, q.terms
 		q.terms++
 		q.inPhrase = append(q.inPhrase, false)
 	case Docs:
+		out.kind = kindDocs
 	case Phrase:
+		out.kind, out.phraseNum = kindPhrase, len(q.phrases)
 		q.phrases = append(q.phrases, out)
 		return q.buildPhrase(out, n)
 	case All:
+		out.kind = kindAll
 	case And:
-		if kids = n.Nodes; len(kids) == 0 {
+		if out.kind, kids = kindAnd, n.Nodes; len(kids) == 0 {
 			return nil, fmt.Errorf("exec: an empty conjunction")
 		}
 	case Or:
-		if kids = n.Nodes; len(kids) == 0 {
+		if out.kind, kids = kindOr, n.Nodes; len(kids) == 0 {
 			return nil, fmt.Errorf("exec: an empty disjunction")
 		}
+		out.coord = coordination(len(kids))
 	case UnitOr:
-		if kids = n.Nodes; len(kids) == 0 {
+		if out.kind, kids = kindUnitOr, n.Nodes; len(kids) == 0 {
 			return nil, fmt.Errorf("exec: an empty disjunction")
 		}
+		out.coord, out.floor, out.own = coordination(len(kids)), n.Floor, n.Own
 	case Not:
-		kids = []Node{n.Must, n.MustNot}
+		out.kind, kids = kindNot, []Node{n.Must, n.MustNot}
 	case Squash:
-		kids = []Node{n.Inner}
+		out.kind, out.scale, kids = kindSquash, n.Scale, []Node{n.Inner}
 	case Sum:
-		kids = []Node{n.A, n.B}
+		out.kind, kids = kindSum, []Node{n.A, n.B}
 	case Adjust:
-		kids = []Node{n.Inner}
+		out.kind, kids = kindAdjust, []Node{n.Inner}
 	default:
 		return nil, fmt.Errorf("exec: no plan node %T", n)
 	}
@@ -244,6 +281,16 @@ func (q *Query) build(n Node) (*node, error) {
 		out.kids = append(out.kids, kn)
 	}
 	return out, nil
+}
+
+// coordination returns a disjunction of n nodes' coordination factors: by the
+// number of nodes that match, the share of them that do.
+func coordination(n int) []float64 {
+	out := make([]float64, n+1)
+	for i := range out {
+		out[i] = float64(i) / float64(n)
+	}
+	return out
 }
 
 // buildPhrase builds the nodes of phrase p into out.
@@ -436,21 +483,18 @@ const checkEvery = 4096
 func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num uint64, score float64)) error {
 	buf := make([]uint32, 256)
 	scored := 0
-	for _, s := range q.segs {
+	sc := q.newScorer()
+	for i := range q.segs {
+		s := &q.segs[i]
 		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
 		if in.IsEmpty() {
 			continue
 		}
-		readers := make([]*segments.PostingsReader, q.terms)
-		for i, p := range s.terms {
-			if !q.inPhrase[i] {
-				readers[i] = p.Reader(false)
-			}
-		}
+		sc.start(s)
 		it := in.ManyIterator()
 		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 			for _, num := range buf[:k] {
-				score, err := q.root.score(s.root, uint64(num), uint32(uint64(num)-s.seg.Offset), readers)
+				score, err := sc.score(uint64(num))
 				if err != nil {
 					return err
 				}
@@ -474,106 +518,215 @@ func rangeOf(from, to uint64) *roaring.Bitmap {
 	return b
 }
 
-// score returns the score of n for section num, local in its segment, which m, n's
-// matches in the segment, holds.
-func (n *node) score(m *match, num uint64, local uint32, readers []*segments.PostingsReader) (float64, error) {
-	switch t := n.n.(type) {
-	case Term:
-		p, err := readers[n.term].Advance(local)
-		if err != nil || p == nil {
-			return 0, err
+// scorer scores sections of one segment at a time, in the order of their numbers,
+// on one goroutine: it holds a reader of each term's postings in the segment, where
+// each phrase's matches have got to, and the part of BM25 each term computes of a
+// field's length, by length (a search's fields take few distinct lengths).
+type scorer struct {
+	q   *Query
+	seg *segment
+	// readers are by term number, nil for a phrase's terms (scored with it).
+	readers []*segments.PostingsReader
+	// phrases are, by phrase number, each phrase's matches in the segment and
+	// where in them the sections scored have got to.
+	phrases []phraseCursor
+	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
+	lengths [][]float64
+	// err is the first error reading postings.
+	err error
+}
+
+// maxMemoLength is the longest field whose lengthPart a scorer keeps: a longer one
+// computes it every time (sections run to some hundreds of tokens).
+const maxMemoLength = 4096
+
+// newScorer returns a scorer for q's segments.
+func (q *Query) newScorer() *scorer {
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), phrases: make([]phraseCursor, len(q.phrases)), lengths: make([][]float64, q.terms)}
+}
+
+// start readies sc for the sections of segment s.
+func (sc *scorer) start(s *segment) {
+	sc.seg = s
+	for i, p := range s.terms {
+		if !sc.q.inPhrase[i] {
+			sc.readers[i] = p.Reader(false)
 		}
-		return n.bm25(p.Freq, p.Norm), nil
-	case All:
-		return n.factor, nil
-	case Docs:
-		return 0, nil
-	case Phrase:
-		s, _ := m.phrase.score(local)
-		return s, nil
-	case And:
+	}
+	for i, m := range s.phrases {
+		sc.phrases[i] = phraseCursor{phraseMatches: m}
+	}
+}
+
+// phraseCursor is a phrase's matches in a segment, and the index of the first not
+// before the section scored last.
+type phraseCursor struct {
+	*phraseMatches
+	at int
+}
+
+// score returns the score of the query for section num (a snapshot document number),
+// which must be a match of it in the segment, after those scored before.
+func (sc *scorer) score(num uint64) (float64, error) {
+	s, _ := sc.q.root.score(sc.seg.root, num, uint32(num-sc.seg.seg.Offset), sc)
+	return s, sc.err
+}
+
+// score returns the score of n for section num, local in its segment, and whether
+// m, n's matches in the segment, holds it.
+func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, bool) {
+	switch n.kind {
+	case kindTerm:
+		return sc.term(n, local)
+	case kindAll:
+		return n.factor, true
+	case kindDocs:
+		return 0, m.docs.Contains(local)
+	case kindPhrase:
+		return sc.phrases[n.phraseNum].score(local)
+	case kindAnd:
 		var sum float64
 		for i, k := range n.kids {
-			s, err := k.score(m.kids[i], num, local, readers)
-			if err != nil {
-				return 0, err
+			s, ok := k.score(m.kids[i], num, local, sc)
+			if !ok {
+				return 0, false
 			}
 			sum += k.times * s
 		}
-		return sum, nil
-	case Or, UnitOr, Sum:
+		return sum, true
+	case kindOr, kindUnitOr, kindSum:
 		var sum, floors float64
 		matched, own := 0, false
-		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
 			var s float64
-			switch k.n.(type) {
-			case Term:
-				// A term's reader says whether the section holds it, and a phrase's
-				// matches: no lookup in their bitmaps.
-				p, err := readers[k.term].Advance(local)
-				if err != nil {
-					return 0, err
-				}
-				if p == nil {
-					continue
-				}
-				s = k.bm25(p.Freq, p.Norm)
-			case Phrase:
-				var ok bool
-				if s, ok = m.kids[i].phrase.score(local); !ok {
-					continue
-				}
-			default:
-				if !m.kids[i].docs.Contains(local) {
-					continue
-				}
-				var err error
-				if s, err = k.score(m.kids[i], num, local, readers); err != nil {
-					return 0, err
-				}
+			var ok bool
+			// Most kids are terms.
+			if k.kind == kindTerm {
+				s, ok = sc.term(k, local)
+			} else {
+				s, ok = k.score(m.kids[i], num, local, sc)
 			}
-			if isUnit {
-				f := math.Floor(s / unit.Floor)
-				s -= f * unit.Floor
+			if !ok {
+				continue
+			}
+			// A unit takes the whole floors out of a score, which most are below: their
+			// share of a floor rounds below 1/2, to no whole floor.
+			if n.kind == kindUnitOr && !(s >= 0 && s < n.floor/2) {
+				f := math.Floor(s / n.floor)
+				s -= f * n.floor
 				floors += f
-				own = own || i < unit.Own
 			}
+			own = own || i < n.own
 			sum += s
 			matched++
 		}
-		if _, or := t.(Sum); !or {
-			sum *= float64(matched) / float64(len(n.kids))
+		if matched == 0 {
+			return 0, false
+		}
+		if n.kind != kindSum {
+			sum *= n.coord[matched]
 		}
 		if own {
 			floors++
 		}
-		return sum + floors*unit.Floor, nil
-	case Not:
-		return n.kids[0].score(m.kids[0], num, local, readers)
-	case Squash:
-		s, err := n.kids[0].score(m.kids[0], num, local, readers)
-		return t.Scale * s / (1 + s), err
-	case Adjust:
-		s, err := n.kids[0].score(m.kids[0], num, local, readers)
-		if err == nil && t.Docs.Contains(uint32(num)) {
+		return sum + floors*n.floor, true
+	case kindNot:
+		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
+		if !ok {
+			return 0, false
+		}
+		_, out := n.kids[1].score(m.kids[1], num, local, sc)
+		return s, !out
+	case kindSquash:
+		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
+		if !ok {
+			return 0, false
+		}
+		return n.scale * s / (1 + s), true
+	case kindAdjust:
+		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
+		if t := n.n.(Adjust); ok && t.Docs.Contains(uint32(num)) {
 			s = t.By(num, s)
 		}
-		return s, err
+		return s, ok
 	}
-	return 0, fmt.Errorf("exec: no plan node %T", n.n)
+	panic(fmt.Sprintf("exec: no plan node %T", n.n))
 }
 
-// bm25 is bleve's BM25 score of a term found freq times in a field of norm
-// 1/sqrt(length), times the term's query weight.
-func (n *node) bm25(freq uint64, norm float64) float64 {
+// term returns the score of term node n for section local, and whether the section
+// holds the term.
+func (sc *scorer) term(n *node, local uint32) (float64, bool) {
+	p, err := sc.readers[n.term].Advance(local)
+	if p == nil {
+		if err != nil && sc.err == nil {
+			sc.err = err
+		}
+		return 0, false
+	}
+	return n.bm25(p.Freq, sc.lengthPart(n, p.Length)), true
+}
+
+// lengthPart is n.lengthPart(length), computed once a length.
+func (sc *scorer) lengthPart(n *node, length uint64) float64 {
+	if length >= maxMemoLength {
+		return n.lengthPart(length)
+	}
+	memo := sc.lengths[n.term]
+	if length >= uint64(len(memo)) {
+		grown := make([]float64, min(max(2*len(memo), int(length)+1, 64), maxMemoLength))
+		copy(grown, memo)
+		memo, sc.lengths[n.term] = grown, grown
+	}
+	if part := memo[length]; part != 0 { // a part is never 0
+		return part
+	}
+	memo[length] = n.lengthPart(length)
+	return memo[length]
+}
+
+// score returns the phrase's score in section local, and whether the section holds
+// it; the sections asked about must not go back.
+func (c *phraseCursor) score(local uint32) (float64, bool) {
+	nums, i := c.nums, c.at
+	if i < len(nums) && nums[i] < local {
+		// Most sections asked about come next, or soon after.
+		j, _ := slices.BinarySearch(nums[i+1:min(i+1+phraseSeekAhead, len(nums))], local)
+		if i += 1 + j; i < len(nums) && nums[i] < local {
+			j, _ = slices.BinarySearch(nums[i:], local)
+			i += j
+		}
+		c.at = i
+	}
+	if i == len(nums) || nums[i] != local {
+		return 0, false
+	}
+	return c.scores[i], true
+}
+
+// phraseSeekAhead is how many of a phrase's matches phraseCursor.score looks among
+// before it looks among all the rest.
+const phraseSeekAhead = 8
+
+// lengthPart is what BM25 computes of the length of a field, in tokens, for term
+// node n, as bleve computes it from the field's norm.
+func (n *node) lengthPart(length uint64) float64 {
+	norm := segments.Norm(length)
+	if n.avgdl > 0 {
+		length := 1 / (norm * norm)
+		return bsearch.BM25_k1 * (1 - bsearch.BM25_b + (bsearch.BM25_b * length / n.avgdl))
+	}
+	return norm
+}
+
+// bm25 is bleve's BM25 score of a term found freq times in a field whose length gives
+// part (lengthPart), times the term's query weight.
+func (n *node) bm25(freq uint64, part float64) float64 {
 	tf := math.Sqrt(float64(freq))
 	var score float64
 	if n.avgdl > 0 {
-		length := 1 / (norm * norm)
-		score = n.idf * (tf * bsearch.BM25_k1) / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*length/n.avgdl)))
+		score = n.idf * (tf * bsearch.BM25_k1) / (tf + part)
 	} else {
-		score = tf * norm * n.idf
+		score = tf * part * n.idf
 	}
 	return score * n.factor // exact when the factor is 1
 }

@@ -159,16 +159,6 @@ type phraseMatches struct {
 	scores []float64
 }
 
-// score returns the phrase's score in section local, or false when the section does
-// not hold it.
-func (p *phraseMatches) score(local uint32) (float64, bool) {
-	i, ok := slices.BinarySearch(p.nums, local)
-	if !ok {
-		return 0, false
-	}
-	return p.scores[i], true
-}
-
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
 // segments): those that match, and their scores, go to out.
 type phraseCheck struct {
@@ -307,12 +297,12 @@ func (n *node) phraseScore(postings []*segments.Posting) float64 {
 		var score float64
 		if ids := n.phrase.Sets[set]; len(ids) == 1 {
 			p := postings[ids[0]]
-			score = k.bm25(p.Freq, p.Norm)
+			score = k.bm25(p.Freq, k.lengthPart(p.Length))
 		} else {
 			matched := 0
 			for i, id := range ids {
 				if p := postings[id]; p != nil {
-					score += k.kids[i].bm25(p.Freq, p.Norm)
+					score += k.kids[i].bm25(p.Freq, k.kids[i].lengthPart(p.Length))
 					matched++
 				}
 			}

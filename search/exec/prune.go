@@ -13,8 +13,9 @@ import (
 // Pruning: ScoreTop leaves out the blocks of sections (consecutive segment-local
 // numbers) whose scores cannot matter to its caller, knowing of each block an upper
 // bound of its sections' scores without scoring them. A term's bound in a block comes
-// from the block's impacts: the pairs of frequency and norm of its postings there
-// that no other pair of the block exceeds in both (BM25 grows with each), read once
+// from the block's impacts: the pairs of frequency and field length of its postings
+// there that no other pair of the block betters in both (BM25 grows with the
+// frequency and falls with the length), read once
 // per segment and term and kept in an Impacts. A composite node's bound follows from
 // its parts' as its score does from theirs. Blocks come in two sizes (levels): a block
 // of 128 sections that cannot be left out whole is looked at in blocks of 32, whose
@@ -90,11 +91,9 @@ type impactLevel struct {
 	impacts []impact
 }
 
-// impact is a posting's frequency and norm (1/sqrt of the field's length), as zap
-// keeps them.
+// impact is a posting's frequency and field length.
 type impact struct {
-	freq uint32
-	norm float32
+	freq, length uint32
 }
 
 // size is roughly the memory t takes, in bytes (nil: see readImpacts).
@@ -110,7 +109,7 @@ func (t *impactTable) size() int {
 }
 
 // readImpacts reads the impacts of term in field of seg, deleted documents included,
-// or returns nil when a frequency is beyond what an impact holds.
+// or returns nil when a frequency or length is beyond what an impact holds.
 func readImpacts(seg segments.Segment, field, term string) (*impactTable, error) {
 	p, err := seg.Whole().Term(field, term)
 	if err != nil {
@@ -139,7 +138,7 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 		if posting == nil {
 			continue
 		}
-		if posting.Freq > math.MaxUint32 {
+		if posting.Freq > math.MaxUint32 || posting.Length > math.MaxUint32 {
 			return nil, nil
 		}
 		for level, bits := range levelBits {
@@ -147,7 +146,7 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 				flush(level)
 				at[level] = n
 			}
-			front[level] = addImpact(front[level], impact{uint32(posting.Freq), float32(posting.Norm)})
+			front[level] = addImpact(front[level], impact{uint32(posting.Freq), uint32(posting.Length)})
 		}
 	}
 	for level := range t {
@@ -158,14 +157,14 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 }
 
 // addImpact adds i to front, the impacts of a block none of which another exceeds
-// in both frequency and norm, keeping it so.
+// in frequency and is shorter than in length, keeping it so.
 func addImpact(front []impact, i impact) []impact {
 	kept := front[:0]
 	for _, f := range front {
-		if f.freq >= i.freq && f.norm >= i.norm {
+		if f.freq >= i.freq && f.length <= i.length {
 			return front // i scores no more than f
 		}
-		if !(i.freq >= f.freq && i.norm >= f.norm) {
+		if !(i.freq >= f.freq && i.length <= f.length) {
 			kept = append(kept, f)
 		}
 	}
@@ -179,6 +178,8 @@ type bounds struct {
 	tables []*impactTable
 	at     [levels][]int
 	seg    *segment
+	// sc is the scorer of the segment's sections, whose memos of lengths bounds share.
+	sc *scorer
 	// iters read the bitmaps of Docs and Adjust nodes, by node.
 	iters map[*node]roaring.IntPeekable
 }
@@ -199,13 +200,13 @@ func (b *bounds) holds(n *node, docs *roaring.Bitmap, lo, hi uint64) bool {
 }
 
 // bounds returns what bounding the scores of blocks of segment s, the i-th of q's,
-// reads.
-func (q *Query) bounds(imp *Impacts, i int) (*bounds, error) {
+// reads; sc scores the segment's sections.
+func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	tables, err := q.impactsOf(imp, i)
 	if err != nil {
 		return nil, err
 	}
-	b := &bounds{tables: tables, seg: &q.segs[i], iters: map[*node]roaring.IntPeekable{}}
+	b := &bounds{tables: tables, seg: &q.segs[i], sc: sc, iters: map[*node]roaring.IntPeekable{}}
 	for level := range b.at {
 		b.at[level] = make([]int, q.terms)
 	}
@@ -357,13 +358,13 @@ func (n *node) termBound(b *bounds, in block) (float64, bool) {
 	if i == len(t.blocks) || t.blocks[i] != in.n {
 		return 0, false
 	}
-	// BM25 grows with the frequency and the norm, so the block's best is one of its
-	// impacts; two impacts one of which exceeds the other in both differ in score
-	// by far more than rounding, so the impact a block keeps scores at least as
-	// high as the ones it dropped, as computed.
+	// BM25 grows with the frequency and falls with the length, so the block's best
+	// is one of its impacts; two impacts one of which betters the other in both
+	// differ in score by far more than rounding, so the impact a block keeps scores
+	// at least as high as the ones it dropped, as computed.
 	var best float64
 	for _, i := range t.impacts[t.starts[i]:t.starts[i+1]] {
-		best = max(best, n.bm25(uint64(i.freq), float64(i.norm)))
+		best = max(best, n.bm25(uint64(i.freq), b.sc.lengthPart(n, uint64(i.length))))
 	}
 	return best, true
 }
@@ -379,22 +380,19 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 	}
 	buf := make([]uint32, 0, 1<<levelBits[0])
 	blocks := 0
+	sc := q.newScorer()
 	for i := range q.segs {
 		s := &q.segs[i]
 		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
 		if in.IsEmpty() {
 			continue
 		}
-		b, err := q.bounds(imp, i)
+		sc.start(s)
+		b, err := q.bounds(imp, i, sc)
 		if err != nil {
 			return err
 		}
-		v := visit{q: q, s: s, b: b, keep: keep, each: each, readers: make([]*segments.PostingsReader, q.terms)}
-		for i, p := range s.terms {
-			if !q.inPhrase[i] { // a phrase is scored as it was matched
-				v.readers[i] = p.Reader(false)
-			}
-		}
+		v := visit{q: q, s: s, b: b, sc: sc, keep: keep, each: each}
 		it := in.Iterator()
 		for it.HasNext() {
 			if blocks++; blocks%(checkEvery>>levelBits[0]) == 0 {
@@ -418,12 +416,12 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 
 // visit is one ScoreTop's visit of the blocks of a segment.
 type visit struct {
-	q       *Query
-	s       *segment
-	b       *bounds
-	readers []*segments.PostingsReader
-	keep    func(block []uint32, bound float64) []uint32
-	each    func(num uint64, score float64)
+	q    *Query
+	s    *segment
+	b    *bounds
+	sc   *scorer
+	keep func(block []uint32, bound float64) []uint32
+	each func(num uint64, score float64)
 }
 
 // block scores those of docs, the sections of block k to score, that keep keeps,
@@ -454,9 +452,8 @@ func (v *visit) block(k block, docs []uint32) error {
 
 // score scores docs, sections of the segment.
 func (v *visit) score(docs []uint32) error {
-	off := v.s.seg.Offset
 	for _, num := range docs {
-		score, err := v.q.root.score(v.s.root, uint64(num), uint32(uint64(num)-off), v.readers)
+		score, err := v.sc.score(uint64(num))
 		if err != nil {
 			return err
 		}

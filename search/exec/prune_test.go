@@ -153,7 +153,9 @@ func TestBoundsHold(t *testing.T) {
 			}
 			for i := range q.segs {
 				s := &q.segs[i]
-				b, err := q.bounds(imp, i)
+				sc := q.newScorer()
+				sc.start(s)
+				b, err := q.bounds(imp, i, sc)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -161,10 +163,6 @@ func TestBoundsHold(t *testing.T) {
 					if tb != nil {
 						tables++
 					}
-				}
-				readers := make([]*segments.PostingsReader, q.terms)
-				for i, p := range s.terms {
-					readers[i] = p.Reader(false)
 				}
 				var at [levels]block
 				var bound [levels]float64
@@ -175,7 +173,7 @@ func TestBoundsHold(t *testing.T) {
 				for it := s.root.docs.Iterator(); it.HasNext(); {
 					local := it.Next()
 					num := s.seg.Offset + uint64(local)
-					score, err := q.root.score(s.root, num, local, readers)
+					score, err := sc.score(num)
 					if err != nil {
 						t.Fatal(err)
 					}
