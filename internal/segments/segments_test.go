@@ -377,3 +377,44 @@ func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]
 	}
 	return snap
 }
+
+// TestNewSegmentsInIDOrder checks that a batch's documents are numbered in the order of
+// their ids, which scorch alone leaves to its analysers' timing: the sections of a
+// document are neighbours.
+func TestNewSegmentsInIDOrder(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	var ids []string
+	batch := bi.NewBatch()
+	for d := range 50 {
+		for s := range 4 {
+			id := fmt.Sprintf("doc%02d#%d", d, s+1)
+			ids = append(ids, id)
+			if err := batch.Index(id, map[string]any{"f": "all"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	nums, err := snap.Numbers(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(ids); i++ {
+		if nums[ids[i-1]] >= nums[ids[i]] {
+			t.Fatalf("%s is document %d, %s document %d: want the order of their ids", ids[i-1], nums[ids[i-1]], ids[i], nums[ids[i]])
+		}
+	}
+}
