@@ -1,7 +1,8 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
 // occurrences of terms in given documents (term vectors), a document's stored text
-// fields, the internal values a snapshot keeps, and forced merges. Everything else
+// fields, the internal values a snapshot keeps, forced merges, and the order of the
+// documents in a new segment (plugin.go). Everything else
 // reads and writes the index through bleve's public API.
 //
 // What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText and
