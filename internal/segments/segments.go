@@ -5,8 +5,10 @@
 // documents in a new segment (plugin.go). Everything else
 // reads and writes the index through bleve's public API.
 //
-// What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText and
-// TestPostingsReader check so that a bleve upgrade that changes it fails loudly: an
+// What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText,
+// TestPostingsReader and TestNewSegmentsInIDOrder check so that a bleve upgrade that
+// changes it fails loudly: scorch makes a batch's segment with its default segment
+// plugin, the one registered last as default; an
 // index opened with IndexType hands out *scorch.IndexSnapshot readers and is a
 // *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
 // segment, deleted documents included; zap postings iterators are
