@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -38,7 +39,10 @@ type collector struct {
 	// document's best sections.
 	byDoc bool
 	spec  groupSpec
-	tally *docTally // the counts in documents, once made
+	// tally is the counts in documents, made once (tallied), as soon as the matches
+	// are known when the executor runs the search (startTally).
+	tally   *docTally
+	tallied sync.Once
 
 	sets     *facetSets
 	filtered map[corpus.Facet]*roaring.Bitmap // the sections each filtered facet selects
@@ -443,9 +447,23 @@ type docTally struct {
 // value and every filter but the value's facet's own selects that section (as
 // counts counts sections).
 func (c *collector) tallyDocs() *docTally {
-	if c.tally != nil {
-		return c.tally
+	c.tallied.Do(func() { c.tally = c.tallyNow() })
+	return c.tally
+}
+
+// startTally starts counting the documents of a grouped search on another goroutine,
+// the matches known: the count then runs while the matches are scored, not after.
+func (c *collector) startTally() {
+	if c.byDoc {
+		go c.tallyDocs()
 	}
+}
+
+// tallyNow is tallyDocs without its memo. It gathers the values each matched
+// section counts for by document (a document's sections are neighbours, see
+// internal/segments) and adds a document's values to the counts once it is passed;
+// the marks in seen keep a document whose sections are apart from counting twice.
+func (c *collector) tallyNow() *docTally {
 	s := c.sets
 	w := s.valueWords
 	// The filters as masks of a section's bits: the values each selects, and its facet's.
@@ -466,6 +484,27 @@ func (c *collector) tallyDocs() *docTally {
 	seen := s.docSeen(stride)
 	defer s.seen.Put(&seen)
 	t := &docTally{values: make([]int, len(s.bitValues))}
+	cur, inTotal := -1, false     // the document gathered, and whether one of its sections counts in the total
+	gathered := make([]uint64, w) // the values cur's sections count for
+	add := func() {
+		if cur < 0 {
+			return
+		}
+		mark := seen[cur*stride : (cur+1)*stride]
+		if inTotal && mark[w] == 0 {
+			mark[w] = 1
+			t.total++
+		}
+		for i := range w {
+			fresh := gathered[i] &^ mark[i]
+			mark[i] |= fresh
+			for ; fresh != 0; fresh &= fresh - 1 {
+				t.values[i*64+bits.TrailingZeros64(fresh)]++
+			}
+			gathered[i] = 0
+		}
+		inTotal = false
+	}
 	buf := make([]uint32, 256)
 	it := c.first.matched.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
@@ -488,23 +527,18 @@ func (c *collector) tallyDocs() *docTally {
 			if left > 1 {
 				continue
 			}
-			d := int(s.docOf[num])
-			mark := seen[d*stride : (d+1)*stride]
-			if left == 0 && mark[w] == 0 {
-				mark[w] = 1
-				t.total++
+			if d := int(s.docOf[num]); d != cur {
+				add()
+				cur = d
 			}
+			inTotal = inTotal || left == 0
 			for i := range w {
-				fresh := values[i] & counted[i] &^ mark[i]
-				mark[i] |= fresh
-				for ; fresh != 0; fresh &= fresh - 1 {
-					t.values[i*64+bits.TrailingZeros64(fresh)]++
-				}
+				gathered[i] |= values[i] & counted[i]
 			}
 		}
 	}
+	add()
 	clear(seen)
-	c.tally = t
 	return t
 }
 

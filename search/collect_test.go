@@ -382,11 +382,17 @@ func TestTallyDocsCountsAsSets(t *testing.T) {
 	for d := range docs {
 		s.docIDs = append(s.docIDs, fmt.Sprintf("d%d", d))
 	}
+	// Sections in runs of one document, as a segment numbers them, and some apart from
+	// their document's run: a document is met again after others.
 	s.docOf = make([]uint32, sections)
 	for i := range s.docOf {
-		s.docOf[i] = uint32(rng.IntN(docs))
-		if rng.IntN(50) == 0 {
+		switch {
+		case rng.IntN(50) == 0:
 			s.docOf[i] = noDoc
+		case i > 0 && s.docOf[i-1] != noDoc && rng.IntN(4) > 0:
+			s.docOf[i] = s.docOf[i-1]
+		default:
+			s.docOf[i] = uint32(rng.IntN(docs))
 		}
 	}
 	s.addValueBits(sections)

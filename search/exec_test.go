@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -474,5 +475,64 @@ func TestExecutorSecondHalfRecovers(t *testing.T) {
 	}
 	if !errors.Is(err, indexer.ErrDamaged) {
 		t.Errorf("after a panic in the second half: error %v, want one wrapping indexer.ErrDamaged", err)
+	}
+}
+
+// TestGroupedSearchLeavesOut checks that a search grouped by document, whose page
+// needs the best few documents, leaves sections of a common word out unscored: a
+// tenth or more of them in the generated corpus of 1,000 sections (more in a larger
+// index). TestExecutorMatchesBleve holds its answers to bleve's.
+func TestGroupedSearchLeavesOut(t *testing.T) {
+	e := generatedEngine(t)
+	defer func(old uint64) { minPruneDocs = old }(minPruneDocs)
+	minPruneDocs = 0
+	ctx := context.Background()
+	req := Request{Query: "Muse", Page: 1, Size: 10, GroupByDoc: true}
+	_, c, err := e.compileQuery(req.Query, compileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := e.selection(ctx, req, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var matched, left int
+	probe := mappedQuery{func(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) {
+		sets, serr := e.sets.get(r)
+		snap, oerr := segments.Of(r)
+		if err = errors.Join(serr, oerr); err != nil {
+			return
+		}
+		env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
+		plan, ok := planOf(sel, env)
+		if !ok || env.err != nil {
+			err = fmt.Errorf("no plan of %q (%v)", req.Query, env.err)
+			return
+		}
+		x, perr := exec.Prepare(ctx, snap, plan, 0)
+		if perr != nil {
+			err = perr
+			return
+		}
+		col := &collector{cache: e.sets, byDoc: true, spec: groupSpec{size: req.Size}}
+		col.start(sets, r)
+		if _, err = (&execQuery{c: col}).score(ctx, x, x.Matches()); err != nil {
+			return
+		}
+		g := col.first.groups
+		defer g.release()
+		for _, d := range g.touched {
+			matched += int(g.tops[d].matches + g.tops[d].leftOut)
+			left += int(g.tops[d].leftOut)
+		}
+	}}
+	if _, serr := e.ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+		t.Fatal(serr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if matched < 200 || left < matched/10 {
+		t.Errorf("%d of %d sections matched left out, want a tenth or more of 200 or more", left, matched)
 	}
 }

@@ -2,9 +2,11 @@ package search
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"musesearch/corpus"
@@ -24,6 +26,18 @@ type docGroups struct {
 	touched []uint32
 	// page is the requested page of documents, set by name.
 	page []pageHit
+
+	// While a search leaves out sections that cannot bring their document onto the
+	// page (execQuery.scorePart), leading keeps the k documents of the best sections
+	// so far (those of the page and before it), as a heap whose root is the worst. k
+	// is 0 when the search does not leave sections out.
+	k       int
+	leading []uint32
+	// rescore, when sections were left out, scores the given selected sections again:
+	// those of the documents of the page whose passages may be among them.
+	rescore func(sections *roaring.Bitmap, each func(num uint64, score float64)) error
+	// selected are the search's selected matches, for rescore.
+	selected *roaring.Bitmap
 }
 
 // groupSpec is what ordering the documents of a grouped search needs to know.
@@ -38,11 +52,17 @@ type groupSpec struct {
 // docTop is one document's selected matches: how many, and the best MaxPassages,
 // best first (on equal scores the one with the lower document number first; name
 // puts them in reading order).
+//
+// Sections a search left out unscored count in leftOut, not in matches; leftBound is
+// the highest bound of their scores. at is 1 + the document's place in
+// docGroups.leading, 0 when not there.
 type docTop struct {
-	matches int32
-	n       int32
-	nums    [MaxPassages]uint32
-	scores  [MaxPassages]float64
+	matches, leftOut int32
+	n                int32
+	at               int32
+	nums             [MaxPassages]uint32
+	scores           [MaxPassages]float64
+	leftBound        float64
 }
 
 func newDocGroups(sets *facetSets, spec groupSpec) *docGroups {
@@ -69,41 +89,145 @@ func (g *docGroups) release() {
 // add records the selected match of section num with score. Sections come in the
 // order of their numbers.
 func (g *docGroups) add(num uint64, score float64) {
-	if num >= uint64(len(g.sets.docOf)) || g.sets.docOf[num] == noDoc {
+	d, t := g.top(num)
+	if t == nil {
 		return
+	}
+	t.matches++
+	if t.insert(uint32(num), score) && g.k > 0 {
+		g.raise(d)
+	}
+}
+
+// top returns the document of section num and its record, nil for a section of no
+// document, listing the document among the touched on its first section.
+func (g *docGroups) top(num uint64) (uint32, *docTop) {
+	if num >= uint64(len(g.sets.docOf)) || g.sets.docOf[num] == noDoc {
+		return 0, nil
 	}
 	d := g.sets.docOf[num]
 	t := &g.tops[d]
-	if t.matches == 0 {
+	if t.matches == 0 && t.leftOut == 0 {
 		g.touched = append(g.touched, d)
 	}
-	t.matches++
+	return d, t
+}
+
+// insert puts section num with score among the best of t, and reports whether it is
+// the best.
+func (t *docTop) insert(num uint32, score float64) bool {
 	i := int(t.n)
 	for i > 0 && score > t.scores[i-1] {
 		i--
 	}
 	if i == MaxPassages {
-		return
+		return false
 	}
 	last := min(int(t.n), MaxPassages-1)
 	copy(t.nums[i+1:last+1], t.nums[i:last])
 	copy(t.scores[i+1:last+1], t.scores[i:last])
-	t.nums[i], t.scores[i] = uint32(num), score
+	t.nums[i], t.scores[i] = num, score
 	t.n = int32(min(int(t.n)+1, MaxPassages))
+	return i == 0
+}
+
+// wants reports whether a section of num's document that scores at most bound, below
+// the floor, could be among its passages, the document being among the leading so
+// far.
+func (g *docGroups) wants(num uint64, bound float64) bool {
+	if num >= uint64(len(g.sets.docOf)) || g.sets.docOf[num] == noDoc {
+		return false
+	}
+	t := &g.tops[g.sets.docOf[num]]
+	return t.at > 0 && (t.n < MaxPassages || bound >= t.scores[MaxPassages-1])
+}
+
+// leave records that a search left the selected match of section num out unscored,
+// knowing that it scores at most bound.
+func (g *docGroups) leave(num uint64, bound float64) {
+	if _, t := g.top(num); t != nil {
+		t.leftOut++
+		t.leftBound = max(t.leftBound, bound)
+	}
+}
+
+// prune readies g for a search that leaves out sections that score below floor.
+func (g *docGroups) prune() { g.k = g.spec.from + g.spec.size }
+
+// floor returns what a section must score, at the least, to bring its document onto
+// the page: the best score of the k-th best document so far, -Inf until there are k.
+// Documents of equal scores go in the order of their ids, not numbers: a section
+// that scores as much as the floor may bring its document in.
+func (g *docGroups) floor() float64 {
+	if g.k == 0 || len(g.leading) < g.k {
+		return math.Inf(-1)
+	}
+	return g.tops[g.leading[0]].scores[0]
+}
+
+// raise puts document d, whose best score has just grown, in its place among leading.
+func (g *docGroups) raise(d uint32) {
+	t := &g.tops[d]
+	switch {
+	case t.at > 0:
+		g.down(int(t.at) - 1)
+	case len(g.leading) < g.k:
+		g.leading = append(g.leading, d)
+		t.at = int32(len(g.leading))
+		for i := len(g.leading) - 1; i > 0 && g.worse(i, (i-1)/2); i = (i - 1) / 2 {
+			g.swap(i, (i-1)/2)
+		}
+	case t.scores[0] > g.tops[g.leading[0]].scores[0]:
+		g.tops[g.leading[0]].at = 0
+		g.leading[0], t.at = d, 1
+		g.down(0)
+	}
+}
+
+// down moves the document at place i of leading down to its place.
+func (g *docGroups) down(i int) {
+	for {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(g.leading) && g.worse(l, w) {
+			w = l
+		}
+		if r < len(g.leading) && g.worse(r, w) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		g.swap(i, w)
+		i = w
+	}
+}
+
+// worse reports whether the document at place i of leading has a worse best
+// section than the one at place j.
+func (g *docGroups) worse(i, j int) bool {
+	return g.tops[g.leading[i]].scores[0] < g.tops[g.leading[j]].scores[0]
+}
+
+// swap swaps the documents at places i and j of leading.
+func (g *docGroups) swap(i, j int) {
+	g.leading[i], g.leading[j] = g.leading[j], g.leading[i]
+	g.tops[g.leading[i]].at, g.tops[g.leading[j]].at = int32(i+1), int32(j+1)
 }
 
 // merge adds the records of o, of sections after all of g's, to g's, and releases o.
 func (g *docGroups) merge(o *docGroups) {
+	g.k, g.leading = 0, nil // the search is done
 	for _, d := range o.touched {
 		t, u := &g.tops[d], &o.tops[d]
-		if t.matches == 0 {
+		if t.matches == 0 && t.leftOut == 0 {
 			g.touched = append(g.touched, d)
 			*t = *u
+			t.at = 0
 			continue
 		}
 		// Both best first; on equal scores g's sections, the earlier, go first, as
 		// they would have with every section added to g.
-		both := docTop{matches: t.matches + u.matches}
+		both := docTop{matches: t.matches + u.matches, leftOut: t.leftOut + u.leftOut, leftBound: max(t.leftBound, u.leftBound)}
 		for i, j := 0, 0; both.n < MaxPassages && (i < int(t.n) || j < int(u.n)); both.n++ {
 			if j == int(u.n) || i < int(t.n) && t.scores[i] >= u.scores[j] {
 				both.nums[both.n], both.scores[both.n] = t.nums[i], t.scores[i]
@@ -141,7 +265,7 @@ func (g *docGroups) order(promoted []uint64, n int) []uint32 {
 	worse := func(i, j int) bool { return g.compare(best[i], best[j]) > 0 }
 	for _, d := range g.touched {
 		switch {
-		case head[d] || k == 0:
+		case head[d] || k == 0 || g.tops[d].n == 0: // n == 0: every match left out
 		case len(best) < k:
 			best = append(best, d)
 			for i := len(best) - 1; i > 0 && worse(i, (i-1)/2); i = (i - 1) / 2 {
@@ -167,6 +291,48 @@ func (g *docGroups) order(promoted []uint64, n int) []uint32 {
 	}
 	slices.SortFunc(best, g.compare)
 	return append(first, best...)[:min(n, len(first)+len(best))]
+}
+
+// rescoreDocs scores again every selected section of those of docs, the documents
+// up to the end of the page, which starts at from, whose sections left out may score
+// as much as their best or, on the page, as one of their passages (as the bound of
+// those says), and reports whether there were any. A section is left out below the
+// floor (docGroups.floor), which the best section of every document up to the end
+// of the page reaches but for those promoted.
+func (g *docGroups) rescoreDocs(docs []uint32, from int) (bool, error) {
+	var again []uint32
+	for i, d := range docs {
+		t := &g.tops[d]
+		passages := i >= from && (t.n < MaxPassages || t.scores[MaxPassages-1] <= t.leftBound)
+		if t.leftOut > 0 && (passages || t.scores[0] <= t.leftBound) {
+			again = append(again, d)
+		}
+	}
+	if len(again) == 0 {
+		return false, nil
+	}
+	on := g.sets.docScratch()
+	for _, d := range again {
+		on[d/64] |= 1 << (d % 64)
+		g.tops[d] = docTop{} // listed among the touched already
+	}
+	sections := roaring.New()
+	buf := make([]uint32, 256)
+	it := g.selected.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, num := range buf[:k] {
+			if int(num) < len(g.sets.docOf) {
+				if d := g.sets.docOf[num]; d != noDoc && on[d/64]&(1<<(d%64)) != 0 {
+					sections.Add(num)
+				}
+			}
+		}
+	}
+	return true, g.rescore(sections, func(num uint64, score float64) {
+		t := &g.tops[g.sets.docOf[num]]
+		t.matches++
+		t.insert(uint32(num), score)
+	})
 }
 
 // compare orders two documents as the results list them.
@@ -205,9 +371,15 @@ func boolOrder(a, b bool) int {
 func (g *docGroups) name(r index.IndexReader, promoted []uint64) error {
 	docs := g.order(promoted, g.spec.from+g.spec.size)
 	from := min(g.spec.from, len(docs))
+	if rescored, err := g.rescoreDocs(docs, from); err != nil {
+		return err
+	} else if rescored {
+		// The best sections of the documents promoted may have changed their order.
+		docs = g.order(promoted, g.spec.from+g.spec.size)
+	}
 	for _, d := range docs[from:min(from+g.spec.size, len(docs))] {
 		t := &g.tops[d]
-		h := pageHit{matches: int(t.matches)}
+		h := pageHit{matches: int(t.matches + t.leftOut)}
 		for i := range int(t.n) {
 			id, err := r.ExternalID(index.NewIndexInternalID(nil, uint64(t.nums[i])))
 			if err != nil {

@@ -163,14 +163,22 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		return nil, cutShortOr(ctx, err)
 	}
 	c.first.matched = x.Matches()
+	c.startTally()
 	if q.top > 0 || c.first.groups != nil {
+		selected := c.results()
 		scoreTop := q.score
 		if c.spec.byDate || c.spec.inOrder {
 			scoreTop = q.ordered
 		}
-		best, err := scoreTop(ctx, x, c.results())
+		best, err := scoreTop(ctx, x, selected)
 		if err != nil {
 			return nil, cutShortOr(ctx, err)
+		}
+		if g := c.first.groups; g != nil {
+			g.selected = selected
+			g.rescore = func(sections *roaring.Bitmap, each func(uint64, float64)) error {
+				return cutShortOr(ctx, x.Score(ctx, sections, each))
+			}
 		}
 		if q.hits, err = named(r, best); err != nil {
 			return nil, err
@@ -322,26 +330,45 @@ func (q *execQuery) best(ctx context.Context, x *exec.Query, nums []uint32, k in
 var minPruneDocs uint64 = 1024
 
 // scorePart scores the selected sections docs for part p, whose best hits top keeps,
-// calling each with them. In a search of sections (not grouped by document) it leaves
-// out those of a block of sections that can enter neither top nor, by the block's
-// bound, be the best of their language (package exec's pruning).
+// calling each with them. It leaves out those of a block of sections that can, by the
+// block's bound, neither be the best of their language nor enter the page: enter top
+// in a search of sections; in a search grouped by document (by relevance), bring
+// their document onto the page or, their document leading so far, be among its
+// passages (package exec's pruning). The documents of the page whose passages may
+// be among those left out have their sections scored again (docGroups.rescoreDocs):
+// a document's sections are not consecutive numbers, and those of a document that
+// came before its best were left out when it was not leading yet.
 func (q *execQuery) scorePart(ctx context.Context, x *exec.Query, docs *roaring.Bitmap, p *part, top *exec.Top, each func(uint64, float64)) error {
 	c := q.c
-	if p.groups != nil || docs.GetCardinality() < minPruneDocs {
+	g := p.groups
+	if docs.GetCardinality() < minPruneDocs || g != nil && (g.spec.byDate || g.spec.inOrder) {
 		return x.Score(ctx, docs, each)
 	}
+	wanted := func(block []uint32, bound float64) bool { return top.Wants(uint64(block[0]), bound) }
+	if g != nil {
+		g.prune()
+		wanted = func(_ []uint32, bound float64) bool { return bound >= g.floor() }
+	}
 	return x.ScoreTop(ctx, docs, c.cache.impacts, func(block []uint32, bound float64) []uint32 {
-		if top.Wants(uint64(block[0]), bound) {
+		if wanted(block, bound) {
 			return block
 		}
-		if bound <= p.floor {
+		if g == nil && bound <= p.floor {
 			return nil // none better than its language's best
 		}
 		kept := block[:0]
 		for _, num := range block {
-			if lang := c.sets.langOf(uint64(num)); lang >= 0 && (!p.best[lang].found || bound > p.best[lang].score) {
-				kept = append(kept, num)
+			lang := c.sets.langOf(uint64(num))
+			switch {
+			case bound > p.floor && lang >= 0 && (!p.best[lang].found || bound > p.best[lang].score):
+			case g != nil && g.wants(uint64(num), bound):
+			case g != nil:
+				g.leave(uint64(num), bound)
+				continue
+			default:
+				continue
 			}
+			kept = append(kept, num)
 		}
 		return kept
 	}, each)
