@@ -72,14 +72,7 @@ func TestAnalysedAhead(t *testing.T) {
 // frequencies, norms and term vectors, the stored fields and the doc values.
 func dumpIndex(t *testing.T, bi bleve.Index) []string {
 	t.Helper()
-	adv, err := bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openReader(t, bi)
 	defer r.Close()
 	fields, err := r.Fields()
 	if err != nil {
