@@ -13,21 +13,22 @@ import (
 // takes their results in the order of the files, so that the index does not depend on
 // scheduling. These bound what is read but not yet written: enough files to keep the
 // readers busy while the writer commits a batch, and not too much memory when the
-// files are large (a file larger than readAheadBytes is read alone). At 256 files the
-// readers of the 10k scale corpus (about 5 KB of text a file) stopped, the window
-// full, while the writer's batch built its segment, one core idle.
+// files are large (a file larger than readAheadBytes is read alone). 512 files with
+// 2 MB analysed ahead (below) peaked 0.4 to 0.8 GB higher on the 10k scale corpus, and
+// more time in the kernel, for no CPU or wall time saved that a loaded machine showed.
 const (
-	readAheadFiles = 512
+	readAheadFiles = 256
 	readAheadBytes = 32 << 20
 )
 
 // readAheadAnalysed bounds the text of the files analysed ahead of the writer (see
 // fileSections.analyse), whose analysis takes about 150 bytes a token, a token for
-// every one or two characters of CJK text: enough to keep the readers busy while the
-// writer's batch builds its segment (two thirds of a batch of the scale corpus).
-// Files beyond it are analysed in the batch, as are files of more than maxPartBytes of
-// text, which are indexed in parts.
-const readAheadAnalysed = 2 << 20
+// every one or two characters of CJK text (about 80 bytes a byte of text, all fields
+// together): about what the readers analyse while the writer's batch builds its
+// segment (a third of a batch of the scale corpus). Files beyond it are analysed in
+// the batch, as are files of more than maxPartBytes of text, which are indexed in
+// parts.
+const readAheadAnalysed = 1 << 20
 
 // readWindow counts the files and bytes read ahead of the writer, and the bytes of
 // text analysed ahead.
