@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // article is the part of a file that makes one document.
@@ -325,16 +324,6 @@ var stopWords = map[string]bool{
 	"are": true, "was": true, "were": true, "has": true, "have": true, "its": true, "their": true,
 	"into": true, "over": true, "what": true, "how": true, "why": true, "who": true, "when": true,
 	"new": true, "one": true, "can": true, "not": true, "but": true, "our": true, "your": true,
-}
-
-func contentWords(s string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if len([]rune(w)) >= 3 && !stopWords[w] {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 var sentenceEnd = regexp.MustCompile(`[.!?](?:\s+|$)|[。！？]`)

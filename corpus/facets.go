@@ -127,7 +127,7 @@ func extractFacets(parts []string, context int) (facets, inherited Facets) {
 	inHeadings := make(map[int]bool)
 	for k, s := range parts {
 		lastEnd := map[int]int{} // concept index -> where the text last named it
-		for _, m := range v.scan(s, false) {
+		for _, m := range v.mentions(s) {
 			_, seen := values[m.concept]
 			measured[m.concept] = m.outcome && (!seen || measured[m.concept])
 			values[m.concept] = values[m.concept] || !m.weak

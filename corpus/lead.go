@@ -1,11 +1,14 @@
 package corpus
 
 import (
+	"iter"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The head of a document is the run of short lines before its text: navigation,
@@ -377,7 +380,17 @@ func (h *head) title(doc *Document, body []block) (at, tail int) {
 		doc.Title = h.cites[0].title
 		return -1, -1
 	}
-	bodyTokens := tokenSet(body)
+	// The topic words of the candidates heavy enough to be the title, and those of
+	// them that the body holds: a score counts only a candidate's own words.
+	own := make(map[int]tokens)
+	wanted := tokens{}
+	for i, k := range h.kinds {
+		if k == headCandidate && weight(h.blocks[i].text) >= minTitleWeight {
+			own[i] = tokenSet([]block{{text: titleText(h.blocks[i].text)}})
+			maps.Copy(wanted, own[i])
+		}
+	}
+	bodyTokens := topicWordsAmong(body, wanted)
 	best, bestScore, first, firstHeading := -1, 0, -1, -1
 	for i, k := range h.kinds {
 		if k != headCandidate {
@@ -389,21 +402,18 @@ func (h *head) title(doc *Document, body []block) (at, tail int) {
 				firstHeading = len(h.blocks) // the first candidate is no heading
 			}
 		}
-		if weight(h.blocks[i].text) < minTitleWeight {
-			continue
+		if own[i] == nil {
+			continue // too light
 		}
 
 		// The rest of the document, but for the line and its copies.
-		others := tokens{}
-		for t := range bodyTokens {
-			others[t] = true
-		}
+		others := maps.Clone(bodyTokens)
 		for j, b := range h.blocks {
 			if j != i && !sameText(b.text, h.blocks[i].text) {
 				others.add(b.text)
 			}
 		}
-		score, qualified := h.titleScore(i, others)
+		score, qualified := h.titleScore(i, own[i], others)
 		if !qualified {
 			continue
 		}
@@ -462,15 +472,14 @@ func titleText(s string) string {
 // of the document: its words and the concepts it names (each counts twice), more
 // when it is repeated (a page that shows its title twice, a citation giving it).
 // A line is qualified when it shares at least three words and half of its words, or
-// when it is repeated.
-func (h *head) titleScore(i int, others tokens) (int, bool) {
+// when it is repeated. own are the line's topic words.
+func (h *head) titleScore(i int, own, others tokens) (int, bool) {
 	s := titleText(h.blocks[i].text)
-	own := tokenSet([]block{{text: s}})
 	shared := 0
 	for t := range own {
 		if others[t] {
 			shared++
-			if strings.HasPrefix(t, "concept:") {
+			if strings.HasPrefix(t, conceptToken) {
 				shared++
 			}
 		}
@@ -673,26 +682,99 @@ func tokenSet(blocks []block) tokens {
 const maxTokenText = 20000
 
 func (t tokens) add(s string) {
+	s = tokenText(s)
+	t.addWords(s)
+	t.addConcepts(s)
+}
+
+// tokenText is the part of s read for topic words.
+func tokenText(s string) string {
 	if len(s) > maxTokenText {
-		s = strings.ToValidUTF8(s[:maxTokenText], "")
+		return strings.ToValidUTF8(s[:maxTokenText], "")
 	}
-	for _, w := range contentWords(s) {
-		if !strings.ContainsFunc(w, IsCJK) {
-			t[w] = true
+	return s
+}
+
+// conceptToken prefixes the topic words that are concepts of the vocabulary.
+const conceptToken = "concept:"
+
+// addWords adds the topic words of s but its concepts.
+func (t tokens) addWords(s string) {
+	for w := range wordTokens(s) {
+		t[w] = true
+	}
+}
+
+// wordTokens yields the topic words of s but its concepts, some more than once.
+func wordTokens(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		folded := Fold(s)
+		for w := range strings.FieldsFuncSeq(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if utf8.RuneCountInString(w) >= 3 && !stopWords[w] && !strings.ContainsFunc(w, IsCJK) && !yield(w) {
+				return
+			}
+		}
+		// Pairs of CJK characters, sliced from folded rather than built.
+		prev, prevAt := rune(-1), 0
+		for i := 0; i < len(folded); {
+			r, size := utf8.DecodeRuneInString(folded[i:])
+			if IsCJK(prev) && IsCJK(r) && !(unicode.Is(unicode.Hiragana, prev) && unicode.Is(unicode.Hiragana, r)) && !yield(folded[prevAt:i+size]) {
+				return
+			}
+			prev, prevAt = r, i
+			i += size
 		}
 	}
-	rs := []rune(Fold(s))
-	for i := 0; i+1 < len(rs); i++ {
-		a, b := rs[i], rs[i+1]
-		if IsCJK(a) && IsCJK(b) && !(unicode.Is(unicode.Hiragana, a) && unicode.Is(unicode.Hiragana, b)) {
-			t[string(rs[i:i+2])] = true
-		}
-	}
+}
+
+// addConcepts adds the concepts s names as topic words.
+func (t tokens) addConcepts(s string) {
 	for f, ids := range ExtractFacets(nil, s) {
 		for _, id := range ids {
-			t["concept:"+string(f)+"/"+id] = true
+			t[conceptToken+string(f)+"/"+id] = true
 		}
 	}
+}
+
+// topicWordsAmong returns the topic words of blocks (tokenSet) that are among wanted.
+// It reads the blocks only until it has found every one, and looks for the concepts,
+// which cost the most to find, only while some are missing: the title's words and
+// concepts are usually in the first paragraphs.
+func topicWordsAmong(blocks []block, wanted tokens) tokens {
+	found := tokens{}
+	words, concepts := 0, 0 // of wanted, not found yet
+	for t := range wanted {
+		if strings.HasPrefix(t, conceptToken) {
+			concepts++
+		} else {
+			words++
+		}
+	}
+	for _, b := range blocks {
+		if words == 0 && concepts == 0 {
+			break
+		}
+		s := tokenText(b.text)
+		if words > 0 {
+			for w := range wordTokens(s) {
+				if wanted[w] && !found[w] {
+					found[w] = true
+					words--
+				}
+			}
+		}
+		if concepts > 0 {
+			in := tokens{}
+			in.addConcepts(s)
+			for c := range in {
+				if wanted[c] && !found[c] {
+					found[c] = true
+					concepts--
+				}
+			}
+		}
+	}
+	return found
 }
 
 var (

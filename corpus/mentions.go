@@ -11,7 +11,7 @@ package corpus
 func CountMentions(text string) map[ConceptKey]int {
 	v := theVocabulary()
 	counts := make(map[ConceptKey]int)
-	for _, m := range v.scan(text, false) {
+	for _, m := range v.mentions(text) {
 		if m.abbreviation {
 			continue
 		}

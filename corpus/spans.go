@@ -23,7 +23,7 @@ type ConceptSpan struct {
 // phase's span is one character where the phase is named, not the whole phrase.
 func FindConcepts(text string) []ConceptSpan {
 	v := theVocabulary()
-	found := v.scan(text, false)
+	found := slices.Clone(v.mentions(text)) // sorted below
 	if len(found) == 0 {
 		return nil
 	}

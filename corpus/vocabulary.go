@@ -44,6 +44,8 @@ type vocabulary struct {
 	// phaseNotBefore are words that, following "phase N", show a phase that is not a
 	// trial phase ("phase II metabolism").
 	phaseNotBefore []string
+	// memo keeps the mentions of recent texts (see mentions).
+	memo scanMemo
 }
 
 // cueKind says how a cue term bears on a concept named near it; terms that name a

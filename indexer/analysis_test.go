@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"unicode/utf8"
 
@@ -149,4 +150,30 @@ func FuzzAnalyzers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStemCache checks that cached stems are the stems, that a full cache still
+// stems, and that the cache stays within maxStems.
+func TestStemCache(t *testing.T) {
+	c := &stemCache{}
+	words := []string{"randomised", "haematopoietic", "cells", "patients", "studies", "tumours", "running"}
+	for range 2 {
+		for _, w := range words {
+			if got, want := c.stem(w), stem(w); got != want {
+				t.Errorf("stem(%q) = %q from the cache, %q", w, got, want)
+			}
+		}
+	}
+	if got := c.stem("randomised"); got != "random" {
+		t.Errorf("stem(randomised) = %q, want random", got)
+	}
+	for i := range maxStems + 10 {
+		c.stem(fmt.Sprintf("word%dx", i))
+	}
+	if n := c.n.Load(); n != maxStems {
+		t.Errorf("the cache holds %d stems, want %d", n, maxStems)
+	}
+	if got, want := c.stem("transplantation"), stem("transplantation"); got != want {
+		t.Errorf("a full cache stems transplantation as %q, want %q", got, want)
+	}
 }

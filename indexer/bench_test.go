@@ -175,3 +175,37 @@ func BenchmarkIndexCorpus(b *testing.B) {
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(size)/(1<<20), "index-MiB")
 }
+
+// BenchmarkReadCorpus reads and parses the files of the corpus directory named by
+// MUSESEARCH_BENCH_CORPUS and builds their sections' records, on one goroutine: the
+// work of indexing that runs ahead of the writer (readChange). It reports the process's
+// CPU time per pass, steadier than the wall time on a loaded machine.
+func BenchmarkReadCorpus(b *testing.B) {
+	corpusDir := os.Getenv("MUSESEARCH_BENCH_CORPUS")
+	if corpusDir == "" {
+		b.Skip("set MUSESEARCH_BENCH_CORPUS to a corpus directory")
+	}
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sections := 0
+	cpu := -cputime.Of(b)
+	for b.Loop() {
+		sections = 0
+		for _, e := range entries {
+			data, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs, err := corpus.Parse(e.Name(), data)
+			if err != nil {
+				continue // a file the index skips
+			}
+			sections += len(newFileSections(e.Name(), docs).records)
+		}
+	}
+	cpu += cputime.Of(b)
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(sections), "sections")
+}

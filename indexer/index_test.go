@@ -392,14 +392,7 @@ func TestMentions(t *testing.T) {
 // termFrequencies returns the frequency of term in field for each section holding it.
 func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uint64 {
 	t.Helper()
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openReader(t, ix.bi)
 	defer r.Close()
 	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, false, false)
 	if err != nil {
@@ -421,6 +414,20 @@ func termFrequencies(t *testing.T, ix *Index, field, term string) map[string]uin
 		}
 		freqs[id] = tfd.Freq
 	}
+}
+
+// openReader opens a reader of bi's current state; the caller closes it.
+func openReader(t *testing.T, bi bleve.Index) index.IndexReader {
+	t.Helper()
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestDocumentCount counts documents, not sections, through replacements and removals.

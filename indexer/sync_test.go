@@ -164,22 +164,22 @@ func TestRebuildOrder(t *testing.T) {
 	var want Summary
 	files := map[string]string{}
 	for i := range 3 * readAheadFiles {
-		files[fmt.Sprintf("f%03d.txt", i)] = fmt.Sprintf("file%d text\n\nfile%d more", i, i)
+		files[fmt.Sprintf("f%04d.txt", i)] = fmt.Sprintf("file%d text\n\nfile%d more", i, i)
 		want.Files++
 		want.Added++
 		want.Documents++
 		want.Sections += 2
 		if i%10 == 0 {
-			files[fmt.Sprintf("f%03d.txt~", i)] = "backup"
-			// "f000.md" sorts before "f000.txt": the Markdown file has the id.
-			files[fmt.Sprintf("f%03d.md", i)] = fmt.Sprintf("file%d markdown", i)
+			files[fmt.Sprintf("f%04d.txt~", i)] = "backup"
+			// "f0000.md" sorts before "f0000.txt": the Markdown file has the id.
+			files[fmt.Sprintf("f%04d.md", i)] = fmt.Sprintf("file%d markdown", i)
 			want.Sections--
-			want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%03d.txt~", i), reason(corpus.ValidName("f.txt~"))})
+			want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%04d.txt~", i), reason(corpus.ValidName("f.txt~"))})
 		}
 	}
 	for i := 0; i < 3*readAheadFiles; i += 10 {
-		want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%03d.txt", i),
-			fmt.Sprintf("document id %q is already used by f%03d.md; rename one of the files", fmt.Sprintf("f%03d", i), i)})
+		want.Skipped = append(want.Skipped, Skipped{fmt.Sprintf("f%04d.txt", i),
+			fmt.Sprintf("document id %q is already used by f%04d.md; rename one of the files", fmt.Sprintf("f%04d", i), i)})
 	}
 	writeFiles(t, corpusDir, files)
 	ix := openTemp(t)
@@ -191,7 +191,7 @@ func TestRebuildOrder(t *testing.T) {
 	if diff := cmp.Diff(want, got, ignore); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"f010#1"}, find(t, ix, "file10"), sortStrings); diff != "" {
+	if diff := cmp.Diff([]string{"f0010#1"}, find(t, ix, "file10"), sortStrings); diff != "" {
 		t.Errorf("file10 finds (-want +got):\n%s", diff)
 	}
 }
@@ -510,7 +510,7 @@ func TestReadWindow(t *testing.T) {
 	if !waits(small) {
 		t.Fatal("a file entered beside one larger than the budget")
 	}
-	rw.leave(2 * readAheadBytes)
+	rw.leave(2*readAheadBytes, 0)
 	if !<-small {
 		t.Fatal("a file did not enter once the window emptied")
 	}
@@ -935,5 +935,29 @@ func TestASearchThatPanicsFailsWithErrDamaged(t *testing.T) {
 	case err := <-heard:
 		t.Errorf("Suspect heard of a cancelled search: %v", err)
 	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// TestReadWindowAnalysed checks the budget of text analysed ahead of the writer.
+func TestReadWindowAnalysed(t *testing.T) {
+	rw := &readWindow{}
+	rw.changed.L = &rw.mu
+	if rw.analyse(maxPartBytes + 1) {
+		t.Error("a file indexed in parts was analysed ahead")
+	}
+	n := 0
+	for rw.analyse(maxPartBytes) {
+		n += maxPartBytes
+		rw.enter(0)
+	}
+	if n == 0 || n > readAheadAnalysed {
+		t.Fatalf("%d bytes analysed ahead, want some and at most %d", n, readAheadAnalysed)
+	}
+	if rw.analyse(1) && n+1 > readAheadAnalysed {
+		t.Error("a byte was analysed beyond the budget")
+	}
+	rw.leave(0, maxPartBytes)
+	if !rw.analyse(maxPartBytes) {
+		t.Error("a file was not analysed ahead once the budget had room")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"musesearch/corpus"
 	"musesearch/internal/segments"
@@ -64,6 +66,9 @@ type fileSections struct {
 	docs    []corpus.Document
 	records []map[string]interface{} // of every section of docs, in order
 	bytes   int                      // of the sections' text
+	// analysed are the records mapped and analysed, when that was done ahead of the
+	// writer (see analyse); nil otherwise.
+	analysed []*document.Document
 }
 
 func newFileSections(name string, docs []corpus.Document) fileSections {
@@ -78,6 +83,42 @@ func newFileSections(name string, docs []corpus.Document) fileSections {
 	}
 	return f
 }
+
+// analyse maps the records of f to bleve documents and analyses their fields, as a
+// batch would, so that this work is done where the file is read, by several
+// goroutines, rather than in the writer's batch. Scorch analyses a batch before it
+// builds the batch's segment, on one goroutine; the goroutines reading ahead then
+// keep busy while it does. The documents are the same: the fields are bleve's own,
+// analysed by their analysers. When mapping fails, f is left for the batch, which
+// reports the error.
+func (f *fileSections) analyse(m mapping.IndexMapping) {
+	docs := make([]*document.Document, 0, len(f.records))
+	k := 0
+	for _, d := range f.docs {
+		for _, s := range d.Sections {
+			doc := document.NewDocument(s.ID)
+			if err := m.MapDocument(doc, f.records[k]); err != nil {
+				return
+			}
+			for i, field := range doc.Fields {
+				if field.Options().IsIndexed() {
+					field.Analyze()
+					doc.Fields[i] = analysedField{field}
+				}
+			}
+			docs = append(docs, doc)
+			k++
+		}
+	}
+	f.analysed = docs
+}
+
+// analysedField is a field analysed ahead of its batch: scorch calls Analyze on every
+// field of a batch, which must not do the work again.
+type analysedField struct{ document.Field }
+
+// Analyze implements document.Field: the field is analysed already.
+func (analysedField) Analyze() {}
 
 // maxPartBytes bounds the text of a file indexed in one batch. Bleve holds the
 // analysis of a whole batch (every token with its position, about 150 bytes each) and
@@ -131,7 +172,13 @@ func (w *writer) replace(name string, old, rec *fileRecord, f fileSections) erro
 					return err
 				}
 			}
-			if err := w.batch.Index(s.ID, f.records[k]); err != nil {
+			var err error
+			if f.analysed != nil {
+				err = w.batch.IndexAdvanced(f.analysed[k])
+			} else {
+				err = w.batch.Index(s.ID, f.records[k])
+			}
+			if err != nil {
 				return fmt.Errorf("index section %s: %w", s.ID, err)
 			}
 			k++
