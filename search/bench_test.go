@@ -429,38 +429,19 @@ func BenchmarkScoring(b *testing.B) {
 			b.Run(q.name+"/"+mode.name, func(b *testing.B) {
 				defer func(old uint64) { minPruneDocs = old }(minPruneDocs)
 				minPruneDocs = mode.minDocs
-				var err error
-				probe := mappedQuery{func(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) {
-					sets, serr := e.sets.get(r)
-					snap, oerr := segments.Of(r)
-					if err = errors.Join(serr, oerr); err != nil {
-						return
-					}
-					env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
-					plan, ok := planOf(sel, env)
-					if !ok || env.err != nil {
-						err = fmt.Errorf("no plan of %q (%v)", q.q, env.err)
-						return
-					}
-					x, perr := exec.Prepare(ctx, snap, plan, 0)
-					if perr != nil {
-						err = perr
-						return
-					}
+				err := onPrepared(ctx, e, sel, func(r index.IndexReader, sets *facetSets, x *exec.Query) error {
 					began := cputime.Of(b)
 					for b.Loop() {
 						col := &collector{cache: e.sets}
 						col.start(sets, r)
-						if _, err = (&execQuery{c: col, top: 10}).score(ctx, x, x.Matches()); err != nil {
-							return
+						if _, err := (&execQuery{c: col, top: 10}).score(ctx, x, x.Matches()); err != nil {
+							return err
 						}
 					}
 					b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 					b.ReportMetric(float64(x.Matches().GetCardinality()), "matches")
-				}}
-				if _, serr := e.ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
-					b.Fatal(serr)
-				}
+					return nil
+				})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -478,6 +459,35 @@ type mappedQuery struct {
 func (q mappedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	q.f(ctx, r, m)
 	return searcher.NewMatchNoneSearcher(r)
+}
+
+// onPrepared prepares the executor's query of sel, a selection of e, on the snapshot
+// of a search, and calls f with it while the snapshot is open.
+func onPrepared(ctx context.Context, e *Engine, sel query.Query, f func(r index.IndexReader, sets *facetSets, x *exec.Query) error) error {
+	var err error
+	probe := mappedQuery{func(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) {
+		sets, serr := e.sets.get(r)
+		snap, oerr := segments.Of(r)
+		if err = errors.Join(serr, oerr); err != nil {
+			return
+		}
+		env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
+		plan, ok := planOf(sel, env)
+		if !ok || env.err != nil {
+			err = fmt.Errorf("no plan of the selection (%v)", env.err)
+			return
+		}
+		x, perr := exec.Prepare(ctx, snap, plan, 0)
+		if perr != nil {
+			err = perr
+			return
+		}
+		err = f(r, sets, x)
+	}}
+	if _, serr := e.ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+		return serr
+	}
+	return err
 }
 
 // BenchmarkSectionOrders makes the order tables of a snapshot (sectionOrders), what

@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -497,27 +496,11 @@ func TestGroupedSearchLeavesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	var matched, left int
-	probe := mappedQuery{func(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) {
-		sets, serr := e.sets.get(r)
-		snap, oerr := segments.Of(r)
-		if err = errors.Join(serr, oerr); err != nil {
-			return
-		}
-		env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}
-		plan, ok := planOf(sel, env)
-		if !ok || env.err != nil {
-			err = fmt.Errorf("no plan of %q (%v)", req.Query, env.err)
-			return
-		}
-		x, perr := exec.Prepare(ctx, snap, plan, 0)
-		if perr != nil {
-			err = perr
-			return
-		}
+	err = onPrepared(ctx, e, sel, func(r index.IndexReader, sets *facetSets, x *exec.Query) error {
 		col := &collector{cache: e.sets, byDoc: true, spec: groupSpec{size: req.Size}}
 		col.start(sets, r)
-		if _, err = (&execQuery{c: col}).score(ctx, x, x.Matches()); err != nil {
-			return
+		if _, err := (&execQuery{c: col}).score(ctx, x, x.Matches()); err != nil {
+			return err
 		}
 		g := col.first.groups
 		defer g.release()
@@ -525,10 +508,8 @@ func TestGroupedSearchLeavesOut(t *testing.T) {
 			matched += int(g.tops[d].matches + g.tops[d].leftOut)
 			left += int(g.tops[d].leftOut)
 		}
-	}}
-	if _, serr := e.ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
-		t.Fatal(serr)
-	}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
