@@ -339,9 +339,6 @@ func textMapping() mapping.IndexMapping {
 	return m
 }
 
-// batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
-// new index on disk, and returns a snapshot of it, closed with the index when the test
-// ends: a segment a batch, at least two.
 // unmerged is the configuration of a test index whose few small batches stay
 // segments of their own: by default scorch's merge planner, whose first tier is 2,000
 // documents, merges an index this small into one segment as soon as it runs, and
@@ -349,6 +346,9 @@ func textMapping() mapping.IndexMapping {
 // had, every time).
 var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 1, "FloorSegmentFileSize": 1}}
 
+// batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
+// new index on disk, and returns a snapshot of it, closed with the index when the test
+// ends: a segment a batch, at least two.
 func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
 	t.Helper()
 	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, unmerged)
@@ -384,37 +384,28 @@ func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]
 func TestNewSegmentsInIDOrder(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	var ids []string
-	batch := bi.NewBatch()
-	for d := range 50 {
-		for s := range 4 {
-			id := fmt.Sprintf("doc%02d#%d", d, s+1)
-			ids = append(ids, id)
-			if err := batch.Index(id, map[string]any{"f": "all"}); err != nil {
-				t.Fatal(err)
+	batches := make([]map[string]map[string]any, 2)
+	ids := make([][]string, len(batches))
+	for b := range batches {
+		batches[b] = map[string]map[string]any{}
+		for d := range 25 {
+			for s := range 4 {
+				id := fmt.Sprintf("b%d/doc%02d#%d", b, d, s+1)
+				ids[b] = append(ids[b], id)
+				batches[b][id] = map[string]any{"f": "all"}
 			}
 		}
 	}
-	if err := bi.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	nums, err := snap.Numbers(ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i < len(ids); i++ {
-		if nums[ids[i-1]] >= nums[ids[i]] {
-			t.Fatalf("%s is document %d, %s document %d: want the order of their ids", ids[i-1], nums[ids[i-1]], ids[i], nums[ids[i]])
+	snap := batchedSnapshot(t, m, batches)
+	for _, batch := range ids {
+		nums, err := snap.Numbers(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(batch); i++ {
+			if nums[batch[i-1]] >= nums[batch[i]] {
+				t.Fatalf("%s is document %d, %s document %d: want the order of their ids", batch[i-1], nums[batch[i-1]], batch[i], nums[batch[i]])
+			}
 		}
 	}
 }
