@@ -355,7 +355,7 @@ func (s *segment) match(n *node, phrases map[*node]*phraseMatches) *match {
 	case All:
 		m.docs = s.seg.Live()
 	case Docs:
-		in := roaring.And(t.Docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		in := s.within(t.Docs)
 		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
 	case And:
 		m.docs = m.kids[0].docs.Clone()
@@ -486,7 +486,7 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 	sc := q.newScorer()
 	for i := range q.segs {
 		s := &q.segs[i]
-		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		in := s.within(docs)
 		if in.IsEmpty() {
 			continue
 		}
@@ -511,11 +511,12 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 	return ctx.Err()
 }
 
-// rangeOf returns the numbers [from, to) as a bitmap.
-func rangeOf(from, to uint64) *roaring.Bitmap {
-	b := roaring.New()
-	b.AddRange(from, to)
-	return b
+// within returns the sections of docs, numbered in the snapshot, that are s's.
+func (s *segment) within(docs *roaring.Bitmap) *roaring.Bitmap {
+	r := roaring.New()
+	r.AddRange(s.seg.Offset, s.seg.Offset+s.seg.Count())
+	r.And(docs)
+	return r
 }
 
 // scorer scores sections of one segment at a time, in the order of their numbers,

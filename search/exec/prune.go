@@ -400,7 +400,7 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 	sc := q.newScorer()
 	for i := range q.segs {
 		s := &q.segs[i]
-		in := roaring.And(docs, rangeOf(s.seg.Offset, s.seg.Offset+s.seg.Count()))
+		in := s.within(docs)
 		if in.IsEmpty() {
 			continue
 		}
