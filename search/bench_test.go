@@ -490,6 +490,31 @@ func onPrepared(ctx context.Context, e *Engine, sel query.Query, f func(r index.
 	return err
 }
 
+// BenchmarkSetCache makes the sets of a snapshot whose segments the cache has read
+// before: what the first search of a snapshot after an added file or a merge pays,
+// besides reading the new segment. Over the bundled corpus copied bundleCopies times
+// or the corpus MUSESEARCH_BENCH_CORPUS names.
+func BenchmarkSetCache(b *testing.B) {
+	e := benchEngine(b, copiedEngine)
+	probe := readerQuery{func(_ context.Context, r index.IndexReader) {
+		c := newSetCache()
+		sets, err := c.get(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			c.snapshot = segments.Snapshot{} // as if r were a new snapshot of the same segments
+			if _, err := c.get(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(sets.docOf)), "sections")
+	}}
+	if _, err := e.ix.Search(context.Background(), bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkSectionOrders makes the order tables of a snapshot (sectionOrders), what
 // the first search sorted by date or without a query of each snapshot pays, over the
 // bundled corpus copied bundleCopies times or the corpus MUSESEARCH_BENCH_CORPUS names.

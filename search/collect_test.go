@@ -395,7 +395,9 @@ func TestTallyDocsCountsAsSets(t *testing.T) {
 			s.docOf[i] = uint32(rng.IntN(docs))
 		}
 	}
-	s.addValueBits(sections)
+	n := newNumbering()
+	n.numberValues(s.values)
+	s.setValueBits(n.bitValues, valueBits(s.values, n.value, n.words(), sections))
 	if s.valueWords < 2 {
 		t.Fatalf("%d values in %d words: want more than one word", len(s.bitValues), s.valueWords)
 	}

@@ -69,21 +69,30 @@ func newSectionOrders(s *facetSets) *sectionOrders {
 		o.readPos[num] = uint32(pos)
 	}
 	// By date: the dates newest first, none last.
-	dates := make([]string, 0, len(s.dates))
-	for d := range s.dates {
-		dates = append(dates, d)
+	var dates []string
+	for _, part := range s.dates {
+		for d := range part.dates {
+			dates = append(dates, d)
+		}
 	}
 	slices.SortFunc(dates, func(a, b string) int { return strings.Compare(b, a) })
+	dates = slices.Compact(dates)
+	rankOfDate := make(map[string]uint32, len(dates))
+	for r, d := range dates {
+		rankOfDate[d] = uint32(r)
+	}
 	for i := range o.dateRank {
 		o.dateRank[i] = uint32(len(dates))
 	}
-	for r, d := range dates {
-		s.dates[d].Iterate(func(num uint32) bool {
-			if int(num) < n {
-				o.dateRank[num] = uint32(r)
-			}
-			return true
-		})
+	for _, part := range s.dates {
+		for d, b := range part.dates {
+			b.Iterate(func(local uint32) bool {
+				if num := part.offset + uint64(local); num < uint64(n) {
+					o.dateRank[num] = rankOfDate[d]
+				}
+				return true
+			})
+		}
 	}
 	o.byDate = countingSort(n, len(dates)+1, func(pos int) uint32 { return o.dateRank[o.reading[pos]] },
 		func(pos int) int { return int(o.reading[pos]) })

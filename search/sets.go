@@ -33,9 +33,10 @@ type facetSets struct {
 	docIDs   []string
 	docDates []string
 	dated    *roaring.Bitmap
-	// dates holds the sections of each date, ordinals the ordinal of every section in
-	// its document by document number (noOrdinal for none): what order reads.
-	dates     map[string]*roaring.Bitmap
+	// dates holds the sections of each date, segment by segment, ordinals the ordinal
+	// of every section in its document by document number (noOrdinal for none): what
+	// order reads.
+	dates     []segmentDates
 	ordinals  []uint32
 	orderOnce sync.Once
 	order     *sectionOrders
@@ -101,28 +102,36 @@ func (s *facetSets) docSeen(stride int) []uint64 {
 	return make([]uint64, len(s.docIDs)*stride)
 }
 
-// addValueBits numbers the facet values, facet by facet of FacetOrder, and sets the
-// bits of every section's values; count is the number of document numbers.
-func (s *facetSets) addValueBits(count uint64) {
-	s.facetMask = map[corpus.Facet][]uint64{}
-	for _, f := range FacetOrder {
-		s.facetMask[f] = nil
-		for v := range s.values[f] {
-			s.bitValues = append(s.bitValues, facetValue{f, v})
+// valueBits returns the bits of the facet values of count sections, words words a
+// section: bit i of a section's words is set when it carries value i of numbered.
+func valueBits(values map[corpus.Facet]map[string]*roaring.Bitmap, numbered map[facetValue]int, words int, count uint64) []uint64 {
+	out := make([]uint64, count*uint64(words))
+	for f, byValue := range values {
+		for v, set := range byValue {
+			i := numbered[facetValue{f, v}]
+			word, bit := i/64, uint64(1)<<(i%64)
+			set.Iterate(func(n uint32) bool {
+				if uint64(n) < count {
+					out[int(n)*words+word] |= bit
+				}
+				return true
+			})
 		}
 	}
-	s.valueWords = max(1, (len(s.bitValues)+63)/64)
-	s.sectionBits = make([]uint64, count*uint64(s.valueWords))
-	for f := range s.facetMask {
+	return out
+}
+
+// setValueBits sets the numbering of the values of s to bitValues and the bits of its
+// sections to bits (valueBits of bitValues' numbering).
+func (s *facetSets) setValueBits(bitValues []facetValue, bits []uint64) {
+	s.bitValues, s.sectionBits = bitValues, bits
+	s.valueWords = wordsFor(len(bitValues))
+	s.facetMask = map[corpus.Facet][]uint64{}
+	for _, f := range FacetOrder {
 		s.facetMask[f] = make([]uint64, s.valueWords)
 	}
-	for i, fv := range s.bitValues {
-		word, bit := i/64, uint64(1)<<(i%64)
-		s.facetMask[fv.facet][word] |= bit
-		s.values[fv.facet][fv.value].Iterate(func(n uint32) bool {
-			s.sectionBits[int(n)*s.valueWords+word] |= bit
-			return true
-		})
+	for i, fv := range bitValues {
+		s.facetMask[fv.facet][i/64] |= uint64(1) << (i % 64)
 	}
 }
 
@@ -158,7 +167,9 @@ func (s *facetSets) of(f corpus.Facet, values []string) *roaring.Bitmap {
 
 // setCache builds the facetSets of each snapshot it is asked for. A snapshot is a list
 // of immutable segments, and a new one (after a batch or a merge) mostly shares them
-// with the last: the sets of each segment are kept and only a new segment's are read.
+// with the last: what the sets hold of each segment is made once, when the segment is
+// first seen, and a snapshot's sets are its segments' laid end to end, so that a new
+// snapshot costs a copy of the tables plus the reading of its new segments only.
 type setCache struct {
 	mu       sync.Mutex
 	snapshot segments.Snapshot // the snapshot of sets
@@ -166,25 +177,93 @@ type setCache struct {
 	segments map[any]*segmentSets // by segments.Segment.Key
 	// impacts are what the executor's pruning read of the segments.
 	impacts *exec.Impacts
+	numbering
+}
+
+// numbering numbers what the sets of every snapshot share, so that a segment's tables
+// hold the same numbers in every snapshot: documents by id (a document keeps its
+// number across its versions and segments: facetSets.docIDs), languages
+// (facetSets.langNames) and facet values (facetSets.bitValues). Numbers are never taken
+// back (a process that sees many documents come and go keeps their ids): a snapshot's
+// sets see a prefix of each list.
+type numbering struct {
+	docIDs    []string
+	doc       map[string]uint32
+	langNames []string
+	lang      map[string]uint8
+	bitValues []facetValue
+	value     map[facetValue]int
 }
 
 // segmentSets are what the sets keep of one segment: the postings of every facet value
-// and date, as bitmaps of its local document numbers, and the document and ordinal of
-// each of its sections.
+// and date, as bitmaps of its local document numbers, and its tables by local number in
+// the cache's numbering.
 type segmentSets struct {
 	values  map[corpus.Facet]map[string]*roaring.Bitmap
 	dates   map[string]*roaring.Bitmap
 	reports *roaring.Bitmap
-	// docOf holds the document of each local number, as an index into docIDs (noDoc
-	// for none); ordinals its ordinal in the document (noOrdinal for none).
+	// docOf holds the document of each local number (noDoc for none), ordinals its
+	// ordinal in the document (noOrdinal for none), langs its language (as
+	// facetSets.langs), bits its facet values (valueBits, words words a section).
 	docOf    []uint32
-	docIDs   []string
 	ordinals []uint32
+	langs    []uint8
+	bits     []uint64
+	words    int
+	// docs lists the documents of the segment, each with a local number of one of its
+	// sections (a document's sections are deleted together) and its date ("" for none).
+	docs []segmentDoc
+	// at is the segment's offset in the last snapshot that held it, shifted its sets
+	// moved there.
+	at      uint64
+	shifted *shiftedSets
+}
+
+// segmentDoc is a document of a segment.
+type segmentDoc struct {
+	doc, section uint32
+	date         string
+}
+
+// shiftedSets are a segment's sets, numbered in a snapshot.
+type shiftedSets struct {
+	values         map[corpus.Facet]map[string]*roaring.Bitmap
+	reports, dated *roaring.Bitmap
+}
+
+// segmentDates are the sections of each date in a segment, by local number, and the
+// segment's offset in the snapshot.
+type segmentDates struct {
+	offset uint64
+	dates  map[string]*roaring.Bitmap
 }
 
 func newSetCache() *setCache {
-	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts()}
+	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts(), numbering: newNumbering()}
 }
+
+func newNumbering() numbering {
+	return numbering{doc: map[string]uint32{}, lang: map[string]uint8{}, value: map[facetValue]int{}}
+}
+
+// numberValues numbers the values of values that have no number yet.
+func (n *numbering) numberValues(values map[corpus.Facet]map[string]*roaring.Bitmap) {
+	for f, byValue := range values {
+		for v := range byValue {
+			fv := facetValue{f, v}
+			if _, ok := n.value[fv]; !ok {
+				n.value[fv] = len(n.bitValues)
+				n.bitValues = append(n.bitValues, fv)
+			}
+		}
+	}
+}
+
+// words returns the number of words that hold the bits of the values numbered.
+func (n *numbering) words() int { return wordsFor(len(n.bitValues)) }
+
+// wordsFor returns the number of words that hold the bits of values values.
+func wordsFor(values int) int { return max(1, (values+63)/64) }
 
 // get returns the facet sets of the snapshot r.
 func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
@@ -197,107 +276,120 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	if snap == c.snapshot {
 		return c.sets, nil
 	}
-	sets := &facetSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dated: roaring.New(), reports: roaring.New(),
-		dates: map[string]*roaring.Bitmap{}}
-	for _, f := range FacetOrder {
-		sets.values[f] = map[string]*roaring.Bitmap{}
-	}
+	segs := snap.Segments()
 	used := map[any]*segmentSets{}
-	var offset uint64
-	for _, seg := range snap.Segments() {
+	locals := make([]*segmentSets, len(segs))
+	var count uint64
+	for i, seg := range segs {
 		local := c.segments[seg.Key()]
 		if local == nil {
 			var err error
-			if local, err = readSegmentSets(seg); err != nil {
+			if local, err = c.readSegmentSets(seg); err != nil {
 				return nil, err
 			}
 		}
-		used[seg.Key()] = local
-		sets.reports.Or(roaring.AddOffset64(local.reports, int64(seg.Offset)))
-		// Deleted sections stay in the sets: searchers never report them, and the
-		// sets are only ever intersected with what a searcher reported.
-		for f, values := range local.values {
-			for v, b := range values {
-				global := roaring.AddOffset64(b, int64(seg.Offset))
-				if have := sets.values[f][v]; have != nil {
-					have.Or(global)
-				} else {
-					sets.values[f][v] = global
-				}
+		used[seg.Key()], locals[i] = local, local
+		count = seg.Offset + seg.Count()
+	}
+	// The lists as they are now: later numbers are not this snapshot's.
+	n := c.numbering
+	sets := &facetSets{docIDs: n.docIDs[:len(n.docIDs):len(n.docIDs)], langNames: n.langNames[:len(n.langNames):len(n.langNames)],
+		docOf: make([]uint32, count), ordinals: make([]uint32, count), langs: make([]uint8, count)}
+	words := n.words()
+	bits := make([]uint64, count*uint64(words))
+	for i, seg := range segs {
+		l := locals[i]
+		if l.words != words {
+			// A later segment brought values past the words of this one's.
+			l.bits, l.words = valueBits(l.values, n.value, words, seg.Count()), words
+		}
+		copy(sets.docOf[seg.Offset:], l.docOf)
+		copy(sets.ordinals[seg.Offset:], l.ordinals)
+		copy(sets.langs[seg.Offset:], l.langs)
+		copy(bits[seg.Offset*uint64(words):], l.bits)
+	}
+	sets.setValueBits(n.bitValues[:len(n.bitValues):len(n.bitValues)], bits)
+	sets.addShifted(segs, locals)
+	sets.docDates = make([]string, len(sets.docIDs))
+	for i, seg := range segs {
+		live := seg.Live()
+		for _, d := range locals[i].docs {
+			// A document's date is its live version's.
+			if d.date != "" && live.Contains(d.section) {
+				sets.docDates[d.doc] = d.date
 			}
 		}
-		offset = seg.Offset + seg.Count()
 	}
-	sets.langs = make([]uint8, offset)
-	for lang, set := range sets.values[corpus.Lang] {
-		if len(sets.langNames) == 255 {
-			return nil, fmt.Errorf("search: the index has more than 255 languages")
-		}
-		sets.langNames = append(sets.langNames, lang)
-		mark := uint8(len(sets.langNames))
-		set.Iterate(func(n uint32) bool {
-			sets.langs[n] = mark
-			return true
-		})
-	}
-	sets.addDocuments(snap.Segments(), used, offset)
-	sets.addValueBits(offset)
 	c.snapshot, c.sets, c.segments = snap, sets, used
 	return sets, nil
 }
 
-// addDocuments fills in the documents of the sections of segs, whose sets are in
-// local, and their dates; count is the number of document numbers. A document keeps
-// one ordinal across segments: the deleted sections of its earlier versions share it.
-func (s *facetSets) addDocuments(segs []segments.Segment, local map[any]*segmentSets, count uint64) {
-	s.docOf = make([]uint32, count)
-	s.ordinals = make([]uint32, count)
-	ordinal := map[string]uint32{}
-	for _, seg := range segs {
-		l := local[seg.Key()]
-		copy(s.ordinals[seg.Offset:], l.ordinals)
-		global := make([]uint32, len(l.docIDs))
-		for i, id := range l.docIDs {
-			d, ok := ordinal[id]
-			if !ok {
-				d = uint32(len(s.docIDs))
-				ordinal[id] = d
-				s.docIDs = append(s.docIDs, id)
+// addShifted sets the facet values, dates and reports of s, the sets of the snapshot
+// of segs, from the sets of each segment (locals, in the same order) moved to its
+// offset. The sets of a snapshot may be those of a segment: no one changes them.
+// Deleted sections stay in the sets: searchers never report them, and the
+// sets are only ever intersected with what a searcher reported.
+func (s *facetSets) addShifted(segs []segments.Segment, locals []*segmentSets) {
+	values := map[corpus.Facet]map[string][]*roaring.Bitmap{}
+	var reports, dated []*roaring.Bitmap
+	for i, seg := range segs {
+		sh := locals[i].shiftedTo(seg.Offset)
+		for f, byValue := range sh.values {
+			if values[f] == nil {
+				values[f] = map[string][]*roaring.Bitmap{}
 			}
-			global[i] = d
+			for v, b := range byValue {
+				values[f][v] = append(values[f][v], b)
+			}
 		}
-		for n, d := range l.docOf {
-			if d == noDoc {
-				s.docOf[seg.Offset+uint64(n)] = noDoc
-			} else {
-				s.docOf[seg.Offset+uint64(n)] = global[d]
-			}
+		reports, dated = append(reports, sh.reports), append(dated, sh.dated)
+		s.dates = append(s.dates, segmentDates{seg.Offset, locals[i].dates})
+	}
+	s.values = map[corpus.Facet]map[string]*roaring.Bitmap{}
+	for _, f := range FacetOrder {
+		s.values[f] = map[string]*roaring.Bitmap{}
+		for v, parts := range values[f] {
+			s.values[f][v] = union(parts)
 		}
 	}
-	s.docDates = make([]string, len(s.docIDs))
-	for _, seg := range segs {
-		l := local[seg.Key()]
-		for date, b := range l.dates {
-			global := roaring.AddOffset64(b, int64(seg.Offset))
-			s.dated.Or(global)
-			if have := s.dates[date]; have != nil {
-				have.Or(global)
-			} else {
-				s.dates[date] = global
-			}
-			b.Iterate(func(n uint32) bool {
-				if d := l.docOf[n]; d != noDoc {
-					s.docDates[s.docOf[seg.Offset+uint64(n)]] = date
-				}
-				return true
-			})
+	s.reports, s.dated = union(reports), union(dated)
+}
+
+// union returns the union of parts, sets of different segments; parts[0] itself when
+// it is the only one (the sets are only read).
+func union(parts []*roaring.Bitmap) *roaring.Bitmap {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return roaring.FastOr(parts...)
+}
+
+// shiftedTo returns the sets of the segment numbered from offset on.
+func (l *segmentSets) shiftedTo(offset uint64) *shiftedSets {
+	if l.shifted != nil && l.at == offset {
+		return l.shifted
+	}
+	shift := func(b *roaring.Bitmap) *roaring.Bitmap { return roaring.AddOffset64(b, int64(offset)) }
+	sh := &shiftedSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, reports: shift(l.reports)}
+	for f, byValue := range l.values {
+		sh.values[f] = map[string]*roaring.Bitmap{}
+		for v, b := range byValue {
+			sh.values[f][v] = shift(b)
 		}
 	}
+	var dated []*roaring.Bitmap
+	for _, b := range l.dates {
+		dated = append(dated, b)
+	}
+	sh.dated = shift(roaring.FastOr(dated...))
+	l.at, l.shifted = offset, sh
+	return sh
 }
 
 // readSegmentSets reads the postings of every facet value and date of one segment,
-// and the document of each of its sections and its ordinal there.
-func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
+// and the document of each of its sections and its ordinal there, and numbers its
+// documents, languages and values in c's numbering.
+func (c *setCache) readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	out := &segmentSets{values: map[corpus.Facet]map[string]*roaring.Bitmap{}, dates: map[string]*roaring.Bitmap{}}
 	read := func(field string, each func(term string, docs *roaring.Bitmap)) error {
 		if err := seg.Postings(field, each); err != nil {
@@ -326,8 +418,12 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	}
 	out.reports = reportsTrial(out.values, registered, seg.Count())
 	out.docOf, err = readNumbered(seg, indexer.FieldDocID, noDoc, func(id string) (uint32, bool) {
-		out.docIDs = append(out.docIDs, id)
-		return uint32(len(out.docIDs) - 1), true
+		d, ok := c.doc[id]
+		if !ok {
+			d = uint32(len(c.docIDs))
+			c.doc[id], c.docIDs = d, append(c.docIDs, id)
+		}
+		return d, true
 	})
 	if err != nil {
 		return nil, err
@@ -335,7 +431,54 @@ func readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	if out.ordinals, err = readNumbered(seg, indexer.FieldOrdinal, noOrdinal, ordinalOf); err != nil {
 		return nil, err
 	}
+	if err := c.numberLangs(out); err != nil {
+		return nil, err
+	}
+	c.numberValues(out.values)
+	out.words = c.words()
+	out.bits = valueBits(out.values, c.value, out.words, seg.Count())
+	// A document's sections come from one batch: they have one date, and are
+	// deleted together.
+	dateOf := map[uint32]string{}
+	for date, b := range out.dates {
+		b.Iterate(func(n uint32) bool {
+			if uint64(n) < uint64(len(out.docOf)) && out.docOf[n] != noDoc {
+				dateOf[out.docOf[n]] = date
+			}
+			return true
+		})
+	}
+	seen := map[uint32]bool{}
+	for n, d := range out.docOf {
+		if d != noDoc && !seen[d] {
+			seen[d] = true
+			out.docs = append(out.docs, segmentDoc{doc: d, section: uint32(n), date: dateOf[d]})
+		}
+	}
 	return out, nil
+}
+
+// numberLangs sets the language of each section of l, numbering new languages.
+func (c *setCache) numberLangs(l *segmentSets) error {
+	l.langs = make([]uint8, len(l.docOf))
+	for lang, set := range l.values[corpus.Lang] {
+		mark, ok := c.lang[lang]
+		if !ok {
+			if len(c.langNames) == 255 {
+				return fmt.Errorf("search: the index has more than 255 languages")
+			}
+			c.langNames = append(c.langNames, lang)
+			mark = uint8(len(c.langNames))
+			c.lang[lang] = mark
+		}
+		set.Iterate(func(n uint32) bool {
+			if int(n) < len(l.langs) {
+				l.langs[n] = mark
+			}
+			return true
+		})
+	}
+	return nil
 }
 
 // readNumbered returns a value of each local number of seg read from the postings of

@@ -1,0 +1,143 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"musesearch/corpus"
+	"musesearch/indexer"
+)
+
+// TestSetCacheFollowsSnapshots changes an index file by file (new files, a file whose
+// date changes, a removed file, and the merges scorch makes meanwhile) and holds the sets a cache builds from the segments it
+// has kept to those a fresh cache reads of the same snapshot, and the documents' dates
+// to their live versions'.
+func TestSetCacheFollowsSnapshots(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	file := func(i int, date string) (string, []byte) {
+		return fmt.Sprintf("f%02d.md", i), fmt.Appendf(nil, "# Muse cells in trial %d\n\nPublished: %s\n\n"+
+			"## Results\n\nMuse cells were given to patients with ALS in a phase 2 randomized trial %d.\n\n"+
+			"## 結果\n\nMuse細胞を脊髄損傷の患者に投与した。\n", i, date, i)
+	}
+	put := func(name string, data []byte) {
+		t.Helper()
+		docs, err := corpus.Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(docs) == 0 || docs[0].Date == "" {
+			t.Fatalf("%s: no document with a date: %+v", name, docs)
+		}
+		if _, err := ix.ReplaceFile(ctx, name, data, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := newSetCache()
+	check := func(step string, wantDates map[string]string) {
+		t.Helper()
+		var got, want *facetSets
+		var gerr, werr error
+		probe := readerQuery{func(_ context.Context, r index.IndexReader) {
+			got, gerr = cache.get(r)
+			want, werr = newSetCache().get(r)
+		}}
+		if _, err := ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
+			t.Fatal(err)
+		}
+		if gerr != nil || werr != nil {
+			t.Fatalf("%s: %v, %v", step, gerr, werr)
+		}
+		if g, w := describeSets(got), describeSets(want); g != w {
+			t.Errorf("%s: the kept cache's sets differ from a fresh cache's:\n%s\nwant\n%s", step, g, w)
+		}
+		for name, date := range wantDates {
+			ids, err := ix.DocIDsOf(name)
+			if err != nil || len(ids) != 1 {
+				t.Fatalf("%s: the documents of %s: %v, %v", step, name, ids, err)
+			}
+			if d := slices.Index(got.docIDs, ids[0]); d < 0 || got.docDates[d] != date {
+				t.Errorf("%s: document %s dated %q, want %q", step, ids[0], got.docDates[max(d, 0)], date)
+			}
+		}
+	}
+	dates := map[string]string{}
+	// Enough files, one segment each, for scorch to merge some in the background.
+	for i := range 12 {
+		date := fmt.Sprintf("20%02d-01-%02d", 10+i, i+1)
+		name, data := file(i, date)
+		put(name, data)
+		dates[name] = date
+		check(fmt.Sprintf("file %d added", i), dates)
+	}
+	name, data := file(1, "2025-06-30")
+	put(name, data)
+	dates[name] = "2025-06-30"
+	check("a file's date changed", dates)
+	if _, err := ix.RemoveFile(ctx, "f02.md"); err != nil {
+		t.Fatal(err)
+	}
+	delete(dates, "f02.md")
+	check("a file removed", dates)
+}
+
+// describeSets describes what sets holds of every section, by document id, language
+// and value names rather than the cache's numbers, and of every facet value and date.
+func describeSets(s *facetSets) string {
+	out := ""
+	for num := range s.docOf {
+		doc := "-"
+		if d := s.docOf[num]; d != noDoc {
+			doc = s.docIDs[d]
+		}
+		lang := ""
+		if l := s.langOf(uint64(num)); l >= 0 {
+			lang = s.langNames[l]
+		}
+		var values []string
+		for i, fv := range s.bitValues {
+			if s.sectionBits[num*s.valueWords+i/64]&(1<<(i%64)) != 0 {
+				values = append(values, string(fv.facet)+"="+fv.value)
+			}
+		}
+		slices.Sort(values)
+		out += fmt.Sprintf("%d: %s #%d %s %v\n", num, doc, s.ordinals[num], lang, values)
+	}
+	for _, f := range FacetOrder {
+		for _, v := range sortedKeys(s.values[f]) {
+			out += fmt.Sprintf("%s=%s: %v\n", f, v, s.values[f][v].ToArray())
+		}
+	}
+	dates := map[string][]uint64{}
+	for _, part := range s.dates {
+		for d, b := range part.dates {
+			b.Iterate(func(local uint32) bool {
+				dates[d] = append(dates[d], part.offset+uint64(local))
+				return true
+			})
+		}
+	}
+	for _, d := range sortedKeys(dates) {
+		out += fmt.Sprintf("date %s: %v\n", d, dates[d])
+	}
+	return out + fmt.Sprintf("dated %v, reports %v\n", s.dated.ToArray(), s.reports.ToArray())
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
