@@ -1,9 +1,9 @@
 package search
 
 import (
-	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/numeric"
@@ -39,32 +39,29 @@ const noOrdinal = ^uint32(0)
 // newSectionOrders makes the order tables of the snapshot whose sets are s.
 func newSectionOrders(s *facetSets) *sectionOrders {
 	n := len(s.docOf)
-	o := &sectionOrders{reading: make([]uint32, 0, n), readPos: make([]uint32, n), byDate: make([]uint32, n), dateRank: make([]uint32, n)}
+	o := &sectionOrders{readPos: make([]uint32, n), dateRank: make([]uint32, n)}
 	// Reading order: the documents by id (the numbers of none last), each one's
-	// sections by ordinal, then number.
-	docs := make([]uint32, len(s.docIDs))
-	for d := range docs {
-		docs[d] = uint32(d)
-	}
-	slices.SortFunc(docs, func(a, b uint32) int { return strings.Compare(s.docIDs[a], s.docIDs[b]) })
+	// sections by ordinal, then number: sorted by ordinal, then by document, each
+	// stably.
+	docs := s.byID.upTo(s.docIDs)
 	rank := make([]uint32, len(s.docIDs))
 	for r, d := range docs {
 		rank[d] = uint32(r)
 	}
-	rankOf := func(num int) uint32 {
+	rankOf := func(num uint32) uint32 {
 		if s.docOf[num] == noDoc {
 			return uint32(len(docs))
 		}
 		return rank[s.docOf[num]]
 	}
-	byRank := countingSort(n, len(docs)+1, rankOf, func(num int) int { return num })
-	for i, j := 0, 0; i < n; i = j {
-		for j = i + 1; j < n && rankOf(int(byRank[j])) == rankOf(int(byRank[i])); j++ {
+	last := uint32(0) // the largest ordinal; noOrdinal sorts after it
+	for _, ord := range s.ordinals {
+		if ord != noOrdinal {
+			last = max(last, ord)
 		}
-		doc := byRank[i:j]
-		slices.SortStableFunc(doc, func(a, b uint32) int { return cmp.Compare(s.ordinals[a], s.ordinals[b]) })
-		o.reading = append(o.reading, doc...)
 	}
+	byOrdinal := countingSort(n, int(last)+2, func(num int) uint32 { return min(s.ordinals[num], last+1) }, func(num int) int { return num })
+	o.reading = countingSort(n, len(docs)+1, func(i int) uint32 { return rankOf(byOrdinal[i]) }, func(i int) int { return int(byOrdinal[i]) })
 	for pos, num := range o.reading {
 		o.readPos[num] = uint32(pos)
 	}
@@ -97,6 +94,50 @@ func newSectionOrders(s *facetSets) *sectionOrders {
 	o.byDate = countingSort(n, len(dates)+1, func(pos int) uint32 { return o.dateRank[o.reading[pos]] },
 		func(pos int) int { return int(o.reading[pos]) })
 	return o
+}
+
+// idOrder keeps the documents a setCache has numbered sorted by id, for the reading
+// order of every snapshot: the documents of a snapshot are the first numbers, and a
+// new snapshot adds few (an added file's), which are sorted and merged in.
+type idOrder struct {
+	mu     sync.Mutex
+	sorted []uint32 // the documents numbered 0 to len(sorted)-1, by id; never changed
+}
+
+// upTo returns the documents of ids, the ids of the first len(ids) numbers, by id.
+func (o *idOrder) upTo(ids []string) []uint32 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	have := o.sorted
+	if len(ids) <= len(have) {
+		if len(ids) == len(have) {
+			return have
+		}
+		// A snapshot older than the last one asked about.
+		out := make([]uint32, 0, len(ids))
+		for _, d := range have {
+			if int(d) < len(ids) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	byID := func(a, b uint32) int { return strings.Compare(ids[a], ids[b]) }
+	fresh := make([]uint32, 0, len(ids)-len(have))
+	for d := len(have); d < len(ids); d++ {
+		fresh = append(fresh, uint32(d))
+	}
+	slices.SortFunc(fresh, byID)
+	merged := make([]uint32, 0, len(ids))
+	for len(have) > 0 && len(fresh) > 0 {
+		if byID(fresh[0], have[0]) < 0 {
+			merged, fresh = append(merged, fresh[0]), fresh[1:]
+		} else {
+			merged, have = append(merged, have[0]), have[1:]
+		}
+	}
+	o.sorted = append(append(merged, have...), fresh...)
+	return o.sorted
 }
 
 // countingSort returns value(i) for i in [0, n) ordered by key(i) (less than keys),

@@ -27,10 +27,12 @@ type facetSets struct {
 	langNames []string
 	// docOf holds the document of every section, as an index into docIDs, by
 	// document number (noDoc for a number no section has): the documents of a set of
-	// sections are then counted without a lookup of their ids. docDates holds the
-	// date of each document ("" when unknown), and dated the sections with a date.
+	// sections are then counted without a lookup of their ids; byID orders the
+	// documents by id. docDates holds the date of each document ("" when unknown),
+	// and dated the sections with a date.
 	docOf    []uint32
 	docIDs   []string
+	byID     *idOrder
 	docDates []string
 	dated    *roaring.Bitmap
 	// dates holds the sections of each date, segment by segment, ordinals the ordinal
@@ -189,6 +191,7 @@ type setCache struct {
 type numbering struct {
 	docIDs    []string
 	doc       map[string]uint32
+	byID      *idOrder
 	langNames []string
 	lang      map[string]uint8
 	bitValues []facetValue
@@ -243,7 +246,7 @@ func newSetCache() *setCache {
 }
 
 func newNumbering() numbering {
-	return numbering{doc: map[string]uint32{}, lang: map[string]uint8{}, value: map[facetValue]int{}}
+	return numbering{doc: map[string]uint32{}, byID: &idOrder{}, lang: map[string]uint8{}, value: map[facetValue]int{}}
 }
 
 // numberValues numbers the values of values that have no number yet.
@@ -293,7 +296,7 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	}
 	// The lists as they are now: later numbers are not this snapshot's.
 	n := c.numbering
-	sets := &facetSets{docIDs: n.docIDs[:len(n.docIDs):len(n.docIDs)], langNames: n.langNames[:len(n.langNames):len(n.langNames)],
+	sets := &facetSets{docIDs: n.docIDs[:len(n.docIDs):len(n.docIDs)], byID: n.byID, langNames: n.langNames[:len(n.langNames):len(n.langNames)],
 		docOf: make([]uint32, count), ordinals: make([]uint32, count), langs: make([]uint8, count)}
 	words := n.words()
 	bits := make([]uint64, count*uint64(words))

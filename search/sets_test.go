@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -140,4 +142,34 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestIDOrderGrows numbers documents in batches, as segments are read, and holds the
+// order of every prefix of them, the last one's and an older one's, to a sort.
+func TestIDOrderGrows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var ids []string
+	o := &idOrder{}
+	for batch := range 20 {
+		for range rng.IntN(30) {
+			ids = append(ids, fmt.Sprintf("doc-%04d", rng.IntN(10000)))
+		}
+		for _, n := range []int{len(ids), rng.IntN(len(ids) + 1)} {
+			got := o.upTo(ids[:n])
+			want := make([]uint32, n)
+			for d := range want {
+				want[d] = uint32(d)
+			}
+			slices.SortStableFunc(want, func(a, b uint32) int { return strings.Compare(ids[a], ids[b]) })
+			// Equal ids may come in either order.
+			for i := range got {
+				if i >= len(want) || ids[got[i]] != ids[want[i]] {
+					t.Fatalf("batch %d, %d documents: %v, want %v", batch, n, got, want)
+				}
+			}
+			if len(got) != n || len(slices.Compact(slices.Sorted(slices.Values(got)))) != n {
+				t.Fatalf("batch %d: %d documents, want each of %d once: %v", batch, len(got), n, got)
+			}
+		}
+	}
 }
