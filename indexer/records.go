@@ -1,6 +1,8 @@
 package indexer
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -31,7 +33,9 @@ type fileRecord struct {
 // node: 180,000 keys took 44 s, and at 1M sections a third of the indexing CPU went
 // there). So the records are grouped, by a hash of the file name, into at most
 // recordGroups values: keyFiles + the group in hex, each a JSON object of file name to
-// record.
+// record, compressed (encodeGroup): the records list every section's id, mostly its
+// document's id again, and at 1M sections took 50 MB as JSON, written again with every
+// snapshot and held in memory.
 const recordGroups = 4096
 
 // keyFiles prefixes the internal keys of the record groups.
@@ -66,11 +70,47 @@ func (r *records) group(key string) (map[string]*fileRecord, error) {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
 	g := map[string]*fileRecord{}
-	if data != nil && json.Unmarshal(data, &g) != nil {
-		// An unreadable group: its files are indexed afresh.
-		clear(g)
+	if data != nil {
+		if g, err = decodeGroup(data); err != nil {
+			// An unreadable group: its files are indexed afresh.
+			g = map[string]*fileRecord{}
+		}
 	}
 	r.groups[key] = g
+	return g, nil
+}
+
+// encodeGroup encodes a group of records: JSON, gzipped.
+func encodeGroup(g map[string]*fileRecord) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.NewEncoder(zw).Encode(g); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeGroup decodes a group encodeGroup encoded, or one stored as plain JSON by
+// earlier versions (a JSON object begins with '{', gzip data with 0x1f).
+func decodeGroup(data []byte) (map[string]*fileRecord, error) {
+	g := map[string]*fileRecord{}
+	if len(data) > 0 && data[0] == '{' {
+		return g, json.Unmarshal(data, &g)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	if err := json.NewDecoder(zr).Decode(&g); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -114,7 +154,7 @@ func (r *records) queue(batch *bleve.Batch) error {
 			batch.DeleteInternal([]byte(key))
 			continue
 		}
-		data, err := json.Marshal(g)
+		data, err := encodeGroup(g)
 		if err != nil {
 			return err
 		}
@@ -136,8 +176,8 @@ func indexedFiles(bi bleve.Index) ([]string, error) {
 		if !strings.HasPrefix(key, keyFiles) {
 			continue
 		}
-		var g map[string]json.RawMessage
-		if json.Unmarshal(data, &g) != nil {
+		g, err := decodeGroup(data)
+		if err != nil {
 			continue // an unreadable group: its files are indexed afresh
 		}
 		for name := range g {

@@ -3,6 +3,7 @@ package indexer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"musesearch/corpus"
+	"musesearch/internal/segments"
 )
 
 // paragraphParser is a stand-in for corpus.Parse that these tests control: one
@@ -959,5 +961,48 @@ func TestReadWindowAnalysed(t *testing.T) {
 	rw.leave(0, maxPartBytes)
 	if !rw.analyse(maxPartBytes) {
 		t.Error("a file was not analysed ahead once the budget had room")
+	}
+}
+
+// TestRecordsAreCompact checks that the file records the index holds, which scorch
+// writes again with every snapshot it persists, take well under their JSON: a
+// file of many sections lists every section's id, mostly its document's id again.
+func TestRecordsAreCompact(t *testing.T) {
+	ctx := context.Background()
+	corpusDir := t.TempDir()
+	files := map[string]string{}
+	for i := range 60 {
+		files[fmt.Sprintf("file-with-a-longish-name-%02d.txt", i)] = bigFile(fmt.Sprintf("word%d", i), 40)
+	}
+	writeFiles(t, corpusDir, files)
+	ix := openTemp(t)
+	if _, err := ix.Sync(ctx, corpusDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	stored, asJSON := 0, 0
+	for key, data := range snap.Internal() {
+		if !strings.HasPrefix(key, keyFiles) {
+			continue
+		}
+		g, err := decodeGroup(data)
+		if err != nil {
+			t.Fatalf("group %s: %v", key, err)
+		}
+		plain, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, asJSON = stored+len(data), asJSON+len(plain)
+	}
+	if asJSON == 0 || stored*3 > asJSON {
+		t.Errorf("the records take %d bytes, %d as JSON: want at most a third", stored, asJSON)
+	}
+	if got := mustFiles(t, ix); len(got) != len(files) {
+		t.Errorf("%d files recorded, want %d", len(got), len(files))
 	}
 }

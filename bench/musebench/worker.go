@@ -9,6 +9,7 @@ import (
 	"musesearch/internal/cputime"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"time"
 )
@@ -29,10 +30,11 @@ type engine interface {
 // peers do (bench/peers/README.md):
 //
 //	worker [-cpuprofile FILE] index CORPUS_DIR INDEX_DIR
-//	worker [-cpuprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR
+//	worker [-cpuprofile FILE] [-memprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR
 func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("musebench worker", flag.ContinueOnError)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the phase to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the serve phase, the index still open, to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,19 +67,20 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := json.Unmarshal(data, &wl); err != nil {
 			return fmt.Errorf("workload %s: %w", args[2], err)
 		}
-		out, err := serve(ctx, args[1], args[3], wl)
+		out, err := serve(ctx, args[1], args[3], wl, *memProfile)
 		if err != nil {
 			return err
 		}
 		return json.NewEncoder(stdout).Encode(out)
 	}
-	return fmt.Errorf("%w: musebench worker [-cpuprofile FILE] index CORPUS_DIR INDEX_DIR | musebench worker [-cpuprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR", ErrUsage)
+	return fmt.Errorf("%w: musebench worker [-cpuprofile FILE] index CORPUS_DIR INDEX_DIR | musebench worker [-cpuprofile FILE] [-memprofile FILE] serve INDEX_DIR WORKLOAD.json CORPUS_DIR", ErrUsage)
 }
 
 // serve opens the index, answers the workload and measures how soon an added file is
 // searchable. The added file is removed from the corpus again afterwards, so that the
-// corpus can be reused by the next run.
-func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveOutput, error) {
+// corpus can be reused by the next run. A heap profile goes to memProfile at the end,
+// unless it is "".
+func serve(ctx context.Context, indexDir, corpusDir string, wl workload, memProfile string) (serveOutput, error) {
 	start := time.Now()
 	eng, err := openEngine(ctx, indexDir, corpusDir)
 	if err != nil {
@@ -147,5 +150,23 @@ func serve(ctx context.Context, indexDir, corpusDir string, wl workload) (serveO
 		}
 	}
 	out.AddVisibleMS = float64(time.Since(t).Microseconds()) / 1000
+	if memProfile != "" {
+		return out, writeHeapProfile(memProfile)
+	}
 	return out, nil
+}
+
+// writeHeapProfile writes a profile of the memory in use, after a collection, to
+// path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
