@@ -259,7 +259,7 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 	}
 	fmt.Fprintf(log, "musebench: %s: indexing\n", sys.name)
 	var ix indexOutput
-	rssIndex, err := runChild(ctx, sys.index(size, corpusDir, sectionsFile, indexDir), &ix, log)
+	memIndex, err := runChild(ctx, sys.index(size, corpusDir, sectionsFile, indexDir), &ix, log)
 	if err != nil {
 		return SystemResult{}, fmt.Errorf("index: %w", err)
 	}
@@ -269,15 +269,17 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 	}
 	fmt.Fprintf(log, "musebench: %s: indexed %d sections in %.1f s; serving the query mix\n", sys.name, ix.Sections, ix.IndexS)
 	var sv serveOutput
-	rssServe, err := runChild(ctx, sys.serve(size, indexDir, workloadFile, corpusDir), &sv, log)
+	memServe, err := runChild(ctx, sys.serve(size, indexDir, workloadFile, corpusDir), &sv, log)
 	if err != nil {
 		return SystemResult{}, fmt.Errorf("serve: %w", err)
 	}
 	return SystemResult{
 		IndexS:       round3(ix.IndexS),
 		IndexBytes:   diskBytes,
-		RSSIndexMB:   rssIndex,
-		RSSServeMB:   rssServe,
+		RSSIndexMB:   memIndex.peakMB,
+		RSSServeMB:   memServe.peakMB,
+		AnonIndexMB:  memIndex.anonMB,
+		AnonServeMB:  memServe.anonMB,
 		OpenS:        round3(sv.OpenS),
 		AddVisibleMS: round3(sv.AddVisibleMS),
 		Queries:      summarise(sv),
@@ -285,28 +287,36 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 	}, nil
 }
 
-// runChild runs argv, decodes the JSON it prints into out and returns its peak RSS in
-// MB. The peak is the kernel's high-water mark of the child's memory (VmHWM), read
+// childMemory is the peak memory of a child process, in MB: its resident memory
+// (VmHWM), which counts the pages of the files it mapped and read (an index's
+// segments), and the largest anonymous part of it seen (RssAnon: its heap and stacks,
+// sampled).
+type childMemory struct {
+	peakMB, anonMB float64
+}
+
+// runChild runs argv, decodes the JSON it prints into out and returns its peak
+// memory. The peak is the kernel's high-water mark of the child's memory (VmHWM), read
 // while it runs: the rusage of a waited child is no use here, because Linux counts in
 // it the memory of the parent it was forked from (Go forks with the parent's memory
 // shared until exec), which is often larger.
-func runChild(ctx context.Context, argv []string, out any, log io.Writer) (float64, error) {
+func runChild(ctx context.Context, argv []string, out any, log io.Writer) (childMemory, error) {
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, log
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
+		return childMemory{}, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
 	}
 	done := make(chan struct{})
-	peak := make(chan float64)
+	peak := make(chan childMemory)
 	go func() {
-		var kb float64
+		var kb childMemory
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			if v, ok := highWaterKB(cmd.Process.Pid); ok {
-				kb = max(kb, v)
+			if hwm, anon, ok := memoryKB(cmd.Process.Pid); ok {
+				kb.peakMB, kb.anonMB = max(kb.peakMB, hwm), max(kb.anonMB, anon)
 			}
 			select {
 			case <-done:
@@ -320,28 +330,35 @@ func runChild(ctx context.Context, argv []string, out any, log io.Writer) (float
 	close(done)
 	kb := <-peak
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
+		return childMemory{}, fmt.Errorf("%s: %w", filepath.Base(argv[0]), err)
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		return 0, fmt.Errorf("%s printed no result after %s: %w", filepath.Base(argv[0]), time.Since(start).Round(time.Second), err)
+		return childMemory{}, fmt.Errorf("%s printed no result after %s: %w", filepath.Base(argv[0]), time.Since(start).Round(time.Second), err)
 	}
-	return round3(kb / 1024), nil
+	return childMemory{round3(kb.peakMB / 1024), round3(kb.anonMB / 1024)}, nil
 }
 
-// highWaterKB reads the peak resident memory of process pid, in kB, from
-// /proc/PID/status; false once the process has exited.
-func highWaterKB(pid int) (float64, bool) {
+// memoryKB reads the peak resident memory of process pid and its anonymous resident
+// memory now, in kB, from /proc/PID/status; false once the process has exited.
+func memoryKB(pid int) (hwm, anon float64, ok bool) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
+	seen := 0
 	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb, err == nil
+		key, rest, _ := strings.Cut(line, ":")
+		v := map[string]*float64{"VmHWM": &hwm, "RssAnon": &anon}[key]
+		if v == nil {
+			continue
 		}
+		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		*v, seen = kb, seen+1
 	}
-	return 0, false
+	return hwm, anon, seen == 2
 }
 
 // dirSize is the size of every file under dir.

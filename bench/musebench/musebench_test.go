@@ -72,7 +72,7 @@ func TestBenchmarkRuns(t *testing.T) {
 		t.Errorf("systems (-want +got):\n%s", diff)
 	}
 	muse, _ := systems[musesearchName].(map[string]any)
-	wantKeys := []string{"add_visible_ms", "index_bytes", "index_s", "mb_per_s", "open_s", "queries", "rss_index_mb", "rss_serve_mb", "sections_per_s", "suggest"}
+	wantKeys := []string{"add_visible_ms", "index_bytes", "index_s", "mb_per_s", "open_s", "queries", "rss_index_anon_mb", "rss_index_mb", "rss_serve_anon_mb", "rss_serve_mb", "sections_per_s", "suggest"}
 	if diff := cmp.Diff(wantKeys, keys(muse)); diff != "" {
 		t.Errorf("system keys (-want +got):\n%s", diff)
 	}
@@ -88,7 +88,8 @@ func TestBenchmarkRuns(t *testing.T) {
 	m := s.Systems[musesearchName]
 	for name, v := range map[string]float64{
 		"index_s": m.IndexS, "sections_per_s": m.SectionsPerS, "mb_per_s": m.MBPerS, "index_bytes": float64(m.IndexBytes),
-		"rss_index_mb": m.RSSIndexMB, "rss_serve_mb": m.RSSServeMB, "open_s": m.OpenS, "add_visible_ms": m.AddVisibleMS,
+		"rss_index_mb": m.RSSIndexMB, "rss_serve_mb": m.RSSServeMB, "rss_index_anon_mb": m.AnonIndexMB,
+		"rss_serve_anon_mb": m.AnonServeMB, "open_s": m.OpenS, "add_visible_ms": m.AddVisibleMS,
 	} {
 		if v <= 0 {
 			t.Errorf("%s = %v, want a positive figure", name, v)
@@ -323,12 +324,15 @@ func TestChildPeakRSS(t *testing.T) {
 		ballast[i] = 1
 	}
 	var out struct{}
-	mb, err := runChild(context.Background(), []string{"sh", "-c", "sleep 0.3; echo {}"}, &out, io.Discard)
+	mem, err := runChild(context.Background(), []string{"sh", "-c", "sleep 0.3; echo {}"}, &out, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mb <= 0 || mb > 100 {
-		t.Errorf("peak RSS of sh: %.1f MB, want between 0 and 100 (the parent holds 300)", mb)
+	if mem.peakMB <= 0 || mem.peakMB > 100 {
+		t.Errorf("peak RSS of sh: %.1f MB, want between 0 and 100 (the parent holds 300)", mem.peakMB)
+	}
+	if mem.anonMB <= 0 || mem.anonMB > mem.peakMB {
+		t.Errorf("peak anonymous RSS of sh: %.1f MB, want above 0 and at most its peak RSS, %.1f MB", mem.anonMB, mem.peakMB)
 	}
 	runtime.KeepAlive(ballast)
 }

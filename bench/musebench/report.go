@@ -29,12 +29,16 @@ type SizeResult struct {
 
 // SystemResult is one system's figures on one corpus.
 type SystemResult struct {
-	IndexS       float64                `json:"index_s"`
-	SectionsPerS float64                `json:"sections_per_s"`
-	MBPerS       float64                `json:"mb_per_s"`
-	IndexBytes   int64                  `json:"index_bytes"`
-	RSSIndexMB   float64                `json:"rss_index_mb"`
-	RSSServeMB   float64                `json:"rss_serve_mb"`
+	IndexS       float64 `json:"index_s"`
+	SectionsPerS float64 `json:"sections_per_s"`
+	MBPerS       float64 `json:"mb_per_s"`
+	IndexBytes   int64   `json:"index_bytes"`
+	RSSIndexMB   float64 `json:"rss_index_mb"`
+	RSSServeMB   float64 `json:"rss_serve_mb"`
+	// AnonIndexMB and AnonServeMB are the largest anonymous parts of those peaks
+	// (heap and stacks, without the index's mapped pages), sampled.
+	AnonIndexMB  float64                `json:"rss_index_anon_mb"`
+	AnonServeMB  float64                `json:"rss_serve_anon_mb"`
 	OpenS        float64                `json:"open_s"`
 	AddVisibleMS float64                `json:"add_visible_ms"`
 	Queries      map[string]QueryResult `json:"queries"`
@@ -204,6 +208,8 @@ func writeMarkdown(w io.Writer, r Report) {
 		row("index size (MB)", func(s SystemResult) float64 { return float64(s.IndexBytes) / 1e6 })
 		row("peak RSS indexing (MB)", func(s SystemResult) float64 { return s.RSSIndexMB })
 		row("peak RSS serving (MB)", func(s SystemResult) float64 { return s.RSSServeMB })
+		row("peak anonymous RSS indexing (MB)", func(s SystemResult) float64 { return s.AnonIndexMB })
+		row("peak anonymous RSS serving (MB)", func(s SystemResult) float64 { return s.AnonServeMB })
 		row("open until ready (s)", func(s SystemResult) float64 { return s.OpenS })
 		row("added doc searchable (ms)", func(s SystemResult) float64 { return s.AddVisibleMS })
 		var queries []string
