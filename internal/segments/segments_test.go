@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -351,7 +352,14 @@ var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSeg
 // ends: a segment a batch, at least two.
 func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
 	t.Helper()
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, unmerged)
+	return snapshotOf(t, batchedIndex(t, m, unmerged, batches))
+}
+
+// batchedIndex indexes each of batches as a batch of its own in a new index on disk
+// opened with config, closed when the test ends.
+func batchedIndex(t *testing.T, m mapping.IndexMapping, config map[string]any, batches []map[string]map[string]any) bleve.Index {
+	t.Helper()
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,13 +375,20 @@ func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]
 			t.Fatal(err)
 		}
 	}
+	return bi
+}
+
+// snapshotOf returns the current snapshot of bi, closed when the test ends, and fails
+// the test unless it has two segments or more.
+func snapshotOf(t *testing.T, bi bleve.Index) Snapshot {
+	t.Helper()
 	snap, err := Current(bi)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { snap.Close() })
 	if len(snap.Segments()) < 2 {
-		t.Fatalf(upgrade+"%d batches gave %d segments", len(batches), len(snap.Segments()))
+		t.Fatalf(upgrade+"the batches gave %d segments", len(snap.Segments()))
 	}
 	return snap
 }
@@ -408,4 +423,104 @@ func TestNewSegmentsInIDOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPositionsOnly checks that the fields a configuration names (PositionsOnly) keep
+// their tokens' positions and not their offsets, in new segments and merged ones,
+// and that everything else of them is what a field that keeps its offsets holds: the
+// same text in field "p" (positions only) and "t" (both) has the same terms,
+// frequencies, lengths and positions, and "t" keeps its offsets.
+func TestPositionsOnly(t *testing.T) {
+	m := textMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = standard.Name
+	text.IncludeTermVectors = true
+	m.(*mapping.IndexMappingImpl).DefaultMapping.AddFieldMappingsAt("p", text)
+	texts := map[string]string{"a": "red fish blue fish", "b": "green", "c": "one fish two fish", "d": "blue sky"}
+	batches := []map[string]map[string]any{{}, {}}
+	for id, s := range texts {
+		batches[int(id[0])%2][id] = map[string]any{"t": s, "p": s}
+	}
+	config := maps.Clone(unmerged)
+	config["segmentConfig"] = map[string]any{PositionsOnly: []string{"p"}}
+	bi := batchedIndex(t, m, config, batches)
+
+	// Every occurrence of the terms, as "document term position start-end", and every
+	// posting, as "document frequency length positions".
+	read := func(snap Snapshot, field string) (occurrences, postings []string) {
+		t.Helper()
+		var nums []uint64
+		for _, seg := range snap.Segments() {
+			for n := range seg.Count() {
+				nums = append(nums, seg.Offset+n)
+			}
+		}
+		terms := []string{"fish", "blue", "green", "sky", "red", "one", "two"}
+		err := snap.Occurrences(field, nums, terms, nil, func(o Occurrence) {
+			occurrences = append(occurrences, fmt.Sprintf("%d %s %d %d-%d", o.Doc, o.Term, o.Pos, o.Start, o.End))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, seg := range snap.Segments() {
+			for _, term := range terms {
+				p, err := seg.Term(field, term)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := p.Reader(true)
+				for num := range uint32(seg.Count()) {
+					got, err := r.Advance(num)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != nil {
+						postings = append(postings, fmt.Sprintf("%d %s %d %d %v", seg.Offset+uint64(num), term, got.Freq, got.Length, got.Positions))
+					}
+				}
+			}
+		}
+		slices.Sort(occurrences)
+		slices.Sort(postings)
+		return occurrences, postings
+	}
+	check := func(when string) {
+		t.Helper()
+		snap, err := Current(bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		occT, postT := read(snap, "t")
+		occP, postP := read(snap, "p")
+		if len(occT) != 11 {
+			t.Fatalf("%s: %d occurrences in t, want 11: %q", when, len(occT), occT)
+		}
+		var want []string // t's occurrences without their offsets
+		for _, o := range occT {
+			if strings.HasSuffix(o, " 0-0") {
+				t.Errorf("%s: t, which keeps its offsets, has none at %q", when, o)
+			}
+			want = append(want, o[:strings.LastIndex(o, " ")]+" 0-0")
+		}
+		if !slices.Equal(occP, want) {
+			t.Errorf("%s: p's occurrences\n%q\nwant t's without offsets\n%q", when, occP, want)
+		}
+		if !slices.Equal(postP, postT) {
+			t.Errorf("%s: p's postings\n%q\nwant t's\n%q", when, postP, postT)
+		}
+	}
+	check("new segments")
+	if err := Merge(context.Background(), bi); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(snap.Segments()); n != 1 {
+		t.Errorf("%d segments once merged, want 1", n)
+	}
+	snap.Close()
+	check("merged")
 }
