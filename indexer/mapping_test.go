@@ -8,8 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"musesearch/internal/segments"
 )
 
 // TestMappingKeepsOnlyWhatIsRead checks that the index keeps no field data nobody
@@ -63,9 +62,10 @@ func TestMappingKeepsOnlyWhatIsRead(t *testing.T) {
 	}
 }
 
-// TestTermVectors checks what the term vectors of every text field hold, in an index
-// in memory and one on disk: each token's position as an analysis of the field's text
-// gives it, and its offsets only where the field keeps them (TextField.Offsets).
+// TestTermVectors checks what the term vectors of every text field hold, as the
+// search reads them (segments.Occurrences), in an index in memory and one on disk:
+// each token's position as an analysis of the field's text gives it, and its offsets
+// only where the field keeps them (TextField.Offsets).
 func TestTermVectors(t *testing.T) {
 	docs := sampleDocs("a.txt")
 	docs[0].Sections[1].Path = []string{"Background", "脊髄損傷の治療"} // context_ja
@@ -73,8 +73,17 @@ func TestTermVectors(t *testing.T) {
 		if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, docs); err != nil {
 			t.Fatal(err)
 		}
+		snap, err := segments.Current(ix.bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
 		seen := map[string]bool{}
 		for i, sec := range docs[0].Sections {
+			nums, err := snap.Numbers([]string{sec.ID})
+			if err != nil || len(nums) != 1 {
+				t.Fatalf("%s: %s is numbered %v (%v)", name, sec.ID, nums, err)
+			}
 			record := sectionRecord(docs[0], sec, i+1, nil)
 			for _, tf := range TextFields {
 				text, ok := record[textProperty(tf)].(string)
@@ -86,31 +95,21 @@ func TestTermVectors(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var want []string
-				terms := query.NewDisjunctionQuery(nil)
+				var want, terms []string
 				for _, tok := range tokens {
 					if !tf.Offsets {
 						tok.Start, tok.End = 0, 0
 					}
 					want = append(want, fmt.Sprintf("%s %d %d-%d", tok.Term, tok.Position, tok.Start, tok.End))
-					q := query.NewTermQuery(tok.Term)
-					q.SetField(tf.Name)
-					terms.AddQuery(q)
+					terms = append(terms, tok.Term)
 				}
-				req := bleve.NewSearchRequest(query.NewConjunctionQuery([]query.Query{terms, query.NewDocIDQuery([]string{sec.ID})}))
-				req.IncludeLocations = true
-				res, err := ix.Search(context.Background(), req)
+				slices.Sort(terms)
+				var got []string
+				err = snap.Occurrences(tf.Name, []uint64{nums[sec.ID]}, slices.Compact(terms), nil, func(o segments.Occurrence) {
+					got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
+				})
 				if err != nil {
 					t.Fatal(err)
-				}
-				if len(res.Hits) != 1 {
-					t.Fatalf("%s: %s in %s: %d hits, want 1", name, sec.ID, tf.Name, len(res.Hits))
-				}
-				var got []string
-				for term, locs := range res.Hits[0].Locations[tf.Name] {
-					for _, l := range locs {
-						got = append(got, fmt.Sprintf("%s %d %d-%d", term, l.Pos, l.Start, l.End))
-					}
 				}
 				slices.Sort(got)
 				slices.Sort(want)

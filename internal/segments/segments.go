@@ -279,7 +279,9 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 					continue
 				}
 				for _, loc := range p.Locations() {
-					each(Occurrence{Doc: d + seg.Offset, Term: term, Pos: int(loc.Pos()), Start: int(loc.Start()), End: int(loc.End())})
+					// The format stores the token's length for its end.
+					start := int(loc.Start())
+					each(Occurrence{Doc: d + seg.Offset, Term: term, Pos: int(loc.Pos()), Start: start, End: start + int(loc.End())})
 				}
 			}
 		}

@@ -524,3 +524,47 @@ func TestPositionsOnly(t *testing.T) {
 	snap.Close()
 	check("merged")
 }
+
+// TestEndsStoredAsLengths checks how a new segment and a merged one store a location's
+// end: as the token's length (which zap writes in a byte where the end would take two
+// past the 128th byte of a field), which Occurrences adds the start to.
+func TestEndsStoredAsLengths(t *testing.T) {
+	long := strings.Repeat("fish ", 40) + "blue whale"
+	bi := batchedIndex(t, textMapping(), unmerged, []map[string]map[string]any{
+		{"a": {"t": long}}, {"b": {"t": "blue fish"}},
+	})
+	check := func(when string) {
+		t.Helper()
+		snap, err := Current(bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		// As zap stores them: bleve's term readers hand them on unchanged.
+		tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("whale"), "t", false, false, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tfr.Close()
+		d, err := tfr.Next(nil)
+		if err != nil || d == nil || len(d.Vectors) != 1 {
+			t.Fatalf("%s: whale's posting %v, %v", when, d, err)
+		}
+		if v := d.Vectors[0]; v.Start != 205 || v.End != 5 {
+			t.Errorf(upgrade+"%s: whale stored at %d-%d, want start 205 and length 5", when, v.Start, v.End)
+		}
+		var got []string
+		err = snap.Occurrences("t", []uint64{d.ID.Value()}, []string{"whale", "blue"}, nil, func(o Occurrence) {
+			got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
+		})
+		slices.Sort(got)
+		if want := []string{"blue 41 200-204", "whale 42 205-210"}; err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s: occurrences %q (%v), want %q", when, got, err, want)
+		}
+	}
+	check("new segments")
+	if err := Merge(context.Background(), bi); err != nil {
+		t.Fatal(err)
+	}
+	check("merged")
+}
