@@ -113,8 +113,7 @@ func scorchConfig() map[string]interface{} {
 }
 
 // segmentConfig is the configuration of the index's new segments: the text fields
-// without TextField.Offsets keep their tokens' positions only (a third of the size of
-// their term vectors).
+// without TextField.Offsets keep their tokens' positions only.
 func segmentConfig() map[string]interface{} {
 	var positionsOnly []string
 	for _, tf := range TextFields {

@@ -65,6 +65,8 @@ func byID(docs []index.Document) []index.Document {
 
 // storeLocations makes the token locations of docs what the format stores: each end
 // the token's length, and the start and end of those of the fields positionsOnly 0.
+// It changes docs, so each may reach only one segment (scorch hands a batch's
+// analyses to the one segment it makes of them).
 func storeLocations(docs []index.Document, positionsOnly []string) {
 	for _, d := range docs {
 		d.VisitFields(func(f index.Field) {

@@ -266,22 +266,9 @@ func TestPostingsReader(t *testing.T) {
 		t.Fatalf("bleve reads %d postings of fish, want 6", len(want))
 	}
 	got := map[uint64]posting{}
-	for _, seg := range snap.Segments() {
-		p, err := seg.Term("t", "fish")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := p.Reader(true)
-		for num := range uint32(seg.Count()) {
-			read, err := r.Advance(num)
-			if err != nil {
-				t.Fatalf(upgrade+"%v", err)
-			}
-			if read != nil {
-				got[seg.Offset+uint64(num)] = posting{read.Freq, read.Norm(), read.Length, slices.Clone(read.Positions)}
-			}
-		}
-	}
+	eachPosting(t, snap, "t", "fish", func(doc uint64, read *Posting) {
+		got[doc] = posting{read.Freq, read.Norm(), read.Length, slices.Clone(read.Positions)}
+	})
 	if diff := fmt.Sprint(got); diff != fmt.Sprint(want) {
 		t.Errorf(upgrade+"postings of fish (frequency, norm, length, positions) by document:\n%v\nwant bleve's\n%v", got, want)
 	}
@@ -346,6 +333,28 @@ func textMapping() mapping.IndexMapping {
 // whether it ran before a test read the index was a matter of timing (under -race it
 // had, every time).
 var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 1, "FloorSegmentFileSize": 1}}
+
+// eachPosting calls each with every posting of term in field of snap, read with its
+// positions, and its snapshot document number.
+func eachPosting(t *testing.T, snap Snapshot, field, term string, each func(doc uint64, p *Posting)) {
+	t.Helper()
+	for _, seg := range snap.Segments() {
+		p, err := seg.Term(field, term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := p.Reader(true)
+		for num := range uint32(seg.Count()) {
+			read, err := r.Advance(num)
+			if err != nil {
+				t.Fatalf(upgrade+"%v", err)
+			}
+			if read != nil {
+				each(seg.Offset+uint64(num), read)
+			}
+		}
+	}
+}
 
 // batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
 // new index on disk, and returns a snapshot of it, closed with the index when the test
@@ -462,35 +471,16 @@ func TestPositionsOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, seg := range snap.Segments() {
-			for _, term := range terms {
-				p, err := seg.Term(field, term)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r := p.Reader(true)
-				for num := range uint32(seg.Count()) {
-					got, err := r.Advance(num)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got != nil {
-						postings = append(postings, fmt.Sprintf("%d %s %d %d %v", seg.Offset+uint64(num), term, got.Freq, got.Length, got.Positions))
-					}
-				}
-			}
+		for _, term := range terms {
+			eachPosting(t, snap, field, term, func(doc uint64, p *Posting) {
+				postings = append(postings, fmt.Sprintf("%d %s %d %d %v", doc, term, p.Freq, p.Length, p.Positions))
+			})
 		}
 		slices.Sort(occurrences)
 		slices.Sort(postings)
 		return occurrences, postings
 	}
-	check := func(when string) {
-		t.Helper()
-		snap, err := Current(bi)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer snap.Close()
+	beforeAndAfterMerge(t, bi, func(when string, snap Snapshot) {
 		occT, postT := read(snap, "t")
 		occP, postP := read(snap, "p")
 		if len(occT) != 11 {
@@ -509,20 +499,29 @@ func TestPositionsOnly(t *testing.T) {
 		if !slices.Equal(postP, postT) {
 			t.Errorf("%s: p's postings\n%q\nwant t's\n%q", when, postP, postT)
 		}
+	})
+}
+
+// beforeAndAfterMerge calls check with bi's snapshot, then merges bi into one segment
+// and calls it again.
+func beforeAndAfterMerge(t *testing.T, bi bleve.Index, check func(when string, snap Snapshot)) {
+	t.Helper()
+	for _, when := range []string{"new segments", "merged"} {
+		if when == "merged" {
+			if err := Merge(context.Background(), bi); err != nil {
+				t.Fatal(err)
+			}
+		}
+		snap, err := Current(bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(snap.Segments()); when == "merged" && n != 1 {
+			t.Errorf("%d segments once merged, want 1", n)
+		}
+		check(when, snap)
+		snap.Close()
 	}
-	check("new segments")
-	if err := Merge(context.Background(), bi); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(snap.Segments()); n != 1 {
-		t.Errorf("%d segments once merged, want 1", n)
-	}
-	snap.Close()
-	check("merged")
 }
 
 // TestEndsStoredAsLengths checks how a new segment and a merged one store a location's
@@ -533,13 +532,7 @@ func TestEndsStoredAsLengths(t *testing.T) {
 	bi := batchedIndex(t, textMapping(), unmerged, []map[string]map[string]any{
 		{"a": {"t": long}}, {"b": {"t": "blue fish"}},
 	})
-	check := func(when string) {
-		t.Helper()
-		snap, err := Current(bi)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer snap.Close()
+	beforeAndAfterMerge(t, bi, func(when string, snap Snapshot) {
 		// As zap stores them: bleve's term readers hand them on unchanged.
 		tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("whale"), "t", false, false, true)
 		if err != nil {
@@ -561,10 +554,5 @@ func TestEndsStoredAsLengths(t *testing.T) {
 		if want := []string{"blue 41 200-204", "whale 42 205-210"}; err != nil || !slices.Equal(got, want) {
 			t.Errorf("%s: occurrences %q (%v), want %q", when, got, err, want)
 		}
-	}
-	check("new segments")
-	if err := Merge(context.Background(), bi); err != nil {
-		t.Fatal(err)
-	}
-	check("merged")
+	})
 }
