@@ -105,9 +105,23 @@ type Index struct {
 // scorchConfig is how every index is opened: bolt_timeout bounds how long opening
 // waits for bleve's own file lock, so that an opener that got past LOCK (an older
 // binary, another tool) fails instead of hanging; unsafe_batch returns from a batch
-// once it is searchable, without waiting for the disk (see writer.flush).
+// once it is searchable, without waiting for the disk (see writer.flush); the segment
+// configuration names the text fields whose term vectors keep no offsets
+// (segmentConfig).
 func scorchConfig() map[string]interface{} {
-	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true}
+	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": segmentConfig()}
+}
+
+// segmentConfig is the configuration of the index's new segments: the text fields
+// without TextField.Offsets keep their tokens' positions only.
+func segmentConfig() map[string]interface{} {
+	var positionsOnly []string
+	for _, tf := range TextFields {
+		if !tf.Offsets {
+			positionsOnly = append(positionsOnly, tf.Name)
+		}
+	}
+	return map[string]interface{}{segments.PositionsOnly: positionsOnly}
 }
 
 // closeWait bounds how long Close waits for the last change to reach the disk.
@@ -194,7 +208,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	m := newMapping()
 	if path == "" {
 		// scorch in memory, as on disk: search reads scorch's segments.
-		bi, err := bleve.NewUsing("", m, segments.IndexType, segments.IndexType, nil)
+		bi, err := bleve.NewUsing("", m, segments.IndexType, segments.IndexType, map[string]interface{}{"segmentConfig": segmentConfig()})
 		if err != nil {
 			return nil, fmt.Errorf("create index: %w", err)
 		}

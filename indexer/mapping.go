@@ -21,7 +21,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-12/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-13/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -122,6 +122,11 @@ type TextField struct {
 	// Boost weights a match in this field: headings count more than body. A context
 	// field's matches are ranked below any match in a section's own words instead.
 	Boost float64
+	// Offsets says whether the field's term vectors keep the byte offsets of its
+	// tokens, with which a snippet marks the matches in the text and heading it shows.
+	// Every text field keeps its tokens' positions, for phrases; the offsets of one
+	// without Offsets are 0.
+	Offsets bool
 }
 
 // TextFields are every analysed field. Every section is indexed into the AnalyzerStd
@@ -132,10 +137,10 @@ type TextField struct {
 // with a Japanese dictionary gives wrong words). A query is meant to be analysed with
 // each field's QueryAnalyzer and matched against every field.
 var TextFields = []TextField{
-	{Name: "heading_std", Part: PartHeading, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 2},
-	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2},
-	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
-	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
+	{Name: "heading_std", Part: PartHeading, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 2, Offsets: true},
+	{Name: "heading_ja", Part: PartHeading, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 2, Offsets: true},
+	{Name: "body_std", Part: PartBody, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1, Offsets: true},
+	{Name: "body_ja", Part: PartBody, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1, Offsets: true},
 	{Name: "context_std", Part: PartContext, Analyzer: AnalyzerStd, QueryAnalyzer: AnalyzerStdQuery, Boost: 1},
 	{Name: "context_ja", Part: PartContext, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
@@ -202,7 +207,8 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Store = false
 		f.IncludeInAll = false
 		// Term vectors hold the positions phrase queries need, and the offsets that
-		// snippets mark the matches of a page's sections with.
+		// snippets mark the matches of a page's sections with, in the fields with
+		// Offsets (the others' are dropped as segments are written: segmentConfig).
 		f.IncludeTermVectors = true
 		f.DocValues = false
 		prop := textProperty(tf)

@@ -1,10 +1,14 @@
 package indexer
 
 import (
+	"context"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
 	"testing"
+
+	"musesearch/internal/segments"
 )
 
 // TestMappingKeepsOnlyWhatIsRead checks that the index keeps no field data nobody
@@ -54,6 +58,71 @@ func TestMappingKeepsOnlyWhatIsRead(t *testing.T) {
 		delete(without, name)
 		if reflect.DeepEqual(decode(without), all) {
 			t.Errorf("field %s is stored, but nothing decodes it", name)
+		}
+	}
+}
+
+// TestTermVectors checks what the term vectors of every text field hold, as the
+// search reads them (segments.Occurrences), in an index in memory and one on disk:
+// each token's position as an analysis of the field's text gives it, and its offsets
+// only where the field keeps them (TextField.Offsets).
+func TestTermVectors(t *testing.T) {
+	docs := sampleDocs("a.txt")
+	docs[0].Sections[1].Path = []string{"Background", "脊髄損傷の治療"} // context_ja
+	for name, ix := range map[string]*Index{"in memory": openMem(t), "on disk": openTemp(t)} {
+		if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, docs); err != nil {
+			t.Fatal(err)
+		}
+		snap, err := segments.Current(ix.bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		seen := map[string]bool{}
+		for i, sec := range docs[0].Sections {
+			nums, err := snap.Numbers([]string{sec.ID})
+			if err != nil || len(nums) != 1 {
+				t.Fatalf("%s: %s is numbered %v (%v)", name, sec.ID, nums, err)
+			}
+			record := sectionRecord(docs[0], sec, i+1, nil)
+			for _, tf := range TextFields {
+				text, ok := record[textProperty(tf)].(string)
+				if !ok {
+					continue
+				}
+				seen[tf.Name] = true
+				tokens, err := ix.Analyze(tf.Analyzer, text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want, terms []string
+				for _, tok := range tokens {
+					if !tf.Offsets {
+						tok.Start, tok.End = 0, 0
+					}
+					want = append(want, fmt.Sprintf("%s %d %d-%d", tok.Term, tok.Position, tok.Start, tok.End))
+					terms = append(terms, tok.Term)
+				}
+				slices.Sort(terms)
+				var got []string
+				err = snap.Occurrences(tf.Name, []uint64{nums[sec.ID]}, slices.Compact(terms), nil, func(o segments.Occurrence) {
+					got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				want = slices.Compact(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %s's term vectors of %s (offsets %v):\n%q\nwant\n%q", name, sec.ID, tf.Name, tf.Offsets, got, want)
+				}
+			}
+		}
+		for _, tf := range TextFields {
+			if !seen[tf.Name] {
+				t.Errorf("no section of the sample has text in %s", tf.Name)
+			}
 		}
 	}
 }

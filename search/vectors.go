@@ -56,10 +56,6 @@ var occurrenceBuffers = sync.Pool{New: func() any { return new([]occurrence) }}
 
 const maxPooledOccurrences = 4096
 
-// markedParts are the parts of a section a snippet marks: its text, and its heading
-// shown beside it.
-var markedParts = []indexer.Part{indexer.PartBody, indexer.PartHeading}
-
 func (q *pageQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if err := q.read(r); err != nil {
 		return nil, err
@@ -109,7 +105,9 @@ func (q *pageQuery) read(r index.IndexReader) error {
 	}()
 	for _, tf := range indexer.TextFields {
 		terms, ok := q.terms[tf.Analyzer]
-		if !ok || !slices.Contains(markedParts, tf.Part) {
+		// A snippet marks the section's text, and its heading shown beside it: the
+		// fields whose term vectors keep offsets.
+		if !ok || !tf.Offsets {
 			continue
 		}
 		occurrences = occurrences[:0]

@@ -1,14 +1,16 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
 // occurrences of terms in given documents (term vectors), a document's stored text
-// fields, the internal values a snapshot keeps, forced merges, and the order of the
-// documents in a new segment (plugin.go). Everything else
-// reads and writes the index through bleve's public API.
+// fields, the internal values a snapshot keeps, forced merges, and what a new segment
+// holds: its documents in the order of their ids, and fields whose term vectors keep
+// positions only (plugin.go). Everything else reads and writes the index through
+// bleve's public API.
 //
 // What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText,
-// TestPostingsReader and TestNewSegmentsInIDOrder check so that a bleve upgrade that
-// changes it fails loudly: scorch makes a batch's segment with its default segment
-// plugin, the one registered last as default; an
+// TestPostingsReader, TestNewSegmentsInIDOrder and TestPositionsOnly check so that a
+// bleve upgrade that changes it fails loudly: scorch makes a batch's segment with its
+// default segment plugin, the one registered last as default, handing it the
+// analysed documents and its "segmentConfig", and merges copy locations as they are; an
 // index opened with IndexType hands out *scorch.IndexSnapshot readers and is a
 // *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
 // segment, deleted documents included; zap postings iterators are
@@ -277,7 +279,9 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 					continue
 				}
 				for _, loc := range p.Locations() {
-					each(Occurrence{Doc: d + seg.Offset, Term: term, Pos: int(loc.Pos()), Start: int(loc.Start()), End: int(loc.End())})
+					// The format stores the token's length for its end.
+					start := int(loc.Start())
+					each(Occurrence{Doc: d + seg.Offset, Term: term, Pos: int(loc.Pos()), Start: start, End: start + int(loc.End())})
 				}
 			}
 		}

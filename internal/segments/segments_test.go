@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -265,22 +266,9 @@ func TestPostingsReader(t *testing.T) {
 		t.Fatalf("bleve reads %d postings of fish, want 6", len(want))
 	}
 	got := map[uint64]posting{}
-	for _, seg := range snap.Segments() {
-		p, err := seg.Term("t", "fish")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := p.Reader(true)
-		for num := range uint32(seg.Count()) {
-			read, err := r.Advance(num)
-			if err != nil {
-				t.Fatalf(upgrade+"%v", err)
-			}
-			if read != nil {
-				got[seg.Offset+uint64(num)] = posting{read.Freq, read.Norm(), read.Length, slices.Clone(read.Positions)}
-			}
-		}
-	}
+	eachPosting(t, snap, "t", "fish", func(doc uint64, read *Posting) {
+		got[doc] = posting{read.Freq, read.Norm(), read.Length, slices.Clone(read.Positions)}
+	})
 	if diff := fmt.Sprint(got); diff != fmt.Sprint(want) {
 		t.Errorf(upgrade+"postings of fish (frequency, norm, length, positions) by document:\n%v\nwant bleve's\n%v", got, want)
 	}
@@ -346,12 +334,41 @@ func textMapping() mapping.IndexMapping {
 // had, every time).
 var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 1, "FloorSegmentFileSize": 1}}
 
+// eachPosting calls each with every posting of term in field of snap, read with its
+// positions, and its snapshot document number.
+func eachPosting(t *testing.T, snap Snapshot, field, term string, each func(doc uint64, p *Posting)) {
+	t.Helper()
+	for _, seg := range snap.Segments() {
+		p, err := seg.Term(field, term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := p.Reader(true)
+		for num := range uint32(seg.Count()) {
+			read, err := r.Advance(num)
+			if err != nil {
+				t.Fatalf(upgrade+"%v", err)
+			}
+			if read != nil {
+				each(seg.Offset+uint64(num), read)
+			}
+		}
+	}
+}
+
 // batchedSnapshot indexes each of batches (documents by id) as a batch of its own in a
 // new index on disk, and returns a snapshot of it, closed with the index when the test
 // ends: a segment a batch, at least two.
 func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]map[string]any) Snapshot {
 	t.Helper()
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, unmerged)
+	return snapshotOf(t, batchedIndex(t, m, unmerged, batches))
+}
+
+// batchedIndex indexes each of batches as a batch of its own in a new index on disk
+// opened with config, closed when the test ends.
+func batchedIndex(t *testing.T, m mapping.IndexMapping, config map[string]any, batches []map[string]map[string]any) bleve.Index {
+	t.Helper()
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, IndexType, IndexType, config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,13 +384,20 @@ func batchedSnapshot(t *testing.T, m mapping.IndexMapping, batches []map[string]
 			t.Fatal(err)
 		}
 	}
+	return bi
+}
+
+// snapshotOf returns the current snapshot of bi, closed when the test ends, and fails
+// the test unless it has two segments or more.
+func snapshotOf(t *testing.T, bi bleve.Index) Snapshot {
+	t.Helper()
 	snap, err := Current(bi)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { snap.Close() })
 	if len(snap.Segments()) < 2 {
-		t.Fatalf(upgrade+"%d batches gave %d segments", len(batches), len(snap.Segments()))
+		t.Fatalf(upgrade+"the batches gave %d segments", len(snap.Segments()))
 	}
 	return snap
 }
@@ -408,4 +432,127 @@ func TestNewSegmentsInIDOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPositionsOnly checks that the fields a configuration names (PositionsOnly) keep
+// their tokens' positions and not their offsets, in new segments and merged ones,
+// and that everything else of them is what a field that keeps its offsets holds: the
+// same text in field "p" (positions only) and "t" (both) has the same terms,
+// frequencies, lengths and positions, and "t" keeps its offsets.
+func TestPositionsOnly(t *testing.T) {
+	m := textMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = standard.Name
+	text.IncludeTermVectors = true
+	m.(*mapping.IndexMappingImpl).DefaultMapping.AddFieldMappingsAt("p", text)
+	texts := map[string]string{"a": "red fish blue fish", "b": "green", "c": "one fish two fish", "d": "blue sky"}
+	batches := []map[string]map[string]any{{}, {}}
+	for id, s := range texts {
+		batches[int(id[0])%2][id] = map[string]any{"t": s, "p": s}
+	}
+	config := maps.Clone(unmerged)
+	config["segmentConfig"] = map[string]any{PositionsOnly: []string{"p"}}
+	bi := batchedIndex(t, m, config, batches)
+
+	// Every occurrence of the terms, as "document term position start-end", and every
+	// posting, as "document frequency length positions".
+	read := func(snap Snapshot, field string) (occurrences, postings []string) {
+		t.Helper()
+		var nums []uint64
+		for _, seg := range snap.Segments() {
+			for n := range seg.Count() {
+				nums = append(nums, seg.Offset+n)
+			}
+		}
+		terms := []string{"fish", "blue", "green", "sky", "red", "one", "two"}
+		err := snap.Occurrences(field, nums, terms, nil, func(o Occurrence) {
+			occurrences = append(occurrences, fmt.Sprintf("%d %s %d %d-%d", o.Doc, o.Term, o.Pos, o.Start, o.End))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range terms {
+			eachPosting(t, snap, field, term, func(doc uint64, p *Posting) {
+				postings = append(postings, fmt.Sprintf("%d %s %d %d %v", doc, term, p.Freq, p.Length, p.Positions))
+			})
+		}
+		slices.Sort(occurrences)
+		slices.Sort(postings)
+		return occurrences, postings
+	}
+	beforeAndAfterMerge(t, bi, func(when string, snap Snapshot) {
+		occT, postT := read(snap, "t")
+		occP, postP := read(snap, "p")
+		if len(occT) != 11 {
+			t.Fatalf("%s: %d occurrences in t, want 11: %q", when, len(occT), occT)
+		}
+		var want []string // t's occurrences without their offsets
+		for _, o := range occT {
+			if strings.HasSuffix(o, " 0-0") {
+				t.Errorf("%s: t, which keeps its offsets, has none at %q", when, o)
+			}
+			want = append(want, o[:strings.LastIndex(o, " ")]+" 0-0")
+		}
+		if !slices.Equal(occP, want) {
+			t.Errorf("%s: p's occurrences\n%q\nwant t's without offsets\n%q", when, occP, want)
+		}
+		if !slices.Equal(postP, postT) {
+			t.Errorf("%s: p's postings\n%q\nwant t's\n%q", when, postP, postT)
+		}
+	})
+}
+
+// beforeAndAfterMerge calls check with bi's snapshot, then merges bi into one segment
+// and calls it again.
+func beforeAndAfterMerge(t *testing.T, bi bleve.Index, check func(when string, snap Snapshot)) {
+	t.Helper()
+	for _, when := range []string{"new segments", "merged"} {
+		if when == "merged" {
+			if err := Merge(context.Background(), bi); err != nil {
+				t.Fatal(err)
+			}
+		}
+		snap, err := Current(bi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(snap.Segments()); when == "merged" && n != 1 {
+			t.Errorf("%d segments once merged, want 1", n)
+		}
+		check(when, snap)
+		snap.Close()
+	}
+}
+
+// TestEndsStoredAsLengths checks how a new segment and a merged one store a location's
+// end: as the token's length (which zap writes in a byte where the end would take two
+// past the 128th byte of a field), which Occurrences adds the start to.
+func TestEndsStoredAsLengths(t *testing.T) {
+	long := strings.Repeat("fish ", 40) + "blue whale"
+	bi := batchedIndex(t, textMapping(), unmerged, []map[string]map[string]any{
+		{"a": {"t": long}}, {"b": {"t": "blue fish"}},
+	})
+	beforeAndAfterMerge(t, bi, func(when string, snap Snapshot) {
+		// As zap stores them: bleve's term readers hand them on unchanged.
+		tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("whale"), "t", false, false, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tfr.Close()
+		d, err := tfr.Next(nil)
+		if err != nil || d == nil || len(d.Vectors) != 1 {
+			t.Fatalf("%s: whale's posting %v, %v", when, d, err)
+		}
+		if v := d.Vectors[0]; v.Start != 205 || v.End != 5 {
+			t.Errorf(upgrade+"%s: whale stored at %d-%d, want start 205 and length 5", when, v.Start, v.End)
+		}
+		var got []string
+		err = snap.Occurrences("t", []uint64{d.ID.Value()}, []string{"whale", "blue"}, nil, func(o Occurrence) {
+			got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
+		})
+		slices.Sort(got)
+		if want := []string{"blue 41 200-204", "whale 42 205-210"}; err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s: occurrences %q (%v), want %q", when, got, err, want)
+		}
+	})
 }
