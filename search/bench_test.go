@@ -374,6 +374,50 @@ func BenchmarkSuggest(b *testing.B) {
 	})
 }
 
+// BenchmarkSuggestView reads what suggestions read of a snapshot of the index: "fresh"
+// every title, as the first suggestion after the server starts does, and "added" what
+// a small file added (a segment of one document, and the deletion of the file's last
+// version) gives to read, as after every change of the index. Over the bundled corpus
+// copied bundleCopies times or the corpus MUSESEARCH_BENCH_CORPUS names; "added" leaves
+// the file bench-added.txt in that index.
+func BenchmarkSuggestView(b *testing.B) {
+	e := benchEngine(b, copiedEngine)
+	ctx := context.Background()
+	view, err := readView(ctx, e.ix, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fresh", func(b *testing.B) {
+		began := cputime.Of(b)
+		for b.Loop() {
+			if _, err := readView(ctx, e.ix, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(len(keptTitles(&view.titles))), "titles")
+	})
+	b.Run("added", func(b *testing.B) {
+		var cpu time.Duration
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			title := fmt.Sprintf("Muse cells added %d", i)
+			doc := corpus.Document{ID: "bench-added", Source: "bench-added.txt", Title: title, Lang: "en",
+				Sections: []corpus.Section{{ID: "bench-added#1", Lang: "en", Text: title}}}
+			if _, err := e.ix.ReplaceFile(ctx, "bench-added.txt", nil, []corpus.Document{doc}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			began := cputime.Of(b)
+			if view, err = readView(ctx, e.ix, view); err != nil {
+				b.Fatal(err)
+			}
+			cpu += cputime.Of(b) - began
+		}
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	})
+}
+
 // BenchmarkTopSections runs a few queries for a page of ten sections through the
 // executor over the index of a generated corpus, MUSESEARCH_BENCH_CORPUS (a directory
 // musegen wrote: go run ./cmd/musegen -sections 10000 -out DIR), indexed into

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -308,10 +309,34 @@ func newSegmentTitles(titles []docTitle) *segmentTitles {
 			before = r
 		}
 	}
-	for _, places := range [][]titlePlace{x.heads, x.words} {
-		slices.SortFunc(places, func(a, b titlePlace) int { return comparePlaces(x, a, x, b) })
-	}
+	x.sortPlaces(x.heads)
+	x.sortPlaces(x.words)
 	return x
+}
+
+// sortPlaces sorts places of x in the order of comparePlaces. It sorts them by the first
+// eight bytes of their keys from there on first, read as one number: most comparisons
+// are then of two numbers in a slice rather than of two strings in the titles.
+func (x *segmentTitles) sortPlaces(places []titlePlace) {
+	type prefixed struct {
+		prefix uint64 // the first eight bytes of the key from the place on, zeros after its end
+		place  titlePlace
+	}
+	sorted := make([]prefixed, len(places))
+	for i, p := range places {
+		var b [8]byte
+		copy(b[:], x.from(p))
+		sorted[i] = prefixed{binary.BigEndian.Uint64(b[:]), p}
+	}
+	slices.SortFunc(sorted, func(a, b prefixed) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		return comparePlaces(x, a.place, x, b.place)
+	})
+	for i, s := range sorted {
+		places[i] = s.place
+	}
 }
 
 // from returns the key of p's title from p on.

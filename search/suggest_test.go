@@ -450,3 +450,29 @@ func TestSuggestViewBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentTitlesSorted checks that a segment's places are in the order of
+// comparePlaces, keys shorter than the eight bytes sorting reads first, keys that share
+// them and keys with zero bytes included.
+func TestSegmentTitlesSorted(t *testing.T) {
+	texts := []string{"a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefghi", "abcdefgh a", "abcdefgh", "幹細胞", "幹細胞の試験", "幹細", "b a", "a b", "", "\x00"}
+	var titles []docTitle
+	for i, text := range texts {
+		for j := range 3 {
+			titles = append(titles, docTitle{id: fmt.Sprint(j, i), title: text, lang: "en", key: suggestKey(text), num: uint32(len(titles))})
+		}
+	}
+	x := newSegmentTitles(titles)
+	for _, run := range [][]titlePlace{x.heads, x.words} {
+		if len(run) == 0 {
+			t.Fatal("no places")
+		}
+		if !slices.IsSortedFunc(run, func(a, b titlePlace) int { return comparePlaces(x, a, x, b) }) {
+			var got []string
+			for _, p := range run {
+				got = append(got, fmt.Sprintf("%q/%s", x.from(p), x.titles[p.title].id))
+			}
+			t.Errorf("places out of order: %v", got)
+		}
+	}
+}
