@@ -396,6 +396,7 @@ func BenchmarkSuggestView(b *testing.B) {
 		}
 		b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
 		b.ReportMetric(float64(len(keptTitles(&view.titles))), "titles")
+		b.ReportMetric(float64(len(view.titles.parts)), "segments")
 	})
 	b.Run("added", func(b *testing.B) {
 		var cpu time.Duration

@@ -398,14 +398,6 @@ func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 func (x *titleIndex) places(key string, heads bool, each func(*docTitle)) {
 	// The parts' runs from the next place a kept title holds key, sorted by it.
 	var open []placeCursor
-	push := func(c placeCursor) {
-		if c.next(key) {
-			i, _ := slices.BinarySearchFunc(open, c, func(a, b placeCursor) int {
-				return comparePlaces(a.part.segmentTitles, a.run[0], b.part.segmentTitles, b.run[0])
-			})
-			open = slices.Insert(open, i, c)
-		}
-	}
 	for i := range x.parts {
 		p := &x.parts[i]
 		run := p.words
@@ -413,15 +405,35 @@ func (x *titleIndex) places(key string, heads bool, each func(*docTitle)) {
 			run = p.heads
 		}
 		at, _ := slices.BinarySearchFunc(run, key, func(pl titlePlace, key string) int { return strings.Compare(p.from(pl), key) })
-		push(placeCursor{p, run[at:]})
+		if c := (placeCursor{p, run[at:]}); c.next(key) {
+			open = append(open, c)
+		}
 	}
+	slices.SortFunc(open, comparePlaceCursors)
 	for n := 0; n < maxTitlePlaces && len(open) > 0; n++ {
-		c := open[0]
-		open = slices.Delete(open, 0, 1)
+		c := &open[0]
 		each(&c.part.titles[c.run[0].title])
 		c.run = c.run[1:]
-		push(c)
+		if !c.next(key) {
+			open = open[1:]
+			continue
+		}
+		// Move the cursor past those whose next places come first: mostly none.
+		k := 1
+		for k < len(open) && comparePlaceCursors(open[k], *c) < 0 {
+			k++
+		}
+		if k > 1 {
+			moved := *c
+			copy(open, open[1:k])
+			open[k-1] = moved
+		}
 	}
+}
+
+// comparePlaceCursors orders two cursors by their next places (comparePlaces).
+func comparePlaceCursors(a, b placeCursor) int {
+	return comparePlaces(a.part.segmentTitles, a.run[0], b.part.segmentTitles, b.run[0])
 }
 
 // placeCursor reads a part's run of places.
@@ -582,8 +594,13 @@ func newView(ctx context.Context, snap segments.Snapshot, last *suggestView, lim
 			}
 			keep.RemoveRange(uint64(cut), seg.Count())
 		}
-		room -= keep.GetCardinality()
-		if !keep.IsEmpty() {
+		kept := keep.GetCardinality()
+		room -= kept
+		switch {
+		case kept == 0:
+		case kept == titles.sections.GetCardinality():
+			view.titles.parts = append(view.titles.parts, titlePart{titles, nil}) // none to look up
+		default:
 			view.titles.parts = append(view.titles.parts, titlePart{titles, keep})
 		}
 	}
