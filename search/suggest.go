@@ -394,27 +394,54 @@ func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 
 // places calls each with the title of every place where key begins in the heads (or
 // the words) of the parts, in the order of comparePlaces, the titles the snapshot does
-// not keep left out: the first maxTitlePlaces.
+// not keep left out: the first maxTitlePlaces. When there are no more places than that,
+// each is called with every one, in the order of the parts.
 func (x *titleIndex) places(key string, heads bool, each func(*docTitle)) {
-	// The parts' runs from the next place a kept title holds key, sorted by it.
+	// The places of each part where key begins.
 	var open []placeCursor
+	total := 0
 	for i := range x.parts {
 		p := &x.parts[i]
 		run := p.words
 		if heads {
 			run = p.heads
 		}
-		at, _ := slices.BinarySearchFunc(run, key, func(pl titlePlace, key string) int { return strings.Compare(p.from(pl), key) })
-		if c := (placeCursor{p, run[at:]}); c.next(key) {
-			open = append(open, c)
+		from, _ := slices.BinarySearchFunc(run, key, func(pl titlePlace, key string) int { return strings.Compare(p.from(pl), key) })
+		n, _ := slices.BinarySearchFunc(run[from:], key, func(pl titlePlace, key string) int {
+			if strings.HasPrefix(p.from(pl), key) {
+				return -1
+			}
+			return 1
+		})
+		if n > 0 {
+			open = append(open, placeCursor{p, run[from : from+n]})
+			total += n
 		}
 	}
+	if total <= maxTitlePlaces {
+		for _, c := range open {
+			for _, pl := range c.run {
+				if c.part.keeps(pl) {
+					each(&c.part.titles[pl.title])
+				}
+			}
+		}
+		return
+	}
+	// More: the first in order, the parts' places merged.
+	started := open[:0]
+	for _, c := range open {
+		if c.next() {
+			started = append(started, c)
+		}
+	}
+	open = started
 	slices.SortFunc(open, comparePlaceCursors)
 	for n := 0; n < maxTitlePlaces && len(open) > 0; n++ {
 		c := &open[0]
 		each(&c.part.titles[c.run[0].title])
 		c.run = c.run[1:]
-		if !c.next(key) {
+		if !c.next() {
 			open = open[1:]
 			continue
 		}
@@ -443,9 +470,9 @@ type placeCursor struct {
 }
 
 // next moves c past the places of titles the snapshot does not keep, and reports
-// whether the next place's key begins with key.
-func (c *placeCursor) next(key string) bool {
-	for ; len(c.run) > 0 && strings.HasPrefix(c.part.from(c.run[0]), key); c.run = c.run[1:] {
+// whether it has a place left.
+func (c *placeCursor) next() bool {
+	for ; len(c.run) > 0; c.run = c.run[1:] {
 		if c.part.keeps(c.run[0]) {
 			return true
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
 	gocmp "github.com/google/go-cmp/cmp"
@@ -474,5 +475,56 @@ func TestSegmentTitlesSorted(t *testing.T) {
 			}
 			t.Errorf("places out of order: %v", got)
 		}
+	}
+}
+
+// TestTitleIndexParts checks that titles indexed in several parts, some not kept, are
+// found as they are when the kept ones are indexed in one: the same titles, and the
+// same number of places read, the bound on them reached or not.
+func TestTitleIndexParts(t *testing.T) {
+	words := []string{"cell", "cells", "cord", "cardiac", "stroke", "muse", "trial", "間葉系幹細胞", "脊髄損傷", "临床试验", "干细胞"}
+	langs := []string{"en", "ja", "zh"}
+	const parts = 5
+	var split [parts][]docTitle
+	var kept []docTitle
+	keep := [parts]*roaring.Bitmap{}
+	for i := range keep {
+		keep[i] = roaring.New()
+	}
+	for i := range 12_000 {
+		title := fmt.Sprint(words[i%len(words)], " ", words[i/len(words)%len(words)], " ", i%500)
+		p := i % parts
+		d := docTitle{id: fmt.Sprint(i), title: title, lang: langs[i%3], key: suggestKey(title), num: uint32(len(split[p]))}
+		split[p] = append(split[p], d)
+		if i%3 != 0 || p == 0 { // part 0 keeps every title
+			keep[p].Add(d.num)
+			kept = append(kept, d)
+		}
+	}
+	var x titleIndex
+	for p := range parts {
+		part := titlePart{segmentTitles: newSegmentTitles(split[p]), keep: keep[p]}
+		if p == 0 {
+			part.keep = nil
+		}
+		x.parts = append(x.parts, part)
+	}
+	one := newTitleIndex(kept)
+	bounded := 0
+	for _, prefix := range []string{"c", "ce", "cell", "cells 1", "stroke", "muse trial 4", "間", "幹細", "细胞", "试验 12", "1", "12", "zz"} {
+		key := suggestKey(prefix)
+		for _, lang := range langs {
+			got, gotRead := x.find(key, lang)
+			want, wantRead := one.find(key, lang)
+			if !gocmp.Equal(got, want, cmpopts.EquateEmpty()) || gotRead != wantRead {
+				t.Errorf("%q in %s: %v (%d places read), want %v (%d)", prefix, lang, got, gotRead, want, wantRead)
+			}
+			if wantRead >= maxTitlePlaces {
+				bounded++
+			}
+		}
+	}
+	if bounded == 0 {
+		t.Error("no prefix reached the bound on the places read")
 	}
 }
