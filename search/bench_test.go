@@ -357,7 +357,7 @@ func BenchmarkSuggest(b *testing.B) {
 	b.Run("titles-x10", func(b *testing.B) {
 		var titles []docTitle
 		for range 10 {
-			titles = append(titles, view.titles.titles...)
+			titles = append(titles, keptTitles(&view.titles)...)
 		}
 		x := newTitleIndex(titles)
 		var took []time.Duration
@@ -371,6 +371,51 @@ func BenchmarkSuggest(b *testing.B) {
 		slices.Sort(took)
 		b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(len(titles)), "titles")
+	})
+}
+
+// BenchmarkSuggestView reads what suggestions read of a snapshot of the index: "fresh"
+// every title, as the first suggestion after the server starts does, and "added" what
+// a small file added (a segment of one document, and the deletion of the file's last
+// version) gives to read, as after every change of the index. Over the bundled corpus
+// copied bundleCopies times or the corpus MUSESEARCH_BENCH_CORPUS names; "added" leaves
+// the file bench-added.txt in that index.
+func BenchmarkSuggestView(b *testing.B) {
+	e := benchEngine(b, copiedEngine)
+	ctx := context.Background()
+	view, err := readView(ctx, e.ix, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fresh", func(b *testing.B) {
+		began := cputime.Of(b)
+		for b.Loop() {
+			if _, err := readView(ctx, e.ix, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(len(keptTitles(&view.titles))), "titles")
+		b.ReportMetric(float64(len(view.titles.parts)), "segments")
+	})
+	b.Run("added", func(b *testing.B) {
+		var cpu time.Duration
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			title := fmt.Sprintf("Muse cells added %d", i)
+			doc := corpus.Document{ID: "bench-added", Source: "bench-added.txt", Title: title, Lang: "en",
+				Sections: []corpus.Section{{ID: "bench-added#1", Lang: "en", Text: title}}}
+			if _, err := e.ix.ReplaceFile(ctx, "bench-added.txt", nil, []corpus.Document{doc}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			began := cputime.Of(b)
+			if view, err = readView(ctx, e.ix, view); err != nil {
+				b.Fatal(err)
+			}
+			cpu += cputime.Of(b) - began
+		}
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 	})
 }
 

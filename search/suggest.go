@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,8 +11,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -66,7 +69,8 @@ const (
 	maxTermCandidates = 40
 	// maxSuggestPrefix bounds the prefix, in characters: nothing longer completes.
 	maxSuggestPrefix = 64
-	// maxTitles bounds the documents whose titles are kept for suggestions.
+	// maxTitles bounds the documents whose titles are kept for suggestions, and those
+	// read of one segment (see newView).
 	maxTitles = 200_000
 )
 
@@ -246,13 +250,37 @@ func wordPrefixAt(text, key string) int {
 	}
 }
 
-// titleIndex finds the titles that hold a prefix at the start of a word without
-// reading every title: the places in the titles' keys where a word starts (see
-// wordPrefixAt), sorted by the key from there on, so that the places a prefix begins
-// are one run, found by binary search. The places at the start of a title, which rank
-// first, are a run of their own.
+// titleIndex finds the titles of a snapshot's documents that hold a prefix at the
+// start of a word without reading every title. The titles of each segment are indexed
+// once (segmentTitles), and a snapshot's index is its segments', each with the titles
+// the snapshot keeps of it: the runs of places a prefix begins, one a segment, are read
+// one after the other or, when they hold more places than find reads, merged in the
+// order one sorted run of every title would give.
 type titleIndex struct {
+	parts []titlePart
+}
+
+// titlePart is a segment's titles in a snapshot: keep holds the local numbers of the
+// sections of those it keeps (nil for every one).
+type titlePart struct {
+	*segmentTitles
+	keep *roaring.Bitmap
+}
+
+// keeps reports whether the snapshot keeps the title of place at.
+func (p *titlePart) keeps(at titlePlace) bool {
+	return p.keep == nil || p.keep.Contains(p.titles[at.title].num)
+}
+
+// segmentTitles are the titles of one segment's documents, and the places in their keys
+// where a word starts (see wordPrefixAt), sorted by the key from there on (then by the
+// document id), so that the places a prefix begins are one run, found by binary search.
+// The places at the start of a title, which rank first, are a run of their own. They
+// serve every snapshot that holds the segment: no one changes them.
+type segmentTitles struct {
 	titles []docTitle
+	// sections holds the local numbers of the titles' sections.
+	sections *roaring.Bitmap
 	// heads are the starts of the titles, words the other starts of words.
 	heads, words []titlePlace
 }
@@ -267,10 +295,11 @@ type titlePlace struct {
 // the first in the order of the keys, and the best of them are suggested.
 const maxTitlePlaces = 1000
 
-// newTitleIndex indexes titles.
-func newTitleIndex(titles []docTitle) *titleIndex {
-	x := &titleIndex{titles: titles}
+// newSegmentTitles indexes the titles of a segment.
+func newSegmentTitles(titles []docTitle) *segmentTitles {
+	x := &segmentTitles{titles: titles, sections: roaring.New()}
 	for i, t := range titles {
+		x.sections.Add(t.num)
 		var before rune
 		for at, r := range t.key {
 			if at == 0 {
@@ -281,14 +310,47 @@ func newTitleIndex(titles []docTitle) *titleIndex {
 			before = r
 		}
 	}
-	for _, places := range [][]titlePlace{x.heads, x.words} {
-		slices.SortFunc(places, func(a, b titlePlace) int { return strings.Compare(x.from(a), x.from(b)) })
-	}
+	x.sortPlaces(x.heads)
+	x.sortPlaces(x.words)
 	return x
 }
 
+// sortPlaces sorts places of x in the order of comparePlaces. It sorts them by the first
+// eight bytes of their keys from there on first, read as one number: most comparisons
+// are then of two numbers in a slice rather than of two strings in the titles.
+func (x *segmentTitles) sortPlaces(places []titlePlace) {
+	type prefixed struct {
+		prefix uint64 // the first eight bytes of the key from the place on, zeros after its end
+		place  titlePlace
+	}
+	sorted := make([]prefixed, len(places))
+	for i, p := range places {
+		var b [8]byte
+		copy(b[:], x.from(p))
+		sorted[i] = prefixed{binary.BigEndian.Uint64(b[:]), p}
+	}
+	slices.SortFunc(sorted, func(a, b prefixed) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		return comparePlaces(x, a.place, x, b.place)
+	})
+	for i, s := range sorted {
+		places[i] = s.place
+	}
+}
+
 // from returns the key of p's title from p on.
-func (x *titleIndex) from(p titlePlace) string { return x.titles[p.title].key[p.at:] }
+func (x *segmentTitles) from(p titlePlace) string { return x.titles[p.title].key[p.at:] }
+
+// comparePlaces orders place a of x and place b of y by their keys from there on,
+// then by their documents' ids.
+func comparePlaces(x *segmentTitles, a titlePlace, y *segmentTitles, b titlePlace) int {
+	if c := strings.Compare(x.from(a), y.from(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(x.titles[a.title].id, y.titles[b.title].id)
+}
 
 // find returns the titles that hold key (suggestKey of the prefix) at the start of a
 // word: those that begin with it first, then those in the reader's language, then the
@@ -305,22 +367,16 @@ func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 	// The best few, kept in order as the places go by.
 	var best []ranked
 	read := 0
-	for _, run := range []struct {
-		places []titlePlace
-		head   bool
-	}{{x.heads, true}, {x.words, false}} {
+	for _, head := range []bool{true, false} {
 		if len(best) == maxTitleSuggestions && best[len(best)-1].head {
 			break // no title that only holds key further on ranks above these
 		}
-		i, _ := slices.BinarySearchFunc(run.places, key, func(p titlePlace, key string) int {
-			return strings.Compare(x.from(p), key)
-		})
-		for n := 0; i < len(run.places) && n < maxTitlePlaces && strings.HasPrefix(x.from(run.places[i]), key); i, n = i+1, n+1 {
+		x.places(key, head, func(t *docTitle) {
 			read++
-			r := ranked{&x.titles[run.places[i].title], run.head}
+			r := ranked{t, head}
 			if slices.ContainsFunc(best, func(b ranked) bool { return b.docTitle == r.docTitle }) ||
 				len(best) == maxTitleSuggestions && !better(r, best[len(best)-1]) {
-				continue
+				return
 			}
 			k := len(best)
 			for k > 0 && better(r, best[k-1]) {
@@ -328,7 +384,7 @@ func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 			}
 			best = slices.Insert(best, k, r)
 			best = best[:min(len(best), maxTitleSuggestions)]
-		}
+		})
 	}
 	var out []Suggestion
 	for _, r := range best {
@@ -337,17 +393,109 @@ func (x *titleIndex) find(key, lang string) ([]Suggestion, int) {
 	return out, read
 }
 
-// docTitle is one document's title, with its key for matching (suggestKey).
+// places calls each with the title of every place where key begins in the heads (or
+// the words) of the parts, in the order of comparePlaces, the titles the snapshot does
+// not keep left out: the first maxTitlePlaces. When there are no more places than that,
+// each is called with every one, in the order of the parts.
+func (x *titleIndex) places(key string, heads bool, each func(*docTitle)) {
+	// The places of each part where key begins.
+	var open []placeCursor
+	total := 0
+	for i := range x.parts {
+		p := &x.parts[i]
+		run := p.words
+		if heads {
+			run = p.heads
+		}
+		first, _ := slices.BinarySearchFunc(run, key, func(pl titlePlace, key string) int { return strings.Compare(p.from(pl), key) })
+		n, _ := slices.BinarySearchFunc(run[first:], key, func(pl titlePlace, key string) int {
+			if strings.HasPrefix(p.from(pl), key) {
+				return -1
+			}
+			return 1
+		})
+		if n > 0 {
+			open = append(open, placeCursor{p, run[first : first+n]})
+			total += n
+		}
+	}
+	if total <= maxTitlePlaces {
+		for _, c := range open {
+			for _, pl := range c.run {
+				if c.part.keeps(pl) {
+					each(&c.part.titles[pl.title])
+				}
+			}
+		}
+		return
+	}
+	// More: the first in order, the parts' places merged.
+	started := open[:0]
+	for _, c := range open {
+		if c.next() {
+			started = append(started, c)
+		}
+	}
+	open = started
+	slices.SortFunc(open, comparePlaceCursors)
+	for n := 0; n < maxTitlePlaces && len(open) > 0; n++ {
+		c := &open[0]
+		each(&c.part.titles[c.run[0].title])
+		c.run = c.run[1:]
+		if !c.next() {
+			open = open[1:]
+			continue
+		}
+		// Move the cursor past those whose next places come first: mostly none.
+		k := 1
+		for k < len(open) && comparePlaceCursors(open[k], *c) < 0 {
+			k++
+		}
+		if k > 1 {
+			moved := *c
+			copy(open, open[1:k])
+			open[k-1] = moved
+		}
+	}
+}
+
+// comparePlaceCursors orders two cursors by their next places (comparePlaces).
+func comparePlaceCursors(a, b placeCursor) int {
+	return comparePlaces(a.part.segmentTitles, a.run[0], b.part.segmentTitles, b.run[0])
+}
+
+// placeCursor reads a part's run of places.
+type placeCursor struct {
+	part *titlePart
+	run  []titlePlace // the places not read yet
+}
+
+// next moves c past the places of titles the snapshot does not keep, and reports
+// whether it has a place left.
+func (c *placeCursor) next() bool {
+	for ; len(c.run) > 0; c.run = c.run[1:] {
+		if c.part.keeps(c.run[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// docTitle is one document's title, with its key for matching (suggestKey), and the
+// local number of the document's first section in its segment.
 type docTitle struct {
 	id, title, lang, key string
+	num                  uint32
 }
 
 // suggestCache keeps what suggestions read from one snapshot of the index: the
 // titles of its documents, and the number of sections that hold each term looked up.
 // When the index has changed, the next suggestion starts reading the new snapshot in
-// the background and the suggestions go on from the last one meanwhile: reading every
-// title takes about 30 µs a document (a tenth of a second for a few thousand), which
-// a user typing should not wait for after each change.
+// the background and the suggestions go on from the last one meanwhile. A new snapshot
+// mostly shares its segments with the last one (a write adds a small segment, a merge
+// replaces a few by one), and only the titles of its new segments are read: about 15 µs
+// a document (tens of milliseconds for a few thousand), which a user typing should not
+// wait for after each change.
 type suggestCache struct {
 	mu         sync.Mutex
 	view       *suggestView
@@ -357,7 +505,12 @@ type suggestCache struct {
 // suggestView is what suggestions read from one snapshot of the index.
 type suggestView struct {
 	snapshot segments.Snapshot
-	titles   *titleIndex
+	titles   titleIndex
+	// segments holds the titles of each segment of the snapshot that were read, by
+	// segments.Segment.Key, for the view of the next snapshot; read is the number of
+	// titles read to make this view (those of segments the last view had not read).
+	segments map[any]*segmentTitles
+	read     int
 	mu       sync.Mutex
 	counts   map[string]uint64 // by term of the AnalyzerStd fields
 }
@@ -402,16 +555,17 @@ func (c *suggestCache) get(ctx context.Context, ix *indexer.Index) (*suggestView
 	defer c.mu.Unlock()
 	switch {
 	case c.view == nil:
-		view, err := readView(ctx, ix)
+		view, err := readView(ctx, ix, nil)
 		if err != nil {
 			return nil, err
 		}
 		c.view = view
 	case probe.seen != c.view.snapshot && !c.refreshing:
 		c.refreshing = true
+		last := c.view
 		go func() {
 			// The index closing ends the search, and with it the refresh.
-			view, err := readView(context.Background(), ix)
+			view, err := readView(context.Background(), ix, last)
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			c.refreshing = false
@@ -423,34 +577,115 @@ func (c *suggestCache) get(ctx context.Context, ix *indexer.Index) (*suggestView
 	return c.view, nil
 }
 
-// readView reads the titles of the documents of ix as it is now.
-func readView(ctx context.Context, ix *indexer.Index) (*suggestView, error) {
-	// The first section of each document carries its title.
-	first, inclusive := 1.0, true
-	q := query.NewNumericRangeInclusiveQuery(&first, &first, &inclusive, &inclusive)
-	q.SetField(indexer.FieldOrdinal)
-	read := &snapshotQuery{inner: q}
-	req := bleve.NewSearchRequestOptions(read, maxTitles, 0, false)
-	req.Score = "none"
-	req.Fields = []string{indexer.FieldTitle, indexer.FieldDocID, indexer.FieldDocLang}
-	res, err := ix.Search(ctx, req)
-	if err != nil {
+// readView reads the titles of the documents of ix as it is now (see newView).
+func readView(ctx context.Context, ix *indexer.Index, last *suggestView) (*suggestView, error) {
+	var view *suggestView
+	read := &snapshotQuery{inner: query.NewMatchNoneQuery(), read: func(ctx context.Context, snap segments.Snapshot) (err error) {
+		view, err = newView(ctx, snap, last, maxTitles)
+		return err
+	}}
+	if _, err := ix.Search(ctx, bleve.NewSearchRequestOptions(read, 0, 0, false)); err != nil {
 		return nil, fmt.Errorf("read the titles: %w", err)
 	}
-	var titles []docTitle
-	for _, h := range res.Hits {
-		doc, _ := indexer.DecodeFields(h.ID, h.Fields)
-		if doc.Title != "" {
-			titles = append(titles, docTitle{id: doc.ID, title: doc.Title, lang: doc.Lang, key: suggestKey(doc.Title)})
-		}
-	}
-	return &suggestView{snapshot: read.seen, titles: newTitleIndex(titles), counts: map[string]uint64{}}, nil
+	return view, nil
 }
 
-// snapshotQuery is inner, and records the snapshot of the index it searches.
+// newView reads the titles of the documents of snap, but for those of the segments
+// last (the view of an earlier snapshot, or nil) read. It reads those of the first
+// limit documents of a segment (deleted ones included) at most, and keeps those of the
+// first limit live documents read, in the order of the segments and of the documents
+// in each.
+func newView(ctx context.Context, snap segments.Snapshot, last *suggestView, limit int) (*suggestView, error) {
+	view := &suggestView{snapshot: snap, segments: map[any]*segmentTitles{}, counts: map[string]uint64{}}
+	room := uint64(limit)
+	for _, seg := range snap.Segments() {
+		if room == 0 {
+			break
+		}
+		var titles *segmentTitles
+		if last != nil {
+			titles = last.segments[seg.Key()]
+		}
+		if titles == nil {
+			var err error
+			if titles, err = readSegmentTitles(ctx, seg, limit); err != nil {
+				return nil, err
+			}
+			view.read += len(titles.titles)
+		}
+		view.segments[seg.Key()] = titles
+		keep := roaring.And(titles.sections, seg.Live())
+		if keep.GetCardinality() > room {
+			cut, err := keep.Select(uint32(room))
+			if err != nil {
+				return nil, err
+			}
+			keep.RemoveRange(uint64(cut), seg.Count())
+		}
+		kept := keep.GetCardinality()
+		room -= kept
+		switch {
+		case kept == 0:
+		case kept == titles.sections.GetCardinality():
+			view.titles.parts = append(view.titles.parts, titlePart{titles, nil}) // none to look up
+		default:
+			view.titles.parts = append(view.titles.parts, titlePart{titles, keep})
+		}
+	}
+	return view, nil
+}
+
+// firstOrdinal is the term of the numeric ordinal field that the first section of each
+// document holds.
+var firstOrdinal = string(numeric.MustNewPrefixCodedInt64(numeric.Float64ToInt64(1), 0))
+
+// readSegmentTitles reads the titles of the documents of seg, the deleted ones too
+// (what is read of a segment serves every snapshot that holds it): the title, document
+// id and language stored with each document's first section, of the first limit of
+// those sections.
+func readSegmentTitles(ctx context.Context, seg segments.Segment, limit int) (*segmentTitles, error) {
+	first, err := seg.Whole().Term(indexer.FieldOrdinal, firstOrdinal)
+	if err != nil {
+		return nil, err
+	}
+	var titles []docTitle
+	it := first.Docs().Iterator()
+	for n := 0; it.HasNext() && n < limit; n++ {
+		if n%checkEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		t := docTitle{num: it.Next()}
+		err := seg.StoredText(uint64(t.num), func(field string, value []byte) {
+			switch field {
+			case indexer.FieldTitle:
+				t.title = string(value)
+			case indexer.FieldDocID:
+				t.id = string(value)
+			case indexer.FieldDocLang:
+				t.lang = string(value)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if t.title != "" {
+			t.key = suggestKey(t.title)
+			titles = append(titles, t)
+		}
+	}
+	return newSegmentTitles(titles), nil
+}
+
+// checkEvery is how many titles readSegmentTitles reads between two looks at whether
+// it should stop.
+const checkEvery = 1024
+
+// snapshotQuery is inner, and records the snapshot of the index it searches; read, when
+// not nil, is called with it while the search holds it open.
 type snapshotQuery struct {
 	inner query.Query
 	seen  segments.Snapshot
+	read  func(context.Context, segments.Snapshot) error
 }
 
 func (q *snapshotQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -459,6 +694,11 @@ func (q *snapshotQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	q.seen = snap
+	if q.read != nil {
+		if err := q.read(ctx, snap); err != nil {
+			return nil, err
+		}
+	}
 	return q.inner.Searcher(ctx, r, m, opts)
 }
 

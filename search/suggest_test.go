@@ -4,16 +4,22 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/segments"
 )
 
 func TestSuggest(t *testing.T) {
@@ -233,4 +239,292 @@ func scanTitles(titles []docTitle, key, lang string) []Suggestion {
 		out = append(out, Suggestion{Text: r.title, Lang: r.lang, Kind: SuggestTitle, Translations: []Translation{}, DocID: r.id})
 	}
 	return out
+}
+
+// newTitleIndex indexes titles as the titles of one segment, every one kept.
+func newTitleIndex(titles []docTitle) *titleIndex {
+	return &titleIndex{parts: []titlePart{{segmentTitles: newSegmentTitles(titles)}}}
+}
+
+// keptTitles returns the titles x keeps, in the order of its parts and of the titles
+// in each.
+func keptTitles(x *titleIndex) []docTitle {
+	var out []docTitle
+	for _, p := range x.parts {
+		for _, t := range p.titles {
+			if p.keep == nil || p.keep.Contains(t.num) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// TestSuggestViewReadsNewSegments checks that the view of a snapshot reads the titles
+// of its new segments only, the others' coming from the last view, and that a
+// document replaced or removed has its title no longer suggested. The index is kept in
+// memory, where scorch neither persists nor merges segments: each write adds one.
+func TestSuggestViewReadsNewSegments(t *testing.T) {
+	ctx := context.Background()
+	ix := openEngine(t, indexer.Config{}).ix
+	put := func(name, id, title string) {
+		t.Helper()
+		doc := corpus.Document{ID: id, Source: name, Title: title, Lang: "en",
+			Sections: []corpus.Section{{ID: id + "#1", Lang: "en", Text: "Cells."}, {ID: id + "#2", Lang: "en", Text: "More cells."}}}
+		if _, err := ix.ReplaceFile(ctx, name, nil, []corpus.Document{doc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var view *suggestView
+	step := func(what string, wantRead int, want map[string][]string) {
+		t.Helper()
+		var err error
+		if view, err = readView(ctx, ix, view); err != nil {
+			t.Fatal(err)
+		}
+		if view.read != wantRead {
+			t.Errorf("%s: read %d titles, want %d", what, view.read, wantRead)
+		}
+		for prefix, titles := range want {
+			found, _ := view.titles.find(suggestKey(prefix), "en")
+			var got []string
+			for _, s := range found {
+				got = append(got, s.Text)
+			}
+			if !slices.Equal(got, titles) {
+				t.Errorf("%s: %q suggests %q, want %q", what, prefix, got, titles)
+			}
+		}
+	}
+	put("a.txt", "a", "Umbilical cord cells")
+	step("one document", 1, map[string][]string{"umbil": {"Umbilical cord cells"}, "cells": {"Umbilical cord cells"}})
+	put("b.txt", "b", "Bone marrow cells")
+	step("a document added", 1, map[string][]string{"umbil": {"Umbilical cord cells"}, "bone": {"Bone marrow cells"},
+		"cells": {"Bone marrow cells", "Umbilical cord cells"}})
+	step("nothing changed", 0, map[string][]string{"cells": {"Bone marrow cells", "Umbilical cord cells"}})
+	put("a.txt", "a", "Placental cells")
+	step("a document replaced", 1, map[string][]string{"umbil": nil, "placent": {"Placental cells"},
+		"cells": {"Placental cells", "Bone marrow cells"}})
+	if _, err := ix.RemoveFile(ctx, "b.txt"); err != nil {
+		t.Fatal(err)
+	}
+	step("a document removed", 0, map[string][]string{"bone": nil, "cells": {"Placental cells"}})
+}
+
+// TestSuggestViewFollowsSnapshots changes an index written to disk file by file (new
+// files, a file whose title changes, a removed file, and the merges and persisting
+// scorch does meanwhile) and holds the view made from the last one to the titles the
+// index holds and to what a view read afresh from the same snapshot finds.
+func TestSuggestViewFollowsSnapshots(t *testing.T) {
+	ctx := context.Background()
+	ix, err := indexer.Open(ctx, indexer.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	titles := map[string]docTitle{} // by file
+	langs := []string{"en", "ja", "zh"}
+	put := func(i int, title string) {
+		t.Helper()
+		name, id := fmt.Sprintf("f%02d.txt", i), fmt.Sprintf("d%02d", i)
+		lang := langs[i%len(langs)]
+		doc := corpus.Document{ID: id, Source: name, Title: title, Lang: lang,
+			Sections: []corpus.Section{{ID: id + "#1", Lang: lang, Text: title}, {ID: id + "#2", Lang: lang, Text: "Muse cells."}}}
+		if _, err := ix.ReplaceFile(ctx, name, nil, []corpus.Document{doc}); err != nil {
+			t.Fatal(err)
+		}
+		titles[name] = docTitle{id: id, title: title, lang: lang, key: suggestKey(title)}
+	}
+	var view *suggestView
+	check := func(step string) {
+		t.Helper()
+		var kept, fresh *suggestView
+		var kerr, ferr error
+		probe := readerQuery{func(ctx context.Context, r index.IndexReader) {
+			snap, err := segments.Of(r)
+			if err != nil {
+				kerr = err
+				return
+			}
+			kept, kerr = newView(ctx, snap, view, maxTitles)
+			fresh, ferr = newView(ctx, snap, nil, maxTitles)
+		}}
+		if _, err := ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); err != nil {
+			t.Fatal(err)
+		}
+		if kerr != nil || ferr != nil {
+			t.Fatalf("%s: %v, %v", step, kerr, ferr)
+		}
+		view = kept
+		var want []docTitle
+		for _, d := range titles {
+			want = append(want, d)
+		}
+		byID := func(a, b docTitle) int { return strings.Compare(a.id, b.id) }
+		slices.SortFunc(want, byID)
+		got := keptTitles(&kept.titles)
+		slices.SortFunc(got, byID)
+		if !gocmp.Equal(got, want, gocmp.AllowUnexported(docTitle{}), cmpopts.IgnoreFields(docTitle{}, "num"), cmpopts.EquateEmpty()) {
+			t.Errorf("%s: the view keeps %v, want %v", step, got, want)
+		}
+		for _, prefix := range []string{"m", "muse", "cells", "trial 1", "幹細", "细胞", "z"} {
+			for _, lang := range langs {
+				key := suggestKey(prefix)
+				g, _ := kept.titles.find(key, lang)
+				f, _ := fresh.titles.find(key, lang)
+				w := scanTitles(want, key, lang)
+				if !gocmp.Equal(g, w, cmpopts.EquateEmpty()) || !gocmp.Equal(f, w, cmpopts.EquateEmpty()) {
+					t.Errorf("%s: %q in %s: kept %v, fresh %v, want %v", step, prefix, lang, g, f, w)
+				}
+			}
+		}
+	}
+	// Enough files, one segment each, for scorch to merge some in the background.
+	for i := range 12 {
+		put(i, fmt.Sprintf([]string{"Muse cells in trial %d", "幹細胞の試験 %d", "干细胞试验 %d"}[i%3], i))
+		check(fmt.Sprintf("file %d added", i))
+	}
+	put(1, "Mesenchymal cells in trial 1")
+	check("a file's title changed")
+	if _, err := ix.RemoveFile(ctx, "f02.txt"); err != nil {
+		t.Fatal(err)
+	}
+	delete(titles, "f02.txt")
+	check("a file removed")
+}
+
+// TestSuggestViewBounded checks that a view reads the titles of no more than its
+// limit of documents of a segment, and keeps those of the first live documents up to
+// its limit.
+func TestSuggestViewBounded(t *testing.T) {
+	ctx := context.Background()
+	// One segment of three documents (the first sync's), of which one is removed,
+	// then one of one.
+	dir := t.TempDir()
+	for _, name := range []string{"a1", "a2", "a3"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte("# Title "+name+"\n\nMuse cells.\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix := openEngine(t, indexer.Config{CorpusDir: dir}).ix
+	if _, err := ix.RemoveFile(ctx, "a2.md"); err != nil {
+		t.Fatal(err)
+	}
+	doc := corpus.Document{ID: "b1", Source: "b1.md", Title: "Title b1", Lang: "en",
+		Sections: []corpus.Section{{ID: "b1#1", Lang: "en", Text: "Cells."}}}
+	if _, err := ix.ReplaceFile(ctx, "b1.md", nil, []corpus.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		limit int
+		want  []string
+		read  int
+	}{
+		{1, []string{"Title a1"}, 1},
+		// a2's title is read, but not kept, and a3's not read.
+		{2, []string{"Title a1", "Title b1"}, 2 + 1},
+		{3, []string{"Title a1", "Title a3", "Title b1"}, 3 + 1},
+		{10, []string{"Title a1", "Title a3", "Title b1"}, 3 + 1},
+	} {
+		var view *suggestView
+		var err error
+		probe := readerQuery{func(ctx context.Context, r index.IndexReader) {
+			snap, serr := segments.Of(r)
+			if serr != nil {
+				err = serr
+				return
+			}
+			view, err = newView(ctx, snap, nil, tt.limit)
+		}}
+		if _, serr := ix.Search(ctx, bleve.NewSearchRequestOptions(probe, 0, 0, false)); serr != nil {
+			t.Fatal(serr)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range keptTitles(&view.titles) {
+			got = append(got, d.title)
+		}
+		if !slices.Equal(got, tt.want) || view.read != tt.read {
+			t.Errorf("limit %d: kept %v, read %d; want %v, %d", tt.limit, got, view.read, tt.want, tt.read)
+		}
+	}
+}
+
+// TestSegmentTitlesSorted checks that a segment's places are in the order of
+// comparePlaces, keys shorter than the eight bytes sorting reads first, keys that share
+// them and keys with zero bytes included.
+func TestSegmentTitlesSorted(t *testing.T) {
+	texts := []string{"a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefghi", "abcdefgh a", "abcdefgh", "幹細胞", "幹細胞の試験", "幹細", "b a", "a b", "", "\x00"}
+	var titles []docTitle
+	for i, text := range texts {
+		for j := range 3 {
+			titles = append(titles, docTitle{id: fmt.Sprint(j, i), title: text, lang: "en", key: suggestKey(text), num: uint32(len(titles))})
+		}
+	}
+	x := newSegmentTitles(titles)
+	for _, run := range [][]titlePlace{x.heads, x.words} {
+		if len(run) == 0 {
+			t.Fatal("no places")
+		}
+		if !slices.IsSortedFunc(run, func(a, b titlePlace) int { return comparePlaces(x, a, x, b) }) {
+			var got []string
+			for _, p := range run {
+				got = append(got, fmt.Sprintf("%q/%s", x.from(p), x.titles[p.title].id))
+			}
+			t.Errorf("places out of order: %v", got)
+		}
+	}
+}
+
+// TestTitleIndexParts checks that titles indexed in several parts, some not kept, are
+// found as they are when the kept ones are indexed in one: the same titles, and the
+// same number of places read, the bound on them reached or not.
+func TestTitleIndexParts(t *testing.T) {
+	words := []string{"cell", "cells", "cord", "cardiac", "stroke", "muse", "trial", "間葉系幹細胞", "脊髄損傷", "临床试验", "干细胞"}
+	langs := []string{"en", "ja", "zh"}
+	const parts = 5
+	var split [parts][]docTitle
+	var kept []docTitle
+	keep := [parts]*roaring.Bitmap{}
+	for i := range keep {
+		keep[i] = roaring.New()
+	}
+	for i := range 12_000 {
+		title := fmt.Sprint(words[i%len(words)], " ", words[i/len(words)%len(words)], " ", i%500)
+		p := i % parts
+		d := docTitle{id: fmt.Sprint(i), title: title, lang: langs[i%3], key: suggestKey(title), num: uint32(len(split[p]))}
+		split[p] = append(split[p], d)
+		if i%3 != 0 || p == 0 { // part 0 keeps every title
+			keep[p].Add(d.num)
+			kept = append(kept, d)
+		}
+	}
+	var x titleIndex
+	for p := range parts {
+		part := titlePart{segmentTitles: newSegmentTitles(split[p]), keep: keep[p]}
+		if p == 0 {
+			part.keep = nil
+		}
+		x.parts = append(x.parts, part)
+	}
+	one := newTitleIndex(kept)
+	bounded := 0
+	for _, prefix := range []string{"c", "ce", "cell", "cells 1", "stroke", "muse trial 4", "間", "幹細", "细胞", "试验 12", "1", "12", "zz"} {
+		key := suggestKey(prefix)
+		for _, lang := range langs {
+			got, gotRead := x.find(key, lang)
+			want, wantRead := one.find(key, lang)
+			if !gocmp.Equal(got, want, cmpopts.EquateEmpty()) || gotRead != wantRead {
+				t.Errorf("%q in %s: %v (%d places read), want %v (%d)", prefix, lang, got, gotRead, want, wantRead)
+			}
+			if wantRead >= maxTitlePlaces {
+				bounded++
+			}
+		}
+	}
+	if bounded == 0 {
+		t.Error("no prefix reached the bound on the places read")
+	}
 }
