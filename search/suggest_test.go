@@ -395,7 +395,7 @@ func TestSuggestViewFollowsSnapshots(t *testing.T) {
 
 // TestSuggestViewBounded checks that a view reads the titles of no more than its
 // limit of documents of a segment, and keeps those of the first live documents up to
-// its limit.
+// its limit, the last segment's first.
 func TestSuggestViewBounded(t *testing.T) {
 	ctx := context.Background()
 	// One segment of three documents (the first sync's), of which one is removed,
@@ -420,11 +420,11 @@ func TestSuggestViewBounded(t *testing.T) {
 		want  []string
 		read  int
 	}{
-		{1, []string{"Title a1"}, 1},
+		{1, []string{"Title b1"}, 1},
 		// a2's title is read, but not kept, and a3's not read.
-		{2, []string{"Title a1", "Title b1"}, 2 + 1},
-		{3, []string{"Title a1", "Title a3", "Title b1"}, 3 + 1},
-		{10, []string{"Title a1", "Title a3", "Title b1"}, 3 + 1},
+		{2, []string{"Title b1", "Title a1"}, 1 + 2},
+		{3, []string{"Title b1", "Title a1", "Title a3"}, 1 + 3},
+		{10, []string{"Title b1", "Title a1", "Title a3"}, 1 + 3},
 	} {
 		var view *suggestView
 		var err error
