@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -54,9 +53,10 @@ func readFields(terms map[string][]string) []indexer.TextField {
 	return out
 }
 
-// occurrence is a token of a field's text in the document numbered doc.
+// occurrence is a token of a field's text in a section of the page: the section whose
+// number is docs[doc], docs the page's numbers in order.
 type occurrence struct {
-	doc uint64
+	doc int
 	indexer.Token
 }
 
@@ -117,19 +117,39 @@ func (q *pageQuery) read(r index.IndexReader) error {
 	terms := q.hl.vectorTerms()
 	fields := readFields(terms)
 	q.hl.reserve(len(q.sections) * len(fields))
+	docs := slices.Compact(slices.Sorted(slices.Values(nums)))
+	// The tokens of docs[d] go to tokens[from[d]:from[d+1]]: the occurrences come by
+	// term, and are put in order by section (counted) and, within a section, by
+	// position (sorted), which costs a few sorts of a section's tokens, not one of the
+	// page's.
+	from := make([]int, len(docs)+1)
 	for _, tf := range fields {
 		occurrences = occurrences[:0]
+		clear(from)
+		last, d := uint64(0), -1
 		err := snap.Occurrences(tf.Name, nums, terms[tf.Analyzer], q.memo, func(o segments.Occurrence) {
-			occurrences = append(occurrences, occurrence{o.Doc, indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos}})
+			if d < 0 || o.Doc != last {
+				last = o.Doc
+				d, _ = slices.BinarySearch(docs, o.Doc) // one of nums: in docs
+			}
+			from[d+1]++
+			occurrences = append(occurrences, occurrence{d, indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos}})
 		})
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		slices.SortFunc(occurrences, compareOccurrences)
+		for d := range docs {
+			from[d+1] += from[d]
+		}
 		// The tokens of every section, in one array.
 		tokens := make([]indexer.Token, len(occurrences))
-		for n, id := range idOf {
-			s := q.sections[id]
+		next := slices.Clone(from[:len(docs)])
+		for _, o := range occurrences {
+			tokens[next[o.doc]] = o.Token
+			next[o.doc]++
+		}
+		for d, n := range docs {
+			s := q.sections[idOf[n]]
 			written, text := s.sec.Text, s.text
 			if tf.Part == indexer.PartHeading {
 				written, text = s.sec.Heading, s.heading
@@ -138,25 +158,20 @@ func (q *pageQuery) read(r index.IndexReader) error {
 			if tf.Analyzer == indexer.AnalyzerJa && text != written {
 				continue
 			}
-			i, _ := slices.BinarySearchFunc(occurrences, n, func(o occurrence, n uint64) int { return cmp.Compare(o.doc, n) })
-			j := i
-			for ; j < len(occurrences) && occurrences[j].doc == n; j++ {
-				tokens[j] = occurrences[j].Token
-			}
+			own := tokens[from[d]:from[d+1]:from[d+1]]
+			slices.SortFunc(own, compareTokens)
 			// Known: a text without any of the terms has no tokens.
-			q.hl.know(tf.Analyzer, text, tokens[i:j:j])
+			q.hl.know(tf.Analyzer, text, own)
 		}
 	}
 	return nil
 }
 
-// compareOccurrences orders occurrences by document, then position, offsets and term.
-// It compares no further than it must (cmp.Or would compare every key of each pair,
-// the terms too): it was a sixth of the CPU of reading a page.
-func compareOccurrences(a, b occurrence) int {
+// compareTokens orders the tokens of a text by position, then offsets and term. It
+// compares no further than it must (cmp.Or would compare every key of each pair, the
+// terms too).
+func compareTokens(a, b indexer.Token) int {
 	switch {
-	case a.doc != b.doc:
-		return cmp.Compare(a.doc, b.doc)
 	case a.Position != b.Position:
 		return a.Position - b.Position
 	case a.Start != b.Start:
