@@ -577,8 +577,15 @@ func shiftForTrim(s string, spans []span) []span {
 func bestWindow(text string, spans []span) int {
 	best, bestUnits, bestCount := spans[0].start, -1, -1
 	units := map[int]bool{}
+	limit := 0
 	for i, s := range spans {
-		limit := runeOffset(text, s.start, snippetRunes*3/4)
+		if i > 0 && s.start >= spans[i-1].start && (s.start == len(text) || utf8.RuneStart(text[s.start])) {
+			// As far past the last limit as s is past the last match: the characters
+			// between two matches are counted once, not again for every match.
+			limit = runeOffset(text, limit, utf8.RuneCountInString(text[spans[i-1].start:s.start]))
+		} else {
+			limit = runeOffset(text, s.start, snippetRunes*3/4)
+		}
 		clear(units)
 		count := 0
 		for _, t := range spans[i:] {

@@ -129,3 +129,42 @@ func TestRuneOffsetAgreesWithDecoding(t *testing.T) {
 		}
 	}
 }
+
+// bestWindowEach is bestWindow counting the characters of every match's window anew.
+func bestWindowEach(text string, spans []span) int {
+	best, bestUnits, bestCount := spans[0].start, -1, -1
+	for i, s := range spans {
+		limit := runeOffset(text, s.start, snippetRunes*3/4)
+		units := map[int]bool{}
+		count := 0
+		for _, t := range spans[i:] {
+			if t.end > limit {
+				break
+			}
+			units[t.unit] = true
+			count++
+		}
+		if len(units) > bestUnits || len(units) == bestUnits && count > bestCount {
+			best, bestUnits, bestCount = s.start, len(units), count
+		}
+	}
+	return best
+}
+
+func TestBestWindowAgreesWithCountingEach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 3000 {
+		text := randomText(rng, rng.IntN(200))
+		spans := randomSpans(rng, text)
+		if rng.IntN(10) == 0 && len(text) > 0 {
+			// A match starting inside a character, or out of order.
+			spans = append(spans, span{start: rng.IntN(len(text)), end: len(text)})
+		}
+		if len(spans) == 0 {
+			continue
+		}
+		if got, want := bestWindow(text, spans), bestWindowEach(text, spans); got != want {
+			t.Fatalf("bestWindow(%q, %v) = %d, want %d", text, spans, got, want)
+		}
+	}
+}
