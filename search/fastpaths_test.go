@@ -156,6 +156,9 @@ func TestBestWindowAgreesWithCountingEach(t *testing.T) {
 	for range 3000 {
 		text := randomText(rng, rng.IntN(200))
 		spans := randomSpans(rng, text)
+		for i := range spans {
+			spans[i].unit = rng.IntN(1 + i%8) // up to eight units, the first most often
+		}
 		if rng.IntN(10) == 0 && len(text) > 0 {
 			// A match starting inside a character, or out of order.
 			spans = append(spans, span{start: rng.IntN(len(text)), end: len(text)})
@@ -165,6 +168,38 @@ func TestBestWindowAgreesWithCountingEach(t *testing.T) {
 		}
 		if got, want := bestWindow(text, spans), bestWindowEach(text, spans); got != want {
 			t.Fatalf("bestWindow(%q, %v) = %d, want %d", text, spans, got, want)
+		}
+	}
+}
+
+// lastSentenceStartWhole is lastSentenceStart reading s back to its start.
+func lastSentenceStartWhole(s string) int {
+	for i := len(s); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+		switch r {
+		case '。', '！', '？', '\n', '．':
+			return i + size
+		case '.', '!', '?', ';':
+			if i+size < len(s) && s[i+size] == ' ' {
+				return i + size
+			}
+		}
+	}
+	return 0
+}
+
+func TestLastSentenceStartAgreesWithReadingBackWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 3000 {
+		text := randomText(rng, rng.IntN(300))
+		for _, at := range []int{len(text), rng.IntN(len(text) + 1)} {
+			s := text[:at]
+			whole := lastSentenceStartWhole(s)
+			from := rng.IntN(len(s) + 2)
+			if got, want := lastSentenceStart(s, from) >= from, whole >= from; got != want || got && lastSentenceStart(s, from) != whole {
+				t.Fatalf("lastSentenceStart(%q, %d) = %d, reading back whole: %d", s, from, lastSentenceStart(s, from), whole)
+			}
 		}
 	}
 }

@@ -576,7 +576,12 @@ func shiftForTrim(s string, spans []span) []span {
 // the most distinct units, then the most matches; the earliest wins ties.
 func bestWindow(text string, spans []span) int {
 	best, bestUnits, bestCount := spans[0].start, -1, -1
-	units := map[int]bool{}
+	// seen[u] is 1 + the index of the last match whose window holds unit u.
+	last := 0
+	for _, s := range spans {
+		last = max(last, s.unit)
+	}
+	seen := make([]int, last+1)
 	limit := 0
 	for i, s := range spans {
 		if i > 0 && s.start >= spans[i-1].start && (s.start == len(text) || utf8.RuneStart(text[s.start])) {
@@ -586,17 +591,19 @@ func bestWindow(text string, spans []span) int {
 		} else {
 			limit = runeOffset(text, s.start, snippetRunes*3/4)
 		}
-		clear(units)
-		count := 0
+		units, count := 0, 0
 		for _, t := range spans[i:] {
 			if t.end > limit {
 				break
 			}
-			units[t.unit] = true
+			if seen[t.unit] != i+1 {
+				seen[t.unit] = i + 1
+				units++
+			}
 			count++
 		}
-		if len(units) > bestUnits || len(units) == bestUnits && count > bestCount {
-			best, bestUnits, bestCount = s.start, len(units), count
+		if units > bestUnits || units == bestUnits && count > bestCount {
+			best, bestUnits, bestCount = s.start, units, count
 		}
 	}
 	return best
@@ -635,7 +642,7 @@ func passageStart(text string, from int) int {
 		return 0
 	}
 	earliest := runeOffset(text, from, -contextRunes)
-	if s := lastSentenceStart(text[:from]); s >= earliest {
+	if s := lastSentenceStart(text[:from], earliest); s >= earliest {
 		return s
 	}
 	// Latin text: start at a word; CJK text may start at any character.
@@ -647,9 +654,10 @@ func passageStart(text string, from int) int {
 }
 
 // lastSentenceStart returns the byte offset where the sentence containing the end of
-// s begins, or 0.
-func lastSentenceStart(s string) int {
-	for i := len(s); i > 0; {
+// s begins when that is at from or later, else 0: it reads s back to from, not to
+// its start.
+func lastSentenceStart(s string, from int) int {
+	for i := len(s); i > 0 && i >= from; {
 		r, size := utf8.DecodeLastRuneInString(s[:i])
 		i -= size
 		switch r {
@@ -672,7 +680,7 @@ func passageEnd(text string, start int) int {
 		return len(text)
 	}
 	floor := runeOffset(text, limit, -snippetRunes/5)
-	if s := lastSentenceStart(text[:limit]); s > floor {
+	if s := lastSentenceStart(text[:limit], floor+1); s > floor {
 		return s
 	}
 	if i := strings.LastIndexFunc(text[floor:limit], unicode.IsSpace); i >= 0 {
