@@ -581,7 +581,7 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	if len(page) == 0 {
 		return nil, nil
 	}
-	var ids []string
+	ids := make([]string, 0, len(page))
 	for _, h := range page {
 		ids = append(ids, h.id)
 		for _, p := range h.passages[min(1, len(h.passages)):] {
@@ -592,36 +592,47 @@ func (e *Engine) fill(ctx context.Context, page []pageHit, c *compiled, resp *Re
 	if err != nil {
 		return nil, err
 	}
-	// Every section of the page gets its snippet: a hit's own, and with GroupByDoc its
-	// other passages.
+	// Every section of the page gets its snippet: a hit's own, made in its place in
+	// resp.Hits, and with GroupByDoc its other passages (in others).
+	first := len(resp.Hits)
+	resp.Hits = slices.Grow(resp.Hits, len(page))[:first+len(page)]
+	hits := resp.Hits[first:]
+	texts := make([]string, len(page))
+	others := make([]Hit, len(ids)-len(page))
 	type cut struct {
 		id    string
 		score float64
-		hit   Hit
-		text  string
+		hit   *Hit
+		text  *string // nil for a passage past the first
 	}
 	cuts := make([]cut, 0, len(ids))
-	for _, h := range page {
-		cuts = append(cuts, cut{id: h.id, score: h.score})
+	o := 0
+	for k, h := range page {
+		cuts = append(cuts, cut{id: h.id, score: h.score, hit: &hits[k], text: &texts[k]})
 		for _, p := range h.passages[min(1, len(h.passages)):] {
-			cuts = append(cuts, cut{id: p.id, score: p.score})
+			cuts = append(cuts, cut{id: p.id, score: p.score, hit: &others[o]})
+			o++
 		}
 	}
 	c.hl.share(len(cuts), func(i int, hl *highlighter) {
-		cuts[i].hit, cuts[i].text = e.hit(cuts[i].id, cuts[i].score, sections[cuts[i].id], hl)
+		hit, text := e.hit(cuts[i].id, cuts[i].score, sections[cuts[i].id], hl)
+		*cuts[i].hit = hit
+		if cuts[i].text != nil {
+			*cuts[i].text = text
+		}
 	})
-	texts := make([]string, 0, len(page))
-	resp.Hits = slices.Grow(resp.Hits, len(page))
-	for _, h := range page {
-		hit, text := cuts[0].hit, cuts[0].text
+	o = 0
+	for k, h := range page {
+		hit := &hits[k]
 		hit.Matches = h.matches
 		for i := range h.passages {
-			p := cuts[i].hit
+			p := hit
+			if i > 0 {
+				p = &others[o]
+				o++
+			}
 			hit.Passages = append(hit.Passages, SectionHit{ID: p.ID, Section: p.Section, SectionMarks: p.SectionMarks, Lang: p.Lang, Score: p.Score, Snippet: p.Snippet})
 		}
-		cuts = cuts[max(1, len(h.passages)):]
-		resp.Hits = append(resp.Hits, hit)
-		texts = append(texts, text)
 	}
 	return texts, nil
 }
@@ -633,20 +644,6 @@ func (e *Engine) fetch(ctx context.Context, ids []string, hl *highlighter) (map[
 	page := newPageQuery(ids, hl, e)
 	if _, err := e.ix.Search(ctx, bleve.NewSearchRequestOptions(page, 0, 0, false)); err != nil {
 		return nil, err
-	}
-	hl.reserve(len(page.sections) * len(page.found))
-	for id, s := range page.sections {
-		for tf, byID := range page.found {
-			written := s.sec.Text
-			if tf.Part == indexer.PartHeading {
-				written = s.sec.Heading
-			}
-			text := indexedText(s.sec.Lang, written)
-			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
-			if tokens, ok := byID[id]; ok && (tf.Analyzer != indexer.AnalyzerJa || text == written) {
-				hl.know(tf.Analyzer, text, tokens)
-			}
-		}
 	}
 	return page.sections, nil
 }
@@ -680,13 +677,13 @@ func indexedText(lang, text string) string {
 // its snippet marked by hl; it also returns the section's text.
 func (e *Engine) hit(id string, score float64, s *storedSection, hl *highlighter) (Hit, string) {
 	if s == nil {
-		s = &storedSection{}
-		s.doc, s.sec = indexer.DecodeFields(id, nil)
+		s = newStoredSection(indexer.DecodeFields(id, nil))
 	}
 	doc, sec := s.doc, s.sec
-	heading := sec.Heading
+	heading, indexedHeading := sec.Heading, s.heading
 	if heading == "" && len(sec.Path) > 0 {
 		heading = sec.Path[len(sec.Path)-1]
+		indexedHeading = indexedText(sec.Lang, heading)
 	}
 	facets := make(corpus.Facets, len(corpus.ContentFacets))
 	n := 0
@@ -704,12 +701,12 @@ func (e *Engine) hit(id string, score float64, s *storedSection, hl *highlighter
 		Source:       doc.Source,
 		Title:        doc.Title,
 		Section:      heading,
-		SectionMarks: exported(hl.spans(indexedText(sec.Lang, heading))),
+		SectionMarks: exported(hl.spans(indexedHeading)),
 		Lang:         sec.Lang,
 		DocLang:      doc.Lang,
 		Date:         doc.Date,
 		Score:        score,
-		Snippet:      snippet(sec.Text, hl.spans(indexedText(sec.Lang, sec.Text))),
+		Snippet:      snippet(sec.Text, hl.spans(s.text)),
 		Facets:       facets,
 		Meta:         doc.Meta,
 	}

@@ -145,12 +145,17 @@ type highlightRule struct {
 	// patterns (every name, in every language), of which a token starts few.
 	byFirst map[string][]int
 	fuzzy   []int
+	// units holds the units of patterns, each once.
+	units []int
 }
 
 // addPattern adds up to r's patterns, indexed by the terms it starts with.
 func (r *highlightRule) addPattern(up unitPattern) {
 	i := len(r.patterns)
 	r.patterns = append(r.patterns, up)
+	if !slices.Contains(r.units, up.unit) {
+		r.units = append(r.units, up.unit)
+	}
 	if up.fuzzy > 0 {
 		r.fuzzy = append(r.fuzzy, i)
 		return
@@ -277,7 +282,6 @@ func (h *highlighter) appendUnitSpans(found []span, text string) []span {
 	own := len(found)
 	// The index analysers fold what they read (width, case) but report offsets in
 	// the text as given, so the stored text is analysed as it was indexed.
-	japanese := corpus.HasKana(text)
 	literal := map[int]bool{} // units with a match of their own
 	// The standard analyser first (add keeps the Japanese one last): the Japanese one
 	// is costly, and differs from it only on Japanese text (and in not stemming, which
@@ -285,7 +289,7 @@ func (h *highlighter) appendUnitSpans(found []span, text string) []span {
 	// standard one's bigrams find the same words, and where they found every unit
 	// already it would add nothing new.
 	for _, r := range h.rules {
-		if r.analyzer == indexer.AnalyzerJa && (!japanese || !slices.ContainsFunc(r.patterns, func(up unitPattern) bool { return !literal[up.unit] })) {
+		if r.analyzer == indexer.AnalyzerJa && (!slices.ContainsFunc(r.units, func(u int) bool { return !literal[u] }) || !corpus.HasKana(text)) {
 			continue
 		}
 		tokens := h.tokensOf(r.analyzer, text)
@@ -415,27 +419,63 @@ func exported(spans []span) []Span {
 func foldSpace(text string, spans []span) Passage {
 	var b strings.Builder
 	b.Grow(len(text))
+	marks := appendFolded(&b, text, spans)
+	return Passage{Text: b.String(), Marks: marks}
+}
+
+// appendFolded writes foldSpace(text, spans) to b, and returns its marks, as offsets in
+// what b holds.
+func appendFolded(b *strings.Builder, text string, spans []span) []Span {
 	marks := make([]Span, 0, len(spans))
 	next := 0 // the next span whose start or end is to be placed
 	var open *Span
+	// at is where the next start or end is to be placed (past the text when none is).
+	at := func() int {
+		if open != nil {
+			return spans[next-1].end
+		}
+		if next < len(spans) {
+			return spans[next].start
+		}
+		return len(text) + 1
+	}
+	boundary := at()
 	space := false
-	for i, r := range text {
-		for next < len(spans) || open != nil {
-			if open != nil && spans[next-1].end == i {
+	for i := 0; i < len(text); {
+		for i == boundary {
+			if open != nil {
 				open.End = b.Len()
 				open = nil
-				continue
-			}
-			if open == nil && next < len(spans) && spans[next].start == i {
+			} else {
 				marks = append(marks, Span{Start: b.Len() + boolInt(space)})
 				open = &marks[len(marks)-1]
 				next++
+			}
+			boundary = at()
+		}
+		// Most of a snippet is ASCII: written a run of letters at a time, without the
+		// tables.
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiSpace(c) {
+				space = true
+				i++
 				continue
 			}
-			break
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			j := i + 1
+			for j < len(text) && j != boundary && text[j] < utf8.RuneSelf && !asciiSpace(text[j]) {
+				j++
+			}
+			b.WriteString(text[i:j])
+			i = j
+			continue
 		}
-		ascii := r < utf8.RuneSelf // most of a snippet: written without the tables
-		if ascii && (r == ' ' || '\t' <= r && r <= '\r') || !ascii && unicode.IsSpace(r) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsSpace(r) {
 			space = true
 			continue
 		}
@@ -443,11 +483,7 @@ func foldSpace(text string, spans []span) Passage {
 			b.WriteByte(' ')
 			space = false
 		}
-		if ascii {
-			b.WriteByte(byte(r))
-		} else {
-			b.WriteRune(r)
-		}
+		b.WriteRune(r)
 	}
 	if space {
 		b.WriteByte(' ')
@@ -456,10 +492,13 @@ func foldSpace(text string, spans []span) Passage {
 		open.End = b.Len()
 	}
 	if len(marks) == 0 {
-		marks = nil
+		return nil
 	}
-	return Passage{Text: b.String(), Marks: marks}
+	return marks
 }
+
+// asciiSpace reports whether the ASCII character c is white space.
+func asciiSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
 
 func boolInt(b bool) int {
 	if b {
@@ -496,21 +535,20 @@ func snippet(text string, spans []span) Passage {
 			inside = append(inside, span{start: s.start - start, end: s.end - start, unit: s.unit})
 		}
 	}
-	out := foldSpace(strings.TrimSpace(text[start:end]), shiftForTrim(text[start:end], inside))
+	const ellipsis = "…"
+	trimmed := strings.TrimSpace(text[start:end])
+	var b strings.Builder
+	b.Grow(len(ellipsis) + len(trimmed) + len(ellipsis))
 	if start > 0 {
-		const ellipsis = "…"
-		out.Text = ellipsis + out.Text
-		for i := range out.Marks {
-			out.Marks[i].Start += len(ellipsis)
-			out.Marks[i].End += len(ellipsis)
-		}
+		b.WriteString(ellipsis)
 	}
+	marks := appendFolded(&b, trimmed, shiftForTrim(text[start:end], inside))
 	// Where the text goes on, an ellipsis says so, but not after the end of a sentence
 	// ("damage.…"): the next sentence is not cut.
-	if end < len(text) && !endsSentence(out.Text) {
-		out.Text += "…"
+	if end < len(text) && !endsSentence(b.String()) {
+		b.WriteString(ellipsis)
 	}
-	return out
+	return Passage{Text: b.String(), Marks: marks}
 }
 
 // endsSentence reports whether s ends with a sentence's final punctuation.
@@ -538,20 +576,34 @@ func shiftForTrim(s string, spans []span) []span {
 // the most distinct units, then the most matches; the earliest wins ties.
 func bestWindow(text string, spans []span) int {
 	best, bestUnits, bestCount := spans[0].start, -1, -1
-	units := map[int]bool{}
+	// seen[u] is 1 + the index of the last match whose window holds unit u.
+	last := 0
+	for _, s := range spans {
+		last = max(last, s.unit)
+	}
+	seen := make([]int, last+1)
+	limit := 0
 	for i, s := range spans {
-		limit := runeOffset(text, s.start, snippetRunes*3/4)
-		clear(units)
-		count := 0
+		if i > 0 && s.start >= spans[i-1].start && (s.start == len(text) || utf8.RuneStart(text[s.start])) {
+			// As far past the last limit as s is past the last match: the characters
+			// between two matches are counted once, not again for every match.
+			limit = runeOffset(text, limit, utf8.RuneCountInString(text[spans[i-1].start:s.start]))
+		} else {
+			limit = runeOffset(text, s.start, snippetRunes*3/4)
+		}
+		units, count := 0, 0
 		for _, t := range spans[i:] {
 			if t.end > limit {
 				break
 			}
-			units[t.unit] = true
+			if seen[t.unit] != i+1 {
+				seen[t.unit] = i + 1
+				units++
+			}
 			count++
 		}
-		if len(units) > bestUnits || len(units) == bestUnits && count > bestCount {
-			best, bestUnits, bestCount = s.start, len(units), count
+		if units > bestUnits || units == bestUnits && count > bestCount {
+			best, bestUnits, bestCount = s.start, units, count
 		}
 	}
 	return best
@@ -560,11 +612,20 @@ func bestWindow(text string, spans []span) int {
 // runeOffset returns the byte offset n characters after (n > 0) or before (n < 0) the
 // byte offset at, clamped to the text.
 func runeOffset(text string, at, n int) int {
+	// An ASCII character is its byte: most of the text a snippet is cut from.
 	for ; n > 0 && at < len(text); n-- {
+		if text[at] < utf8.RuneSelf {
+			at++
+			continue
+		}
 		_, size := utf8.DecodeRuneInString(text[at:])
 		at += size
 	}
 	for ; n < 0 && at > 0; n++ {
+		if text[at-1] < utf8.RuneSelf {
+			at--
+			continue
+		}
 		_, size := utf8.DecodeLastRuneInString(text[:at])
 		at -= size
 	}
@@ -581,7 +642,7 @@ func passageStart(text string, from int) int {
 		return 0
 	}
 	earliest := runeOffset(text, from, -contextRunes)
-	if s := lastSentenceStart(text[:from]); s >= earliest {
+	if s := lastSentenceStart(text[:from], earliest); s >= earliest {
 		return s
 	}
 	// Latin text: start at a word; CJK text may start at any character.
@@ -593,9 +654,10 @@ func passageStart(text string, from int) int {
 }
 
 // lastSentenceStart returns the byte offset where the sentence containing the end of
-// s begins, or 0.
-func lastSentenceStart(s string) int {
-	for i := len(s); i > 0; {
+// s begins when that is at from or later, else 0: it reads s back to from, not to
+// its start.
+func lastSentenceStart(s string, from int) int {
+	for i := len(s); i > 0 && i >= from; {
 		r, size := utf8.DecodeLastRuneInString(s[:i])
 		i -= size
 		switch r {
@@ -618,7 +680,7 @@ func passageEnd(text string, start int) int {
 		return len(text)
 	}
 	floor := runeOffset(text, limit, -snippetRunes/5)
-	if s := lastSentenceStart(text[:limit]); s > floor {
+	if s := lastSentenceStart(text[:limit], floor+1); s > floor {
 		return s
 	}
 	if i := strings.LastIndexFunc(text[floor:limit], unicode.IsSpace); i >= 0 {

@@ -12,6 +12,14 @@ import (
 type storedSection struct {
 	doc corpus.Document
 	sec corpus.Section
+	// text and heading are the section's text and heading as the index analysed them
+	// (indexedText): folded once, not for every search that marks them.
+	text, heading string
+}
+
+// newStoredSection returns the stored section of doc and sec.
+func newStoredSection(doc corpus.Document, sec corpus.Section) *storedSection {
+	return &storedSection{doc: doc, sec: sec, text: indexedText(sec.Lang, sec.Text), heading: indexedText(sec.Lang, sec.Heading)}
 }
 
 // maxStoredSections bounds the sections a storedCache holds: some four hundred pages of
@@ -48,8 +56,6 @@ func storedSectionOf(c *storedCache, seg segments.Segment, num uint64, id string
 		if err != nil {
 			return nil, err
 		}
-		s := &storedSection{}
-		s.doc, s.sec = indexer.DecodeFields(id, fields)
-		return s, nil
+		return newStoredSection(indexer.DecodeFields(id, fields)), nil
 	})
 }

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -20,32 +19,44 @@ import (
 // pageQuery reads the sections of a page, as its searcher is made, and matches
 // nothing: their stored fields (from a storedCache), and where the highlighter's terms
 // occur in their text and heading: from the term vectors of their text fields (the
-// position and offsets of every token), so that marking the page's snippets does not
-// analyse their texts again. An analyser whose patterns are fuzzy (which match terms
-// not known in advance) has no terms to read; its texts are analysed. Reading in a
-// searcher gets the index's protections of a search (Index.Search).
+// position and offsets of every token), which it gives the highlighter (know), so that
+// marking the page's snippets does not analyse their texts again. An analyser whose
+// patterns are fuzzy (which match terms not known in advance) has no terms to read;
+// its texts are analysed. Reading in a searcher gets the index's protections of a
+// search (Index.Search).
 type pageQuery struct {
 	ids    []string
-	terms  map[string][]string // by analyser: every term of its patterns
+	hl     *highlighter
 	stored *storedCache
 	memo   *segments.TermMemo
 	// sections holds what was read of each section of ids that the index holds, by
 	// id.
 	sections map[string]*storedSection
-	// found holds, by text field and section id, the tokens of the field's text
-	// whose terms are among terms, in the order of their positions.
-	found map[indexer.TextField]map[string][]indexer.Token
 }
 
 // newPageQuery returns a pageQuery for the sections ids, reading the terms of hl
 // through e's memos.
 func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
-	return &pageQuery{ids: ids, terms: hl.vectorTerms(), stored: e.stored, memo: e.termMemo}
+	return &pageQuery{ids: ids, hl: hl, stored: e.stored, memo: e.termMemo}
 }
 
-// occurrence is a token of a field's text in the document numbered doc.
+// readFields returns the text fields whose tokens read gives the highlighter: a
+// snippet marks the section's text, and its heading shown beside it, the fields whose
+// term vectors keep offsets, under the analysers that have terms to read (terms).
+func readFields(terms map[string][]string) []indexer.TextField {
+	var out []indexer.TextField
+	for _, tf := range indexer.TextFields {
+		if _, ok := terms[tf.Analyzer]; ok && tf.Offsets {
+			out = append(out, tf)
+		}
+	}
+	return out
+}
+
+// occurrence is a token of a field's text in a section of the page: the section whose
+// number is docs[doc], docs the page's numbers in order.
 type occurrence struct {
-	doc uint64
+	doc int
 	indexer.Token
 }
 
@@ -63,11 +74,11 @@ func (q *pageQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	return searcher.NewMatchNoneSearcher(r)
 }
 
-// read reads the stored fields of the sections q.ids of r, and the occurrences of
-// q.terms in them.
+// read reads the stored fields of the sections q.ids of r, and gives q.hl the
+// occurrences of its terms in their texts and headings, in the order of their
+// positions.
 func (q *pageQuery) read(r index.IndexReader) error {
 	q.sections = map[string]*storedSection{}
-	q.found = map[indexer.TextField]map[string][]indexer.Token{}
 	snap, err := segments.Of(r)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
@@ -103,38 +114,70 @@ func (q *pageQuery) read(r index.IndexReader) error {
 			occurrenceBuffers.Put(buf)
 		}
 	}()
-	for _, tf := range indexer.TextFields {
-		terms, ok := q.terms[tf.Analyzer]
-		// A snippet marks the section's text, and its heading shown beside it: the
-		// fields whose term vectors keep offsets.
-		if !ok || !tf.Offsets {
-			continue
-		}
+	terms := q.hl.vectorTerms()
+	fields := readFields(terms)
+	q.hl.reserve(len(q.sections) * len(fields))
+	docs := slices.Compact(slices.Sorted(slices.Values(nums)))
+	// The tokens of docs[d] go to tokens[from[d]:from[d+1]]: the occurrences come by
+	// term, and are put in order by section (counted) and, within a section, by
+	// position (sorted), which costs a few sorts of a section's tokens, not one of the
+	// page's.
+	from := make([]int, len(docs)+1)
+	for _, tf := range fields {
 		occurrences = occurrences[:0]
-		err := snap.Occurrences(tf.Name, nums, terms, q.memo, func(o segments.Occurrence) {
-			occurrences = append(occurrences, occurrence{o.Doc, indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos}})
+		clear(from)
+		last, d := uint64(0), -1
+		err := snap.Occurrences(tf.Name, nums, terms[tf.Analyzer], q.memo, func(o segments.Occurrence) {
+			if d < 0 || o.Doc != last {
+				last = o.Doc
+				d, _ = slices.BinarySearch(docs, o.Doc) // one of nums: in docs
+			}
+			from[d+1]++
+			occurrences = append(occurrences, occurrence{d, indexer.Token{Term: o.Term, Start: o.Start, End: o.End, Position: o.Pos}})
 		})
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		slices.SortFunc(occurrences, func(a, b occurrence) int {
-			return cmp.Or(cmp.Compare(a.doc, b.doc), a.Position-b.Position, a.Start-b.Start, a.End-b.End, strings.Compare(a.Term, b.Term))
-		})
+		for d := range docs {
+			from[d+1] += from[d]
+		}
 		// The tokens of every section, in one array.
 		tokens := make([]indexer.Token, len(occurrences))
-		byID := make(map[string][]indexer.Token, len(idOf))
-		for n, id := range idOf {
-			byID[id] = nil // read: a text without any of the terms has no tokens
-			i, _ := slices.BinarySearchFunc(occurrences, n, func(o occurrence, n uint64) int { return cmp.Compare(o.doc, n) })
-			j := i
-			for ; j < len(occurrences) && occurrences[j].doc == n; j++ {
-				tokens[j] = occurrences[j].Token
-			}
-			if j > i {
-				byID[id] = tokens[i:j:j]
-			}
+		next := slices.Clone(from[:len(docs)])
+		for _, o := range occurrences {
+			tokens[next[o.doc]] = o.Token
+			next[o.doc]++
 		}
-		q.found[tf] = byID
+		for d, n := range docs {
+			s := q.sections[idOf[n]]
+			written, text := s.sec.Text, s.text
+			if tf.Part == indexer.PartHeading {
+				written, text = s.sec.Heading, s.heading
+			}
+			// A Japanese field holds Chinese text unfolded (see indexer.TextFields).
+			if tf.Analyzer == indexer.AnalyzerJa && text != written {
+				continue
+			}
+			own := tokens[from[d]:from[d+1]:from[d+1]]
+			slices.SortFunc(own, compareTokens)
+			// Known: a text without any of the terms has no tokens.
+			q.hl.know(tf.Analyzer, text, own)
+		}
 	}
 	return nil
+}
+
+// compareTokens orders the tokens of a text by position, then offsets and term. It
+// compares no further than it must (cmp.Or would compare every key of each pair, the
+// terms too).
+func compareTokens(a, b indexer.Token) int {
+	switch {
+	case a.Position != b.Position:
+		return a.Position - b.Position
+	case a.Start != b.Start:
+		return a.Start - b.Start
+	case a.End != b.End:
+		return a.End - b.End
+	}
+	return strings.Compare(a.Term, b.Term)
 }

@@ -136,9 +136,7 @@ func TestFetchReadsStoredFields(t *testing.T) {
 			want := map[string]*storedSection{}
 			ids := []string{"no/such#1"}
 			for _, h := range res.Hits {
-				s := &storedSection{}
-				s.doc, s.sec = indexer.DecodeFields(h.ID, h.Fields)
-				want[h.ID] = s
+				want[h.ID] = newStoredSection(indexer.DecodeFields(h.ID, h.Fields))
 				ids = append(ids, h.ID)
 			}
 			_, c, err := e.compileQuery("Muse cells", compileOptions{})
