@@ -2,9 +2,12 @@
 // the set of sections a query matches is set algebra on the postings of its terms,
 // segment by segment, with no per-match work, and only the sections a caller asks
 // for (those the filters select) are scored, each as bleve scores it. A phrase is the
-// exception: its positions are read for every candidate (a section with all its
-// terms), in one pass that also scores each match from the same postings, on two
-// cores when asked, so that scoring reads nothing of it again.
+// exception: whether a candidate (a section with all its terms) holds it takes
+// reading its terms' positions there. They are read lazily: for the match set, only
+// where the phrase decides whether the query matches (match sets in three-valued
+// logic, see segment.match), on two cores when asked; for scores, only where the
+// section could matter to the caller with the phrase assumed to hold or not as suits
+// the section best (ScoreTop), a phrase's score not depending on its positions.
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
@@ -19,8 +22,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -121,16 +124,16 @@ type Query struct {
 	snap segments.Snapshot
 	root *node
 	segs []segment
-	// terms are the plan's term nodes, numbered by node.term; inPhrase says which
-	// are a phrase's (scored with it, when it is matched).
-	terms    int
-	inPhrase []bool
+	// terms are the plan's term nodes, numbered by node.term.
+	terms int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
 	// impacts are the impacts of the terms in each segment, once ScoreTop read
 	// them (see prune.go).
 	mu      sync.Mutex
 	impacts [][]*impactTable
+	// checks counts the phrase candidates whose positions were checked.
+	checks atomic.Int64
 }
 
 // segment is a segment of the snapshot and the plan's matches in it.
@@ -138,8 +141,15 @@ type segment struct {
 	seg     segments.Segment
 	root    *match
 	terms   []*segments.Postings // by term number
-	phrases []*phraseMatches     // by phrase number
+	phrases []phraseSets         // by phrase number
 }
+
+// phraseSets are a phrase's sections in one segment, segment-local: its candidates
+// (those that hold all its terms) and, of them, those sure to hold it and those that
+// may. Until the positions of its candidates are checked, none is sure and all may;
+// Prepare checks those where the query's match depends on them, and the others stay
+// maybes, for scoring to check when it needs to.
+type phraseSets struct{ candidates, sure, maybe *roaring.Bitmap }
 
 // node is a Node with what scoring it needs.
 type node struct {
@@ -161,11 +171,13 @@ type node struct {
 	floor float64
 	own   int
 	scale float64
-	// Phrase only: its number among the plan's phrases, its shape, and the number of
-	// a term node of each of its terms.
+	// Phrase only: its number among the plan's phrases, its shape, the number of a
+	// term node of each of its terms, and whether it lies under an odd number of
+	// Nots' MustNot (where holding it makes the query's score no higher).
 	phraseNum int
 	phrase    *PhraseShape
 	termOf    []int
+	negated   bool
 }
 
 // kind is the kind of a node's Node, which scoring switches on for every section.
@@ -185,12 +197,11 @@ const (
 	kindAdjust
 )
 
-// match is a node's matches in one segment, as segment-local numbers.
+// match is a node's matches in one segment, as segment-local numbers: those sure to
+// match, whatever the positions of the phrases' candidates not checked hold.
 type match struct {
 	docs *roaring.Bitmap
 	kids []*match
-	// Phrase only: its matches, in order, and its score in each.
-	phrase *phraseMatches
 }
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
@@ -203,7 +214,7 @@ type match struct {
 func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
 	q := &Query{snap: snap}
 	var err error
-	if q.root, err = q.build(plan); err != nil {
+	if q.root, err = q.build(plan, false); err != nil {
 		return nil, err
 	}
 	for _, seg := range snap.Segments() {
@@ -217,33 +228,52 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		return nil, err
 	}
 	q.root.init()
-	// A phrase is scored as its positions are checked, with the weights just set.
-	found, err := q.matchPhrases(ctx, split)
+	undecided := make([]*roaring.Bitmap, len(q.segs))
+	for i := range q.segs {
+		s := &q.segs[i]
+		for _, n := range q.phrases {
+			c := s.candidates(n)
+			s.phrases = append(s.phrases, phraseSets{candidates: c, sure: roaring.New(), maybe: c})
+		}
+		var maybe *roaring.Bitmap
+		s.root, maybe = s.match(q.root)
+		undecided[i] = roaring.AndNot(maybe, s.root.docs)
+	}
+	if len(q.phrases) == 0 {
+		return q, nil
+	}
+	found, err := q.matchPhrases(ctx, undecided, split)
 	if err != nil {
 		return nil, err
 	}
 	for i := range q.segs {
-		q.segs[i].root = q.segs[i].match(q.root, found[i])
-		for _, n := range q.phrases {
-			q.segs[i].phrases = append(q.segs[i].phrases, found[i][n])
+		s := &q.segs[i]
+		for p := range s.phrases {
+			sets := &s.phrases[p]
+			sets.sure = roaring.New()
+			sets.sure.AddMany(found[i][p])
+			sets.maybe = roaring.Or(roaring.AndNot(sets.candidates, undecided[i]), sets.sure)
 		}
+		// Every phrase is decided in the sections undecided before, so the query is
+		// too: its sure matches are its matches (see match).
+		s.root, _ = s.match(q.root)
 	}
 	return q, nil
 }
 
-// build turns a plan into nodes, numbering its terms.
-func (q *Query) build(n Node) (*node, error) {
+// build turns a plan into nodes, numbering its terms; negated says whether the plan
+// lies under an odd number of Nots' MustNot.
+func (q *Query) build(n Node, negated bool) (*node, error) {
 	out := &node{n: n, factor: 1, times: 1}
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
 		out.kind, out.term = kindTerm, q.terms
 		q.terms++
-		q.inPhrase = append(q.inPhrase, false)
 	case Docs:
 		out.kind = kindDocs
 	case Phrase:
-		out.kind, out.phraseNum = kindPhrase, len(q.phrases)
+		out.kind, out.phraseNum, out.negated = kindPhrase, len(q.phrases), negated
 		q.phrases = append(q.phrases, out)
 		return q.buildPhrase(out, n)
 	case All:
@@ -273,8 +303,8 @@ func (q *Query) build(n Node) (*node, error) {
 	default:
 		return nil, fmt.Errorf("exec: no plan node %T", n)
 	}
-	for _, k := range kids {
-		kn, err := q.build(k)
+	for i, k := range kids {
+		kn, err := q.build(k, negated != (out.kind == kindNot && i == 1))
 		if err != nil {
 			return nil, err
 		}
@@ -310,14 +340,13 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 			kid = Or{Nodes: alts}
 		}
 		first := q.terms
-		kn, err := q.build(kid)
+		kn, err := q.build(kid, false)
 		if err != nil {
 			return nil, err
 		}
 		// The terms are numbered in the order of ids.
 		for k, id := range ids {
 			out.termOf[id] = first + k
-			q.inPhrase[first+k] = true
 		}
 		kn.times = float64(shape.Uses[set])
 		out.kids = append(out.kids, kn)
@@ -342,41 +371,81 @@ func (s *segment) read(n *node) error {
 	return nil
 }
 
-// match returns the matches of n in the segment, whose phrases' matches are in
-// phrases (by node).
-func (s *segment) match(n *node, phrases map[*node]*phraseMatches) *match {
+// match returns the matches of n in the segment as far as its phrases' sets tell,
+// and the sections it may match: in three-valued logic, a section is a match, not
+// one, or undecided (a maybe not sure), as the phrases' candidates not checked
+// are. A Term, All or Docs node is decided everywhere (its sure and maybe sets are
+// one bitmap), a phrase as its sets say; And, Or, UnitOr and Sum take the
+// intersection or union of their nodes' sure sets and of their maybe sets; a Not is
+// sure where Must is sure and MustNot may not match, and may match where Must may
+// and MustNot is not sure; Squash and Adjust are their node's.
+//
+// The sets are sound: sure ⊆ the node's true matches ⊆ maybe, whatever the
+// unchecked candidates hold (by induction: each rule keeps it, a Not because it
+// takes MustNot's maybe where a sure set is wanted and its sure where a maybe is).
+// They are monotone: narrowing the phrases' sets (a sure set grown, a maybe set
+// shrunk, still sound) only narrows every node's, by the same rules (a Not's sure
+// set grows as MustNot's maybe shrinks). So once the phrases' candidates among the
+// sections the query was undecided on are checked, the query's new sure set holds its
+// old one, and, on those sections, where every phrase is decided and so every node,
+// is exactly its matches: it is the query's match set.
+func (s *segment) match(n *node) (*match, *roaring.Bitmap) {
 	m := &match{}
+	var maybes []*roaring.Bitmap
+	decided := true // every kid's sure set is its maybe set
 	for _, k := range n.kids {
-		m.kids = append(m.kids, s.match(k, phrases))
+		km, maybe := s.match(k)
+		m.kids, maybes = append(m.kids, km), append(maybes, maybe)
+		decided = decided && maybe == km.docs
 	}
 	switch t := n.n.(type) {
 	case Term:
 		m.docs = s.terms[n.term].Docs()
+		return m, m.docs
 	case All:
 		m.docs = s.seg.Live()
+		return m, m.docs
 	case Docs:
 		in := s.within(t.Docs)
 		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
-	case And:
-		m.docs = m.kids[0].docs.Clone()
-		for _, k := range m.kids[1:] {
-			m.docs.And(k.docs)
-		}
-	case Or, UnitOr, Sum:
-		m.docs = roaring.New()
-		for _, k := range m.kids {
-			m.docs.Or(k.docs)
-		}
-	case Not:
-		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
+		return m, m.docs
 	case Phrase:
-		m.phrase = phrases[n]
-		m.docs = roaring.New()
-		m.docs.AddMany(m.phrase.nums)
+		p := s.phrases[n.phraseNum]
+		m.docs = p.sure
+		return m, p.maybe
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
+		return m, maybes[0]
 	}
-	return m
+	sures := make([]*roaring.Bitmap, len(m.kids))
+	for i, k := range m.kids {
+		sures[i] = k.docs
+	}
+	m.docs = combine(n, sures, maybes)
+	if decided {
+		return m, m.docs
+	}
+	return m, combine(n, maybes, sures)
+}
+
+// combine returns the sure set of composite node n from its nodes' sure sets and
+// their maybe sets (which a Not's MustNot takes), or, the two swapped, its maybe set.
+func combine(n *node, sets, negated []*roaring.Bitmap) *roaring.Bitmap {
+	switch n.kind {
+	case kindAnd:
+		out := sets[0].Clone()
+		for _, s := range sets[1:] {
+			out.And(s)
+		}
+		return out
+	case kindNot:
+		return roaring.AndNot(sets[0], negated[1])
+	}
+	out := roaring.New() // Or, UnitOr, Sum
+	for _, s := range sets {
+		out.Or(s)
+	}
+	return out
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's
@@ -520,19 +589,26 @@ func (s *segment) within(docs *roaring.Bitmap) *roaring.Bitmap {
 }
 
 // scorer scores sections of one segment at a time, in the order of their numbers,
-// on one goroutine: it holds a reader of each term's postings in the segment, where
-// each phrase's matches have got to, and the part of BM25 each term computes of a
-// field's length, by length (a search's fields take few distinct lengths).
+// on one goroutine: it holds a reader of each term's postings in the segment, a
+// checker of each phrase's positions there, once one is needed, and the part of BM25
+// each term computes of a field's length, by length (a search's fields take few
+// distinct lengths).
 type scorer struct {
 	q   *Query
 	seg *segment
-	// readers are by term number, nil for a phrase's terms (scored with it).
+	// readers are by term number.
 	readers []*segments.PostingsReader
-	// phrases are, by phrase number, each phrase's matches in the segment and
-	// where in them the sections scored have got to.
-	phrases []phraseCursor
+	// checkers and postings are by phrase number: a checker of the phrase's
+	// candidates in the segment (nil until one is checked), and the postings of its
+	// terms in the section scored.
+	checkers []*checker
+	postings [][]*segments.Posting
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
 	lengths [][]float64
+	// optimistic has a score assume, of each phrase not checked in the section,
+	// whichever of holding it or not scores no lower, instead of checking it;
+	// assumed says that the score did.
+	optimistic, assumed bool
 	// err is the first error reading postings.
 	err error
 }
@@ -543,27 +619,20 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), phrases: make([]phraseCursor, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	for _, n := range q.phrases {
+		sc.postings = append(sc.postings, make([]*segments.Posting, len(n.termOf)))
+	}
+	return sc
 }
 
 // start readies sc for the sections of segment s.
 func (sc *scorer) start(s *segment) {
 	sc.seg = s
 	for i, p := range s.terms {
-		if !sc.q.inPhrase[i] {
-			sc.readers[i] = p.Reader(false)
-		}
+		sc.readers[i] = p.Reader(false)
 	}
-	for i, m := range s.phrases {
-		sc.phrases[i] = phraseCursor{phraseMatches: m}
-	}
-}
-
-// phraseCursor is a phrase's matches in a segment, and the index of the first not
-// before the section scored last.
-type phraseCursor struct {
-	*phraseMatches
-	at int
+	clear(sc.checkers)
 }
 
 // score returns the score of the query for section num (a snapshot document number),
@@ -571,6 +640,27 @@ type phraseCursor struct {
 func (sc *scorer) score(num uint64) (float64, error) {
 	s, _ := sc.q.root.score(sc.seg.root, num, uint32(num-sc.seg.seg.Offset), sc)
 	return s, sc.err
+}
+
+// bound returns score's score of section num or, where that takes checking the
+// positions of a phrase, an upper bound of it, and whether it is the score. The
+// bound assumes each phrase not checked in the section to hold it, or, under a Not's
+// MustNot, not to; and that the score of an Adjust's node that assumed so rises by as
+// much as it may. Every node's score grows with its nodes' scores (a Squash's,
+// Scale·s/(1+s), too, with Scale ≥ 0) and with which of them match: a disjunction's
+// coordination factor grows with them, and in a unit, a node whose score reaches a
+// floor more gives up a remainder scaled by a factor of at most 1 for a whole floor
+// unscaled; no score is below 0 (ScoreTop bounds only plans where none is, see
+// prunable); and a Not matches where its MustNot does not. So the bound is at least
+// the score, but for rounding, which boundSlack covers.
+func (sc *scorer) bound(num uint64) (float64, bool, error) {
+	sc.optimistic, sc.assumed = true, false
+	s, err := sc.score(num)
+	sc.optimistic = false
+	if !sc.assumed {
+		return s, true, err
+	}
+	return s * (1 + boundSlack), false, err
 }
 
 // score returns the score of n for section num, local in its segment, and whether
@@ -584,7 +674,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 	case kindDocs:
 		return 0, m.docs.Contains(local)
 	case kindPhrase:
-		return sc.phrases[n.phraseNum].score(local)
+		return sc.phrase(n, local)
 	case kindAnd:
 		var sum float64
 		for i, k := range n.kids {
@@ -645,10 +735,17 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 		}
 		return n.scale * s / (1 + s), true
 	case kindAdjust:
+		assumed := sc.assumed
+		sc.assumed = false
 		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
 		if t := n.n.(Adjust); ok && t.Docs.Contains(uint32(num)) {
-			s = t.By(num, s)
+			if sc.assumed {
+				s += t.Most // By need not grow with the score
+			} else {
+				s = t.By(num, s)
+			}
 		}
+		sc.assumed = sc.assumed || assumed
 		return s, ok
 	}
 	panic(fmt.Sprintf("exec: no plan node %T", n.n))
@@ -685,28 +782,52 @@ func (sc *scorer) lengthPart(n *node, length uint64) float64 {
 	return memo[length]
 }
 
-// score returns the phrase's score in section local, and whether the section holds
-// it; the sections asked about must not go back.
-func (c *phraseCursor) score(local uint32) (float64, bool) {
-	nums, i := c.nums, c.at
-	if i < len(nums) && nums[i] < local {
-		// Most sections asked about come next, or soon after.
-		j, _ := slices.BinarySearch(nums[i+1:min(i+1+phraseSeekAhead, len(nums))], local)
-		if i += 1 + j; i < len(nums) && nums[i] < local {
-			j, _ = slices.BinarySearch(nums[i:], local)
-			i += j
+// phrase returns the score of phrase node n for section local, and whether the
+// section holds the phrase: as checked, or, not checked there, as the scorer
+// assumes or checks it now.
+func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
+	sets := &sc.seg.phrases[n.phraseNum]
+	if !sets.sure.Contains(local) {
+		if !sets.maybe.Contains(local) {
+			return 0, false
 		}
-		c.at = i
+		if sc.optimistic {
+			sc.assumed = true
+			if n.negated {
+				return 0, false
+			}
+		} else if !sc.check(n, local) {
+			return 0, false
+		}
 	}
-	if i == len(nums) || nums[i] != local {
+	postings := sc.postings[n.phraseNum]
+	for id, t := range n.termOf {
+		p, err := sc.readers[t].Advance(local)
+		if err != nil && sc.err == nil {
+			sc.err = err
+		}
+		postings[id] = p
+	}
+	if sc.err != nil {
 		return 0, false
 	}
-	return c.scores[i], true
+	return n.phraseScore(postings), true
 }
 
-// phraseSeekAhead is how many of a phrase's matches phraseCursor.score looks among
-// before it looks among all the rest.
-const phraseSeekAhead = 8
+// check reports whether section local, a candidate of phrase n not checked yet,
+// holds the phrase.
+func (sc *scorer) check(n *node, local uint32) bool {
+	c := sc.checkers[n.phraseNum]
+	if c == nil {
+		c = sc.q.newChecker(n, sc.seg)
+		sc.checkers[n.phraseNum] = c
+	}
+	ok, err := c.holds(local)
+	if err != nil && sc.err == nil {
+		sc.err = err
+	}
+	return ok
+}
 
 // lengthPart is what BM25 computes of the length of a field, in tokens, for term
 // node n, as bleve computes it from the field's norm.

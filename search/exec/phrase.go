@@ -152,33 +152,24 @@ starts:
 	return false, compared
 }
 
-// phraseMatches are a phrase's matches in one segment: their segment-local numbers,
-// in order, and the phrase's score in each.
-type phraseMatches struct {
-	nums   []uint32
-	scores []float64
-}
-
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
-// segments): those that match, and their scores, go to out.
+// segments): those that hold it go to out, in order.
 type phraseCheck struct {
 	n          *node
 	seg        int
 	candidates *roaring.Bitmap
-	out        phraseMatches
+	out        []uint32
 }
 
-// matchPhrases finds, in every segment, the sections that hold each phrase of the
-// plan (those that hold all its terms, with them at consecutive positions) and
-// scores them from the postings read to check them: by segment, the matches of each
-// phrase node, checked on two cores as split says (see Prepare).
-func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*phraseMatches, error) {
-	found := make([]map[*node]*phraseMatches, len(q.segs))
+// matchPhrases checks the candidates of each phrase of the plan (the sections that
+// hold all its terms) among the sections undecided holds, by segment, for whether
+// they hold the phrase (its terms at consecutive positions), on two cores as split
+// says (see Prepare). It returns, by segment and phrase number, those that do.
+func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, split uint64) ([][][]uint32, error) {
 	var heads, tails []*phraseCheck
 	for i := range q.segs {
-		found[i] = map[*node]*phraseMatches{}
-		for _, n := range q.phrases {
-			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: q.segs[i].candidates(n)})
+		for p, n := range q.phrases {
+			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: roaring.And(q.segs[i].phrases[p].candidates, undecided[i])})
 		}
 	}
 	checkAll := func(checks []*phraseCheck) func(context.Context) error {
@@ -221,12 +212,12 @@ func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*ph
 			return nil, err
 		}
 		for i, c := range heads {
-			c.out.nums = append(c.out.nums, tails[i].out.nums...)
-			c.out.scores = append(c.out.scores, tails[i].out.scores...)
+			c.out = append(c.out, tails[i].out...)
 		}
 	}
+	found := make([][][]uint32, len(q.segs))
 	for _, c := range heads {
-		found[c.seg][c.n] = &c.out
+		found[c.seg] = append(found[c.seg], c.out)
 	}
 	return found, nil
 }
@@ -235,27 +226,18 @@ func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*ph
 func (s *segment) candidates(n *node) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, len(n.kids))
 	for i, k := range n.kids {
-		sets[i] = s.match(k, nil).docs // a term, or a disjunction of terms
+		m, _ := s.match(k) // a term, or a disjunction of terms
+		sets[i] = m.docs
 	}
 	return roaring.FastAnd(sets...)
 }
 
-// check checks the candidates of c, reading each term's postings once: the
-// positions for the check and, for a match, the frequency and norm that score it.
+// check checks the candidates of c.
 func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 	if c.candidates.IsEmpty() {
 		return nil
 	}
-	n, s := c.n, &q.segs[c.seg]
-	// Most candidates of a phrase hold it.
-	size := c.candidates.GetCardinality()
-	c.out.nums, c.out.scores = make([]uint32, 0, size), make([]float64, 0, size)
-	readers := make([]*segments.PostingsReader, len(n.termOf))
-	for id, t := range n.termOf {
-		readers[id] = s.terms[t].Reader(true)
-	}
-	postings := make([]*segments.Posting, len(readers))
-	matcher := n.phrase.NewMatcher()
+	checker := q.newChecker(c.n, &q.segs[c.seg])
 	buf := make([]uint32, 256)
 	it := c.candidates.ManyIterator()
 	checked := 0
@@ -267,24 +249,52 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 			}
 		}
 		for _, num := range buf[:k] {
-			matcher.Reset()
-			for id, r := range readers {
-				p, err := r.Advance(num)
-				if err != nil {
-					return err
-				}
-				postings[id] = p
-				if p != nil {
-					matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
-				}
+			ok, err := checker.holds(num)
+			if err != nil {
+				return err
 			}
-			if ok, _ := matcher.Match(); ok {
-				c.out.nums = append(c.out.nums, num)
-				c.out.scores = append(c.out.scores, n.phraseScore(postings))
+			if ok {
+				c.out = append(c.out, num)
 			}
 		}
 	}
 	return ctx.Err()
+}
+
+// checker checks candidates of a phrase in a segment for whether they hold it, in
+// the order of their numbers, on one goroutine: it holds a reader of the positions
+// of each of the phrase's terms.
+type checker struct {
+	q       *Query
+	readers []*segments.PostingsReader // by the phrase's term number
+	matcher *PhraseMatcher
+}
+
+// newChecker returns a checker of phrase n's candidates in segment s.
+func (q *Query) newChecker(n *node, s *segment) *checker {
+	c := &checker{q: q, readers: make([]*segments.PostingsReader, len(n.termOf)), matcher: n.phrase.NewMatcher()}
+	for id, t := range n.termOf {
+		c.readers[id] = s.terms[t].Reader(true)
+	}
+	return c
+}
+
+// holds reports whether candidate num (segment-local), after those checked before,
+// holds the phrase.
+func (c *checker) holds(num uint32) (bool, error) {
+	c.q.checks.Add(1)
+	c.matcher.Reset()
+	for id, r := range c.readers {
+		p, err := r.Advance(num)
+		if err != nil {
+			return false, err
+		}
+		if p != nil {
+			c.matcher.TermPos[id] = append(c.matcher.TermPos[id], p.Positions...)
+		}
+	}
+	ok, _ := c.matcher.Match()
+	return ok, nil
 }
 
 // phraseScore is the score of phrase n in a section that holds it, whose postings of
