@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -118,8 +119,8 @@ func (Docs) isNode()   {}
 func (Adjust) isNode() {}
 
 // Query is a plan prepared for one snapshot: its terms' postings read in every
-// segment, its weights and norms computed, its phrases matched and scored. It is safe
-// for concurrent use once prepared.
+// segment, its weights and norms computed, its phrases' candidates checked where its
+// matches depend on them. It is safe for concurrent use once prepared.
 type Query struct {
 	snap segments.Snapshot
 	root *node
@@ -147,9 +148,20 @@ type segment struct {
 // phraseSets are a phrase's sections in one segment, segment-local: its candidates
 // (those that hold all its terms) and, of them, those sure to hold it and those that
 // may. Until the positions of its candidates are checked, none is sure and all may;
-// Prepare checks those where the query's match depends on them, and the others stay
-// maybes, for scoring to check when it needs to.
-type phraseSets struct{ candidates, sure, maybe *roaring.Bitmap }
+// Prepare checks those where the query's match depends on them (checked holds those
+// that hold it, and its score in each), and the others stay maybes, for scoring to
+// check when it needs to.
+type phraseSets struct {
+	candidates, sure, maybe *roaring.Bitmap
+	checked                 phraseMatches
+}
+
+// phraseMatches are sections that hold a phrase, segment-local, in order, and the
+// phrase's score in each.
+type phraseMatches struct {
+	nums   []uint32
+	scores []float64
+}
 
 // node is a Node with what scoring it needs.
 type node struct {
@@ -178,6 +190,8 @@ type node struct {
 	phrase    *PhraseShape
 	termOf    []int
 	negated   bool
+	// phrases says whether the node is or holds a phrase.
+	phrases bool
 }
 
 // kind is the kind of a node's Node, which scoring switches on for every section.
@@ -205,6 +219,12 @@ type match struct {
 }
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
+//
+// It checks the positions of a phrase's candidates only in the sections whose match
+// they decide: those the plan may match and is not sure to, the phrases' candidates
+// not checked (see segment.match). A candidate that matches anyway, through another
+// part of the plan (a term beside the phrase in a disjunction), or cannot, is left to
+// scoring to check if it needs to.
 //
 // split, when not 0, has the candidates of its phrases checked on two cores: those
 // of a phrase in a segment in two halves at once when they are at least split, fewer
@@ -236,7 +256,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 			s.phrases = append(s.phrases, phraseSets{candidates: c, sure: roaring.New(), maybe: c})
 		}
 		var maybe *roaring.Bitmap
-		s.root, maybe = s.match(q.root)
+		s.root, maybe = s.match(q.root, nil)
 		undecided[i] = roaring.AndNot(maybe, s.root.docs)
 	}
 	if len(q.phrases) == 0 {
@@ -250,13 +270,14 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		s := &q.segs[i]
 		for p := range s.phrases {
 			sets := &s.phrases[p]
+			sets.checked = found[i][p]
 			sets.sure = roaring.New()
-			sets.sure.AddMany(found[i][p])
+			sets.sure.AddMany(sets.checked.nums)
 			sets.maybe = roaring.Or(roaring.AndNot(sets.candidates, undecided[i]), sets.sure)
 		}
 		// Every phrase is decided in the sections undecided before, so the query is
 		// too: its sure matches are its matches (see match).
-		s.root, _ = s.match(q.root)
+		s.root, _ = s.match(q.root, s.root)
 	}
 	return q, nil
 }
@@ -273,7 +294,7 @@ func (q *Query) build(n Node, negated bool) (*node, error) {
 	case Docs:
 		out.kind = kindDocs
 	case Phrase:
-		out.kind, out.phraseNum, out.negated = kindPhrase, len(q.phrases), negated
+		out.kind, out.phraseNum, out.negated, out.phrases = kindPhrase, len(q.phrases), negated, true
 		q.phrases = append(q.phrases, out)
 		return q.buildPhrase(out, n)
 	case All:
@@ -308,6 +329,7 @@ func (q *Query) build(n Node, negated bool) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
+		out.phrases = out.phrases || kn.phrases
 		out.kids = append(out.kids, kn)
 	}
 	return out, nil
@@ -389,12 +411,22 @@ func (s *segment) read(n *node) error {
 // sections the query was undecided on are checked, the query's new sure set holds its
 // old one, and, on those sections, where every phrase is decided and so every node,
 // is exactly its matches: it is the query's match set.
-func (s *segment) match(n *node) (*match, *roaring.Bitmap) {
+//
+// before, when not nil, are n's matches found before the phrases' sets last changed,
+// kept for the nodes without a phrase.
+func (s *segment) match(n *node, before *match) (*match, *roaring.Bitmap) {
+	if before != nil && !n.phrases {
+		return before, before.docs
+	}
 	m := &match{}
 	var maybes []*roaring.Bitmap
 	decided := true // every kid's sure set is its maybe set
-	for _, k := range n.kids {
-		km, maybe := s.match(k)
+	for i, k := range n.kids {
+		var kb *match
+		if before != nil {
+			kb = before.kids[i]
+		}
+		km, maybe := s.match(k, kb)
 		m.kids, maybes = append(m.kids, km), append(maybes, maybe)
 		decided = decided && maybe == km.docs
 	}
@@ -589,18 +621,21 @@ func (s *segment) within(docs *roaring.Bitmap) *roaring.Bitmap {
 }
 
 // scorer scores sections of one segment at a time, in the order of their numbers,
-// on one goroutine: it holds a reader of each term's postings in the segment, a
-// checker of each phrase's positions there, once one is needed, and the part of BM25
-// each term computes of a field's length, by length (a search's fields take few
-// distinct lengths).
+// on one goroutine: it holds a reader of each term's postings in the segment, once
+// one is needed, where each phrase's checked matches have got to, a checker of each
+// phrase's positions there, once one is needed, and the part of BM25 each term
+// computes of a field's length, by length (a search's fields take few distinct
+// lengths).
 type scorer struct {
 	q   *Query
 	seg *segment
-	// readers are by term number.
+	// readers are by term number, nil until read in the segment.
 	readers []*segments.PostingsReader
-	// checkers and postings are by phrase number: a checker of the phrase's
-	// candidates in the segment (nil until one is checked), and the postings of its
-	// terms in the section scored.
+	// checked, checkers and postings are by phrase number: the phrase's checked
+	// matches in the segment, and where in them the sections scored have got to; a
+	// checker of its other candidates (nil until one is checked); and the postings
+	// of its terms in the section scored.
+	checked  []phraseCursor
 	checkers []*checker
 	postings [][]*segments.Posting
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
@@ -619,7 +654,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), checked: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
 	for _, n := range q.phrases {
 		sc.postings = append(sc.postings, make([]*segments.Posting, len(n.termOf)))
 	}
@@ -629,10 +664,21 @@ func (q *Query) newScorer() *scorer {
 // start readies sc for the sections of segment s.
 func (sc *scorer) start(s *segment) {
 	sc.seg = s
-	for i, p := range s.terms {
-		sc.readers[i] = p.Reader(false)
-	}
+	clear(sc.readers)
 	clear(sc.checkers)
+	for i := range s.phrases {
+		sc.checked[i] = phraseCursor{phraseMatches: &s.phrases[i].checked}
+	}
+}
+
+// reader returns the reader of term number t's postings in the segment.
+func (sc *scorer) reader(t int) *segments.PostingsReader {
+	r := sc.readers[t]
+	if r == nil {
+		r = sc.seg.terms[t].Reader(false)
+		sc.readers[t] = r
+	}
+	return r
 }
 
 // score returns the score of the query for section num (a snapshot document number),
@@ -754,7 +800,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 // term returns the score of term node n for section local, and whether the section
 // holds the term.
 func (sc *scorer) term(n *node, local uint32) (float64, bool) {
-	p, err := sc.readers[n.term].Advance(local)
+	p, err := sc.reader(n.term).Advance(local)
 	if p == nil {
 		if err != nil && sc.err == nil {
 			sc.err = err
@@ -786,48 +832,72 @@ func (sc *scorer) lengthPart(n *node, length uint64) float64 {
 // section holds the phrase: as checked, or, not checked there, as the scorer
 // assumes or checks it now.
 func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
-	sets := &sc.seg.phrases[n.phraseNum]
-	if !sets.sure.Contains(local) {
-		if !sets.maybe.Contains(local) {
-			return 0, false
-		}
-		if sc.optimistic {
-			sc.assumed = true
-			if n.negated {
-				return 0, false
-			}
-		} else if !sc.check(n, local) {
-			return 0, false
-		}
+	if s, ok := sc.checked[n.phraseNum].score(local); ok {
+		return s, true
 	}
-	postings := sc.postings[n.phraseNum]
-	for id, t := range n.termOf {
-		p, err := sc.readers[t].Advance(local)
-		if err != nil && sc.err == nil {
+	if !sc.seg.phrases[n.phraseNum].maybe.Contains(local) {
+		return 0, false // not a candidate, or checked
+	}
+	var postings []*segments.Posting
+	if sc.optimistic {
+		sc.assumed = true
+		if n.negated {
+			return 0, false
+		}
+		postings = sc.postings[n.phraseNum]
+		for id, t := range n.termOf {
+			p, err := sc.reader(t).Advance(local)
+			if err != nil && sc.err == nil {
+				sc.err = err
+			}
+			postings[id] = p
+		}
+	} else {
+		c := sc.checkers[n.phraseNum]
+		if c == nil {
+			c = sc.q.newChecker(n, sc.seg)
+			sc.checkers[n.phraseNum] = c
+		}
+		var err error
+		if postings, err = c.holds(local); err != nil && sc.err == nil {
 			sc.err = err
 		}
-		postings[id] = p
 	}
-	if sc.err != nil {
+	if postings == nil || sc.err != nil {
 		return 0, false
 	}
 	return n.phraseScore(postings), true
 }
 
-// check reports whether section local, a candidate of phrase n not checked yet,
-// holds the phrase.
-func (sc *scorer) check(n *node, local uint32) bool {
-	c := sc.checkers[n.phraseNum]
-	if c == nil {
-		c = sc.q.newChecker(n, sc.seg)
-		sc.checkers[n.phraseNum] = c
-	}
-	ok, err := c.holds(local)
-	if err != nil && sc.err == nil {
-		sc.err = err
-	}
-	return ok
+// phraseCursor is a phrase's matches in a segment, and the index of the first not
+// before the section scored last.
+type phraseCursor struct {
+	*phraseMatches
+	at int
 }
+
+// score returns the phrase's score in section local, and whether the section is one
+// of the matches; the sections asked about must not go back.
+func (c *phraseCursor) score(local uint32) (float64, bool) {
+	nums, i := c.nums, c.at
+	if i < len(nums) && nums[i] < local {
+		// Most sections asked about come next, or soon after.
+		j, _ := slices.BinarySearch(nums[i+1:min(i+1+phraseSeekAhead, len(nums))], local)
+		if i += 1 + j; i < len(nums) && nums[i] < local {
+			j, _ = slices.BinarySearch(nums[i:], local)
+			i += j
+		}
+		c.at = i
+	}
+	if i == len(nums) || nums[i] != local {
+		return 0, false
+	}
+	return c.scores[i], true
+}
+
+// phraseSeekAhead is how many of a phrase's matches phraseCursor.score looks among
+// before it looks among all the rest.
+const phraseSeekAhead = 8
 
 // lengthPart is what BM25 computes of the length of a field, in tokens, for term
 // node n, as bleve computes it from the field's norm.

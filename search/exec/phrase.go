@@ -153,19 +153,20 @@ starts:
 }
 
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
-// segments): those that hold it go to out, in order.
+// segments): those that hold it, and its score in each, go to out.
 type phraseCheck struct {
 	n          *node
 	seg        int
 	candidates *roaring.Bitmap
-	out        []uint32
+	out        phraseMatches
 }
 
 // matchPhrases checks the candidates of each phrase of the plan (the sections that
 // hold all its terms) among the sections undecided holds, by segment, for whether
 // they hold the phrase (its terms at consecutive positions), on two cores as split
-// says (see Prepare). It returns, by segment and phrase number, those that do.
-func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, split uint64) ([][][]uint32, error) {
+// says (see Prepare), scoring each from the postings read to check it. It returns,
+// by segment and phrase number, those that do.
+func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, split uint64) ([][]phraseMatches, error) {
 	var heads, tails []*phraseCheck
 	for i := range q.segs {
 		for p, n := range q.phrases {
@@ -212,10 +213,11 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 			return nil, err
 		}
 		for i, c := range heads {
-			c.out = append(c.out, tails[i].out...)
+			c.out.nums = append(c.out.nums, tails[i].out.nums...)
+			c.out.scores = append(c.out.scores, tails[i].out.scores...)
 		}
 	}
-	found := make([][][]uint32, len(q.segs))
+	found := make([][]phraseMatches, len(q.segs))
 	for _, c := range heads {
 		found[c.seg] = append(found[c.seg], c.out)
 	}
@@ -226,7 +228,7 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 func (s *segment) candidates(n *node) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, len(n.kids))
 	for i, k := range n.kids {
-		m, _ := s.match(k) // a term, or a disjunction of terms
+		m, _ := s.match(k, nil) // a term, or a disjunction of terms
 		sets[i] = m.docs
 	}
 	return roaring.FastAnd(sets...)
@@ -249,12 +251,13 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 			}
 		}
 		for _, num := range buf[:k] {
-			ok, err := checker.holds(num)
+			postings, err := checker.holds(num)
 			if err != nil {
 				return err
 			}
-			if ok {
-				c.out = append(c.out, num)
+			if postings != nil {
+				c.out.nums = append(c.out.nums, num)
+				c.out.scores = append(c.out.scores, c.n.phraseScore(postings))
 			}
 		}
 	}
@@ -265,36 +268,41 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 // the order of their numbers, on one goroutine: it holds a reader of the positions
 // of each of the phrase's terms.
 type checker struct {
-	q       *Query
-	readers []*segments.PostingsReader // by the phrase's term number
-	matcher *PhraseMatcher
+	q        *Query
+	readers  []*segments.PostingsReader // by the phrase's term number
+	postings []*segments.Posting        // the last candidate's, likewise
+	matcher  *PhraseMatcher
 }
 
 // newChecker returns a checker of phrase n's candidates in segment s.
 func (q *Query) newChecker(n *node, s *segment) *checker {
-	c := &checker{q: q, readers: make([]*segments.PostingsReader, len(n.termOf)), matcher: n.phrase.NewMatcher()}
+	c := &checker{q: q, readers: make([]*segments.PostingsReader, len(n.termOf)), postings: make([]*segments.Posting, len(n.termOf)), matcher: n.phrase.NewMatcher()}
 	for id, t := range n.termOf {
 		c.readers[id] = s.terms[t].Reader(true)
 	}
 	return c
 }
 
-// holds reports whether candidate num (segment-local), after those checked before,
-// holds the phrase.
-func (c *checker) holds(num uint32) (bool, error) {
+// holds returns, when candidate num (segment-local), after those checked before,
+// holds the phrase, the postings of its terms there (nil for a term it lacks), valid
+// until the next check; nil when it does not.
+func (c *checker) holds(num uint32) ([]*segments.Posting, error) {
 	c.q.checks.Add(1)
 	c.matcher.Reset()
 	for id, r := range c.readers {
 		p, err := r.Advance(num)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
+		c.postings[id] = p
 		if p != nil {
 			c.matcher.TermPos[id] = append(c.matcher.TermPos[id], p.Positions...)
 		}
 	}
-	ok, _ := c.matcher.Match()
-	return ok, nil
+	if ok, _ := c.matcher.Match(); !ok {
+		return nil, nil
+	}
+	return c.postings, nil
 }
 
 // phraseScore is the score of phrase n in a section that holds it, whose postings of
