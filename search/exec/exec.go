@@ -148,20 +148,25 @@ type segment struct {
 // phraseSets are a phrase's sections in one segment, segment-local: its candidates
 // (those that hold all its terms) and, of them, those sure to hold it and those that
 // may. Until the positions of its candidates are checked, none is sure and all may;
-// Prepare checks those where the query's match depends on them (checked holds those
-// that hold it, and its score in each), and the others stay maybes, for scoring to
-// check when it needs to.
+// Prepare checks those where the query's match depends on them, and the others stay
+// maybes, for scoring to check when it needs to. known are, for scoring, the sure
+// ones and the maybes not checked, with the phrase's score in each sure one and
+// notChecked in the others.
 type phraseSets struct {
 	candidates, sure, maybe *roaring.Bitmap
-	checked                 phraseMatches
+	known                   phraseMatches
 }
 
-// phraseMatches are sections that hold a phrase, segment-local, in order, and the
-// phrase's score in each.
+// phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
+// score in each.
 type phraseMatches struct {
 	nums   []uint32
 	scores []float64
 }
+
+// notChecked is the score phraseSets.known gives a candidate not checked: NaN, which
+// no score is.
+var notChecked = math.NaN()
 
 // node is a Node with what scoring it needs.
 type node struct {
@@ -269,11 +274,15 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	for i := range q.segs {
 		s := &q.segs[i]
 		for p := range s.phrases {
-			sets := &s.phrases[p]
-			sets.checked = found[i][p]
+			sets, checked := &s.phrases[p], found[i][p]
 			sets.sure = roaring.New()
-			sets.sure.AddMany(sets.checked.nums)
-			sets.maybe = roaring.Or(roaring.AndNot(sets.candidates, undecided[i]), sets.sure)
+			sets.sure.AddMany(checked.nums)
+			unchecked := roaring.AndNot(sets.candidates, undecided[i])
+			sets.maybe = sets.sure // decided everywhere
+			if !unchecked.IsEmpty() {
+				sets.maybe = roaring.Or(unchecked, sets.sure)
+			}
+			sets.known = checked.with(unchecked.ToArray())
 		}
 		// Every phrase is decided in the sections undecided before, so the query is
 		// too: its sure matches are its matches (see match).
@@ -631,11 +640,11 @@ type scorer struct {
 	seg *segment
 	// readers are by term number, nil until read in the segment.
 	readers []*segments.PostingsReader
-	// checked, checkers and postings are by phrase number: the phrase's checked
-	// matches in the segment, and where in them the sections scored have got to; a
-	// checker of its other candidates (nil until one is checked); and the postings
-	// of its terms in the section scored.
-	checked  []phraseCursor
+	// known, checkers and postings are by phrase number: the phrase's known sections
+	// in the segment (phraseSets.known), and where in them the sections scored have
+	// got to; a checker of its candidates not checked (nil until one is checked);
+	// and the postings of its terms in the section scored.
+	known    []phraseCursor
 	checkers []*checker
 	postings [][]*segments.Posting
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
@@ -654,7 +663,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), checked: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
 	for _, n := range q.phrases {
 		sc.postings = append(sc.postings, make([]*segments.Posting, len(n.termOf)))
 	}
@@ -667,7 +676,7 @@ func (sc *scorer) start(s *segment) {
 	clear(sc.readers)
 	clear(sc.checkers)
 	for i := range s.phrases {
-		sc.checked[i] = phraseCursor{phraseMatches: &s.phrases[i].checked}
+		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known}
 	}
 }
 
@@ -832,11 +841,8 @@ func (sc *scorer) lengthPart(n *node, length uint64) float64 {
 // section holds the phrase: as checked, or, not checked there, as the scorer
 // assumes or checks it now.
 func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
-	if s, ok := sc.checked[n.phraseNum].score(local); ok {
-		return s, true
-	}
-	if !sc.seg.phrases[n.phraseNum].maybe.Contains(local) {
-		return 0, false // not a candidate, or checked
+	if s, ok := sc.known[n.phraseNum].score(local); !ok || !math.IsNaN(s) {
+		return s, ok // checked, or not a candidate
 	}
 	var postings []*segments.Posting
 	if sc.optimistic {
@@ -869,15 +875,15 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	return n.phraseScore(postings), true
 }
 
-// phraseCursor is a phrase's matches in a segment, and the index of the first not
+// phraseCursor is a phrase's sections in a segment, and the index of the first not
 // before the section scored last.
 type phraseCursor struct {
 	*phraseMatches
 	at int
 }
 
-// score returns the phrase's score in section local, and whether the section is one
-// of the matches; the sections asked about must not go back.
+// score returns the score of section local, and whether it is one of the sections;
+// the sections asked about must not go back.
 func (c *phraseCursor) score(local uint32) (float64, bool) {
 	nums, i := c.nums, c.at
 	if i < len(nums) && nums[i] < local {
