@@ -45,6 +45,16 @@ func TestBoth(t *testing.T) {
 	}()
 }
 
+// candidatesOf returns the candidates of the query's i-th phrase, as snapshot
+// document numbers.
+func (q *Query) candidatesOf(i int) *roaring.Bitmap {
+	out := roaring.New()
+	for _, s := range q.segs {
+		out.Or(roaring.AddOffset64(s.phrases[i].candidates, int64(s.seg.Offset)))
+	}
+	return out
+}
+
 // TestPhrasesCheckedLazily checks that the positions of a phrase's candidates are
 // read only where they decide something: not for the match set where a sibling term
 // matches them (a Sum of the phrase and one of its terms), and, for ten hits, only
@@ -114,6 +124,28 @@ func TestPhrasesCheckedLazily(t *testing.T) {
 		}
 		if !slices.Equal(top.top, want.Hits()) {
 			t.Errorf("%v: the best 10 are %v, want %v", pattern, top.top, want.Hits())
+		}
+
+		// Where the phrase is not checked, ScoreTop assumes what scores highest: that
+		// a phrase under a Not's MustNot does not match, and that an Adjust's score
+		// rises by its Most (its By falls with the score here, and lifts only the
+		// candidates that do not hold the phrase).
+		lift := 100.0
+		for _, plan := range []Node{
+			Or{Nodes: []Node{term, Not{Must: Term{Field: "a", Term: "gamma", Boost: 1}, MustNot: phrase}}},
+			Adjust{Inner: Sum{A: term, B: phrase}, Docs: roaring.AndNot(eager.candidatesOf(0), matched), Most: lift,
+				By: func(_ uint64, s float64) float64 { return s + lift/(1+s) }},
+		} {
+			q := prepare(plan)
+			imp := NewImpacts()
+			want, all := rank(t, q, imp, q.Matches(), 10, false)
+			got, some := rank(t, q, imp, q.Matches(), 10, true)
+			if !slices.Equal(got.top, want.top) || got.best != want.best {
+				t.Errorf("%v, %#v: ScoreTop ranks\n%v, want\n%v", pattern, plan, got, want)
+			}
+			if some >= all {
+				t.Errorf("%v, %#v: ScoreTop scored %d of %d matches, want fewer", pattern, plan, some, all)
+			}
 		}
 
 		not := prepare(Not{Must: term, MustNot: phrase})
