@@ -146,15 +146,13 @@ type segment struct {
 }
 
 // phraseSets are a phrase's sections in one segment, segment-local: its candidates
-// (those that hold all its terms) and, of them, those sure to hold it and those that
-// may. Until the positions of its candidates are checked, none is sure and all may;
-// Prepare checks those where the query's match depends on them, and the others stay
-// maybes, for scoring to check when it needs to. known are, for scoring, the sure
-// ones and the maybes not checked, with the phrase's score in each sure one and
-// notChecked in the others.
+// (those that hold all its terms), of which Prepare checks those where the query's
+// match depends on them, leaving the others to scoring to check when it needs to; and,
+// for scoring, known: the candidates found to hold the phrase, with its score in
+// each, and those not checked, scored notChecked.
 type phraseSets struct {
-	candidates, sure, maybe *roaring.Bitmap
-	known                   phraseMatches
+	candidates *roaring.Bitmap
+	known      phraseMatches
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
@@ -216,8 +214,9 @@ const (
 	kindAdjust
 )
 
-// match is a node's matches in one segment, as segment-local numbers: those sure to
-// match, whatever the positions of the phrases' candidates not checked hold.
+// match is a node's matches in one segment, as segment-local numbers: those it
+// surely matches, whatever its phrases' positions hold (segment.match); the root's,
+// once prepared, are all its matches.
 type match struct {
 	docs *roaring.Bitmap
 	kids []*match
@@ -257,11 +256,10 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	for i := range q.segs {
 		s := &q.segs[i]
 		for _, n := range q.phrases {
-			c := s.candidates(n)
-			s.phrases = append(s.phrases, phraseSets{candidates: c, sure: roaring.New(), maybe: c})
+			s.phrases = append(s.phrases, phraseSets{candidates: s.candidates(n)})
 		}
 		var maybe *roaring.Bitmap
-		s.root, maybe = s.match(q.root, nil)
+		s.root, maybe = s.match(q.root)
 		undecided[i] = roaring.AndNot(maybe, s.root.docs)
 	}
 	if len(q.phrases) == 0 {
@@ -273,20 +271,17 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	}
 	for i := range q.segs {
 		s := &q.segs[i]
+		holders := make([]*roaring.Bitmap, len(s.phrases))
 		for p := range s.phrases {
 			sets, checked := &s.phrases[p], found[i][p]
-			sets.sure = roaring.New()
-			sets.sure.AddMany(checked.nums)
-			unchecked := roaring.AndNot(sets.candidates, undecided[i])
-			sets.maybe = sets.sure // decided everywhere
-			if !unchecked.IsEmpty() {
-				sets.maybe = roaring.Or(unchecked, sets.sure)
-			}
-			sets.known = checked.with(unchecked.ToArray())
+			holders[p] = roaring.BitmapOf(checked.nums...)
+			sets.known = checked.with(roaring.AndNot(sets.candidates, undecided[i]).ToArray())
 		}
-		// Every phrase is decided in the sections undecided before, so the query is
-		// too: its sure matches are its matches (see match).
-		s.root, _ = s.match(q.root, s.root)
+		// The query's matches: those it was sure of, and those of the undecided
+		// sections, where every phrase is decided now.
+		if !undecided[i].IsEmpty() {
+			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders))
+		}
 	}
 	return q, nil
 }
@@ -402,40 +397,27 @@ func (s *segment) read(n *node) error {
 	return nil
 }
 
-// match returns the matches of n in the segment as far as its phrases' sets tell,
-// and the sections it may match: in three-valued logic, a section is a match, not
-// one, or undecided (a maybe not sure), as the phrases' candidates not checked
-// are. A Term, All or Docs node is decided everywhere (its sure and maybe sets are
-// one bitmap), a phrase as its sets say; And, Or, UnitOr and Sum take the
-// intersection or union of their nodes' sure sets and of their maybe sets; a Not is
-// sure where Must is sure and MustNot may not match, and may match where Must may
-// and MustNot is not sure; Squash and Adjust are their node's.
+// match returns the sections n surely matches in the segment, whatever its phrases'
+// positions hold, and those it may match: in three-valued logic, each phrase's
+// candidates undecided. A Term, All or Docs node is decided everywhere (its sure and
+// maybe sets are one bitmap), a phrase sure of none and maybe holding its candidates;
+// And, Or, UnitOr and Sum take the intersection or union of their nodes' sure sets
+// and of their maybe sets; a Not is sure where Must is sure and MustNot may not
+// match, and may match where Must may and MustNot is not sure; Squash and Adjust are
+// their node's.
 //
-// The sets are sound: sure ⊆ the node's true matches ⊆ maybe, whatever the
-// unchecked candidates hold (by induction: each rule keeps it, a Not because it
-// takes MustNot's maybe where a sure set is wanted and its sure where a maybe is).
-// They are monotone: narrowing the phrases' sets (a sure set grown, a maybe set
-// shrunk, still sound) only narrows every node's, by the same rules (a Not's sure
-// set grows as MustNot's maybe shrinks). So once the phrases' candidates among the
-// sections the query was undecided on are checked, the query's new sure set holds its
-// old one, and, on those sections, where every phrase is decided and so every node,
-// is exactly its matches: it is the query's match set.
-//
-// before, when not nil, are n's matches found before the phrases' sets last changed,
-// kept for the nodes without a phrase.
-func (s *segment) match(n *node, before *match) (*match, *roaring.Bitmap) {
-	if before != nil && !n.phrases {
-		return before, before.docs
-	}
+// The sets are sound: sure ⊆ the node's matches ⊆ maybe, whatever the positions
+// hold. By induction: a leaf's are; each rule keeps it, as intersection and union are
+// monotone, and a Not's takes MustNot's maybe set where its sure set needs a subset of
+// MustNot's matches' complement, and MustNot's sure set for its maybe set. So the
+// query matches its sure sections, and none outside its maybe sections; between the
+// two, its undecided sections, Prepare checks the phrases' candidates and decides.
+func (s *segment) match(n *node) (*match, *roaring.Bitmap) {
 	m := &match{}
 	var maybes []*roaring.Bitmap
 	decided := true // every kid's sure set is its maybe set
-	for i, k := range n.kids {
-		var kb *match
-		if before != nil {
-			kb = before.kids[i]
-		}
-		km, maybe := s.match(k, kb)
+	for _, k := range n.kids {
+		km, maybe := s.match(k)
 		m.kids, maybes = append(m.kids, km), append(maybes, maybe)
 		decided = decided && maybe == km.docs
 	}
@@ -451,9 +433,8 @@ func (s *segment) match(n *node, before *match) (*match, *roaring.Bitmap) {
 		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
 		return m, m.docs
 	case Phrase:
-		p := s.phrases[n.phraseNum]
-		m.docs = p.sure
-		return m, p.maybe
+		m.docs = roaring.New()
+		return m, s.phrases[n.phraseNum].candidates
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
 		return m, maybes[0]
@@ -467,6 +448,27 @@ func (s *segment) match(n *node, before *match) (*match, *roaring.Bitmap) {
 		return m, m.docs
 	}
 	return m, combine(n, maybes, sures)
+}
+
+// decided returns the matches of n, whose sure matches are m, among the sections of
+// in, where every candidate of a phrase is checked: holders are, by phrase number,
+// those that hold it. As a section's match of a node follows from its nodes' in that
+// section, the rules of match, on these sets, decided everywhere, are exact.
+func (s *segment) decided(n *node, m *match, in *roaring.Bitmap, holders []*roaring.Bitmap) *roaring.Bitmap {
+	if !n.phrases {
+		return roaring.And(m.docs, in) // decided everywhere
+	}
+	switch n.kind {
+	case kindPhrase:
+		return roaring.And(holders[n.phraseNum], in)
+	case kindSquash, kindAdjust:
+		return s.decided(n.kids[0], m.kids[0], in, holders)
+	}
+	sets := make([]*roaring.Bitmap, len(n.kids))
+	for i, k := range n.kids {
+		sets[i] = s.decided(k, m.kids[i], in, holders)
+	}
+	return combine(n, sets, sets)
 }
 
 // combine returns the sure set of composite node n from its nodes' sure sets and

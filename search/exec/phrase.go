@@ -245,7 +245,7 @@ func (m phraseMatches) with(nums []uint32) phraseMatches {
 func (s *segment) candidates(n *node) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, len(n.kids))
 	for i, k := range n.kids {
-		m, _ := s.match(k, nil) // a term, or a disjunction of terms
+		m, _ := s.match(k) // a term, or a disjunction of terms
 		sets[i] = m.docs
 	}
 	return roaring.FastAnd(sets...)
