@@ -642,13 +642,11 @@ type scorer struct {
 	seg *segment
 	// readers are by term number, nil until read in the segment.
 	readers []*segments.PostingsReader
-	// known, checkers and postings are by phrase number: the phrase's known sections
-	// in the segment (phraseSets.known), and where in them the sections scored have
-	// got to; a checker of its candidates not checked (nil until one is checked);
-	// and the postings of its terms in the section scored.
+	// known and checkers are by phrase number: the phrase's known sections in the
+	// segment (phraseSets.known), and where in them the sections scored have got
+	// to; and a checker of its candidates not checked (nil until one is read).
 	known    []phraseCursor
 	checkers []*checker
-	postings [][]*segments.Posting
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
 	lengths [][]float64
 	// optimistic has a score assume, of each phrase not checked in the section,
@@ -665,11 +663,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	sc := &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
-	for _, n := range q.phrases {
-		sc.postings = append(sc.postings, make([]*segments.Posting, len(n.termOf)))
-	}
-	return sc
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
 }
 
 // start readies sc for the sections of segment s.
@@ -846,30 +840,28 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	if s, ok := sc.known[n.phraseNum].score(local); !ok || !math.IsNaN(s) {
 		return s, ok // checked, or not a candidate
 	}
+	if sc.optimistic && n.negated {
+		sc.assumed = true
+		return 0, false
+	}
+	// The same readers of positions read a section for its bound and then, should
+	// the caller want it, check it: one pass over the terms' postings, and a check
+	// that reads nothing more.
+	c := sc.checkers[n.phraseNum]
+	if c == nil {
+		c = sc.q.newChecker(n, sc.seg)
+		sc.checkers[n.phraseNum] = c
+	}
 	var postings []*segments.Posting
+	var err error
 	if sc.optimistic {
 		sc.assumed = true
-		if n.negated {
-			return 0, false
-		}
-		postings = sc.postings[n.phraseNum]
-		for id, t := range n.termOf {
-			p, err := sc.reader(t).Advance(local)
-			if err != nil && sc.err == nil {
-				sc.err = err
-			}
-			postings[id] = p
-		}
+		postings, err = c.read(local)
 	} else {
-		c := sc.checkers[n.phraseNum]
-		if c == nil {
-			c = sc.q.newChecker(n, sc.seg)
-			sc.checkers[n.phraseNum] = c
-		}
-		var err error
-		if postings, err = c.holds(local); err != nil && sc.err == nil {
-			sc.err = err
-		}
+		postings, err = c.holds(local)
+	}
+	if err != nil && sc.err == nil {
+		sc.err = err
 	}
 	if postings == nil || sc.err != nil {
 		return 0, false

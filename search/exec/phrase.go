@@ -300,18 +300,31 @@ func (q *Query) newChecker(n *node, s *segment) *checker {
 	return c
 }
 
-// holds returns, when candidate num (segment-local), after those checked before,
-// holds the phrase, the postings of its terms there (nil for a term it lacks), valid
-// until the next check; nil when it does not.
-func (c *checker) holds(num uint32) ([]*segments.Posting, error) {
-	c.q.checks.Add(1)
-	c.matcher.Reset()
+// read returns the postings of the phrase's terms in candidate num (segment-local),
+// not before the last read, nil for a term it lacks, valid until the next read of
+// another candidate (reading one again reads nothing).
+func (c *checker) read(num uint32) ([]*segments.Posting, error) {
 	for id, r := range c.readers {
 		p, err := r.Advance(num)
 		if err != nil {
 			return nil, err
 		}
 		c.postings[id] = p
+	}
+	return c.postings, nil
+}
+
+// holds returns, when candidate num (segment-local), not before the last read,
+// holds the phrase, the postings of its terms there as read returns them; nil when
+// it does not.
+func (c *checker) holds(num uint32) ([]*segments.Posting, error) {
+	c.q.checks.Add(1)
+	postings, err := c.read(num)
+	if err != nil {
+		return nil, err
+	}
+	c.matcher.Reset()
+	for id, p := range postings {
 		if p != nil {
 			c.matcher.TermPos[id] = append(c.matcher.TermPos[id], p.Positions...)
 		}
@@ -319,7 +332,7 @@ func (c *checker) holds(num uint32) ([]*segments.Posting, error) {
 	if ok, _ := c.matcher.Match(); !ok {
 		return nil, nil
 	}
-	return c.postings, nil
+	return postings, nil
 }
 
 // phraseScore is the score of phrase n in a section that holds it, whose postings of
