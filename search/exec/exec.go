@@ -2,9 +2,12 @@
 // the set of sections a query matches is set algebra on the postings of its terms,
 // segment by segment, with no per-match work, and only the sections a caller asks
 // for (those the filters select) are scored, each as bleve scores it. A phrase is the
-// exception: its positions are read for every candidate (a section with all its
-// terms), in one pass that also scores each match from the same postings, on two
-// cores when asked, so that scoring reads nothing of it again.
+// exception: whether a candidate (a section with all its terms) holds it takes
+// reading its terms' positions there. They are read lazily: for the match set, only
+// where the phrase decides whether the query matches (match sets in three-valued
+// logic, see segment.match), on two cores when asked; for scores, only where the
+// section could matter to the caller with the phrase assumed to hold or not as suits
+// the section best (ScoreTop), a phrase's score not depending on its positions.
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
@@ -21,6 +24,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -115,22 +119,22 @@ func (Docs) isNode()   {}
 func (Adjust) isNode() {}
 
 // Query is a plan prepared for one snapshot: its terms' postings read in every
-// segment, its weights and norms computed, its phrases matched and scored. It is safe
-// for concurrent use once prepared.
+// segment, its weights and norms computed, its phrases' candidates checked where its
+// matches depend on them. It is safe for concurrent use once prepared.
 type Query struct {
 	snap segments.Snapshot
 	root *node
 	segs []segment
-	// terms are the plan's term nodes, numbered by node.term; inPhrase says which
-	// are a phrase's (scored with it, when it is matched).
-	terms    int
-	inPhrase []bool
+	// terms are the plan's term nodes, numbered by node.term.
+	terms int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
 	// impacts are the impacts of the terms in each segment, once ScoreTop read
 	// them (see prune.go).
 	mu      sync.Mutex
 	impacts [][]*impactTable
+	// checks counts the phrase candidates whose positions were checked.
+	checks atomic.Int64
 }
 
 // segment is a segment of the snapshot and the plan's matches in it.
@@ -138,8 +142,29 @@ type segment struct {
 	seg     segments.Segment
 	root    *match
 	terms   []*segments.Postings // by term number
-	phrases []*phraseMatches     // by phrase number
+	phrases []phraseSets         // by phrase number
 }
+
+// phraseSets are a phrase's sections in one segment, segment-local: its candidates
+// (those that hold all its terms), of which Prepare checks those where the query's
+// match depends on them, leaving the others to scoring to check when it needs to; and,
+// for scoring, known: the candidates found to hold the phrase, with its score in
+// each, and those not checked, scored notChecked.
+type phraseSets struct {
+	candidates *roaring.Bitmap
+	known      phraseMatches
+}
+
+// phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
+// score in each.
+type phraseMatches struct {
+	nums   []uint32
+	scores []float64
+}
+
+// notChecked is the score phraseSets.known gives a candidate not checked: NaN, which
+// no score is.
+var notChecked = math.NaN()
 
 // node is a Node with what scoring it needs.
 type node struct {
@@ -161,11 +186,15 @@ type node struct {
 	floor float64
 	own   int
 	scale float64
-	// Phrase only: its number among the plan's phrases, its shape, and the number of
-	// a term node of each of its terms.
+	// Phrase only: its number among the plan's phrases, its shape, the number of a
+	// term node of each of its terms, and whether it lies under an odd number of
+	// Nots' MustNot (where holding it makes the query's score no higher).
 	phraseNum int
 	phrase    *PhraseShape
 	termOf    []int
+	negated   bool
+	// phrases says whether the node is or holds a phrase.
+	phrases bool
 }
 
 // kind is the kind of a node's Node, which scoring switches on for every section.
@@ -185,15 +214,21 @@ const (
 	kindAdjust
 )
 
-// match is a node's matches in one segment, as segment-local numbers.
+// match is a node's matches in one segment, as segment-local numbers: those it
+// surely matches, whatever its phrases' positions hold (segment.match); the root's,
+// once prepared, are all its matches.
 type match struct {
 	docs *roaring.Bitmap
 	kids []*match
-	// Phrase only: its matches, in order, and its score in each.
-	phrase *phraseMatches
 }
 
 // Prepare prepares plan for snap. It stops with ctx's error when ctx is done.
+//
+// It checks the positions of a phrase's candidates only in the sections whose match
+// they decide: those the plan may match and is not sure to, the phrases' candidates
+// not checked (see segment.match). A candidate that matches anyway, through another
+// part of the plan (a term beside the phrase in a disjunction), or cannot, is left to
+// scoring to check if it needs to.
 //
 // split, when not 0, has the candidates of its phrases checked on two cores: those
 // of a phrase in a segment in two halves at once when they are at least split, fewer
@@ -203,7 +238,7 @@ type match struct {
 func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
 	q := &Query{snap: snap}
 	var err error
-	if q.root, err = q.build(plan); err != nil {
+	if q.root, err = q.build(plan, false); err != nil {
 		return nil, err
 	}
 	for _, seg := range snap.Segments() {
@@ -217,33 +252,53 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		return nil, err
 	}
 	q.root.init()
-	// A phrase is scored as its positions are checked, with the weights just set.
-	found, err := q.matchPhrases(ctx, split)
+	undecided := make([]*roaring.Bitmap, len(q.segs))
+	for i := range q.segs {
+		s := &q.segs[i]
+		for _, n := range q.phrases {
+			s.phrases = append(s.phrases, phraseSets{candidates: s.candidates(n)})
+		}
+		var maybe *roaring.Bitmap
+		s.root, maybe = s.match(q.root)
+		undecided[i] = roaring.AndNot(maybe, s.root.docs)
+	}
+	if len(q.phrases) == 0 {
+		return q, nil
+	}
+	found, err := q.matchPhrases(ctx, undecided, split)
 	if err != nil {
 		return nil, err
 	}
 	for i := range q.segs {
-		q.segs[i].root = q.segs[i].match(q.root, found[i])
-		for _, n := range q.phrases {
-			q.segs[i].phrases = append(q.segs[i].phrases, found[i][n])
+		s := &q.segs[i]
+		holders := make([]*roaring.Bitmap, len(s.phrases))
+		for p := range s.phrases {
+			sets, checked := &s.phrases[p], found[i][p]
+			holders[p] = roaring.BitmapOf(checked.nums...)
+			sets.known = checked.with(roaring.AndNot(sets.candidates, undecided[i]).ToArray())
+		}
+		// The query's matches: those it was sure of, and those of the undecided
+		// sections, where every phrase is decided now.
+		if !undecided[i].IsEmpty() {
+			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders))
 		}
 	}
 	return q, nil
 }
 
-// build turns a plan into nodes, numbering its terms.
-func (q *Query) build(n Node) (*node, error) {
+// build turns a plan into nodes, numbering its terms; negated says whether the plan
+// lies under an odd number of Nots' MustNot.
+func (q *Query) build(n Node, negated bool) (*node, error) {
 	out := &node{n: n, factor: 1, times: 1}
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
 		out.kind, out.term = kindTerm, q.terms
 		q.terms++
-		q.inPhrase = append(q.inPhrase, false)
 	case Docs:
 		out.kind = kindDocs
 	case Phrase:
-		out.kind, out.phraseNum = kindPhrase, len(q.phrases)
+		out.kind, out.phraseNum, out.negated, out.phrases = kindPhrase, len(q.phrases), negated, true
 		q.phrases = append(q.phrases, out)
 		return q.buildPhrase(out, n)
 	case All:
@@ -273,11 +328,12 @@ func (q *Query) build(n Node) (*node, error) {
 	default:
 		return nil, fmt.Errorf("exec: no plan node %T", n)
 	}
-	for _, k := range kids {
-		kn, err := q.build(k)
+	for i, k := range kids {
+		kn, err := q.build(k, negated != (out.kind == kindNot && i == 1))
 		if err != nil {
 			return nil, err
 		}
+		out.phrases = out.phrases || kn.phrases
 		out.kids = append(out.kids, kn)
 	}
 	return out, nil
@@ -310,14 +366,13 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 			kid = Or{Nodes: alts}
 		}
 		first := q.terms
-		kn, err := q.build(kid)
+		kn, err := q.build(kid, false)
 		if err != nil {
 			return nil, err
 		}
 		// The terms are numbered in the order of ids.
 		for k, id := range ids {
 			out.termOf[id] = first + k
-			q.inPhrase[first+k] = true
 		}
 		kn.times = float64(shape.Uses[set])
 		out.kids = append(out.kids, kn)
@@ -342,41 +397,98 @@ func (s *segment) read(n *node) error {
 	return nil
 }
 
-// match returns the matches of n in the segment, whose phrases' matches are in
-// phrases (by node).
-func (s *segment) match(n *node, phrases map[*node]*phraseMatches) *match {
+// match returns the sections n surely matches in the segment, whatever its phrases'
+// positions hold, and those it may match: in three-valued logic, each phrase's
+// candidates undecided. A Term, All or Docs node is decided everywhere (its sure and
+// maybe sets are one bitmap), a phrase sure of none and maybe holding its candidates;
+// And, Or, UnitOr and Sum take the intersection or union of their nodes' sure sets
+// and of their maybe sets; a Not is sure where Must is sure and MustNot may not
+// match, and may match where Must may and MustNot is not sure; Squash and Adjust are
+// their node's.
+//
+// The sets are sound: sure ⊆ the node's matches ⊆ maybe, whatever the positions
+// hold. By induction: a leaf's are; each rule keeps it, as intersection and union are
+// monotone, and a Not's takes MustNot's maybe set where its sure set needs a subset of
+// MustNot's matches' complement, and MustNot's sure set for its maybe set. So the
+// query matches its sure sections, and none outside its maybe sections; between the
+// two, its undecided sections, Prepare checks the phrases' candidates and decides.
+func (s *segment) match(n *node) (*match, *roaring.Bitmap) {
 	m := &match{}
+	var maybes []*roaring.Bitmap
+	decided := true // every kid's sure set is its maybe set
 	for _, k := range n.kids {
-		m.kids = append(m.kids, s.match(k, phrases))
+		km, maybe := s.match(k)
+		m.kids, maybes = append(m.kids, km), append(maybes, maybe)
+		decided = decided && maybe == km.docs
 	}
 	switch t := n.n.(type) {
 	case Term:
 		m.docs = s.terms[n.term].Docs()
+		return m, m.docs
 	case All:
 		m.docs = s.seg.Live()
+		return m, m.docs
 	case Docs:
 		in := s.within(t.Docs)
 		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
-	case And:
-		m.docs = m.kids[0].docs.Clone()
-		for _, k := range m.kids[1:] {
-			m.docs.And(k.docs)
-		}
-	case Or, UnitOr, Sum:
-		m.docs = roaring.New()
-		for _, k := range m.kids {
-			m.docs.Or(k.docs)
-		}
-	case Not:
-		m.docs = roaring.AndNot(m.kids[0].docs, m.kids[1].docs)
+		return m, m.docs
 	case Phrase:
-		m.phrase = phrases[n]
 		m.docs = roaring.New()
-		m.docs.AddMany(m.phrase.nums)
+		return m, s.phrases[n.phraseNum].candidates
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
+		return m, maybes[0]
 	}
-	return m
+	sures := make([]*roaring.Bitmap, len(m.kids))
+	for i, k := range m.kids {
+		sures[i] = k.docs
+	}
+	m.docs = combine(n, sures, maybes)
+	if decided {
+		return m, m.docs
+	}
+	return m, combine(n, maybes, sures)
+}
+
+// decided returns the matches of n, whose sure matches are m, among the sections of
+// in, where every candidate of a phrase is checked: holders are, by phrase number,
+// those that hold it. As a section's match of a node follows from its nodes' in that
+// section, the rules of match, on these sets, decided everywhere, are exact.
+func (s *segment) decided(n *node, m *match, in *roaring.Bitmap, holders []*roaring.Bitmap) *roaring.Bitmap {
+	if !n.phrases {
+		return roaring.And(m.docs, in) // decided everywhere
+	}
+	switch n.kind {
+	case kindPhrase:
+		return roaring.And(holders[n.phraseNum], in)
+	case kindSquash, kindAdjust:
+		return s.decided(n.kids[0], m.kids[0], in, holders)
+	}
+	sets := make([]*roaring.Bitmap, len(n.kids))
+	for i, k := range n.kids {
+		sets[i] = s.decided(k, m.kids[i], in, holders)
+	}
+	return combine(n, sets, sets)
+}
+
+// combine returns the sure set of composite node n from its nodes' sure sets and
+// their maybe sets (which a Not's MustNot takes), or, the two swapped, its maybe set.
+func combine(n *node, sets, negated []*roaring.Bitmap) *roaring.Bitmap {
+	switch n.kind {
+	case kindAnd:
+		out := sets[0].Clone()
+		for _, s := range sets[1:] {
+			out.And(s)
+		}
+		return out
+	case kindNot:
+		return roaring.AndNot(sets[0], negated[1])
+	}
+	out := roaring.New() // Or, UnitOr, Sum
+	for _, s := range sets {
+		out.Or(s)
+	}
+	return out
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's
@@ -520,19 +632,27 @@ func (s *segment) within(docs *roaring.Bitmap) *roaring.Bitmap {
 }
 
 // scorer scores sections of one segment at a time, in the order of their numbers,
-// on one goroutine: it holds a reader of each term's postings in the segment, where
-// each phrase's matches have got to, and the part of BM25 each term computes of a
-// field's length, by length (a search's fields take few distinct lengths).
+// on one goroutine: it holds a reader of each term's postings in the segment, once
+// one is needed, where each phrase's checked matches have got to, a checker of each
+// phrase's positions there, once one is needed, and the part of BM25 each term
+// computes of a field's length, by length (a search's fields take few distinct
+// lengths).
 type scorer struct {
 	q   *Query
 	seg *segment
-	// readers are by term number, nil for a phrase's terms (scored with it).
+	// readers are by term number, nil until read in the segment.
 	readers []*segments.PostingsReader
-	// phrases are, by phrase number, each phrase's matches in the segment and
-	// where in them the sections scored have got to.
-	phrases []phraseCursor
+	// known and checkers are by phrase number: the phrase's known sections in the
+	// segment (phraseSets.known), and where in them the sections scored have got
+	// to; and a checker of its candidates not checked (nil until one is read).
+	known    []phraseCursor
+	checkers []*checker
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
 	lengths [][]float64
+	// optimistic has a score assume, of each phrase not checked in the section,
+	// whichever of holding it or not scores no lower, instead of checking it;
+	// assumed says that the score did.
+	optimistic, assumed bool
 	// err is the first error reading postings.
 	err error
 }
@@ -543,27 +663,27 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), phrases: make([]phraseCursor, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
 }
 
 // start readies sc for the sections of segment s.
 func (sc *scorer) start(s *segment) {
 	sc.seg = s
-	for i, p := range s.terms {
-		if !sc.q.inPhrase[i] {
-			sc.readers[i] = p.Reader(false)
-		}
-	}
-	for i, m := range s.phrases {
-		sc.phrases[i] = phraseCursor{phraseMatches: m}
+	clear(sc.readers)
+	clear(sc.checkers)
+	for i := range s.phrases {
+		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known}
 	}
 }
 
-// phraseCursor is a phrase's matches in a segment, and the index of the first not
-// before the section scored last.
-type phraseCursor struct {
-	*phraseMatches
-	at int
+// reader returns the reader of term number t's postings in the segment.
+func (sc *scorer) reader(t int) *segments.PostingsReader {
+	r := sc.readers[t]
+	if r == nil {
+		r = sc.seg.terms[t].Reader(false)
+		sc.readers[t] = r
+	}
+	return r
 }
 
 // score returns the score of the query for section num (a snapshot document number),
@@ -571,6 +691,27 @@ type phraseCursor struct {
 func (sc *scorer) score(num uint64) (float64, error) {
 	s, _ := sc.q.root.score(sc.seg.root, num, uint32(num-sc.seg.seg.Offset), sc)
 	return s, sc.err
+}
+
+// bound returns score's score of section num or, where that takes checking the
+// positions of a phrase, an upper bound of it, and whether it is the score. The
+// bound assumes each phrase not checked in the section to hold it, or, under a Not's
+// MustNot, not to; and that the score of an Adjust's node that assumed so rises by as
+// much as it may. Every node's score grows with its nodes' scores (a Squash's,
+// Scale·s/(1+s), too, with Scale ≥ 0) and with which of them match: a disjunction's
+// coordination factor grows with them, and in a unit, a node whose score reaches a
+// floor more gives up a remainder scaled by a factor of at most 1 for a whole floor
+// unscaled; no score is below 0 (ScoreTop bounds only plans where none is, see
+// prunable); and a Not matches where its MustNot does not. So the bound is at least
+// the score, but for rounding, which boundSlack covers.
+func (sc *scorer) bound(num uint64) (float64, bool, error) {
+	sc.optimistic, sc.assumed = true, false
+	s, err := sc.score(num)
+	sc.optimistic = false
+	if !sc.assumed {
+		return s, true, err
+	}
+	return s * (1 + boundSlack), false, err
 }
 
 // score returns the score of n for section num, local in its segment, and whether
@@ -584,7 +725,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 	case kindDocs:
 		return 0, m.docs.Contains(local)
 	case kindPhrase:
-		return sc.phrases[n.phraseNum].score(local)
+		return sc.phrase(n, local)
 	case kindAnd:
 		var sum float64
 		for i, k := range n.kids {
@@ -645,10 +786,17 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 		}
 		return n.scale * s / (1 + s), true
 	case kindAdjust:
+		assumed := sc.assumed
+		sc.assumed = false
 		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
 		if t := n.n.(Adjust); ok && t.Docs.Contains(uint32(num)) {
-			s = t.By(num, s)
+			if sc.assumed {
+				s += t.Most // By need not grow with the score
+			} else {
+				s = t.By(num, s)
+			}
 		}
+		sc.assumed = sc.assumed || assumed
 		return s, ok
 	}
 	panic(fmt.Sprintf("exec: no plan node %T", n.n))
@@ -657,7 +805,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 // term returns the score of term node n for section local, and whether the section
 // holds the term.
 func (sc *scorer) term(n *node, local uint32) (float64, bool) {
-	p, err := sc.readers[n.term].Advance(local)
+	p, err := sc.reader(n.term).Advance(local)
 	if p == nil {
 		if err != nil && sc.err == nil {
 			sc.err = err
@@ -685,8 +833,51 @@ func (sc *scorer) lengthPart(n *node, length uint64) float64 {
 	return memo[length]
 }
 
-// score returns the phrase's score in section local, and whether the section holds
-// it; the sections asked about must not go back.
+// phrase returns the score of phrase node n for section local, and whether the
+// section holds the phrase: as checked, or, not checked there, as the scorer
+// assumes or checks it now.
+func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
+	if s, ok := sc.known[n.phraseNum].score(local); !ok || !math.IsNaN(s) {
+		return s, ok // checked, or not a candidate
+	}
+	if sc.optimistic && n.negated {
+		sc.assumed = true
+		return 0, false
+	}
+	// The same readers of positions read a section for its bound and then, should
+	// the caller want it, check it: one pass over the terms' postings, and a check
+	// that reads nothing more.
+	c := sc.checkers[n.phraseNum]
+	if c == nil {
+		c = sc.q.newChecker(n, sc.seg)
+		sc.checkers[n.phraseNum] = c
+	}
+	var postings []*segments.Posting
+	var err error
+	if sc.optimistic {
+		sc.assumed = true
+		postings, err = c.read(local)
+	} else {
+		postings, err = c.holds(local)
+	}
+	if err != nil && sc.err == nil {
+		sc.err = err
+	}
+	if postings == nil || sc.err != nil {
+		return 0, false
+	}
+	return n.phraseScore(postings), true
+}
+
+// phraseCursor is a phrase's sections in a segment, and the index of the first not
+// before the section scored last.
+type phraseCursor struct {
+	*phraseMatches
+	at int
+}
+
+// score returns the score of section local, and whether it is one of the sections;
+// the sections asked about must not go back.
 func (c *phraseCursor) score(local uint32) (float64, bool) {
 	nums, i := c.nums, c.at
 	if i < len(nums) && nums[i] < local {

@@ -152,15 +152,8 @@ starts:
 	return false, compared
 }
 
-// phraseMatches are a phrase's matches in one segment: their segment-local numbers,
-// in order, and the phrase's score in each.
-type phraseMatches struct {
-	nums   []uint32
-	scores []float64
-}
-
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
-// segments): those that match, and their scores, go to out.
+// segments): those that hold it, and its score in each, go to out.
 type phraseCheck struct {
 	n          *node
 	seg        int
@@ -168,17 +161,16 @@ type phraseCheck struct {
 	out        phraseMatches
 }
 
-// matchPhrases finds, in every segment, the sections that hold each phrase of the
-// plan (those that hold all its terms, with them at consecutive positions) and
-// scores them from the postings read to check them: by segment, the matches of each
-// phrase node, checked on two cores as split says (see Prepare).
-func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*phraseMatches, error) {
-	found := make([]map[*node]*phraseMatches, len(q.segs))
+// matchPhrases checks the candidates of each phrase of the plan (the sections that
+// hold all its terms) among the sections undecided holds, by segment, for whether
+// they hold the phrase (its terms at consecutive positions), on two cores as split
+// says (see Prepare), scoring each from the postings read to check it. It returns,
+// by segment and phrase number, those that do.
+func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, split uint64) ([][]phraseMatches, error) {
 	var heads, tails []*phraseCheck
 	for i := range q.segs {
-		found[i] = map[*node]*phraseMatches{}
-		for _, n := range q.phrases {
-			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: q.segs[i].candidates(n)})
+		for p, n := range q.phrases {
+			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: roaring.And(q.segs[i].phrases[p].candidates, undecided[i])})
 		}
 	}
 	checkAll := func(checks []*phraseCheck) func(context.Context) error {
@@ -225,37 +217,46 @@ func (q *Query) matchPhrases(ctx context.Context, split uint64) ([]map[*node]*ph
 			c.out.scores = append(c.out.scores, tails[i].out.scores...)
 		}
 	}
+	found := make([][]phraseMatches, len(q.segs))
 	for _, c := range heads {
-		found[c.seg][c.n] = &c.out
+		found[c.seg] = append(found[c.seg], c.out)
 	}
 	return found, nil
+}
+
+// with returns m and the sections nums, in order and none of m's, scored notChecked.
+func (m phraseMatches) with(nums []uint32) phraseMatches {
+	if len(nums) == 0 {
+		return m
+	}
+	out := phraseMatches{nums: make([]uint32, 0, len(m.nums)+len(nums)), scores: make([]float64, 0, len(m.nums)+len(nums))}
+	i := 0
+	for _, num := range nums {
+		for ; i < len(m.nums) && m.nums[i] < num; i++ {
+			out.nums, out.scores = append(out.nums, m.nums[i]), append(out.scores, m.scores[i])
+		}
+		out.nums, out.scores = append(out.nums, num), append(out.scores, notChecked)
+	}
+	out.nums, out.scores = append(out.nums, m.nums[i:]...), append(out.scores, m.scores[i:]...)
+	return out
 }
 
 // candidates returns the sections of the segment that hold every term of phrase n.
 func (s *segment) candidates(n *node) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, len(n.kids))
 	for i, k := range n.kids {
-		sets[i] = s.match(k, nil).docs // a term, or a disjunction of terms
+		m, _ := s.match(k) // a term, or a disjunction of terms
+		sets[i] = m.docs
 	}
 	return roaring.FastAnd(sets...)
 }
 
-// check checks the candidates of c, reading each term's postings once: the
-// positions for the check and, for a match, the frequency and norm that score it.
+// check checks the candidates of c.
 func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 	if c.candidates.IsEmpty() {
 		return nil
 	}
-	n, s := c.n, &q.segs[c.seg]
-	// Most candidates of a phrase hold it.
-	size := c.candidates.GetCardinality()
-	c.out.nums, c.out.scores = make([]uint32, 0, size), make([]float64, 0, size)
-	readers := make([]*segments.PostingsReader, len(n.termOf))
-	for id, t := range n.termOf {
-		readers[id] = s.terms[t].Reader(true)
-	}
-	postings := make([]*segments.Posting, len(readers))
-	matcher := n.phrase.NewMatcher()
+	checker := q.newChecker(c.n, &q.segs[c.seg])
 	buf := make([]uint32, 256)
 	it := c.candidates.ManyIterator()
 	checked := 0
@@ -267,24 +268,71 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 			}
 		}
 		for _, num := range buf[:k] {
-			matcher.Reset()
-			for id, r := range readers {
-				p, err := r.Advance(num)
-				if err != nil {
-					return err
-				}
-				postings[id] = p
-				if p != nil {
-					matcher.TermPos[id] = append(matcher.TermPos[id], p.Positions...)
-				}
+			postings, err := checker.holds(num)
+			if err != nil {
+				return err
 			}
-			if ok, _ := matcher.Match(); ok {
+			if postings != nil {
 				c.out.nums = append(c.out.nums, num)
-				c.out.scores = append(c.out.scores, n.phraseScore(postings))
+				c.out.scores = append(c.out.scores, c.n.phraseScore(postings))
 			}
 		}
 	}
 	return ctx.Err()
+}
+
+// checker checks candidates of a phrase in a segment for whether they hold it, in
+// the order of their numbers, on one goroutine: it holds a reader of the positions
+// of each of the phrase's terms.
+type checker struct {
+	q        *Query
+	readers  []*segments.PostingsReader // by the phrase's term number
+	postings []*segments.Posting        // the last candidate's, likewise
+	matcher  *PhraseMatcher
+}
+
+// newChecker returns a checker of phrase n's candidates in segment s.
+func (q *Query) newChecker(n *node, s *segment) *checker {
+	c := &checker{q: q, readers: make([]*segments.PostingsReader, len(n.termOf)), postings: make([]*segments.Posting, len(n.termOf)), matcher: n.phrase.NewMatcher()}
+	for id, t := range n.termOf {
+		c.readers[id] = s.terms[t].Reader(true)
+	}
+	return c
+}
+
+// read returns the postings of the phrase's terms in candidate num (segment-local),
+// not before the last read, nil for a term it lacks, valid until the next read of
+// another candidate (reading one again reads nothing).
+func (c *checker) read(num uint32) ([]*segments.Posting, error) {
+	for id, r := range c.readers {
+		p, err := r.Advance(num)
+		if err != nil {
+			return nil, err
+		}
+		c.postings[id] = p
+	}
+	return c.postings, nil
+}
+
+// holds returns, when candidate num (segment-local), not before the last read,
+// holds the phrase, the postings of its terms there as read returns them; nil when
+// it does not.
+func (c *checker) holds(num uint32) ([]*segments.Posting, error) {
+	c.q.checks.Add(1)
+	postings, err := c.read(num)
+	if err != nil {
+		return nil, err
+	}
+	c.matcher.Reset()
+	for id, p := range postings {
+		if p != nil {
+			c.matcher.TermPos[id] = append(c.matcher.TermPos[id], p.Positions...)
+		}
+	}
+	if ok, _ := c.matcher.Match(); !ok {
+		return nil, nil
+	}
+	return postings, nil
 }
 
 // phraseScore is the score of phrase n in a section that holds it, whose postings of

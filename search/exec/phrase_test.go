@@ -3,7 +3,14 @@ package exec
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"musesearch/internal/segments"
 )
 
 // TestBoth checks both's ends: an error of a stops b, an error of b is returned, and
@@ -36,4 +43,122 @@ func TestBoth(t *testing.T) {
 		both(ctx, ok, func(context.Context) error { panic("damaged segment") })
 		t.Error("both returned after b panicked")
 	}()
+}
+
+// candidatesOf returns the candidates of the query's i-th phrase, as snapshot
+// document numbers.
+func (q *Query) candidatesOf(i int) *roaring.Bitmap {
+	out := roaring.New()
+	for _, s := range q.segs {
+		out.Or(roaring.AddOffset64(s.phrases[i].candidates, int64(s.seg.Offset)))
+	}
+	return out
+}
+
+// TestPhrasesCheckedLazily checks that the positions of a phrase's candidates are
+// read only where they decide something: not for the match set where a sibling term
+// matches them (a Sum of the phrase and one of its terms), and, for ten hits, only
+// for the few sections that could enter them; and that the matches and scores are
+// those of the phrase checked eagerly (a plan of the phrase alone, whose every
+// candidate is undecided) and of the term, summed, or the term's without the
+// phrase's matches under a Not.
+func TestPhrasesCheckedLazily(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 5))
+	ix := newTestIndex(t, rng, 3000)
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	ctx := context.Background()
+	prepare := func(plan Node) *Query {
+		t.Helper()
+		q, err := Prepare(ctx, snap, plan, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	scores := func(q *Query, docs *roaring.Bitmap) map[uint64]float64 {
+		t.Helper()
+		out := map[uint64]float64{}
+		if err := q.Score(ctx, docs, func(num uint64, score float64) { out[num] = score }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, pattern := range [][][]string{{{"alpha"}, {"beta"}}, {{"alpha"}, {}, {"gamma", "beta"}}} {
+		term := Term{Field: "a", Term: "alpha", Boost: 1}
+		phrase := Phrase{Field: "a", Pattern: pattern, Boost: 1}
+		eager := prepare(phrase)
+		candidates := int(eager.checks.Load())
+		matched := eager.Matches()
+		if candidates < 500 || matched.GetCardinality() < 100 || int(matched.GetCardinality()) == candidates {
+			t.Fatalf("%v: %d candidates, %d matches: the test shows too little", pattern, candidates, matched.GetCardinality())
+		}
+		alone := prepare(term)
+		termScores, phraseScores := scores(alone, alone.Matches()), scores(eager, matched)
+
+		sum := prepare(Sum{A: term, B: phrase})
+		if n := sum.checks.Load(); n != 0 {
+			t.Errorf("%v: %d of %d candidates checked for the match set of a Sum with a term of the phrase, want none", pattern, n, candidates)
+		}
+		if got := sum.Matches(); !got.Equals(alone.Matches()) {
+			t.Errorf("%v: the Sum matches %d sections, want the term's %d", pattern, got.GetCardinality(), alone.Matches().GetCardinality())
+		}
+		top, _ := rank(t, sum, NewImpacts(), sum.Matches(), 10, true)
+		t.Logf("%v: %d candidates, %d matches; %d checked for the best 10", pattern, candidates, matched.GetCardinality(), sum.checks.Load())
+		if n := sum.checks.Load(); n == 0 || n > int64(candidates/10) {
+			t.Errorf("%v: %d of %d candidates checked for the best 10, want some, at most a tenth", pattern, n, candidates)
+		}
+		got := scores(sum, sum.Matches())
+		want := NewTop(10)
+		for num, s := range termScores {
+			if p, ok := phraseScores[num]; ok {
+				s += p
+			}
+			want.Add(num, s)
+			if got[num] != s {
+				t.Fatalf("%v: section %d scores %v, want %v", pattern, num, got[num], s)
+			}
+		}
+		if !slices.Equal(top.top, want.Hits()) {
+			t.Errorf("%v: the best 10 are %v, want %v", pattern, top.top, want.Hits())
+		}
+
+		// Where the phrase is not checked, ScoreTop assumes what scores highest: that
+		// a phrase under a Not's MustNot does not match, and that an Adjust's score
+		// rises by its Most (its By falls with the score here, and lifts only the
+		// candidates that do not hold the phrase).
+		lift := 100.0
+		for _, plan := range []Node{
+			Or{Nodes: []Node{term, Not{Must: Term{Field: "a", Term: "gamma", Boost: 1}, MustNot: phrase}}},
+			Adjust{Inner: Sum{A: term, B: phrase}, Docs: roaring.AndNot(eager.candidatesOf(0), matched), Most: lift,
+				By: func(_ uint64, s float64) float64 { return s + lift/(1+s) }},
+		} {
+			q := prepare(plan)
+			imp := NewImpacts()
+			want, all := rank(t, q, imp, q.Matches(), 10, false)
+			got, some := rank(t, q, imp, q.Matches(), 10, true)
+			if !slices.Equal(got.top, want.top) || got.best != want.best {
+				t.Errorf("%v, %#v: ScoreTop ranks\n%v, want\n%v", pattern, plan, got, want)
+			}
+			if some >= all {
+				t.Errorf("%v, %#v: ScoreTop scored %d of %d matches, want fewer", pattern, plan, some, all)
+			}
+		}
+
+		not := prepare(Not{Must: term, MustNot: phrase})
+		if n := not.checks.Load(); n > int64(candidates) {
+			t.Errorf("%v: %d checks for a Not of %d candidates, want at most one each", pattern, n, candidates)
+		}
+		if got, want := not.Matches(), roaring.AndNot(alone.Matches(), matched); !got.Equals(want) {
+			t.Errorf("%v: the Not matches %d sections, want %d", pattern, got.GetCardinality(), want.GetCardinality())
+		}
+		for num, s := range scores(not, not.Matches()) {
+			if want := termScores[num]; math.Abs(s-want) > 1e-12*want {
+				t.Fatalf("%v: section %d scores %v under the Not, want %v", pattern, num, s, want)
+			}
+		}
+	}
 }

@@ -449,6 +449,8 @@ type visit struct {
 	each func(num uint64, score float64)
 	// scored counts the sections scored, for ScoreTop's judging its bounds.
 	scored *int
+	// one holds the section keep is asked about alone.
+	one [1]uint32
 }
 
 // block scores those of docs, the sections of block k to score, that keep keeps,
@@ -477,11 +479,21 @@ func (v *visit) block(k block, docs []uint32) error {
 	return v.score(docs)
 }
 
-// score scores docs, sections of the segment.
+// score scores those of docs, sections of the segment, that keep keeps: a section
+// whose score takes checking a phrase's positions there is checked only when keep
+// keeps it, asked about it alone with the bound of its score that assumes what suits
+// it best (scorer.bound).
 func (v *visit) score(docs []uint32) error {
 	*v.scored += len(docs)
 	for _, num := range docs {
-		score, err := v.sc.score(uint64(num))
+		score, exact, err := v.sc.bound(uint64(num))
+		if err == nil && !exact {
+			v.one[0] = num
+			if len(v.keep(v.one[:], score)) == 0 {
+				continue
+			}
+			score, err = v.sc.score(uint64(num))
+		}
 		if err != nil {
 			return err
 		}

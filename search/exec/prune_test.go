@@ -79,6 +79,10 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 		field := []string{"a", "b"}[rng.IntN(2)]
 		return Term{Field: field, Term: words[rng.IntN(len(words))], Boost: []float64{1, 1, 0.5, 3}[rng.IntN(4)]}
 	}
+	phrase := func() Phrase {
+		a, b := term(), term()
+		return Phrase{Field: "a", Pattern: [][]string{{a.Term}, {}, {b.Term, words[0]}}, Boost: a.Boost}
+	}
 	if depth == 0 {
 		return term()
 	}
@@ -105,22 +109,37 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 		nodes := kids()
 		return UnitOr{Nodes: nodes, Own: rng.IntN(len(nodes) + 1), Floor: []float64{0.5, 2, 1000}[rng.IntN(3)]}
 	case 4:
-		return Not{Must: randomPlan(rng, depth-1, count), MustNot: term()}
+		// A phrase under the MustNot scores more where it does not match.
+		var mustNot Node = term()
+		if rng.IntN(2) == 0 {
+			mustNot = Or{Nodes: []Node{phrase(), term()}}
+		}
+		return Not{Must: randomPlan(rng, depth-1, count), MustNot: mustNot}
 	case 5:
 		return Squash{Inner: randomPlan(rng, depth-1, count), Scale: []float64{0, 1e-4, 1}[rng.IntN(3)]}
 	case 6:
 		return Sum{A: randomPlan(rng, depth-1, count), B: randomPlan(rng, depth-1, count)}
 	case 7:
 		lift := rng.Float64()
+		// By lifts low scores only, as search's cover does: it does not grow with
+		// the score.
 		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: lift,
-			By: func(num uint64, s float64) float64 { return s + lift*float64(num%3)/2 }}
+			By: func(num uint64, s float64) float64 {
+				if s < 1 {
+					return s + lift*float64(num%3)/2
+				}
+				return s
+			}}
 	case 8:
 		return Or{Nodes: []Node{Docs{Docs: some()}, term()}}
 	case 9:
 		return Not{Must: All{Boost: 1}, MustNot: term()}
 	case 10:
-		a, b := term(), term()
-		return Phrase{Field: "a", Pattern: [][]string{{a.Term}, {}, {b.Term, words[0]}}, Boost: a.Boost}
+		return phrase()
+	case 11:
+		// Most candidates of the phrase match through the term.
+		p := phrase()
+		return Or{Nodes: []Node{Term{Field: "a", Term: p.Pattern[0][0], Boost: 1}, p}}
 	}
 	return term()
 }
