@@ -34,3 +34,24 @@ func TestBulkGCOverlapping(t *testing.T) {
 		t.Errorf("after the bulk loads GOGC = %d, want 90 as before", got)
 	}
 }
+
+// TestServingGC checks that a serving process's collector target is set, and that a
+// bulk load during it puts it back when it ends.
+func TestServingGC(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: serving leaves it alone")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	ServingGC()
+	if got := gcPercent(); got != servingGCPercent {
+		t.Fatalf("serving: GOGC = %d, want %d", got, servingGCPercent)
+	}
+	done := bulkGC()
+	if got := gcPercent(); got != bulkGCPercent {
+		t.Errorf("during a bulk load GOGC = %d, want %d", got, bulkGCPercent)
+	}
+	done()
+	if got := gcPercent(); got != servingGCPercent {
+		t.Errorf("after the bulk load GOGC = %d, want %d again", got, servingGCPercent)
+	}
+}

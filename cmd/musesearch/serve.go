@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"musesearch/corpus"
+	"musesearch/indexer"
 	"musesearch/internal/library"
 	"musesearch/search"
 	"musesearch/web"
@@ -44,6 +45,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	logger := logs.logger(stderr)
+	indexer.ServingGC()
 
 	if *publicURL == "" {
 		*publicURL = httpURL(*addr, "localhost")
