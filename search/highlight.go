@@ -413,18 +413,10 @@ func exported(spans []span) []Span {
 	return out
 }
 
-// foldSpace returns text with every run of white space (paragraph breaks included)
-// folded to one space, and the spans moved to their place in it. Spans start and end
-// on matched words, never inside a run of white space.
-func foldSpace(text string, spans []span) Passage {
-	var b strings.Builder
-	b.Grow(len(text))
-	marks := appendFolded(&b, text, spans)
-	return Passage{Text: b.String(), Marks: marks}
-}
-
-// appendFolded writes foldSpace(text, spans) to b, and returns its marks, as offsets in
-// what b holds.
+// appendFolded writes text to b with every run of white space (paragraph breaks
+// included) folded to one space, and returns the spans moved to their place in it, as
+// offsets in what b holds. Spans start and end on matched words, never inside a run of
+// white space.
 func appendFolded(b *strings.Builder, text string, spans []span) []Span {
 	marks := make([]Span, 0, len(spans))
 	next := 0 // the next span whose start or end is to be placed

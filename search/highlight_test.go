@@ -215,3 +215,10 @@ func TestHeadingMatchMarked(t *testing.T) {
 		}
 	}
 }
+
+// foldSpace is appendFolded into a text of its own.
+func foldSpace(text string, spans []span) Passage {
+	var b strings.Builder
+	marks := appendFolded(&b, text, spans)
+	return Passage{Text: b.String(), Marks: marks}
+}

@@ -16,12 +16,19 @@ import (
 )
 
 // TestSetCacheFollowsSnapshots changes an index file by file (new files, a file whose
-// date changes, a removed file, and the merges scorch makes meanwhile) and holds the sets a cache builds from the segments it
-// has kept to those a fresh cache reads of the same snapshot, and the documents' dates
-// to their live versions'.
+// date changes, a removed file, and the merges scorch makes meanwhile) and holds the
+// sets a cache builds from the segments it has kept to those a fresh cache reads of the
+// same snapshot, and the documents' dates to their live versions'. In memory, a segment
+// is one file's until the first file changes: its segment, all deleted, leaves the
+// snapshot, and every later segment moves to a lower offset.
 func TestSetCacheFollowsSnapshots(t *testing.T) {
+	t.Run("on disk", func(t *testing.T) { setCacheFollowsSnapshots(t, indexer.Config{Dir: t.TempDir()}) })
+	t.Run("in memory", func(t *testing.T) { setCacheFollowsSnapshots(t, indexer.Config{}) })
+}
+
+func setCacheFollowsSnapshots(t *testing.T, cfg indexer.Config) {
 	ctx := context.Background()
-	ix, err := indexer.Open(ctx, indexer.Config{Dir: t.TempDir()})
+	ix, err := indexer.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +88,7 @@ func TestSetCacheFollowsSnapshots(t *testing.T) {
 		dates[name] = date
 		check(fmt.Sprintf("file %d added", i), dates)
 	}
-	name, data := file(1, "2025-06-30")
+	name, data := file(0, "2025-06-30")
 	put(name, data)
 	dates[name] = "2025-06-30"
 	check("a file's date changed", dates)

@@ -348,8 +348,13 @@ func memoryKB(pid int) (hwm, anon float64, ok bool) {
 	seen := 0
 	for line := range strings.Lines(string(data)) {
 		key, rest, _ := strings.Cut(line, ":")
-		v := map[string]*float64{"VmHWM": &hwm, "RssAnon": &anon}[key]
-		if v == nil {
+		var v *float64
+		switch key {
+		case "VmHWM":
+			v = &hwm
+		case "RssAnon":
+			v = &anon
+		default:
 			continue
 		}
 		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
