@@ -132,7 +132,7 @@ type Query struct {
 	// impacts are the impacts of the terms in each segment, once ScoreTop read
 	// them (see prune.go).
 	mu      sync.Mutex
-	impacts [][]*impactTable
+	impacts [][]*termTable
 	// checks counts the phrase candidates whose positions were checked.
 	checks atomic.Int64
 }
@@ -640,8 +640,11 @@ func (s *segment) within(docs *roaring.Bitmap) *roaring.Bitmap {
 type scorer struct {
 	q   *Query
 	seg *segment
-	// readers are by term number, nil until read in the segment.
+	// readers are by term number, nil until read in the segment; cursors likewise,
+	// those of the terms whose postings ScoreTop read into tables (nil: not read,
+	// or beyond what a table holds), which term reads instead.
 	readers []*segments.PostingsReader
+	cursors []*segments.TableCursor
 	// known and checkers are by phrase number: the phrase's known sections in the
 	// segment (phraseSets.known), and where in them the sections scored have got
 	// to; and a checker of its candidates not checked (nil until one is read).
@@ -663,13 +666,14 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), cursors: make([]*segments.TableCursor, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
 }
 
 // start readies sc for the sections of segment s.
 func (sc *scorer) start(s *segment) {
 	sc.seg = s
 	clear(sc.readers)
+	clear(sc.cursors)
 	clear(sc.checkers)
 	for i := range s.phrases {
 		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known}
@@ -805,6 +809,13 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 // term returns the score of term node n for section local, and whether the section
 // holds the term.
 func (sc *scorer) term(n *node, local uint32) (float64, bool) {
+	if c := sc.cursors[n.term]; c != nil {
+		freq, length, ok := c.Find(local)
+		if !ok {
+			return 0, false
+		}
+		return n.bm25(freq, sc.lengthPart(n, length)), true
+	}
 	p, err := sc.reader(n.term).Advance(local)
 	if p == nil {
 		if err != nil && sc.err == nil {

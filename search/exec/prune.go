@@ -59,9 +59,10 @@ type block struct {
 func (k block) lo() uint64 { return uint64(k.n) << levelBits[k.level] }
 func (k block) hi() uint64 { return k.lo() + 1<<levelBits[k.level] }
 
-// maxImpactBytes bounds the memory an Impacts keeps; past it, it forgets the tables
-// it read first.
-const maxImpactBytes = 64 << 20
+// maxTermTableBytes bounds the memory an Impacts keeps; past it, it forgets the
+// tables it read first. A term's table takes about 4 bytes a posting: at 1M sections
+// the terms of the benchmark's queries take some tens of MB.
+const maxTermTableBytes = 192 << 20
 
 // boundSlack is the relative margin a bound keeps where its arithmetic is not the
 // score's own (the floors of a unit): enough for the rounding of a few dozen
@@ -81,18 +82,26 @@ func ulpsUp(x float64, n int) float64 {
 	return x
 }
 
-// Impacts keeps the impacts of the terms ScoreTop reads, by segment, for the segments
-// of the last snapshot it searched: a segment's impacts hold in every snapshot that
-// shares it (they are read with its deleted documents). It is safe for concurrent use.
-type Impacts = segments.Memo[fieldTerm, *impactTable]
+// Impacts keeps what ScoreTop reads of its terms, by segment, for the segments of the
+// last snapshot it searched: each term's postings decoded and their impacts. A
+// segment's hold in every snapshot that shares it (they are read with its deleted
+// documents). It is safe for concurrent use.
+type Impacts = segments.Memo[fieldTerm, *termTable]
 
-// NewImpacts returns an empty Impacts, which keeps up to maxImpactBytes of them.
+// NewImpacts returns an empty Impacts, which keeps up to maxTermTableBytes of them.
 func NewImpacts() *Impacts {
-	return segments.NewMemo[fieldTerm, *impactTable](maxImpactBytes, (*impactTable).size)
+	return segments.NewMemo[fieldTerm, *termTable](maxTermTableBytes, (*termTable).size)
 }
 
 // fieldTerm names a term of a field.
 type fieldTerm struct{ field, term string }
+
+// termTable is what ScoreTop reads of a term in one segment: its postings, which
+// scoring looks sections up in, and their impacts, which bound blocks' scores.
+type termTable struct {
+	postings *segments.Table
+	impacts  impactTable
+}
 
 // impactTable holds a term's impacts in one segment, by level of blocks.
 type impactTable [levels]impactLevel
@@ -111,31 +120,32 @@ type impact struct {
 	freq, length uint32
 }
 
-// size is roughly the memory t takes, in bytes (nil: see readImpacts).
-func (t *impactTable) size() int {
+// size is roughly the memory t takes, in bytes (nil: see readTermTable).
+func (t *termTable) size() int {
 	size := 64
 	if t == nil {
 		return size
 	}
-	for _, l := range t {
+	size += t.postings.Size()
+	for _, l := range t.impacts {
 		size += 8*len(l.blocks) + 8*len(l.impacts)
 	}
 	return size
 }
 
-// readImpacts reads the impacts of term in field of seg, deleted documents included,
-// or returns nil when a frequency or length is beyond what an impact holds.
-func readImpacts(seg segments.Segment, field, term string) (*impactTable, error) {
-	p, err := seg.Whole().Term(field, term)
-	if err != nil {
+// readTermTable reads the postings of term in field of seg, deleted documents
+// included, and their impacts, or returns nil when a frequency or length is beyond
+// what a segments.Table holds.
+func readTermTable(seg segments.Segment, field, term string) (*termTable, error) {
+	postings, err := segments.ReadTable(seg, field, term)
+	if postings == nil || err != nil {
 		return nil, err
 	}
-	t := &impactTable{}
-	r := p.Reader(false)
+	t := &termTable{postings: postings}
 	var at [levels]uint32      // the block of each level read
 	var front [levels][]impact // its impacts so far
 	flush := func(level int) {
-		l := &t[level]
+		l := &t.impacts[level]
 		if len(front[level]) > 0 {
 			l.blocks = append(l.blocks, at[level])
 			l.starts = append(l.starts, uint32(len(l.impacts)))
@@ -143,30 +153,18 @@ func readImpacts(seg segments.Segment, field, term string) (*impactTable, error)
 		}
 		front[level] = front[level][:0]
 	}
-	it := p.Docs().Iterator()
-	for it.HasNext() {
-		num := it.Next()
-		posting, err := r.Advance(num)
-		if err != nil {
-			return nil, err
-		}
-		if posting == nil {
-			continue
-		}
-		if posting.Freq > math.MaxUint32 || posting.Length > math.MaxUint32 {
-			return nil, nil
-		}
+	postings.Each(func(num uint32, freq, length uint64) {
 		for level, bits := range levelBits {
 			if n := num >> bits; n != at[level] {
 				flush(level)
 				at[level] = n
 			}
-			front[level] = addImpact(front[level], impact{uint32(posting.Freq), uint32(posting.Length)})
+			front[level] = addImpact(front[level], impact{uint32(freq), uint32(length)})
 		}
-	}
-	for level := range t {
+	})
+	for level := range t.impacts {
 		flush(level)
-		t[level].starts = append(t[level].starts, uint32(len(t[level].impacts)))
+		t.impacts[level].starts = append(t.impacts[level].starts, uint32(len(t.impacts[level].impacts)))
 	}
 	return t, nil
 }
@@ -190,7 +188,7 @@ func addImpact(front []impact, i impact) []impact {
 // one ScoreTop: by term number, the term's impacts (nil: unbounded) and how far in
 // them the blocks asked about have gone.
 type bounds struct {
-	tables []*impactTable
+	tables []*termTable
 	at     [levels][]int
 	seg    *segment
 	// sc is the scorer of the segment's sections, whose memos of lengths bounds share.
@@ -215,13 +213,19 @@ func (b *bounds) holds(n *node, docs *roaring.Bitmap, lo, hi uint64) bool {
 }
 
 // bounds returns what bounding the scores of blocks of segment s, the i-th of q's,
-// reads; sc scores the segment's sections.
+// reads; sc scores the segment's sections, and reads the terms' postings from their
+// tables from now on.
 func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	tables, err := q.impactsOf(imp, i)
 	if err != nil {
 		return nil, err
 	}
 	b := &bounds{tables: tables, seg: &q.segs[i], sc: sc, iters: map[*node]roaring.IntPeekable{}}
+	for t, tt := range tables {
+		if tt != nil {
+			sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
+		}
+	}
 	for level := range b.at {
 		b.at[level] = make([]int, q.terms)
 	}
@@ -230,24 +234,24 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 
 // impactsOf returns the impacts of q's terms in its i-th segment, by term number,
 // read once for all the ScoreTops of q.
-func (q *Query) impactsOf(imp *Impacts, i int) ([]*impactTable, error) {
+func (q *Query) impactsOf(imp *Impacts, i int) ([]*termTable, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.impacts == nil {
-		q.impacts = make([][]*impactTable, len(q.segs))
+		q.impacts = make([][]*termTable, len(q.segs))
 		imp.Follow(q.snap.Segments())
 	}
 	if q.impacts[i] != nil {
 		return q.impacts[i], nil
 	}
-	tables := make([]*impactTable, q.terms)
+	tables := make([]*termTable, q.terms)
 	var err error
 	var walk func(n *node)
 	walk = func(n *node) {
 		if t, ok := n.n.(Term); ok && err == nil {
 			seg := q.segs[i].seg
-			tables[n.term], err = imp.Get(seg, fieldTerm{t.Field, t.Term}, func() (*impactTable, error) {
-				return readImpacts(seg, t.Field, t.Term)
+			tables[n.term], err = imp.Get(seg, fieldTerm{t.Field, t.Term}, func() (*termTable, error) {
+				return readTermTable(seg, t.Field, t.Term)
 			})
 		}
 		for _, k := range n.kids {
@@ -364,7 +368,7 @@ func (n *node) termBound(b *bounds, in block) (float64, bool) {
 	if b.tables[n.term] == nil {
 		return math.Inf(1), true // a frequency beyond what impacts hold
 	}
-	t := &b.tables[n.term][in.level]
+	t := &b.tables[n.term].impacts[in.level]
 	i := b.at[in.level][n.term]
 	for i < len(t.blocks) && t.blocks[i] < in.n {
 		i++

@@ -1,0 +1,172 @@
+package segments
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// Table is a term's postings in one segment decoded for scoring: the documents that
+// hold the term and, of each, how often its field holds the term and how many tokens
+// the field holds. zap keeps these as varints in chunks without skip data, so that its
+// Advance reads every posting it passes; a Table is read once, and finding a
+// document's posting in it is a look-up (TableCursor). It holds the postings of the
+// whole segment, deleted documents included, so that one Table serves every snapshot
+// that shares the segment. It never changes once read: it is safe for concurrent use.
+type Table struct {
+	// blocks are the numbers of the blocks of tableBlock documents (their first
+	// document's number / tableBlock) that hold postings, ascending; of blocks[i],
+	// masks[i] marks the documents that hold the term, firsts[i] is the rank of its
+	// first posting.
+	blocks []uint32
+	masks  [][tableBlock / 64]uint64
+	firsts []uint32
+	// freqs and lengths are the postings' frequencies and field lengths, by rank; a
+	// frequency of manyTimes or more is manyTimes in freqs and kept in many, by rank.
+	freqs   []uint8
+	lengths []uint16
+	many    map[uint32]uint64
+}
+
+// manyTimes is the frequency from which a Table keeps a posting's frequency aside:
+// nearly all are lower, and a byte each is a fifth of a Table.
+const manyTimes = math.MaxUint8
+
+// tableBlockBits is the base-2 logarithm of tableBlock, the documents a Table marks
+// with one mask: 128, two words, so that a look-up counts the bits of at most two.
+const (
+	tableBlockBits = 7
+	tableBlock     = 1 << tableBlockBits
+)
+
+// ReadTable reads the postings of term in field of seg, deleted documents included,
+// into a Table; it returns nil when a field's length is beyond what a Table holds
+// (math.MaxUint16 tokens: a section of tens of thousands).
+func ReadTable(seg Segment, field, term string) (*Table, error) {
+	dict, err := seg.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
+	t := &Table{}
+	if pl == nil {
+		return t, nil
+	}
+	n := int(pl.Count())
+	t.freqs, t.lengths = make([]uint8, 0, n), make([]uint16, 0, n)
+	it := pl.Iterator(true, true, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+		}
+		if p == nil {
+			break
+		}
+		lp, ok := p.(lengthPosting)
+		if !ok {
+			return nil, fmt.Errorf("read postings: a %T keeps no field length (a segment of a format before zap v15); rebuild the index", p)
+		}
+		freq, length := p.Frequency(), lp.NormUint64()
+		if length > math.MaxUint16 || p.Number() > math.MaxUint32 {
+			return nil, nil
+		}
+		num := uint32(p.Number())
+		if b := num >> tableBlockBits; len(t.blocks) == 0 || t.blocks[len(t.blocks)-1] != b {
+			t.blocks = append(t.blocks, b)
+			t.masks = append(t.masks, [tableBlock / 64]uint64{})
+			t.firsts = append(t.firsts, uint32(len(t.freqs)))
+		}
+		bit := num % tableBlock
+		t.masks[len(t.masks)-1][bit/64] |= 1 << (bit % 64)
+		if freq >= manyTimes {
+			if t.many == nil {
+				t.many = map[uint32]uint64{}
+			}
+			t.many[uint32(len(t.freqs))] = freq
+		}
+		t.freqs, t.lengths = append(t.freqs, uint8(min(freq, manyTimes))), append(t.lengths, uint16(length))
+	}
+	return t, nil
+}
+
+// Size is roughly the memory t takes, in bytes.
+func (t *Table) Size() int {
+	return 64 + 24*len(t.blocks) + 3*len(t.freqs) + 32*len(t.many)
+}
+
+// freq is the frequency of the posting of rank i.
+func (t *Table) freq(i uint32) uint64 {
+	if f := t.freqs[i]; f < manyTimes {
+		return uint64(f)
+	}
+	return t.many[i]
+}
+
+// Len is the number of postings t holds.
+func (t *Table) Len() int { return len(t.freqs) }
+
+// Each calls each with every posting of t, in the order of the documents' numbers:
+// the document's segment-local number, the term's frequency, the field's length.
+func (t *Table) Each(each func(num uint32, freq, length uint64)) {
+	for i, b := range t.blocks {
+		rank := t.firsts[i]
+		for w, word := range t.masks[i] {
+			for ; word != 0; word &= word - 1 {
+				num := b<<tableBlockBits | uint32(w*64+bits.TrailingZeros64(word))
+				each(num, t.freq(rank), uint64(t.lengths[rank]))
+				rank++
+			}
+		}
+	}
+}
+
+// Cursor returns a cursor at t's first posting, which finds the postings of seg's
+// documents, t's segment as a snapshot has it: none of those it deleted.
+func (t *Table) Cursor(seg Segment) *TableCursor { return &TableCursor{t: t, deleted: seg.deleted} }
+
+// TableCursor finds documents' postings in a Table, in the order of their numbers.
+type TableCursor struct {
+	t       *Table
+	deleted *roaring.Bitmap // the documents the snapshot deleted, or nil
+	i       int             // the first of t.blocks not before the block of the document found last
+}
+
+// cursorSeekAhead is how many blocks Find steps through before it searches the rest:
+// most documents asked about are in the block of the last, or soon after.
+const cursorSeekAhead = 8
+
+// Find returns the frequency of the term in document num (segment-local) and the
+// length of its field, or ok false when the document does not hold the term. The
+// documents asked about must not go back.
+func (c *TableCursor) Find(num uint32) (freq, length uint64, ok bool) {
+	blocks, b := c.t.blocks, num>>tableBlockBits
+	i := c.i
+	for end := min(i+cursorSeekAhead, len(blocks)); i < end && blocks[i] < b; {
+		i++
+	}
+	if i < len(blocks) && blocks[i] < b {
+		j, _ := slices.BinarySearch(blocks[i:], b)
+		i += j
+	}
+	c.i = i
+	if i == len(blocks) || blocks[i] != b {
+		return 0, 0, false
+	}
+	bit, mask := num%tableBlock, &c.t.masks[i]
+	word := mask[bit/64]
+	if word&(1<<(bit%64)) == 0 || c.deleted != nil && c.deleted.Contains(num) {
+		return 0, 0, false
+	}
+	rank := c.t.firsts[i] + uint32(bits.OnesCount64(word&(1<<(bit%64)-1)))
+	for _, before := range mask[:bit/64] {
+		rank += uint32(bits.OnesCount64(before))
+	}
+	return c.t.freq(rank), uint64(c.t.lengths[rank]), true
+}

@@ -1,0 +1,128 @@
+package segments
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestTable checks a Table against zap's postings read through PostingsReader: for
+// every document of every segment, the same frequency and length where the document
+// holds the term, none where it does not or the snapshot deleted it; and its Each
+// and Len against the whole segment's postings, deleted documents included.
+func TestTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	words := []string{"fish", "red", "blue", "sea", "rare"}
+	var batches []map[string]map[string]any
+	var ids []string
+	for b := range 3 {
+		batch := map[string]map[string]any{}
+		for i := range 700 {
+			var text []string
+			for range 1 + rng.IntN(40) {
+				// Skewed, so that terms fill their blocks from sparse to full.
+				text = append(text, words[min(rng.IntN(6), rng.IntN(6), len(words)-1)])
+			}
+			if i%100 == 0 {
+				text = append(text, strings.Repeat("sea ", 250+i/10)) // beyond a byte
+			}
+			id := fmt.Sprintf("%d-%04d", b, i)
+			batch[id] = map[string]any{"t": strings.Join(text, " ")}
+			ids = append(ids, id)
+		}
+		batches = append(batches, batch)
+	}
+	bi := batchedIndex(t, textMapping(), unmerged, batches)
+	deleted := 0
+	for _, id := range ids {
+		if rng.IntN(5) == 0 {
+			if err := bi.Delete(id); err != nil {
+				t.Fatal(err)
+			}
+			deleted++
+		}
+	}
+	snap := snapshotOf(t, bi)
+	found := 0
+	for _, seg := range snap.Segments() {
+		for _, term := range words {
+			table, err := ReadTable(seg, "t", term)
+			if err != nil || table == nil {
+				t.Fatalf("%s: table %v, error %v", term, table, err)
+			}
+			// Each and Len hold the whole segment's postings.
+			whole, err := seg.Whole().Term("t", term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := whole.Reader(false)
+			n := 0
+			table.Each(func(num uint32, freq, length uint64) {
+				n++
+				p, err := r.Advance(num)
+				if err != nil || p == nil || p.Freq != freq || p.Length != length {
+					t.Fatalf("%s: Each gives document %d frequency %d length %d; zap has %+v (error %v)", term, num, freq, length, p, err)
+				}
+			})
+			if want := int(whole.Docs().GetCardinality()); n != want || table.Len() != want {
+				t.Fatalf("%s: Each gives %d postings, Len %d, the segment holds %d", term, n, table.Len(), want)
+			}
+			// A cursor finds the snapshot's postings, step by step or skipping ahead.
+			for _, step := range []uint32{1, 3, 200} {
+				p, err := seg.Term("t", term)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, c := p.Reader(false), table.Cursor(seg)
+				for num := uint32(0); num < uint32(seg.Count()); num += 1 + uint32(rng.IntN(int(step))) {
+					want, err := r.Advance(num)
+					if err != nil {
+						t.Fatal(err)
+					}
+					freq, length, ok := c.Find(num)
+					if ok != (want != nil) || ok && (freq != want.Freq || length != want.Length) {
+						t.Fatalf("%s, steps up to %d: document %d: found %v, frequency %d, length %d; zap has %+v", term, step, num, ok, freq, length, want)
+					}
+					if ok {
+						found++
+					}
+				}
+			}
+		}
+	}
+	if deleted == 0 || found < 1000 {
+		t.Errorf("%d documents deleted, %d postings found: the test checks too little", deleted, found)
+	}
+}
+
+// TestTableTooLarge checks that a term in a field longer than a Table holds has none,
+// and one beside it, in another segment, has one.
+func TestTableTooLarge(t *testing.T) {
+	snap := batchedSnapshot(t, textMapping(), []map[string]map[string]any{
+		{"a": {"t": strings.Repeat("fish ", 1<<16)}},
+		{"b": {"t": "fish"}},
+	})
+	var tables []bool
+	for _, seg := range snap.Segments() {
+		table, err := ReadTable(seg, "t", "fish")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := seg.Term("t", "fish")
+		if err != nil {
+			t.Fatal(err)
+		}
+		posting, err := p.Reader(false).Advance(0)
+		if err != nil || posting == nil {
+			t.Fatalf("no posting of fish: %v", err)
+		}
+		if big := posting.Length > 1<<16-1; big != (table == nil) {
+			t.Errorf("length %d: table %v", posting.Length, table)
+		}
+		tables = append(tables, table != nil)
+	}
+	if len(tables) != 2 || tables[0] == tables[1] {
+		t.Errorf("tables read of the two segments: %v, want one of each", tables)
+	}
+}
