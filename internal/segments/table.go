@@ -22,7 +22,7 @@ type Table struct {
 	// masks[i] marks the documents that hold the term, firsts[i] is the rank of its
 	// first posting.
 	blocks []uint32
-	masks  [][tableBlock / 64]uint64
+	masks  []Mask
 	firsts []uint32
 	// freqs and lengths are the postings' frequencies and field lengths, by rank; a
 	// frequency of manyTimes or more is manyTimes in freqs and kept in many, by rank.
@@ -34,13 +34,6 @@ type Table struct {
 // manyTimes is the frequency from which a Table keeps a posting's frequency aside:
 // nearly all are lower, and a byte each is a fifth of a Table.
 const manyTimes = math.MaxUint8
-
-// tableBlockBits is the base-2 logarithm of tableBlock, the documents a Table marks
-// with one mask: 128, two words, so that a look-up counts the bits of at most two.
-const (
-	tableBlockBits = 7
-	tableBlock     = 1 << tableBlockBits
-)
 
 // ReadTable reads the postings of term in field of seg, deleted documents included,
 // into a Table; it returns nil when a field's length is beyond what a Table holds
@@ -78,13 +71,12 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 			return nil, nil
 		}
 		num := uint32(p.Number())
-		if b := num >> tableBlockBits; len(t.blocks) == 0 || t.blocks[len(t.blocks)-1] != b {
+		if b := num >> TableBlockBits; len(t.blocks) == 0 || t.blocks[len(t.blocks)-1] != b {
 			t.blocks = append(t.blocks, b)
-			t.masks = append(t.masks, [tableBlock / 64]uint64{})
+			t.masks = append(t.masks, Mask{})
 			t.firsts = append(t.firsts, uint32(len(t.freqs)))
 		}
-		bit := num % tableBlock
-		t.masks[len(t.masks)-1][bit/64] |= 1 << (bit % 64)
+		t.masks[len(t.masks)-1].Add(num % tableBlock)
 		if freq >= manyTimes {
 			if t.many == nil {
 				t.many = map[uint32]uint64{}
@@ -119,7 +111,7 @@ func (t *Table) Each(each func(num uint32, freq, length uint64)) {
 		rank := t.firsts[i]
 		for w, word := range t.masks[i] {
 			for ; word != 0; word &= word - 1 {
-				num := b<<tableBlockBits | uint32(w*64+bits.TrailingZeros64(word))
+				num := b<<TableBlockBits | uint32(w*64+bits.TrailingZeros64(word))
 				each(num, t.freq(rank), uint64(t.lengths[rank]))
 				rank++
 			}
@@ -131,23 +123,23 @@ func (t *Table) Each(each func(num uint32, freq, length uint64)) {
 // documents, t's segment as a snapshot has it: none of those it deleted.
 func (t *Table) Cursor(seg Segment) *TableCursor { return &TableCursor{t: t, deleted: seg.deleted} }
 
-// TableCursor finds documents' postings in a Table, in the order of their numbers.
+// TableCursor finds documents' postings in a Table, one at a time (Find) or a block
+// of them at once (Block), in the order of their numbers.
 type TableCursor struct {
 	t       *Table
 	deleted *roaring.Bitmap // the documents the snapshot deleted, or nil
-	i       int             // the first of t.blocks not before the block of the document found last
+	i       int             // the first of t.blocks not before the block asked about last
 }
 
-// cursorSeekAhead is how many blocks Find steps through before it searches the rest:
-// most documents asked about are in the block of the last, or soon after.
+// cursorSeekAhead is how many blocks a cursor steps through before it searches the
+// rest: most documents asked about are in the block of the last, or soon after.
 const cursorSeekAhead = 8
 
-// Find returns the frequency of the term in document num (segment-local) and the
-// length of its field, or ok false when the document does not hold the term. The
-// documents asked about must not go back.
-func (c *TableCursor) Find(num uint32) (freq, length uint64, ok bool) {
-	blocks, b := c.t.blocks, num>>tableBlockBits
-	i := c.i
+// seek returns the index in t.blocks of block b, or ok false when no document of b
+// holds the term.
+func (c *TableCursor) seek(b uint32) (i int, ok bool) {
+	blocks := c.t.blocks
+	i = c.i
 	for end := min(i+cursorSeekAhead, len(blocks)); i < end && blocks[i] < b; {
 		i++
 	}
@@ -156,17 +148,85 @@ func (c *TableCursor) Find(num uint32) (freq, length uint64, ok bool) {
 		i += j
 	}
 	c.i = i
-	if i == len(blocks) || blocks[i] != b {
-		return 0, 0, false
-	}
-	bit, mask := num%tableBlock, &c.t.masks[i]
-	word := mask[bit/64]
-	if word&(1<<(bit%64)) == 0 || c.deleted != nil && c.deleted.Contains(num) {
-		return 0, 0, false
-	}
-	rank := c.t.firsts[i] + uint32(bits.OnesCount64(word&(1<<(bit%64)-1)))
+	return i, i < len(blocks) && blocks[i] == b
+}
+
+// rank returns the rank of the posting of document bit of t.blocks[i], which holds it.
+func (t *Table) rank(i int, bit uint32) uint32 {
+	mask := &t.masks[i]
+	rank := t.firsts[i] + uint32(bits.OnesCount64(mask[bit/64]&(1<<(bit%64)-1)))
 	for _, before := range mask[:bit/64] {
 		rank += uint32(bits.OnesCount64(before))
 	}
+	return rank
+}
+
+// Find returns the frequency of the term in document num (segment-local) and the
+// length of its field, or ok false when the document does not hold the term. The
+// documents asked about must not go back.
+func (c *TableCursor) Find(num uint32) (freq, length uint64, ok bool) {
+	i, ok := c.seek(num >> TableBlockBits)
+	bit := num % tableBlock
+	if !ok || !Mask(c.t.masks[i]).Has(bit) || c.deleted != nil && c.deleted.Contains(num) {
+		return 0, 0, false
+	}
+	rank := c.t.rank(i, bit)
 	return c.t.freq(rank), uint64(c.t.lengths[rank]), true
+}
+
+// TableBlockBits is the base-2 logarithm of the number of documents of a block of a
+// Table, which Block reads at once: 128, two words of a Mask.
+const TableBlockBits = 7
+
+// tableBlock is the number of documents of a block of a Table.
+const tableBlock = 1 << TableBlockBits
+
+// Mask marks documents of one block of a Table: the block's document i is bit i%64
+// of word i/64.
+type Mask [tableBlock / 64]uint64
+
+// Has reports whether m marks the block's document i.
+func (m Mask) Has(i uint32) bool { return m[i/64]&(1<<(i%64)) != 0 }
+
+// Add marks the block's document i.
+func (m *Mask) Add(i uint32) { m[i/64] |= 1 << (i % 64) }
+
+// TableBlock is which documents of a block, of those asked about, hold a Table's
+// term, and their postings.
+type TableBlock struct {
+	// Held marks the documents that hold the term.
+	Held Mask
+	t    *Table
+	i    int // the index of the block in t.blocks
+}
+
+// Block returns which of want, documents of block b (those numbered from
+// b<<TableBlockBits), hold the term. The blocks asked about, and Find's documents,
+// must not go back.
+func (c *TableCursor) Block(b uint32, want Mask) TableBlock {
+	i, ok := c.seek(b)
+	if !ok {
+		return TableBlock{}
+	}
+	out := TableBlock{t: c.t, i: i}
+	for w := range want {
+		out.Held[w] = want[w] & c.t.masks[i][w]
+	}
+	if c.deleted != nil {
+		for w, word := range out.Held {
+			for ; word != 0; word &= word - 1 {
+				if bit := uint32(w*64 + bits.TrailingZeros64(word)); c.deleted.Contains(b<<TableBlockBits | bit) {
+					out.Held[w] &^= 1 << (bit % 64)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// At returns the frequency of the term in the block's document bit, which Held
+// marks, and the length of its field.
+func (tb *TableBlock) At(bit uint32) (freq, length uint64) {
+	rank := tb.t.rank(tb.i, bit)
+	return tb.t.freq(rank), uint64(tb.t.lengths[rank])
 }

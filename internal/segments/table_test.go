@@ -9,8 +9,9 @@ import (
 
 // TestTable checks a Table against zap's postings read through PostingsReader: for
 // every document of every segment, the same frequency and length where the document
-// holds the term, none where it does not or the snapshot deleted it; and its Each
-// and Len against the whole segment's postings, deleted documents included.
+// holds the term, none where it does not or the snapshot deleted it, found one at a
+// time or a block at a time; and its Each and Len against the whole segment's
+// postings, deleted documents included.
 func TestTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	words := []string{"fish", "red", "blue", "sea", "rare"}
@@ -87,6 +88,39 @@ func TestTable(t *testing.T) {
 					if ok {
 						found++
 					}
+				}
+			}
+			// Block gives the same of the documents asked about, a block at a time.
+			p, err := seg.Term("t", term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, c := p.Reader(false), table.Cursor(seg)
+			for b := uint32(0); b<<TableBlockBits < uint32(seg.Count()); b += 1 + uint32(rng.IntN(3)) {
+				want := Mask{rng.Uint64(), rng.Uint64()}
+				got := c.Block(b, want)
+				for bit := range uint32(tableBlock) {
+					num := b<<TableBlockBits | bit
+					if !want.Has(bit) || uint64(num) >= seg.Count() {
+						if got.Held.Has(bit) {
+							t.Fatalf("%s: block %d holds document %d, not asked about", term, b, num)
+						}
+						continue
+					}
+					p, err := r.Advance(num)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Held.Has(bit) != (p != nil) {
+						t.Fatalf("%s: block %d holds document %d: %v; zap has %+v", term, b, num, got.Held.Has(bit), p)
+					}
+					if p == nil {
+						continue
+					}
+					if freq, length := got.At(bit); freq != p.Freq || length != p.Length {
+						t.Fatalf("%s: document %d: frequency %d, length %d; zap has %+v", term, num, freq, length, p)
+					}
+					found++
 				}
 			}
 		}

@@ -125,8 +125,9 @@ type Query struct {
 	snap segments.Snapshot
 	root *node
 	segs []segment
-	// terms are the plan's term nodes, numbered by node.term.
-	terms int
+	// terms are the plan's term nodes, numbered by node.term, of its nodes, numbered
+	// by node.id.
+	terms, nodes int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
 	// impacts are the impacts of the terms in each segment, once ScoreTop read
@@ -174,6 +175,8 @@ type node struct {
 	// Term and All: the weight in the query norm and the factor of the score (bleve's
 	// query weight: 1 until a composite query sets the norm).
 	weight, factor float64
+	// id numbers the node among the query's.
+	id int
 	// Term only: its number, idf and field's average length.
 	term       int
 	idf, avgdl float64
@@ -289,7 +292,8 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 // build turns a plan into nodes, numbering its terms; negated says whether the plan
 // lies under an odd number of Nots' MustNot.
 func (q *Query) build(n Node, negated bool) (*node, error) {
-	out := &node{n: n, factor: 1, times: 1}
+	out := &node{n: n, id: q.nodes, factor: 1, times: 1}
+	q.nodes++
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
@@ -645,6 +649,11 @@ type scorer struct {
 	// or beyond what a table holds), which term reads instead.
 	readers []*segments.PostingsReader
 	cursors []*segments.TableCursor
+	// tabled says that every term's postings are read from tables: ScoreTop then
+	// scores sections a block at a time (block.go), into scratch, by node number.
+	tabled  bool
+	scratch []blockScores
+	parts   orParts
 	// known and checkers are by phrase number: the phrase's known sections in the
 	// segment (phraseSets.known), and where in them the sections scored have got
 	// to; and a checker of its candidates not checked (nil until one is read).
@@ -672,6 +681,7 @@ func (q *Query) newScorer() *scorer {
 // start readies sc for the sections of segment s.
 func (sc *scorer) start(s *segment) {
 	sc.seg = s
+	sc.tabled = false
 	clear(sc.readers)
 	clear(sc.cursors)
 	clear(sc.checkers)

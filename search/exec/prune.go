@@ -221,10 +221,16 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 		return nil, err
 	}
 	b := &bounds{tables: tables, seg: &q.segs[i], sc: sc, iters: map[*node]roaring.IntPeekable{}}
+	sc.tabled = true
 	for t, tt := range tables {
-		if tt != nil {
-			sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
+		if tt == nil {
+			sc.tabled = false
+			continue
 		}
+		sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
+	}
+	if sc.tabled && sc.scratch == nil {
+		sc.scratch = make([]blockScores, q.nodes)
 	}
 	for level := range b.at {
 		b.at[level] = make([]int, q.terms)
@@ -489,6 +495,9 @@ func (v *visit) block(k block, docs []uint32) error {
 // it best (scorer.bound).
 func (v *visit) score(docs []uint32) error {
 	*v.scored += len(docs)
+	if v.sc.tabled {
+		return v.scoreBlocks(docs)
+	}
 	for _, num := range docs {
 		score, exact, err := v.sc.bound(uint64(num))
 		if err == nil && !exact {
@@ -502,6 +511,42 @@ func (v *visit) score(docs []uint32) error {
 			return err
 		}
 		v.each(uint64(num), score)
+	}
+	return nil
+}
+
+// scoreBlocks is score where every term's postings are in tables: it scores the
+// sections of each block of a table at once (node.scoreBlock).
+func (v *visit) scoreBlocks(docs []uint32) error {
+	off := v.s.seg.Offset
+	blockOf := func(num uint32) uint32 { return uint32((uint64(num) - off) >> segments.TableBlockBits) }
+	for len(docs) > 0 {
+		b := blockOf(docs[0])
+		var want segments.Mask
+		n := 0
+		for ; n < len(docs) && blockOf(docs[n]) == b; n++ {
+			want.Add(uint32(uint64(docs[n])-off) % tableBlock)
+		}
+		r := v.q.root.scoreBlock(v.s.root, b, want, v.sc)
+		for _, num := range docs[:n] {
+			bit := uint32(uint64(num)-off) % tableBlock
+			var score float64
+			if r.held.Has(bit) {
+				score = r.scores[bit]
+			}
+			if r.assumed.Has(bit) {
+				v.one[0] = num
+				if len(v.keep(v.one[:], score*(1+boundSlack))) == 0 {
+					continue
+				}
+				var err error
+				if score, err = v.sc.score(uint64(num)); err != nil {
+					return err
+				}
+			}
+			v.each(uint64(num), score)
+		}
+		docs = docs[n:]
 	}
 	return nil
 }

@@ -1,0 +1,238 @@
+package exec
+
+import (
+	"math"
+	"math/bits"
+
+	"musesearch/internal/segments"
+)
+
+// Scoring a block at a time. Where every term's postings are in tables (segments.Table),
+// ScoreTop scores the sections of a block of a table at once, node by node: a term
+// scores the sections of the block that hold it, found from its table's mask, without
+// looking at the others; a composite node combines its nodes' scores section by
+// section, in the order scorer.score adds them, so that every score is the same to
+// the bit. What one section at a time cost, at 1M generated sections, was the walk
+// of the plan for each section and the look-up of every term in it, most of which it
+// lacks (27 terms, 2 phrases for muse safety patients: 400 ns a section).
+//
+// The scores are those scorer.bound gives: a phrase not checked in a section is
+// assumed to hold there (not to, under a Not's MustNot), and its score is computed from
+// its terms' frequencies and lengths in the tables, without reading their positions;
+// the sections whose score assumed so are marked, and visit.score checks those its
+// caller wants one at a time, as before. Nothing this reads goes forward past what
+// the sections scored one at a time read later: tables are read by block, and the
+// phrases' known matches through a copy of their cursors.
+
+// blockScores are a node's scores in the sections of a block: those it matches
+// (held), their scores by place in the block (valid where held), and those whose
+// score assumed what a phrase not checked there holds.
+type blockScores struct {
+	held, assumed segments.Mask
+	scores        [tableBlock]float64
+}
+
+// tableBlock is the number of sections of a block of a table.
+const tableBlock = 1 << segments.TableBlockBits
+
+// orParts are what a disjunction adds up in each section of a block, while it does.
+type orParts struct {
+	floors  [tableBlock]float64
+	matched [tableBlock]int
+	own     segments.Mask
+}
+
+// scoreBlock returns the scores of n in the sections want of block b of the
+// segment sc scores (segment-local numbers from b<<TableBlockBits), m being n's
+// matches there. They are sc's until n scores another block.
+func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *blockScores {
+	out := &sc.scratch[n.id]
+	out.held, out.assumed = segments.Mask{}, segments.Mask{}
+	base := b << segments.TableBlockBits
+	switch n.kind {
+	case kindTerm:
+		tb := sc.cursors[n.term].Block(b, want)
+		out.held = tb.Held
+		each(out.held, func(bit uint32) {
+			freq, length := tb.At(bit)
+			out.scores[bit] = n.bm25(freq, sc.lengthPart(n, length))
+		})
+	case kindAll:
+		out.held = want
+		each(want, func(bit uint32) { out.scores[bit] = n.factor })
+	case kindDocs:
+		each(want, func(bit uint32) {
+			if m.docs.Contains(base | bit) {
+				out.held.Add(bit)
+				out.scores[bit] = 0
+			}
+		})
+	case kindPhrase:
+		sc.phraseBlock(n, base, want, out)
+	case kindAnd:
+		held := want
+		each(want, func(bit uint32) { out.scores[bit] = 0 })
+		for i, k := range n.kids {
+			r := k.scoreBlock(m.kids[i], b, held, sc)
+			out.assumed = or(out.assumed, r.assumed)
+			held = and(held, r.held)
+			each(held, func(bit uint32) { out.scores[bit] += k.times * r.scores[bit] })
+		}
+		out.held = held
+	case kindOr, kindUnitOr, kindSum:
+		for i, k := range n.kids {
+			out.assumed = or(out.assumed, k.scoreBlock(m.kids[i], b, want, sc).assumed)
+		}
+		// The kids' scores stay theirs while their parent adds them up: only a
+		// node's parent has it score.
+		p := &sc.parts
+		p.own = segments.Mask{}
+		each(want, func(bit uint32) { out.scores[bit], p.floors[bit], p.matched[bit] = 0, 0, 0 })
+		for i, k := range n.kids {
+			r := &sc.scratch[k.id]
+			each(r.held, func(bit uint32) {
+				s := r.scores[bit]
+				if n.kind == kindUnitOr && !(s >= 0 && s < n.floor/2) {
+					f := math.Floor(s / n.floor)
+					s -= f * n.floor
+					p.floors[bit] += f
+				}
+				if i < n.own {
+					p.own.Add(bit)
+				}
+				out.scores[bit] += s
+				p.matched[bit]++
+			})
+		}
+		each(want, func(bit uint32) {
+			if p.matched[bit] == 0 {
+				return
+			}
+			out.held.Add(bit)
+			sum := out.scores[bit]
+			if n.kind != kindSum {
+				sum *= n.coord[p.matched[bit]]
+			}
+			floors := p.floors[bit]
+			if p.own.Has(bit) {
+				floors++
+			}
+			out.scores[bit] = sum + floors*n.floor
+		})
+	case kindNot:
+		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
+		out.held, out.assumed = r.held, r.assumed
+		out.scores = r.scores
+		not := n.kids[1].scoreBlock(m.kids[1], b, r.held, sc)
+		out.held = andNot(out.held, not.held)
+		out.assumed = or(out.assumed, not.assumed)
+	case kindSquash:
+		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
+		out.held, out.assumed = r.held, r.assumed
+		each(r.held, func(bit uint32) {
+			s := r.scores[bit]
+			out.scores[bit] = n.scale * s / (1 + s)
+		})
+	case kindAdjust:
+		t := n.n.(Adjust)
+		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
+		out.held, out.assumed = r.held, r.assumed
+		off := sc.seg.seg.Offset
+		each(r.held, func(bit uint32) {
+			s, num := r.scores[bit], off+uint64(base|bit)
+			if t.Docs.Contains(uint32(num)) {
+				if r.assumed.Has(bit) {
+					s += t.Most
+				} else {
+					s = t.By(num, s)
+				}
+			}
+			out.scores[bit] = s
+		})
+	}
+	return out
+}
+
+// phraseBlock is scoreBlock for phrase node n, in the sections want of the block
+// whose first section is base: those its known matches hold, with their scores,
+// and, assumed to hold it, those not checked (see scorer.phrase).
+func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blockScores) {
+	known := sc.known[n.phraseNum] // a copy: scoring one at a time reads on from here
+	var unchecked segments.Mask
+	each(want, func(bit uint32) {
+		s, ok := known.score(base | bit)
+		switch {
+		case !ok:
+		case !math.IsNaN(s):
+			out.held.Add(bit)
+			out.scores[bit] = s
+		case n.negated:
+			out.assumed.Add(bit)
+		default:
+			out.assumed.Add(bit)
+			unchecked.Add(bit)
+		}
+	})
+	if unchecked == (segments.Mask{}) {
+		return
+	}
+	// The score of a phrase in a section that holds it, as phraseScore computes it
+	// from its terms' postings there, from their tables.
+	b := base >> segments.TableBlockBits
+	each(unchecked, func(bit uint32) { out.scores[bit] = 0 })
+	for set, k := range n.kids {
+		ids := n.phrase.Sets[set]
+		terms := []*node{k}
+		if len(ids) > 1 {
+			terms = k.kids
+		}
+		var matched [tableBlock]int
+		var score [tableBlock]float64
+		for _, t := range terms {
+			tb := sc.cursors[t.term].Block(b, unchecked)
+			each(tb.Held, func(bit uint32) {
+				freq, length := tb.At(bit)
+				score[bit] += t.bm25(freq, sc.lengthPart(t, length))
+				matched[bit]++
+			})
+		}
+		each(unchecked, func(bit uint32) {
+			s := score[bit]
+			if len(ids) > 1 {
+				s *= float64(matched[bit]) / float64(len(ids))
+			}
+			out.scores[bit] += k.times * s
+		})
+	}
+	out.held = or(out.held, unchecked)
+}
+
+// each calls f with the place of every section m marks, in order.
+func each(m segments.Mask, f func(bit uint32)) {
+	for w, word := range m {
+		for ; word != 0; word &= word - 1 {
+			f(uint32(w*64 + bits.TrailingZeros64(word)))
+		}
+	}
+}
+
+func and(a, b segments.Mask) segments.Mask {
+	for w := range a {
+		a[w] &= b[w]
+	}
+	return a
+}
+
+func or(a, b segments.Mask) segments.Mask {
+	for w := range a {
+		a[w] |= b[w]
+	}
+	return a
+}
+
+func andNot(a, b segments.Mask) segments.Mask {
+	for w := range a {
+		a[w] &^= b[w]
+	}
+	return a
+}
