@@ -81,6 +81,9 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 	}
 	phrase := func() Phrase {
 		a, b := term(), term()
+		if rng.IntN(2) == 0 { // a set of terms at two positions counts twice
+			return Phrase{Field: "a", Pattern: [][]string{{a.Term}, {b.Term, words[0]}, {a.Term}}, Boost: a.Boost}
+		}
 		return Phrase{Field: "a", Pattern: [][]string{{a.Term}, {}, {b.Term, words[0]}}, Boost: a.Boost}
 	}
 	if depth == 0 {
