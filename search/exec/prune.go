@@ -46,6 +46,10 @@ const (
 	giveUpPercent = 80
 )
 
+// manyAtOnce is how many sections ScoreTop reads of its bitmap at once: reading them
+// one at a time was a fifth of scoring cells at 1M sections.
+const manyAtOnce = 1024
+
 // levelBits are the base-2 logarithms of the sizes of blocks, largest first.
 var levelBits = [levels]uint{7, 5}
 
@@ -405,6 +409,7 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 		return q.Score(ctx, docs, each)
 	}
 	buf := make([]uint32, 0, 1<<levelBits[0])
+	many := make([]uint32, manyAtOnce)
 	blocks := 0
 	judge := min(int(docs.GetCardinality()/judgeShare), judgeAfter)
 	seen, scored, bounding := 0, 0, true // sections visited, and of those scored
@@ -421,28 +426,37 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 			return err
 		}
 		v := visit{q: q, s: s, b: b, sc: sc, keep: keep, each: each, scored: &scored}
-		it := in.Iterator()
-		for it.HasNext() {
+		// The sections are read many at a time, and visited a block at a time.
+		visitBlock := func() error {
 			if blocks++; blocks%(checkEvery>>levelBits[0]) == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			k := block{0, uint32((uint64(it.PeekNext()) - s.seg.Offset) >> levelBits[0])}
-			end := s.seg.Offset + k.hi()
-			buf = buf[:0]
-			for it.HasNext() && uint64(it.PeekNext()) < end {
-				buf = append(buf, it.Next())
-			}
+			k := block{0, uint32((uint64(buf[0]) - s.seg.Offset) >> levelBits[0])}
 			if seen += len(buf); bounding && seen >= judge {
 				bounding = scored*100 <= seen*giveUpPercent
 			}
 			if bounding {
-				err = v.block(k, buf)
-			} else {
-				err = v.score(buf)
+				return v.block(k, buf)
 			}
-			if err != nil {
+			return v.score(buf)
+		}
+		it := in.ManyIterator()
+		buf = buf[:0]
+		for n := it.NextMany(many); n > 0; n = it.NextMany(many) {
+			for _, num := range many[:n] {
+				if len(buf) > 0 && (uint64(num)-s.seg.Offset)>>levelBits[0] != (uint64(buf[0])-s.seg.Offset)>>levelBits[0] {
+					if err := visitBlock(); err != nil {
+						return err
+					}
+					buf = buf[:0]
+				}
+				buf = append(buf, num)
+			}
+		}
+		if len(buf) > 0 {
+			if err := visitBlock(); err != nil {
 				return err
 			}
 		}
