@@ -17,8 +17,10 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"musesearch/bench/scalegen"
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/cputime"
 	"musesearch/internal/segments"
 )
 
@@ -526,5 +528,67 @@ func TestTitleIndexParts(t *testing.T) {
 	}
 	if bounded == 0 {
 		t.Error("no prefix reached the bound on the places read")
+	}
+}
+
+// Sizes of BenchmarkSegmentTitles.
+const (
+	// benchTitles is how many titles it indexes: those of a merged segment of a large
+	// index (merges of the benchmark's 1M sections, 195,000 documents, make segments of
+	// about 100,000).
+	benchTitles = 100_000
+	// benchTitleSections is how many sections of the generated corpus it takes the
+	// titles of, to repeat: they hold about 1,000 distinct titles, each repeated about
+	// 60 times in benchTitles, as in the 1M sections' 195,000 documents (3,135 titles).
+	benchTitleSections = 30_000
+)
+
+// BenchmarkSegmentTitles indexes the titles of one large segment (newSegmentTitles),
+// as a view does for every segment it has not read: in "scalegen" those of the
+// benchmark's generated corpus, whose titles repeat a few thousand templates (each
+// distinct title about 60 times, as at 1M sections), and in "numbered" the same
+// titles each made distinct by a number at its end (long shared prefixes). It
+// reports the CPU time per title.
+func BenchmarkSegmentTitles(b *testing.B) {
+	g, err := scalegen.New(scalegen.Config{Seed: 1, Sections: benchTitleSections, Bundle: corpus.Bundle})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var generated []docTitle
+	for f := range g.Files() {
+		docs, err := corpus.Parse(f.Name, f.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range docs {
+			generated = append(generated, docTitle{title: d.Title, lang: d.Lang, key: suggestKey(d.Title)})
+		}
+	}
+	for _, numbered := range []bool{false, true} {
+		var titles []docTitle
+		distinct := map[string]bool{}
+		for i := range benchTitles {
+			t := generated[i%len(generated)]
+			t.id, t.num = fmt.Sprintf("scale_%07d", i), uint32(i)
+			if numbered {
+				t.title = fmt.Sprint(t.title, " ", i)
+				t.key = suggestKey(t.title)
+			}
+			titles = append(titles, t)
+			distinct[t.key] = true
+		}
+		name := "scalegen"
+		if numbered {
+			name = "numbered"
+		}
+		b.Run(name, func(b *testing.B) {
+			began := cputime.Of(b)
+			for b.Loop() {
+				newSegmentTitles(titles)
+			}
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N*len(titles)), "cpu-ns/title")
+			b.ReportMetric(float64(len(distinct)), "distinct")
+		})
 	}
 }
