@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -455,8 +456,8 @@ func TestSuggestViewBounded(t *testing.T) {
 }
 
 // TestSegmentTitlesSorted checks that a segment's places are in the order of
-// comparePlaces, keys shorter than the eight bytes sorting reads first, keys that share
-// them and keys with zero bytes included.
+// comparePlaces, keys shorter than the chunkBytes bytes sorting reads at once, keys
+// that share them, and keys with zero bytes included.
 func TestSegmentTitlesSorted(t *testing.T) {
 	texts := []string{"a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefghi", "abcdefgh a", "abcdefgh", "幹細胞", "幹細胞の試験", "幹細", "b a", "a b", "", "\x00"}
 	var titles []docTitle
@@ -476,6 +477,50 @@ func TestSegmentTitlesSorted(t *testing.T) {
 				got = append(got, fmt.Sprintf("%q/%s", x.from(p), x.titles[p.title].id))
 			}
 			t.Errorf("places out of order: %v", got)
+		}
+	}
+}
+
+// TestSortPlacesMatchesComparison checks that a segment's places are sorted exactly as
+// a sort by comparePlaces sorts them, on random keys of a few letters (many equal, many
+// sharing a prefix of the length sorting reads at once or one byte more or less), of
+// Chinese and Japanese, with zero and 0xff bytes, and long keys that differ only at
+// their end, with ids in another order than the titles.
+func TestSortPlacesMatchesComparison(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	pieces := []string{"a", "b", "a ", " ", "\x00", "\xff", "ab", "abcdefg", "abcdefgh", "abcdefghijklmn", "幹細胞", "幹", "细胞", "の", "（", "-", "7", "12"}
+	long := strings.Repeat("mesenchymal stem cells (mscs) for stroke: a ", 4)
+	var keys []string
+	for range 3000 {
+		var b strings.Builder
+		if rng.IntN(4) == 0 {
+			b.WriteString(long[:rng.IntN(len(long))])
+		}
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		keys = append(keys, b.String())
+		if rng.IntN(3) == 0 { // the same key again, for another document
+			keys = append(keys, b.String())
+		}
+	}
+	var titles []docTitle
+	for i, key := range keys {
+		titles = append(titles, docTitle{id: fmt.Sprint(rng.IntN(1_000_000), "-", i), title: key, lang: "en", key: key, num: uint32(i)})
+	}
+	x := newSegmentTitles(titles)
+	for name, run := range map[string][]titlePlace{"heads": x.heads, "words": x.words} {
+		want := slices.Clone(run)
+		rng.Shuffle(len(want), func(i, j int) { want[i], want[j] = want[j], want[i] })
+		slices.SortFunc(want, func(a, b titlePlace) int { return comparePlaces(x, a, x, b) })
+		if len(run) < len(keys)/2 {
+			t.Fatalf("%s: %d places of %d keys", name, len(run), len(keys))
+		}
+		for i := range run {
+			if run[i] != want[i] {
+				t.Fatalf("%s: place %d is %q of %s, want %q of %s", name, i,
+					x.from(run[i]), x.titles[run[i].title].id, x.from(want[i]), x.titles[want[i].title].id)
+			}
 		}
 	}
 }
