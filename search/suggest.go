@@ -751,13 +751,15 @@ var firstOrdinal = string(numeric.MustNewPrefixCodedInt64(numeric.Float64ToInt64
 // readSegmentTitles reads the titles of the documents of seg, the deleted ones too
 // (what is read of a segment serves every snapshot that holds it): the title, document
 // id and language stored with each document's first section, of the first limit of
-// those sections.
+// those sections. A title that repeats is kept, and made a key, once.
 func readSegmentTitles(ctx context.Context, seg segments.Segment, limit int) (*segmentTitles, error) {
 	first, err := seg.Whole().Term(indexer.FieldOrdinal, firstOrdinal)
 	if err != nil {
 		return nil, err
 	}
 	var titles []docTitle
+	type keyed struct{ title, key string }
+	seen := map[string]keyed{} // by title
 	it := first.Docs().Iterator()
 	for n := 0; it.HasNext() && n < limit; n++ {
 		if n%checkEvery == 0 && ctx.Err() != nil {
@@ -767,7 +769,13 @@ func readSegmentTitles(ctx context.Context, seg segments.Segment, limit int) (*s
 		err := seg.StoredText(uint64(t.num), func(field string, value []byte) {
 			switch field {
 			case indexer.FieldTitle:
-				t.title = string(value)
+				k, ok := seen[string(value)]
+				if !ok {
+					k.title = string(value)
+					k.key = suggestKey(k.title)
+					seen[k.title] = k
+				}
+				t.title, t.key = k.title, k.key
 			case indexer.FieldDocID:
 				t.id = string(value)
 			case indexer.FieldDocLang:
@@ -778,7 +786,6 @@ func readSegmentTitles(ctx context.Context, seg segments.Segment, limit int) (*s
 			return nil, err
 		}
 		if t.title != "" {
-			t.key = suggestKey(t.title)
 			titles = append(titles, t)
 		}
 	}
