@@ -341,10 +341,10 @@ func newSegmentTitles(titles []docTitle) *segmentTitles {
 // spreadPlaces returns the places of titles in the order of comparePlaces, given the
 // places of their distinct keys (place.title is the index in keys, and the places of
 // key k are places[first[k]:first[k+1]]), the index in keys of each title's key
-// (keyOf), and the titles in the order of their ids (byID). It sorts the keys' places,
-// gives the places with the same key from there on one slot each, as big as the
-// number of titles that hold them, then takes the titles by id, filling in each slot
-// of their key's places: no two titles are compared.
+// (keyOf), and the titles in the order of their ids (byID). It sorts the keys' places
+// and gives each run of them whose keys are the same from there on one slot in out,
+// as long as the number of titles with those keys, then takes the titles by id,
+// filling in the slots of their key's places: no two titles are compared.
 func spreadPlaces(keys []string, places []titlePlace, first, keyOf, byID []int32) []titlePlace {
 	order, same := sortStrings(len(places), func(i int32) string { p := places[i]; return keys[p.title][p.at:] })
 	// The slot of each place, and where each slot starts in out.
