@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,8 +18,10 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"musesearch/bench/scalegen"
 	"musesearch/corpus"
 	"musesearch/indexer"
+	"musesearch/internal/cputime"
 	"musesearch/internal/segments"
 )
 
@@ -453,8 +456,8 @@ func TestSuggestViewBounded(t *testing.T) {
 }
 
 // TestSegmentTitlesSorted checks that a segment's places are in the order of
-// comparePlaces, keys shorter than the eight bytes sorting reads first, keys that share
-// them and keys with zero bytes included.
+// comparePlaces, keys shorter than the chunkBytes bytes sorting reads at once, keys
+// that share them, and keys with zero bytes included.
 func TestSegmentTitlesSorted(t *testing.T) {
 	texts := []string{"a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefghi", "abcdefgh a", "abcdefgh", "幹細胞", "幹細胞の試験", "幹細", "b a", "a b", "", "\x00"}
 	var titles []docTitle
@@ -474,6 +477,50 @@ func TestSegmentTitlesSorted(t *testing.T) {
 				got = append(got, fmt.Sprintf("%q/%s", x.from(p), x.titles[p.title].id))
 			}
 			t.Errorf("places out of order: %v", got)
+		}
+	}
+}
+
+// TestSortPlacesMatchesComparison checks that a segment's places are sorted exactly as
+// a sort by comparePlaces sorts them, on random keys of a few letters (many equal, many
+// sharing a prefix of the length sorting reads at once or one byte more or less), of
+// Chinese and Japanese, with zero and 0xff bytes, and long keys that differ only at
+// their end, with ids in another order than the titles.
+func TestSortPlacesMatchesComparison(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	pieces := []string{"a", "b", "a ", " ", "\x00", "\xff", "ab", "abcdefg", "abcdefgh", "abcdefghijklmn", "幹細胞", "幹", "细胞", "の", "（", "-", "7", "12"}
+	long := strings.Repeat("mesenchymal stem cells (mscs) for stroke: a ", 4)
+	var keys []string
+	for range 3000 {
+		var b strings.Builder
+		if rng.IntN(4) == 0 {
+			b.WriteString(long[:rng.IntN(len(long))])
+		}
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		keys = append(keys, b.String())
+		if rng.IntN(3) == 0 { // the same key again, for another document
+			keys = append(keys, b.String())
+		}
+	}
+	var titles []docTitle
+	for i, key := range keys {
+		titles = append(titles, docTitle{id: fmt.Sprint(rng.IntN(1_000_000), "-", i), title: key, lang: "en", key: key, num: uint32(i)})
+	}
+	x := newSegmentTitles(titles)
+	for name, run := range map[string][]titlePlace{"heads": x.heads, "words": x.words} {
+		want := slices.Clone(run)
+		rng.Shuffle(len(want), func(i, j int) { want[i], want[j] = want[j], want[i] })
+		slices.SortFunc(want, func(a, b titlePlace) int { return comparePlaces(x, a, x, b) })
+		if len(run) < len(keys)/2 {
+			t.Fatalf("%s: %d places of %d keys", name, len(run), len(keys))
+		}
+		for i := range run {
+			if run[i] != want[i] {
+				t.Fatalf("%s: place %d is %q of %s, want %q of %s", name, i,
+					x.from(run[i]), x.titles[run[i].title].id, x.from(want[i]), x.titles[want[i].title].id)
+			}
 		}
 	}
 }
@@ -526,5 +573,67 @@ func TestTitleIndexParts(t *testing.T) {
 	}
 	if bounded == 0 {
 		t.Error("no prefix reached the bound on the places read")
+	}
+}
+
+// Sizes of BenchmarkSegmentTitles.
+const (
+	// benchTitles is how many titles it indexes: those of a merged segment of a large
+	// index (merges of the benchmark's 1M sections, 195,000 documents, make segments of
+	// about 100,000).
+	benchTitles = 100_000
+	// benchTitleSections is how many sections of the generated corpus it takes the
+	// titles of, to repeat: they hold about 1,000 distinct titles, each repeated about
+	// 60 times in benchTitles, as in the 1M sections' 195,000 documents (3,135 titles).
+	benchTitleSections = 30_000
+)
+
+// BenchmarkSegmentTitles indexes the titles of one large segment (newSegmentTitles),
+// as a view does for every segment it has not read: in "scalegen" those of the
+// benchmark's generated corpus, whose titles repeat a few thousand templates (each
+// distinct title about 60 times, as at 1M sections), and in "numbered" the same
+// titles each made distinct by a number at its end (long shared prefixes). It
+// reports the CPU time per title.
+func BenchmarkSegmentTitles(b *testing.B) {
+	g, err := scalegen.New(scalegen.Config{Seed: 1, Sections: benchTitleSections, Bundle: corpus.Bundle})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var generated []docTitle
+	for f := range g.Files() {
+		docs, err := corpus.Parse(f.Name, f.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range docs {
+			generated = append(generated, docTitle{title: d.Title, lang: d.Lang, key: suggestKey(d.Title)})
+		}
+	}
+	for _, numbered := range []bool{false, true} {
+		var titles []docTitle
+		distinct := map[string]bool{}
+		for i := range benchTitles {
+			t := generated[i%len(generated)]
+			t.id, t.num = fmt.Sprintf("scale_%07d", i), uint32(i)
+			if numbered {
+				t.title = fmt.Sprint(t.title, " ", i)
+				t.key = suggestKey(t.title)
+			}
+			titles = append(titles, t)
+			distinct[t.key] = true
+		}
+		name := "scalegen"
+		if numbered {
+			name = "numbered"
+		}
+		b.Run(name, func(b *testing.B) {
+			began := cputime.Of(b)
+			for b.Loop() {
+				newSegmentTitles(titles)
+			}
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Of(b)-began)/float64(b.N*len(titles)), "cpu-ns/title")
+			b.ReportMetric(float64(len(distinct)), "distinct")
+		})
 	}
 }
