@@ -120,9 +120,11 @@ type impactLevel struct {
 	impacts []impact
 }
 
-// impact is a posting's frequency and field length.
+// impact is a posting's frequency and field length. A table's fit 16 bits: its
+// fields' lengths do (segments.ReadTable), and a frequency is at most its field's
+// length (readTermTable checks).
 type impact struct {
-	freq, length uint32
+	freq, length uint16
 }
 
 // size is roughly the memory t takes, in bytes (nil: see readTermTable).
@@ -133,14 +135,14 @@ func (t *termTable) size() int {
 	}
 	size += t.postings.Size()
 	for _, l := range t.impacts {
-		size += 8*len(l.blocks) + 8*len(l.impacts)
+		size += 8*len(l.blocks) + 4*len(l.impacts)
 	}
 	return size
 }
 
 // readTermTable reads the postings of term in field of seg, deleted documents
 // included, and their impacts, or returns nil when a frequency or length is beyond
-// what a segments.Table holds.
+// what a segments.Table or an impact holds.
 func readTermTable(seg segments.Segment, field, term string) (*termTable, error) {
 	postings, err := segments.ReadTable(seg, field, term)
 	if postings == nil || err != nil {
@@ -158,15 +160,20 @@ func readTermTable(seg segments.Segment, field, term string) (*termTable, error)
 		}
 		front[level] = front[level][:0]
 	}
+	fits := true
 	postings.Each(func(num uint32, freq, length uint64) {
+		fits = fits && freq <= math.MaxUint16
 		for level, bits := range levelBits {
 			if n := num >> bits; n != at[level] {
 				flush(level)
 				at[level] = n
 			}
-			front[level] = addImpact(front[level], impact{uint32(freq), uint32(length)})
+			front[level] = addImpact(front[level], impact{uint16(freq), uint16(length)})
 		}
 	})
+	if !fits {
+		return nil, nil
+	}
 	for level := range t.impacts {
 		flush(level)
 		t.impacts[level].starts = append(t.impacts[level].starts, uint32(len(t.impacts[level].impacts)))
