@@ -17,13 +17,7 @@ import (
 // whole segment, deleted documents included, so that one Table serves every snapshot
 // that shares the segment. It never changes once read: it is safe for concurrent use.
 type Table struct {
-	// blocks are the numbers of the blocks of tableBlock documents (their first
-	// document's number / tableBlock) that hold postings, ascending; of blocks[i],
-	// masks[i] marks the documents that hold the term, firsts[i] is the rank of its
-	// first posting.
-	blocks []uint32
-	masks  []Mask
-	firsts []uint32
+	blockIndex
 	// freqs and lengths are the postings' frequencies and field lengths, by rank; a
 	// frequency of manyTimes or more is manyTimes in freqs and kept in many, by rank.
 	freqs   []uint8
@@ -70,13 +64,7 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 		if length > math.MaxUint16 || p.Number() > math.MaxUint32 {
 			return nil, nil
 		}
-		num := uint32(p.Number())
-		if b := num >> TableBlockBits; len(t.blocks) == 0 || t.blocks[len(t.blocks)-1] != b {
-			t.blocks = append(t.blocks, b)
-			t.masks = append(t.masks, Mask{})
-			t.firsts = append(t.firsts, uint32(len(t.freqs)))
-		}
-		t.masks[len(t.masks)-1].Add(num % tableBlock)
+		t.add(uint32(p.Number()), len(t.freqs))
 		if freq >= manyTimes {
 			if t.many == nil {
 				t.many = map[uint32]uint64{}
@@ -90,7 +78,7 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 
 // Size is roughly the memory t takes, in bytes.
 func (t *Table) Size() int {
-	return 64 + 24*len(t.blocks) + 3*len(t.freqs) + 32*len(t.many)
+	return 64 + t.blockIndex.size() + 3*len(t.freqs) + 32*len(t.many)
 }
 
 // freq is the frequency of the posting of rank i.
@@ -135,11 +123,31 @@ type TableCursor struct {
 // rest: most documents asked about are in the block of the last, or soon after.
 const cursorSeekAhead = 8
 
-// seek returns the index in t.blocks of block b, or ok false when no document of b
-// holds the term.
-func (c *TableCursor) seek(b uint32) (i int, ok bool) {
-	blocks := c.t.blocks
-	i = c.i
+// blockIndex finds the postings of documents in a table by their rank: blocks are
+// the numbers of the blocks of tableBlock documents (their first document's number /
+// tableBlock) that hold postings, ascending; of blocks[i], masks[i] marks the
+// documents that hold them, and firsts[i] is the rank of its first.
+type blockIndex struct {
+	blocks []uint32
+	masks  []Mask
+	firsts []uint32
+}
+
+// add adds document num, after those added, whose posting has rank rank.
+func (x *blockIndex) add(num uint32, rank int) {
+	if b := num >> TableBlockBits; len(x.blocks) == 0 || x.blocks[len(x.blocks)-1] != b {
+		x.blocks = append(x.blocks, b)
+		x.masks = append(x.masks, Mask{})
+		x.firsts = append(x.firsts, uint32(rank))
+	}
+	x.masks[len(x.masks)-1].Add(num % tableBlock)
+}
+
+// seek returns the index in x.blocks of block b, or ok false when b holds no
+// posting, looking from index from on; i is where to look from for a later block.
+func (x *blockIndex) seek(from int, b uint32) (i int, ok bool) {
+	blocks := x.blocks
+	i = from
 	for end := min(i+cursorSeekAhead, len(blocks)); i < end && blocks[i] < b; {
 		i++
 	}
@@ -147,25 +155,29 @@ func (c *TableCursor) seek(b uint32) (i int, ok bool) {
 		j, _ := slices.BinarySearch(blocks[i:], b)
 		i += j
 	}
-	c.i = i
 	return i, i < len(blocks) && blocks[i] == b
 }
 
-// rank returns the rank of the posting of document bit of t.blocks[i], which holds it.
-func (t *Table) rank(i int, bit uint32) uint32 {
-	mask := &t.masks[i]
-	rank := t.firsts[i] + uint32(bits.OnesCount64(mask[bit/64]&(1<<(bit%64)-1)))
+// rank returns the rank of the posting of document bit of block x.blocks[i], which
+// holds one.
+func (x *blockIndex) rank(i int, bit uint32) uint32 {
+	mask := &x.masks[i]
+	rank := x.firsts[i] + uint32(bits.OnesCount64(mask[bit/64]&(1<<(bit%64)-1)))
 	for _, before := range mask[:bit/64] {
 		rank += uint32(bits.OnesCount64(before))
 	}
 	return rank
 }
 
+// size is roughly the memory x takes, in bytes.
+func (x *blockIndex) size() int { return 24 * len(x.blocks) }
+
 // Find returns the frequency of the term in document num (segment-local) and the
 // length of its field, or ok false when the document does not hold the term. The
 // documents asked about must not go back.
 func (c *TableCursor) Find(num uint32) (freq, length uint64, ok bool) {
-	i, ok := c.seek(num >> TableBlockBits)
+	i, ok := c.t.seek(c.i, num>>TableBlockBits)
+	c.i = i
 	bit := num % tableBlock
 	if !ok || !Mask(c.t.masks[i]).Has(bit) || c.deleted != nil && c.deleted.Contains(num) {
 		return 0, 0, false
@@ -204,7 +216,8 @@ type TableBlock struct {
 // b<<TableBlockBits), hold the term. The blocks asked about, and Find's documents,
 // must not go back.
 func (c *TableCursor) Block(b uint32, want Mask) TableBlock {
-	i, ok := c.seek(b)
+	i, ok := c.t.seek(c.i, b)
+	c.i = i
 	if !ok {
 		return TableBlock{}
 	}
