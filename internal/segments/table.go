@@ -89,9 +89,6 @@ func (t *Table) freq(i uint32) uint64 {
 	return t.many[i]
 }
 
-// Len is the number of postings t holds.
-func (t *Table) Len() int { return len(t.freqs) }
-
 // Each calls each with every posting of t, in the order of the documents' numbers:
 // the document's segment-local number, the term's frequency, the field's length.
 func (t *Table) Each(each func(num uint32, freq, length uint64)) {
