@@ -102,3 +102,11 @@ func (m *Memo[K, V]) Len() int {
 	defer m.mu.Unlock()
 	return len(m.vals)
 }
+
+// Peek returns the value of key in seg and true when m holds it, reading nothing.
+func (m *Memo[K, V]) Peek(seg Segment, key K) (V, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mv, ok := m.vals[memoKey[K]{seg.Key(), key}]
+	return mv.v, ok
+}

@@ -61,6 +61,12 @@ func TestMemo(t *testing.T) {
 	if get(segs[1], "w", 0); reads != 0 {
 		t.Error("a value of a segment still followed was forgotten")
 	}
+	if v, ok := m.Peek(segs[1], "w"); !ok || v != 2 {
+		t.Errorf("peeked at a value kept: %d, %v; want 2, true", v, ok)
+	}
+	if _, ok := m.Peek(segs[1], "v"); ok || reads != 0 {
+		t.Errorf("peeked at a value not kept: found %v after %d reads, want none after 0", ok, reads)
+	}
 	if get(segs[0], "z", 3); reads != 1 {
 		t.Error("a value of a segment no longer followed was kept")
 	}
