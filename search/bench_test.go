@@ -522,7 +522,7 @@ func onPrepared(ctx context.Context, e *Engine, sel query.Query, f func(r index.
 			err = fmt.Errorf("no plan of the selection (%v)", env.err)
 			return
 		}
-		x, perr := exec.Prepare(ctx, snap, plan, 0)
+		x, perr := exec.Prepare(ctx, snap, plan, 0, e.sets.positions)
 		if perr != nil {
 			err = perr
 			return

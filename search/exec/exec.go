@@ -135,6 +135,10 @@ type Query struct {
 	impacts [][]*impactTable
 	// checks counts the phrase candidates whose positions were checked.
 	checks atomic.Int64
+	// positions keeps the tables of positions its phrases read (nil: none kept, every
+	// position read from zap's postings); tables counts those it built.
+	positions *Positions
+	tables    atomic.Int64
 }
 
 // segment is a segment of the snapshot and the plan's matches in it.
@@ -153,6 +157,9 @@ type segment struct {
 type phraseSets struct {
 	candidates *roaring.Bitmap
 	known      phraseMatches
+	// tables are, by the phrase's term number, the table its term's positions are
+	// read from, nil where they are read from zap's postings (see positionTables).
+	tables []*segments.PositionsTable
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
@@ -230,13 +237,16 @@ type match struct {
 // part of the plan (a term beside the phrase in a disjunction), or cannot, is left to
 // scoring to check if it needs to.
 //
+// positions, when not nil, keeps the positions of phrases' terms decoded in tables
+// for later queries (see positionTables).
+//
 // split, when not 0, has the candidates of its phrases checked on two cores: those
 // of a phrase in a segment in two halves at once when they are at least split, fewer
 // whole by the core with less work (splitting them would cost a second set of
 // readers, each walking the first half's postings to its start, for little). 0 checks
 // them all on the calling goroutine.
-func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
-	q := &Query{snap: snap}
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64, positions *Positions) (*Query, error) {
+	q := &Query{snap: snap, positions: positions}
 	var err error
 	if q.root, err = q.build(plan, false); err != nil {
 		return nil, err
@@ -264,6 +274,9 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	}
 	if len(q.phrases) == 0 {
 		return q, nil
+	}
+	if err := q.positionTables(undecided); err != nil {
+		return nil, err
 	}
 	found, err := q.matchPhrases(ctx, undecided, split)
 	if err != nil {

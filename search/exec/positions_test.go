@@ -1,0 +1,164 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+
+	"musesearch/internal/segments"
+)
+
+// TestPositionTablesAgree checks on random plans over a random index that phrases
+// read from tables of positions give the matches and scores, to the bit, of phrases
+// read from zap's postings, with tables built on one snapshot and read on another
+// that deleted less; that the second query of a plan builds no table and reads those
+// of the first; and that tables were read at all.
+func TestPositionTablesAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 6))
+	ix := newTestIndex(t, rng, 3000)
+	after, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.Close()
+	ctx := context.Background()
+	pos := NewPositions()
+	prepare := func(snap segments.Snapshot, plan Node, positions *Positions) *Query {
+		t.Helper()
+		q, err := Prepare(ctx, snap, plan, 0, positions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	scores := func(q *Query) map[uint64]float64 {
+		t.Helper()
+		out := map[uint64]float64{}
+		if err := q.Score(ctx, q.Matches(), func(num uint64, score float64) { out[num] = score }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	built, read := 0, 0
+	for p := range 200 {
+		plan := randomPlan(rng, p%4, 3000)
+		for _, snap := range []segments.Snapshot{after, ix.before} {
+			zap, table := prepare(snap, plan, nil), prepare(snap, plan, pos)
+			if !table.Matches().Equals(zap.Matches()) {
+				t.Fatalf("plan %d %#v: %d matches from tables, want %d", p, plan, table.Matches().GetCardinality(), zap.Matches().GetCardinality())
+			}
+			if got, want := scores(table), scores(zap); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("plan %d %#v: scores from tables\n%v\nwant\n%v", p, plan, got, want)
+			}
+			built += int(table.tables.Load())
+			if again := prepare(snap, plan, pos); again.tables.Load() != 0 {
+				t.Errorf("plan %d: the second query built %d tables, want none", p, again.tables.Load())
+			} else if tablesOf(again) != tablesOf(table) {
+				t.Errorf("plan %d: the second query read %d tables, want the first's %d", p, tablesOf(again), tablesOf(table))
+			}
+			read += tablesOf(table)
+		}
+	}
+	t.Logf("%d tables built, %d read", built, read)
+	if built == 0 || read <= built {
+		t.Errorf("%d tables built, %d read: the test shows nothing", built, read)
+	}
+}
+
+// tablesOf counts the tables q's phrases read positions from.
+func tablesOf(q *Query) int {
+	n := 0
+	for _, s := range q.segs {
+		for _, p := range s.phrases {
+			for _, t := range p.tables {
+				if t != nil {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestPositionTablesRule checks when a query builds a table of a phrase's term: when
+// the candidates it checks in the segment are at least 1/positionsShare of the
+// term's postings, and not for one fewer; and that a table built before is read
+// whatever the candidates.
+func TestPositionTablesRule(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = simple.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	// Phrase "x y": its candidates are the 100 sections of x, of the 64·100 of y.
+	const pairs = 100
+	batch := bi.NewBatch()
+	for d := range positionsShare * pairs {
+		text := "y " + strings.Repeat("filler ", d%5)
+		if d%positionsShare == 0 {
+			text = "x y"
+		}
+		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if n := len(snap.Segments()); n != 1 {
+		t.Fatalf("%d segments, want 1", n)
+	}
+	phrase := Phrase{Field: "a", Pattern: [][]string{{"x"}, {"y"}}, Boost: 1}
+	candidates := roaring.New()
+	for d := range pairs {
+		candidates.Add(uint32(d * positionsShare))
+	}
+	// tables returns whether a query that checks the first n candidates reads a
+	// table of x and of y, and how many it built.
+	tables := func(pos *Positions, n int) (x, y bool, built int64) {
+		t.Helper()
+		some := roaring.New()
+		some.AddMany(candidates.ToArray()[:n])
+		q, err := Prepare(context.Background(), snap, And{Nodes: []Node{Docs{Docs: some}, phrase}}, 0, pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.Matches().GetCardinality(); got != uint64(n) {
+			t.Fatalf("%d candidates checked: %d matches, want %d", n, got, n)
+		}
+		tables := q.segs[0].phrases[0].tables
+		return tables[0] != nil, tables[1] != nil, q.tables.Load()
+	}
+	for _, c := range []struct {
+		n    int
+		x, y bool
+	}{
+		{pairs, true, true},      // y: 100·64 ≥ 6400 postings
+		{pairs - 1, true, false}, // y: 99·64 < 6400
+		{2, true, false},         // x: 2·64 ≥ 100
+		{1, false, false},        // x: 64 < 100
+	} {
+		if x, y, built := tables(NewPositions(), c.n); x != c.x || y != c.y {
+			t.Errorf("%d candidates checked: tables of x %v and y %v (%d built), want %v and %v", c.n, x, y, built, c.x, c.y)
+		}
+	}
+	pos := NewPositions()
+	tables(pos, pairs)
+	if x, y, built := tables(pos, 1); !x || !y || built != 0 {
+		t.Errorf("1 candidate checked after all were: tables of x %v and y %v, %d built; want both read, none built", x, y, built)
+	}
+}
