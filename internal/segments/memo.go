@@ -110,3 +110,10 @@ func (m *Memo[K, V]) Peek(seg Segment, key K) (V, bool) {
 	mv, ok := m.vals[memoKey[K]{seg.Key(), key}]
 	return mv.v, ok
 }
+
+// Cost returns the total cost of the values m holds.
+func (m *Memo[K, V]) Cost() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.used
+}

@@ -49,6 +49,9 @@ func TestMemo(t *testing.T) {
 	if get(segs[0], "x", 4); reads != 1 {
 		t.Error("the oldest value was kept past the capacity")
 	}
+	if m.Cost() != 3+4 {
+		t.Errorf("the values kept cost %d, want 7 (z and x)", m.Cost())
+	}
 	if get(segs[0], "big", 11); m.Len() == 0 || reads != 2 {
 		t.Errorf("a value past the whole capacity emptied the memo (%d kept)", m.Len())
 	}

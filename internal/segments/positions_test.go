@@ -3,9 +3,12 @@ package segments
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // TestPositionsTable checks that a PositionsTable reads what a PostingsReader reads
@@ -104,5 +107,82 @@ func TestPositionsTableLimits(t *testing.T) {
 	}
 	if table, err := ReadPositions(seg, "t", "near"); err != nil || table == nil || table.Postings() != 1 {
 		t.Errorf("near, in a field of 1 token: table %v, error %v; want one of 1 posting", table, err)
+	}
+}
+
+// BenchmarkPositions measures what positionsShare in package exec weighs: reading a
+// term's table (ReadPositions) against checking candidates on zap's postings, one
+// posting in every, in a segment of 20,000 documents of 100 tokens, each holding
+// the term 3 times; and reading them from the table.
+func BenchmarkPositions(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	bi, err := bleve.NewUsing(filepath.Join(b.TempDir(), "index"), textMapping(), IndexType, IndexType, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bi.Close()
+	const docs = 20_000
+	batch := bi.NewBatch()
+	for d := range docs {
+		text := make([]string, 100)
+		for i := range text {
+			text[i] = fmt.Sprintf("w%d", rng.IntN(2000))
+		}
+		for range 3 {
+			text[rng.IntN(len(text))] = "term"
+		}
+		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"t": strings.Join(text, " ")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := Current(bi)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer snap.Close()
+	seg := snap.Segments()[0]
+	p, err := seg.Term("t", "term")
+	if err != nil {
+		b.Fatal(err)
+	}
+	nums := p.Docs().ToArray()
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ReadPositions(seg, "t", "term"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(nums)), "ns/posting")
+	})
+	table, err := ReadPositions(seg, "t", "term")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, every := range []int{1, 2, 4, 16, 64, 256, 1024} {
+		var candidates []uint32
+		for i := rng.IntN(every); i < len(nums); i += every {
+			candidates = append(candidates, nums[i])
+		}
+		for _, source := range []string{"zap", "table"} {
+			b.Run(fmt.Sprintf("%s/1-in-%d", source, every), func(b *testing.B) {
+				for b.Loop() {
+					var r interface {
+						Advance(uint32) (*Posting, error)
+					} = table.Reader()
+					if source == "zap" {
+						r = p.Reader(true)
+					}
+					for _, num := range candidates {
+						if _, err := r.Advance(num); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(nums)), "ns/posting")
+			})
+		}
 	}
 }

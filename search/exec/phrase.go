@@ -314,36 +314,57 @@ func (q *Query) newChecker(n *node, s *segment) *checker {
 
 // Positions keeps tables of the positions of phrases' terms, by segment, field and
 // term, for the segments of the last snapshot searched: a table holds in every
-// snapshot that shares its segment (it is read with its deleted documents). It is
+// snapshot that shares its segment (it is read with its deleted documents). It also
+// keeps which terms queries read from zap's postings, for positionTables' rule. It is
 // safe for concurrent use.
-type Positions = segments.Memo[fieldTerm, *segments.PositionsTable]
-
-// maxPositionBytes bounds the memory a Positions keeps; past it, it forgets the
-// tables it read first. A table takes 8 bytes a posting and 2 a position; the
-// serving process aims at 1 GB and took 0.85 GB at 1M sections without them.
-const maxPositionBytes = 96 << 20
-
-// NewPositions returns an empty Positions, which keeps up to maxPositionBytes of
-// tables.
-func NewPositions() *Positions {
-	return segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size)
+type Positions struct {
+	tables *segments.Memo[fieldTerm, *segments.PositionsTable]
+	walked *segments.Memo[fieldTerm, struct{}]
 }
 
-// positionsShare says when a phrase's term in a segment is worth a table of its
-// positions: when the candidates Prepare checks there are at least 1/positionsShare
-// of its postings. Building one reads every posting of the term; checking on zap's
-// postings reads those from the start of each chunk of them (about 1024 postings)
-// that holds a candidate up to the candidate.
-const positionsShare = 64
+// maxPositionBytes bounds the memory of the tables a Positions keeps; past it, it
+// forgets the tables it read first. A table takes 8 bytes a posting and 2 a
+// position; the serving process aims at 1 GB and took 0.85 GB at 1M sections
+// without them.
+const maxPositionBytes = 96 << 20
+
+// maxWalkedTerms bounds the terms a Positions remembers having read from zap's
+// postings (a hundred bytes each): the terms of the phrases of a thousand or so
+// queries in a few segments.
+const maxWalkedTerms = 16384
+
+// NewPositions returns an empty Positions.
+func NewPositions() *Positions {
+	return &Positions{
+		tables: segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size),
+		walked: segments.NewMemo[fieldTerm, struct{}](maxWalkedTerms, nil),
+	}
+}
+
+// Bytes is roughly the memory of the tables p keeps.
+func (p *Positions) Bytes() int { return p.tables.Cost() }
+
+// positionsShare says when a query builds a table of a phrase's term in a segment
+// the first time it reads it: when the candidates it checks there are at least
+// 1/positionsShare of the term's postings. Building a table reads every posting of
+// the term, and on a segment of 20,000 documents (segments' BenchmarkPositions) cost
+// 230 ns a posting, where checking candidates on zap's postings cost 195 ns a
+// posting for every posting, 120 for one in 2, 51-74 for one in 4, and 21-30 for one
+// in 64 to 1024 (zap decodes the postings of every chunk of some 1,024 that holds a
+// candidate up to it). Reading a table costs 12 ns a posting for every posting, less
+// than 1 for one in 16. So a query that checks half of the postings or more builds
+// at once, for at most twice what zap's postings cost it; one that checks fewer reads
+// zap's, and the next query that reads the term there builds its table.
+const positionsShare = 2
 
 // positionTables sets, for each phrase in each segment, the tables its terms'
-// positions are read from: those q.positions holds, and those it builds for a
-// term whose postings are few enough for the candidates Prepare checks there, of
-// those undecided holds, by segment (positionsShare). Without q.positions, every
-// position is read from zap's postings.
+// positions are read from: those q.positions holds, and those it builds, by
+// positionsShare's rule, for the candidates Prepare checks, those undecided holds
+// by segment. Without q.positions, every position is read from zap's postings.
 func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 	if q.positions != nil {
-		q.positions.Follow(q.snap.Segments())
+		q.positions.tables.Follow(q.snap.Segments())
+		q.positions.walked.Follow(q.snap.Segments())
 	}
 	for i := range q.segs {
 		s := &q.segs[i]
@@ -356,23 +377,35 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 			field := n.n.(Phrase).Field
 			checked := sets.candidates.AndCardinality(undecided[i])
 			for id, t := range n.termOf {
+				var err error
 				key := fieldTerm{field, n.phrase.Terms[id]}
-				table, ok := q.positions.Peek(s.seg, key)
-				if !ok && checked > 0 && checked*positionsShare >= s.terms[t].Docs().GetCardinality() {
-					var err error
-					table, err = q.positions.Get(s.seg, key, func() (*segments.PositionsTable, error) {
-						q.tables.Add(1)
-						return segments.ReadPositions(s.seg, key.field, key.term)
-					})
-					if err != nil {
-						return err
-					}
+				sets.tables[id], err = q.positionTable(s.seg, key, checked, s.terms[t].Docs().GetCardinality())
+				if err != nil {
+					return err
 				}
-				sets.tables[id] = table
 			}
 		}
 	}
 	return nil
+}
+
+// positionTable returns the table of the positions of key in seg for a query that
+// checks checked candidates of the term's postings there, nil to read zap's.
+func (q *Query) positionTable(seg segments.Segment, key fieldTerm, checked, postings uint64) (*segments.PositionsTable, error) {
+	pos := q.positions
+	if table, ok := pos.tables.Peek(seg, key); ok || checked == 0 {
+		return table, nil
+	}
+	if checked*positionsShare < postings {
+		if _, ok := pos.walked.Peek(seg, key); !ok {
+			_, err := pos.walked.Get(seg, key, func() (struct{}, error) { return struct{}{}, nil })
+			return nil, err
+		}
+	}
+	return pos.tables.Get(seg, key, func() (*segments.PositionsTable, error) {
+		q.tables.Add(1)
+		return segments.ReadPositions(seg, key.field, key.term)
+	})
 }
 
 // read returns the postings of the phrase's terms in candidate num (segment-local),

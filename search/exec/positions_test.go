@@ -18,8 +18,8 @@ import (
 // TestPositionTablesAgree checks on random plans over a random index that phrases
 // read from tables of positions give the matches and scores, to the bit, of phrases
 // read from zap's postings, with tables built on one snapshot and read on another
-// that deleted less; that the second query of a plan builds no table and reads those
-// of the first; and that tables were read at all.
+// that deleted less; that the third query of a plan builds no table and reads those
+// of the second; and that tables were read at all.
 func TestPositionTablesAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 6))
 	ix := newTestIndex(t, rng, 3000)
@@ -50,20 +50,26 @@ func TestPositionTablesAgree(t *testing.T) {
 	for p := range 200 {
 		plan := randomPlan(rng, p%4, 3000)
 		for _, snap := range []segments.Snapshot{after, ix.before} {
-			zap, table := prepare(snap, plan, nil), prepare(snap, plan, pos)
-			if !table.Matches().Equals(zap.Matches()) {
-				t.Fatalf("plan %d %#v: %d matches from tables, want %d", p, plan, table.Matches().GetCardinality(), zap.Matches().GetCardinality())
+			zap := prepare(snap, plan, nil)
+			want := scores(zap)
+			// The first query reads the tables its rule builds, the second those of
+			// every term the first read.
+			var last *Query
+			for range 2 {
+				q := prepare(snap, plan, pos)
+				if !q.Matches().Equals(zap.Matches()) {
+					t.Fatalf("plan %d %#v: %d matches from tables, want %d", p, plan, q.Matches().GetCardinality(), zap.Matches().GetCardinality())
+				}
+				if got := scores(q); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("plan %d %#v: scores from tables\n%v\nwant\n%v", p, plan, got, want)
+				}
+				built, read, last = built+int(q.tables.Load()), read+tablesOf(q), q
 			}
-			if got, want := scores(table), scores(zap); fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("plan %d %#v: scores from tables\n%v\nwant\n%v", p, plan, got, want)
-			}
-			built += int(table.tables.Load())
 			if again := prepare(snap, plan, pos); again.tables.Load() != 0 {
-				t.Errorf("plan %d: the second query built %d tables, want none", p, again.tables.Load())
-			} else if tablesOf(again) != tablesOf(table) {
-				t.Errorf("plan %d: the second query read %d tables, want the first's %d", p, tablesOf(again), tablesOf(table))
+				t.Errorf("plan %d: the third query built %d tables, want none", p, again.tables.Load())
+			} else if tablesOf(again) != tablesOf(last) {
+				t.Errorf("plan %d: the third query read %d tables, want the second's %d", p, tablesOf(again), tablesOf(last))
 			}
-			read += tablesOf(table)
 		}
 	}
 	t.Logf("%d tables built, %d read", built, read)
@@ -87,10 +93,10 @@ func tablesOf(q *Query) int {
 	return n
 }
 
-// TestPositionTablesRule checks when a query builds a table of a phrase's term: when
-// the candidates it checks in the segment are at least 1/positionsShare of the
-// term's postings, and not for one fewer; and that a table built before is read
-// whatever the candidates.
+// TestPositionTablesRule checks when a query builds a table of a phrase's term: at
+// once when the candidates it checks in the segment are at least 1/positionsShare of
+// the term's postings, and not for one fewer; otherwise when a query read the term
+// before; and that a table built before is read whatever the candidates.
 func TestPositionTablesRule(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = simple.Name
@@ -99,7 +105,8 @@ func TestPositionTablesRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bi.Close()
-	// Phrase "x y": its candidates are the 100 sections of x, of the 64·100 of y.
+	// Phrase "x y": its candidates are the sections of x, one in every
+	// positionsShare of y's.
 	const pairs = 100
 	batch := bi.NewBatch()
 	for d := range positionsShare * pairs {
@@ -143,22 +150,28 @@ func TestPositionTablesRule(t *testing.T) {
 		tables := q.segs[0].phrases[0].tables
 		return tables[0] != nil, tables[1] != nil, q.tables.Load()
 	}
+	fewest := (pairs + positionsShare - 1) / positionsShare // of x's postings
 	for _, c := range []struct {
 		n    int
 		x, y bool
 	}{
-		{pairs, true, true},      // y: 100·64 ≥ 6400 postings
-		{pairs - 1, true, false}, // y: 99·64 < 6400
-		{2, true, false},         // x: 2·64 ≥ 100
-		{1, false, false},        // x: 64 < 100
+		{pairs, true, true},
+		{pairs - 1, true, false},
+		{fewest, true, false},
+		{fewest - 1, false, false},
 	} {
 		if x, y, built := tables(NewPositions(), c.n); x != c.x || y != c.y {
-			t.Errorf("%d candidates checked: tables of x %v and y %v (%d built), want %v and %v", c.n, x, y, built, c.x, c.y)
+			t.Errorf("%d candidates checked first: tables of x %v and y %v (%d built), want %v and %v", c.n, x, y, built, c.x, c.y)
 		}
 	}
 	pos := NewPositions()
-	tables(pos, pairs)
-	if x, y, built := tables(pos, 1); !x || !y || built != 0 {
-		t.Errorf("1 candidate checked after all were: tables of x %v and y %v, %d built; want both read, none built", x, y, built)
+	for i, want := range []int64{0, 2, 0} {
+		x, y, built := tables(pos, 1)
+		if built != want || x != (i > 0) || y != (i > 0) {
+			t.Errorf("query %d checking 1 candidate: tables of x %v and y %v, %d built; want %d built, and read from the second query on", i+1, x, y, built, want)
+		}
+	}
+	if got := pos.Bytes(); got < 3*pairs*positionsShare {
+		t.Errorf("the tables take %d bytes, want at least %d", got, 3*pairs*positionsShare)
 	}
 }
