@@ -158,8 +158,10 @@ type phraseSets struct {
 	candidates *roaring.Bitmap
 	known      phraseMatches
 	// tables are, by the phrase's term number, the table its term's positions are
-	// read from, nil where they are read from zap's postings (see positionTables).
-	tables []*segments.PositionsTable
+	// read from in Prepare's checks, nil where they are read from zap's postings
+	// (see positionTables); checked is the number of candidates Prepare checks.
+	tables  []*segments.PositionsTable
+	checked uint64
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
@@ -862,7 +864,14 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	// that reads nothing more.
 	c := sc.checkers[n.phraseNum]
 	if c == nil {
-		c = sc.q.newChecker(n, sc.seg)
+		tables, err := sc.q.scoringTables(n, sc.seg)
+		if err != nil {
+			if sc.err == nil {
+				sc.err = err
+			}
+			return 0, false
+		}
+		c = sc.q.newChecker(n, sc.seg, tables)
 		sc.checkers[n.phraseNum] = c
 	}
 	var postings []*segments.Posting

@@ -256,7 +256,8 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 	if c.candidates.IsEmpty() {
 		return nil
 	}
-	checker := q.newChecker(c.n, &q.segs[c.seg])
+	s := &q.segs[c.seg]
+	checker := q.newChecker(c.n, s, s.phrases[c.n.phraseNum].tables)
 	buf := make([]uint32, 256)
 	it := c.candidates.ManyIterator()
 	checked := 0
@@ -298,10 +299,10 @@ type postingsReader interface {
 	Advance(num uint32) (*segments.Posting, error)
 }
 
-// newChecker returns a checker of phrase n's candidates in segment s.
-func (q *Query) newChecker(n *node, s *segment) *checker {
+// newChecker returns a checker of phrase n's candidates in segment s, which reads
+// the positions of its terms from tables, by term number, where not nil.
+func (q *Query) newChecker(n *node, s *segment, tables []*segments.PositionsTable) *checker {
 	c := &checker{q: q, readers: make([]postingsReader, len(n.termOf)), postings: make([]*segments.Posting, len(n.termOf)), matcher: n.phrase.NewMatcher()}
-	tables := s.phrases[n.phraseNum].tables
 	for id, t := range n.termOf {
 		if tables[id] != nil {
 			c.readers[id] = tables[id].Reader()
@@ -374,13 +375,10 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 			if q.positions == nil {
 				continue
 			}
-			field := n.n.(Phrase).Field
-			checked := sets.candidates.AndCardinality(undecided[i])
+			sets.checked = sets.candidates.AndCardinality(undecided[i])
 			for id, t := range n.termOf {
 				var err error
-				key := fieldTerm{field, n.phrase.Terms[id]}
-				sets.tables[id], err = q.positionTable(s.seg, key, checked, s.terms[t].Docs().GetCardinality())
-				if err != nil {
+				if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
 					return err
 				}
 			}
@@ -389,10 +387,31 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 	return nil
 }
 
-// positionTable returns the table of the positions of key in seg for a query that
-// checks checked candidates of the term's postings there, nil to read zap's.
-func (q *Query) positionTable(seg segments.Segment, key fieldTerm, checked, postings uint64) (*segments.PositionsTable, error) {
-	pos := q.positions
+// scoringTables returns the tables that scoring reads the positions of phrase n's
+// terms from in segment s, by term number: where Prepare checked candidates there,
+// those it read; otherwise those positionTable gives for the candidates left to
+// scoring, which it reads some of.
+func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, error) {
+	sets := &s.phrases[n.phraseNum]
+	if q.positions == nil || sets.checked > 0 {
+		return sets.tables, nil
+	}
+	tables := make([]*segments.PositionsTable, len(n.termOf))
+	for id, t := range n.termOf {
+		var err error
+		if tables[id], err = q.positionTable(s, n, id, t, sets.candidates.GetCardinality()); err != nil {
+			return nil, err
+		}
+	}
+	return tables, nil
+}
+
+// positionTable returns the table of the positions of term id of phrase n, term
+// node t, in segment s, for a query that checks checked candidates there, nil to
+// read zap's postings.
+func (q *Query) positionTable(s *segment, n *node, id, t int, checked uint64) (*segments.PositionsTable, error) {
+	pos, seg := q.positions, s.seg
+	key, postings := fieldTerm{n.n.(Phrase).Field, n.phrase.Terms[id]}, s.terms[t].Docs().GetCardinality()
 	if table, ok := pos.tables.Peek(seg, key); ok || checked == 0 {
 		return table, nil
 	}

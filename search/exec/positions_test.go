@@ -96,7 +96,8 @@ func tablesOf(q *Query) int {
 // TestPositionTablesRule checks when a query builds a table of a phrase's term: at
 // once when the candidates it checks in the segment are at least 1/positionsShare of
 // the term's postings, and not for one fewer; otherwise when a query read the term
-// before; and that a table built before is read whatever the candidates.
+// before; that a table built before is read whatever the candidates; and that
+// scoring, where Prepare checked no candidate, builds those it reads.
 func TestPositionTablesRule(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = simple.Name
@@ -170,6 +171,19 @@ func TestPositionTablesRule(t *testing.T) {
 		if built != want || x != (i > 0) || y != (i > 0) {
 			t.Errorf("query %d checking 1 candidate: tables of x %v and y %v, %d built; want %d built, and read from the second query on", i+1, x, y, built, want)
 		}
+	}
+
+	// Where Prepare checks no candidate (x decides the match set), scoring reads
+	// them, as many as the candidates it may check.
+	sum, err := Prepare(context.Background(), snap, Sum{A: Term{Field: "a", Term: "x", Boost: 1}, B: phrase}, 0, NewPositions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sum.Score(context.Background(), sum.Matches(), func(uint64, float64) {}); err != nil {
+		t.Fatal(err)
+	}
+	if n := sum.checks.Load(); n != pairs || sum.tables.Load() != 2 {
+		t.Errorf("scoring checked %d candidates and built %d tables, want %d and 2", n, sum.tables.Load(), pairs)
 	}
 	if got := pos.Bytes(); got < 3*pairs*positionsShare {
 		t.Errorf("the tables take %d bytes, want at least %d", got, 3*pairs*positionsShare)
