@@ -17,11 +17,17 @@ import (
 type PositionsTable struct {
 	// blocks are the blocks of positionsBlock documents that hold postings, in order.
 	blocks []positionsBlock
-	// freqs and lengths are each posting's frequency and field length, in the order
-	// of the documents; the positions of posting i are positions[starts[i]:starts[i+1]].
-	freqs, lengths []uint16
-	starts         []uint32
-	positions      []uint16
+	// postings are in the order of the documents; the positions of posting i are
+	// positions[postings[i].start:postings[i+1].start] (the last's run to the end).
+	postings  []positionsPosting
+	positions []uint16
+}
+
+// positionsPosting is one posting of a PositionsTable: where its positions start, its
+// frequency and field length, in 8 bytes, which reading a posting loads together.
+type positionsPosting struct {
+	start        uint32
+	freq, length uint16
 }
 
 // positionsBlockBits is the base-2 logarithm of the documents a block of a
@@ -49,7 +55,7 @@ func ReadPositions(seg Segment, field, term string) (*PositionsTable, error) {
 		return nil, err
 	}
 	n := p.docs.GetCardinality()
-	t := &PositionsTable{freqs: make([]uint16, 0, n), lengths: make([]uint16, 0, n), starts: make([]uint32, 1, n+1)}
+	t := &PositionsTable{postings: make([]positionsPosting, 0, n)}
 	it := p.pl.Iterator(true, true, true, nil)
 	for {
 		posting, err := it.Next()
@@ -74,19 +80,17 @@ func (t *PositionsTable) add(p segment.Posting) bool {
 	}
 	num := uint32(p.Number())
 	if k := len(t.blocks); k == 0 || t.blocks[k-1].n != num>>positionsBlockBits {
-		t.blocks = append(t.blocks, positionsBlock{n: num >> positionsBlockBits, rank: uint32(len(t.freqs))})
+		t.blocks = append(t.blocks, positionsBlock{n: num >> positionsBlockBits, rank: uint32(len(t.postings))})
 	}
 	bit := num & (1<<positionsBlockBits - 1)
 	t.blocks[len(t.blocks)-1].mask[bit/64] |= 1 << (bit % 64)
-	t.freqs = append(t.freqs, uint16(p.Frequency()))
-	t.lengths = append(t.lengths, uint16(lp.NormUint64()))
+	t.postings = append(t.postings, positionsPosting{start: uint32(len(t.positions)), freq: uint16(p.Frequency()), length: uint16(lp.NormUint64())})
 	for _, l := range p.Locations() {
 		if l.Pos() > math.MaxUint16 {
 			return false
 		}
 		t.positions = append(t.positions, uint16(l.Pos()))
 	}
-	t.starts = append(t.starts, uint32(len(t.positions)))
 	return true
 }
 
@@ -97,11 +101,11 @@ func (t *PositionsTable) Size() int {
 	if t == nil {
 		return entry
 	}
-	return entry + 24*cap(t.blocks) + 2*cap(t.freqs) + 2*cap(t.lengths) + 4*cap(t.starts) + 2*cap(t.positions)
+	return entry + 24*cap(t.blocks) + 8*cap(t.postings) + 2*cap(t.positions)
 }
 
 // Postings is the number of postings t holds.
-func (t *PositionsTable) Postings() int { return len(t.freqs) }
+func (t *PositionsTable) Postings() int { return len(t.postings) }
 
 // Reader returns a reader of t, which reads documents forward as a PostingsReader
 // does.
@@ -135,8 +139,12 @@ func (r *PositionsReader) Advance(num uint32) (*Posting, error) {
 	if bit >= 64 {
 		i += bits.OnesCount64(b.mask[0])
 	}
-	r.last.Freq, r.last.Length, r.last.Positions = uint64(t.freqs[i]), uint64(t.lengths[i]), r.last.Positions[:0]
-	for _, p := range t.positions[t.starts[i]:t.starts[i+1]] {
+	p, end := &t.postings[i], len(t.positions)
+	if i+1 < len(t.postings) {
+		end = int(t.postings[i+1].start)
+	}
+	r.last.Freq, r.last.Length, r.last.Positions = uint64(p.freq), uint64(p.length), r.last.Positions[:0]
+	for _, p := range t.positions[p.start:end] {
 		r.last.Positions = append(r.last.Positions, uint64(p))
 	}
 	return &r.last, nil
