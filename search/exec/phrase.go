@@ -389,8 +389,9 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 
 // scoringTables returns the tables that scoring reads the positions of phrase n's
 // terms from in segment s, by term number: where Prepare checked candidates there,
-// those it read; otherwise those positionTable gives for the candidates left to
-// scoring, which it reads some of.
+// those it read; otherwise those positionTable gives for one candidate: scoring
+// reads some of them, often few (those of the blocks that may hold the best
+// sections), so it builds tables only for the next query that reads the terms.
 func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, error) {
 	sets := &s.phrases[n.phraseNum]
 	if q.positions == nil || sets.checked > 0 {
@@ -399,7 +400,7 @@ func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, 
 	tables := make([]*segments.PositionsTable, len(n.termOf))
 	for id, t := range n.termOf {
 		var err error
-		if tables[id], err = q.positionTable(s, n, id, t, sets.candidates.GetCardinality()); err != nil {
+		if tables[id], err = q.positionTable(s, n, id, t, 1); err != nil {
 			return nil, err
 		}
 	}
