@@ -162,6 +162,17 @@ type phraseSets struct {
 	// (see positionTables); checked is the number of candidates Prepare checks.
 	tables  []*segments.PositionsTable
 	checked uint64
+	// scoring are the tables scoring reads where Prepare checked none.
+	scoring *scoringTables
+}
+
+// scoringTables are the tables scoring reads a phrase's positions from in a segment,
+// by term number, looked up once for all of a query's scorers, which run at once on
+// two cores (and would otherwise build a table twice).
+type scoringTables struct {
+	once   sync.Once
+	tables []*segments.PositionsTable
+	err    error
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's

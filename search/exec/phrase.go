@@ -371,7 +371,7 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 		s := &q.segs[i]
 		for p, n := range q.phrases {
 			sets := &s.phrases[p]
-			sets.tables = make([]*segments.PositionsTable, len(n.termOf))
+			sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
 			if q.positions == nil {
 				continue
 			}
@@ -397,14 +397,16 @@ func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, 
 	if q.positions == nil || sets.checked > 0 {
 		return sets.tables, nil
 	}
-	tables := make([]*segments.PositionsTable, len(n.termOf))
-	for id, t := range n.termOf {
-		var err error
-		if tables[id], err = q.positionTable(s, n, id, t, 1); err != nil {
-			return nil, err
+	st := sets.scoring
+	st.once.Do(func() {
+		st.tables = make([]*segments.PositionsTable, len(n.termOf))
+		for id, t := range n.termOf {
+			if st.tables[id], st.err = q.positionTable(s, n, id, t, 1); st.err != nil {
+				return
+			}
 		}
-	}
-	return tables, nil
+	})
+	return st.tables, st.err
 }
 
 // positionTable returns the table of the positions of term id of phrase n, term
