@@ -1,6 +1,7 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps, the
-// occurrences of terms in given documents (term vectors), a document's stored text
+// occurrences of terms in given documents (term vectors), a term's postings with
+// their positions decoded into a table (positions.go), a document's stored text
 // fields, the internal values a snapshot keeps, forced merges, and what a new segment
 // holds: its documents in the order of their ids, and fields whose term vectors keep
 // positions only (plugin.go). Everything else reads and writes the index through

@@ -7,7 +7,10 @@
 // where the phrase decides whether the query matches (match sets in three-valued
 // logic, see segment.match), on two cores when asked; for scores, only where the
 // section could matter to the caller with the phrase assumed to hold or not as suits
-// the section best (ScoreTop), a phrase's score not depending on its positions.
+// the section best (ScoreTop), a phrase's score not depending on its positions. The
+// positions come from zap's postings, whose iterator decodes every posting it passes,
+// or, for a term that queries read again, from a table of them decoded once and kept
+// across queries (Positions).
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
