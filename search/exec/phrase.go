@@ -349,11 +349,12 @@ func (p *Positions) Bytes() int { return p.tables.Cost() }
 // the first time it reads it: when the candidates it checks there are at least
 // 1/positionsShare of the term's postings. Building a table reads every posting of
 // the term, and on a segment of 20,000 documents (segments' BenchmarkPositions) cost
-// 230 ns a posting, where checking candidates on zap's postings cost 195 ns a
-// posting for every posting, 120 for one in 2, 51-74 for one in 4, and 21-30 for one
-// in 64 to 1024 (zap decodes the postings of every chunk of some 1,024 that holds a
-// candidate up to it). Reading a table costs 12 ns a posting for every posting, less
-// than 1 for one in 16. So a query that checks half of the postings or more builds
+// 230 ns a posting, where checking candidates on zap's postings cost, a posting of
+// the term, 195-210 ns for every posting, 120-132 for one in 2, 51-74 for one in 4,
+// and still 15-36 for one in 64 to 1024 (zap decodes the postings of every chunk of
+// some 1,024 that holds a candidate up to it). Reading a table costs 12-18 ns a
+// posting for every posting, less than 1 for one in 16. So a query that checks half
+// of the postings or more builds
 // at once, for at most twice what zap's postings cost it; one that checks fewer reads
 // zap's, and the next query that reads the term there builds its table.
 const positionsShare = 2
