@@ -14,8 +14,9 @@ import (
 // TestPositionsTable checks that a PositionsTable reads what a PostingsReader reads
 // of the whole segment (deleted documents included), document by document, for terms
 // from one held by nearly every document to one held by none, in segments of
-// several blocks of documents: the same postings, frequencies, lengths and
-// positions, for every document and for ascending subsets of them, which skip.
+// several blocks of documents, some positions far apart: the same postings,
+// frequencies, lengths and positions, for every document and for ascending subsets
+// of them, which skip.
 func TestPositionsTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 16))
 	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
@@ -31,6 +32,8 @@ func TestPositionsTable(t *testing.T) {
 			}
 			docs[fmt.Sprintf("%d-%03d", b, d)] = map[string]any{"t": strings.Join(text, " ")}
 		}
+		// Positions far apart, one past 27,000.
+		docs[fmt.Sprintf("%d-far", b)] = map[string]any{"t": "alpha " + strings.Repeat("filler ", 62+100*b) + "beta alpha " + strings.Repeat("filler ", 9000*(b+1)) + "alpha"}
 		batches = append(batches, docs)
 	}
 	bi := batchedIndex(t, textMapping(), unmerged, batches)
