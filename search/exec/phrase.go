@@ -353,11 +353,13 @@ func (p *Positions) Bytes() int { return p.tables.Cost() }
 // the term, 195-210 ns for every posting, 120-132 for one in 2, 51-74 for one in 4,
 // and still 15-36 for one in 64 to 1024 (zap decodes the postings of every chunk of
 // some 1,024 that holds a candidate up to it). Reading a table costs 12-18 ns a
-// posting for every posting, less than 1 for one in 16. So a query that checks half
-// of the postings or more builds
-// at once, for at most twice what zap's postings cost it; one that checks fewer reads
-// zap's, and the next query that reads the term there builds its table.
-const positionsShare = 2
+// posting for every posting, less than 1 for one in 16. A table built at once
+// spares a repeated query one read of zap's postings, and costs a query never
+// repeated the difference: so a query builds at once only where it checks every
+// posting, for about a tenth more than zap's (at one in 2, the 100k index's Chinese
+// query took 47% more CPU); otherwise it reads zap's, and the next query that reads
+// the term there builds its table.
+const positionsShare = 1
 
 // positionTables sets, for each phrase in each segment, the tables its terms'
 // positions are read from: those q.positions holds, and those it builds, by

@@ -108,13 +108,12 @@ func TestPositionTablesRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bi.Close()
-	// Phrase "x y": its candidates are the sections of x, one in every
-	// positionsShare of y's.
+	// Phrase "x y": its candidates are the sections of x, every other of y's.
 	const pairs = 100
 	batch := bi.NewBatch()
-	for d := range positionsShare * pairs {
+	for d := range 2 * pairs {
 		text := "y " + strings.Repeat("filler ", d%5)
-		if d%positionsShare == 0 {
+		if d%2 == 0 {
 			text = "x y"
 		}
 		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text}); err != nil {
@@ -135,7 +134,7 @@ func TestPositionTablesRule(t *testing.T) {
 	phrase := Phrase{Field: "a", Pattern: [][]string{{"x"}, {"y"}}, Boost: 1}
 	candidates := roaring.New()
 	for d := range pairs {
-		candidates.Add(uint32(d * positionsShare))
+		candidates.Add(uint32(d * 2))
 	}
 	// tables returns whether a query that checks the first n candidates reads a
 	// table of x and of y, and how many it built.
@@ -153,19 +152,24 @@ func TestPositionTablesRule(t *testing.T) {
 		tables := q.segs[0].phrases[0].tables
 		return tables[0] != nil, tables[1] != nil, q.tables.Load()
 	}
-	fewest := (pairs + positionsShare - 1) / positionsShare // of x's postings
-	for _, c := range []struct {
-		n    int
-		x, y bool
-	}{
-		{pairs, true, true},
-		{pairs - 1, true, false},
-		{fewest, true, false},
-		{fewest - 1, false, false},
-	} {
-		if x, y, built := tables(NewPositions(), c.n); x != c.x || y != c.y {
-			t.Errorf("%d candidates checked first: tables of x %v and y %v (%d built), want %v and %v", c.n, x, y, built, c.x, c.y)
+	// At the fewest candidates that build a table of x at once, or of y, and one
+	// fewer.
+	atOnce := func(n, postings int) bool { return n*positionsShare >= postings }
+	cases := 0
+	for _, postings := range []int{pairs, 2 * pairs} {
+		fewest := (postings + positionsShare - 1) / positionsShare
+		for _, n := range []int{fewest, fewest - 1} {
+			if n < 1 || n > pairs {
+				continue
+			}
+			cases++
+			if x, y, built := tables(NewPositions(), n); x != atOnce(n, pairs) || y != atOnce(n, 2*pairs) {
+				t.Errorf("%d candidates checked first: tables of x %v and y %v (%d built), want %v and %v", n, x, y, built, atOnce(n, pairs), atOnce(n, 2*pairs))
+			}
 		}
+	}
+	if cases < 2 {
+		t.Errorf("%d cases of a first query: the test shows nothing", cases)
 	}
 	pos := NewPositions()
 	for i, want := range []int64{0, 2, 0} {
@@ -190,7 +194,7 @@ func TestPositionTablesRule(t *testing.T) {
 			t.Errorf("scoring %d checked %d candidates and built %d tables, want %d and %d", i+1, n, sum.tables.Load(), pairs, want)
 		}
 	}
-	if got := pos.Bytes(); got < 3*pairs*positionsShare {
-		t.Errorf("the tables take %d bytes, want at least %d", got, 3*pairs*positionsShare)
+	if got := pos.Bytes(); got < 3*3*pairs {
+		t.Errorf("the tables take %d bytes, want at least %d", got, 3*3*pairs)
 	}
 }
