@@ -447,6 +447,55 @@ func BenchmarkTopSections(b *testing.B) {
 	}
 }
 
+// BenchmarkPhraseQueries runs the phrase-heavy queries of musebench's mix (every
+// Japanese or Chinese word is a phrase of bigrams) over the index of
+// MUSESEARCH_BENCH_CORPUS, as benchEngine opens it, for a page of ten, with phrases'
+// positions read (positions=): from zap's postings, no tables kept ("zap"); as the
+// first search of the query does, no tables kept before it ("first"); as the second
+// does, which builds the tables of the terms the first read from zap's postings
+// ("second"; its cpu-ns/op leaves out the first search, its ns/op counts it); and
+// from the tables kept from earlier searches ("warm", which reports their bytes).
+func BenchmarkPhraseQueries(b *testing.B) {
+	e := benchEngine(b, nil)
+	ctx := context.Background()
+	kept := e.sets.positions
+	defer func() { e.sets.positions = kept }()
+	for _, q := range []struct{ name, q string }{{"phrase", `"spinal cord injury"`}, {"ja", "間葉系幹細胞"}, {"zh", "间充质干细胞"}, {"cross", "脊髄損傷"}} {
+		req := Request{Query: q.q, Page: 1, Size: 10}
+		search := func() {
+			if _, err := e.Search(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, mode := range []string{"zap", "first", "second", "warm"} {
+			b.Run(q.name+"/positions="+mode, func(b *testing.B) {
+				e.sets.positions = nil
+				if mode == "warm" {
+					e.sets.positions = exec.NewPositions()
+					search()
+					search()
+				}
+				var cpu time.Duration
+				for b.Loop() {
+					if mode == "first" || mode == "second" {
+						e.sets.positions = exec.NewPositions()
+					}
+					if mode == "second" {
+						search()
+					}
+					began := cputime.Of(b)
+					search()
+					cpu += cputime.Of(b) - began
+				}
+				b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+				if mode == "warm" {
+					b.ReportMetric(float64(e.sets.positions.Bytes()), "table-bytes")
+				}
+			})
+		}
+	}
+}
+
 // topSectionsQueries are the queries of BenchmarkTopSections and BenchmarkScoring.
 var topSectionsQueries = []struct{ name, q string }{{"common", "cells"}, {"and3", "Muse stroke trial"}, {"ja", "脊髄損傷"}, {"zh", "干细胞"}}
 
@@ -522,7 +571,7 @@ func onPrepared(ctx context.Context, e *Engine, sel query.Query, f func(r index.
 			err = fmt.Errorf("no plan of the selection (%v)", env.err)
 			return
 		}
-		x, perr := exec.Prepare(ctx, snap, plan, 0)
+		x, perr := exec.Prepare(ctx, snap, plan, 0, e.sets.positions)
 		if perr != nil {
 			err = perr
 			return

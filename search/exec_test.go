@@ -460,7 +460,7 @@ func TestExecutorSecondHalfRecovers(t *testing.T) {
 			}
 			return s
 		}}
-		x, perr := exec.Prepare(ctx, snap, plan, 1)
+		x, perr := exec.Prepare(ctx, snap, plan, 1, nil)
 		if perr != nil {
 			err = perr
 			return

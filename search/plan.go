@@ -158,7 +158,7 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if splits(sets) {
 		split = minSplitCandidates
 	}
-	x, err := exec.Prepare(ctx, snap, plan, split)
+	x, err := exec.Prepare(ctx, snap, plan, split, q.c.cache.positions)
 	if err != nil {
 		return nil, cutShortOr(ctx, err)
 	}

@@ -177,8 +177,10 @@ type setCache struct {
 	snapshot segments.Snapshot // the snapshot of sets
 	sets     *facetSets
 	segments map[any]*segmentSets // by segments.Segment.Key
-	// impacts are what the executor's pruning read of the segments.
-	impacts *exec.Impacts
+	// impacts are what the executor's pruning read of the segments, positions the
+	// tables of positions its phrases read.
+	impacts   *exec.Impacts
+	positions *exec.Positions
 	numbering
 }
 
@@ -242,7 +244,7 @@ type segmentDates struct {
 }
 
 func newSetCache() *setCache {
-	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts(), numbering: newNumbering()}
+	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts(), positions: exec.NewPositions(), numbering: newNumbering()}
 }
 
 func newNumbering() numbering {

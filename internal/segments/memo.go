@@ -102,3 +102,18 @@ func (m *Memo[K, V]) Len() int {
 	defer m.mu.Unlock()
 	return len(m.vals)
 }
+
+// Peek returns the value of key in seg and true when m holds it, reading nothing.
+func (m *Memo[K, V]) Peek(seg Segment, key K) (V, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mv, ok := m.vals[memoKey[K]{seg.Key(), key}]
+	return mv.v, ok
+}
+
+// Cost returns the total cost of the values m holds.
+func (m *Memo[K, V]) Cost() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.used
+}

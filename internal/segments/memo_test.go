@@ -49,6 +49,9 @@ func TestMemo(t *testing.T) {
 	if get(segs[0], "x", 4); reads != 1 {
 		t.Error("the oldest value was kept past the capacity")
 	}
+	if m.Cost() != 3+4 {
+		t.Errorf("the values kept cost %d, want 7 (z and x)", m.Cost())
+	}
 	if get(segs[0], "big", 11); m.Len() == 0 || reads != 2 {
 		t.Errorf("a value past the whole capacity emptied the memo (%d kept)", m.Len())
 	}
@@ -60,6 +63,12 @@ func TestMemo(t *testing.T) {
 	reads = 0
 	if get(segs[1], "w", 0); reads != 0 {
 		t.Error("a value of a segment still followed was forgotten")
+	}
+	if v, ok := m.Peek(segs[1], "w"); !ok || v != 2 {
+		t.Errorf("peeked at a value kept: %d, %v; want 2, true", v, ok)
+	}
+	if _, ok := m.Peek(segs[1], "v"); ok || reads != 0 {
+		t.Errorf("peeked at a value not kept: found %v after %d reads, want none after 0", ok, reads)
 	}
 	if get(segs[0], "z", 3); reads != 1 {
 		t.Error("a value of a segment no longer followed was kept")

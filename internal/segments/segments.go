@@ -1,16 +1,18 @@
 // Package segments is musesearch's one door into the internals of bleve's scorch
 // index: its snapshots, their segments, the postings of a segment as bitmaps and
-// decoded into tables (table.go), the occurrences of terms in given documents (term
-// vectors), a document's stored text fields, the internal values a snapshot keeps,
-// forced merges, and what a new segment holds: its documents in the order of their
-// ids, and fields whose term vectors keep positions only (plugin.go). Everything else
-// reads and writes the index through bleve's public API.
+// decoded into tables, with their positions or without (table.go, positions.go), the
+// occurrences of terms in given documents (term vectors), a document's stored text
+// fields, the internal values a snapshot keeps, forced merges, and what a new segment
+// holds: its documents in the order of their ids, and fields whose term vectors keep
+// positions only (plugin.go). Everything else reads and writes the index through
+// bleve's public API.
 //
 // What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText,
-// TestPostingsReader, TestTable, TestNewSegmentsInIDOrder and TestPositionsOnly check
-// so that a bleve upgrade that changes it fails loudly: scorch makes a batch's segment with its
-// default segment plugin, the one registered last as default, handing it the
-// analysed documents and its "segmentConfig", and merges copy locations as they are; an
+// TestPostingsReader, TestTable, TestPositionsTable, TestNewSegmentsInIDOrder and
+// TestPositionsOnly check so that a bleve upgrade that changes it fails loudly: scorch
+// makes a batch's segment with its default segment plugin, the one registered last
+// as default, handing it the analysed documents and its "segmentConfig", and merges
+// copy locations as they are; an
 // index opened with IndexType hands out *scorch.IndexSnapshot readers and is a
 // *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
 // segment, deleted documents included; zap postings iterators are

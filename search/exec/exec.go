@@ -7,7 +7,10 @@
 // where the phrase decides whether the query matches (match sets in three-valued
 // logic, see segment.match), on two cores when asked; for scores, only where the
 // section could matter to the caller with the phrase assumed to hold or not as suits
-// the section best (ScoreTop), a phrase's score not depending on its positions.
+// the section best (ScoreTop), a phrase's score not depending on its positions. The
+// positions come from zap's postings, whose iterator decodes every posting it passes,
+// or, for a term that queries read again, from a table of them decoded once and kept
+// across queries (Positions).
 //
 // A plan is a tree of Nodes that mirrors the bleve query the engine would run, node
 // for node: the scores agree with bleve's to rounding (BM25 as bleve computes it,
@@ -136,6 +139,10 @@ type Query struct {
 	impacts [][]*termTable
 	// checks counts the phrase candidates whose positions were checked.
 	checks atomic.Int64
+	// positions keeps the tables of positions its phrases read (nil: none kept, every
+	// position read from zap's postings); tables counts those it built.
+	positions *Positions
+	tables    atomic.Int64
 }
 
 // segment is a segment of the snapshot and the plan's matches in it.
@@ -154,6 +161,22 @@ type segment struct {
 type phraseSets struct {
 	candidates *roaring.Bitmap
 	known      phraseMatches
+	// tables are, by the phrase's term number, the table its term's positions are
+	// read from in Prepare's checks, nil where they are read from zap's postings
+	// (see positionTables); checked is the number of candidates Prepare checks.
+	tables  []*segments.PositionsTable
+	checked uint64
+	// scoring are the tables scoring reads where Prepare checked none.
+	scoring *scoringTables
+}
+
+// scoringTables are the tables scoring reads a phrase's positions from in a segment,
+// by term number, looked up once for all of a query's scorers, which run at once on
+// two cores (and would otherwise build a table twice).
+type scoringTables struct {
+	once   sync.Once
+	tables []*segments.PositionsTable
+	err    error
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
@@ -233,13 +256,16 @@ type match struct {
 // part of the plan (a term beside the phrase in a disjunction), or cannot, is left to
 // scoring to check if it needs to.
 //
+// positions, when not nil, keeps the positions of phrases' terms decoded in tables
+// for later queries (see positionTables).
+//
 // split, when not 0, has the candidates of its phrases checked on two cores: those
 // of a phrase in a segment in two halves at once when they are at least split, fewer
 // whole by the core with less work (splitting them would cost a second set of
 // readers, each walking the first half's postings to its start, for little). 0 checks
 // them all on the calling goroutine.
-func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64) (*Query, error) {
-	q := &Query{snap: snap}
+func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64, positions *Positions) (*Query, error) {
+	q := &Query{snap: snap, positions: positions}
 	var err error
 	if q.root, err = q.build(plan, false); err != nil {
 		return nil, err
@@ -267,6 +293,9 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	}
 	if len(q.phrases) == 0 {
 		return q, nil
+	}
+	if err := q.positionTables(undecided); err != nil {
+		return nil, err
 	}
 	found, err := q.matchPhrases(ctx, undecided, split)
 	if err != nil {
@@ -870,7 +899,14 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	// that reads nothing more.
 	c := sc.checkers[n.phraseNum]
 	if c == nil {
-		c = sc.q.newChecker(n, sc.seg)
+		tables, err := sc.q.scoringTables(n, sc.seg)
+		if err != nil {
+			if sc.err == nil {
+				sc.err = err
+			}
+			return 0, false
+		}
+		c = sc.q.newChecker(n, sc.seg, tables)
 		sc.checkers[n.phraseNum] = c
 	}
 	var postings []*segments.Posting

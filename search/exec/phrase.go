@@ -256,7 +256,8 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 	if c.candidates.IsEmpty() {
 		return nil
 	}
-	checker := q.newChecker(c.n, &q.segs[c.seg])
+	s := &q.segs[c.seg]
+	checker := q.newChecker(c.n, s, s.phrases[c.n.phraseNum].tables)
 	buf := make([]uint32, 256)
 	it := c.candidates.ManyIterator()
 	checked := 0
@@ -286,18 +287,150 @@ func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 // of each of the phrase's terms.
 type checker struct {
 	q        *Query
-	readers  []*segments.PostingsReader // by the phrase's term number
-	postings []*segments.Posting        // the last candidate's, likewise
+	readers  []postingsReader    // by the phrase's term number
+	postings []*segments.Posting // the last candidate's, likewise
 	matcher  *PhraseMatcher
 }
 
-// newChecker returns a checker of phrase n's candidates in segment s.
-func (q *Query) newChecker(n *node, s *segment) *checker {
-	c := &checker{q: q, readers: make([]*segments.PostingsReader, len(n.termOf)), postings: make([]*segments.Posting, len(n.termOf)), matcher: n.phrase.NewMatcher()}
+// postingsReader reads a term's postings with their positions, forward: a
+// segments.PostingsReader of zap's postings, or a segments.PositionsReader of a
+// table of them.
+type postingsReader interface {
+	Advance(num uint32) (*segments.Posting, error)
+}
+
+// newChecker returns a checker of phrase n's candidates in segment s, which reads
+// the positions of its terms from tables, by term number, where not nil.
+func (q *Query) newChecker(n *node, s *segment, tables []*segments.PositionsTable) *checker {
+	c := &checker{q: q, readers: make([]postingsReader, len(n.termOf)), postings: make([]*segments.Posting, len(n.termOf)), matcher: n.phrase.NewMatcher()}
 	for id, t := range n.termOf {
-		c.readers[id] = s.terms[t].Reader(true)
+		if tables[id] != nil {
+			c.readers[id] = tables[id].Reader()
+		} else {
+			c.readers[id] = s.terms[t].Reader(true)
+		}
 	}
 	return c
+}
+
+// Positions keeps tables of the positions of phrases' terms, by segment, field and
+// term, for the segments of the last snapshot searched: a table holds in every
+// snapshot that shares its segment (it is read with its deleted documents). It also
+// keeps which terms queries read from zap's postings, for positionTables' rule. It is
+// safe for concurrent use.
+type Positions struct {
+	tables *segments.Memo[fieldTerm, *segments.PositionsTable]
+	walked *segments.Memo[fieldTerm, struct{}]
+}
+
+// maxPositionBytes bounds the memory of the tables a Positions keeps; past it, it
+// forgets the tables it read first. A table takes 8 bytes a posting and 2 a
+// position; the serving process aims at 1 GB and took 0.85 GB at 1M sections
+// without them.
+const maxPositionBytes = 96 << 20
+
+// maxWalkedTerms bounds the terms a Positions remembers having read from zap's
+// postings (a hundred bytes each): the terms of the phrases of a thousand or so
+// queries in a few segments.
+const maxWalkedTerms = 16384
+
+// NewPositions returns an empty Positions.
+func NewPositions() *Positions {
+	return &Positions{
+		tables: segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size),
+		walked: segments.NewMemo[fieldTerm, struct{}](maxWalkedTerms, nil),
+	}
+}
+
+// Bytes is roughly the memory of the tables p keeps.
+func (p *Positions) Bytes() int { return p.tables.Cost() }
+
+// positionsShare says when a query builds a table of a phrase's term in a segment
+// the first time it reads it: when the candidates it checks there are at least
+// 1/positionsShare of the term's postings. Building a table reads every posting of
+// the term, and on a segment of 20,000 documents (segments' BenchmarkPositions) cost
+// 230 ns a posting, where checking candidates on zap's postings cost, a posting of
+// the term, 195-210 ns for every posting, 120-132 for one in 2, 51-74 for one in 4,
+// and still 15-36 for one in 64 to 1024 (zap decodes the postings of every chunk of
+// some 1,024 that holds a candidate up to it). Reading a table costs 12-18 ns a
+// posting for every posting, less than 1 for one in 16. A table built at once
+// spares a repeated query one read of zap's postings, and costs a query never
+// repeated the difference: so a query builds at once only where it checks every
+// posting, for about a tenth more than zap's (at one in 2, the 100k index's Chinese
+// query took 47% more CPU); otherwise it reads zap's, and the next query that reads
+// the term there builds its table.
+const positionsShare = 1
+
+// positionTables sets, for each phrase in each segment, the tables its terms'
+// positions are read from: those q.positions holds, and those it builds, by
+// positionsShare's rule, for the candidates Prepare checks, those undecided holds
+// by segment. Without q.positions, every position is read from zap's postings.
+func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
+	if q.positions != nil {
+		q.positions.tables.Follow(q.snap.Segments())
+		q.positions.walked.Follow(q.snap.Segments())
+	}
+	for i := range q.segs {
+		s := &q.segs[i]
+		for p, n := range q.phrases {
+			sets := &s.phrases[p]
+			sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
+			if q.positions == nil {
+				continue
+			}
+			sets.checked = sets.candidates.AndCardinality(undecided[i])
+			for id, t := range n.termOf {
+				var err error
+				if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scoringTables returns the tables that scoring reads the positions of phrase n's
+// terms from in segment s, by term number: where Prepare checked candidates there,
+// those it read; otherwise those positionTable gives for one candidate: scoring
+// reads some of them, often few (those of the blocks that may hold the best
+// sections), so it builds tables only for the next query that reads the terms.
+func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, error) {
+	sets := &s.phrases[n.phraseNum]
+	if q.positions == nil || sets.checked > 0 {
+		return sets.tables, nil
+	}
+	st := sets.scoring
+	st.once.Do(func() {
+		st.tables = make([]*segments.PositionsTable, len(n.termOf))
+		for id, t := range n.termOf {
+			if st.tables[id], st.err = q.positionTable(s, n, id, t, 1); st.err != nil {
+				return
+			}
+		}
+	})
+	return st.tables, st.err
+}
+
+// positionTable returns the table of the positions of term id of phrase n, term
+// node t, in segment s, for a query that checks checked candidates there, nil to
+// read zap's postings.
+func (q *Query) positionTable(s *segment, n *node, id, t int, checked uint64) (*segments.PositionsTable, error) {
+	pos, seg := q.positions, s.seg
+	key, postings := fieldTerm{n.n.(Phrase).Field, n.phrase.Terms[id]}, s.terms[t].Docs().GetCardinality()
+	if table, ok := pos.tables.Peek(seg, key); ok || checked == 0 {
+		return table, nil
+	}
+	if checked*positionsShare < postings {
+		if _, ok := pos.walked.Peek(seg, key); !ok {
+			_, err := pos.walked.Get(seg, key, func() (struct{}, error) { return struct{}{}, nil })
+			return nil, err
+		}
+	}
+	return pos.tables.Get(seg, key, func() (*segments.PositionsTable, error) {
+		q.tables.Add(1)
+		return segments.ReadPositions(seg, key.field, key.term)
+	})
 }
 
 // read returns the postings of the phrase's terms in candidate num (segment-local),

@@ -73,7 +73,7 @@ func TestPhrasesCheckedLazily(t *testing.T) {
 	ctx := context.Background()
 	prepare := func(plan Node) *Query {
 		t.Helper()
-		q, err := Prepare(ctx, snap, plan, 0)
+		q, err := Prepare(ctx, snap, plan, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -158,15 +158,15 @@ func TestBoundsHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer after.Close()
-	imp := NewImpacts()
+	imp, pos := NewImpacts(), NewPositions()
 	ctx := context.Background()
 	checked, tables := 0, 0
 	for p := range 300 {
 		plan := randomPlan(rng, 1+p%4, 3000)
-		// Impacts read first on the snapshot after the deletions, then used
-		// before them too.
+		// Impacts and positions read first on the snapshot after the deletions,
+		// then used before them too.
 		for _, snap := range []segments.Snapshot{after, ix.before} {
-			q, err := Prepare(ctx, snap, plan, 0)
+			q, err := Prepare(ctx, snap, plan, 0, pos)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,11 +278,11 @@ func TestScoreTopKeepsTheBest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snap.Close()
-	imp := NewImpacts()
+	imp, pos := NewImpacts(), NewPositions()
 	scored, matched := 0, 0
 	for p := range 300 {
 		plan := randomPlan(rng, p%4, 3000)
-		q, err := Prepare(context.Background(), snap, plan, 0)
+		q, err := Prepare(context.Background(), snap, plan, 0, pos)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,7 +334,7 @@ func TestScoreTopSkipsWork(t *testing.T) {
 		Term{Field: "a", Term: "common", Boost: 1},
 		Or{Nodes: []Node{Term{Field: "a", Term: "common", Boost: 1}, Term{Field: "a", Term: "filler", Boost: 1}}},
 	} {
-		q, err := Prepare(context.Background(), snap, plan, 0)
+		q, err := Prepare(context.Background(), snap, plan, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
