@@ -3,7 +3,6 @@ package segments
 import (
 	"fmt"
 	"math"
-	"math/bits"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -13,10 +12,10 @@ import (
 // block's bit mask and a popcount, where zap's postings iterator, which keeps no skip
 // data inside a chunk, decodes every posting it passes. It holds every document of the
 // segment, deleted ones included, so one table serves every snapshot that shares the
-// segment. It never changes once read: it is safe for concurrent use.
+// segment. It finds a document's posting as a Table does. It never changes once read:
+// it is safe for concurrent use.
 type PositionsTable struct {
-	// blocks are the blocks of positionsBlock documents that hold postings, in order.
-	blocks []positionsBlock
+	blockIndex
 	// postings are in the order of the documents; the positions of posting i are
 	// positions[postings[i].start:postings[i+1].start] (the last's run to the end).
 	postings  []positionsPosting
@@ -30,37 +29,25 @@ type positionsPosting struct {
 	freq, length uint16
 }
 
-// positionsBlockBits is the base-2 logarithm of the documents a block of a
-// PositionsTable spans: 128, whose mask is two words, so that a block costs 24
-// bytes, as much as three postings' frequencies, lengths and starts, and finding a
-// document's posting in it is two popcounts at most.
-const positionsBlockBits = 7
-
-// positionsBlock is one block of a PositionsTable: the n-th of the segment's, the
-// documents of it that hold postings (bit i of mask[i/64] for the block's i-th), and
-// the number of postings before its first.
-type positionsBlock struct {
-	n, rank uint32
-	mask    [2]uint64
-}
-
 // ReadPositions reads the postings of term in field of seg, positions included, into
 // a table, the documents seg's snapshot deleted included. It returns nil, and no
 // error, when a frequency, field length or position exceeds what the table keeps (a
 // uint16: sections run to some hundreds of tokens), for the caller to read zap's
 // postings instead.
 func ReadPositions(seg Segment, field, term string) (*PositionsTable, error) {
-	p, err := seg.Whole().Term(field, term)
+	pl, err := wholePostings(seg, field, term)
 	if err != nil {
 		return nil, err
 	}
-	n := p.docs.GetCardinality()
-	t := &PositionsTable{postings: make([]positionsPosting, 0, n)}
-	it := p.pl.Iterator(true, true, true, nil)
+	if pl == nil {
+		return &PositionsTable{}, nil
+	}
+	t := &PositionsTable{postings: make([]positionsPosting, 0, pl.Count())}
+	it := pl.Iterator(true, true, true, nil)
 	for {
 		posting, err := it.Next()
 		if err != nil {
-			return nil, fmt.Errorf("read postings: %w", err)
+			return nil, fmt.Errorf("read the postings of %s: %w", field, err)
 		}
 		if posting == nil {
 			break
@@ -78,12 +65,7 @@ func (t *PositionsTable) add(p segment.Posting) bool {
 	if !ok || p.Frequency() > math.MaxUint16 || lp.NormUint64() > math.MaxUint16 || p.Number() > math.MaxUint32 {
 		return false
 	}
-	num := uint32(p.Number())
-	if k := len(t.blocks); k == 0 || t.blocks[k-1].n != num>>positionsBlockBits {
-		t.blocks = append(t.blocks, positionsBlock{n: num >> positionsBlockBits, rank: uint32(len(t.postings))})
-	}
-	bit := num & (1<<positionsBlockBits - 1)
-	t.blocks[len(t.blocks)-1].mask[bit/64] |= 1 << (bit % 64)
+	t.blockIndex.add(uint32(p.Number()), len(t.postings))
 	t.postings = append(t.postings, positionsPosting{start: uint32(len(t.positions)), freq: uint16(p.Frequency()), length: uint16(lp.NormUint64())})
 	for _, l := range p.Locations() {
 		if l.Pos() > math.MaxUint16 {
@@ -101,7 +83,7 @@ func (t *PositionsTable) Size() int {
 	if t == nil {
 		return entry
 	}
-	return entry + 24*cap(t.blocks) + 8*cap(t.postings) + 2*cap(t.positions)
+	return entry + t.blockIndex.size() + 8*cap(t.postings) + 2*cap(t.positions)
 }
 
 // Postings is the number of postings t holds.
@@ -122,23 +104,14 @@ type PositionsReader struct {
 // before the last read, or returns nil when the document does not hold the term: as
 // PostingsReader.Advance does. The posting is valid until the next call.
 func (r *PositionsReader) Advance(num uint32) (*Posting, error) {
-	t, n := r.t, num>>positionsBlockBits
-	for r.at < len(t.blocks) && t.blocks[r.at].n < n {
-		r.at++
-	}
-	if r.at == len(t.blocks) || t.blocks[r.at].n != n {
+	t := r.t
+	b, ok := t.seek(r.at, num>>TableBlockBits)
+	r.at = b
+	bit := num % tableBlock
+	if !ok || !t.masks[b].Has(bit) {
 		return nil, nil
 	}
-	b := &t.blocks[r.at]
-	bit := num & (1<<positionsBlockBits - 1)
-	word, below := b.mask[bit/64], uint64(1)<<(bit%64)
-	if word&below == 0 {
-		return nil, nil
-	}
-	i := int(b.rank) + bits.OnesCount64(word&(below-1))
-	if bit >= 64 {
-		i += bits.OnesCount64(b.mask[0])
-	}
+	i := int(t.rank(b, bit))
 	p, end := &t.postings[i], len(t.positions)
 	if i+1 < len(t.postings) {
 		end = int(t.postings[i+1].start)

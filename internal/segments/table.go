@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Table is a term's postings in one segment decoded for scoring: the documents that
@@ -33,13 +34,9 @@ const manyTimes = math.MaxUint8
 // into a Table; it returns nil when a field's length is beyond what a Table holds
 // (math.MaxUint16 tokens: a section of tens of thousands).
 func ReadTable(seg Segment, field, term string) (*Table, error) {
-	dict, err := seg.seg.Dictionary(field)
+	pl, err := wholePostings(seg, field, term)
 	if err != nil {
-		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
-	}
-	pl, err := dict.PostingsList([]byte(term), nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+		return nil, err
 	}
 	t := &Table{}
 	if pl == nil {
@@ -74,6 +71,20 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 		t.freqs, t.lengths = append(t.freqs, uint8(min(freq, manyTimes))), append(t.lengths, uint16(length))
 	}
 	return t, nil
+}
+
+// wholePostings returns the postings list of term in field of seg, deleted documents
+// included, nil when the segment has none.
+func wholePostings(seg Segment, field, term string) (segment.PostingsList, error) {
+	dict, err := seg.seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+	}
+	return pl, nil
 }
 
 // Size is roughly the memory t takes, in bytes.
