@@ -304,13 +304,9 @@ type termPostings struct {
 
 // lookUp returns the postings of term in field of seg, nil when the segment has none.
 func lookUp(seg Segment, field, term string) (*termPostings, error) {
-	dict, err := seg.seg.Dictionary(field)
+	pl, err := wholePostings(seg, field, term)
 	if err != nil {
-		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
-	}
-	pl, err := dict.PostingsList([]byte(term), nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+		return nil, err
 	}
 	if pl == nil || pl.Count() == 0 {
 		return nil, nil

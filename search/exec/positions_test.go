@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
 
 	"musesearch/internal/segments"
 )
@@ -101,36 +98,14 @@ func tablesOf(q *Query) int {
 // where Prepare checked no candidate, scoring builds tables of the terms it reads
 // only when a query read them before.
 func TestPositionTablesRule(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = simple.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
 	// Phrase "x y": its candidates are the sections of x, every other of y's.
 	const pairs = 100
-	batch := bi.NewBatch()
-	for d := range 2 * pairs {
-		text := "y " + strings.Repeat("filler ", d%5)
+	snap := oneSegment(t, 2*pairs, func(d int) string {
 		if d%2 == 0 {
-			text = "x y"
+			return "x y"
 		}
-		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := bi.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := segments.Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	if n := len(snap.Segments()); n != 1 {
-		t.Fatalf("%d segments, want 1", n)
-	}
+		return "y " + strings.Repeat("filler ", d%5)
+	})
 	phrase := Phrase{Field: "a", Pattern: [][]string{{"x"}, {"y"}}, Boost: 1}
 	candidates := roaring.New()
 	for d := range pairs {

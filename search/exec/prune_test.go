@@ -304,32 +304,13 @@ func TestScoreTopKeepsTheBest(t *testing.T) {
 // TestScoreTopSkipsWork checks that ScoreTop scores few of the sections of a term
 // common to all whose best postings are few: a tenth of them at most for ten hits.
 func TestScoreTopSkipsWork(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = simple.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
 	const docs = 20_000
-	batch := bi.NewBatch()
-	for d := range docs {
-		text := "common " + strings.Repeat("filler ", 20)
+	snap := oneSegment(t, docs, func(d int) string {
 		if d%997 == 0 {
-			text = "common common common filler"
+			return "common common common filler"
 		}
-		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := bi.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := segments.Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+		return "common " + strings.Repeat("filler ", 20)
+	})
 	for _, plan := range []Node{
 		Term{Field: "a", Term: "common", Boost: 1},
 		Or{Nodes: []Node{Term{Field: "a", Term: "common", Boost: 1}, Term{Field: "a", Term: "filler", Boost: 1}}},
@@ -348,4 +329,36 @@ func TestScoreTopSkipsWork(t *testing.T) {
 			t.Errorf("%#v: ScoreTop scored %d of %d matches, want at most a tenth", plan, some, all)
 		}
 	}
+}
+
+// oneSegment returns a snapshot of a new index of n sections, numbered in order, whose
+// field "a" holds text(d) for section d, analysed by the simple analyser, in one
+// segment; it and its index are closed when the test ends.
+func oneSegment(t *testing.T, n int, text func(d int) string) segments.Snapshot {
+	t.Helper()
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = simple.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bi.Close() })
+	batch := bi.NewBatch()
+	for d := range n {
+		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text(d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close() })
+	if k := len(snap.Segments()); k != 1 {
+		t.Fatalf("%d segments, want 1", k)
+	}
+	return snap
 }
