@@ -30,13 +30,7 @@ type testIndex struct {
 
 func newTestIndex(t *testing.T, rng *rand.Rand, docs int) *testIndex {
 	t.Helper()
-	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = simple.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bi.Close() })
+	bi := newIndex(t)
 	text := func(max int) string {
 		var w []string
 		for range 1 + rng.IntN(max) {
@@ -58,6 +52,7 @@ func newTestIndex(t *testing.T, rng *rand.Rand, docs int) *testIndex {
 		}
 	}
 	ix := &testIndex{bi: bi}
+	var err error
 	if ix.before, err = segments.Current(bi); err != nil {
 		t.Fatal(err)
 	}
@@ -336,13 +331,7 @@ func TestScoreTopSkipsWork(t *testing.T) {
 // segment; it and its index are closed when the test ends.
 func oneSegment(t *testing.T, n int, text func(d int) string) segments.Snapshot {
 	t.Helper()
-	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = simple.Name
-	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bi.Close() })
+	bi := newIndex(t)
 	batch := bi.NewBatch()
 	for d := range n {
 		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text(d)}); err != nil {
@@ -361,4 +350,18 @@ func oneSegment(t *testing.T, n int, text func(d int) string) segments.Snapshot 
 		t.Fatalf("%d segments, want 1", k)
 	}
 	return snap
+}
+
+// newIndex returns a new scorch index whose fields the simple analyser analyses,
+// closed when the test ends.
+func newIndex(t *testing.T) bleve.Index {
+	t.Helper()
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = simple.Name
+	bi, err := bleve.NewUsing(filepath.Join(t.TempDir(), "index"), m, segments.IndexType, segments.IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bi.Close() })
+	return bi
 }
