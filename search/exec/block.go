@@ -3,6 +3,7 @@ package exec
 import (
 	"math"
 	"math/bits"
+	"slices"
 
 	"musesearch/internal/segments"
 )
@@ -22,7 +23,7 @@ import (
 // the sections whose score assumed so are marked, and visit.score checks those its
 // caller wants one at a time, as before. Nothing this reads goes forward past what
 // the sections scored one at a time read later: tables are read by block, and the
-// phrases' known matches through a copy of their cursors.
+// phrases' known matches from where their cursors have got to, without moving them.
 
 // blockScores are a node's scores in the sections of a block: those it matches
 // (held), their scores by place in the block (valid where held), and those whose
@@ -157,12 +158,15 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 // whose first section is base: those its known matches hold, with their scores,
 // and, assumed to hold it, those not checked (see scorer.phrase).
 func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blockScores) {
-	known := sc.known[n.phraseNum] // a copy: scoring one at a time reads on from here
+	// The phrase's known sections in the block, found from where scoring one at a
+	// time has got to, which reads on from there.
+	known := &sc.known[n.phraseNum]
+	first, _ := slices.BinarySearch(known.nums[known.at:], base)
 	var unchecked segments.Mask
-	each(want, func(bit uint32) {
-		s, ok := known.score(base | bit)
-		switch {
-		case !ok:
+	for i := known.at + first; i < len(known.nums) && known.nums[i]-base < tableBlock; i++ {
+		bit := known.nums[i] - base
+		switch s := known.scores[i]; {
+		case !want.Has(bit):
 		case !math.IsNaN(s):
 			out.held.Add(bit)
 			out.scores[bit] = s
@@ -172,7 +176,7 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 			out.assumed.Add(bit)
 			unchecked.Add(bit)
 		}
-	})
+	}
 	if unchecked == (segments.Mask{}) {
 		return
 	}
