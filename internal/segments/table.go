@@ -105,13 +105,10 @@ func (t *Table) freq(i uint32) uint64 {
 func (t *Table) Each(each func(num uint32, freq, length uint64)) {
 	for i, b := range t.blocks {
 		rank := t.firsts[i]
-		for w, word := range t.masks[i] {
-			for ; word != 0; word &= word - 1 {
-				num := b<<TableBlockBits | uint32(w*64+bits.TrailingZeros64(word))
-				each(num, t.freq(rank), uint64(t.lengths[rank]))
-				rank++
-			}
-		}
+		t.masks[i].Each(func(bit uint32) {
+			each(b<<TableBlockBits|bit, t.freq(rank), uint64(t.lengths[rank]))
+			rank++
+		})
 	}
 }
 
@@ -211,6 +208,39 @@ func (m Mask) Has(i uint32) bool { return m[i/64]&(1<<(i%64)) != 0 }
 // Add marks the block's document i.
 func (m *Mask) Add(i uint32) { m[i/64] |= 1 << (i % 64) }
 
+// And returns the documents both m and o mark.
+func (m Mask) And(o Mask) Mask {
+	for w := range m {
+		m[w] &= o[w]
+	}
+	return m
+}
+
+// Or returns the documents m or o marks.
+func (m Mask) Or(o Mask) Mask {
+	for w := range m {
+		m[w] |= o[w]
+	}
+	return m
+}
+
+// AndNot returns the documents m marks and o does not.
+func (m Mask) AndNot(o Mask) Mask {
+	for w := range m {
+		m[w] &^= o[w]
+	}
+	return m
+}
+
+// Each calls f with every document m marks, in order.
+func (m Mask) Each(f func(i uint32)) {
+	for w, word := range m {
+		for ; word != 0; word &= word - 1 {
+			f(uint32(w*64 + bits.TrailingZeros64(word)))
+		}
+	}
+}
+
 // TableBlock is which documents of a block, of those asked about, hold a Table's
 // term, and their postings.
 type TableBlock struct {
@@ -229,18 +259,13 @@ func (c *TableCursor) Block(b uint32, want Mask) TableBlock {
 	if !ok {
 		return TableBlock{}
 	}
-	out := TableBlock{t: c.t, i: i}
-	for w := range want {
-		out.Held[w] = want[w] & c.t.masks[i][w]
-	}
+	out := TableBlock{Held: want.And(c.t.masks[i]), t: c.t, i: i}
 	if c.deleted != nil {
-		for w, word := range out.Held {
-			for ; word != 0; word &= word - 1 {
-				if bit := uint32(w*64 + bits.TrailingZeros64(word)); c.deleted.Contains(b<<TableBlockBits | bit) {
-					out.Held[w] &^= 1 << (bit % 64)
-				}
+		out.Held.Each(func(bit uint32) {
+			if c.deleted.Contains(b<<TableBlockBits | bit) {
+				out.Held[bit/64] &^= 1 << (bit % 64)
 			}
-		}
+		})
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"math"
-	"math/bits"
 	"slices"
 
 	"musesearch/internal/segments"
@@ -54,15 +53,15 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 	case kindTerm:
 		tb := sc.cursors[n.term].Block(b, want)
 		out.held = tb.Held
-		each(out.held, func(bit uint32) {
+		out.held.Each(func(bit uint32) {
 			freq, length := tb.At(bit)
 			out.scores[bit] = n.bm25(freq, sc.lengthPart(n, length))
 		})
 	case kindAll:
 		out.held = want
-		each(want, func(bit uint32) { out.scores[bit] = n.factor })
+		want.Each(func(bit uint32) { out.scores[bit] = n.factor })
 	case kindDocs:
-		each(want, func(bit uint32) {
+		want.Each(func(bit uint32) {
 			if m.docs.Contains(base | bit) {
 				out.held.Add(bit)
 				out.scores[bit] = 0
@@ -72,26 +71,26 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		sc.phraseBlock(n, base, want, out)
 	case kindAnd:
 		held := want
-		each(want, func(bit uint32) { out.scores[bit] = 0 })
+		want.Each(func(bit uint32) { out.scores[bit] = 0 })
 		for i, k := range n.kids {
 			r := k.scoreBlock(m.kids[i], b, held, sc)
-			out.assumed = or(out.assumed, r.assumed)
-			held = and(held, r.held)
-			each(held, func(bit uint32) { out.scores[bit] += k.times * r.scores[bit] })
+			out.assumed = out.assumed.Or(r.assumed)
+			held = held.And(r.held)
+			held.Each(func(bit uint32) { out.scores[bit] += k.times * r.scores[bit] })
 		}
 		out.held = held
 	case kindOr, kindUnitOr, kindSum:
 		for i, k := range n.kids {
-			out.assumed = or(out.assumed, k.scoreBlock(m.kids[i], b, want, sc).assumed)
+			out.assumed = out.assumed.Or(k.scoreBlock(m.kids[i], b, want, sc).assumed)
 		}
 		// The kids' scores stay theirs while their parent adds them up: only a
 		// node's parent has it score.
 		p := &sc.parts
 		p.own = segments.Mask{}
-		each(want, func(bit uint32) { out.scores[bit], p.floors[bit], p.matched[bit] = 0, 0, 0 })
+		want.Each(func(bit uint32) { out.scores[bit], p.floors[bit], p.matched[bit] = 0, 0, 0 })
 		for i, k := range n.kids {
 			r := &sc.scratch[k.id]
-			each(r.held, func(bit uint32) {
+			r.held.Each(func(bit uint32) {
 				s := r.scores[bit]
 				if n.kind == kindUnitOr && !(s >= 0 && s < n.floor/2) {
 					f := math.Floor(s / n.floor)
@@ -105,7 +104,7 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 				p.matched[bit]++
 			})
 		}
-		each(want, func(bit uint32) {
+		want.Each(func(bit uint32) {
 			if p.matched[bit] == 0 {
 				return
 			}
@@ -125,12 +124,12 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		out.held, out.assumed = r.held, r.assumed
 		out.scores = r.scores
 		not := n.kids[1].scoreBlock(m.kids[1], b, r.held, sc)
-		out.held = andNot(out.held, not.held)
-		out.assumed = or(out.assumed, not.assumed)
+		out.held = out.held.AndNot(not.held)
+		out.assumed = out.assumed.Or(not.assumed)
 	case kindSquash:
 		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
 		out.held, out.assumed = r.held, r.assumed
-		each(r.held, func(bit uint32) {
+		r.held.Each(func(bit uint32) {
 			s := r.scores[bit]
 			out.scores[bit] = n.scale * s / (1 + s)
 		})
@@ -139,7 +138,7 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
 		out.held, out.assumed = r.held, r.assumed
 		off := sc.seg.seg.Offset
-		each(r.held, func(bit uint32) {
+		r.held.Each(func(bit uint32) {
 			s, num := r.scores[bit], off+uint64(base|bit)
 			if t.Docs.Contains(uint32(num)) {
 				if r.assumed.Has(bit) {
@@ -183,7 +182,7 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 	// The score of a phrase in a section that holds it, as phraseScore computes it
 	// from its terms' postings there, from their tables.
 	b := base >> segments.TableBlockBits
-	each(unchecked, func(bit uint32) { out.scores[bit] = 0 })
+	unchecked.Each(func(bit uint32) { out.scores[bit] = 0 })
 	for set, k := range n.kids {
 		ids := n.phrase.Sets[set]
 		terms := []*node{k}
@@ -194,13 +193,13 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		var score [tableBlock]float64
 		for _, t := range terms {
 			tb := sc.cursors[t.term].Block(b, unchecked)
-			each(tb.Held, func(bit uint32) {
+			tb.Held.Each(func(bit uint32) {
 				freq, length := tb.At(bit)
 				score[bit] += t.bm25(freq, sc.lengthPart(t, length))
 				matched[bit]++
 			})
 		}
-		each(unchecked, func(bit uint32) {
+		unchecked.Each(func(bit uint32) {
 			s := score[bit]
 			if len(ids) > 1 {
 				s *= float64(matched[bit]) / float64(len(ids))
@@ -208,35 +207,5 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 			out.scores[bit] += k.times * s
 		})
 	}
-	out.held = or(out.held, unchecked)
-}
-
-// each calls f with the place of every section m marks, in order.
-func each(m segments.Mask, f func(bit uint32)) {
-	for w, word := range m {
-		for ; word != 0; word &= word - 1 {
-			f(uint32(w*64 + bits.TrailingZeros64(word)))
-		}
-	}
-}
-
-func and(a, b segments.Mask) segments.Mask {
-	for w := range a {
-		a[w] &= b[w]
-	}
-	return a
-}
-
-func or(a, b segments.Mask) segments.Mask {
-	for w := range a {
-		a[w] |= b[w]
-	}
-	return a
-}
-
-func andNot(a, b segments.Mask) segments.Mask {
-	for w := range a {
-		a[w] &^= b[w]
-	}
-	return a
+	out.held = out.held.Or(unchecked)
 }
