@@ -133,8 +133,8 @@ type Query struct {
 	terms, nodes int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
-	// impacts are the impacts of the terms in each segment, once ScoreTop read
-	// them (see prune.go).
+	// impacts are the tables of the terms (their postings and impacts) in each
+	// segment, once ScoreTop read them (see prune.go).
 	mu      sync.Mutex
 	impacts [][]*termTable
 	// checks counts the phrase candidates whose positions were checked.
