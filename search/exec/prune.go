@@ -65,8 +65,8 @@ func (k block) hi() uint64 { return k.lo() + 1<<levelBits[k.level] }
 
 // maxTermTableBytes bounds the memory an Impacts keeps; past it, it forgets the
 // tables it read first. A term's postings take about 3 bytes a posting, their impacts
-// as much again: at 1M generated sections the terms of the benchmark's whole mix of
-// 28 queries took 93 MB (46 MB of postings), twice that leaves room for other queries.
+// about as much again: at 1M generated sections the terms of the benchmark's whole mix
+// of 28 queries took 82 MB; twice that leaves room for other queries.
 const maxTermTableBytes = 192 << 20
 
 // boundSlack is the relative margin a bound keeps where its arithmetic is not the
