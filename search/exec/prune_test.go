@@ -264,35 +264,68 @@ func rank(t *testing.T, q *Query, imp *Impacts, docs *roaring.Bitmap, k int, pru
 // TestScoreTopKeepsTheBest checks on random plans that ScoreTop, leaving out the
 // sections its caller does not want, leaves it the same best hits and best of each
 // class of sections as scoring every match, ties included (plans that score many
-// sections alike).
+// sections alike): a block at a time where every term of the plan is in a table, and,
+// in a segment holding a section too long for a table, one section at a time.
 func TestScoreTopKeepsTheBest(t *testing.T) {
-	rng := rand.New(rand.NewPCG(16, 4))
-	ix := newTestIndex(t, rng, 3000)
-	snap, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	imp, pos := NewImpacts(), NewPositions()
-	scored, matched := 0, 0
-	for p := range 300 {
-		plan := randomPlan(rng, p%4, 3000)
-		q, err := Prepare(context.Background(), snap, plan, 0, pos)
-		if err != nil {
-			t.Fatal(err)
-		}
-		k := []int{1, 10, 100}[p%3]
-		want, all := rank(t, q, imp, q.Matches(), k, false)
-		got, some := rank(t, q, imp, q.Matches(), k, true)
-		if !slices.Equal(got.top, want.top) || got.best != want.best {
-			t.Fatalf("plan %d %#v, top %d:\n got %v\nwant %v", p, plan, k, got, want)
-		}
-		scored, matched = scored+some, matched+all
-	}
-	// Sections left out, or the test shows nothing (TestScoreTopSkipsWork bounds
-	// how many).
-	if scored >= matched {
-		t.Errorf("ScoreTop scored %d of %d matches, want fewer", scored, matched)
+	for _, long := range []bool{false, true} {
+		t.Run(fmt.Sprintf("long=%v", long), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(16, 4))
+			ix := newTestIndex(t, rng, 3000)
+			if long {
+				// A segment of its own where "alpha" has no table.
+				batch := ix.bi.NewBatch()
+				if err := batch.Index("long", map[string]any{"a": strings.Repeat("alpha beta ", 1<<15)}); err != nil {
+					t.Fatal(err)
+				}
+				for d := range 300 {
+					if err := batch.Index(fmt.Sprintf("e%05d", d), map[string]any{"a": "alpha gamma", "b": "beta"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := ix.bi.Batch(batch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			snap, err := segments.Current(ix.bi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer snap.Close()
+			imp, pos := NewImpacts(), NewPositions()
+			scored, matched, untabled := 0, 0, 0
+			for p := range 300 {
+				plan := randomPlan(rng, p%4, 3000)
+				q, err := Prepare(context.Background(), snap, plan, 0, pos)
+				if err != nil {
+					t.Fatal(err)
+				}
+				k := []int{1, 10, 100}[p%3]
+				want, all := rank(t, q, imp, q.Matches(), k, false)
+				got, some := rank(t, q, imp, q.Matches(), k, true)
+				if !slices.Equal(got.top, want.top) || got.best != want.best {
+					t.Fatalf("plan %d %#v, top %d:\n got %v\nwant %v", p, plan, k, got, want)
+				}
+				scored, matched = scored+some, matched+all
+				for i := range q.segs {
+					sc := q.newScorer()
+					sc.start(&q.segs[i])
+					if _, err := q.bounds(imp, i, sc); err != nil {
+						t.Fatal(err)
+					}
+					if !sc.tabled {
+						untabled++
+					}
+				}
+			}
+			// Sections left out, or the test shows nothing (TestScoreTopSkipsWork
+			// bounds how many).
+			if scored >= matched {
+				t.Errorf("ScoreTop scored %d of %d matches, want fewer", scored, matched)
+			}
+			if long != (untabled > 0) {
+				t.Errorf("ScoreTop scored a segment one section at a time for %d plans", untabled)
+			}
+		})
 	}
 }
 
