@@ -8,16 +8,17 @@
 // bleve's public API.
 //
 // What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText,
-// TestPostingsReader, TestTable, TestPositionsTable, TestNewSegmentsInIDOrder and
-// TestPositionsOnly check so that a bleve upgrade that changes it fails loudly: scorch
-// makes a batch's segment with its default segment plugin, the one registered last
-// as default, handing it the analysed documents and its "segmentConfig", and merges
-// copy locations as they are; an
-// index opened with IndexType hands out *scorch.IndexSnapshot readers and is a
-// *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
+// TestPostingsReader, TestSkips, TestTable, TestPositionsTable,
+// TestNewSegmentsInIDOrder and TestPositionsOnly check so that a bleve upgrade that
+// changes it fails loudly: scorch makes a batch's segment with its default segment
+// plugin, the one registered last as default, handing it the analysed documents and
+// its "segmentConfig", and merges copy locations as they are; an index opened with
+// IndexType hands out *scorch.IndexSnapshot readers and is a *scorch.Scorch
+// underneath; a snapshot's document numbers run on from segment to
 // segment, deleted documents included; zap postings iterators are
 // segment.OptimizablePostingsIterator, whose bitmaps may live in the segment's
-// read-only file mapping (so they are cloned before use, or only read); a postings list
+// read-only file mapping (so they are cloned before use, or only read), and they read
+// a list's data in chunks that an iterator may skip to (skip.go); a postings list
 // hands out iterators without changing itself, so that several goroutines may read one
 // (TermMemo shares them); a zap posting's NormUint64 is its field's length in tokens,
 // of which its Norm, what bleve's scoring reads, is 1/sqrt rounded to a float32; a
@@ -267,10 +268,11 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 				continue
 			}
 			it = tp.pl.Iterator(false, false, true, it)
+			chunk := chunkSize(seg.seg, tp.pl)
 			var p segment.Posting // the posting at or after d, once read
 			for _, d := range holding {
 				if p == nil || p.Number() < d {
-					if p, err = it.Advance(d); err != nil {
+					if p, err = advance(it, chunk, d); err != nil {
 						return fmt.Errorf("read the postings of %s: %w", field, err)
 					}
 				}
@@ -429,7 +431,11 @@ func (s Segment) Term(field, term string) (*Postings, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
 	}
-	pl, err := dict.PostingsList([]byte(term), s.deleted, nil)
+	deleted := s.deleted
+	if deleted != nil && deleted.IsEmpty() {
+		deleted = nil
+	}
+	pl, err := dict.PostingsList([]byte(term), deleted, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
 	}
@@ -437,17 +443,21 @@ func (s Segment) Term(field, term string) (*Postings, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.deleted != nil {
-		docs.AndNot(s.deleted)
+	p := &Postings{pl: pl, docs: docs}
+	if deleted != nil {
+		docs.AndNot(deleted)
+	} else {
+		p.chunk = chunkSize(s.seg, pl)
 	}
-	return &Postings{pl: pl, docs: docs}, nil
+	return p, nil
 }
 
 // Postings are the documents of one term in one segment, with their term frequencies
 // and field-length norms.
 type Postings struct {
-	pl   segment.PostingsList
-	docs *roaring.Bitmap
+	pl    segment.PostingsList
+	docs  *roaring.Bitmap
+	chunk uint64 // the size of a chunk of pl, where a reader may skip (0: none)
 }
 
 // Docs returns the segment-local numbers of the documents that hold the term; the
@@ -457,12 +467,13 @@ func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
 // Reader returns a reader of the postings' frequencies and norms, and with positions
 // of the term's positions in each document, which reads them forward.
 func (p *Postings) Reader(positions bool) *PostingsReader {
-	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), positions: positions}
+	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), chunk: p.chunk, positions: positions}
 }
 
 // PostingsReader reads postings in the order of their document numbers.
 type PostingsReader struct {
 	it        segment.PostingsIterator
+	chunk     uint64 // see Postings
 	positions bool
 	// past is 1 + the document number of the posting read last (copied out of
 	// zap's, which it reuses: zap's iterator may not be asked for it again), 0
@@ -509,7 +520,7 @@ func (r *PostingsReader) Advance(num uint32) (*Posting, error) {
 
 // read is Advance for a document after the posting read last.
 func (r *PostingsReader) read(num uint32) (*Posting, error) {
-	p, err := r.it.Advance(uint64(num))
+	p, err := advance(r.it, r.chunk, uint64(num))
 	if err != nil {
 		return nil, fmt.Errorf("read postings: %w", err)
 	}
