@@ -431,11 +431,9 @@ func (s Segment) Term(field, term string) (*Postings, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
 	}
-	deleted := s.deleted
-	if deleted != nil && deleted.IsEmpty() {
-		deleted = nil
-	}
-	pl, err := dict.PostingsList([]byte(term), deleted, nil)
+	// The list holds the deleted documents too, which its readers leave out
+	// themselves, so that they may skip (see advance).
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
 	}
@@ -443,21 +441,21 @@ func (s Segment) Term(field, term string) (*Postings, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Postings{pl: pl, docs: docs}
-	if deleted != nil {
-		docs.AndNot(deleted)
-	} else {
-		p.chunk = chunkSize(s.seg, pl)
+	if s.deleted != nil {
+		docs.AndNot(s.deleted)
 	}
-	return p, nil
+	return &Postings{pl: pl, docs: docs, deleted: s.deleted, chunk: chunkSize(s.seg, pl)}, nil
 }
 
 // Postings are the documents of one term in one segment, with their term frequencies
 // and field-length norms.
 type Postings struct {
-	pl    segment.PostingsList
-	docs  *roaring.Bitmap
-	chunk uint64 // the size of a chunk of pl, where a reader may skip (0: none)
+	pl   segment.PostingsList
+	docs *roaring.Bitmap
+	// deleted are the documents of pl the snapshot deleted, or nil; chunk is the
+	// size of a chunk of pl, for its readers' skips (0: unknown).
+	deleted *roaring.Bitmap
+	chunk   uint64
 }
 
 // Docs returns the segment-local numbers of the documents that hold the term; the
@@ -467,13 +465,14 @@ func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
 // Reader returns a reader of the postings' frequencies and norms, and with positions
 // of the term's positions in each document, which reads them forward.
 func (p *Postings) Reader(positions bool) *PostingsReader {
-	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), chunk: p.chunk, positions: positions}
+	return &PostingsReader{it: p.pl.Iterator(true, true, positions, nil), deleted: p.deleted, chunk: p.chunk, positions: positions}
 }
 
 // PostingsReader reads postings in the order of their document numbers.
 type PostingsReader struct {
 	it        segment.PostingsIterator
-	chunk     uint64 // see Postings
+	deleted   *roaring.Bitmap // see Postings
+	chunk     uint64          // see Postings
 	positions bool
 	// past is 1 + the document number of the posting read last (copied out of
 	// zap's, which it reuses: zap's iterator may not be asked for it again), 0
@@ -506,9 +505,12 @@ func Norm(length uint64) float64 {
 type lengthPosting interface{ NormUint64() uint64 }
 
 // Advance reads the posting of document num, which must not be before the last read,
-// or returns nil when the document does not hold the term. The posting is valid until
-// the next call.
+// or returns nil when the document does not hold the term (a deleted one holds none).
+// The posting is valid until the next call.
 func (r *PostingsReader) Advance(num uint32) (*Posting, error) {
+	if r.deleted != nil && r.deleted.Contains(num) {
+		return nil, nil // the snapshot deleted num
+	}
 	if r.past <= uint64(num) {
 		return r.read(num)
 	}
