@@ -81,13 +81,15 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		out.held = held
 	case kindOr, kindUnitOr, kindSum:
 		for i, k := range n.kids {
-			out.assumed = out.assumed.Or(k.scoreBlock(m.kids[i], b, want, sc).assumed)
+			r := k.scoreBlock(m.kids[i], b, want, sc)
+			out.assumed = out.assumed.Or(r.assumed)
+			out.held = out.held.Or(r.held)
 		}
 		// The kids' scores stay theirs while their parent adds them up: only a
 		// node's parent has it score.
 		p := &sc.parts
 		p.own = segments.Mask{}
-		want.Each(func(bit uint32) { out.scores[bit], p.floors[bit], p.matched[bit] = 0, 0, 0 })
+		out.held.Each(func(bit uint32) { out.scores[bit], p.floors[bit], p.matched[bit] = 0, 0, 0 })
 		for i, k := range n.kids {
 			r := &sc.scratch[k.id]
 			r.held.Each(func(bit uint32) {
@@ -104,11 +106,7 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 				p.matched[bit]++
 			})
 		}
-		want.Each(func(bit uint32) {
-			if p.matched[bit] == 0 {
-				return
-			}
-			out.held.Add(bit)
+		out.held.Each(func(bit uint32) {
 			sum := out.scores[bit]
 			if n.kind != kindSum {
 				sum *= n.coord[p.matched[bit]]
