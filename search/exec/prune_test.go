@@ -359,6 +359,53 @@ func TestScoreTopSkipsWork(t *testing.T) {
 	}
 }
 
+// TestScoreTopStopsSmallerBlocks checks that ScoreTop stops bounding blocks of 32
+// that leave out nothing, after judgeSmaller of them, and goes on where they leave out
+// sections: a caller keeps the sections that may score more than the plainest, and
+// one block of 128 in four holds better sections, in each of its blocks of 32 or in
+// one.
+func TestScoreTopStopsSmallerBlocks(t *testing.T) {
+	const docs = 1 << 16
+	for _, everyBlock := range []bool{true, false} {
+		snap := oneSegment(t, docs, func(d int) string {
+			switch {
+			case d%2 == 0:
+				return "other filler"
+			case d>>levelBits[0]%4 == 0 && (d%(1<<levelBits[0]) == 1 || everyBlock && d%(1<<levelBits[1]) == 1):
+				return "common common"
+			}
+			return "common filler"
+		})
+		q, err := Prepare(context.Background(), snap, Term{Field: "a", Term: "common", Boost: 1}, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		least, most := math.Inf(1), 0.0
+		if err := q.Score(context.Background(), q.Matches(), func(_ uint64, score float64) {
+			least, most = min(least, score), max(most, score)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		bounded := 0 // blocks of 32
+		err = q.ScoreTop(context.Background(), q.Matches(), NewImpacts(), func(block []uint32, bound float64) []uint32 {
+			if len(block) <= 1<<levelBits[1] {
+				bounded++
+			}
+			if bound > (least+most)/2 {
+				return block
+			}
+			return nil
+		}, func(uint64, float64) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := docs >> levelBits[0] / 4 // blocks of 128 with better sections
+		if stops := bounded < 4*kept; stops != everyBlock || bounded < judgeSmaller {
+			t.Errorf("better sections in every block of 32 of a block of 128: %v: %d blocks of 32 bounded in %d blocks of 128", everyBlock, bounded, kept)
+		}
+	}
+}
+
 // oneSegment returns a snapshot of a new index of n sections, numbered in order, whose
 // field "a" holds text(d) for section d, analysed by the simple analyser, in one
 // segment; it and its index are closed when the test ends.
