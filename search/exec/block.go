@@ -159,11 +159,13 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 	// time has got to, which reads on from there.
 	known := &sc.known[n.phraseNum]
 	first, _ := slices.BinarySearch(known.nums[known.at:], base)
-	var unchecked segments.Mask
+	var unchecked segments.Mask // and those known to hold it but not scored
 	for i := known.at + first; i < len(known.nums) && known.nums[i]-base < tableBlock; i++ {
 		bit := known.nums[i] - base
 		switch s := known.scores[i]; {
 		case !want.Has(bit):
+		case s == holdsUnscored:
+			unchecked.Add(bit)
 		case !math.IsNaN(s):
 			out.held.Add(bit)
 			out.scores[bit] = s

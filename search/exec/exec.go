@@ -137,8 +137,9 @@ type Query struct {
 	// segment, once ScoreTop read them (see prune.go).
 	mu      sync.Mutex
 	impacts [][]*termTable
-	// checks counts the phrase candidates whose positions were checked.
-	checks atomic.Int64
+	// checks counts the phrase candidates whose positions were checked, remembered
+	// the phrases of segments whose holders Positions remembered.
+	checks, remembered atomic.Int64
 	// positions keeps the tables of positions its phrases read (nil: none kept, every
 	// position read from zap's postings); tables counts those it built.
 	positions *Positions
@@ -187,8 +188,13 @@ type phraseMatches struct {
 }
 
 // notChecked is the score phraseSets.known gives a candidate not checked: NaN, which
-// no score is.
-var notChecked = math.NaN()
+// no score is. holdsUnscored is the score it gives a section known to hold the
+// phrase (from an earlier query, see Positions) whose score is to be read from its
+// terms' postings: +Inf, which no score is either.
+var (
+	notChecked    = math.NaN()
+	holdsUnscored = math.Inf(1)
+)
 
 // node is a Node with what scoring it needs.
 type node struct {
@@ -219,6 +225,8 @@ type node struct {
 	phrase    *PhraseShape
 	termOf    []int
 	negated   bool
+	// phraseKey names the phrase (its field and pattern) among all, for Positions.
+	phraseKey string
 	// phrases says whether the node is or holds a phrase.
 	phrases bool
 }
@@ -389,6 +397,7 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 		return nil, fmt.Errorf("exec: a phrase of no terms")
 	}
 	out.phrase, out.termOf = shape, make([]int, len(shape.Terms))
+	out.phraseKey = fmt.Sprintf("%q %q", p.Field, p.Pattern)
 	for set, ids := range shape.Sets {
 		var alts []Node
 		for _, id := range ids {
@@ -887,10 +896,12 @@ func (sc *scorer) lengthPart(n *node, length uint64) float64 {
 // section holds the phrase: as checked, or, not checked there, as the scorer
 // assumes or checks it now.
 func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
-	if s, ok := sc.known[n.phraseNum].score(local); !ok || !math.IsNaN(s) {
+	s, ok := sc.known[n.phraseNum].score(local)
+	unscored := s == holdsUnscored
+	if !ok || !math.IsNaN(s) && !unscored {
 		return s, ok // checked, or not a candidate
 	}
-	if sc.optimistic && n.negated {
+	if !unscored && sc.optimistic && n.negated {
 		sc.assumed = true
 		return 0, false
 	}
@@ -911,10 +922,13 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	}
 	var postings []*segments.Posting
 	var err error
-	if sc.optimistic {
+	switch {
+	case unscored:
+		postings, err = c.read(local)
+	case sc.optimistic:
 		sc.assumed = true
 		postings, err = c.read(local)
-	} else {
+	default:
 		postings, err = c.holds(local)
 	}
 	if err != nil && sc.err == nil {

@@ -153,12 +153,15 @@ starts:
 }
 
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
-// segments): those that hold it, and its score in each, go to out.
+// segments): those that hold it, and its score in each, go to out. kept, when not
+// nil, are the candidates to check, for later queries: which of them hold the phrase
+// is kept (Positions).
 type phraseCheck struct {
 	n          *node
 	seg        int
 	candidates *roaring.Bitmap
 	out        phraseMatches
+	kept       *roaring.Bitmap
 }
 
 // matchPhrases checks the candidates of each phrase of the plan (the sections that
@@ -170,7 +173,18 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 	var heads, tails []*phraseCheck
 	for i := range q.segs {
 		for p, n := range q.phrases {
-			heads = append(heads, &phraseCheck{n: n, seg: i, candidates: roaring.And(q.segs[i].phrases[p].candidates, undecided[i])})
+			c := &phraseCheck{n: n, seg: i, candidates: roaring.And(q.segs[i].phrases[p].candidates, undecided[i])}
+			heads = append(heads, c)
+			if q.positions == nil || c.candidates.IsEmpty() {
+				continue
+			}
+			switch h, ok := q.positions.holders.Peek(q.segs[i].seg, n.phraseKey); {
+			case !ok:
+				c.kept = c.candidates.Clone()
+			case roaring.AndNot(c.candidates, h.checked).IsEmpty():
+				c.out, c.candidates = h.among(c.candidates), roaring.New()
+				q.remembered.Add(1)
+			}
 		}
 	}
 	checkAll := func(checks []*phraseCheck) func(context.Context) error {
@@ -220,8 +234,40 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 	found := make([][]phraseMatches, len(q.segs))
 	for _, c := range heads {
 		found[c.seg] = append(found[c.seg], c.out)
+		if c.kept != nil {
+			_, err := q.positions.holders.Get(q.segs[c.seg].seg, c.n.phraseKey, func() (*phraseHolders, error) {
+				return &phraseHolders{holds: roaring.BitmapOf(c.out.nums...), checked: c.kept}, nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	return found, nil
+}
+
+// phraseHolders are the sections of a segment that hold a phrase, segment-local,
+// of checked, the candidates a query checked (those that held all its terms, where
+// its match depended on the phrase, less those the snapshot of the check had
+// deleted).
+type phraseHolders struct {
+	holds, checked *roaring.Bitmap
+}
+
+// among returns those of candidates, all of them checked, that hold the phrase,
+// scored holdsUnscored.
+func (h *phraseHolders) among(candidates *roaring.Bitmap) phraseMatches {
+	nums := roaring.And(h.holds, candidates).ToArray()
+	scores := make([]float64, len(nums))
+	for i := range scores {
+		scores[i] = holdsUnscored
+	}
+	return phraseMatches{nums: nums, scores: scores}
+}
+
+// size is roughly the memory h takes, in bytes.
+func (h *phraseHolders) size() int {
+	return 64 + int(h.holds.GetSizeInBytes()+h.checked.GetSizeInBytes())
 }
 
 // with returns m and the sections nums, in order and none of m's, scored notChecked.
@@ -316,11 +362,15 @@ func (q *Query) newChecker(n *node, s *segment, tables []*segments.PositionsTabl
 // Positions keeps tables of the positions of phrases' terms, by segment, field and
 // term, for the segments of the last snapshot searched: a table holds in every
 // snapshot that shares its segment (it is read with its deleted documents). It also
-// keeps which terms queries read from zap's postings, for positionTables' rule. It is
-// safe for concurrent use.
+// keeps which terms queries read from zap's postings, for positionTables' rule, and,
+// by segment and phrase, which of the candidates the first query of the phrase
+// checked there hold it: a later query that checks no others (the same search again,
+// its next page, a filter or facet chosen) checks none of them. It is safe for
+// concurrent use.
 type Positions struct {
-	tables *segments.Memo[fieldTerm, *segments.PositionsTable]
-	walked *segments.Memo[fieldTerm, struct{}]
+	tables  *segments.Memo[fieldTerm, *segments.PositionsTable]
+	walked  *segments.Memo[fieldTerm, struct{}]
+	holders *segments.Memo[string, *phraseHolders]
 }
 
 // maxPositionBytes bounds the memory of the tables a Positions keeps; past it, it
@@ -328,6 +378,10 @@ type Positions struct {
 // position; the serving process aims at 1 GB and took 0.85 GB at 1M sections
 // without them. The phrases of the benchmark's whole mix took 87 MB there.
 const maxPositionBytes = 96 << 20
+
+// maxHolderBytes bounds the memory of the sections that hold phrases a Positions
+// keeps: two bitmaps of a phrase in a segment, some kilobytes to a hundred.
+const maxHolderBytes = 16 << 20
 
 // maxWalkedTerms bounds the terms a Positions remembers having read from zap's
 // postings (a hundred bytes each): the terms of the phrases of a thousand or so
@@ -337,8 +391,9 @@ const maxWalkedTerms = 16384
 // NewPositions returns an empty Positions.
 func NewPositions() *Positions {
 	return &Positions{
-		tables: segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size),
-		walked: segments.NewMemo[fieldTerm, struct{}](maxWalkedTerms, nil),
+		tables:  segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size),
+		walked:  segments.NewMemo[fieldTerm, struct{}](maxWalkedTerms, nil),
+		holders: segments.NewMemo[string, *phraseHolders](maxHolderBytes, (*phraseHolders).size),
 	}
 }
 
@@ -369,6 +424,7 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 	if q.positions != nil {
 		q.positions.tables.Follow(q.snap.Segments())
 		q.positions.walked.Follow(q.snap.Segments())
+		q.positions.holders.Follow(q.snap.Segments())
 	}
 	for i := range q.segs {
 		s := &q.segs[i]

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -158,6 +159,55 @@ func TestPhrasesCheckedLazily(t *testing.T) {
 		for num, s := range scores(not, not.Matches()) {
 			if want := termScores[num]; math.Abs(s-want) > 1e-12*want {
 				t.Fatalf("%v: section %d scores %v under the Not, want %v", pattern, num, s, want)
+			}
+		}
+	}
+}
+
+// TestPhraseHoldersRemembered checks that a query of a phrase whose every candidate
+// an earlier query checked checks none, matches and scores as that one did, a page of
+// ten included, and that a phrase of the same terms in another order, or of another
+// field, is not taken for it.
+func TestPhraseHoldersRemembered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 7))
+	ix := newTestIndex(t, rng, 3000)
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	ctx := context.Background()
+	pos := NewPositions()
+	var first [3]*Query
+	for round := range 2 {
+		for i, phrase := range []Phrase{
+			{Field: "a", Pattern: [][]string{{"alpha"}, {"beta"}}, Boost: 1},
+			{Field: "a", Pattern: [][]string{{"beta"}, {"alpha"}}, Boost: 1},
+			{Field: "b", Pattern: [][]string{{"alpha"}, {"beta"}}, Boost: 1},
+		} {
+			q, err := Prepare(ctx, snap, phrase, 0, pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if round == 0 {
+				first[i] = q
+				if q.checks.Load() == 0 || q.remembered.Load() != 0 {
+					t.Fatalf("%v: the first query checked %d candidates, remembered %d phrases, want some, none", phrase, q.checks.Load(), q.remembered.Load())
+				}
+				continue
+			}
+			if q.checks.Load() != 0 || q.remembered.Load() == 0 {
+				t.Errorf("%v: the second query checked %d candidates, remembered %d phrases, want none, some", phrase, q.checks.Load(), q.remembered.Load())
+			}
+			if !q.Matches().Equals(first[i].Matches()) {
+				t.Errorf("%v: %d matches, want the first query's %d", phrase, q.Matches().GetCardinality(), first[i].Matches().GetCardinality())
+			}
+			for _, pruned := range []bool{false, true} {
+				got, _ := rank(t, q, NewImpacts(), q.Matches(), 10, pruned)
+				want, _ := rank(t, first[i], NewImpacts(), first[i].Matches(), 10, pruned)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%v (pruned %v): best\n%v\nwant the first query's\n%v", phrase, pruned, got, want)
+				}
 			}
 		}
 	}

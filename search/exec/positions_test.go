@@ -43,7 +43,7 @@ func TestPositionTablesAgree(t *testing.T) {
 		}
 		return out
 	}
-	built, read := 0, 0
+	built, read, remembered := 0, 0, 0
 	for p := range 200 {
 		plan := randomPlan(rng, p%4, 3000)
 		for _, snap := range []segments.Snapshot{after, ix.before} {
@@ -60,7 +60,7 @@ func TestPositionTablesAgree(t *testing.T) {
 					t.Fatalf("plan %d %#v: scores from tables\n%v\nwant\n%v", p, plan, got, want)
 				}
 				n := int(q.tables.Load())
-				built, read = built+n, read+tablesOf(q)
+				built, read, remembered = built+n, read+tablesOf(q), remembered+int(q.remembered.Load())
 				if n == 0 && i > 0 {
 					break
 				}
@@ -70,9 +70,9 @@ func TestPositionTablesAgree(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d tables built, %d read", built, read)
-	if built == 0 || read <= built {
-		t.Errorf("%d tables built, %d read: the test shows nothing", built, read)
+	t.Logf("%d tables built, %d read, %d phrases' holders remembered", built, read, remembered)
+	if built == 0 || read <= built || remembered == 0 {
+		t.Errorf("%d tables built, %d read, %d phrases' holders remembered: the test shows nothing", built, read, remembered)
 	}
 }
 
