@@ -82,7 +82,7 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 // corpus can be reused by the next run. A heap profile goes to memProfile at the end,
 // unless it is "".
 func serve(ctx context.Context, indexDir, corpusDir string, wl workload, memProfile string) (serveOutput, error) {
-	indexer.ServingGC() // as the serve command does
+	defer indexer.ServingGC()() // as the serve command does
 	start := time.Now()
 	eng, err := openEngine(ctx, indexDir, corpusDir)
 	if err != nil {

@@ -45,7 +45,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errUsage
 	}
 	logger := logs.logger(stderr)
-	indexer.ServingGC()
+	defer indexer.ServingGC()()
 
 	if *publicURL == "" {
 		*publicURL = httpURL(*addr, "localhost")
