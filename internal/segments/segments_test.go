@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // upgrade prefixes what a failing check of TestScorchContract says: the bleve in
@@ -233,25 +234,13 @@ func TestPostingsReader(t *testing.T) {
 	}
 	// What bleve's scoring reads, by document number, from its term reader.
 	want := map[uint64]posting{}
-	tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("fish"), "t", true, true, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tfr.Close()
-	for {
-		d, err := tfr.Next(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d == nil {
-			break
-		}
+	bleveReads(t, snap, "t", "fish", func(d *index.TermFieldDoc) {
 		p := posting{freq: d.Freq, norm: d.Norm}
 		for _, v := range d.Vectors {
 			p.pos = append(p.pos, v.Pos)
 		}
 		want[d.ID.Value()] = p
-	}
+	})
 	for id, text := range docs {
 		iid, err := snap.snap.InternalID(id)
 		if err != nil || iid == nil {
@@ -333,6 +322,27 @@ func textMapping() mapping.IndexMapping {
 // whether it ran before a test read the index was a matter of timing (under -race it
 // had, every time).
 var unmerged = map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 1, "FloorSegmentFileSize": 1}}
+
+// bleveReads calls each with every document bleve's term reader reads of term in
+// field of snap, with its frequency, norm and term vectors.
+func bleveReads(t *testing.T, snap Snapshot, field, term string, each func(d *index.TermFieldDoc)) {
+	t.Helper()
+	tfr, err := snap.snap.TermFieldReader(context.Background(), []byte(term), field, true, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			return
+		}
+		each(d)
+	}
+}
 
 // eachPosting calls each with every posting of term in field of snap, read with its
 // positions, and its snapshot document number.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // TestSkips checks what is read of documents far apart in a segment written to a
@@ -51,23 +53,11 @@ func TestSkips(t *testing.T) {
 	}
 	// What bleve reads, by document number: "pos start-end" of each occurrence.
 	want := map[uint64][]string{}
-	tfr, err := snap.snap.TermFieldReader(context.Background(), []byte("fish"), "t", true, true, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tfr.Close()
-	for {
-		d, err := tfr.Next(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d == nil {
-			break
-		}
+	bleveReads(t, snap, "t", "fish", func(d *index.TermFieldDoc) {
 		for _, v := range d.Vectors {
 			want[d.ID.Value()] = append(want[d.ID.Value()], fmt.Sprintf("%d %d-%d", v.Pos, v.Start, v.Start+v.End))
 		}
-	}
+	})
 	// Documents far apart, some in one chunk, the first and last.
 	var nums []uint64
 	for num := uint64(0); num < docs; num += 997 {

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
-
-	"musesearch/internal/segments"
 )
 
 // TestBoth checks both's ends: an error of a stops b, an error of b is returned, and
@@ -65,12 +63,7 @@ func (q *Query) candidatesOf(i int) *roaring.Bitmap {
 // phrase's matches under a Not.
 func TestPhrasesCheckedLazily(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 5))
-	ix := newTestIndex(t, rng, 3000)
-	snap, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	snap := newTestIndex(t, rng, 3000).after
 	ctx := context.Background()
 	prepare := func(plan Node) *Query {
 		t.Helper()
@@ -170,12 +163,7 @@ func TestPhrasesCheckedLazily(t *testing.T) {
 // field, is not taken for it.
 func TestPhraseHoldersRemembered(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 7))
-	ix := newTestIndex(t, rng, 3000)
-	snap, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	snap := newTestIndex(t, rng, 3000).after
 	ctx := context.Background()
 	pos := NewPositions()
 	var first [3]*Query

@@ -20,11 +20,7 @@ import (
 func TestPositionTablesAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 6))
 	ix := newTestIndex(t, rng, 3000)
-	after, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer after.Close()
+	after := ix.after
 	ctx := context.Background()
 	pos := NewPositions()
 	prepare := func(snap segments.Snapshot, plan Node, positions *Positions) *Query {

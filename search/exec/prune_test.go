@@ -21,11 +21,11 @@ import (
 var words = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
 
 // testIndex is a scorch index of docs random documents of fields a (long) and b
-// (short), written in batches (segments), with some deleted; before is a snapshot
-// taken before the deletions, still open.
+// (short), written in batches (segments), with some deleted; before and after are
+// snapshots taken before and after the deletions, open until the test ends.
 type testIndex struct {
-	bi     bleve.Index
-	before segments.Snapshot
+	bi            bleve.Index
+	before, after segments.Snapshot
 }
 
 func newTestIndex(t *testing.T, rng *rand.Rand, docs int) *testIndex {
@@ -64,6 +64,10 @@ func newTestIndex(t *testing.T, rng *rand.Rand, docs int) *testIndex {
 	if err := bi.Batch(batch); err != nil {
 		t.Fatal(err)
 	}
+	if ix.after, err = segments.Current(bi); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.after.Close() })
 	return ix
 }
 
@@ -148,11 +152,7 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 func TestBoundsHold(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 3))
 	ix := newTestIndex(t, rng, 3000)
-	after, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer after.Close()
+	after := ix.after
 	imp, pos := NewImpacts(), NewPositions()
 	ctx := context.Background()
 	checked, tables := 0, 0
