@@ -114,7 +114,9 @@ func (f *fileSections) analyse(m mapping.IndexMapping) {
 }
 
 // document maps the k-th section of f, whose id is id, to a bleve document, not yet
-// analysed: as the mapping maps its record, but for FieldMentions (mentionsField).
+// analysed: as the mapping maps its record, but for FieldMentions (mentionsField), and
+// the text fields, which our analysers analyse straight into term frequencies
+// (analysedText).
 func (f *fileSections) document(m mapping.IndexMapping, k int, id string) (*document.Document, error) {
 	doc := document.NewDocument(id)
 	if err := m.MapDocument(doc, f.records[k]); err != nil {
@@ -123,6 +125,10 @@ func (f *fileSections) document(m mapping.IndexMapping, k int, id string) (*docu
 	for i, field := range doc.Fields {
 		if field.Name() == FieldMentions {
 			doc.Fields[i] = mentionsField(field)
+		} else if text, ok := field.(*document.TextField); ok {
+			if an, ok := text.Analyzer().(*analyzer); ok {
+				doc.Fields[i] = &analysedText{TextField: text, an: an}
+			}
 		}
 	}
 	return doc, nil

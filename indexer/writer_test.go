@@ -77,10 +77,13 @@ func bundleSections(t *testing.T) []fileSections {
 	return files
 }
 
-// TestMentionsField indexes the bundled corpus twice, each section's FieldMentions
-// terms given to the mapping as an array, which makes a keyword field of each, and as
-// one text of them (mentionsField): the index must hold the same.
-func TestMentionsField(t *testing.T) {
+// TestSectionDocument indexes the bundled corpus twice: each section's record given
+// to the batch, which maps it with the mapping and analyses it with bleve's text
+// fields, its FieldMentions terms as an array, which makes a keyword field of each;
+// and as fileSections.document maps it, its mentions one text (mentionsField), its
+// text fields analysed straight into term frequencies (analysedText). The index must
+// hold the same.
+func TestSectionDocument(t *testing.T) {
 	files := bundleSections(t)
 	mapped, one := openMem(t), openMem(t)
 	mentioning := 0
@@ -120,7 +123,7 @@ func TestMentionsField(t *testing.T) {
 	}
 	want, got := dumpIndex(t, mapped.bi), dumpIndex(t, one.bi)
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("mentions as one field (-mapped +one field):\n%s", diff)
+		t.Errorf("sections as documents (-mapped +document):\n%s", diff)
 	}
 }
 
