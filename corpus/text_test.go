@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -121,6 +122,44 @@ func TestDebris(t *testing.T) {
 		if got := d.isDebris(tt.line); got != tt.debris {
 			t.Errorf("isDebris(%q) = %v, want %v", tt.line, got, tt.debris)
 		}
+	}
+}
+
+// TestNavigationTests checks that the cheap tests isNavigation makes first pass every
+// line the expressions after them match: each line of the bundled corpus, and lines
+// made to match.
+func TestNavigationTests(t *testing.T) {
+	lines := []string{
+		"TOP > ブログ > 再生医療", "首页 › 新闻 › 2024", "Home » News » Stem cells", "当前位置：首页",
+		"現在位置: トップ", "you are here: home", "Logo-apb", "LOGO-apb", "jRCT ロゴ", "jRCT　ロゴ",
+		"The Journal LoGo", "Journal logoLink to Journal", "Cell logo", "a > b", "no trail here",
+	}
+	err := fs.WalkDir(Bundle, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(Bundle, path)
+		lines = append(lines, strings.Split(string(data), "\n")...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	matched := 0
+	for _, s := range lines {
+		crumb, logo := breadcrumb.MatchString(s), logoLine.MatchString(s)
+		if crumb && !mayBeBreadcrumb(s) {
+			t.Errorf("%q is a breadcrumb trail, but mayBeBreadcrumb is false", s)
+		}
+		if logo && !mayBeLogo(s) {
+			t.Errorf("%q is a logo's text, but mayBeLogo is false", s)
+		}
+		if crumb || logo {
+			matched++
+		}
+	}
+	if matched < 12 {
+		t.Errorf("%d lines matched, want at least the 12 made to", matched)
 	}
 }
 

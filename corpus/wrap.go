@@ -145,7 +145,24 @@ func isNavigation(s string) bool {
 	if navigation[strings.TrimSpace(foldSpaces.ReplaceAllString(Fold(s), " "))] {
 		return true
 	}
-	return breadcrumb.MatchString(s) || logoLine.MatchString(s)
+	return mayBeBreadcrumb(s) && breadcrumb.MatchString(s) || mayBeLogo(s) && logoLine.MatchString(s)
+}
+
+// mayBeBreadcrumb reports whether s holds what every match of breadcrumb holds, a
+// test far cheaper than the expression: nearly every line of a file is asked about.
+func mayBeBreadcrumb(s string) bool {
+	return strings.ContainsAny(s, ">›»") || strings.Contains(s, "位置") || strings.Contains(s, "you are here")
+}
+
+// mayBeLogo reports whether s holds what every match of logoLine holds: "logo" in any
+// case (no other letter folds to l, o or g), or ロゴ.
+func mayBeLogo(s string) bool {
+	for i := 0; i+len("logo") <= len(s); i++ {
+		if s[i]|0x20 == 'l' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 'g' && s[i+3]|0x20 == 'o' {
+			return true
+		}
+	}
+	return strings.Contains(s, "ロゴ")
 }
 
 // logicalLine is a line of text after hard wraps are undone.

@@ -2,13 +2,16 @@ package indexer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
 	"github.com/ikawaha/kagome-dict/ipa"
@@ -145,20 +148,105 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 	text := string(input)
 	var out analysis.TokenStream
 	var tokens []analysis.Token
-	var terms []byte
-	pos := 1
-	emit := func(term string, start, end, position int, typ analysis.TokenType) {
+	var terms termStore
+	a.tokens(text, func(term string, start, end, position int, typ analysis.TokenType) {
 		if len(tokens) == cap(tokens) {
 			tokens = make([]analysis.Token, 0, min(tokenBlock, max(len(text)/4, 16)))
 		}
-		if cap(terms)-len(terms) < len(term) {
-			terms = make([]byte, 0, max(min(termBlock, len(text)), len(term)))
-		}
-		n := len(terms)
-		terms = append(terms, term...)
-		tokens = append(tokens, analysis.Token{Term: terms[n:len(terms):len(terms)], Start: start, End: end, Position: position, Type: typ})
+		tokens = append(tokens, analysis.Token{Term: terms.add(term, len(text)), Start: start, End: end, Position: position, Type: typ})
 		out = append(out, &tokens[len(tokens)-1])
+	})
+	return out
+}
+
+// frequencies analyses input as Analyze does and counts its tokens by term as bleve's
+// analysis.TokenFrequency counts those of a field with arrayPositions and options;
+// it returns them with the number of tokens. It makes no analysis.Token, and
+// allocates what it returns at its size once it has it: Analyze then TokenFrequency
+// allocated a token and a location for each, each term's locations an array at a time,
+// and a map for as many terms as tokens, half of a rebuild's allocations.
+func (a *analyzer) frequencies(input []byte, arrayPositions []uint64, options index.FieldIndexingOptions) (index.TokenFrequencies, int) {
+	text := string(input)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.put()
+	vectors := options.IncludeTermVectors()
+	a.tokens(text, func(term string, start, end, position int, _ analysis.TokenType) {
+		i, ok := sc.numbers[term]
+		if !ok {
+			i = int32(len(sc.terms))
+			sc.numbers[term] = i
+			sc.terms = append(sc.terms, term)
+			sc.counts = append(sc.counts, 0)
+		}
+		sc.counts[i]++
+		sc.owners = append(sc.owners, i)
+		if vectors {
+			sc.locs = append(sc.locs, index.TokenLocation{ArrayPositions: arrayPositions, Start: start, End: end, Position: position})
+		}
+	})
+	size := 0
+	for _, t := range sc.terms {
+		size += len(t)
 	}
+	termBytes := make([]byte, 0, size)
+	tfs := make([]index.TokenFreq, len(sc.terms))
+	freqs := make(index.TokenFrequencies, len(sc.terms))
+	for i, t := range sc.terms {
+		n := len(termBytes)
+		termBytes = append(termBytes, t...)
+		tfs[i].Term = termBytes[n:len(termBytes):len(termBytes)]
+		if !options.SkipFreqNorm() {
+			tfs[i].SetFrequency(int(sc.counts[i]))
+		}
+		freqs[t] = &tfs[i]
+	}
+	if vectors {
+		// Each term's locations are a window of one array of pointers, in order.
+		locs := slices.Clone(sc.locs)
+		ptrs := make([]*index.TokenLocation, len(locs))
+		next := 0
+		for i := range tfs {
+			k := int(sc.counts[i])
+			tfs[i].Locations = ptrs[next : next : next+k]
+			next += k
+		}
+		for j, i := range sc.owners {
+			tfs[i].Locations = append(tfs[i].Locations, &locs[j])
+		}
+	}
+	return freqs, len(sc.owners)
+}
+
+// scratch is the working memory of frequencies, reused through scratchPool.
+type scratch struct {
+	numbers map[string]int32      // of the terms, in order of their first token
+	terms   []string              // by number
+	counts  []int32               // of each term's tokens, by number
+	owners  []int32               // the term number of every token in turn
+	locs    []index.TokenLocation // of every token in turn, with term vectors
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{numbers: map[string]int32{}} }}
+
+// maxScratchTerms bounds the terms of a scratch kept for reuse: clearing its map
+// takes time in proportion to the most it held.
+const maxScratchTerms = 1 << 14
+
+// put empties sc and gives it back to scratchPool.
+func (sc *scratch) put() {
+	if len(sc.terms) > maxScratchTerms {
+		return
+	}
+	clear(sc.numbers)
+	clear(sc.terms) // no references to the texts from the pool
+	clear(sc.locs)
+	sc.terms, sc.counts, sc.owners, sc.locs = sc.terms[:0], sc.counts[:0], sc.owners[:0], sc.locs[:0]
+	scratchPool.Put(sc)
+}
+
+// tokens calls emit with every token of text in turn.
+func (a *analyzer) tokens(text string, emit func(term string, start, end, position int, typ analysis.TokenType)) {
+	pos := 1
 	scan(text, func(s segment) {
 		switch {
 		case s.kind == segCJK && a.japanese:
@@ -169,8 +257,40 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 			pos = a.words(text, s, pos, emit)
 		}
 	})
-	return out
 }
+
+// termStore holds copies of terms in blocks.
+type termStore []byte
+
+// add copies term, a term of a text of textLen bytes, and returns the copy.
+func (s *termStore) add(term string, textLen int) []byte {
+	if cap(*s)-len(*s) < len(term) {
+		*s = make([]byte, 0, max(min(termBlock, textLen), len(term)))
+	}
+	n := len(*s)
+	*s = append(*s, term...)
+	return (*s)[n:len(*s):len(*s)]
+}
+
+// analysedText is a text field whose analyser is one of the above: it is analysed by
+// analyzer.frequencies rather than by bleve's TextField.Analyze, and indexed the same.
+type analysedText struct {
+	*document.TextField
+	an     *analyzer
+	length int
+	freqs  index.TokenFrequencies
+}
+
+// Analyze implements document.Field.
+func (f *analysedText) Analyze() {
+	f.freqs, f.length = f.an.frequencies(f.Value(), f.ArrayPositions(), f.Options())
+}
+
+// AnalyzedLength implements document.Field.
+func (f *analysedText) AnalyzedLength() int { return f.length }
+
+// AnalyzedTokenFrequencies implements document.Field.
+func (f *analysedText) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
 
 // words emits the tokens of a Latin-script (or other alphabetic) segment.
 func (a *analyzer) words(text string, s segment, pos int, emit func(string, int, int, int, analysis.TokenType)) int {

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -1004,5 +1006,41 @@ func TestRecordsAreCompact(t *testing.T) {
 	}
 	if got := mustFiles(t, ix); len(got) != len(files) {
 		t.Errorf("%d files recorded, want %d", len(got), len(files))
+	}
+}
+
+// TestEncodeGroupReused checks that a gzip writer reused from group to group encodes
+// each as a new one would, whatever it encoded before: what the index holds does not
+// depend on the order the groups were queued in.
+func TestEncodeGroupReused(t *testing.T) {
+	groups := []map[string]*fileRecord{
+		{"a.txt": {Hash: "h1", Size: 10, Docs: []string{"a"}, Secs: []string{"a#1", "a#2"}}},
+		{"b.txt": {Hash: "h2", Size: 2000, ModTime: 7, Docs: []string{"b"}, Secs: []string{strings.Repeat("b#1 ", 500)}}},
+		{"c.txt": {Hash: "h3"}, "d.txt": {Hash: "h4", Secs: []string{"d#1"}}},
+	}
+	reused, err := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range append(groups, groups...) {
+		fresh, err := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := encodeGroup(fresh, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeGroup(reused, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("group %d: the reused writer wrote %d bytes unlike a new one's %d", i, len(got), len(want))
+		}
+		back, err := decodeGroup(got)
+		if err != nil || !reflect.DeepEqual(back, g) {
+			t.Errorf("group %d decoded as %v, %v; want %v", i, back, err, g)
+		}
 	}
 }

@@ -96,8 +96,8 @@ func (f *fileSections) analyse(m mapping.IndexMapping) {
 	k := 0
 	for _, d := range f.docs {
 		for _, s := range d.Sections {
-			doc := document.NewDocument(s.ID)
-			if err := m.MapDocument(doc, f.records[k]); err != nil {
+			doc, err := f.document(m, k, s.ID)
+			if err != nil {
 				return
 			}
 			for i, field := range doc.Fields {
@@ -111,6 +111,36 @@ func (f *fileSections) analyse(m mapping.IndexMapping) {
 		}
 	}
 	f.analysed = docs
+}
+
+// document maps the k-th section of f, whose id is id, to a bleve document, not yet
+// analysed: as the mapping maps its record, but for FieldMentions (mentionsField), and
+// the text fields, which our analysers analyse straight into term frequencies
+// (analysedText).
+func (f *fileSections) document(m mapping.IndexMapping, k int, id string) (*document.Document, error) {
+	doc := document.NewDocument(id)
+	if err := m.MapDocument(doc, f.records[k]); err != nil {
+		return nil, err
+	}
+	for i, field := range doc.Fields {
+		if field.Name() == FieldMentions {
+			doc.Fields[i] = mentionsField(field)
+		} else if text, ok := field.(*document.TextField); ok {
+			if an, ok := text.Analyzer().(*analyzer); ok {
+				doc.Fields[i] = &analysedText{TextField: text, an: an}
+			}
+		}
+	}
+	return doc, nil
+}
+
+// section returns the document of the k-th section of f, whose id is id: analysed
+// if it was analysed ahead, else for the batch to analyse.
+func (f *fileSections) section(m mapping.IndexMapping, k int, id string) (*document.Document, error) {
+	if f.analysed != nil {
+		return f.analysed[k], nil
+	}
+	return f.document(m, k, id)
 }
 
 // analysedField is a field analysed ahead of its batch: scorch calls Analyze on every
@@ -172,11 +202,9 @@ func (w *writer) replace(name string, old, rec *fileRecord, f fileSections) erro
 					return err
 				}
 			}
-			var err error
-			if f.analysed != nil {
-				err = w.batch.IndexAdvanced(f.analysed[k])
-			} else {
-				err = w.batch.Index(s.ID, f.records[k])
+			doc, err := f.section(w.bi.Mapping(), k, s.ID)
+			if err == nil {
+				err = w.batch.IndexAdvanced(doc)
 			}
 			if err != nil {
 				return fmt.Errorf("index section %s: %w", s.ID, err)

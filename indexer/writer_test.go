@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
@@ -19,22 +21,7 @@ import (
 // terms, postings, frequencies, norms and term vectors, the stored fields and the doc
 // values must be the same.
 func TestAnalysedAhead(t *testing.T) {
-	names, err := fs.Glob(corpus.Bundle, "*.txt")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no bundled files: %v", err)
-	}
-	var files []fileSections
-	for _, name := range names {
-		data, err := fs.ReadFile(corpus.Bundle, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := corpus.Parse(name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, newFileSections(name, docs))
-	}
+	files := bundleSections(t)
 	inBatch, ahead := openMem(t), openMem(t)
 	for _, f := range files {
 		a := f
@@ -65,6 +52,78 @@ func TestAnalysedAhead(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("analysed ahead (-in batch +ahead):\n%s", diff)
+	}
+}
+
+// bundleSections returns the sections of the bundled corpus's text files.
+func bundleSections(t *testing.T) []fileSections {
+	t.Helper()
+	names, err := fs.Glob(corpus.Bundle, "*.txt")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no bundled files: %v", err)
+	}
+	var files []fileSections
+	for _, name := range names {
+		data, err := fs.ReadFile(corpus.Bundle, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := corpus.Parse(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, newFileSections(name, docs))
+	}
+	return files
+}
+
+// TestSectionDocument indexes the bundled corpus twice: each section's record given
+// to the batch, which maps it with the mapping and analyses it with bleve's text
+// fields, its FieldMentions terms as an array, which makes a keyword field of each;
+// and as fileSections.document maps it, its mentions one text (mentionsField), its
+// text fields analysed straight into term frequencies (analysedText). The index must
+// hold the same.
+func TestSectionDocument(t *testing.T) {
+	files := bundleSections(t)
+	mapped, one := openMem(t), openMem(t)
+	mentioning := 0
+	for _, ix := range []*Index{mapped, one} {
+		batch := ix.bi.NewBatch()
+		for _, f := range files {
+			k := 0
+			for _, d := range f.docs {
+				for _, s := range d.Sections {
+					var err error
+					if ix == mapped {
+						record := maps.Clone(f.records[k])
+						if terms := mentionTerms(s); len(terms) > 0 {
+							record[FieldMentions] = terms
+							mentioning++
+						}
+						err = batch.Index(s.ID, record)
+					} else {
+						var doc *document.Document
+						if doc, err = f.document(ix.bi.Mapping(), k, s.ID); err == nil {
+							err = batch.IndexAdvanced(doc)
+						}
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					k++
+				}
+			}
+		}
+		if err := ix.bi.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mentioning < 10 {
+		t.Fatalf("%d sections mention a concept, want a corpus's worth", mentioning)
+	}
+	want, got := dumpIndex(t, mapped.bi), dumpIndex(t, one.bi)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sections as documents (-mapped +document):\n%s", diff)
 	}
 }
 
