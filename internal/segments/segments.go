@@ -427,15 +427,11 @@ func (s Segment) Live() *roaring.Bitmap {
 // Term returns the postings of one term of field in the segment, without the
 // documents the snapshot deleted.
 func (s Segment) Term(field, term string) (*Postings, error) {
-	dict, err := s.seg.Dictionary(field)
-	if err != nil {
-		return nil, fmt.Errorf("read the terms of %s: %w", field, err)
-	}
 	// The list holds the deleted documents too, which its readers leave out
 	// themselves, so that they may skip (see advance).
-	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	pl, err := wholePostings(s, field, term)
 	if err != nil {
-		return nil, fmt.Errorf("read the postings of %s: %w", field, err)
+		return nil, err
 	}
 	docs, err := bitmapOf(pl)
 	if err != nil {
