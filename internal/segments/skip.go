@@ -14,8 +14,8 @@ import (
 // before the chunk of the document asked for is needed: a skip moves the bitmap's
 // iterator straight to the chunk's first document.
 //
-// It relies on what zapx does: an iterator of a postings list read without deleted
-// documents (no exceptions) reads the list's bitmap with the iterator Actual, and its
+// It relies on what zapx does: an iterator of a postings list read with no exceptions
+// (deleted documents included) reads the list's bitmap with the iterator Actual, and its
 // Advance loads the chunk of the first document it reaches at or after the one asked
 // for, reading the chunk's data up to it; the chunks are those of zapx's getChunkSize
 // for the segment's chunk mode, document count and the list's cardinality.
