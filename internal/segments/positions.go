@@ -1,7 +1,6 @@
 package segments
 
 import (
-	"fmt"
 	"math"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -35,26 +34,12 @@ type positionsPosting struct {
 // uint16: sections run to some hundreds of tokens), for the caller to read zap's
 // postings instead.
 func ReadPositions(seg Segment, field, term string) (*PositionsTable, error) {
-	pl, err := wholePostings(seg, field, term)
-	if err != nil {
+	t := &PositionsTable{}
+	fits, err := readPostings(seg, field, term, true, func(n int) {
+		t.postings = make([]positionsPosting, 0, n)
+	}, func(p segment.Posting) (bool, error) { return t.add(p), nil })
+	if !fits || err != nil {
 		return nil, err
-	}
-	if pl == nil {
-		return &PositionsTable{}, nil
-	}
-	t := &PositionsTable{postings: make([]positionsPosting, 0, pl.Count())}
-	it := pl.Iterator(true, true, true, nil)
-	for {
-		posting, err := it.Next()
-		if err != nil {
-			return nil, fmt.Errorf("read the postings of %s: %w", field, err)
-		}
-		if posting == nil {
-			break
-		}
-		if !t.add(posting) {
-			return nil, nil
-		}
 	}
 	return t, nil
 }

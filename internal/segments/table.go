@@ -34,32 +34,17 @@ const manyTimes = math.MaxUint8
 // into a Table; it returns nil when a field's length is beyond what a Table holds
 // (math.MaxUint16 tokens: a section of tens of thousands).
 func ReadTable(seg Segment, field, term string) (*Table, error) {
-	pl, err := wholePostings(seg, field, term)
-	if err != nil {
-		return nil, err
-	}
 	t := &Table{}
-	if pl == nil {
-		return t, nil
-	}
-	n := int(pl.Count())
-	t.freqs, t.lengths = make([]uint8, 0, n), make([]uint16, 0, n)
-	it := pl.Iterator(true, true, false, nil)
-	for {
-		p, err := it.Next()
-		if err != nil {
-			return nil, fmt.Errorf("read the postings of %s: %w", field, err)
-		}
-		if p == nil {
-			break
-		}
+	fits, err := readPostings(seg, field, term, false, func(n int) {
+		t.freqs, t.lengths = make([]uint8, 0, n), make([]uint16, 0, n)
+	}, func(p segment.Posting) (bool, error) {
 		lp, ok := p.(lengthPosting)
 		if !ok {
-			return nil, fmt.Errorf("read postings: a %T keeps no field length (a segment of a format before zap v15); rebuild the index", p)
+			return false, fmt.Errorf("read postings: a %T keeps no field length (a segment of a format before zap v15); rebuild the index", p)
 		}
 		freq, length := p.Frequency(), lp.NormUint64()
 		if length > math.MaxUint16 || p.Number() > math.MaxUint32 {
-			return nil, nil
+			return false, nil
 		}
 		t.add(uint32(p.Number()), len(t.freqs))
 		if freq >= manyTimes {
@@ -69,8 +54,38 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 			t.many[uint32(len(t.freqs))] = freq
 		}
 		t.freqs, t.lengths = append(t.freqs, uint8(min(freq, manyTimes))), append(t.lengths, uint16(length))
+		return true, nil
+	})
+	if !fits || err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// readPostings reads every posting of term in field of seg, deleted documents
+// included, in order, with their locations where locations says: it calls start
+// with their number, then add with each, until add says it does not fit it (the
+// posting's values beyond what the caller keeps) or fails; it reports whether every
+// posting fit.
+func readPostings(seg Segment, field, term string, locations bool, start func(n int), add func(segment.Posting) (bool, error)) (bool, error) {
+	pl, err := wholePostings(seg, field, term)
+	if err != nil || pl == nil {
+		return err == nil, err
+	}
+	start(int(pl.Count()))
+	it := pl.Iterator(true, true, locations, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return false, fmt.Errorf("read the postings of %s: %w", field, err)
+		}
+		if p == nil {
+			return true, nil
+		}
+		if fits, err := add(p); !fits || err != nil {
+			return false, err
+		}
+	}
 }
 
 // wholePostings returns the postings list of term in field of seg, deleted documents

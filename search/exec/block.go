@@ -152,20 +152,22 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 }
 
 // phraseBlock is scoreBlock for phrase node n, in the sections want of the block
-// whose first section is base: those its known matches hold, with their scores,
-// and, assumed to hold it, those not checked (see scorer.phrase).
+// whose first section is base: those its known matches hold, with their scores
+// (from their terms' tables where an earlier query found them, holdsUnscored), and,
+// assumed to hold it, those not checked (see scorer.phrase).
 func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blockScores) {
 	// The phrase's known sections in the block, found from where scoring one at a
 	// time has got to, which reads on from there.
 	known := &sc.known[n.phraseNum]
 	first, _ := slices.BinarySearch(known.nums[known.at:], base)
-	var unchecked segments.Mask // and those known to hold it but not scored
+	// Those scored from the terms' tables: not checked, or known to hold it unscored.
+	var fromTables segments.Mask
 	for i := known.at + first; i < len(known.nums) && known.nums[i]-base < tableBlock; i++ {
 		bit := known.nums[i] - base
 		switch s := known.scores[i]; {
 		case !want.Has(bit):
 		case s == holdsUnscored:
-			unchecked.Add(bit)
+			fromTables.Add(bit)
 		case !math.IsNaN(s):
 			out.held.Add(bit)
 			out.scores[bit] = s
@@ -173,16 +175,16 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 			out.assumed.Add(bit)
 		default:
 			out.assumed.Add(bit)
-			unchecked.Add(bit)
+			fromTables.Add(bit)
 		}
 	}
-	if unchecked == (segments.Mask{}) {
+	if fromTables == (segments.Mask{}) {
 		return
 	}
 	// The score of a phrase in a section that holds it, as phraseScore computes it
 	// from its terms' postings there, from their tables.
 	b := base >> segments.TableBlockBits
-	unchecked.Each(func(bit uint32) { out.scores[bit] = 0 })
+	fromTables.Each(func(bit uint32) { out.scores[bit] = 0 })
 	for set, k := range n.kids {
 		ids := n.phrase.Sets[set]
 		terms := []*node{k}
@@ -192,14 +194,14 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		var matched [tableBlock]int
 		var score [tableBlock]float64
 		for _, t := range terms {
-			tb := sc.cursors[t.term].Block(b, unchecked)
+			tb := sc.cursors[t.term].Block(b, fromTables)
 			tb.Held.Each(func(bit uint32) {
 				freq, length := tb.At(bit)
 				score[bit] += t.bm25(freq, sc.lengthPart(t, length))
 				matched[bit]++
 			})
 		}
-		unchecked.Each(func(bit uint32) {
+		fromTables.Each(func(bit uint32) {
 			s := score[bit]
 			if len(ids) > 1 {
 				s *= float64(matched[bit]) / float64(len(ids))
@@ -207,5 +209,5 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 			out.scores[bit] += k.times * s
 		})
 	}
-	out.held = out.held.Or(unchecked)
+	out.held = out.held.Or(fromTables)
 }
