@@ -128,9 +128,10 @@ type Query struct {
 	snap segments.Snapshot
 	root *node
 	segs []segment
-	// terms are the plan's term nodes, numbered by node.term, of its nodes, numbered
-	// by node.id.
-	terms, nodes int
+	// terms are the plan's term nodes, by node.term; nodes is the number of its
+	// nodes, numbered by node.id.
+	terms []*node
+	nodes int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
 	// impacts are the tables of the terms (their postings and impacts) in each
@@ -279,7 +280,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		return nil, err
 	}
 	for _, seg := range snap.Segments() {
-		s := segment{seg: seg, terms: make([]*segments.Postings, q.terms)}
+		s := segment{seg: seg, terms: make([]*segments.Postings, len(q.terms))}
 		if err := s.read(q.root); err != nil {
 			return nil, err
 		}
@@ -334,8 +335,8 @@ func (q *Query) build(n Node, negated bool) (*node, error) {
 	var kids []Node
 	switch n := n.(type) {
 	case Term:
-		out.kind, out.term = kindTerm, q.terms
-		q.terms++
+		out.kind, out.term = kindTerm, len(q.terms)
+		q.terms = append(q.terms, out)
 	case Docs:
 		out.kind = kindDocs
 	case Phrase:
@@ -407,7 +408,7 @@ func (q *Query) buildPhrase(out *node, p Phrase) (*node, error) {
 		if len(alts) > 1 {
 			kid = Or{Nodes: alts}
 		}
-		first := q.terms
+		first := len(q.terms)
 		kn, err := q.build(kid, false)
 		if err != nil {
 			return nil, err
@@ -713,7 +714,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, q.terms), cursors: make([]*segments.TableCursor, q.terms), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, q.terms)}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, len(q.terms))}
 }
 
 // start readies sc for the sections of segment s.
@@ -992,4 +993,14 @@ func (n *node) bm25(freq uint64, part float64) float64 {
 		score = tf * part * n.idf
 	}
 	return score * n.factor // exact when the factor is 1
+}
+
+// tfPart is bm25's score before the idf and the query weight multiply it (in
+// another order: its roundings may differ).
+func (n *node) tfPart(freq uint64, part float64) float64 {
+	tf := math.Sqrt(float64(freq))
+	if n.avgdl > 0 {
+		return tf * bsearch.BM25_k1 / (tf + part)
+	}
+	return tf * part
 }

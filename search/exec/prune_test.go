@@ -445,3 +445,54 @@ func newIndex(t *testing.T) bleve.Index {
 	t.Cleanup(func() { bi.Close() })
 	return bi
 }
+
+// TestBlockBestsFollowAverageLength checks that a term's bound in each block is the
+// score of its best impact there for the average field length of the snapshot asked
+// about, not for the one the table's bests were first found for, and that a block
+// whose impacts nearly tie is bounded from all of them.
+func TestBlockBestsFollowAverageLength(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	ix := newTestIndex(t, rng, 2000)
+	q, err := Prepare(context.Background(), ix.after, Term{Field: "a", Term: "beta", Boost: 1}, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := readTermTable(q.segs[0].seg, "a", "beta")
+	if err != nil || table == nil {
+		t.Fatalf("read the term's table: %v, %v", table, err)
+	}
+	blocks, ties := 0, 0
+	var first [levels][]impact
+	changed := false
+	for k, avgdl := range []float64{q.terms[0].avgdl, 4 * q.terms[0].avgdl, q.terms[0].avgdl, 0} {
+		n := *q.terms[0]
+		n.avgdl = avgdl
+		bests := table.bestsFor(&n)
+		score := func(i impact) float64 { return n.bm25(uint64(i.freq), n.lengthPart(uint64(i.length))) }
+		for level, l := range table.impacts {
+			if k == 0 {
+				first[level] = slices.Clone(bests[level])
+			}
+			changed = changed || !slices.Equal(first[level], bests[level])
+			for i := range l.blocks {
+				blocks++
+				best := bests[level][i]
+				if best == noImpact {
+					ties++
+					continue
+				}
+				for _, im := range l.impacts[l.starts[i]:l.starts[i+1]] {
+					if score(im) > score(best) {
+						t.Fatalf("average length %v, level %d, block %d: best impact %v scores %v, %v scores %v", avgdl, level, l.blocks[i], best, score(best), im, score(im))
+					}
+				}
+			}
+		}
+	}
+	if blocks < 100 || !changed {
+		t.Errorf("%d blocks checked, best impacts changed with the average length: %v: the test checks too little", blocks, changed)
+	}
+	if ties == blocks {
+		t.Errorf("every block of %d bounded from all its impacts", blocks)
+	}
+}
