@@ -457,33 +457,35 @@ func TestBlockBestsFollowAverageLength(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := readTermTable(q.segs[0].seg, "a", "beta")
-	if err != nil || table == nil {
-		t.Fatalf("read the term's table: %v, %v", table, err)
-	}
 	blocks, ties := 0, 0
-	var first [levels][]impact
 	changed := false
-	for k, avgdl := range []float64{q.terms[0].avgdl, 4 * q.terms[0].avgdl, q.terms[0].avgdl, 0} {
-		n := *q.terms[0]
-		n.avgdl = avgdl
-		bests := table.bestsFor(&n)
-		score := func(i impact) float64 { return n.bm25(uint64(i.freq), n.lengthPart(uint64(i.length))) }
-		for level, l := range table.impacts {
-			if k == 0 {
-				first[level] = slices.Clone(bests[level])
-			}
-			changed = changed || !slices.Equal(first[level], bests[level])
-			for i := range l.blocks {
-				blocks++
-				best := bests[level][i]
-				if best == noImpact {
-					ties++
-					continue
+	for _, seg := range q.segs {
+		table, err := readTermTable(seg.seg, "a", "beta")
+		if err != nil || table == nil {
+			t.Fatalf("read the term's table: %v, %v", table, err)
+		}
+		var first [levels][]impact
+		for k, avgdl := range []float64{q.terms[0].avgdl, 4 * q.terms[0].avgdl, q.terms[0].avgdl, 0} {
+			n := *q.terms[0]
+			n.avgdl = avgdl
+			bests := table.bestsFor(&n)
+			score := func(i impact) float64 { return n.bm25(uint64(i.freq), n.lengthPart(uint64(i.length))) }
+			for level, l := range table.impacts {
+				if k == 0 {
+					first[level] = slices.Clone(bests[level])
 				}
-				for _, im := range l.impacts[l.starts[i]:l.starts[i+1]] {
-					if score(im) > score(best) {
-						t.Fatalf("average length %v, level %d, block %d: best impact %v scores %v, %v scores %v", avgdl, level, l.blocks[i], best, score(best), im, score(im))
+				changed = changed || !slices.Equal(first[level], bests[level])
+				for i := range l.blocks {
+					blocks++
+					best := bests[level][i]
+					if best == noImpact {
+						ties++
+						continue
+					}
+					for _, im := range l.impacts[l.starts[i]:l.starts[i+1]] {
+						if score(im) > score(best) {
+							t.Fatalf("average length %v, level %d, block %d: best impact %v scores %v, %v scores %v", avgdl, level, l.blocks[i], best, score(best), im, score(im))
+						}
 					}
 				}
 			}
