@@ -106,14 +106,17 @@ type Index struct {
 // waits for bleve's own file lock, so that an opener that got past LOCK (an older
 // binary, another tool) fails instead of hanging; unsafe_batch returns from a batch
 // once it is searchable, without waiting for the disk (see writer.flush); the segment
-// configuration names the text fields whose term vectors keep no offsets
-// (segmentConfig).
+// configuration names the text fields whose term vectors keep no offsets and groups
+// new segments' sections by their document's language (segmentConfig).
 func scorchConfig() map[string]interface{} {
 	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": segmentConfig()}
 }
 
 // segmentConfig is the configuration of the index's new segments: the text fields
-// without TextField.Offsets keep their tokens' positions only.
+// without TextField.Offsets keep their tokens' positions only, and the sections are
+// numbered by their document's language first, then by id (see segments.GroupBy): a
+// document's sections stay neighbours, and a search's blocks of sections hold one
+// language each.
 func segmentConfig() map[string]interface{} {
 	var positionsOnly []string
 	for _, tf := range TextFields {
@@ -121,7 +124,7 @@ func segmentConfig() map[string]interface{} {
 			positionsOnly = append(positionsOnly, tf.Name)
 		}
 	}
-	return map[string]interface{}{segments.PositionsOnly: positionsOnly}
+	return map[string]interface{}{segments.PositionsOnly: positionsOnly, segments.GroupBy: FieldDocLang}
 }
 
 // closeWait bounds how long Close waits for the last change to reach the disk.

@@ -6,8 +6,10 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
+	"musesearch/corpus"
 	"musesearch/internal/segments"
 )
 
@@ -123,6 +125,42 @@ func TestTermVectors(t *testing.T) {
 			if !seen[tf.Name] {
 				t.Errorf("no section of the sample has text in %s", tf.Name)
 			}
+		}
+	}
+}
+
+// TestSectionsGroupedByLanguage checks that a new segment numbers the sections of the
+// documents of one language together, each document's in order, whatever their ids:
+// the blocks of sections a search bounds at once then hold one language.
+func TestSectionsGroupedByLanguage(t *testing.T) {
+	var docs []corpus.Document
+	for _, d := range []struct{ id, lang string }{{"x1", "ja"}, {"x2", "en"}, {"x3", "zh"}, {"x4", "en"}} {
+		doc := sampleDocs(d.id + ".txt")[0]
+		doc.Lang = d.lang
+		docs = append(docs, doc)
+	}
+	ix := openMem(t)
+	if _, err := ix.ReplaceFile(context.Background(), "x.txt", nil, docs); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	var want []string
+	for _, id := range []string{"x2", "x4", "x1", "x3"} { // en, ja, zh
+		for _, sec := range docs[0].Sections {
+			want = append(want, id+strings.TrimPrefix(sec.ID, "x1"))
+		}
+	}
+	nums, err := snap.Numbers(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(want); i++ {
+		if nums[want[i]] != nums[want[i-1]]+1 {
+			t.Fatalf("%s is section %d, %s section %d: want the sections of English documents, then Japanese, then Chinese, each document's in order", want[i-1], nums[want[i-1]], want[i], nums[want[i]])
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package segments
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,12 +16,18 @@ import (
 // all made to the analysed documents before zap writes them; the files are zap's,
 // unchanged. It replaces zap's registration of the same type and version.
 //
-// Its documents are numbered in the order of their ids. scorch hands a batch's
-// documents to the format in the order their analyses happen to end (the batch itself
-// is a map), so a document's sections, added together, would be scattered over the
-// whole segment; in the order of their ids ("doc#1", "doc#2", …) they are neighbours.
-// Neighbours let a search grouped by document pass over a document's sections at
-// once, and make a build of the index repeatable.
+// Its documents are numbered in the order of the value of the field its configuration
+// names GroupBy, then of their ids. scorch hands a batch's documents to the format in
+// the order their analyses happen to end (the batch itself is a map), so a document's
+// sections, added together, would be scattered over the whole segment; in the order
+// of their ids ("doc#1", "doc#2", …) they are neighbours. Neighbours let a search
+// grouped by document pass over a document's sections at once, and make a build of
+// the index repeatable. Grouped by a document-wide field first (its language), they
+// stay neighbours, and the blocks of documents whose scores a search bounds at once
+// hold one group each, as Lucene's and Elasticsearch's index sorting makes them: a
+// search in one language matches the others' sections through its concept alone, with
+// scores low and alike, whose best the search wants too, and their blocks' bounds are
+// then theirs, not those of the blocks' sections in the query's language.
 //
 // zap writes each location of a term vector as varints: field, position, start, end
 // and array positions. The format stores a location's end as the token's length, end
@@ -41,9 +48,14 @@ func init() { scorch.RegisterSegmentPlugin(&format{}, true) }
 // start and end is 0).
 const PositionsOnly = "musesearch.positionsOnly"
 
+// GroupBy is a key of scorch's "segmentConfig": its value, a string, names the field
+// by whose value, its first if it has several, a new segment's documents are grouped
+// (numbered in its order first, then in their ids' order).
+const GroupBy = "musesearch.groupBy"
+
 func (p *format) New(results []index.Document) (segment.Segment, uint64, error) {
 	storeLocations(results, nil)
-	return p.ZapPlugin.New(byID(results))
+	return p.ZapPlugin.New(inOrder(results, ""))
 }
 
 func (p *format) NewUsing(results []index.Document, config map[string]any) (segment.Segment, uint64, error) {
@@ -53,13 +65,42 @@ func (p *format) NewUsing(results []index.Document, config map[string]any) (segm
 			return nil, 0, fmt.Errorf("segment configuration %s is a %T, want a []string", PositionsOnly, fields)
 		}
 	}
+	var groupBy string
+	if field, ok := config[GroupBy]; ok {
+		if groupBy, ok = field.(string); !ok {
+			return nil, 0, fmt.Errorf("segment configuration %s is a %T, want a string", GroupBy, field)
+		}
+	}
 	storeLocations(results, positionsOnly)
-	return p.ZapPlugin.NewUsing(byID(results), config)
+	return p.ZapPlugin.NewUsing(inOrder(results, groupBy), config)
 }
 
-// byID sorts docs by id, in place, and returns them.
-func byID(docs []index.Document) []index.Document {
-	slices.SortFunc(docs, func(a, b index.Document) int { return strings.Compare(a.ID(), b.ID()) })
+// inOrder sorts docs, in place, by the value of their field groupBy (none: "") and
+// then by id, and returns them.
+func inOrder(docs []index.Document, groupBy string) []index.Document {
+	type keyed struct {
+		group, id string
+		doc       index.Document
+	}
+	keys := make([]keyed, len(docs))
+	for i, d := range docs {
+		keys[i] = keyed{id: d.ID(), doc: d}
+		if groupBy == "" {
+			continue
+		}
+		found := false
+		d.VisitFields(func(f index.Field) {
+			if !found && f.Name() == groupBy {
+				keys[i].group, found = string(f.Value()), true
+			}
+		})
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.group, b.group), strings.Compare(a.id, b.id))
+	})
+	for i, k := range keys {
+		docs[i] = k.doc
+	}
 	return docs
 }
 

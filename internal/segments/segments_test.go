@@ -1,6 +1,7 @@
 package segments
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -414,31 +415,48 @@ func snapshotOf(t *testing.T, bi bleve.Index) Snapshot {
 
 // TestNewSegmentsInIDOrder checks that a batch's documents are numbered in the order of
 // their ids, which scorch alone leaves to its analysers' timing: the sections of a
-// document are neighbours.
+// document are neighbours; and, with a field to group by (GroupBy), in the order of
+// its values first, a document's sections, which share their value, still neighbours.
 func TestNewSegmentsInIDOrder(t *testing.T) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
-	batches := make([]map[string]map[string]any, 2)
-	ids := make([][]string, len(batches))
-	for b := range batches {
-		batches[b] = map[string]map[string]any{}
-		for d := range 25 {
-			for s := range 4 {
-				id := fmt.Sprintf("b%d/doc%02d#%d", b, d, s+1)
-				ids[b] = append(ids[b], id)
-				batches[b][id] = map[string]any{"f": "all"}
+	langs := []string{"zh", "en", "ja"}
+	for _, groupBy := range []string{"", "lang"} {
+		batches := make([]map[string]map[string]any, 2)
+		ids := make([][]string, len(batches))
+		lang := map[string]string{}
+		for b := range batches {
+			batches[b] = map[string]map[string]any{}
+			for d := range 25 {
+				for s := range 4 {
+					id := fmt.Sprintf("b%d/doc%02d#%d", b, d, s+1)
+					ids[b] = append(ids[b], id)
+					lang[id] = langs[d%len(langs)]
+					batches[b][id] = map[string]any{"f": "all", "lang": lang[id]}
+				}
 			}
 		}
-	}
-	snap := batchedSnapshot(t, m, batches)
-	for _, batch := range ids {
-		nums, err := snap.Numbers(batch)
-		if err != nil {
-			t.Fatal(err)
+		// The order wanted: by id, or by language and then id.
+		for _, batch := range ids {
+			slices.SortFunc(batch, func(a, b string) int {
+				if groupBy == "" {
+					return strings.Compare(a, b)
+				}
+				return cmp.Or(strings.Compare(lang[a], lang[b]), strings.Compare(a, b))
+			})
 		}
-		for i := 1; i < len(batch); i++ {
-			if nums[batch[i-1]] >= nums[batch[i]] {
-				t.Fatalf("%s is document %d, %s document %d: want the order of their ids", batch[i-1], nums[batch[i-1]], batch[i], nums[batch[i]])
+		config := maps.Clone(unmerged)
+		config["segmentConfig"] = map[string]any{GroupBy: groupBy}
+		snap := snapshotOf(t, batchedIndex(t, m, config, batches))
+		for _, batch := range ids {
+			nums, err := snap.Numbers(batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i < len(batch); i++ {
+				if nums[batch[i-1]] >= nums[batch[i]] {
+					t.Fatalf("grouped by %q: %s is document %d, %s document %d: want the order of their languages, then of their ids", groupBy, batch[i-1], nums[batch[i-1]], batch[i], nums[batch[i]])
+				}
 			}
 		}
 	}
