@@ -359,6 +359,38 @@ func TestScoreTopSkipsWork(t *testing.T) {
 	}
 }
 
+// TestScoreTopLeavesOutTies checks that ScoreTop leaves out the blocks whose best
+// section only ties the best found, through a squash of a term too (the concept of a
+// query in the sections of other languages): every section scores the same but one
+// in 64 that scores less.
+func TestScoreTopLeavesOutTies(t *testing.T) {
+	const docs = 1 << 14
+	snap := oneSegment(t, docs, func(d int) string {
+		if d%64 == 5 {
+			return "same filler"
+		}
+		return "same"
+	})
+	for _, plan := range []Node{
+		Term{Field: "a", Term: "same", Boost: 1},
+		Squash{Inner: Term{Field: "a", Term: "same", Boost: 1}, Scale: 1e-4},
+	} {
+		q, err := Prepare(context.Background(), snap, plan, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp := NewImpacts()
+		want, all := rank(t, q, imp, q.Matches(), 10, false)
+		got, some := rank(t, q, imp, q.Matches(), 10, true)
+		if !slices.Equal(got.top, want.top) || got.best != want.best {
+			t.Errorf("%#v: top %v, want %v", plan, got, want)
+		}
+		if all != docs || some > docs/10 {
+			t.Errorf("%#v: ScoreTop scored %d of %d matches, want at most a tenth", plan, some, all)
+		}
+	}
+}
+
 // TestScoreTopStopsSmallerBlocks checks that ScoreTop stops bounding blocks of 32
 // that leave out nothing, after judgeSmaller of them, and goes on where they leave out
 // sections: a caller keeps the sections that may score more than the plainest, and
