@@ -45,20 +45,42 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 	return adjustedSearcher(ctx, r, m, opts, q.inner, q.sets, q.adjust)
 }
 
-// adjust returns the lift of the matches of q in a snapshot whose sets are sets.
+// adjust returns the lift of the matches of q in a snapshot whose sets are sets. A
+// passage of another language than the query's that scores below conceptScore (it
+// names the indication only as a concept, or in its context) gets conceptScore, any
+// other evidenceBonus.
 func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
 	l := liftOf(sets, q.indications, q.langs)
-	return scoreAdjust{docs: l.evidence, by: l.lifted, most: max(evidenceBonus, conceptScore)}
+	own := roaring.And(l.evidence, sets.of(corpus.Lang, q.langs))
+	return scoreAdjust{docs: l.evidence, by: l.lifted, parts: []adjustPart{
+		{docs: own, most: func(b float64) float64 { return b + evidenceBonus }},
+		{docs: roaring.AndNot(l.evidence, own), most: func(b float64) float64 {
+			if b < conceptScore {
+				return b + conceptScore
+			}
+			return b + evidenceBonus
+		}},
+	}}
 }
 
 // scoreAdjust is how an evidenceQuery or a coverQuery changes the scores of its inner
 // query's matches in one snapshot: by gives the new score of each passage of docs
-// (snapshot document numbers) from its score, adding at most most to it. bleve's
+// (snapshot document numbers) from its score. parts, which divide docs, bound what by
+// makes of a score for the executor's pruning (exec.Adjust's Most), each for its
+// passages: a passage of another language than the query's, scored through a
+// concept, gets a lift of its own size. bleve's
 // path applies it with an adjustSearcher, the executor's with an exec.Adjust.
 type scoreAdjust struct {
+	docs  *roaring.Bitmap
+	by    func(num uint64, score float64) float64
+	parts []adjustPart
+}
+
+// adjustPart is a part of the passages of a scoreAdjust, and the most its by makes of
+// a score up to bound there.
+type adjustPart struct {
 	docs *roaring.Bitmap
-	by   func(num uint64, score float64) float64
-	most float64
+	most func(bound float64) float64
 }
 
 // adjustedSearcher returns the searcher of inner in the snapshot of r, its scores
@@ -191,8 +213,12 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 }
 
 // adjust returns the cover of the matches of q in a snapshot whose sets are sets: a
-// floor for each word.
+// floor for each word, for the passages in the query's languages that score below
+// literalFloor.
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
-	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, most: lift}
+	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
+		docs: roaring.And(l.evidence, sets.of(corpus.Lang, q.langs)),
+		most: func(b float64) float64 { return max(b, min(b, literalFloor)+lift) },
+	}}}
 }

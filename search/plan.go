@@ -104,10 +104,12 @@ func adjustedPlan(inner query.Query, env *planEnv, adjust func(*facetSets) score
 		return n, ok
 	}
 	a := adjust(env.sets)
-	if a.docs.IsEmpty() {
-		return n, true
+	for _, part := range a.parts {
+		if !part.docs.IsEmpty() {
+			n = exec.Adjust{Inner: n, Docs: part.docs, By: a.by, Most: part.most}
+		}
 	}
-	return exec.Adjust{Inner: n, Docs: a.docs, By: a.by, Most: a.most}, true
+	return n, true
 }
 
 // plansOf returns the plans of qs, or false when one has none; an empty list has

@@ -101,12 +101,13 @@ type Sum struct{ A, B Node }
 
 // Adjust matches what Inner matches; the score s of a match of section num (a
 // snapshot document number) in Docs becomes By(num, s), which lies between s and
-// s+Most.
+// Most(b) for every b at least s: Most bounds what By makes of the scores up to b,
+// for every section of Docs (b+c, for By adding at most c).
 type Adjust struct {
 	Inner Node
 	Docs  *roaring.Bitmap
 	By    func(num uint64, score float64) float64
-	Most  float64
+	Most  func(bound float64) float64
 }
 
 func (Term) isNode()   {}
@@ -844,7 +845,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
 		if t := n.n.(Adjust); ok && t.Docs.Contains(uint32(num)) {
 			if sc.assumed {
-				s += t.Most // By need not grow with the score
+				s = t.Most(s) // By need not grow with the score
 			} else {
 				s = t.By(num, s)
 			}

@@ -374,8 +374,6 @@ func (n *node) prunable() bool {
 		ok = t.Floor > 0
 	case Squash:
 		ok = t.Scale >= 0
-	case Adjust:
-		ok = t.Most >= 0
 	}
 	return ok && !slices.ContainsFunc(n.kids, func(k *node) bool { return !k.prunable() })
 }
@@ -458,8 +456,8 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		return ulpsUp(squashed, squashUlps), ok
 	case Adjust:
 		s, ok := n.kids[0].bound(m.kids[0], b, in)
-		if off := b.seg.seg.Offset; ok && t.Most > 0 && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
-			s += t.Most
+		if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
+			s = t.Most(s)
 		}
 		return s, ok
 	}

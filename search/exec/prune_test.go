@@ -125,7 +125,7 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 		lift := rng.Float64()
 		// By lifts low scores only, as search's cover does: it does not grow with
 		// the score.
-		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: lift,
+		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: func(b float64) float64 { return max(b, min(b, 1)+lift) },
 			By: func(num uint64, s float64) float64 {
 				if s < 1 {
 					return s + lift*float64(num%3)/2
