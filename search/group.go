@@ -242,12 +242,12 @@ func (g *docGroups) merge(o *docGroups) {
 	o.release()
 }
 
-// order returns the first n documents with a selected match in the order of the
-// results: by date when asked (undated last), then by the score of their best section.
-// promoted are section numbers (each language's best match) whose documents go
-// first, in that same order. Only the n documents are sorted: a query may match most
-// of the index.
-func (g *docGroups) order(promoted []uint64, n int) []uint32 {
+// order returns the first n documents of among (documents the search touched) with a
+// selected match in the order of the results: by date when asked (undated last), then
+// by the score of their best section. promoted are section numbers (each language's
+// best match) whose documents go first, in that same order. Only the n documents are
+// sorted: a query may match most of the index.
+func (g *docGroups) order(promoted []uint64, n int, among []uint32) []uint32 {
 	head := map[uint32]bool{}
 	if len(promoted) > 1 {
 		for _, num := range promoted {
@@ -263,7 +263,7 @@ func (g *docGroups) order(promoted []uint64, n int) []uint32 {
 	k := max(n-len(first), 0)
 	best := make([]uint32, 0, k)
 	worse := func(i, j int) bool { return g.compare(best[i], best[j]) > 0 }
-	for _, d := range g.touched {
+	for _, d := range among {
 		switch {
 		case head[d] || k == 0 || g.tops[d].n == 0: // n == 0: every match left out
 		case len(best) < k:
@@ -369,13 +369,14 @@ func boolOrder(a, b bool) int {
 // name sets the page of documents, naming their sections through r while the
 // snapshot is open; promoted are as for order.
 func (g *docGroups) name(r index.IndexReader, promoted []uint64) error {
-	docs := g.order(promoted, g.spec.from+g.spec.size)
+	docs := g.order(promoted, g.spec.from+g.spec.size, g.touched)
 	from := min(g.spec.from, len(docs))
 	if rescored, err := g.rescoreDocs(docs, from); err != nil {
 		return err
 	} else if rescored {
-		// The best sections of the documents promoted may have changed their order.
-		docs = g.order(promoted, g.spec.from+g.spec.size)
+		// Rescoring raised the best sections of some of docs, if any: no other
+		// document comes before the last of docs now, but their order may change.
+		docs = g.order(promoted, g.spec.from+g.spec.size, docs)
 	}
 	for _, d := range docs[from:min(from+g.spec.size, len(docs))] {
 		t := &g.tops[d]
