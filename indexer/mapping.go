@@ -24,7 +24,7 @@ import (
 // SchemaVersion identifies the mapping, the analysers, the stored layout and the corpus
 // parser. An index written with another version is rebuilt from the corpus when it is
 // opened. Change it with every change that alters what is indexed.
-const SchemaVersion = "musesearch-index-13/corpus-" + corpus.Version
+const SchemaVersion = "musesearch-index-14/corpus-" + corpus.Version
 
 // Keyword fields: not analysed, stored, with doc values for facets and sorting. The
 // facet fields are named as the corpus.Facet values.
@@ -68,6 +68,28 @@ const (
 
 // MentionTerm is the term of FieldMentions for a concept.
 func MentionTerm(c corpus.ConceptKey) string { return string(c.Facet) + "/" + c.ID }
+
+// FieldTitleTerm holds one term, not stored, on the first section of each document
+// with a title: the document's language, id and title (TitleTerm). Suggestions read
+// the titles of a segment from the field's dictionary: read from the stored fields of
+// each first section, which hold its text too, they took at 1M generated sections 1.1
+// GB of the index's pages into a serving process's memory.
+const FieldTitleTerm = "title_term"
+
+// TitleTerm returns the FieldTitleTerm term of a document of language lang, id id
+// and title title: the three, the first two ended by a zero byte.
+func TitleTerm(lang, id, title string) string { return lang + "\x00" + id + "\x00" + title }
+
+// SplitTitleTerm returns the language, id and title of a FieldTitleTerm term, or false
+// when term is not one.
+func SplitTitleTerm(term string) (lang, id, title string, ok bool) {
+	lang, rest, ok := strings.Cut(term, "\x00")
+	if !ok {
+		return "", "", "", false
+	}
+	id, title, ok = strings.Cut(rest, "\x00")
+	return lang, id, title, ok
+}
 
 // The clinical trials a section mentions (see package corpus/trials): FieldTrials,
 // stored only, holds each of the section's trials.Mention as JSON; FieldTrialCount
@@ -179,9 +201,9 @@ func newMapping() *mapping.IndexMappingImpl {
 		FieldCellType, FieldDesign, FieldPhase, FieldTags, FieldDocLang} {
 		section.AddFieldMappingsAt(name, keywordField(sorted[name]))
 	}
-	// Identifiers and mentions are only searched: the identifiers as written are
-	// stored in FieldIdentifiers.
-	for _, name := range []string{FieldIdent, FieldMentions} {
+	// Identifiers and mentions are only searched (the identifiers as written are
+	// stored in FieldIdentifiers), the title terms only read from their dictionary.
+	for _, name := range []string{FieldIdent, FieldMentions, FieldTitleTerm} {
 		f := keywordField(false)
 		f.Store = false
 		section.AddFieldMappingsAt(name, f)
@@ -267,6 +289,9 @@ func sectionRecord(doc corpus.Document, sec corpus.Section, ordinal int, mention
 	}
 	if len(sec.Path) > 0 {
 		r[FieldPath] = sec.Path
+	}
+	if ordinal == 1 && doc.Title != "" {
+		r[FieldTitleTerm] = TitleTerm(doc.Lang, doc.ID, doc.Title)
 	}
 	parts := map[Part]string{PartHeading: sec.Heading, PartBody: sec.Text, PartContext: sectionContext(doc, sec)}
 	for part, text := range parts {

@@ -14,7 +14,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -745,57 +744,43 @@ func newView(ctx context.Context, snap segments.Snapshot, last *suggestView, lim
 	return view, nil
 }
 
-// firstOrdinal is the term of the numeric ordinal field that the first section of each
-// document holds.
-var firstOrdinal = string(numeric.MustNewPrefixCodedInt64(numeric.Float64ToInt64(1), 0))
-
 // readSegmentTitles reads the titles of the documents of seg, the deleted ones too
-// (what is read of a segment serves every snapshot that holds it): the title, document
-// id and language stored with each document's first section, of the first limit of
-// those sections. A title that repeats is kept, and made a key, once.
+// (what is read of a segment serves every snapshot that holds it), from the terms of
+// indexer.FieldTitleTerm: the language, id and title of each document's first
+// section, of limit of those sections at most, by language and id. A title that
+// repeats is kept, and made a key, once.
 func readSegmentTitles(ctx context.Context, seg segments.Segment, limit int) (*segmentTitles, error) {
-	first, err := seg.Whole().Term(indexer.FieldOrdinal, firstOrdinal)
-	if err != nil {
-		return nil, err
-	}
 	var titles []docTitle
 	type keyed struct{ title, key string }
 	seen := map[string]keyed{} // by title
-	it := first.Docs().Iterator()
-	for n := 0; it.HasNext() && n < limit; n++ {
-		if n%checkEvery == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	langs := map[string]string{}
+	err := seg.Whole().Postings(indexer.FieldTitleTerm, func(term string, docs *roaring.Bitmap) {
+		lang, id, title, ok := indexer.SplitTitleTerm(term)
+		if !ok || len(titles) >= limit || ctx.Err() != nil {
+			return
 		}
-		t := docTitle{num: it.Next()}
-		err := seg.StoredText(uint64(t.num), func(field string, value []byte) {
-			switch field {
-			case indexer.FieldTitle:
-				k, ok := seen[string(value)]
-				if !ok {
-					k.title = string(value)
-					k.key = suggestKey(k.title)
-					seen[k.title] = k
-				}
-				t.title, t.key = k.title, k.key
-			case indexer.FieldDocID:
-				t.id = string(value)
-			case indexer.FieldDocLang:
-				t.lang = string(value)
-			}
-		})
-		if err != nil {
-			return nil, err
+		k, ok := seen[title]
+		if !ok {
+			k = keyed{strings.Clone(title), suggestKey(title)}
+			seen[k.title] = k
 		}
-		if t.title != "" {
-			titles = append(titles, t)
+		// The strings kept hold none of term, which holds all three.
+		if _, ok := langs[lang]; !ok {
+			langs[lang] = strings.Clone(lang)
 		}
+		id, lang = strings.Clone(id), langs[lang]
+		for it := docs.Iterator(); it.HasNext() && len(titles) < limit; {
+			titles = append(titles, docTitle{id: id, title: k.title, lang: lang, key: k.key, num: it.Next()})
+		}
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
 	}
 	return newSegmentTitles(titles), nil
 }
-
-// checkEvery is how many titles readSegmentTitles reads between two looks at whether
-// it should stop.
-const checkEvery = 1024
 
 // snapshotQuery is inner, and records the snapshot of the index it searches; read, when
 // not nil, is called with it while the search holds it open.
