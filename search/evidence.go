@@ -47,8 +47,7 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 
 // adjust returns the lift of the matches of q in a snapshot whose sets are sets. A
 // passage of another language than the query's that scores below conceptScore (it
-// names the indication only as a concept, or in its context) gets conceptScore, any
-// other evidenceBonus.
+// names the indication only as a concept) gets conceptScore, any other evidenceBonus.
 func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
 	l := liftOf(sets, q.indications, q.langs)
 	own := roaring.And(l.evidence, sets.of(corpus.Lang, q.langs))
