@@ -50,10 +50,9 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 // names the indication only as a concept) gets conceptScore, any other evidenceBonus.
 func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
 	l := liftOf(sets, q.indications, q.langs)
-	own := roaring.And(l.evidence, sets.of(corpus.Lang, q.langs))
 	return scoreAdjust{docs: l.evidence, by: l.lifted, parts: []adjustPart{
-		{docs: own, most: func(b float64) float64 { return b + evidenceBonus }},
-		{docs: roaring.AndNot(l.evidence, own), most: func(b float64) float64 {
+		{docs: l.inLangs, most: func(b float64) float64 { return b + evidenceBonus }},
+		{docs: roaring.AndNot(l.evidence, l.inLangs), most: func(b float64) float64 {
 			if b < conceptScore {
 				return b + conceptScore
 			}
@@ -133,13 +132,15 @@ func liftOf(sets *facetSets, indications, langs []string) lifter {
 	for i, l := range sets.langNames {
 		own[i] = slices.Contains(langs, l)
 	}
-	return lifter{evidence: roaring.And(sets.reports, sets.of(corpus.Indication, indications)), sets: sets, own: own}
+	evidence := roaring.And(sets.reports, sets.of(corpus.Indication, indications))
+	return lifter{evidence: evidence, inLangs: roaring.And(evidence, sets.of(corpus.Lang, langs)), sets: sets, own: own}
 }
 
 // lifter lifts the scores of the passages that report a trial of the indications an
 // evidenceQuery names.
 type lifter struct {
 	evidence *roaring.Bitmap // the passages lifted
+	inLangs  *roaring.Bitmap // those of evidence in a language of the query
 	sets     *facetSets
 	own      []bool // by facetSets.langNames: a language of the query
 }
@@ -213,11 +214,11 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 
 // adjust returns the cover of the matches of q in a snapshot whose sets are sets: a
 // floor for each word, for the passages in the query's languages that score below
-// literalFloor.
+// literalFloor (covered leaves the others as they are).
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
-	return scoreAdjust{docs: l.evidence, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
-		docs: roaring.And(l.evidence, sets.of(corpus.Lang, q.langs)),
+	return scoreAdjust{docs: l.inLangs, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
+		docs: l.inLangs,
 		most: func(b float64) float64 { return max(b, min(b, literalFloor)+lift) },
 	}}}
 }
