@@ -51,8 +51,8 @@ func (q *evidenceQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 func (q *evidenceQuery) adjust(sets *facetSets) scoreAdjust {
 	l := liftOf(sets, q.indications, q.langs)
 	return scoreAdjust{docs: l.evidence, by: l.lifted, parts: []adjustPart{
-		{docs: l.inLangs, most: func(b float64) float64 { return b + evidenceBonus }},
-		{docs: roaring.AndNot(l.evidence, l.inLangs), most: func(b float64) float64 {
+		{docs: l.inLangs, most: func(b, _ float64) float64 { return b + evidenceBonus }},
+		{docs: roaring.AndNot(l.evidence, l.inLangs), most: func(b, _ float64) float64 {
 			if b < conceptScore {
 				return b + conceptScore
 			}
@@ -75,10 +75,11 @@ type scoreAdjust struct {
 }
 
 // adjustPart is a part of the passages of a scoreAdjust, and the most its by makes of
-// a score up to bound there.
+// a score up to bound there, where the score of a passage that holds none of the
+// query's words as typed is at most floorless (exec.Adjust's Most).
 type adjustPart struct {
 	docs *roaring.Bitmap
-	most func(bound float64) float64
+	most func(bound, floorless float64) float64
 }
 
 // adjustedSearcher returns the searcher of inner in the snapshot of r, its scores
@@ -214,11 +215,13 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 
 // adjust returns the cover of the matches of q in a snapshot whose sets are sets: a
 // floor for each word, for the passages in the query's languages that score below
-// literalFloor (covered leaves the others as they are).
+// literalFloor (covered leaves the others as they are). Such a passage holds none of
+// the words as typed (each would add a floor), so its score is at most the floorless
+// bound, whatever the words as typed score beside it.
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
 	return scoreAdjust{docs: l.inLangs, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
 		docs: l.inLangs,
-		most: func(b float64) float64 { return max(b, min(b, literalFloor)+lift) },
+		most: func(b, f float64) float64 { return max(b, min(b, f, literalFloor)+lift) },
 	}}}
 }

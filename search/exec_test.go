@@ -459,7 +459,7 @@ func TestExecutorSecondHalfRecovers(t *testing.T) {
 				panic("damaged segment")
 			}
 			return s
-		}, Most: func(b float64) float64 { return b }}
+		}, Most: func(b, _ float64) float64 { return b }}
 		x, perr := exec.Prepare(ctx, snap, plan, 1, nil)
 		if perr != nil {
 			err = perr

@@ -140,7 +140,7 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 			s, num := r.scores[bit], off+uint64(base|bit)
 			if t.Docs.Contains(uint32(num)) {
 				if r.assumed.Has(bit) {
-					s = t.Most(s)
+					s = t.Most(s, s)
 				} else {
 					s = t.By(num, s)
 				}

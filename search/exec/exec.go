@@ -101,13 +101,17 @@ type Sum struct{ A, B Node }
 
 // Adjust matches what Inner matches; the score s of a match of section num (a
 // snapshot document number) in Docs becomes By(num, s), which lies between s and
-// Most(b) for every b at least s: Most bounds what By makes of the scores up to b,
-// for every section of Docs (b+c, for By adding at most c).
+// Most(b, f) for every b at least s, and every f at least s where the section
+// matches none of the own nodes of Inner's units (UnitOr.Own; not counting the units
+// under a Squash or an Adjust, whose floors do not add up): Most bounds what By makes
+// of the scores up to b, for every section of Docs (b+c, for By adding at most c),
+// and f bounds the scores of the sections without a floor of their own (search's
+// cover lifts only those).
 type Adjust struct {
 	Inner Node
 	Docs  *roaring.Bitmap
 	By    func(num uint64, score float64) float64
-	Most  func(bound float64) float64
+	Most  func(bound, floorless float64) float64
 }
 
 func (Term) isNode()   {}
@@ -845,7 +849,7 @@ func (n *node) score(m *match, num uint64, local uint32, sc *scorer) (float64, b
 		s, ok := n.kids[0].score(m.kids[0], num, local, sc)
 		if t := n.n.(Adjust); ok && t.Docs.Contains(uint32(num)) {
 			if sc.assumed {
-				s = t.Most(s) // By need not grow with the score
+				s = t.Most(s, s) // By need not grow with the score
 			} else {
 				s = t.By(num, s)
 			}

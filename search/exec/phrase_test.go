@@ -127,7 +127,7 @@ func TestPhrasesCheckedLazily(t *testing.T) {
 		lift := 100.0
 		for _, plan := range []Node{
 			Or{Nodes: []Node{term, Not{Must: Term{Field: "a", Term: "gamma", Boost: 1}, MustNot: phrase}}},
-			Adjust{Inner: Sum{A: term, B: phrase}, Docs: roaring.AndNot(eager.candidatesOf(0), matched), Most: func(b float64) float64 { return b + lift },
+			Adjust{Inner: Sum{A: term, B: phrase}, Docs: roaring.AndNot(eager.candidatesOf(0), matched), Most: func(b, _ float64) float64 { return b + lift },
 				By: func(_ uint64, s float64) float64 { return s + lift/(1+s) }},
 		} {
 			q := prepare(plan)

@@ -457,11 +457,58 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 	case Adjust:
 		s, ok := n.kids[0].bound(m.kids[0], b, in)
 		if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
-			s = t.Most(s)
+			s = t.Most(s, n.kids[0].floorless(m.kids[0], b, in))
 		}
 		return s, ok
 	}
 	return math.Inf(1), true
+}
+
+// floorless returns an upper bound of the score of n, as bound does, for the
+// sections of block in that match no own node of n's units (see Adjust): a unit
+// leaves out its own nodes and their floor. A Squash or an Adjust bounds as bound
+// does: the floors under it do not add up to the score. At 100k generated sections,
+// 脊髄損傷's cover (search's coverQuery: a floor for each word) had 2,306 sections
+// scored for a page instead of 4,779, since a block that holds the word as written
+// no longer bounds its other sections as if they were lifted above it.
+func (n *node) floorless(m *match, b *bounds, in block) float64 {
+	switch t := n.n.(type) {
+	case And, Phrase:
+		var sum float64
+		for i, k := range n.kids {
+			sum += k.times * k.floorless(m.kids[i], b, in)
+		}
+		return sum
+	case Or, UnitOr, Sum:
+		var sum, whole float64
+		matched, floors := 0, false
+		unit, isUnit := t.(UnitOr)
+		for i, k := range n.kids {
+			if isUnit && i < unit.Own {
+				continue
+			}
+			if _, ok := k.bound(m.kids[i], b, in); !ok {
+				continue
+			}
+			matched++
+			if s := max(k.floorless(m.kids[i], b, in), 0); isUnit && s >= unit.Floor*(1-boundSlack) {
+				whole, floors = whole+s, true
+			} else {
+				sum += s
+			}
+		}
+		if _, isSum := t.(Sum); !isSum {
+			sum *= float64(matched) / float64(len(n.kids))
+		}
+		if floors {
+			return (sum + whole) * (1 + boundSlack)
+		}
+		return sum + whole
+	case Not:
+		return n.kids[0].floorless(m.kids[0], b, in)
+	}
+	s, _ := n.bound(m, b, in)
+	return s
 }
 
 // isolated reports whether the bound of term node n in block in, which termBound has

@@ -125,7 +125,7 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 		lift := rng.Float64()
 		// By lifts low scores only, as search's cover does: it does not grow with
 		// the score.
-		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: func(b float64) float64 { return max(b, min(b, 1)+lift) },
+		return Adjust{Inner: randomPlan(rng, depth-1, count), Docs: some(), Most: func(b, _ float64) float64 { return max(b, min(b, 1)+lift) },
 			By: func(num uint64, s float64) float64 {
 				if s < 1 {
 					return s + lift*float64(num%3)/2
@@ -147,15 +147,17 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 }
 
 // TestBoundsHold checks on random plans over a random index that the bound of every
-// block of a segment is at least the score of each of the plan's matches in it, with
-// impacts read on one snapshot and used on another that deleted less.
+// block of a segment is at least the score of each of the plan's matches in it, and
+// its floorless bound at least the score of each that matches no own node of a unit
+// (ownMatched), with impacts read on one snapshot and used on another that deleted
+// less.
 func TestBoundsHold(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 3))
 	ix := newTestIndex(t, rng, 3000)
 	after := ix.after
 	imp, pos := NewImpacts(), NewPositions()
 	ctx := context.Background()
-	checked, tables := 0, 0
+	checked, tables, floorless := 0, 0, 0
 	for p := range 300 {
 		plan := randomPlan(rng, 1+p%4, 3000)
 		// Impacts and positions read first on the snapshot after the deletions,
@@ -182,7 +184,7 @@ func TestBoundsHold(t *testing.T) {
 					}
 				}
 				var at [levels]block
-				var bound [levels]float64
+				var bound, free [levels]float64
 				var present [levels]bool
 				for level := range at {
 					at[level].n = math.MaxUint32
@@ -195,22 +197,53 @@ func TestBoundsHold(t *testing.T) {
 						t.Fatal(err)
 					}
 					checked++
+					owned := ownMatched(q.root, s.root, num, local, sc)
+					if !owned {
+						floorless++
+					}
 					for level, bits := range levelBits {
 						if local>>bits != at[level].n {
 							at[level] = block{level, local >> bits}
 							bound[level], present[level] = q.root.bound(s.root, b, at[level])
+							free[level] = q.root.floorless(s.root, b, at[level])
 						}
 						if !present[level] || score > bound[level] {
 							t.Fatalf("plan %d %#v: section %d scores %v, its block's bound at level %d is %v (present %v)", p, plan, num, score, level, bound[level], present[level])
+						}
+						if !owned && score > free[level] {
+							t.Fatalf("plan %d %#v: section %d, which matches no own node, scores %v, its block's floorless bound at level %d is %v", p, plan, num, score, level, free[level])
 						}
 					}
 				}
 			}
 		}
 	}
-	if checked < 100_000 || tables == 0 {
-		t.Errorf("%d scores checked, %d impact tables read: the test checks too little", checked, tables)
+	if checked < 100_000 || tables == 0 || floorless < checked/4 || floorless == checked {
+		t.Errorf("%d scores checked, %d of them matching no own node, %d impact tables read: the test checks too little", checked, floorless, tables)
 	}
+}
+
+// ownMatched reports whether section num (local in its segment) matches an own node
+// of a unit of n, other than under a Squash or an Adjust: what floorless leaves out.
+func ownMatched(n *node, m *match, num uint64, local uint32, sc *scorer) bool {
+	switch t := n.n.(type) {
+	case Squash, Adjust:
+		return false
+	case Not:
+		return ownMatched(n.kids[0], m.kids[0], num, local, sc)
+	case UnitOr:
+		for i, k := range n.kids[:t.Own] {
+			if _, ok := k.score(m.kids[i], num, local, sc); ok {
+				return true
+			}
+		}
+	}
+	for i, k := range n.kids {
+		if ownMatched(k, m.kids[i], num, local, sc) {
+			return true
+		}
+	}
+	return false
 }
 
 // ranked is what scoring docs for a page gives, as search keeps it: the best k, and
