@@ -76,10 +76,12 @@ type scoreAdjust struct {
 
 // adjustPart is a part of the passages of a scoreAdjust, and the most its by makes of
 // a score up to bound there, where the score of a passage that holds none of the
-// query's words as typed is at most floorless (exec.Adjust's Most).
+// query's words as typed is at most floorless (exec.Adjust's Most), which most reads
+// only when floorless is set.
 type adjustPart struct {
-	docs *roaring.Bitmap
-	most func(bound, floorless float64) float64
+	docs      *roaring.Bitmap
+	most      func(bound, floorless float64) float64
+	floorless bool
 }
 
 // adjustedSearcher returns the searcher of inner in the snapshot of r, its scores
@@ -221,7 +223,8 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
 	return scoreAdjust{docs: l.inLangs, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
-		docs: l.inLangs,
-		most: func(b, f float64) float64 { return max(b, min(b, f, literalFloor)+lift) },
+		docs:      l.inLangs,
+		most:      func(b, f float64) float64 { return max(b, min(b, f, literalFloor)+lift) },
+		floorless: true,
 	}}}
 }

@@ -106,7 +106,7 @@ func adjustedPlan(inner query.Query, env *planEnv, adjust func(*facetSets) score
 	a := adjust(env.sets)
 	for _, part := range a.parts {
 		if !part.docs.IsEmpty() {
-			n = exec.Adjust{Inner: n, Docs: part.docs, By: a.by, Most: part.most}
+			n = exec.Adjust{Inner: n, Docs: part.docs, By: a.by, Most: part.most, Floorless: part.floorless}
 		}
 	}
 	return n, true

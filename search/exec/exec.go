@@ -106,12 +106,14 @@ type Sum struct{ A, B Node }
 // under a Squash or an Adjust, whose floors do not add up): Most bounds what By makes
 // of the scores up to b, for every section of Docs (b+c, for By adding at most c),
 // and f bounds the scores of the sections without a floor of their own (search's
-// cover lifts only those).
+// cover lifts only those). Floorless says that Most reads f, which costs ScoreTop a
+// second walk of Inner's bounds; otherwise f is b.
 type Adjust struct {
-	Inner Node
-	Docs  *roaring.Bitmap
-	By    func(num uint64, score float64) float64
-	Most  func(bound, floorless float64) float64
+	Inner     Node
+	Docs      *roaring.Bitmap
+	By        func(num uint64, score float64) float64
+	Most      func(bound, floorless float64) float64
+	Floorless bool
 }
 
 func (Term) isNode()   {}
@@ -139,6 +141,9 @@ type Query struct {
 	nodes int
 	// phrases are the plan's phrase nodes.
 	phrases []*node
+	// lifted are the sections whose scores the Adjusts at the root may change (see
+	// visit.keepIn).
+	lifted *roaring.Bitmap
 	// impacts are the tables of the terms (their postings and impacts) in each
 	// segment, once ScoreTop read them (see prune.go).
 	mu      sync.Mutex
@@ -283,6 +288,10 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	var err error
 	if q.root, err = q.build(plan, false); err != nil {
 		return nil, err
+	}
+	q.lifted = roaring.New()
+	for n := q.root; n.kind == kindAdjust; n = n.kids[0] {
+		q.lifted.Or(n.n.(Adjust).Docs)
 	}
 	for _, seg := range snap.Segments() {
 		s := segment{seg: seg, terms: make([]*segments.Postings, len(q.terms))}

@@ -456,12 +456,79 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		return ulpsUp(squashed, squashUlps), ok
 	case Adjust:
 		s, ok := n.kids[0].bound(m.kids[0], b, in)
-		if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
-			s = t.Most(s, n.kids[0].floorless(m.kids[0], b, in))
-		}
-		return s, ok
+		return n.adjusted(m, b, in, s, ok), ok
 	}
 	return math.Inf(1), true
+}
+
+// adjusted returns the bound of Adjust node n in block in, s being its node's, which
+// is present there when ok.
+func (n *node) adjusted(m *match, b *bounds, in block, s float64, ok bool) float64 {
+	t := n.n.(Adjust)
+	if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
+		f := s
+		if t.Floorless {
+			f = n.kids[0].floorless(m.kids[0], b, in)
+		}
+		s = t.Most(s, f)
+	}
+	return s
+}
+
+// rootBound returns the bound of the query's root in block k, and the bound of the
+// sections that none of the adjustments at the root changes (those outside their
+// Docs), which is lower where a block holds sections they lift.
+func (v *visit) rootBound(k block) (bound, plain float64) {
+	n, m := v.q.root, v.s.root
+	var chain []*node // the Adjusts at the root, outermost first
+	var matches []*match
+	for n.kind == kindAdjust {
+		chain, matches = append(chain, n), append(matches, m)
+		n, m = n.kids[0], m.kids[0]
+	}
+	plain, ok := n.bound(m, v.b, k)
+	bound = plain
+	for i := len(chain) - 1; i >= 0; i-- {
+		bound = chain[i].adjusted(matches[i], v.b, k, bound, ok)
+	}
+	return bound, plain
+}
+
+// keepIn is keep for the sections docs of block k: the sections that the
+// adjustments at the root lift (Query.lifted) with the block's bound, the others
+// with the bound of their scores as they are, when that is lower. Search's evidence
+// lifts a tenth of the passages of spinal cord injury by 0.15, where the scores of
+// its first ten hits differ by less.
+func (v *visit) keepIn(k block, docs []uint32) []uint32 {
+	bound, plain := v.rootBound(k)
+	if plain >= bound {
+		return v.keep(docs, bound)
+	}
+	lifted, rest := v.lifted[:0], v.rest[:0]
+	for _, num := range docs {
+		if v.q.lifted.Contains(num) {
+			lifted = append(lifted, num)
+		} else {
+			rest = append(rest, num)
+		}
+	}
+	v.lifted, v.rest = lifted, rest
+	if len(lifted) > 0 {
+		lifted = v.keep(lifted, bound)
+	}
+	if len(rest) > 0 {
+		rest = v.keep(rest, plain)
+	}
+	// Both in order, into docs, in order.
+	out := docs[:0]
+	for len(lifted) > 0 || len(rest) > 0 {
+		if len(rest) == 0 || len(lifted) > 0 && lifted[0] < rest[0] {
+			out, lifted = append(out, lifted[0]), lifted[1:]
+		} else {
+			out, rest = append(out, rest[0]), rest[1:]
+		}
+	}
+	return out
 }
 
 // floorless returns an upper bound of the score of n, as bound does, for the
@@ -632,8 +699,10 @@ type visit struct {
 	// ScoreTop's judging its bounds.
 	scored *int
 	small  *smallerBlocks
-	// one holds the section keep is asked about alone.
-	one [1]uint32
+	// one holds the section keep is asked about alone; lifted and rest the sections
+	// of a block keepIn divides.
+	one          [1]uint32
+	lifted, rest []uint32
 }
 
 // smallerBlocks counts the smaller blocks a ScoreTop bounded and the sections they
@@ -649,9 +718,8 @@ func (v *visit) block(k block, docs []uint32) error {
 	if len(docs) < minBoundDocs {
 		return v.score(docs)
 	}
-	bound, _ := v.q.root.bound(v.s.root, v.b, k)
 	n := len(docs)
-	docs = v.keep(docs, bound)
+	docs = v.keepIn(k, docs)
 	if small := v.small; k.level > 0 {
 		small.bounded++
 		small.leftOut += n - len(docs)
