@@ -168,15 +168,16 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		case !want.Has(bit):
 		case s == holdsUnscored:
 			fromTables.Add(bit)
-		case !math.IsNaN(s):
+		default:
 			out.held.Add(bit)
 			out.scores[bit] = s
-		case n.negated:
-			out.assumed.Add(bit)
-		default:
-			out.assumed.Add(bit)
-			fromTables.Add(bit)
 		}
+	}
+	// Those not checked are assumed to hold it, or, under a Not's MustNot, not to.
+	unchecked := known.uncheckedIn(base).And(want)
+	out.assumed = unchecked
+	if !n.negated {
+		fromTables = fromTables.Or(unchecked)
 	}
 	if fromTables == (segments.Mask{}) {
 		return

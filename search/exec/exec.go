@@ -172,7 +172,11 @@ type segment struct {
 // each, and those not checked, scored notChecked.
 type phraseSets struct {
 	candidates *roaring.Bitmap
-	known      phraseMatches
+	// The candidates that Prepare checked and found to hold the phrase (known), and
+	// those it did not check (the query's match did not depend on them), as dense
+	// bits by segment-local number; the others do not hold it.
+	known     phraseMatches
+	unchecked []uint64
 	// tables are, by the phrase's term number, the table its term's positions are
 	// read from in Prepare's checks, nil where they are read from zap's postings
 	// (see positionTables); checked is the number of candidates Prepare checks.
@@ -198,7 +202,7 @@ type phraseMatches struct {
 	scores []float64
 }
 
-// notChecked is the score phraseSets.known gives a candidate not checked: NaN, which
+// notChecked is the score phraseCursor gives a candidate not checked: NaN, which
 // no score is. holdsUnscored is the score it gives a section known to hold the
 // phrase (from an earlier query, see Positions) whose score is to be read from its
 // terms' postings: +Inf, which no score is either.
@@ -330,7 +334,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		for p := range s.phrases {
 			sets, checked := &s.phrases[p], found[i][p]
 			holders[p] = roaring.BitmapOf(checked.nums...)
-			sets.known = checked.with(roaring.AndNot(sets.candidates, undecided[i]).ToArray())
+			sets.known, sets.unchecked = checked, roaring.AndNot(sets.candidates, undecided[i]).ToDense()
 		}
 		// The query's matches: those it was sure of, and those of the undecided
 		// sections, where every phrase is decided now.
@@ -707,9 +711,10 @@ type scorer struct {
 	tabled  bool
 	scratch []blockScores
 	parts   orParts
-	// known and checkers are by phrase number: the phrase's known sections in the
-	// segment (phraseSets.known), and where in them the sections scored have got
-	// to; and a checker of its candidates not checked (nil until one is read).
+	// known and checkers are by phrase number: the phrase's sections known and not
+	// checked in the segment (phraseSets), and where in them the sections scored
+	// have got to; and a checker of its candidates not checked (nil until one is
+	// read).
 	known    []phraseCursor
 	checkers []*checker
 	// lengths are, by term number, lengthPart by length, 0 where not computed yet.
@@ -739,7 +744,7 @@ func (sc *scorer) start(s *segment) {
 	clear(sc.cursors)
 	clear(sc.checkers)
 	for i := range s.phrases {
-		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known}
+		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known, unchecked: s.phrases[i].unchecked}
 	}
 }
 
@@ -955,11 +960,13 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 	return n.phraseScore(postings), true
 }
 
-// phraseCursor is a phrase's sections in a segment, and the index of the first not
-// before the section scored last.
+// phraseCursor is a phrase's sections in a segment: those known to hold it, with
+// the index of the first not before the section scored last, and those not checked
+// (phraseSets.unchecked).
 type phraseCursor struct {
 	*phraseMatches
-	at int
+	at        int
+	unchecked []uint64
 }
 
 // score returns the score of section local, and whether it is one of the sections;
@@ -976,9 +983,24 @@ func (c *phraseCursor) score(local uint32) (float64, bool) {
 		c.at = i
 	}
 	if i == len(nums) || nums[i] != local {
+		if w := int(local / 64); w < len(c.unchecked) && c.unchecked[w]&(1<<(local%64)) != 0 {
+			return notChecked, true
+		}
 		return 0, false
 	}
 	return c.scores[i], true
+}
+
+// uncheckedIn returns the sections not checked of the block of a table whose first
+// section is base (segment-local).
+func (c *phraseCursor) uncheckedIn(base uint32) segments.Mask {
+	var m segments.Mask
+	if w := int(base / 64); w+1 < len(c.unchecked) {
+		m[0], m[1] = c.unchecked[w], c.unchecked[w+1]
+	} else if w < len(c.unchecked) {
+		m[0] = c.unchecked[w]
+	}
+	return m
 }
 
 // phraseSeekAhead is how many of a phrase's matches phraseCursor.score looks among

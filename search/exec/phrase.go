@@ -270,23 +270,6 @@ func (h *phraseHolders) size() int {
 	return 64 + int(h.holds.GetSizeInBytes()+h.checked.GetSizeInBytes())
 }
 
-// with returns m and the sections nums, in order and none of m's, scored notChecked.
-func (m phraseMatches) with(nums []uint32) phraseMatches {
-	if len(nums) == 0 {
-		return m
-	}
-	out := phraseMatches{nums: make([]uint32, 0, len(m.nums)+len(nums)), scores: make([]float64, 0, len(m.nums)+len(nums))}
-	i := 0
-	for _, num := range nums {
-		for ; i < len(m.nums) && m.nums[i] < num; i++ {
-			out.nums, out.scores = append(out.nums, m.nums[i]), append(out.scores, m.scores[i])
-		}
-		out.nums, out.scores = append(out.nums, num), append(out.scores, notChecked)
-	}
-	out.nums, out.scores = append(out.nums, m.nums[i:]...), append(out.scores, m.scores[i:]...)
-	return out
-}
-
 // candidates returns the sections of the segment that hold every term of phrase n.
 func (s *segment) candidates(n *node) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, len(n.kids))
