@@ -995,10 +995,8 @@ func (c *phraseCursor) score(local uint32) (float64, bool) {
 // section is base (segment-local).
 func (c *phraseCursor) uncheckedIn(base uint32) segments.Mask {
 	var m segments.Mask
-	if w := int(base / 64); w+1 < len(c.unchecked) {
-		m[0], m[1] = c.unchecked[w], c.unchecked[w+1]
-	} else if w < len(c.unchecked) {
-		m[0] = c.unchecked[w]
+	for i, w := 0, int(base/64); i < len(m) && w+i < len(c.unchecked); i++ {
+		m[i] = c.unchecked[w+i]
 	}
 	return m
 }

@@ -475,23 +475,17 @@ func (n *node) adjusted(m *match, b *bounds, in block, s float64, ok bool) float
 	return s
 }
 
-// rootBound returns the bound of the query's root in block k, and the bound of the
-// sections that none of the adjustments at the root changes (those outside their
-// Docs), which is lower where a block holds sections they lift.
-func (v *visit) rootBound(k block) (bound, plain float64) {
-	n, m := v.q.root, v.s.root
-	var chain []*node // the Adjusts at the root, outermost first
-	var matches []*match
-	for n.kind == kindAdjust {
-		chain, matches = append(chain, n), append(matches, m)
-		n, m = n.kids[0], m.kids[0]
+// rootBound returns bound's bound of n, m being its matches, in block in, and the
+// bound of the sections that none of the Adjusts at n (n, if one, and the Adjusts at
+// its node) changes: those outside their Docs, which is lower where a block holds
+// sections they lift.
+func (n *node) rootBound(m *match, b *bounds, in block) (bound, plain float64, ok bool) {
+	if n.kind != kindAdjust {
+		s, ok := n.bound(m, b, in)
+		return s, s, ok
 	}
-	plain, ok := n.bound(m, v.b, k)
-	bound = plain
-	for i := len(chain) - 1; i >= 0; i-- {
-		bound = chain[i].adjusted(matches[i], v.b, k, bound, ok)
-	}
-	return bound, plain
+	s, plain, ok := n.kids[0].rootBound(m.kids[0], b, in)
+	return n.adjusted(m, b, in, s, ok), plain, ok
 }
 
 // keepIn is keep for the sections docs of block k: the sections that the
@@ -500,7 +494,7 @@ func (v *visit) rootBound(k block) (bound, plain float64) {
 // lifts a tenth of the passages of spinal cord injury by 0.15, where the scores of
 // its first ten hits differ by less.
 func (v *visit) keepIn(k block, docs []uint32) []uint32 {
-	bound, plain := v.rootBound(k)
+	bound, plain, _ := v.q.root.rootBound(v.s.root, v.b, k)
 	if plain >= bound {
 		return v.keep(docs, bound)
 	}
