@@ -248,15 +248,15 @@ func (g *docGroups) merge(o *docGroups) {
 // best match) whose documents go first, in that same order. Only the n documents are
 // sorted: a query may match most of the index.
 func (g *docGroups) order(promoted []uint64, n int, among []uint32) []uint32 {
-	head := map[uint32]bool{}
+	// The promoted documents, a few: looked for among the others in a slice, not a
+	// map (at 1M sections, cells grouped by document orders 100,000 documents).
+	var first []uint32
 	if len(promoted) > 1 {
 		for _, num := range promoted {
-			head[g.sets.docOf[num]] = true
+			if d := g.sets.docOf[num]; !slices.Contains(first, d) {
+				first = append(first, d)
+			}
 		}
-	}
-	var first []uint32
-	for d := range head {
-		first = append(first, d)
 	}
 	slices.SortFunc(first, g.compare)
 	// The best n-len(first) of the others, kept in a heap whose root is the worst.
@@ -265,7 +265,7 @@ func (g *docGroups) order(promoted []uint64, n int, among []uint32) []uint32 {
 	worse := func(i, j int) bool { return g.compare(best[i], best[j]) > 0 }
 	for _, d := range among {
 		switch {
-		case head[d] || k == 0 || g.tops[d].n == 0: // n == 0: every match left out
+		case k == 0 || g.tops[d].n == 0 || slices.Contains(first, d): // n == 0: every match left out
 		case len(best) < k:
 			best = append(best, d)
 			for i := len(best) - 1; i > 0 && worse(i, (i-1)/2); i = (i - 1) / 2 {
