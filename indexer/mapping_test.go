@@ -72,14 +72,7 @@ func TestTermVectors(t *testing.T) {
 	docs := sampleDocs("a.txt")
 	docs[0].Sections[1].Path = []string{"Background", "脊髄損傷の治療"} // context_ja
 	for name, ix := range map[string]*Index{"in memory": openMem(t), "on disk": openTemp(t)} {
-		if _, err := ix.ReplaceFile(context.Background(), "a.txt", nil, docs); err != nil {
-			t.Fatal(err)
-		}
-		snap, err := segments.Current(ix.bi)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer snap.Close()
+		snap := replacedSnapshot(t, ix, "a.txt", docs)
 		seen := map[string]bool{}
 		for i, sec := range docs[0].Sections {
 			nums, err := snap.Numbers([]string{sec.ID})
@@ -139,15 +132,7 @@ func TestSectionsGroupedByLanguage(t *testing.T) {
 		doc.Lang = d.lang
 		docs = append(docs, doc)
 	}
-	ix := openMem(t)
-	if _, err := ix.ReplaceFile(context.Background(), "x.txt", nil, docs); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := segments.Current(ix.bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	snap := replacedSnapshot(t, openMem(t), "x.txt", docs)
 	var want []string
 	for _, id := range []string{"x2", "x4", "x1", "x3"} { // en, ja, zh
 		for _, sec := range docs[0].Sections {
@@ -163,4 +148,19 @@ func TestSectionsGroupedByLanguage(t *testing.T) {
 			t.Fatalf("%s is section %d, %s section %d: want the sections of English documents, then Japanese, then Chinese, each document's in order", want[i-1], nums[want[i-1]], want[i], nums[want[i]])
 		}
 	}
+}
+
+// replacedSnapshot replaces the documents of file name in ix with docs and returns the
+// index's snapshot then, closed when the test ends.
+func replacedSnapshot(t *testing.T, ix *Index, name string, docs []corpus.Document) segments.Snapshot {
+	t.Helper()
+	if _, err := ix.ReplaceFile(context.Background(), name, nil, docs); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(ix.bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close() })
+	return snap
 }

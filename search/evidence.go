@@ -156,16 +156,6 @@ func (l lifter) lifted(num uint64, score float64) float64 {
 	return score + conceptScore
 }
 
-// covered returns the score of section num, one of evidence, as coverQuery sets it:
-// lifted by lift when the section is in a language of the query and holds none of its
-// words as typed (score is below literalFloor).
-func (l lifter) covered(num uint64, score, lift float64) float64 {
-	if lang := l.sets.langOf(num); score < literalFloor && lang >= 0 && l.own[lang] {
-		return score + lift
-	}
-	return score
-}
-
 // queryLangs returns the languages the text of a query's words is written in, as far as its script
 // tells: English for Latin letters, Japanese for kana, Japanese and Chinese for Han.
 func queryLangs(text string) []string {
@@ -217,12 +207,19 @@ func (q *coverQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 
 // adjust returns the cover of the matches of q in a snapshot whose sets are sets: a
 // floor for each word, for the passages in the query's languages that score below
-// literalFloor (covered leaves the others as they are). Such a passage holds none of
+// literalFloor (the others stay as they are). Such a passage holds none of
 // the words as typed (each would add a floor), so its score is at most the floorless
 // bound, whatever the words as typed score beside it.
 func (q *coverQuery) adjust(sets *facetSets) scoreAdjust {
 	l, lift := liftOf(sets, q.indications, q.langs), float64(q.units)*literalFloor
-	return scoreAdjust{docs: l.inLangs, by: func(num uint64, score float64) float64 { return l.covered(num, score, lift) }, parts: []adjustPart{{
+	// The passages of l.inLangs only: those in a language of the query.
+	covered := func(_ uint64, score float64) float64 {
+		if score < literalFloor { // none of the words as typed
+			return score + lift
+		}
+		return score
+	}
+	return scoreAdjust{docs: l.inLangs, by: covered, parts: []adjustPart{{
 		docs:      l.inLangs,
 		most:      func(b, f float64) float64 { return max(b, min(b, f, literalFloor)+lift) },
 		floorless: true,

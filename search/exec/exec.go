@@ -169,14 +169,12 @@ type segment struct {
 // (those that hold all its terms), of which Prepare checks those where the query's
 // match depends on them, leaving the others to scoring to check when it needs to; and,
 // for scoring, known: the candidates found to hold the phrase, with its score in
-// each, and those not checked, scored notChecked.
+// each, and unchecked: those not checked, as dense bits by segment-local number (a
+// phraseCursor scores them notChecked). The other candidates do not hold it.
 type phraseSets struct {
 	candidates *roaring.Bitmap
-	// The candidates that Prepare checked and found to hold the phrase (known), and
-	// those it did not check (the query's match did not depend on them), as dense
-	// bits by segment-local number; the others do not hold it.
-	known     phraseMatches
-	unchecked []uint64
+	known      phraseMatches
+	unchecked  []uint64
 	// tables are, by the phrase's term number, the table its term's positions are
 	// read from in Prepare's checks, nil where they are read from zap's postings
 	// (see positionTables); checked is the number of candidates Prepare checks.

@@ -382,6 +382,22 @@ func (n *node) prunable() bool {
 // segment of b) that m, n's matches in the segment, holds, and false when n surely
 // matches none of them.
 func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
+	return n.boundOf(m, b, in, false)
+}
+
+// floorless is bound for the sections that match no own node of n's units (see
+// Adjust): a unit leaves out its own nodes and their floor. A Squash or an Adjust
+// bounds as bound does: the floors under it do not add up to the score. At 100k
+// generated sections, 脊髄損傷's cover (search's coverQuery: a floor for each word)
+// had 2,306 sections scored for a page instead of 4,779, since a block that holds the
+// word as written no longer bounds its other sections as if they were lifted above
+// it.
+func (n *node) floorless(m *match, b *bounds, in block) (float64, bool) {
+	return n.boundOf(m, b, in, true)
+}
+
+// boundOf is bound, or floorless when floorless is set.
+func (n *node) boundOf(m *match, b *bounds, in block, floorless bool) (float64, bool) {
 	switch t := n.n.(type) {
 	case Term:
 		return n.termBound(b, in)
@@ -393,7 +409,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		var sum float64
 		present := true
 		for i, k := range n.kids {
-			s, ok := k.bound(m.kids[i], b, in)
+			s, ok := k.boundOf(m.kids[i], b, in, floorless)
 			sum += k.times * s
 			present = present && ok
 		}
@@ -405,7 +421,10 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		matched, own, floors := 0, false, false
 		unit, isUnit := t.(UnitOr)
 		for i, k := range n.kids {
-			s, ok := k.bound(m.kids[i], b, in)
+			if floorless && isUnit && i < unit.Own {
+				continue
+			}
+			s, ok := k.boundOf(m.kids[i], b, in, floorless)
 			if !ok {
 				continue
 			}
@@ -436,7 +455,7 @@ func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
 		// same order: the bound is exact, ties included.
 		return sum + whole, matched > 0
 	case Not:
-		return n.kids[0].bound(m.kids[0], b, in)
+		return n.kids[0].boundOf(m.kids[0], b, in, floorless)
 	case Squash:
 		k := n.kids[0]
 		s, ok := k.bound(m.kids[0], b, in)
@@ -468,7 +487,7 @@ func (n *node) adjusted(m *match, b *bounds, in block, s float64, ok bool) float
 	if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
 		f := s
 		if t.Floorless {
-			f = n.kids[0].floorless(m.kids[0], b, in)
+			f, _ = n.kids[0].floorless(m.kids[0], b, in)
 		}
 		s = t.Most(s, f)
 	}
@@ -545,53 +564,6 @@ func (v *visit) liftedIn(tb uint32) segments.Mask {
 	}
 	v.liftedAt.block, v.liftedAt.mask = tb, m
 	return m
-}
-
-// floorless returns an upper bound of the score of n, as bound does, for the
-// sections of block in that match no own node of n's units (see Adjust): a unit
-// leaves out its own nodes and their floor. A Squash or an Adjust bounds as bound
-// does: the floors under it do not add up to the score. At 100k generated sections,
-// 脊髄損傷's cover (search's coverQuery: a floor for each word) had 2,306 sections
-// scored for a page instead of 4,779, since a block that holds the word as written
-// no longer bounds its other sections as if they were lifted above it.
-func (n *node) floorless(m *match, b *bounds, in block) float64 {
-	switch t := n.n.(type) {
-	case And, Phrase:
-		var sum float64
-		for i, k := range n.kids {
-			sum += k.times * k.floorless(m.kids[i], b, in)
-		}
-		return sum
-	case Or, UnitOr, Sum:
-		var sum, whole float64
-		matched, floors := 0, false
-		unit, isUnit := t.(UnitOr)
-		for i, k := range n.kids {
-			if isUnit && i < unit.Own {
-				continue
-			}
-			if _, ok := k.bound(m.kids[i], b, in); !ok {
-				continue
-			}
-			matched++
-			if s := max(k.floorless(m.kids[i], b, in), 0); isUnit && s >= unit.Floor*(1-boundSlack) {
-				whole, floors = whole+s, true
-			} else {
-				sum += s
-			}
-		}
-		if _, isSum := t.(Sum); !isSum {
-			sum *= float64(matched) / float64(len(n.kids))
-		}
-		if floors {
-			return (sum + whole) * (1 + boundSlack)
-		}
-		return sum + whole
-	case Not:
-		return n.kids[0].floorless(m.kids[0], b, in)
-	}
-	s, _ := n.bound(m, b, in)
-	return s
 }
 
 // isolated reports whether the bound of term node n in block in, which termBound has

@@ -149,8 +149,8 @@ func randomPlan(rng *rand.Rand, depth int, count int) Node {
 // TestBoundsHold checks on random plans over a random index that the bound of every
 // block of a segment is at least the score of each of the plan's matches in it, and
 // its floorless bound at least the score of each that matches no own node of a unit
-// (ownMatched), with impacts read on one snapshot and used on another that deleted
-// less.
+// (ownMatched), both present there, with impacts read on one snapshot and used on
+// another that deleted less.
 func TestBoundsHold(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 3))
 	ix := newTestIndex(t, rng, 3000)
@@ -185,7 +185,7 @@ func TestBoundsHold(t *testing.T) {
 				}
 				var at [levels]block
 				var bound, free [levels]float64
-				var present [levels]bool
+				var present, freePresent [levels]bool
 				for level := range at {
 					at[level].n = math.MaxUint32
 				}
@@ -205,13 +205,13 @@ func TestBoundsHold(t *testing.T) {
 						if local>>bits != at[level].n {
 							at[level] = block{level, local >> bits}
 							bound[level], present[level] = q.root.bound(s.root, b, at[level])
-							free[level] = q.root.floorless(s.root, b, at[level])
+							free[level], freePresent[level] = q.root.floorless(s.root, b, at[level])
 						}
 						if !present[level] || score > bound[level] {
 							t.Fatalf("plan %d %#v: section %d scores %v, its block's bound at level %d is %v (present %v)", p, plan, num, score, level, bound[level], present[level])
 						}
-						if !owned && score > free[level] {
-							t.Fatalf("plan %d %#v: section %d, which matches no own node, scores %v, its block's floorless bound at level %d is %v", p, plan, num, score, level, free[level])
+						if !owned && (!freePresent[level] || score > free[level]) {
+							t.Fatalf("plan %d %#v: section %d, which matches no own node, scores %v, its block's floorless bound at level %d is %v (present %v)", p, plan, num, score, level, free[level], freePresent[level])
 						}
 					}
 				}
