@@ -100,7 +100,7 @@ func TestTermVectors(t *testing.T) {
 				}
 				slices.Sort(terms)
 				var got []string
-				err = snap.Occurrences(tf.Name, []uint64{nums[sec.ID]}, slices.Compact(terms), nil, func(o segments.Occurrence) {
+				err = snap.Occurrences(tf.Name, []uint64{nums[sec.ID]}, slices.Compact(terms), func(o segments.Occurrence) {
 					got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
 				})
 				if err != nil {

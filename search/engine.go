@@ -17,7 +17,6 @@ import (
 	"musesearch/corpus"
 	"musesearch/indexer"
 	"musesearch/internal/glossary"
-	"musesearch/internal/segments"
 )
 
 // Errors a caller can meet.
@@ -77,10 +76,8 @@ type Engine struct {
 	// patterns memoises the analysis of query texts, compiled the queries.
 	patterns *patternCache
 	compiled *compiledCache
-	// stored memoises the sections pages show, termMemo the postings of the terms
-	// their snippets mark.
-	stored   *storedCache
-	termMemo *segments.TermMemo
+	// stored memoises the sections pages show.
+	stored *storedCache
 	// bleveOnly runs every search through bleve's searchers, none through the
 	// executor (package exec): the differential test's reference.
 	bleveOnly bool
@@ -95,8 +92,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("search: no index to search")
 	}
 	e := &Engine{ix: cfg.Index, log: cfg.Logger, sets: newSetCache(), suggestions: &suggestCache{},
-		patterns: &patternCache{analyze: cfg.Index.Analyze}, compiled: &compiledCache{}, stored: newStoredCache(),
-		termMemo: segments.NewTermMemo()}
+		patterns: &patternCache{analyze: cfg.Index.Analyze}, compiled: &compiledCache{}, stored: newStoredCache()}
 	if e.log == nil {
 		e.log = slog.Default()
 	}

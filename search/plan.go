@@ -149,6 +149,7 @@ func (q *execQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
+	snap = snap.Memoised(q.c.cache.postings)
 	c := q.c
 	c.start(sets, r)
 	env := &planEnv{sets: sets, docs: func(inner query.Query) (*roaring.Bitmap, error) { return matches(ctx, inner, r, m) }}

@@ -177,8 +177,10 @@ type setCache struct {
 	snapshot segments.Snapshot // the snapshot of sets
 	sets     *facetSets
 	segments map[any]*segmentSets // by segments.Segment.Key
-	// impacts are what the executor's pruning read of the segments, positions the
-	// tables of positions its phrases read.
+	// postings are the documents of the terms searches looked up, impacts what the
+	// executor's pruning read of the segments, positions the tables of positions its
+	// phrases read.
+	postings  *segments.TermMemo
 	impacts   *exec.Impacts
 	positions *exec.Positions
 	numbering
@@ -244,7 +246,7 @@ type segmentDates struct {
 }
 
 func newSetCache() *setCache {
-	return &setCache{segments: map[any]*segmentSets{}, impacts: exec.NewImpacts(), positions: exec.NewPositions(), numbering: newNumbering()}
+	return &setCache{segments: map[any]*segmentSets{}, postings: segments.NewTermMemo(), impacts: exec.NewImpacts(), positions: exec.NewPositions(), numbering: newNumbering()}
 }
 
 func newNumbering() numbering {

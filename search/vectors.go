@@ -37,7 +37,7 @@ type pageQuery struct {
 // newPageQuery returns a pageQuery for the sections ids, reading the terms of hl
 // through e's memos.
 func newPageQuery(ids []string, hl *highlighter, e *Engine) *pageQuery {
-	return &pageQuery{ids: ids, hl: hl, stored: e.stored, memo: e.termMemo}
+	return &pageQuery{ids: ids, hl: hl, stored: e.stored, memo: e.sets.postings}
 }
 
 // readFields returns the text fields whose tokens read gives the highlighter: a
@@ -83,6 +83,7 @@ func (q *pageQuery) read(r index.IndexReader) error {
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
+	snap = snap.Memoised(q.memo)
 	q.stored.Follow(snap.Segments())
 	numOf, err := snap.Numbers(q.ids)
 	if err != nil {
@@ -127,7 +128,7 @@ func (q *pageQuery) read(r index.IndexReader) error {
 		occurrences = occurrences[:0]
 		clear(from)
 		last, d := uint64(0), -1
-		err := snap.Occurrences(tf.Name, nums, terms[tf.Analyzer], q.memo, func(o segments.Occurrence) {
+		err := snap.Occurrences(tf.Name, nums, terms[tf.Analyzer], func(o segments.Occurrence) {
 			if d < 0 || o.Doc != last {
 				last = o.Doc
 				d, _ = slices.BinarySearch(docs, o.Doc) // one of nums: in docs

@@ -47,9 +47,10 @@ import (
 const IndexType = scorch.Name
 
 // Snapshot is one point-in-time view of an index. Two Snapshots are == when they are
-// the same view.
+// the same view through the same memo.
 type Snapshot struct {
 	snap *scorch.IndexSnapshot
+	memo *TermMemo // nil: terms' postings are looked up each time
 }
 
 // Current returns the current snapshot of bi; Close it after use.
@@ -79,6 +80,14 @@ func Of(r index.IndexReader) (Snapshot, error) {
 	return Snapshot{snap: snap}, nil
 }
 
+// Memoised returns s reading the postings of terms (Segment.Term, Occurrences) through
+// memo, which then keeps those of s's segments.
+func (s Snapshot) Memoised(memo *TermMemo) Snapshot {
+	memo.Follow(s.Segments())
+	s.memo = memo
+	return s
+}
+
 // Close releases a snapshot Current returned.
 func (s Snapshot) Close() error { return s.snap.Close() }
 
@@ -90,7 +99,7 @@ func (s Snapshot) Segments() []Segment {
 	out := make([]Segment, 0, len(s.snap.Segments()))
 	var offset uint64
 	for _, ss := range s.snap.Segments() {
-		out = append(out, Segment{seg: ss.Segment(), deleted: ss.Deleted(), Offset: offset})
+		out = append(out, Segment{seg: ss.Segment(), deleted: ss.Deleted(), memo: s.memo, Offset: offset})
 		offset += ss.Segment().Count()
 	}
 	return out
@@ -111,6 +120,7 @@ func (s Snapshot) FieldCardinality(field string) (int, error) {
 type Segment struct {
 	seg     segment.Segment
 	deleted *roaring.Bitmap // the segment's deleted documents in this snapshot, or nil
+	memo    *TermMemo       // the snapshot's, or nil
 	// Offset is the snapshot's document number of the segment's first document:
 	// numbers run on from segment to segment, deleted documents included.
 	Offset uint64
@@ -238,15 +248,10 @@ type Occurrence struct {
 // docs (snapshot document numbers, as index.IndexInternalID.Value gives them), read
 // from the term vectors of the segments that hold docs: what re-analysing the field's
 // text would find of those terms, without analysing it. A field indexed without term
-// vectors has no occurrences. The order of the calls is unspecified. memo, when not
-// nil, keeps the terms' postings lists looked up, for later calls.
-func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo *TermMemo, each func(Occurrence)) error {
+// vectors has no occurrences. The order of the calls is unspecified.
+func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, each func(Occurrence)) error {
 	docs = slices.Sorted(slices.Values(docs))
-	segs := s.Segments()
-	if memo != nil {
-		memo.Follow(segs)
-	}
-	for _, seg := range segs {
+	for _, seg := range s.Segments() {
 		end := seg.Offset + seg.Count()
 		var local []uint64
 		for _, d := range docs {
@@ -259,7 +264,7 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 		}
 		var it segment.PostingsIterator
 		for _, term := range terms {
-			tp, err := postings(memo, seg, field, term)
+			tp, err := seg.postings(field, term)
 			if err != nil {
 				return err
 			}
@@ -294,78 +299,72 @@ func (s Snapshot) Occurrences(field string, docs []uint64, terms []string, memo 
 }
 
 // termPostings is a term's postings list in one segment's field, with the documents
-// that hold it (deleted ones included): one, or a bitmap, which may live in the
-// segment's read-only file mapping. Reading it changes nothing: it is safe for
-// concurrent use.
+// that hold it (deleted ones included), copied out of the segment's file mapping.
+// Reading it changes nothing: it is safe for concurrent use, and its bitmap is never
+// to be changed.
 type termPostings struct {
-	pl     segment.PostingsList
-	one    bool
-	num    uint64          // with one: the document
-	bitmap *roaring.Bitmap // without one
+	pl   segment.PostingsList
+	docs *roaring.Bitmap
 }
 
-// lookUp returns the postings of term in field of seg, nil when the segment has none.
+// lookUp returns the postings of term in field of seg, which may hold no documents.
 func lookUp(seg Segment, field, term string) (*termPostings, error) {
 	pl, err := wholePostings(seg, field, term)
 	if err != nil {
 		return nil, err
 	}
-	if pl == nil || pl.Count() == 0 {
-		return nil, nil
+	if pl == nil {
+		return nil, fmt.Errorf("read the postings of %s: the segment has no list of %q", field, term)
 	}
-	it, ok := pl.Iterator(false, false, false, nil).(segment.OptimizablePostingsIterator)
-	if !ok {
-		return nil, fmt.Errorf("read index: the postings of %T are not bitmaps", pl)
+	docs, err := bitmapOf(pl)
+	if err != nil {
+		return nil, err
 	}
-	tp := &termPostings{pl: pl}
-	tp.num, tp.one = it.DocNum1Hit()
-	if !tp.one {
-		tp.bitmap = it.ActualBitmap()
-		if tp.bitmap == nil {
-			return nil, nil
-		}
-	}
-	return tp, nil
+	return &termPostings{pl: pl, docs: docs}, nil
 }
+
+// size is roughly the memory tp takes.
+func (tp *termPostings) size() int { return int(tp.docs.GetSizeInBytes()) + 256 }
 
 // holders returns those of docs (sorted segment-local numbers) that hold the term, from
 // its bitmap: reading locations walks the postings up to each document asked for,
-// which is worth it only for those that hold the term. A nil tp holds none.
+// which is worth it only for those that hold the term.
 func (tp *termPostings) holders(docs []uint64) []uint64 {
-	if tp == nil {
-		return nil
-	}
 	var out []uint64
 	for _, d := range docs {
-		if tp.one && tp.num == d || !tp.one && tp.bitmap.Contains(uint32(d)) {
+		if tp.docs.Contains(uint32(d)) {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// maxMemoTerms bounds the postings lists a TermMemo holds: the terms of some hundred
-// queries naming concepts (each a hundred or so terms, in a few fields and segments).
-const maxMemoTerms = 16384
+// maxMemoBytes bounds the memory of the postings a TermMemo holds: at 1M sections the
+// benchmark's 28 queries keep 25-35 MB of them (heap profiles of musebench's worker).
+const maxMemoBytes = 64 << 20
 
-// TermMemo memoises the postings lists Occurrences looks up, by segment and field
-// and term: a query naming a concept reads every name of it, some hundred terms, in
-// every text field a snippet marks, and looking each up in the segment's dictionary
-// was most of reading a page's occurrences.
+// TermMemo memoises the postings of the terms a snapshot looks up (see
+// Snapshot.Memoised), by segment and field and term: a query naming a concept reads
+// every name of it, some hundred terms, in every text field, looking each up in the
+// segment's dictionary was most of reading a page's occurrences, and copying a
+// term's documents out of the file mapping a tenth of a search's allocations.
 type TermMemo = Memo[fieldTerm, *termPostings]
 
 // NewTermMemo returns an empty TermMemo.
-func NewTermMemo() *TermMemo { return NewMemo[fieldTerm, *termPostings](maxMemoTerms, nil) }
+func NewTermMemo() *TermMemo {
+	return NewMemo[fieldTerm, *termPostings](maxMemoBytes, (*termPostings).size)
+}
 
 // fieldTerm names a term of a field.
 type fieldTerm struct{ field, term string }
 
-// postings returns the postings of term in field of seg, through memo when not nil.
-func postings(memo *TermMemo, seg Segment, field, term string) (*termPostings, error) {
-	if memo == nil {
-		return lookUp(seg, field, term)
+// postings returns the postings of term in field of the segment, through its
+// snapshot's memo when it has one.
+func (s Segment) postings(field, term string) (*termPostings, error) {
+	if s.memo == nil {
+		return lookUp(s, field, term)
 	}
-	return memo.Get(seg, fieldTerm{field, term}, func() (*termPostings, error) { return lookUp(seg, field, term) })
+	return s.memo.Get(s, fieldTerm{field, term}, func() (*termPostings, error) { return lookUp(s, field, term) })
 }
 
 // bitmapOf returns the documents of a postings list. zap, scorch's segment format,
@@ -429,18 +428,15 @@ func (s Segment) Live() *roaring.Bitmap {
 func (s Segment) Term(field, term string) (*Postings, error) {
 	// The list holds the deleted documents too, which its readers leave out
 	// themselves, so that they may skip (see advance).
-	pl, err := wholePostings(s, field, term)
+	tp, err := s.postings(field, term)
 	if err != nil {
 		return nil, err
 	}
-	docs, err := bitmapOf(pl)
-	if err != nil {
-		return nil, err
-	}
+	docs := tp.docs
 	if s.deleted != nil {
-		docs.AndNot(s.deleted)
+		docs = roaring.AndNot(docs, s.deleted)
 	}
-	return &Postings{pl: pl, docs: docs, deleted: s.deleted, chunk: chunkSize(s.seg, pl)}, nil
+	return &Postings{pl: tp.pl, docs: docs, deleted: s.deleted, chunk: chunkSize(s.seg, tp.pl)}, nil
 }
 
 // Postings are the documents of one term in one segment, with their term frequencies
@@ -455,7 +451,7 @@ type Postings struct {
 }
 
 // Docs returns the segment-local numbers of the documents that hold the term; the
-// bitmap is the caller's.
+// bitmap may be shared with other searches (through a memo): it is only to be read.
 func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
 
 // Reader returns a reader of the postings' frequencies and norms, and with positions

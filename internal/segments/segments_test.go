@@ -193,9 +193,9 @@ func TestOccurrences(t *testing.T) {
 	}
 	// Without a memo, with one, and with it again once it holds the terms.
 	memo := NewTermMemo()
-	for _, m := range []*TermMemo{nil, memo, memo} {
+	for _, s := range []Snapshot{snap, snap.Memoised(memo), snap.Memoised(memo)} {
 		var got []string
-		err := snap.Occurrences("t", nums, []string{"fish", "blue", "absent"}, m, func(o Occurrence) {
+		err := s.Occurrences("t", nums, []string{"fish", "blue", "absent"}, func(o Occurrence) {
 			got = append(got, fmt.Sprintf("%s %s %d %d-%d", idOf[o.Doc], o.Term, o.Pos, o.Start, o.End))
 		})
 		if err != nil {
@@ -209,6 +209,55 @@ func TestOccurrences(t *testing.T) {
 	}
 	if n := memo.Len(); n != 3*len(snap.Segments()) {
 		t.Errorf("the memo holds %d postings lists, want 3 terms in %d segments", n, len(snap.Segments()))
+	}
+}
+
+// TestTermThroughMemo checks that a term's documents read through a memo are those
+// read without one, in a snapshot before a deletion and after it, and that a search of
+// the later snapshot leaves the memo's documents as they were for the earlier.
+func TestTermThroughMemo(t *testing.T) {
+	bi := batchedIndex(t, textMapping(), unmerged, []map[string]map[string]any{
+		{"a": {"t": "red fish"}, "b": {"t": "blue fish"}, "c": {"t": "green"}},
+		{"d": {"t": "fish fish"}, "e": {"t": "blue sea"}},
+	})
+	memo := NewTermMemo()
+	before := snapshotOf(t, bi)
+	if err := bi.Delete("b"); err != nil {
+		t.Fatal(err)
+	}
+	after := snapshotOf(t, bi)
+	docs := func(s Snapshot, term string) []uint64 {
+		t.Helper()
+		var out []uint64
+		for _, seg := range s.Segments() {
+			p, err := seg.Term("t", term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range p.Docs().ToArray() {
+				out = append(out, seg.Offset+uint64(n))
+			}
+		}
+		return out
+	}
+	for _, term := range []string{"fish", "blue", "absent"} {
+		wantBefore, wantAfter := docs(before, term), docs(after, term)
+		if term == "fish" && len(wantAfter) != len(wantBefore)-1 {
+			t.Fatalf("fish: %v before deleting b, %v after", wantBefore, wantAfter)
+		}
+		for round := range 2 {
+			for _, c := range []struct {
+				snap Snapshot
+				want []uint64
+			}{{after.Memoised(memo), wantAfter}, {before.Memoised(memo), wantBefore}} {
+				if got := docs(c.snap, term); !slices.Equal(got, c.want) {
+					t.Errorf("%s, round %d: through the memo %v, want %v", term, round, got, c.want)
+				}
+			}
+		}
+	}
+	if memo.Len() == 0 {
+		t.Error("the memo holds no postings")
 	}
 }
 
@@ -493,7 +542,7 @@ func TestPositionsOnly(t *testing.T) {
 			}
 		}
 		terms := []string{"fish", "blue", "green", "sky", "red", "one", "two"}
-		err := snap.Occurrences(field, nums, terms, nil, func(o Occurrence) {
+		err := snap.Occurrences(field, nums, terms, func(o Occurrence) {
 			occurrences = append(occurrences, fmt.Sprintf("%d %s %d %d-%d", o.Doc, o.Term, o.Pos, o.Start, o.End))
 		})
 		if err != nil {
@@ -575,7 +624,7 @@ func TestEndsStoredAsLengths(t *testing.T) {
 			t.Errorf(upgrade+"%s: whale stored at %d-%d, want start 205 and length 5", when, v.Start, v.End)
 		}
 		var got []string
-		err = snap.Occurrences("t", []uint64{d.ID.Value()}, []string{"whale", "blue"}, nil, func(o Occurrence) {
+		err = snap.Occurrences("t", []uint64{d.ID.Value()}, []string{"whale", "blue"}, func(o Occurrence) {
 			got = append(got, fmt.Sprintf("%s %d %d-%d", o.Term, o.Pos, o.Start, o.End))
 		})
 		slices.Sort(got)

@@ -66,7 +66,7 @@ func TestSkips(t *testing.T) {
 	nums = append(nums, docs-1)
 	nums = slices.Compact(slices.Sorted(slices.Values(nums)))
 	got := map[uint64][]string{}
-	err = snap.Occurrences("t", nums, []string{"fish"}, nil, func(o Occurrence) {
+	err = snap.Occurrences("t", nums, []string{"fish"}, func(o Occurrence) {
 		got[o.Doc] = append(got[o.Doc], fmt.Sprintf("%d %d-%d", o.Pos, o.Start, o.End))
 	})
 	if err != nil {
