@@ -2,10 +2,11 @@ package indexer
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"time"
+	"sync/atomic"
 )
 
 // bulkGCPercent is the garbage collector's target (GOGC) while a sync fills an empty
@@ -17,44 +18,56 @@ import (
 const bulkGCPercent = 200
 
 // servingGCPercent is the garbage collector's target (GOGC) of a process that serves
-// searches: the heap may grow to two and a half times what is live between
-// collections. Searches allocate in proportion to their matches, and the collector ran
-// often enough to cost: at 1M sections, on the benchmark's mix, GOGC 150 took the
-// queries in its middle from 15-58% slower than at session 8's start to within 4 of
-// it (the session's changes had made the live heap 0.3 GB smaller, and collections
-// more frequent), and on the bundle 20 clients got 7-16% more searches a second
-// (docs/PERFORMANCE.md). GOGC set in the environment is left alone.
-const servingGCPercent = 150
+// searches over a large index: the heap may grow to 1.75 times what is live between
+// collections. At 1M sections (live heap 0.4-0.45 GB, most of it tables of postings and
+// positions, which hold no pointers to mark), on the benchmark's mix, in three pairs
+// alternated with GOGC 150, it took no more CPU, with a p99 of 51-58 ms against 54-62,
+// and its own memory peaked at 0.71 GB against 0.98-1.08 (docs/PERFORMANCE.md). GOGC 50
+// took 2-5% more CPU for 0.60 GB. GOGC set in the environment is left alone.
+const servingGCPercent = 75
 
-// minServingHeadroom is how much the heap of a process that serves searches may grow
+// minServingHeap is how large the heap of a process that serves searches may grow
 // between collections at least, whatever servingGCPercent gives. A small index's live
 // heap is mostly kagome's dictionary (the bundle's, 110-125 MB in all), which GOGC 150
 // had the collector mark again every 180 MB that searches allocated: on the bundle's
 // load mix (BenchmarkAPISearch/mix), GOGC 300 took 15-25% less CPU a search than 150.
-// A large index's live heap makes headroom enough at servingGCPercent (0.45 GB at 1M
-// sections).
-const minServingHeadroom = 384 << 20
+// A large index's live heap makes headroom enough at servingGCPercent.
+const minServingHeap = 512 << 20
 
-// servingTuneEvery is how often a serving process reads its live heap to set the
-// collector's target by it.
-const servingTuneEvery = time.Second
+// minServingLive is the live heap servingPercent assumes at least. The target is a
+// percentage of what the last collection found live, and of the goroutines' stacks and
+// the program's globals, which it leaves out: at a process's start, with a megabyte
+// live, minServingHeap would have been 51,100% of it, which the stacks and globals
+// made a heap of 1.2 GB (and 2.8 GB in other runs) before the next collection.
+const minServingLive = 64 << 20
 
 // servingPercent returns the collector's target of a serving process whose live heap
-// is live bytes: servingGCPercent, or more for the heap to grow by
-// minServingHeadroom.
+// is live bytes: servingGCPercent, or more for the heap to reach minServingHeap.
 func servingPercent(live uint64) int {
-	return max(servingGCPercent, int(100*minServingHeadroom/max(live, 1)))
+	live = max(live, minServingLive)
+	if live >= minServingHeap {
+		return servingGCPercent
+	}
+	return max(servingGCPercent, int(100*(minServingHeap-live)/live))
 }
 
 // ServingGC sets the garbage collector's target of a process that serves searches,
-// unless GOGC is set, and keeps it at servingPercent of the live heap until stop is
-// called. A bulk load raises it further while it runs (bulkGC).
+// unless GOGC is set, and keeps it at servingPercent of the live heap, set again after
+// every collection, until stop is called. A target set by a live heap read once a
+// second let the heap overshoot: a collection that found the live heap three times
+// larger (the first searches of a 1M index fill its tables) set the next at the old
+// percentage of it, and the heap grew to 1.4 GB before the target came down. A bulk
+// load raises the target further while it runs (bulkGC).
 func ServingGC() (stop func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	tune := func() {
+	var stopped atomic.Bool
+	tune := func() bool {
+		if stopped.Load() {
+			return false
+		}
 		metrics.Read(live)
 		percent := servingGCPercent
 		if live[0].Value.Kind() == metrics.KindUint64 {
@@ -67,23 +80,28 @@ func ServingGC() (stop func()) {
 		} else {
 			gcTarget.saved = percent
 		}
+		return true
 	}
 	tune()
-	done := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(servingTuneEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				tune()
-			}
-		}
-	}()
-	var once sync.Once
-	return func() { once.Do(func() { close(done) }) }
+	afterEachGC(tune)
+	return func() { stopped.Store(true) }
+}
+
+// afterEachGC calls f on the runtime's finalizer goroutine after every garbage
+// collection, until f returns false. f must be quick: it holds up the finalizers of
+// the rest of the program.
+func afterEachGC(f func() bool) {
+	runtime.SetFinalizer(&gcSentinel{f: f}, (*gcSentinel).collected)
+}
+
+// gcSentinel is an object nothing refers to, which every collection finds unreachable:
+// its finalizer runs after each and sets itself again.
+type gcSentinel struct{ f func() bool }
+
+func (s *gcSentinel) collected() {
+	if s.f() {
+		runtime.SetFinalizer(s, (*gcSentinel).collected)
+	}
 }
 
 // gcTarget counts the bulk loads that run, so that the first raises the target and
