@@ -192,8 +192,8 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		if len(ids) > 1 {
 			terms = k.kids
 		}
-		var matched [tableBlock]int
-		var score [tableBlock]float64
+		score, matched := &sc.phraseSums.score, &sc.phraseSums.matched
+		fromTables.Each(func(bit uint32) { score[bit], matched[bit] = 0, 0 })
 		for _, t := range terms {
 			tb := sc.cursors[t.term].Block(b, fromTables)
 			tb.Held.Each(func(bit uint32) {

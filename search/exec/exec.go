@@ -709,6 +709,14 @@ type scorer struct {
 	tabled  bool
 	scratch []blockScores
 	parts   orParts
+	// phraseSums is phraseBlock's scratch: the score a set of a phrase's terms gives
+	// each section of a block, and how many of the set's terms it holds. Only the
+	// sections scored are cleared: a block holds a few, and clearing both arrays
+	// for every set of every phrase was a tenth of phraseBlock's time.
+	phraseSums struct {
+		score   [tableBlock]float64
+		matched [tableBlock]int
+	}
 	// known and checkers are by phrase number: the phrase's sections known and not
 	// checked in the segment (phraseSets), and where in them the sections scored
 	// have got to; and a checker of its candidates not checked (nil until one is
