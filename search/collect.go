@@ -419,11 +419,17 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 		}
 		return out
 	}
+	// A facet without a filter is counted over the results, one with a filter over
+	// the matches the other filters select.
+	results := c.results()
 	for _, f := range FacetOrder {
-		base := c.first.matched
-		for g, set := range c.filtered {
-			if g != f {
-				base = roaring.And(base, set)
+		base := results
+		if _, filtered := c.filtered[f]; filtered {
+			base = c.first.matched
+			for g, set := range c.filtered {
+				if g != f {
+					base = roaring.And(base, set)
+				}
 			}
 		}
 		for v, set := range c.sets.values[f] {

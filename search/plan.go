@@ -216,9 +216,13 @@ func (q *execQuery) score(ctx context.Context, x *exec.Query, docs *roaring.Bitm
 	if err != nil {
 		return nil, err
 	}
-	head, tail := docs.Clone(), docs.Clone()
-	head.RemoveRange(uint64(mid), uint64(len(c.sets.langs))+1)
-	tail.RemoveRange(0, uint64(mid))
+	// Each half copies its own part of docs only (a clone of docs for each copied
+	// all of it twice).
+	head, tail := roaring.New(), roaring.New()
+	head.AddRange(0, uint64(mid))
+	tail.AddRange(uint64(mid), uint64(len(c.sets.langs))+1)
+	head.And(docs)
+	tail.And(docs)
 	second := exec.NewTop(q.top)
 	c.split()
 	done := make(chan error, 1)

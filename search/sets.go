@@ -156,13 +156,17 @@ func (s *facetSets) langOf(n uint64) int {
 	return int(s.langs[n]) - 1
 }
 
-// of returns the sections carrying any of the values of facet f.
+// of returns the sections carrying any of the values of facet f. The bitmap may be
+// s's own (a filter of one value, the usual): it is only to be read.
 func (s *facetSets) of(f corpus.Facet, values []string) *roaring.Bitmap {
 	sets := make([]*roaring.Bitmap, 0, len(values))
 	for _, v := range values {
 		if b := s.values[f][v]; b != nil {
 			sets = append(sets, b)
 		}
+	}
+	if len(sets) == 1 {
+		return sets[0]
 	}
 	return roaring.FastOr(sets...)
 }

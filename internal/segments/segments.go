@@ -340,7 +340,7 @@ func (tp *termPostings) holders(docs []uint64) []uint64 {
 }
 
 // maxMemoBytes bounds the memory of the postings a TermMemo holds: at 1M sections the
-// benchmark's 28 queries keep 25-35 MB of them (heap profiles of musebench's worker).
+// benchmark's 28 queries keep 10-15 MB of them (heap profiles of musebench's worker).
 const maxMemoBytes = 64 << 20
 
 // TermMemo memoises the postings of the terms a snapshot looks up (see
