@@ -14,6 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
+	"github.com/ikawaha/kagome-dict/dict"
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 
@@ -79,23 +80,86 @@ func init() {
 	}
 }
 
-// japaneseTokenizer loads kagome's IPA dictionary once per process (about a second and
-// 90 MB), when Japanese text is first analysed or Warm is called. The tokenizer is safe
-// for concurrent use.
-var japaneseTokenizer = sync.OnceValue(func() *tokenizer.Tokenizer {
-	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+// kagome loads kagome's IPA dictionary once per process (about a second), when
+// Japanese text is first analysed or Warm is called, and reads the base forms of its
+// entries out of their features. It is safe for concurrent use.
+var kagome = sync.OnceValue(func() *japaneseDict {
+	d := ipa.Dict()
+	bases := readBaseForms(d)
+	// The other features (inflection, reading, pronunciation: some nine strings an
+	// entry, 3.5 million pointers) go: analysis reads none of them, and they were 56
+	// MB of a server's heap and half of what the garbage collector marked every cycle
+	// (1M sections). d is ipa's one full dictionary, which nothing else here reads.
+	d.Contents = nil
+	t, err := tokenizer.New(d, tokenizer.OmitBosEos())
 	if err != nil {
 		// The dictionary is embedded in the binary: this cannot happen at run time.
 		panic(fmt.Sprintf("load the Japanese dictionary: %v", err))
 	}
-	return t
+	return &japaneseDict{Tokenizer: t, bases: bases}
 })
+
+// japaneseDict is kagome's tokenizer and the base forms of its dictionary's entries.
+type japaneseDict struct {
+	*tokenizer.Tokenizer
+	bases baseForms
+}
+
+// baseForm returns the base form (基本形) of morpheme m, as m.BaseForm would with the
+// dictionary's features: "" when it has none.
+func (j *japaneseDict) baseForm(m tokenizer.Token) string {
+	if m.Class == tokenizer.KNOWN {
+		return j.bases.of(m.ID)
+	}
+	base, _ := m.BaseForm() // an unknown word's, from the features kept for those
+	return base
+}
+
+// baseForms are the base forms of a dictionary's entries, by entry ID, in one string:
+// no pointer an entry for the garbage collector to follow.
+type baseForms struct {
+	text string
+	ends []uint32 // entry i's base form is text[ends[i-1]:ends[i]]
+}
+
+// readBaseForms reads the base form of every entry of d out of its features, as
+// tokenizer.Token.FeatureAt finds the feature: the parts of speech first, then the
+// entry's contents.
+func readBaseForms(d *dict.Dict) baseForms {
+	at, ok := d.ContentsMeta[dict.BaseFormIndex]
+	var text strings.Builder
+	ends := make([]uint32, len(d.Contents))
+	for id, contents := range d.Contents {
+		pos := d.POSTable.POSs[id]
+		switch i := int(at); {
+		case !ok || i < 0:
+		case i < len(pos):
+			text.WriteString(d.POSTable.NameList[pos[i]])
+		case i-len(pos) < len(contents):
+			text.WriteString(contents[i-len(pos)])
+		}
+		ends[id] = uint32(text.Len())
+	}
+	return baseForms{text: text.String(), ends: ends}
+}
+
+// of returns the base form of entry id, "" when it has none.
+func (b baseForms) of(id int) string {
+	if id < 0 || id >= len(b.ends) {
+		return ""
+	}
+	start := uint32(0)
+	if id > 0 {
+		start = b.ends[id-1]
+	}
+	return b.text[start:b.ends[id]]
+}
 
 // Warm loads the Japanese dictionary now rather than when Japanese text is first
 // analysed (it takes about a second). Open calls it in the background, so that the
 // dictionary loads while the index opens. It is safe to call more than once, and from
 // several goroutines: they wait for the one load.
-func Warm() { japaneseTokenizer() }
+func Warm() { kagome() }
 
 // analyzer implements bleve's analysis.Analyzer for every form named above.
 type analyzer struct {
@@ -414,14 +478,15 @@ const minStemLength = 4
 
 // morphemes segments a run of Japanese text with kagome and emits its content words.
 func (a *analyzer) morphemes(run string, offset, next int, emit func(string, int, int, int, analysis.TokenType)) int {
-	for _, m := range japaneseTokenizer().Analyze(run, tokenizer.Search) {
+	ja := kagome()
+	for _, m := range ja.Analyze(run, tokenizer.Search) {
 		pos := m.POS()
 		if len(pos) == 0 || skippedPOS[pos[0]] || len(pos) > 1 && pos[1] == "非自立" || strings.TrimSpace(m.Surface) == "" {
 			continue
 		}
 		term := m.Surface
 		if inflected[pos[0]] {
-			if base, ok := m.BaseForm(); ok && base != "*" && base != "" {
+			if base := ja.baseForm(m); base != "*" && base != "" {
 				term = base
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ikawaha/kagome-dict/ipa"
 
 	"musesearch/corpus"
 )
@@ -68,6 +69,11 @@ func TestAnalyzers(t *testing.T) {
 		{AnalyzerJaQuery, "Muse細胞", []string{"muse", "細胞"}},
 		{AnalyzerJa, "脊髄損傷の患者に投与した", []string{"脊髄", "損傷", "患者", "投与"}},
 		{AnalyzerJa, "ＡＬＳモデルマウス", []string{"als", "モデル", "マウス"}},
+		// Inflected verbs and adjectives by their base forms (read out of kagome's
+		// features once: readBaseForms).
+		{AnalyzerJa, "美しくない結果が得られた", []string{"美しい", "結果", "得る", "られる"}},
+		{AnalyzerJa, "効果は高く、副作用は少なかった", []string{"効果", "高い", "副作用", "少ない"}},
+		{AnalyzerJa, "幹細胞は損傷した組織に集まり、修復を助ける", []string{"幹", "細胞", "損傷", "組織", "集まる", "修復", "助ける"}},
 		{AnalyzerJaQuery, "IL-6", []string{"il-6"}},
 	}
 	for _, tt := range tests {
@@ -75,6 +81,19 @@ func TestAnalyzers(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%s(%q) (-want +got):\n%s", tt.analyzer, tt.text, diff)
 		}
+	}
+}
+
+// TestKagomeKeepsNoFeatures checks that the loaded dictionary keeps none of its
+// entries' feature strings (3.5 million pointers for the garbage collector), the base
+// forms aside.
+func TestKagomeKeepsNoFeatures(t *testing.T) {
+	ja := kagome()
+	if d := ipa.Dict(); d.Contents != nil {
+		t.Errorf("the dictionary keeps the features of %d entries", len(d.Contents))
+	}
+	if n := len(ja.bases.ends); n < 300_000 {
+		t.Errorf("base forms of %d entries, want IPA's some 390,000", n)
 	}
 }
 

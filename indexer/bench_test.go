@@ -22,7 +22,7 @@ func BenchmarkIndexBundle(b *testing.B) {
 	if err := os.CopyFS(corpusDir, corpus.Bundle); err != nil {
 		b.Fatal(err)
 	}
-	japaneseTokenizer() // loaded once per process, not per index
+	kagome() // loaded once per process, not per index
 	var size int64
 	var sections int
 	for b.Loop() {
@@ -115,7 +115,7 @@ func BenchmarkAnalyzeStd(b *testing.B) { benchmarkAnalyzer(b, analyzer{stem: tru
 
 func benchmarkAnalyzer(b *testing.B, a analyzer) {
 	text := []byte(japaneseSample(b))
-	japaneseTokenizer()
+	kagome()
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		a.Analyze(text)
@@ -147,7 +147,7 @@ func BenchmarkIndexCorpus(b *testing.B) {
 		b.Skip("set MUSESEARCH_BENCH_CORPUS to a corpus directory")
 	}
 	ctx := context.Background()
-	japaneseTokenizer()
+	kagome()
 	var size int64
 	var sections int
 	var elapsed time.Duration
