@@ -19,19 +19,22 @@ const bulkGCPercent = 200
 
 // servingGCPercent is the garbage collector's target (GOGC) of a process that serves
 // searches over a large index: the heap may grow to 1.75 times what is live between
-// collections. At 1M sections (live heap 0.4-0.45 GB, most of it tables of postings and
-// positions, which hold no pointers to mark), on the benchmark's mix, in three pairs
-// alternated with GOGC 150, it took no more CPU, with a p99 of 51-58 ms against 54-62,
-// and its own memory peaked at 0.71 GB against 0.98-1.08 (docs/PERFORMANCE.md). GOGC 50
-// took 2-5% more CPU for 0.60 GB. GOGC set in the environment is left alone.
+// collections. At 1M sections (a live heap of 0.34 GB, most of it tables of postings
+// and positions, which hold no pointers to mark), on musebench's whole workload, in
+// three pairs alternated with GOGC 150 the p95 and p99 were level within the noise, for
+// a peak of own memory of 0.65 GB against 1.01-1.06 (docs/PERFORMANCE.md). Before
+// kagome's features were dropped (kagome), which halved what each collection marks,
+// GOGC 75 cost up to 7 ms at the p95 and p99; GOGC 50 took 2-5% more CPU. GOGC set in
+// the environment is left alone.
 const servingGCPercent = 75
 
 // minServingHeap is how large the heap of a process that serves searches may grow
 // between collections at least, whatever servingGCPercent gives. A small index's live
-// heap is mostly kagome's dictionary (the bundle's, 110-125 MB in all), which GOGC 150
-// had the collector mark again every 180 MB that searches allocated: on the bundle's
-// load mix (BenchmarkAPISearch/mix), GOGC 300 took 15-25% less CPU a search than 150.
-// A large index's live heap makes headroom enough at servingGCPercent.
+// heap is small (the bundle's some 60 MB, most of it kagome's dictionary), and marking
+// it again every few tens of MB that searches allocate cost: on the bundle's load mix
+// (BenchmarkAPISearch/mix), with a live heap of 110-125 MB, GOGC 300 took 15-25% less
+// CPU a search than 150. A large index's live heap makes headroom enough at
+// servingGCPercent.
 const minServingHeap = 512 << 20
 
 // minServingLive is the live heap servingPercent assumes at least. The target is a
