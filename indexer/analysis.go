@@ -88,7 +88,7 @@ var kagome = sync.OnceValue(func() *japaneseDict {
 	bases := readBaseForms(d)
 	// The other features (inflection, reading, pronunciation: some nine strings an
 	// entry, 3.5 million pointers) go: analysis reads none of them, and they were 56
-	// MB of a server's heap and half of what the garbage collector marked every cycle
+	// MB of a server's heap and a third of the garbage collector's marking every cycle
 	// (1M sections). d is ipa's one full dictionary, which nothing else here reads.
 	d.Contents = nil
 	t, err := tokenizer.New(d, tokenizer.OmitBosEos())

@@ -23,7 +23,7 @@ const bulkGCPercent = 200
 // and positions, which hold no pointers to mark), on musebench's whole workload, in
 // three pairs alternated with GOGC 150 the p95 and p99 were level within the noise, for
 // a peak of own memory of 0.65 GB against 1.01-1.06 (docs/PERFORMANCE.md). Before
-// kagome's features were dropped (kagome), which halved what each collection marks,
+// kagome's features were dropped (kagome), a third of each collection's marking,
 // GOGC 75 cost up to 7 ms at the p95 and p99; GOGC 50 took 2-5% more CPU. GOGC set in
 // the environment is left alone.
 const servingGCPercent = 75
