@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"runtime"
 	"sync"
 
@@ -411,10 +410,9 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 		out[f] = map[string]int{}
 	}
 	if c.byDoc {
-		for i, n := range c.tallyDocs().values {
-			if n > 0 {
-				fv := c.sets.bitValues[i]
-				out[fv.facet][fv.value] = n
+		for f, byValue := range c.tallyDocs().values {
+			for v, n := range byValue {
+				out[f][v] = n
 			}
 		}
 		return out
@@ -443,15 +441,14 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 
 // docTally is what a search grouped by document counts in documents.
 type docTally struct {
-	total  int   // the documents the search selects
-	values []int // the documents of each facet value, by facetSets.bitValues
+	total  int                             // the documents the search selects
+	values map[corpus.Facet]map[string]int // the documents of each facet value, those above 0
 }
 
-// tallyDocs counts, in one pass over the matches, the documents the search selects
-// and the documents of each facet value, each facet counted with the filters of the
-// others: a document counts for a value when one of its matched sections carries the
-// value and every filter but the value's facet's own selects that section (as
-// counts counts sections).
+// tallyDocs counts the documents the search selects and the documents of each facet
+// value, each facet counted with the filters of the others: a document counts for a
+// value when one of its matched sections carries the value and every filter but the
+// value's facet's own selects that section (as counts counts sections).
 func (c *collector) tallyDocs() *docTally {
 	c.tallied.Do(func() { c.tally = c.tallyNow() })
 	return c.tally
@@ -465,97 +462,42 @@ func (c *collector) startTally() {
 	}
 }
 
-// tallyNow is tallyDocs without its memo. It gathers the values each matched
-// section counts for by document (a document's sections are neighbours, see
-// internal/segments) and adds a document's values to the counts once it is passed;
-// the marks in seen keep a document whose sections are apart from counting twice.
+// tallyNow is tallyDocs without its memo. Each count is of a set of sections as dense
+// bits (denseSets.count).
 func (c *collector) tallyNow() *docTally {
-	s := c.sets
-	w := s.valueWords
-	// The filters as masks of a section's bits: the values each selects, and its facet's.
-	type filter struct{ selects, own []uint64 }
-	var filters []filter
+	d := c.sets.dense()
+	matched := d.dense(c.first.matched)
+	selects := map[corpus.Facet][]uint64{}
+	for f, set := range c.filtered {
+		selects[f] = d.dense(set)
+	}
+	// selected returns the matches that every filter but facet except's selects.
+	selected := func(except corpus.Facet) []uint64 {
+		out := matched
+		for f, set := range selects {
+			if f != except {
+				out = and(out, set)
+			}
+		}
+		return out
+	}
+	all := selected("")
+	allActive := nonzero(all)
+	t := &docTally{total: d.count(all, nil, allActive), values: map[corpus.Facet]map[string]int{}}
 	for _, f := range FacetOrder {
-		if values := c.filters[f]; len(values) > 0 {
-			filters = append(filters, filter{s.valueMask(f, values), s.facetMask[f]})
+		base, active := all, allActive
+		if _, filtered := selects[f]; filtered {
+			base = selected(f)
+			active = nonzero(base)
 		}
-	}
-	all := make([]uint64, w)
-	for i := range s.bitValues {
-		all[i/64] |= 1 << (i % 64)
-	}
-	// seen holds, for each document, the values it was counted for already, and in
-	// its last word whether it was counted in the total.
-	stride := w + 1
-	seen := s.docSeen(stride)
-	defer s.seen.Put(&seen)
-	t := &docTally{values: make([]int, len(s.bitValues))}
-	cur, inTotal := -1, false     // the document gathered, and whether one of its sections counts in the total
-	gathered := make([]uint64, w) // the values cur's sections count for
-	add := func() {
-		if cur < 0 {
-			return
-		}
-		mark := seen[cur*stride : (cur+1)*stride]
-		if inTotal && mark[w] == 0 {
-			mark[w] = 1
-			t.total++
-		}
-		for i := range w {
-			fresh := gathered[i] &^ mark[i]
-			mark[i] |= fresh
-			for ; fresh != 0; fresh &= fresh - 1 {
-				t.values[i*64+bits.TrailingZeros64(fresh)]++
-			}
-			gathered[i] = 0
-		}
-		inTotal = false
-	}
-	buf := make([]uint32, 256)
-	it := c.first.matched.ManyIterator()
-	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for _, num := range buf[:k] {
-			if int(num) >= len(s.docOf) || s.docOf[num] == noDoc {
-				continue
-			}
-			values := s.sectionBits[int(num)*w : int(num+1)*w]
-			// The values the section counts for: every one when each filter selects
-			// it, its facet's when exactly one leaves it out, none when more do.
-			counted, left := all, 0
-			for _, f := range filters {
-				if !intersects(values, f.selects) {
-					counted = f.own
-					if left++; left > 1 {
-						break
-					}
-				}
-			}
-			if left > 1 {
-				continue
-			}
-			if d := int(s.docOf[num]); d != cur {
-				add()
-				cur = d
-			}
-			inTotal = inTotal || left == 0
-			for i := range w {
-				gathered[i] |= values[i] & counted[i]
+		t.values[f] = map[string]int{}
+		for v, set := range d.values[f] {
+			if n := d.count(base, set, active); n > 0 {
+				t.values[f][v] = n
 			}
 		}
 	}
-	add()
-	clear(seen)
 	return t
-}
-
-// intersects reports whether bit masks a and b share a bit.
-func intersects(a, b []uint64) bool {
-	for i := range a {
-		if a[i]&b[i] != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // results returns the sections the search selected: those the text query matched
@@ -597,7 +539,9 @@ func (c *collector) count(sections *roaring.Bitmap) int {
 	if c.sets == nil {
 		return 0
 	}
-	return c.sets.countDocs(sections, c.sets.docScratch())
+	d := c.sets.dense()
+	dense := d.dense(sections)
+	return d.count(dense, nil, nonzero(dense))
 }
 
 // matched returns the number of sections the text query matched, whatever the

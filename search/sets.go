@@ -2,7 +2,6 @@ package search
 
 import (
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -44,109 +43,26 @@ type facetSets struct {
 	order     *sectionOrders
 	// reports holds the sections that report a trial (reportsTrial).
 	reports *roaring.Bitmap
-	// The facet values of every section as bits, so that the documents of every
-	// value are counted in one pass over the matches (collector.docTally): value i of
-	// bitValues is bit i of a section's valueWords words in sectionBits, by document
-	// number; facetMask holds the bits of each facet's values.
-	bitValues   []facetValue
-	valueWords  int
-	sectionBits []uint64
-	facetMask   map[corpus.Facet][]uint64
+	// dense holds the sets that counting documents takes (denseSets), made for the
+	// first search grouped by document.
+	denseOnce sync.Once
+	denseSets *denseSets
 	// tops holds cleared records of docGroups for reuse: they are as many as the
-	// documents, and a search touches few of them; seen, cleared scratch of
-	// collector.docTally, valueWords words a document.
-	tops, seen sync.Pool
-}
-
-// facetValue is one value of one facet.
-type facetValue struct {
-	facet corpus.Facet
-	value string
+	// documents, and a search touches few of them.
+	tops sync.Pool
 }
 
 // noDoc is docOf's value for a document number that holds no section.
 const noDoc = ^uint32(0)
 
-// countDocs returns how many documents hold a section of sections. seen is scratch
-// space of at least len(docIDs) bits, cleared by countDocs.
-func (s *facetSets) countDocs(sections *roaring.Bitmap, seen []uint64) int {
-	clear(seen)
-	n := 0
-	buf := make([]uint32, 256)
-	it := sections.ManyIterator()
-	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for _, num := range buf[:k] {
-			if int(num) >= len(s.docOf) {
-				continue
-			}
-			d := s.docOf[num]
-			if d == noDoc {
-				continue
-			}
-			if w, bit := &seen[d/64], uint64(1)<<(d%64); *w&bit == 0 {
-				*w |= bit
-				n++
-			}
-		}
-	}
-	return n
+// dense returns the dense sets of s, made at the first call.
+func (s *facetSets) dense() *denseSets {
+	s.denseOnce.Do(func() { s.denseSets = newDenseSets(s) })
+	return s.denseSets
 }
 
-// docScratch returns scratch space for countDocs.
+// docScratch returns a cleared bit for every document.
 func (s *facetSets) docScratch() []uint64 { return make([]uint64, len(s.docIDs)/64+1) }
-
-// docSeen returns cleared scratch of stride words a document, to be put back in
-// s.seen cleared.
-func (s *facetSets) docSeen(stride int) []uint64 {
-	if p, ok := s.seen.Get().(*[]uint64); ok && len(*p) == len(s.docIDs)*stride {
-		return *p
-	}
-	return make([]uint64, len(s.docIDs)*stride)
-}
-
-// valueBits returns the bits of the facet values of count sections, words words a
-// section: bit i of a section's words is set when it carries value i of numbered.
-func valueBits(values map[corpus.Facet]map[string]*roaring.Bitmap, numbered map[facetValue]int, words int, count uint64) []uint64 {
-	out := make([]uint64, count*uint64(words))
-	for f, byValue := range values {
-		for v, set := range byValue {
-			i := numbered[facetValue{f, v}]
-			word, bit := i/64, uint64(1)<<(i%64)
-			set.Iterate(func(n uint32) bool {
-				if uint64(n) < count {
-					out[int(n)*words+word] |= bit
-				}
-				return true
-			})
-		}
-	}
-	return out
-}
-
-// setValueBits sets the numbering of the values of s to bitValues and the bits of its
-// sections to bits (valueBits of bitValues' numbering).
-func (s *facetSets) setValueBits(bitValues []facetValue, bits []uint64) {
-	s.bitValues, s.sectionBits = bitValues, bits
-	s.valueWords = wordsFor(len(bitValues))
-	s.facetMask = map[corpus.Facet][]uint64{}
-	for _, f := range FacetOrder {
-		s.facetMask[f] = make([]uint64, s.valueWords)
-	}
-	for i, fv := range bitValues {
-		s.facetMask[fv.facet][i/64] |= uint64(1) << (i % 64)
-	}
-}
-
-// valueMask returns the bits of the values of facet f.
-func (s *facetSets) valueMask(f corpus.Facet, values []string) []uint64 {
-	mask := make([]uint64, s.valueWords)
-	for i, fv := range s.bitValues {
-		if fv.facet == f && slices.Contains(values, fv.value) {
-			mask[i/64] |= uint64(1) << (i % 64)
-		}
-	}
-	return mask
-}
 
 // langOf returns the language of section n as an index into langNames, or -1.
 func (s *facetSets) langOf(n uint64) int {
@@ -192,8 +108,8 @@ type setCache struct {
 
 // numbering numbers what the sets of every snapshot share, so that a segment's tables
 // hold the same numbers in every snapshot: documents by id (a document keeps its
-// number across its versions and segments: facetSets.docIDs), languages
-// (facetSets.langNames) and facet values (facetSets.bitValues). Numbers are never taken
+// number across its versions and segments: facetSets.docIDs) and languages
+// (facetSets.langNames). Numbers are never taken
 // back (a process that sees many documents come and go keeps their ids): a snapshot's
 // sets see a prefix of each list.
 type numbering struct {
@@ -202,8 +118,6 @@ type numbering struct {
 	byID      *idOrder
 	langNames []string
 	lang      map[string]uint8
-	bitValues []facetValue
-	value     map[facetValue]int
 }
 
 // segmentSets are what the sets keep of one segment: the postings of every facet value
@@ -215,12 +129,10 @@ type segmentSets struct {
 	reports *roaring.Bitmap
 	// docOf holds the document of each local number (noDoc for none), ordinals its
 	// ordinal in the document (noOrdinal for none), langs its language (as
-	// facetSets.langs), bits its facet values (valueBits, words words a section).
+	// facetSets.langs).
 	docOf    []uint32
 	ordinals []uint32
 	langs    []uint8
-	bits     []uint64
-	words    int
 	// docs lists the documents of the segment, each with a local number of one of its
 	// sections (a document's sections are deleted together) and its date ("" for none).
 	docs []segmentDoc
@@ -254,27 +166,8 @@ func newSetCache() *setCache {
 }
 
 func newNumbering() numbering {
-	return numbering{doc: map[string]uint32{}, byID: &idOrder{}, lang: map[string]uint8{}, value: map[facetValue]int{}}
+	return numbering{doc: map[string]uint32{}, byID: &idOrder{}, lang: map[string]uint8{}}
 }
-
-// numberValues numbers the values of values that have no number yet.
-func (n *numbering) numberValues(values map[corpus.Facet]map[string]*roaring.Bitmap) {
-	for f, byValue := range values {
-		for v := range byValue {
-			fv := facetValue{f, v}
-			if _, ok := n.value[fv]; !ok {
-				n.value[fv] = len(n.bitValues)
-				n.bitValues = append(n.bitValues, fv)
-			}
-		}
-	}
-}
-
-// words returns the number of words that hold the bits of the values numbered.
-func (n *numbering) words() int { return wordsFor(len(n.bitValues)) }
-
-// wordsFor returns the number of words that hold the bits of values values.
-func wordsFor(values int) int { return max(1, (values+63)/64) }
 
 // get returns the facet sets of the snapshot r.
 func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
@@ -306,20 +199,12 @@ func (c *setCache) get(r index.IndexReader) (*facetSets, error) {
 	n := c.numbering
 	sets := &facetSets{docIDs: n.docIDs[:len(n.docIDs):len(n.docIDs)], byID: n.byID, langNames: n.langNames[:len(n.langNames):len(n.langNames)],
 		docOf: make([]uint32, count), ordinals: make([]uint32, count), langs: make([]uint8, count)}
-	words := n.words()
-	bits := make([]uint64, count*uint64(words))
 	for i, seg := range segs {
 		l := locals[i]
-		if l.words != words {
-			// A later segment brought values past the words of this one's.
-			l.bits, l.words = valueBits(l.values, n.value, words, seg.Count()), words
-		}
 		copy(sets.docOf[seg.Offset:], l.docOf)
 		copy(sets.ordinals[seg.Offset:], l.ordinals)
 		copy(sets.langs[seg.Offset:], l.langs)
-		copy(bits[seg.Offset*uint64(words):], l.bits)
 	}
-	sets.setValueBits(n.bitValues[:len(n.bitValues):len(n.bitValues)], bits)
 	sets.addShifted(segs, locals)
 	sets.docDates = make([]string, len(sets.docIDs))
 	for i, seg := range segs {
@@ -445,9 +330,6 @@ func (c *setCache) readSegmentSets(seg segments.Segment) (*segmentSets, error) {
 	if err := c.numberLangs(out); err != nil {
 		return nil, err
 	}
-	c.numberValues(out.values)
-	out.words = c.words()
-	out.bits = valueBits(out.values, c.value, out.words, seg.Count())
 	// A document's sections come from one batch: they have one date, and are
 	// deleted together.
 	dateOf := map[uint32]string{}

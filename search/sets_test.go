@@ -113,9 +113,11 @@ func describeSets(s *facetSets) string {
 			lang = s.langNames[l]
 		}
 		var values []string
-		for i, fv := range s.bitValues {
-			if s.sectionBits[num*s.valueWords+i/64]&(1<<(i%64)) != 0 {
-				values = append(values, string(fv.facet)+"="+fv.value)
+		for f, byValue := range s.dense().values {
+			for v, set := range byValue {
+				if set[num/64]&(1<<(num%64)) != 0 {
+					values = append(values, string(f)+"="+v)
+				}
 			}
 		}
 		slices.Sort(values)
