@@ -22,8 +22,10 @@ type denseSets struct {
 	ends, stops []uint64
 	// split holds the runs of every document whose sections are in more than one: a
 	// file indexed in parts, a document's deleted versions. A set reaching several
-	// runs of one document counts it once.
-	split [][]docRun
+	// runs of one document counts it once. splitAt holds the place of a document's
+	// runs in split.
+	split   [][]docRun
+	splitAt map[uint32]int
 	// values holds the sections of every facet value.
 	values map[corpus.Facet]map[string][]uint64
 }
@@ -47,7 +49,7 @@ func newDenseSets(s *facetSets) *denseSets {
 			runs[doc] = min(runs[doc]+1, 2)
 		}
 	}
-	splitAt := map[uint32]int{}
+	d.splitAt = map[uint32]int{}
 	first := 0
 	for n, doc := range s.docOf {
 		if n > 0 && s.docOf[n-1] != doc {
@@ -56,10 +58,10 @@ func newDenseSets(s *facetSets) *denseSets {
 		if doc == noDoc || runs[doc] < 2 || d.ends[n/64]&(1<<(n%64)) == 0 {
 			continue
 		}
-		i, ok := splitAt[doc]
+		i, ok := d.splitAt[doc]
 		if !ok {
 			i = len(d.split)
-			splitAt[doc] = i
+			d.splitAt[doc] = i
 			d.split = append(d.split, nil)
 		}
 		d.split[i] = append(d.split[i], docRun{uint32(first), uint32(n)})
@@ -71,6 +73,22 @@ func newDenseSets(s *facetSets) *denseSets {
 		}
 	}
 	return d
+}
+
+// runsOf returns the runs of document d's sections, near being one of them.
+func (s *facetSets) runsOf(d, near uint32) []docRun {
+	dense := s.dense()
+	if i, ok := dense.splitAt[d]; ok {
+		return dense.split[i]
+	}
+	first, last := near, near
+	for first > 0 && s.docOf[first-1] == d {
+		first--
+	}
+	for int(last)+1 < len(s.docOf) && s.docOf[last+1] == d {
+		last++
+	}
+	return []docRun{{first, last}}
 }
 
 // dense returns set as dense bits, as many words as d's.

@@ -311,23 +311,16 @@ func (g *docGroups) rescoreDocs(docs []uint32, from int) (bool, error) {
 	if len(again) == 0 {
 		return false, nil
 	}
-	on := g.sets.docScratch()
+	// A document's sections are runs of numbers (see denseSets), found from the best
+	// of them.
+	sections := roaring.New()
 	for _, d := range again {
-		on[d/64] |= 1 << (d % 64)
+		for _, r := range g.sets.runsOf(d, g.tops[d].nums[0]) {
+			sections.AddRange(uint64(r.first), uint64(r.last)+1)
+		}
 		g.tops[d] = docTop{} // listed among the touched already
 	}
-	sections := roaring.New()
-	buf := make([]uint32, 256)
-	it := g.selected.ManyIterator()
-	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for _, num := range buf[:k] {
-			if int(num) < len(g.sets.docOf) {
-				if d := g.sets.docOf[num]; d != noDoc && on[d/64]&(1<<(d%64)) != 0 {
-					sections.Add(num)
-				}
-			}
-		}
-	}
+	sections.And(g.selected)
 	return true, g.rescore(sections, func(num uint64, score float64) {
 		t := &g.tops[g.sets.docOf[num]]
 		t.matches++

@@ -61,9 +61,6 @@ func (s *facetSets) dense() *denseSets {
 	return s.denseSets
 }
 
-// docScratch returns a cleared bit for every document.
-func (s *facetSets) docScratch() []uint64 { return make([]uint64, len(s.docIDs)/64+1) }
-
 // langOf returns the language of section n as an index into langNames, or -1.
 func (s *facetSets) langOf(n uint64) int {
 	if n >= uint64(len(s.langs)) {
