@@ -379,22 +379,7 @@ func TestTallyDocsCountsAsSets(t *testing.T) {
 			s.values[f][fmt.Sprintf("%s-%d", f, v)] = b
 		}
 	}
-	for d := range docs {
-		s.docIDs = append(s.docIDs, fmt.Sprintf("d%d", d))
-	}
-	// Sections in runs of one document, as a segment numbers them, and some apart from
-	// their document's run: a document is met again after others.
-	s.docOf = make([]uint32, sections)
-	for i := range s.docOf {
-		switch {
-		case rng.IntN(50) == 0:
-			s.docOf[i] = noDoc
-		case i > 0 && s.docOf[i-1] != noDoc && rng.IntN(4) > 0:
-			s.docOf[i] = s.docOf[i-1]
-		default:
-			s.docOf[i] = uint32(rng.IntN(docs))
-		}
-	}
+	randomDocuments(rng, s, sections, docs)
 	if split := len(s.dense().split); split < docs/4 {
 		t.Fatalf("%d documents in several runs, want at least %d", split, docs/4)
 	}

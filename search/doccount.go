@@ -172,14 +172,3 @@ func and(a, b []uint64) []uint64 {
 	}
 	return out
 }
-
-// or returns the sections of any of sets, as many words as d's, in a new slice.
-func (d *denseSets) or(sets [][]uint64) []uint64 {
-	out := make([]uint64, len(d.ends))
-	for _, set := range sets {
-		for i := range out {
-			out[i] |= set[i]
-		}
-	}
-	return out
-}

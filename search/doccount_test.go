@@ -11,22 +11,8 @@ import (
 // any one of them, against those of every number of the document: random documents,
 // most in one run, some in several, with numbers of no document between.
 func TestRunsOf(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 11))
-	const sections, docs = 2000, 300
-	s := &facetSets{docOf: make([]uint32, sections)}
-	for d := range docs {
-		s.docIDs = append(s.docIDs, fmt.Sprintf("d%d", d))
-	}
-	for i := range s.docOf {
-		switch {
-		case rng.IntN(40) == 0:
-			s.docOf[i] = noDoc
-		case i > 0 && s.docOf[i-1] != noDoc && rng.IntN(5) > 0:
-			s.docOf[i] = s.docOf[i-1]
-		default:
-			s.docOf[i] = uint32(rng.IntN(docs))
-		}
-	}
+	s := &facetSets{}
+	randomDocuments(rand.New(rand.NewPCG(7, 11)), s, 2000, 300)
 	// want holds every document's runs, in order.
 	want := map[uint32][]docRun{}
 	for n, d := range s.docOf {
@@ -57,5 +43,26 @@ func TestRunsOf(t *testing.T) {
 	}
 	if several == 0 {
 		t.Fatal("no document in several runs: the test checks too little")
+	}
+}
+
+// randomDocuments gives s docs documents and the document of each of sections
+// sections: in runs of one document, as a segment numbers them, some apart from their
+// document's run (a document met again after others), and one in fifty of no
+// document.
+func randomDocuments(rng *rand.Rand, s *facetSets, sections, docs int) {
+	for d := range docs {
+		s.docIDs = append(s.docIDs, fmt.Sprintf("d%d", d))
+	}
+	s.docOf = make([]uint32, sections)
+	for i := range s.docOf {
+		switch {
+		case rng.IntN(50) == 0:
+			s.docOf[i] = noDoc
+		case i > 0 && s.docOf[i-1] != noDoc && rng.IntN(4) > 0:
+			s.docOf[i] = s.docOf[i-1]
+		default:
+			s.docOf[i] = uint32(rng.IntN(docs))
+		}
 	}
 }
