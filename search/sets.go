@@ -43,8 +43,8 @@ type facetSets struct {
 	order     *sectionOrders
 	// reports holds the sections that report a trial (reportsTrial).
 	reports *roaring.Bitmap
-	// dense holds the sets that counting documents takes (denseSets), made for the
-	// first search grouped by document.
+	// denseSets holds the sets that counting documents takes, made for the first
+	// search that counts them (a search grouped by document).
 	denseOnce sync.Once
 	denseSets *denseSets
 	// tops holds cleared records of docGroups for reuse: they are as many as the
@@ -106,9 +106,8 @@ type setCache struct {
 // numbering numbers what the sets of every snapshot share, so that a segment's tables
 // hold the same numbers in every snapshot: documents by id (a document keeps its
 // number across its versions and segments: facetSets.docIDs) and languages
-// (facetSets.langNames). Numbers are never taken
-// back (a process that sees many documents come and go keeps their ids): a snapshot's
-// sets see a prefix of each list.
+// (facetSets.langNames). Numbers are never taken back (a process that sees many
+// documents come and go keeps their ids): a snapshot's sets see a prefix of each list.
 type numbering struct {
 	docIDs    []string
 	doc       map[string]uint32
