@@ -43,6 +43,10 @@ type facetSets struct {
 	order     *sectionOrders
 	// reports holds the sections that report a trial (reportsTrial).
 	reports *roaring.Bitmap
+	// lifts holds the lifters searches asked for (liftOf), by indications and
+	// languages; they are only read.
+	liftsMu sync.Mutex
+	lifts   map[string]lifter
 	// denseSets holds the sets that counting documents takes, made for the first
 	// search that counts them (a search grouped by document).
 	denseOnce sync.Once
