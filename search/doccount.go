@@ -20,12 +20,10 @@ type denseSets struct {
 	// same and every number of no document (noDoc), which thus make runs of their own
 	// that count for none.
 	ends, stops []uint64
-	// split holds the runs of every document whose sections are in more than one: a
-	// file indexed in parts, a document's deleted versions. A set reaching several
-	// runs of one document counts it once. splitAt holds the place of a document's
-	// runs in split.
-	split   [][]docRun
-	splitAt map[uint32]int
+	// split holds, by document, the runs of every document whose sections are in more
+	// than one: a file indexed in parts, a document's deleted versions. A set
+	// reaching several runs of one document counts it once.
+	split map[uint32][]docRun
 	// values holds the sections of every facet value.
 	values map[corpus.Facet]map[string][]uint64
 }
@@ -49,7 +47,7 @@ func newDenseSets(s *facetSets) *denseSets {
 			runs[doc] = min(runs[doc]+1, 2)
 		}
 	}
-	d.splitAt = map[uint32]int{}
+	d.split = map[uint32][]docRun{}
 	first := 0
 	for n, doc := range s.docOf {
 		if n > 0 && s.docOf[n-1] != doc {
@@ -58,13 +56,7 @@ func newDenseSets(s *facetSets) *denseSets {
 		if doc == noDoc || runs[doc] < 2 || d.ends[n/64]&(1<<(n%64)) == 0 {
 			continue
 		}
-		i, ok := d.splitAt[doc]
-		if !ok {
-			i = len(d.split)
-			d.splitAt[doc] = i
-			d.split = append(d.split, nil)
-		}
-		d.split[i] = append(d.split[i], docRun{uint32(first), uint32(n)})
+		d.split[doc] = append(d.split[doc], docRun{uint32(first), uint32(n)})
 	}
 	for f, byValue := range s.values {
 		d.values[f] = map[string][]uint64{}
@@ -77,9 +69,8 @@ func newDenseSets(s *facetSets) *denseSets {
 
 // runsOf returns the runs of document d's sections, near being one of them.
 func (s *facetSets) runsOf(d, near uint32) []docRun {
-	dense := s.dense()
-	if i, ok := dense.splitAt[d]; ok {
-		return dense.split[i]
+	if runs, ok := s.dense().split[d]; ok {
+		return runs
 	}
 	first, last := near, near
 	for first > 0 && s.docOf[first-1] == d {

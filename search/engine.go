@@ -486,7 +486,8 @@ func (e *Engine) run(ctx context.Context, req Request, c *compiled) (*Response, 
 // minCountApart is the fewest matches whose facets a search counts on another
 // goroutine: a rare word's few are counted in microseconds, less than starting one
 // costs. At 1M sections a common word's take 1-3 ms, as long as the page's snippets.
-const minCountApart = 1 << 14
+// A variable for the tests.
+var minCountApart = 1 << 14
 
 // selection returns the query of the sections a search of c for req selects before
 // its facet filters: c's, within the years and outside the trials req asks for.

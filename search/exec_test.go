@@ -141,9 +141,11 @@ func TestExecutorMatchesBleve(t *testing.T) {
 	t.Run("generated", func(t *testing.T) {
 		// On two cores, as a large index's searches run: both paths search in two
 		// halves, the executor's phrase checks too (16 candidates or more in halves,
-		// fewer whole).
-		defer func(docs, candidates uint64) { minSplitDocs, minSplitCandidates = docs, candidates }(minSplitDocs, minSplitCandidates)
-		minSplitDocs, minSplitCandidates = 0, 16
+		// fewer whole), and the facets are counted beside the snippets.
+		defer func(docs, candidates uint64, apart int) {
+			minSplitDocs, minSplitCandidates, minCountApart = docs, candidates, apart
+		}(minSplitDocs, minSplitCandidates, minCountApart)
+		minSplitDocs, minSplitCandidates, minCountApart = 0, 16, 0
 		e := generatedEngine(t)
 		files, err := generatedIndex.Files()
 		if err != nil {
