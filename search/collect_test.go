@@ -435,3 +435,51 @@ func TestTallyDocsCountsAsSets(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaveKeepsRangesApart checks the ranges docGroups.leave keeps of the sections a
+// grouped search left out: in order and apart, however the sections come (a block's
+// lifted sections first, then its others), each section in a range whose bound is at
+// least its own, the bound being settle's for the documents there.
+func TestLeaveKeepsRangesApart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 200 {
+		g := &docGroups{}
+		bounds := map[uint32]float64{}
+		base := uint32(0)
+		for range rng.IntN(20) + 1 {
+			// A block of up to 128 sections, some of them left out under two
+			// bounds, the lifted ones first.
+			var lifted, rest []uint32
+			for n := base; n < base+128; n++ {
+				switch rng.IntN(4) {
+				case 0:
+					lifted = append(lifted, n)
+				case 1, 2:
+					rest = append(rest, n)
+				}
+			}
+			high := float64(rng.IntN(3) + 2)
+			low := high - float64(rng.IntN(2))
+			for _, n := range lifted {
+				g.leave(uint64(n), high)
+				bounds[n] = high
+			}
+			for _, n := range rest {
+				g.leave(uint64(n), low)
+				bounds[n] = low
+			}
+			base += 128 + uint32(rng.IntN(3))*128
+		}
+		for i, r := range g.left {
+			if r.first > r.last || i > 0 && g.left[i-1].last >= r.first {
+				t.Fatalf("round %d: ranges %+v not in order and apart", round, g.left)
+			}
+		}
+		for n, b := range bounds {
+			i := slices.IndexFunc(g.left, func(r leftRange) bool { return r.first <= n && n <= r.last })
+			if i < 0 || g.left[i].bound < b {
+				t.Fatalf("round %d: section %d (bound %g) in no range of a bound as high: %+v", round, n, b, g.left)
+			}
+		}
+	}
+}

@@ -506,9 +506,25 @@ func TestGroupedSearchLeavesOut(t *testing.T) {
 		}
 		g := col.first.groups
 		defer g.release()
+		// Every selected section is scored or left out; settle finds those left
+		// out of each document with a section scored (touched) from its runs.
+		g.selected = x.Matches()
+		matched = int(g.selected.GetCardinality())
+		var scored, settled, untouched int
 		for _, d := range g.touched {
-			matched += int(g.tops[d].matches + g.tops[d].leftOut)
-			left += int(g.tops[d].leftOut)
+			g.settle(d)
+			scored += int(g.tops[d].matches)
+			settled += int(g.tops[d].leftOut)
+		}
+		left = matched - scored
+		g.selected.Iterate(func(num uint32) bool {
+			if !slices.Contains(g.touched, sets.docOf[num]) {
+				untouched++
+			}
+			return true
+		})
+		if settled != left-untouched {
+			t.Errorf("settle found %d sections left out, want %d", settled, left-untouched)
 		}
 		return nil
 	})
