@@ -22,6 +22,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -296,18 +297,17 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		q.lifted.Or(n.n.(Adjust).Docs)
 	}
 	for _, seg := range snap.Segments() {
-		s := segment{seg: seg, terms: make([]*segments.Postings, len(q.terms))}
-		if err := s.read(q.root); err != nil {
-			return nil, err
-		}
-		q.segs = append(q.segs, s)
+		q.segs = append(q.segs, segment{seg: seg, terms: make([]*segments.Postings, len(q.terms))})
+	}
+	if err := q.perSegment(ctx, split != 0, func(i int) error { return q.segs[i].read(q.root) }); err != nil {
+		return nil, err
 	}
 	if err := q.stats(snap, q.root); err != nil {
 		return nil, err
 	}
 	q.root.init()
 	undecided := make([]*roaring.Bitmap, len(q.segs))
-	for i := range q.segs {
+	err = q.perSegment(ctx, split != 0, func(i int) error {
 		s := &q.segs[i]
 		for _, n := range q.phrases {
 			s.phrases = append(s.phrases, phraseSets{candidates: s.candidates(n)})
@@ -315,18 +315,19 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		var maybe *roaring.Bitmap
 		s.root, maybe = s.match(q.root)
 		undecided[i] = roaring.AndNot(maybe, s.root.docs)
+		return nil
+	})
+	if err != nil || len(q.phrases) == 0 {
+		return q, err
 	}
-	if len(q.phrases) == 0 {
-		return q, nil
-	}
-	if err := q.positionTables(undecided); err != nil {
+	if err := q.positionTables(ctx, undecided, split != 0); err != nil {
 		return nil, err
 	}
 	found, err := q.matchPhrases(ctx, undecided, split)
 	if err != nil {
 		return nil, err
 	}
-	for i := range q.segs {
+	err = q.perSegment(ctx, split != 0, func(i int) error {
 		s := &q.segs[i]
 		holders := make([]*roaring.Bitmap, len(s.phrases))
 		for p := range s.phrases {
@@ -339,8 +340,49 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		if !undecided[i].IsEmpty() {
 			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
+}
+
+// perSegment calls f with the place of every segment of q, on two cores at once when
+// split: the segments shared out by size, the largest first to the core with fewer
+// sections. f may read and write the segment's state alone.
+func (q *Query) perSegment(ctx context.Context, split bool, f func(i int) error) error {
+	each := func(segs []int) func(context.Context) error {
+		return func(ctx context.Context) error {
+			for _, i := range segs {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if err := f(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	all := make([]int, len(q.segs))
+	for i := range all {
+		all[i] = i
+	}
+	if !split || len(all) < 2 {
+		return each(all)(ctx)
+	}
+	slices.SortStableFunc(all, func(a, b int) int { return cmp.Compare(q.segs[b].seg.Count(), q.segs[a].seg.Count()) })
+	var halves [2][]int
+	var sizes [2]uint64
+	for _, i := range all {
+		h := 0
+		if sizes[1] < sizes[0] {
+			h = 1
+		}
+		halves[h], sizes[h] = append(halves[h], i), sizes[h]+q.segs[i].seg.Count()
+	}
+	return both(ctx, each(halves[0]), each(halves[1]))
 }
 
 // build turns a plan into nodes, numbering its terms; negated says whether the plan

@@ -403,13 +403,14 @@ const positionsShare = 1
 // positions are read from: those q.positions holds, and those it builds, by
 // positionsShare's rule, for the candidates Prepare checks, those undecided holds
 // by segment. Without q.positions, every position is read from zap's postings.
-func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
+// split reads the segments on two cores (see perSegment).
+func (q *Query) positionTables(ctx context.Context, undecided []*roaring.Bitmap, split bool) error {
 	if q.positions != nil {
 		q.positions.tables.Follow(q.snap.Segments())
 		q.positions.walked.Follow(q.snap.Segments())
 		q.positions.holders.Follow(q.snap.Segments())
 	}
-	for i := range q.segs {
+	return q.perSegment(ctx, split, func(i int) error {
 		s := &q.segs[i]
 		for p, n := range q.phrases {
 			sets := &s.phrases[p]
@@ -425,8 +426,8 @@ func (q *Query) positionTables(undecided []*roaring.Bitmap) error {
 				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // scoringTables returns the tables that scoring reads the positions of phrase n's
