@@ -281,11 +281,12 @@ type match struct {
 // positions, when not nil, keeps the positions of phrases' terms decoded in tables
 // for later queries (see positionTables).
 //
-// split, when not 0, has the candidates of its phrases checked on two cores: those
-// of a phrase in a segment in two halves at once when they are at least split, fewer
-// whole by the core with less work (splitting them would cost a second set of
-// readers, each walking the first half's postings to its start, for little). 0 checks
-// them all on the calling goroutine.
+// split, when not 0, has it work on two cores: the segments shared out between them
+// to read the terms, match and decide (perSegment), and the candidates of its phrases
+// checked, those of a phrase in a segment in two halves at once when they are at least
+// split, fewer whole by the core with less work (splitting them would cost a second
+// set of readers, each walking the first half's postings to its start, for little). 0
+// does it all on the calling goroutine.
 func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint64, positions *Positions) (*Query, error) {
 	q := &Query{snap: snap, positions: positions}
 	var err error
@@ -317,8 +318,11 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		undecided[i] = roaring.AndNot(maybe, s.root.docs)
 		return nil
 	})
-	if err != nil || len(q.phrases) == 0 {
-		return q, err
+	if err != nil {
+		return nil, err
+	}
+	if len(q.phrases) == 0 {
+		return q, nil
 	}
 	if err := q.positionTables(ctx, undecided, split != 0); err != nil {
 		return nil, err
