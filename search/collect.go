@@ -406,16 +406,11 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 	if c.sets == nil {
 		return out
 	}
+	if c.byDoc {
+		return c.tallyDocs().values // every facet's, never changed once counted
+	}
 	for _, f := range FacetOrder {
 		out[f] = map[string]int{}
-	}
-	if c.byDoc {
-		for f, byValue := range c.tallyDocs().values {
-			for v, n := range byValue {
-				out[f][v] = n
-			}
-		}
-		return out
 	}
 	// A facet without a filter is counted over the results, one with a filter over
 	// the matches the other filters select.
@@ -442,7 +437,7 @@ func (c *collector) counts() map[corpus.Facet]map[string]int {
 // docTally is what a search grouped by document counts in documents.
 type docTally struct {
 	total  int                             // the documents the search selects
-	values map[corpus.Facet]map[string]int // the documents of each facet value, those above 0
+	values map[corpus.Facet]map[string]int // the documents of each facet value, those above 0, every facet's map made
 }
 
 // tallyDocs counts the documents the search selects and the documents of each facet

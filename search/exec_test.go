@@ -511,14 +511,16 @@ func TestGroupedSearchLeavesOut(t *testing.T) {
 		g.selected = x.Matches()
 		matched = int(g.selected.GetCardinality())
 		var scored, settled, untouched int
+		touched := map[uint32]bool{}
 		for _, d := range g.touched {
 			g.settle(d)
 			scored += int(g.tops[d].matches)
 			settled += int(g.tops[d].leftOut)
+			touched[d] = true
 		}
 		left = matched - scored
 		g.selected.Iterate(func(num uint32) bool {
-			if !slices.Contains(g.touched, sets.docOf[num]) {
+			if !touched[sets.docOf[num]] {
 				untouched++
 			}
 			return true
