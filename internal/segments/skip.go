@@ -36,6 +36,11 @@ func chunkSize(seg segment.Segment, pl segment.PostingsList) uint64 {
 		return 0
 	case mode <= 1024: // the legacy modes: a fixed size
 		return mode
+	case mode == 1025: // the format's (chunkMode)
+		if pl.Count() <= 1024 {
+			return docs
+		}
+		return 1024
 	case mode == 1026: // zapx's default since v15: about 1,024 postings a chunk
 		return docs / (pl.Count()/1024 + 1)
 	}
