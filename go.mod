@@ -5,14 +5,16 @@ go 1.26.8
 require (
 	codeberg.org/readeck/go-readability/v2 v2.1.3
 	github.com/RoaringBitmap/roaring/v2 v2.14.5
-	// bleve, its index API and scorch's segment API (and the zapx segment formats
-	// below) are pinned: internal/segments reads scorch's snapshots and zap's postings
-	// directly, which no compatibility promise covers. Upgrade them together and run
-	// TestScorchContract, which fails loudly where the new versions differ.
+	// bleve, its index API, scorch's segment API and vellum (zap's dictionaries),
+	// and the zapx segment formats below, are pinned: internal/segments reads scorch's
+	// snapshots and zap's postings and dictionaries directly, which no compatibility
+	// promise covers. Upgrade them together and run TestScorchContract and
+	// TestIndexSizes, which fail loudly where the new versions differ.
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/blevesearch/scorch_segment_api/v2 v2.4.11
 	github.com/blevesearch/snowballstem v0.9.0
+	github.com/blevesearch/vellum v1.2.1
 	github.com/chromedp/chromedp v0.23.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/gogs/chardet v0.0.0-20211120154057-b7413eaefb8f
@@ -41,7 +43,6 @@ require (
 	github.com/blevesearch/mmap-go v1.2.0 // indirect
 	github.com/blevesearch/segment v0.9.1 // indirect
 	github.com/blevesearch/upsidedown_store_api v1.0.2 // indirect
-	github.com/blevesearch/vellum v1.2.1 // indirect
 	// The segment formats scorch reads and writes: pinned with bleve (see above).
 	github.com/blevesearch/zapx/v11 v11.4.3 // indirect
 	github.com/blevesearch/zapx/v12 v12.4.3 // indirect

@@ -376,6 +376,16 @@ func (ix *Index) DocCount() (uint64, error) {
 	return ix.bi.DocCount()
 }
 
+// Sizes says where the bytes of the index's segment files go (segments.IndexSizes).
+func (ix *Index) Sizes(ctx context.Context) (segments.Sizes, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return segments.Sizes{}, ErrClosed
+	}
+	return segments.IndexSizes(ctx, ix.bi)
+}
+
 // DocumentCount returns the number of documents in the index, exactly: it counts the
 // sections that come first in their document (FieldOrdinal 1), one per document.
 func (ix *Index) DocumentCount(ctx context.Context) (uint64, error) {

@@ -276,6 +276,7 @@ func benchSystem(ctx context.Context, sys system, size int, corpusDir, sectionsF
 	return SystemResult{
 		IndexS:       round3(ix.IndexS),
 		IndexBytes:   diskBytes,
+		IndexParts:   ix.Parts,
 		RSSIndexMB:   memIndex.peakMB,
 		RSSServeMB:   memServe.peakMB,
 		AnonIndexMB:  memIndex.anonMB,

@@ -72,7 +72,7 @@ func TestBenchmarkRuns(t *testing.T) {
 		t.Errorf("systems (-want +got):\n%s", diff)
 	}
 	muse, _ := systems[musesearchName].(map[string]any)
-	wantKeys := []string{"add_visible_ms", "index_bytes", "index_s", "mb_per_s", "open_s", "queries", "rss_index_anon_mb", "rss_index_mb", "rss_serve_anon_mb", "rss_serve_mb", "sections_per_s", "suggest"}
+	wantKeys := []string{"add_visible_ms", "index_bytes", "index_parts", "index_s", "mb_per_s", "open_s", "queries", "rss_index_anon_mb", "rss_index_mb", "rss_serve_anon_mb", "rss_serve_mb", "sections_per_s", "suggest"}
 	if diff := cmp.Diff(wantKeys, keys(muse)); diff != "" {
 		t.Errorf("system keys (-want +got):\n%s", diff)
 	}
@@ -94,6 +94,19 @@ func TestBenchmarkRuns(t *testing.T) {
 		if v <= 0 {
 			t.Errorf("%s = %v, want a positive figure", name, v)
 		}
+	}
+	// The parts of the segment files, which are most of the index (with scorch's
+	// bolt file).
+	var parts int64
+	for _, part := range indexPartNames {
+		b, ok := m.IndexParts[part]
+		if !ok || b < 0 || b == 0 && part != partOther {
+			t.Errorf("index part %s: %d bytes (reported: %v)", part, b, ok)
+		}
+		parts += b
+	}
+	if parts < m.IndexBytes/2 || parts > m.IndexBytes {
+		t.Errorf("the index's parts add up to %d bytes of %d", parts, m.IndexBytes)
 	}
 	var wantQueries []string
 	for _, q := range newWorkload("", nil, 0, 0, exportedSection{}, "", "", "").Queries {

@@ -32,6 +32,41 @@ func indexCorpus(ctx context.Context, corpusDir, indexDir string) (int, error) {
 	return sum.Sections, err
 }
 
+// indexParts opens the index in indexDir and says where its segment files' bytes go:
+// the locations (term vectors), frequencies and norms, bitmaps and dictionaries of
+// every field together, the stored fields and the rest.
+func indexParts(ctx context.Context, indexDir string) (map[string]int64, error) {
+	ix, err := indexer.Open(ctx, indexer.Config{Dir: indexDir, Owner: "musebench", Logger: quietLog})
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	sizes, err := ix.Sizes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parts := map[string]int64{partStored: sizes.Stored, partOther: sizes.Other}
+	for _, f := range sizes.Fields {
+		parts[partLocations] += f.Locations
+		parts[partFrequencies] += f.Frequencies
+		parts[partBitmaps] += f.Bitmaps
+		parts[partDictionaries] += f.Dictionary
+	}
+	return parts, nil
+}
+
+// The parts of an index that indexParts measures, in the order the report shows them.
+const (
+	partLocations    = "locations"
+	partStored       = "stored"
+	partFrequencies  = "frequencies"
+	partBitmaps      = "bitmaps"
+	partDictionaries = "dictionaries"
+	partOther        = "other"
+)
+
+var indexPartNames = []string{partLocations, partStored, partFrequencies, partBitmaps, partDictionaries, partOther}
+
 // museEngine is an open musesearch index and its search engine, as the server holds
 // them.
 type museEngine struct {

@@ -46,6 +46,9 @@ type SystemResult struct {
 	// workload's words, as typed); its hits are the suggestions of one round. Only
 	// musesearch suggests.
 	Suggest *QueryResult `json:"suggest,omitempty"`
+	// IndexParts says where the index's bytes go, by part (indexParts), for the
+	// systems that say.
+	IndexParts map[string]int64 `json:"index_parts,omitempty"`
 }
 
 // QueryResult is the latency of one query of the mix and its number of hits. The
@@ -206,6 +209,17 @@ func writeMarkdown(w io.Writer, r Report) {
 		row("sections/s", func(s SystemResult) float64 { return s.SectionsPerS })
 		row("MB/s", func(s SystemResult) float64 { return s.MBPerS })
 		row("index size (MB)", func(s SystemResult) float64 { return float64(s.IndexBytes) / 1e6 })
+		for _, part := range indexPartNames {
+			if _, ok := size.Systems[musesearchName].IndexParts[part]; !ok {
+				continue
+			}
+			row("index: "+part+" (MB)", func(s SystemResult) float64 {
+				if b, ok := s.IndexParts[part]; ok {
+					return float64(b) / 1e6
+				}
+				return math.NaN() // not measured
+			})
+		}
 		row("peak RSS indexing (MB)", func(s SystemResult) float64 { return s.RSSIndexMB })
 		row("peak RSS serving (MB)", func(s SystemResult) float64 { return s.RSSServeMB })
 		row("peak anonymous RSS indexing (MB)", func(s SystemResult) float64 { return s.AnonIndexMB })

@@ -58,7 +58,11 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return json.NewEncoder(stdout).Encode(indexOutput{Sections: n, IndexS: time.Since(start).Seconds()})
+		out := indexOutput{Sections: n, IndexS: time.Since(start).Seconds()}
+		if out.Parts, err = indexParts(ctx, args[2]); err != nil {
+			return err
+		}
+		return json.NewEncoder(stdout).Encode(out)
 	case len(args) == 4 && args[0] == "serve":
 		data, err := os.ReadFile(args[2])
 		if err != nil {

@@ -70,6 +70,9 @@ type prefix struct {
 type indexOutput struct {
 	Sections int     `json:"sections"`
 	IndexS   float64 `json:"index_s"`
+	// Parts says where the index's bytes go, by part (indexParts); only musesearch
+	// says.
+	Parts map[string]int64 `json:"index_parts,omitempty"`
 }
 
 // serveOutput is what a system's serve phase prints.
