@@ -51,9 +51,10 @@ type facetSets struct {
 	// search that counts them (a search grouped by document).
 	denseOnce sync.Once
 	denseSets *denseSets
-	// tops holds cleared records of docGroups for reuse: they are as many as the
-	// documents, and a search touches few of them.
-	tops sync.Pool
+	// records holds what docGroups kept of earlier searches, for reuse: records as
+	// many as the documents, cleared (a search touches few of them), and lists whose
+	// capacity a search of many matches would grow again (*groupRecords).
+	records sync.Pool
 }
 
 // noDoc is docOf's value for a document number that holds no section.
