@@ -68,7 +68,7 @@ func IndexSizes(ctx context.Context, bi bleve.Index) (Sizes, error) {
 
 // errLayout is the error of a segment whose bytes are not laid out as IndexSizes
 // expects.
-var errLayout = errors.New("an offset points outside the segment")
+var errLayout = errors.New("an offset points outside the segment or out of order")
 
 // add adds the parts of seg to s.
 func (s *Sizes) add(seg *zap.Segment) error {
@@ -132,14 +132,18 @@ func (fs *FieldSizes) addPostings(postings uint64, uvarint func(at uint64) (v, n
 	if err != nil {
 		return err
 	}
-	fs.Bitmaps += int64(end - postings + bitmap)
 	if locs == 0 {
 		locs = postings
-	} else {
-		fs.Locations += int64(postings - locs)
 	}
-	if freqs != 0 {
-		fs.Frequencies += int64(locs - freqs)
+	if freqs == 0 {
+		freqs = locs
 	}
+	// The frequencies lie before the locations, both before the postings' offsets.
+	if freqs > locs || locs > postings {
+		return errLayout
+	}
+	fs.Bitmaps += int64(end - postings + bitmap)
+	fs.Locations += int64(postings - locs)
+	fs.Frequencies += int64(locs - freqs)
 	return nil
 }
