@@ -207,12 +207,13 @@ func (s Segment) Count() uint64 { return s.seg.Count() }
 
 // Postings calls each with every term of field in the segment and the segment-local
 // numbers of the documents that hold it (deleted ones included). The bitmap is each's
-// to keep.
+// to keep. The caller keeps what it read: the pages read are released.
 func (s Segment) Postings(field string, each func(term string, docs *roaring.Bitmap)) error {
 	dict, err := s.seg.Dictionary(field)
 	if err != nil {
 		return fmt.Errorf("read the terms of %s: %w", field, err)
 	}
+	defer s.releaseField(field)
 	terms := dict.AutomatonIterator(nil, nil, nil)
 	for {
 		entry, err := terms.Next()

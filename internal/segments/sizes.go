@@ -2,7 +2,6 @@ package segments
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -66,45 +65,26 @@ func IndexSizes(ctx context.Context, bi bleve.Index) (Sizes, error) {
 	return sizes, nil
 }
 
-// errLayout is the error of a segment whose bytes are not laid out as IndexSizes
-// expects.
-var errLayout = errors.New("an offset points outside the segment or out of order")
-
 // add adds the parts of seg to s.
 func (s *Sizes) add(seg *zap.Segment) error {
 	mem := seg.Data()
 	s.Files += int64(len(mem))
 	s.Stored += int64(seg.StoredIndexOffset())
-	uvarint := func(at uint64) (v, next uint64, err error) {
-		if at >= uint64(len(mem)) {
-			return 0, 0, errLayout
-		}
-		v, n := binary.Uvarint(mem[at:])
-		if n <= 0 {
-			return 0, 0, errLayout
-		}
-		return v, at + uint64(n), nil
-	}
 	for _, field := range seg.Fields() {
-		addr, err := seg.DictAddr(field)
-		if err != nil || addr == 0 {
-			continue // no dictionary: a stored-only field
+		fst, addr, end, err := dictionary(seg, field)
+		if err != nil {
+			return err
 		}
-		length, start, err := uvarint(addr)
-		if err != nil || start+length > uint64(len(mem)) {
-			return errLayout
+		if fst == nil {
+			continue // a stored-only field
 		}
 		fs := s.Fields[field]
-		fs.Dictionary += int64(start - addr + length)
-		fst, err := vellum.Load(mem[start : start+length])
-		if err != nil {
-			return fmt.Errorf("the dictionary of %s: %w", field, err)
-		}
+		fs.Dictionary += int64(end - addr)
 		it, err := fst.Iterator(nil, nil)
 		for err == nil {
 			_, postings := it.Current()
 			if postings&zap.FSTValEncodingMask != zap.FSTValEncoding1Hit {
-				if err := fs.addPostings(postings, uvarint); err != nil {
+				if err := fs.addPostings(mem, postings); err != nil {
 					return err
 				}
 			}
@@ -118,31 +98,13 @@ func (s *Sizes) add(seg *zap.Segment) error {
 	return nil
 }
 
-// addPostings adds the parts of the postings at offset postings to fs.
-func (fs *FieldSizes) addPostings(postings uint64, uvarint func(at uint64) (v, next uint64, err error)) error {
-	freqs, at, err := uvarint(postings)
+// addPostings adds the parts of the postings at offset postings of mem to fs.
+func (fs *FieldSizes) addPostings(mem []byte, postings uint64) error {
+	freqs, locs, end, err := postingsAt(mem, postings)
 	if err != nil {
 		return err
 	}
-	locs, at, err := uvarint(at)
-	if err != nil {
-		return err
-	}
-	bitmap, end, err := uvarint(at)
-	if err != nil {
-		return err
-	}
-	if locs == 0 {
-		locs = postings
-	}
-	if freqs == 0 {
-		freqs = locs
-	}
-	// The frequencies lie before the locations, both before the postings' offsets.
-	if freqs > locs || locs > postings {
-		return errLayout
-	}
-	fs.Bitmaps += int64(end - postings + bitmap)
+	fs.Bitmaps += int64(end - postings)
 	fs.Locations += int64(postings - locs)
 	fs.Frequencies += int64(locs - freqs)
 	return nil

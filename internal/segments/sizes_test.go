@@ -91,37 +91,31 @@ func TestIndexSizes(t *testing.T) {
 func TestPostingsParts(t *testing.T) {
 	// header writes, at offset 100 of a segment of 200 bytes, a postings header with
 	// the given offsets of the frequencies and locations and a bitmap of 7 bytes.
-	header := func(freqs, locs uint64) func(at uint64) (uint64, uint64, error) {
+	header := func(freqs, locs uint64) []byte {
 		mem := make([]byte, 200)
 		n := 100
 		for _, v := range []uint64{freqs, locs, 7} {
 			n += binary.PutUvarint(mem[n:], v)
 		}
-		return func(at uint64) (uint64, uint64, error) {
-			if at >= uint64(len(mem)) {
-				return 0, 0, errLayout
-			}
-			v, k := binary.Uvarint(mem[at:])
-			return v, at + uint64(k), nil
-		}
+		return mem
 	}
 	var fs FieldSizes
-	if err := fs.addPostings(100, header(40, 70)); err != nil {
+	if err := fs.addPostings(header(40, 70), 100); err != nil {
 		t.Fatal(err)
 	}
 	if want := (FieldSizes{Frequencies: 30, Locations: 30, Bitmaps: 3 + 7}); fs != want {
 		t.Errorf("parts %+v, want %+v", fs, want)
 	}
 	fs = FieldSizes{}
-	if err := fs.addPostings(100, header(40, 0)); err != nil || fs.Frequencies != 60 || fs.Locations != 0 {
+	if err := fs.addPostings(header(40, 0), 100); err != nil || fs.Frequencies != 60 || fs.Locations != 0 {
 		t.Errorf("no locations: parts %+v, error %v; want frequencies 60, locations 0", fs, err)
 	}
 	for _, bad := range [][2]uint64{{70, 40}, {40, 120}, {150, 0}} {
-		if err := new(FieldSizes).addPostings(100, header(bad[0], bad[1])); !errors.Is(err, errLayout) {
+		if err := new(FieldSizes).addPostings(header(bad[0], bad[1]), 100); !errors.Is(err, errLayout) {
 			t.Errorf("frequencies at %d, locations at %d: error %v, want errLayout", bad[0], bad[1], err)
 		}
 	}
-	if err := new(FieldSizes).addPostings(250, header(40, 70)); !errors.Is(err, errLayout) {
+	if err := new(FieldSizes).addPostings(header(40, 70), 250); !errors.Is(err, errLayout) {
 		t.Errorf("postings past the end: error %v, want errLayout", err)
 	}
 }

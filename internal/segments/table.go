@@ -66,12 +66,13 @@ func ReadTable(seg Segment, field, term string) (*Table, error) {
 // included, in order, with their locations where locations says: it calls start
 // with their number, then add with each, until add says it does not fit it (the
 // posting's values beyond what the caller keeps) or fails; it reports whether every
-// posting fit.
+// posting fit. The caller keeps what it read: the pages read are released.
 func readPostings(seg Segment, field, term string, locations bool, start func(n int), add func(segment.Posting) (bool, error)) (bool, error) {
 	pl, err := wholePostings(seg, field, term)
 	if err != nil || pl == nil {
 		return err == nil, err
 	}
+	defer seg.releaseTerm(field, term)
 	start(int(pl.Count()))
 	it := pl.Iterator(true, true, locations, nil)
 	for {
