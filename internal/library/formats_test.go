@@ -31,12 +31,12 @@ func TestWatchPicksUpEveryFormat(t *testing.T) {
 		ids            []string
 		within         time.Duration
 	}{
-		{"htmldoc/testdata/news_zh_gb18030.html", "news.html", "软骨厚度", []string{"news"}, time.Second},
-		{"pubmed/testdata/msc.nbib", "pubmed.nbib", "escalation", []string{"pubmed-1"}, time.Second},
-		{"pubmed/testdata/trials.xml", "trials.xml", "Rankin", []string{"trials-1"}, time.Second},
-		{"ctgov/testdata/observational.json", "registry.json", "registry", []string{"registry"}, time.Second},
-		{"ctgov/testdata/studies.csv", "studies.csv", "Nagoya", []string{"studies-1"}, time.Second},
-		{"pdf/testdata/numbered_en.pdf", "report.pdf", "chromatography", []string{"report"}, time.Second + pdf.Timeout},
+		{"htmldoc/testdata/news_zh_gb18030.html", "news.html", "软骨厚度", []string{"news"}, soon},
+		{"pubmed/testdata/msc.nbib", "pubmed.nbib", "escalation", []string{"pubmed-1"}, soon},
+		{"pubmed/testdata/trials.xml", "trials.xml", "Rankin", []string{"trials-1"}, soon},
+		{"ctgov/testdata/observational.json", "registry.json", "registry", []string{"registry"}, soon},
+		{"ctgov/testdata/studies.csv", "studies.csv", "Nagoya", []string{"studies-1"}, soon},
+		{"pdf/testdata/numbered_en.pdf", "report.pdf", "chromatography", []string{"report"}, soon + pdf.Timeout},
 	}
 	for _, tt := range tests {
 		copyFixture(tt.from, tt.to)

@@ -424,7 +424,13 @@ func startWatch(t *testing.T, lib *Library) {
 	}
 }
 
+// soon is how long a test waits for the watcher to take in a change of the corpus: a
+// bound for a failure, not a measure (a change takes tens of milliseconds, seconds on a
+// machine busy with the rest of the tests).
+const soon = 10 * time.Second
+
 // eventually polls find until it returns want or within has passed.
+
 func eventually(t *testing.T, lib *Library, word string, want []string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
@@ -446,7 +452,7 @@ func TestWatchFollowsOtherPrograms(t *testing.T) {
 	startWatch(t, lib)
 
 	writeFile(t, dir, "dropped.txt", "Dropped in by cp: zetaword.\n")
-	eventually(t, lib, "zetaword", []string{"dropped"}, time.Second)
+	eventually(t, lib, "zetaword", []string{"dropped"}, soon)
 
 	// An editor's save: a swap file, then the real file replaced by a rename.
 	writeFile(t, dir, ".a.txt.swp", "swap")
@@ -455,17 +461,17 @@ func TestWatchFollowsOtherPrograms(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "a.txt.new"), filepath.Join(dir, "a.txt")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, lib, "etaword", []string{"a"}, time.Second)
-	eventually(t, lib, "alphaseed", nil, time.Second)
+	eventually(t, lib, "etaword", []string{"a"}, soon)
+	eventually(t, lib, "alphaseed", nil, soon)
 
 	if err := os.Remove(filepath.Join(dir, "b.md")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, lib, "betaseed", nil, time.Second)
+	eventually(t, lib, "betaseed", nil, soon)
 
 	// A file that is not text is taken out of the index, as a sync would.
 	writeFile(t, dir, "dropped.txt", "\x00\x01binary")
-	eventually(t, lib, "zetaword", nil, time.Second)
+	eventually(t, lib, "zetaword", nil, soon)
 
 	// Give the watcher time to settle, then compare with a full sync: nothing to do.
 	time.Sleep(2 * watch.DefaultMaxDelay)
@@ -504,13 +510,13 @@ func TestWatchFollowsAReplacedCorpusDirectory(t *testing.T) {
 	if err := os.Rename(next, dir); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, lib, "kappaword", []string{"c"}, 2*time.Second)
-	eventually(t, lib, "betaseed", nil, time.Second)
+	eventually(t, lib, "kappaword", []string{"c"}, soon)
+	eventually(t, lib, "betaseed", nil, soon)
 
 	writeFile(t, dir, "d.txt", "Dropped in the new directory: lambdaword.\n")
-	eventually(t, lib, "lambdaword", []string{"d"}, time.Second)
+	eventually(t, lib, "lambdaword", []string{"d"}, soon)
 	// The batch is searchable before the watcher records it applied: wait for that.
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(soon)
 	for st := lib.Stats(); !st.InSync; st = lib.Stats() {
 		if time.Now().After(deadline) {
 			t.Fatalf("Stats = %+v, want in sync", st)
@@ -576,9 +582,9 @@ func TestStatsTellWhetherTheIndexIsBehind(t *testing.T) {
 	if st := lib.Stats(); st.InSync || st.LastInSync != synced {
 		t.Errorf("while a change waits: %+v, want behind since %v", st, synced)
 	}
-	eventually(t, lib, "kappaword", []string{"late"}, time.Second)
+	eventually(t, lib, "kappaword", []string{"late"}, soon)
 	// The batch is applied whole before the library records it.
-	for deadline := time.Now().Add(time.Second); !lib.Stats().InSync && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(soon); !lib.Stats().InSync && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if st := lib.Stats(); !st.InSync || !st.LastInSync.After(synced) || st.Added != 1 {

@@ -76,19 +76,21 @@ func (s Segment) releaseField(field string) {
 	if !ok {
 		return
 	}
-	dict, _, end, err := dictionary(z, field)
+	dict, lo, end, err := dictionary(z, field)
 	if err != nil || dict == nil {
 		return
 	}
+	// The first term with postings of their own (not one document's) has them first.
 	it, err := dict.Iterator(nil, nil)
 	for ; err == nil; err = it.Next() {
 		if _, postings := it.Current(); postings&zap.FSTValEncodingMask != zap.FSTValEncoding1Hit {
 			if freqs, _, _, err := postingsAt(z.Data(), postings); err == nil {
-				s.release(freqs, end)
+				lo = min(lo, freqs)
 			}
-			return
+			break
 		}
 	}
+	s.release(lo, end)
 }
 
 // errLayout is the error of a segment whose bytes are not laid out as zap's are
