@@ -19,7 +19,7 @@ import (
 // keeps, and the postings of every value of a facet field or of the titles' terms
 // (Postings), which a snapshot's sets and suggestions keep. At 1M sections the pages
 // of the segment files mapped at the peak of musebench's serving workload were
-// 435 MB of the process's 1,145 MB: 105 MB the body's term vectors, 80 MB the
+// 435 MB of the process's 1,145 MB: 105 MB the body's term vectors, 67 MB the
 // dictionaries and postings of the ordinal and title-term fields read when the index
 // opened (docs/PERFORMANCE.md). Once such a read is done, release drops the mapping's
 // pages of it (madvise MADV_DONTNEED, which for a mapping of a file leaves the page

@@ -3,30 +3,33 @@
 // decoded into tables, with their positions or without (table.go, positions.go), the
 // occurrences of terms in given documents (term vectors), a document's stored text
 // fields, the internal values a snapshot keeps, forced merges, where a segment file's
-// bytes go (sizes.go), and what a new segment holds: its documents in the order of
-// their ids, and fields whose term vectors keep positions only (plugin.go). Everything
-// else reads and writes the index through bleve's public API.
+// bytes go (sizes.go), letting go of the mapped pages of what was read whole
+// (release.go), and what a new segment holds: its documents in the order of their
+// ids, and fields whose term vectors keep positions only (plugin.go). Everything else
+// reads and writes the index through bleve's public API.
 //
 // What it relies on, and what TestScorchContract, TestOccurrences, TestStoredText,
 // TestPostingsReader, TestSkips, TestTable, TestPositionsTable,
-// TestNewSegmentsInIDOrder, TestPositionsOnly and TestIndexSizes check so that a bleve
-// upgrade that changes it fails loudly: scorch makes a batch's segment with its
-// default segment plugin, the one registered last as default, handing it the analysed
-// documents and its "segmentConfig", and merges copy locations as they are; an index
-// opened with IndexType hands out *scorch.IndexSnapshot readers and is a
-// *scorch.Scorch underneath; a snapshot's document numbers run on from segment to
-// segment, deleted documents included; zap postings iterators are
-// segment.OptimizablePostingsIterator, whose bitmaps may live in the segment's
-// read-only file mapping (so they are cloned before use, or only read), and they read
-// a list's data in chunks that an iterator may skip to (skip.go); a postings list
-// hands out iterators without changing itself, so that several goroutines may read one
-// (TermMemo shares them); a zap posting's NormUint64 is its field's length in tokens,
-// of which its Norm, what bleve's scoring reads, is 1/sqrt rounded to a float32; a
-// posting read with locations gives the position and byte offsets of each occurrence
-// of its term (the term vectors of a field indexed with them); a segment's stored
-// fields hold a document's id as the field _id and its text fields with type 't'; a
-// segment file is laid out as IndexSizes reads it (sizes.go); and ForceMerge merges as
-// far as a merge plan goes. The versions this was built against are pinned in go.mod.
+// TestNewSegmentsInIDOrder, TestPositionsOnly, TestIndexSizes and
+// TestReleaseKeepsWhatWasRead check so that a bleve upgrade that changes it fails
+// loudly: scorch makes a batch's segment with its default segment plugin, the one
+// registered last as default, handing it the analysed documents and its
+// "segmentConfig", and merges copy locations as they are; an index opened with
+// IndexType hands out *scorch.IndexSnapshot readers and is a *scorch.Scorch underneath;
+// a snapshot's document numbers run on from segment to segment, deleted documents
+// included; zap postings iterators are segment.OptimizablePostingsIterator, whose
+// bitmaps may live in the segment's read-only file mapping (so they are cloned before
+// use, or only read), and they read a list's data in chunks that an iterator may skip
+// to (skip.go); a postings list hands out iterators without changing itself, so that
+// several goroutines may read one (TermMemo shares them); a zap posting's NormUint64 is
+// its field's length in tokens, of which its Norm, what bleve's scoring reads, is
+// 1/sqrt rounded to a float32; a posting read with locations gives the position and
+// byte offsets of each occurrence of its term (the term vectors of a field indexed with
+// them); a segment's stored fields hold a document's id as the field _id and its text
+// fields with type 't'; a segment file is laid out as IndexSizes reads it (sizes.go),
+// and mapped read-only and shared, so that its pages may be dropped from the mapping
+// (release.go); and ForceMerge merges as far as a merge plan goes. The versions this
+// was built against are pinned in go.mod.
 package segments
 
 import (
