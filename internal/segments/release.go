@@ -52,12 +52,8 @@ func (s Segment) release(lo, hi uint64) {
 // frequencies, locations and bitmap. A term of one document has none (the dictionary
 // holds its number).
 func (s Segment) releaseTerm(field, term string) {
-	z, ok := s.seg.(*zap.Segment)
+	z, dict, _, _, ok := s.fileDictionary(field)
 	if !ok {
-		return
-	}
-	dict, _, _, err := dictionary(z, field)
-	if err != nil || dict == nil {
 		return
 	}
 	postings, found, err := dict.Get([]byte(term))
@@ -72,12 +68,8 @@ func (s Segment) releaseTerm(field, term string) {
 // releaseField releases the pages that hold the dictionary of field in s and its
 // terms' postings, which zap writes in the dictionary's order, before it.
 func (s Segment) releaseField(field string) {
-	z, ok := s.seg.(*zap.Segment)
+	z, dict, lo, end, ok := s.fileDictionary(field)
 	if !ok {
-		return
-	}
-	dict, lo, end, err := dictionary(z, field)
-	if err != nil || dict == nil {
 		return
 	}
 	// The first term with postings of their own (not one document's) has them first.
@@ -91,6 +83,18 @@ func (s Segment) releaseField(field string) {
 		}
 	}
 	s.release(lo, end)
+}
+
+// fileDictionary returns the segment's file and the dictionary of field in it, with
+// the bytes [addr, end) the dictionary takes (see dictionary); false for a segment
+// not yet written to a file, a field without a dictionary or one not laid out as
+// known.
+func (s Segment) fileDictionary(field string) (z *zap.Segment, dict *vellum.FST, addr, end uint64, ok bool) {
+	if z, ok = s.seg.(*zap.Segment); !ok {
+		return nil, nil, 0, 0, false
+	}
+	dict, addr, end, err := dictionary(z, field)
+	return z, dict, addr, end, err == nil && dict != nil
 }
 
 // errLayout is the error of a segment whose bytes are not laid out as zap's are

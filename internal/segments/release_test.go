@@ -53,17 +53,7 @@ func TestReleaseKeepsWhatWasRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, docs := range batches {
-		batch := bi.NewBatch()
-		for id, doc := range docs {
-			if err := batch.Index(id, doc); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := bi.Batch(batch); err != nil {
-			t.Fatal(err)
-		}
-	}
+	indexBatches(t, bi, batches)
 	if err := bi.Close(); err != nil {
 		t.Fatal(err)
 	}

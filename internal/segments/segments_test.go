@@ -433,6 +433,13 @@ func batchedIndex(t *testing.T, m mapping.IndexMapping, config map[string]any, b
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bi.Close() })
+	indexBatches(t, bi, batches)
+	return bi
+}
+
+// indexBatches indexes each of batches (documents by id) into bi as a batch of its own.
+func indexBatches(t *testing.T, bi bleve.Index, batches []map[string]map[string]any) {
+	t.Helper()
 	for _, docs := range batches {
 		batch := bi.NewBatch()
 		for id, doc := range docs {
@@ -444,7 +451,6 @@ func batchedIndex(t *testing.T, m mapping.IndexMapping, config map[string]any, b
 			t.Fatal(err)
 		}
 	}
-	return bi
 }
 
 // snapshotOf returns the current snapshot of bi, closed when the test ends, and fails
