@@ -430,7 +430,6 @@ func startWatch(t *testing.T, lib *Library) {
 const soon = 10 * time.Second
 
 // eventually polls find until it returns want or within has passed.
-
 func eventually(t *testing.T, lib *Library, word string, want []string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
