@@ -66,20 +66,22 @@ func (s Segment) releaseTerm(field, term string) {
 }
 
 // releaseField releases the pages that hold the dictionary of field in s and its
-// terms' postings, which zap writes in the dictionary's order, before it.
-func (s Segment) releaseField(field string) {
+// terms' postings, which zap writes in the dictionary's order, before it: from those
+// of first, the first term of the dictionary that several documents hold ("": none,
+// the dictionary alone). A term of one document before it may have postings of its
+// own, left mapped: a few bytes.
+func (s Segment) releaseField(field, first string) {
 	z, dict, lo, end, ok := s.fileDictionary(field)
 	if !ok {
 		return
 	}
-	// The first term with postings of their own (not one document's) has them first.
-	it, err := dict.Iterator(nil, nil)
-	for ; err == nil; err = it.Next() {
-		if _, postings := it.Current(); postings&zap.FSTValEncodingMask != zap.FSTValEncoding1Hit {
-			if freqs, _, _, err := postingsAt(z.Data(), postings); err == nil {
-				lo = min(lo, freqs)
-			}
-			break
+	if first != "" {
+		postings, found, err := dict.Get([]byte(first))
+		if err != nil || !found {
+			return
+		}
+		if freqs, _, _, err := postingsAt(z.Data(), postings); err == nil {
+			lo = freqs
 		}
 	}
 	s.release(lo, end)

@@ -216,7 +216,8 @@ func (s Segment) Postings(field string, each func(term string, docs *roaring.Bit
 	if err != nil {
 		return fmt.Errorf("read the terms of %s: %w", field, err)
 	}
-	defer s.releaseField(field)
+	var first string // the first term of several documents
+	defer func() { s.releaseField(field, first) }()
 	terms := dict.AutomatonIterator(nil, nil, nil)
 	for {
 		entry, err := terms.Next()
@@ -229,6 +230,9 @@ func (s Segment) Postings(field string, each func(term string, docs *roaring.Bit
 		pl, err := dict.PostingsList([]byte(entry.Term), nil, nil)
 		if err != nil {
 			return fmt.Errorf("read the postings of %s: %w", field, err)
+		}
+		if first == "" && pl.Count() > 1 {
+			first = entry.Term
 		}
 		docs, err := bitmapOf(pl)
 		if err != nil {
