@@ -18,15 +18,17 @@ import (
 const bulkGCPercent = 200
 
 // servingGCPercent is the garbage collector's target (GOGC) of a process that serves
-// searches over a large index: the heap may grow to 1.75 times what is live between
-// collections. At 1M sections (a live heap of 0.34 GB, most of it tables of postings
-// and positions, which hold no pointers to mark), on musebench's whole workload, in
-// three pairs alternated with GOGC 150 the p95 and p99 were level within the noise, for
-// a peak of own memory of 0.65 GB against 1.01-1.06 (docs/PERFORMANCE.md). Before
-// kagome's features were dropped (kagome), a third of each collection's marking,
-// GOGC 75 cost up to 7 ms at the p95 and p99; GOGC 50 took 2-5% more CPU. GOGC set in
-// the environment is left alone.
-const servingGCPercent = 75
+// searches over a large index: the heap may grow to 1.5 times what is live between
+// collections. At 1M sections the live heap is some 0.36 GB, most of it tables of
+// postings and positions, which hold no pointers to mark: on musebench's whole
+// workload, in three pairs alternated in both orders, GOGC 50 peaked at 0.52-0.53 GB
+// of own memory against 0.61-0.64 at 75, with the CPU of the searches level
+// (798-823 ms for the sum of the 28 medians against 825-947). Session 13 had gone
+// from 150 to 75 (0.65 GB against 1.01-1.06, the p95 and p99 level), when GOGC 50 took
+// 2-5% more CPU: kagome's features, since dropped (kagome), were then a third of each
+// collection's marking (docs/PERFORMANCE.md). GOGC set in the environment is left
+// alone.
+const servingGCPercent = 50
 
 // minServingHeap is how large the heap of a process that serves searches may grow
 // between collections at least, whatever servingGCPercent gives. A small index's live
