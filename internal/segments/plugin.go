@@ -92,6 +92,26 @@ func (p *format) NewUsing(results []index.Document, config map[string]any) (segm
 	return p.ZapPlugin.NewUsing(inOrder(results, groupBy), config)
 }
 
+// Open and OpenUsing open a segment file as zap does, having first asked the kernel to
+// drop the file's pages from its page cache (evict). A file zap has just written (a new
+// segment persisted, a merge) is cached in the large folios its writes made, and Linux
+// (6.18 here) maps a whole cached folio at a read fault of its mapping: a search reading
+// a few bytes made up to megabytes of the file the serving process's resident memory.
+// Read back, the file is cached as the searches fault on it. At 1M sections the segment
+// pages musebench's serve workload mapped were 1.5 GB on an index written in 16 MB
+// writes, 0.3 GB once its pages had been dropped, with the searches' times level
+// (docs/PERFORMANCE.md). The pages of a file mapped by another process stay cached, and
+// so do pages not yet written back (zap syncs a file before scorch opens it).
+func (p *format) Open(path string) (segment.Segment, error) {
+	evict(path)
+	return p.ZapPlugin.Open(path)
+}
+
+func (p *format) OpenUsing(path string, config map[string]any) (segment.Segment, error) {
+	evict(path)
+	return p.ZapPlugin.OpenUsing(path, config)
+}
+
 // inOrder sorts docs, in place, by the value of their field groupBy (none: "") and
 // then by id, and returns them.
 func inOrder(docs []index.Document, groupBy string) []index.Document {

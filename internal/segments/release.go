@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"syscall"
 
 	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
@@ -44,7 +43,7 @@ func (s Segment) release(lo, hi uint64) {
 	page := uint64(os.Getpagesize())
 	lo, hi = (lo+page-1)/page*page, min(hi, uint64(len(mem)))/page*page
 	if lo < hi {
-		_ = syscall.Madvise(mem[lo:hi], syscall.MADV_DONTNEED)
+		dontneed(mem[lo:hi])
 	}
 }
 

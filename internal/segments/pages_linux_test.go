@@ -1,0 +1,118 @@
+package segments
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"unsafe"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	zap "github.com/blevesearch/zapx/v17"
+	"golang.org/x/sys/unix"
+)
+
+// TestOpenDropsCachedPages checks that opening an index's segment files drops their
+// pages from the page cache, with the file just read whole (so cached): the front of
+// its stored fields, which opening a segment does not read, is then not in the cache,
+// where it was before.
+func TestOpenDropsCachedPages(t *testing.T) {
+	dir := t.TempDir()
+	var fs unix.Statfs_t
+	if err := unix.Statfs(dir, &fs); err != nil || fs.Type == unix.TMPFS_MAGIC {
+		t.Skipf("%s is in memory (or unknown: %v): its files' pages are the files", dir, err)
+	}
+	path := filepath.Join(dir, "index")
+	m := textMapping()
+	s := bleve.NewTextFieldMapping()
+	s.Index = false // stored only: stored fields of some tens of MB, little else
+	m.(*mapping.IndexMappingImpl).DefaultMapping.AddFieldMappingsAt("s", s)
+	bi, err := bleve.NewUsing(path, m, IndexType, IndexType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	docs := map[string]map[string]any{}
+	text := make([]byte, 6000)
+	for i := range 4000 {
+		for j := range text {
+			text[j] = 'a' + byte(rng.IntN(26))
+		}
+		docs[fmt.Sprintf("%04d", i)] = map[string]any{"t": fmt.Sprintf("word%d", i%10), "s": string(text)}
+	}
+	indexBatches(t, bi, []map[string]map[string]any{docs})
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf(upgrade+"the index's segment files: %v (%v)", files, err)
+	}
+	file := files[0]
+	seg, err := (&zap.ZapPlugin{}).Open(file) // zap's own: no eviction
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := seg.(*zap.Segment).StoredIndexOffset()
+	if err := seg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Opening a segment reads what follows its stored fields, and the kernel reads
+	// ahead of and behind a read fault (8 MB each way here), so the test looks at the
+	// stored fields' first 4 MB.
+	const front = 4 << 20
+	if stored < 4*front {
+		t.Fatalf("the stored fields take %d bytes: too few for the test", stored)
+	}
+
+	if _, err := os.ReadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	if n := cachedPages(t, file, front); n == 0 {
+		t.Skip("the file's pages are not in the page cache after reading it: the test cannot tell an eviction")
+	}
+	if bi, err = bleve.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	if n := cachedPages(t, file, front); n > 0 {
+		t.Errorf("%d pages of the stored fields' first 4 MB are in the page cache after the index opened", n)
+	}
+	// The segment reads as it did.
+	snap, err := Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if n, err := snap.DocCount(); err != nil || n != uint64(len(docs)) {
+		t.Errorf("the index holds %d documents (%v), want %d", n, err, len(docs))
+	}
+}
+
+// cachedPages returns how many pages of the first n bytes of the file at path are in
+// the page cache.
+func cachedPages(t *testing.T, path string, n uint64) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mem, err := unix.Mmap(int(f.Fd()), 0, int(n), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(mem)
+	page := os.Getpagesize()
+	vec := make([]byte, (len(mem)+page-1)/page)
+	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&mem[0])), uintptr(len(mem)), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		t.Fatal(errno)
+	}
+	cached := 0
+	for _, v := range vec {
+		cached += int(v & 1)
+	}
+	return cached
+}
