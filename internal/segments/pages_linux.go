@@ -6,8 +6,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The kernel's handling of a segment file's pages: advice, which nothing depends on
-// the kernel taking, given where Linux takes it.
+// Advice to Linux about the pages of segment files: nothing depends on the kernel
+// taking it.
 
 // dontneed drops the pages of mem, part of a read-only mapping of a file, from the
 // process's mapping; the page cache keeps them (see release).
