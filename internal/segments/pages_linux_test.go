@@ -60,9 +60,9 @@ func TestOpenDropsCachedPages(t *testing.T) {
 	if err := seg.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Opening a segment reads what follows its stored fields, and the kernel reads
-	// ahead of and behind a read fault (8 MB each way here), so the test looks at the
-	// stored fields' first 4 MB.
+	// Opening a segment reads what follows its stored fields, and the kernel reads the
+	// pages around a read fault with it (8 MB in all here), so the test looks at the
+	// stored fields' first 4 MB, 20 MB before the end of them.
 	const front = 4 << 20
 	if stored < 4*front {
 		t.Fatalf("the stored fields take %d bytes: too few for the test", stored)
