@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 	zap "github.com/blevesearch/zapx/v17"
 	"golang.org/x/sys/unix"
 )
@@ -69,7 +70,8 @@ func TestOpenDropsCachedPages(t *testing.T) {
 	}
 
 	// readAndOpen reads the file whole, opens the index and returns how many pages of the
-	// front are still cached.
+	// front are still cached, having checked that a document's stored text in the front
+	// reads as it was written.
 	readAndOpen := func() int {
 		t.Helper()
 		if _, err := os.ReadFile(file); err != nil {
@@ -82,7 +84,21 @@ func TestOpenDropsCachedPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer bi.Close()
-		return cachedPages(t, file, front)
+		cached := cachedPages(t, file, front)
+		doc, err := bi.Document("0000") // the segment's first document
+		if err != nil || doc == nil {
+			t.Fatalf("document 0000: %v, %v", doc, err)
+		}
+		var got string
+		doc.VisitFields(func(f index.Field) {
+			if f.Name() == "s" {
+				got = string(f.Value())
+			}
+		})
+		if got != docs["0000"]["s"] {
+			t.Errorf("the stored text of document 0000 reads %.20q…, want %.20q…", got, docs["0000"]["s"])
+		}
+		return cached
 	}
 	if n := readAndOpen(); n > 0 {
 		t.Errorf("%d pages of the stored fields' first 4 MB of a file this process wrote are in the page cache after the index opened", n)
@@ -93,19 +109,6 @@ func TestOpenDropsCachedPages(t *testing.T) {
 	}
 	if n, all := readAndOpen(), front/os.Getpagesize(); n < all {
 		t.Errorf("%d of the %d pages of the stored fields' first 4 MB of an older file are in the page cache after the index opened, want all", n, all)
-	}
-	if bi, err = bleve.Open(path); err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	// The segment reads as it did.
-	snap, err := Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	if n, err := snap.DocCount(); err != nil || n != uint64(len(docs)) {
-		t.Errorf("the index holds %d documents (%v), want %d", n, err, len(docs))
 	}
 }
 
