@@ -25,24 +25,27 @@ const (
 // IdentifierKinds lists every Identifier.Kind.
 var IdentifierKinds = []string{KindNCT, KindJRCT, KindJapic, KindChiCTR, KindUMIN, KindISRCTN, KindEudraCT, KindDOI, KindPMID, KindPMCID}
 
-// identifierPatterns find identifiers in NFKC text; the first group is the
-// value; cue is a string every match contains (in lower case), to skip the pattern
-// cheaply on text without it.
+// identifierPatterns find identifiers in NFKC text; the first group is the value.
+// Those with a literal prefix leave their leading \b to findIdentifier, so that the
+// regexp searches for the prefix at once instead of trying every position of the text
+// (a tenth of the CPU of reading a corpus went to trying them); the others are tried
+// only on text that holds cue (case-insensitive), a string every match contains.
 var identifierPatterns = []struct {
 	kind string
 	cue  string
 	re   *regexp.Regexp
 }{
-	{KindNCT, "nct", regexp.MustCompile(`\b(NCT\d{8})\b`)},
-	{KindJRCT, "rct", regexp.MustCompile(`\b([jJ]RCT[a-z]?\d{9,10})\b`)},
+	{KindNCT, "", regexp.MustCompile(`(NCT\d{8})\b`)},
+	{KindJRCT, "", regexp.MustCompile(`(jRCT[a-z]?\d{9,10})\b`)},
+	{KindJRCT, "", regexp.MustCompile(`(JRCT[a-z]?\d{9,10})\b`)},
 	{KindJapic, "japic", regexp.MustCompile(`(?i)\b(JapicCTI-?\d{6})\b`)},
-	{KindChiCTR, "chictr", regexp.MustCompile(`\b(ChiCTR(?:-[A-Z]{2,5}-)?\d{7,10})\b`)},
-	{KindUMIN, "umin", regexp.MustCompile(`\b(UMIN\d{9})\b`)},
-	{KindISRCTN, "isrctn", regexp.MustCompile(`\b(ISRCTN\d{8})\b`)},
+	{KindChiCTR, "", regexp.MustCompile(`(ChiCTR(?:-[A-Z]{2,5}-)?\d{7,10})\b`)},
+	{KindUMIN, "", regexp.MustCompile(`(UMIN\d{9})\b`)},
+	{KindISRCTN, "", regexp.MustCompile(`(ISRCTN\d{8})\b`)},
 	{KindEudraCT, "eudract", regexp.MustCompile(`(?i)\bEudraCT(?:\s+(?:number|no\.?))?[:\s]+(\d{4}-\d{6}-\d{2})\b`)},
-	{KindDOI, "10.", regexp.MustCompile(`\b(10\.\d{4,9}/[^\s"'<>]+)`)},
-	{KindPMID, "pmid", regexp.MustCompile(`\bPMID:?\s*(\d{1,9})\b`)},
-	{KindPMCID, "pmc", regexp.MustCompile(`\b(PMC\d{5,9})\b`)},
+	{KindDOI, "", regexp.MustCompile(`(10\.\d{4,9}/[^\s"'<>]+)`)},
+	{KindPMID, "", regexp.MustCompile(`PMID:?\s*(\d{1,9})\b`)},
+	{KindPMCID, "", regexp.MustCompile(`(PMC\d{5,9})\b`)},
 }
 
 // IsRegistryID reports whether value, an identifier's value as written or as the index
@@ -62,17 +65,19 @@ func IsRegistryID(value string) bool {
 // equivalents; a DOI loses the punctuation that ends the sentence around it.
 func FindIdentifiers(text string) []Identifier {
 	text = norm.NFKC.String(text)
-	lower := strings.ToLower(text)
 	type found struct {
 		at int
 		id Identifier
 	}
 	var all []found
 	for _, p := range identifierPatterns {
-		if !strings.Contains(lower, p.cue) {
-			continue
+		var matches [][]int
+		if p.cue == "" {
+			matches = findAtWordStart(p.re, text)
+		} else if containsFold(text, p.cue) {
+			matches = p.re.FindAllStringSubmatchIndex(text, -1)
 		}
-		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range matches {
 			v := text[m[2]:m[3]]
 			if p.kind == KindDOI {
 				v = trimDOI(v)
@@ -90,6 +95,55 @@ func FindIdentifiers(text string) []Identifier {
 		}
 	}
 	return out
+}
+
+// findAtWordStart is re.FindAllStringSubmatchIndex(text, -1) for re preceded by \b,
+// re's matches beginning with an ASCII letter or digit: a match that does not begin a
+// word is passed over, and the search goes on from its second byte, as the regexp
+// with \b would have tried there.
+func findAtWordStart(re *regexp.Regexp, text string) [][]int {
+	var out [][]int
+	for pos := 0; pos < len(text); {
+		m := re.FindStringSubmatchIndex(text[pos:])
+		if m == nil {
+			break
+		}
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += pos
+			}
+		}
+		if m[0] > 0 && isASCIIWordByte(text[m[0]-1]) {
+			pos = m[0] + 1
+			continue
+		}
+		out = append(out, m)
+		pos = max(m[1], m[0]+1)
+	}
+	return out
+}
+
+// isASCIIWordByte reports whether b is a word character of a regexp's \b.
+func isASCIIWordByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_'
+}
+
+// containsFold reports whether s holds cue, in any case: cue is ASCII, in lower case,
+// and begins with a letter.
+func containsFold(s, cue string) bool {
+	lower, upper := cue[0], cue[0]-'a'+'A'
+	for _, first := range []byte{lower, upper} {
+		for i := 0; ; i++ {
+			k := strings.IndexByte(s[i:], first)
+			if k < 0 {
+				break
+			}
+			if i += k; len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // trimDOI removes punctuation that ends the sentence rather than the DOI, and closing

@@ -13,6 +13,10 @@ func countScripts(s string) scriptCounts {
 			c.kana++
 		case isHan(r):
 			c.han++
+		case r < 0x80:
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				c.latin++
+			}
 		case unicode.IsLetter(r) && r <= unicode.MaxLatin1 || unicode.In(r, unicode.Latin):
 			c.latin++
 		}

@@ -612,13 +612,13 @@ func registryIDs(title string, lead, body []block) []string {
 	if len(ids) > 0 {
 		return ids
 	}
+	// A second id in the text settles it: none is the document's.
 	for _, b := range body {
-		add(b.text)
+		if add(b.text); len(ids) > 1 {
+			return nil
+		}
 	}
-	if len(ids) == 1 {
-		return ids
-	}
-	return nil
+	return ids
 }
 
 // keptIn reports whether every run of letters of s is in the metadata m, so that the

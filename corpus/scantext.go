@@ -12,6 +12,10 @@ import (
 type scanText struct {
 	cased  []rune // NFKC with separators unified
 	folded []rune // cased, lower-cased rune by rune (same length)
+	// ends counts the runes before each rune that close a sentence, made when
+	// sameSentence is first asked: asked for every pair of a text's mentions, walking
+	// the runes between them took a twentieth of reading a corpus.
+	ends []int32
 }
 
 // prepareScan normalises s the way terms are normalised: NFKC as in Fold, then lower
@@ -90,14 +94,19 @@ func (t *scanText) endsSentence(i int) bool {
 	return false
 }
 
-// sameSentence reports whether no sentence ends between runes a and b (a <= b).
+// sameSentence reports whether no sentence ends between runes a and b (a <= b): at
+// none of a to b-1.
 func (t *scanText) sameSentence(a, b int) bool {
-	for i := a; i < b; i++ {
-		if t.endsSentence(i) {
-			return false
+	if t.ends == nil {
+		t.ends = make([]int32, len(t.folded)+1)
+		for i := range t.folded {
+			t.ends[i+1] = t.ends[i]
+			if t.endsSentence(i) {
+				t.ends[i+1]++
+			}
 		}
 	}
-	return true
+	return a >= b || t.ends[a] == t.ends[b]
 }
 
 // quoteCloses reports whether a closing quotation mark lies between runes a and b.

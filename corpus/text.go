@@ -89,21 +89,31 @@ func isKana(r rune) bool {
 	if r < 0x3040 || r == '・' { // the katakana middle dot is punctuation in Chinese text too
 		return false
 	}
-	if r >= 0x4e00 && r <= 0x9fff { // the common Han block, most of a CJK text: no kana
+	if inCommonHan(r) { // most of a CJK text: no kana
 		return false
+	}
+	if r >= 0x3041 && r <= 0x3096 || r >= 0x30a1 && r <= 0x30fa { // kana all: the bulk
+		return true
 	}
 	return unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー'
 }
 
-func isHan(r rune) bool { return r >= 0x2e80 && unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool { return inCommonHan(r) || r >= 0x2e80 && unicode.Is(unicode.Han, r) }
+
+// inCommonHan reports whether r is in the block of common Han characters, all of
+// them Han: most of a Chinese or Japanese text, which the script tables would look up.
+func inCommonHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
 
 // IsCJK reports whether r is a character of a word written without spaces: Han, kana,
 // Hangul and the marks used inside such words (ー, ｰ, 〆, 〇). It is the one test of
 // "CJK" for matching and analysis: text splits into words where it starts or stops.
 func IsCJK(r rune) bool {
-	if r < 0x1100 {
-		return false
-	}
+	return r >= 0x1100 && (inCommonHan(r) || isRareCJK(r))
+}
+
+// isRareCJK is IsCJK for the runes from U+1100 but those of inCommonHan: IsCJK, small
+// enough to be inlined, costs nothing on the Latin text most runes of a corpus are.
+func isRareCJK(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
 		r == 'ー' || r == 'ｰ' || r == '〆' || r == '〇'
 }
@@ -141,6 +151,8 @@ func weight(s string) int {
 	w := 0
 	for _, r := range s {
 		switch {
+		case r > ' ' && r < 0x80: // most of a text: neither CJK nor a space
+			w++
 		case IsCJK(r):
 			w += 3
 		case unicode.IsSpace(r):

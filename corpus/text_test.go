@@ -2,8 +2,14 @@ package corpus
 
 import (
 	"io/fs"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -215,10 +221,72 @@ func TestFindIdentifiers(t *testing.T) {
 		{"doi: 10.1002/iid3.70189. PMID: 40353645; PMCID: PMC12067559.", []Identifier{{KindDOI, "10.1002/iid3.70189"}, {KindPMID, "40353645"}, {KindPMCID, "PMC12067559"}}},
 		{"全角の ＮＣＴ０１２３４５６７ も見つかる", []Identifier{{KindNCT, "NCT01234567"}}},
 		{"NCT0123456 is too short, XNCT01234567 is no id, PMID without number", nil},
+		{"_NCT01234567 2NCT01234567 NCT01234567X (NCT12345678)", []Identifier{{KindNCT, "NCT12345678"}}},
+		{"x10.1000/abc/10.1234/def and a10.5678/x", []Identifier{{KindDOI, "10.1234/def"}}},
+		{"2jRCT2063200047 ajRCT2063200047/jRCT1063200047", []Identifier{{KindJRCT, "jRCT1063200047"}}},
+		{"japic only, eudract 2015-001234-56 and EUDRACT: 2016-001234-56", []Identifier{{KindEudraCT, "2015-001234-56"}, {KindEudraCT, "2016-001234-56"}}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, FindIdentifiers(tt.text)); diff != "" {
 			t.Errorf("FindIdentifiers(%q) (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}
+
+// TestFindIdentifiersAsRegexps holds FindIdentifiers, which checks the word boundary
+// before most patterns itself, to the patterns written with \b, on texts made of the
+// pieces identifiers and their neighbours are made of.
+func TestFindIdentifiersAsRegexps(t *testing.T) {
+	reference := []struct {
+		kind string
+		re   *regexp.Regexp
+	}{
+		{KindNCT, regexp.MustCompile(`\b(NCT\d{8})\b`)},
+		{KindJRCT, regexp.MustCompile(`\b([jJ]RCT[a-z]?\d{9,10})\b`)},
+		{KindJapic, regexp.MustCompile(`(?i)\b(JapicCTI-?\d{6})\b`)},
+		{KindChiCTR, regexp.MustCompile(`\b(ChiCTR(?:-[A-Z]{2,5}-)?\d{7,10})\b`)},
+		{KindUMIN, regexp.MustCompile(`\b(UMIN\d{9})\b`)},
+		{KindISRCTN, regexp.MustCompile(`\b(ISRCTN\d{8})\b`)},
+		{KindEudraCT, regexp.MustCompile(`(?i)\bEudraCT(?:\s+(?:number|no\.?))?[:\s]+(\d{4}-\d{6}-\d{2})\b`)},
+		{KindDOI, regexp.MustCompile(`\b(10\.\d{4,9}/[^\s"'<>]+)`)},
+		{KindPMID, regexp.MustCompile(`\bPMID:?\s*(\d{1,9})\b`)},
+		{KindPMCID, regexp.MustCompile(`\b(PMC\d{5,9})\b`)},
+	}
+	want := func(text string) []Identifier {
+		type found struct {
+			at int
+			id Identifier
+		}
+		var all []found
+		for _, p := range reference {
+			for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
+				v := text[m[2]:m[3]]
+				if p.kind == KindDOI {
+					v = trimDOI(v)
+				}
+				all = append(all, found{m[2], Identifier{Kind: p.kind, Value: v}})
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].at < all[j].at })
+		var out []Identifier
+		for _, f := range all {
+			if !slices.Contains(out, f.id) {
+				out = append(out, f.id)
+			}
+		}
+		return out
+	}
+	pieces := []string{"NCT", "jRCT", "JRCT", "s", "ChiCTR", "-IOR-", "UMIN", "ISRCTN", "EudraCT", " number ", ": ",
+		"10.", "/", "PMID", "PMC", "JapicCTI-", "0123456789", "2015-001234-56", "12345678", "x", "_", " ", "(", ")", ".", "細胞"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		if diff := cmp.Diff(want(text), FindIdentifiers(text)); diff != "" {
+			t.Fatalf("FindIdentifiers(%q) (-regexps +got):\n%s", text, diff)
 		}
 	}
 }
@@ -448,6 +516,32 @@ func TestIsCJK(t *testing.T) {
 		}
 		if got := isCJKText(tt.r); got != tt.text {
 			t.Errorf("isCJKText(%q) = %v, want %v", tt.r, got, tt.text)
+		}
+	}
+	// What the script tests take without the script tables agrees with them.
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isHan(r), r >= 0x2e80 && unicode.Is(unicode.Han, r); got != want {
+			t.Fatalf("isHan(%U) = %v, want %v", r, got, want)
+		}
+		want := r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+			r == 'ー' || r == 'ｰ' || r == '〆' || r == '〇'
+		if got := IsCJK(r); got != want {
+			t.Fatalf("IsCJK(%U) = %v, want %v", r, got, want)
+		}
+		want = r >= 0x3040 && r != '・' && (unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー')
+		if got := isKana(r); got != want {
+			t.Fatalf("isKana(%U) = %v, want %v", r, got, want)
+		}
+		latin := !isKana(r) && !isHan(r) && (unicode.IsLetter(r) && r <= unicode.MaxLatin1 || unicode.In(r, unicode.Latin))
+		if got := countScripts(string(r)).latin == 1; utf8.ValidRune(r) && got != latin {
+			t.Fatalf("countScripts(%U) counts a Latin letter: %v, want %v", r, got, latin)
+		}
+		weighs := 2 // a letter and another character
+		if IsCJK(r) {
+			weighs = 4
+		}
+		if got := weight("a" + string(r)); utf8.ValidRune(r) && !unicode.IsSpace(r) && got != weighs {
+			t.Fatalf("weight(%q) = %d, want %d", "a"+string(r), got, weighs)
 		}
 	}
 }
