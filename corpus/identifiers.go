@@ -65,30 +65,44 @@ func IsRegistryID(value string) bool {
 // equivalents; a DOI loses the punctuation that ends the sentence around it.
 func FindIdentifiers(text string) []Identifier {
 	text = norm.NFKC.String(text)
-	type found struct {
-		at int
-		id Identifier
-	}
-	var all []found
+	var found []foundIdentifier
 	for _, p := range identifierPatterns {
-		var matches [][]int
 		if p.cue == "" {
-			matches = findAtWordStart(p.re, text)
+			found = appendFound(found, p.kind, text, findAtWordStart(p.re, text))
 		} else if containsFold(text, p.cue) {
-			matches = p.re.FindAllStringSubmatchIndex(text, -1)
-		}
-		for _, m := range matches {
-			v := text[m[2]:m[3]]
-			if p.kind == KindDOI {
-				v = trimDOI(v)
-			}
-			all = append(all, found{m[2], Identifier{Kind: p.kind, Value: v}})
+			found = appendFound(found, p.kind, text, p.re.FindAllStringSubmatchIndex(text, -1))
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].at < all[j].at })
+	return inTextOrder(found)
+}
+
+// foundIdentifier is an identifier found in a text, at the byte where its value
+// begins.
+type foundIdentifier struct {
+	at int
+	id Identifier
+}
+
+// appendFound appends to found the identifiers of kind in text that matches, the
+// submatch indexes of an identifier pattern's matches, hold.
+func appendFound(found []foundIdentifier, kind, text string, matches [][]int) []foundIdentifier {
+	for _, m := range matches {
+		v := text[m[2]:m[3]]
+		if kind == KindDOI {
+			v = trimDOI(v)
+		}
+		found = append(found, foundIdentifier{m[2], Identifier{Kind: kind, Value: v}})
+	}
+	return found
+}
+
+// inTextOrder returns the identifiers of found in the order they appear, without
+// duplicates.
+func inTextOrder(found []foundIdentifier) []Identifier {
+	sort.SliceStable(found, func(i, j int) bool { return found[i].at < found[j].at })
 	var out []Identifier
 	seen := map[Identifier]bool{}
-	for _, f := range all {
+	for _, f := range found {
 		if !seen[f.id] {
 			seen[f.id] = true
 			out = append(out, f.id)

@@ -4,8 +4,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"unicode"
@@ -233,9 +231,9 @@ func TestFindIdentifiers(t *testing.T) {
 	}
 }
 
-// TestFindIdentifiersAsRegexps holds FindIdentifiers, which checks the word boundary
-// before most patterns itself, to the patterns written with \b, on texts made of the
-// pieces identifiers and their neighbours are made of.
+// TestFindIdentifiersAsRegexps holds the matches of FindIdentifiers, which checks the
+// word boundary before most patterns itself, to those of the patterns written with \b,
+// on texts made of the pieces identifiers and their neighbours are made of.
 func TestFindIdentifiersAsRegexps(t *testing.T) {
 	reference := []struct {
 		kind string
@@ -253,28 +251,11 @@ func TestFindIdentifiersAsRegexps(t *testing.T) {
 		{KindPMCID, regexp.MustCompile(`\b(PMC\d{5,9})\b`)},
 	}
 	want := func(text string) []Identifier {
-		type found struct {
-			at int
-			id Identifier
-		}
-		var all []found
+		var found []foundIdentifier
 		for _, p := range reference {
-			for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
-				v := text[m[2]:m[3]]
-				if p.kind == KindDOI {
-					v = trimDOI(v)
-				}
-				all = append(all, found{m[2], Identifier{Kind: p.kind, Value: v}})
-			}
+			found = appendFound(found, p.kind, text, p.re.FindAllStringSubmatchIndex(text, -1))
 		}
-		sort.SliceStable(all, func(i, j int) bool { return all[i].at < all[j].at })
-		var out []Identifier
-		for _, f := range all {
-			if !slices.Contains(out, f.id) {
-				out = append(out, f.id)
-			}
-		}
-		return out
+		return inTextOrder(found)
 	}
 	pieces := []string{"NCT", "jRCT", "JRCT", "s", "ChiCTR", "-IOR-", "UMIN", "ISRCTN", "EudraCT", " number ", ": ",
 		"10.", "/", "PMID", "PMC", "JapicCTI-", "0123456789", "2015-001234-56", "12345678", "x", "_", " ", "(", ")", ".", "細胞"}
