@@ -57,9 +57,15 @@ var (
 	sentenceInside  = regexp.MustCompile(`[.!?。！？]\s*\S`)
 )
 
+// isMarkdownHeading reports whether s is a Markdown heading: the look at its first
+// byte spares the regexp most lines, each a fresh start of its matcher.
+func isMarkdownHeading(s string) bool {
+	return strings.HasPrefix(s, "#") && markdownHeading.MatchString(s)
+}
+
 // headingMarker reports whether s starts like a structural heading.
 func headingMarker(s string) bool {
-	return markdownHeading.MatchString(s) || pressMarker.MatchString(s) || bracketHeading.MatchString(s) ||
+	return isMarkdownHeading(s) || pressMarker.MatchString(s) || bracketHeading.MatchString(s) ||
 		numberedHeading.MatchString(s) || isRoman(s) || partHeading.MatchString(s) || romanTitled.MatchString(s) ||
 		cjkNumbered.MatchString(s) || cjkParenNumber.MatchString(s) || chapterHeading.MatchString(s)
 }
@@ -130,7 +136,7 @@ func classify(lines []logicalLine) []block {
 	blocks := make([]block, len(lines))
 	markdown := false
 	for _, l := range lines {
-		if markdownHeading.MatchString(l.text) {
+		if isMarkdownHeading(l.text) {
 			markdown = true
 		}
 	}
@@ -139,7 +145,7 @@ func classify(lines []logicalLine) []block {
 		switch {
 		case strings.HasPrefix(l.text, "|"):
 			b.kind = rowBlock
-		case markdownHeading.MatchString(l.text):
+		case isMarkdownHeading(l.text):
 			m := markdownHeading.FindStringSubmatch(l.text)
 			b.kind, b.text, b.rank = headingBlock, m[2], len(m[1])
 			b.style = markdownStyle + headingStyle(m[1])

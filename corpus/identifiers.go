@@ -69,7 +69,7 @@ func FindIdentifiers(text string) []Identifier {
 	for _, p := range identifierPatterns {
 		if p.cue == "" {
 			found = appendFound(found, p.kind, text, findAtWordStart(p.re, text))
-		} else if containsFold(text, p.cue) {
+		} else if ContainsFold(text, p.cue) {
 			found = appendFound(found, p.kind, text, p.re.FindAllStringSubmatchIndex(text, -1))
 		}
 	}
@@ -142,9 +142,10 @@ func isASCIIWordByte(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_'
 }
 
-// containsFold reports whether s holds cue, in any case: cue is ASCII, in lower case,
-// and begins with a letter.
-func containsFold(s, cue string) bool {
+// ContainsFold reports whether s holds cue, in any case: cue is ASCII, in lower case,
+// and begins with a letter. It is strings.Contains(strings.ToLower(s), cue) without
+// the lowered copy.
+func ContainsFold(s, cue string) bool {
 	lower, upper := cue[0], cue[0]-'a'+'A'
 	for _, first := range []byte{lower, upper} {
 		for i := 0; ; i++ {

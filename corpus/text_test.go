@@ -272,6 +272,20 @@ func TestFindIdentifiersAsRegexps(t *testing.T) {
 	}
 }
 
+func TestContainsFold(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"EudraCT number", true}, {"see EUDRACT", true}, {"xeudractx", true}, {"eUdRaCt", true},
+		{"eudrac", false}, {"Eudra CT", false}, {"", false}, {"ＥudraCT", false},
+	} {
+		if got, want := ContainsFold(tt.s, "eudract"), strings.Contains(strings.ToLower(tt.s), "eudract"); got != tt.want || got != want {
+			t.Errorf("ContainsFold(%q, eudract) = %v, want %v (as the lowered copy: %v)", tt.s, got, tt.want, want)
+		}
+	}
+}
+
 func TestDates(t *testing.T) {
 	tests := []struct {
 		text string

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -39,7 +40,7 @@ const (
 func productCodes(doc corpus.Document) map[string]bool {
 	products := map[string]bool{}
 	for _, sec := range doc.Sections {
-		if !containsAny(strings.ToLower(sec.Text), productCues) {
+		if !slices.ContainsFunc(productCues, func(cue string) bool { return mentions(sec.Text, cue) }) {
 			continue // most sections: spare them the normalisation
 		}
 		text := norm.NFKC.String(sec.Text)
@@ -56,6 +57,14 @@ func productCodes(doc corpus.Document) map[string]bool {
 		}
 	}
 	return products
+}
+
+// mentions reports whether text holds cue, one of productCues, in any case.
+func mentions(text, cue string) bool {
+	if cue[0] < utf8.RuneSelf {
+		return corpus.ContainsFold(text, cue)
+	}
+	return strings.Contains(text, cue) // without case
 }
 
 func containsAny(s string, words []string) bool {
