@@ -229,7 +229,10 @@ func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 // allocates what it returns at its size once it has it: Analyze then TokenFrequency
 // allocated a token and a location for each, each term's locations an array at a time,
 // and a map for as many terms as tokens, half of a rebuild's allocations.
-func (a *analyzer) frequencies(input []byte, arrayPositions []uint64, options index.FieldIndexingOptions) (index.TokenFrequencies, int) {
+//
+// The locations are in the form the segment format stores (segments.StoredLocations):
+// each end the token's length, and, unless offsets, each start and end 0.
+func (a *analyzer) frequencies(input []byte, arrayPositions []uint64, options index.FieldIndexingOptions, offsets bool) (index.TokenFrequencies, int) {
 	text := string(input)
 	sc := scratchPool.Get().(*scratch)
 	defer sc.put()
@@ -245,7 +248,11 @@ func (a *analyzer) frequencies(input []byte, arrayPositions []uint64, options in
 		sc.counts[i]++
 		sc.owners = append(sc.owners, i)
 		if vectors {
-			sc.locs = append(sc.locs, index.TokenLocation{ArrayPositions: arrayPositions, Start: start, End: end, Position: position})
+			loc := index.TokenLocation{ArrayPositions: arrayPositions, Position: position}
+			if offsets {
+				loc.Start, loc.End = start, end-start
+			}
+			sc.locs = append(sc.locs, loc)
 		}
 	})
 	size := 0
@@ -337,18 +344,24 @@ func (s *termStore) add(term string, textLen int) []byte {
 }
 
 // analysedText is a text field whose analyser is one of the above: it is analysed by
-// analyzer.frequencies rather than by bleve's TextField.Analyze, and indexed the same.
+// analyzer.frequencies rather than by bleve's TextField.Analyze, and indexed the same,
+// its locations in the form the segment format stores; offsets says whether the field
+// keeps its tokens' offsets (TextField.Offsets).
 type analysedText struct {
 	*document.TextField
-	an     *analyzer
-	length int
-	freqs  index.TokenFrequencies
+	an      *analyzer
+	offsets bool
+	length  int
+	freqs   index.TokenFrequencies
 }
 
 // Analyze implements document.Field.
 func (f *analysedText) Analyze() {
-	f.freqs, f.length = f.an.frequencies(f.Value(), f.ArrayPositions(), f.Options())
+	f.freqs, f.length = f.an.frequencies(f.Value(), f.ArrayPositions(), f.Options(), f.offsets)
 }
+
+// LocationsStored implements segments.StoredLocations.
+func (f *analysedText) LocationsStored() bool { return true }
 
 // AnalyzedLength implements document.Field.
 func (f *analysedText) AnalyzedLength() int { return f.length }

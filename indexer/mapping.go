@@ -170,6 +170,14 @@ var TextFields = []TextField{
 	{Name: "context_ja", Part: PartContext, Analyzer: AnalyzerJa, QueryAnalyzer: AnalyzerJaQuery, Boost: 1},
 }
 
+// keepsOffsets reports whether the field named name keeps its tokens' offsets: all
+// but the TextFields without Offsets, whose term vectors the segment format keeps
+// positions only (segmentConfig).
+func keepsOffsets(name string) bool {
+	i := slices.IndexFunc(TextFields, func(tf TextField) bool { return tf.Name == name })
+	return i < 0 || TextFields[i].Offsets
+}
+
 // FoldIdentifier is how identifiers are indexed in FieldIdent and must be looked up:
 // NFKC and lower case, so NCT01234567, nct01234567 and ＮＣＴ01234567 are one.
 func FoldIdentifier(s string) string { return strings.ToLower(corpus.Fold(strings.TrimSpace(s))) }

@@ -127,7 +127,7 @@ func (f *fileSections) document(m mapping.IndexMapping, k int, id string) (*docu
 			doc.Fields[i] = mentionsField(field)
 		} else if text, ok := field.(*document.TextField); ok {
 			if an, ok := text.Analyzer().(*analyzer); ok {
-				doc.Fields[i] = &analysedText{TextField: text, an: an}
+				doc.Fields[i] = &analysedText{TextField: text, an: an, offsets: keepsOffsets(text.Name())}
 			}
 		}
 	}
@@ -149,6 +149,12 @@ type analysedField struct{ document.Field }
 
 // Analyze implements document.Field: the field is analysed already.
 func (analysedField) Analyze() {}
+
+// LocationsStored implements segments.StoredLocations as the field does.
+func (f analysedField) LocationsStored() bool {
+	s, ok := f.Field.(segments.StoredLocations)
+	return ok && s.LocationsStored()
+}
 
 // maxPartBytes bounds the text of a file indexed in one batch. Bleve holds the
 // analysis of a whole batch (every token with its position, about 150 bytes each) and
