@@ -32,8 +32,10 @@ var IdentifierKinds = []string{KindNCT, KindJRCT, KindJapic, KindChiCTR, KindUMI
 // only on text that holds cue (case-insensitive), a string every match contains.
 var identifierPatterns = []struct {
 	kind string
-	cue  string
-	re   *regexp.Regexp
+	// cue is "" for a pattern that begins with its literal prefix, whose word
+	// boundary findAtWordStart checks; else a lower-case string every match holds.
+	cue string
+	re  *regexp.Regexp
 }{
 	{KindNCT, "", regexp.MustCompile(`(NCT\d{8})\b`)},
 	{KindJRCT, "", regexp.MustCompile(`(jRCT[a-z]?\d{9,10})\b`)},

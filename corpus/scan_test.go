@@ -45,3 +45,26 @@ func TestMentionsMemo(t *testing.T) {
 		t.Errorf("memo holds %d texts listed %d times in %d bytes, want at most %d bytes", len(m.found), len(m.order), m.bytes, memoBytes)
 	}
 }
+
+// TestSameSentence checks which runes end a sentence between two places of a text:
+// those from the first place up to the one before the second.
+func TestSameSentence(t *testing.T) {
+	text := prepareScan("Muse cells. They home。損傷\nof the cord")
+	for _, tt := range []struct {
+		a, b int
+		want bool
+	}{
+		{0, 10, true},  // "Muse cells", the full stop at 10 not yet
+		{0, 11, false}, // the full stop
+		{12, 21, true},  // "They home", 。 at 21 not yet
+		{12, 22, false}, // 。
+		{22, 24, true},
+		{22, 25, false}, // the line break at 24
+		{20, 20, true},
+		{5, 2, true},
+	} {
+		if got := text.sameSentence(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameSentence(%d, %d) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -120,7 +120,7 @@ func scorchConfig() map[string]interface{} {
 func segmentConfig() map[string]interface{} {
 	var positionsOnly []string
 	for _, tf := range TextFields {
-		if !tf.Offsets {
+		if !keepsOffsets(tf.Name) {
 			positionsOnly = append(positionsOnly, tf.Name)
 		}
 	}

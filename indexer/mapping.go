@@ -171,8 +171,9 @@ var TextFields = []TextField{
 }
 
 // keepsOffsets reports whether the field named name keeps its tokens' offsets: all
-// but the TextFields without Offsets, whose term vectors the segment format keeps
-// positions only (segmentConfig).
+// but the TextFields without Offsets. The segment format keeps those positions only
+// (segmentConfig), and our analysers write their locations so (analysedText): both
+// ask here.
 func keepsOffsets(name string) bool {
 	i := slices.IndexFunc(TextFields, func(tf TextField) bool { return tf.Name == name })
 	return i < 0 || TextFields[i].Offsets

@@ -40,7 +40,7 @@ const (
 func productCodes(doc corpus.Document) map[string]bool {
 	products := map[string]bool{}
 	for _, sec := range doc.Sections {
-		if !slices.ContainsFunc(productCues, func(cue string) bool { return mentions(sec.Text, cue) }) {
+		if !slices.ContainsFunc(productCues, func(cue string) bool { return holdsCue(sec.Text, cue) }) {
 			continue // most sections: spare them the normalisation
 		}
 		text := norm.NFKC.String(sec.Text)
@@ -59,8 +59,8 @@ func productCodes(doc corpus.Document) map[string]bool {
 	return products
 }
 
-// mentions reports whether text holds cue, one of productCues, in any case.
-func mentions(text, cue string) bool {
+// holdsCue reports whether text holds cue, one of productCues, in any case.
+func holdsCue(text, cue string) bool {
 	if cue[0] < utf8.RuneSelf {
 		return corpus.ContainsFold(text, cue)
 	}

@@ -154,6 +154,15 @@ func TestMerge(t *testing.T) {
 				Documents: []string{"b"}, Passages: []string{"b#1"}},
 		},
 	}, {
+		name: "a product cue in capitals calls a code a product",
+		files: map[string]string{
+			"a.txt": "Abstract\n\nXY123, an Investigational Product, was given in a phase 2 trial to 24 patients with ALS.",
+		},
+		want: []summary{
+			{ID: "XY123/als/phase-2", Product: "XY123", Indication: []string{"als"}, Phase: []string{"phase-2"}, Enrollment: 24,
+				Documents: []string{"a"}, Passages: []string{"a#1"}},
+		},
+	}, {
 		name: "a product mention that fits two trials is related to both",
 		files: map[string]string{
 			"a.txt": "Review\n\nThe drug XY123 was tested in a phase 2 trial (NCT01234567) in stroke patients.",
