@@ -54,8 +54,8 @@ func TestSameSentence(t *testing.T) {
 		a, b int
 		want bool
 	}{
-		{0, 10, true},  // "Muse cells", the full stop at 10 not yet
-		{0, 11, false}, // the full stop
+		{0, 10, true},   // "Muse cells", the full stop at 10 not yet
+		{0, 11, false},  // the full stop
 		{12, 21, true},  // "They home", 。 at 21 not yet
 		{12, 22, false}, // 。
 		{22, 24, true},
