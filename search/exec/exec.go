@@ -754,7 +754,10 @@ type scorer struct {
 	// scores sections a block at a time (block.go), into scratch, by node number.
 	tabled  bool
 	scratch []blockScores
-	parts   orParts
+	// groups are ScoreTop's bounds of a group of blocks by node number, as found
+	// without and with floorless (node.bounds).
+	groups [2][]groupBounds
+	parts  orParts
 	// phraseSums is phraseBlock's scratch: the score a set of a phrase's terms gives
 	// each section of a block, and how many of the set's terms it holds. Only the
 	// sections scored are cleared: a block holds a few, and clearing both arrays
@@ -777,6 +780,19 @@ type scorer struct {
 	optimistic, assumed bool
 	// err is the first error reading postings.
 	err error
+}
+
+// groupScratch returns where node number id's bounds in a group are found, without
+// floorless or with it.
+func (sc *scorer) groupScratch(floorless bool, id int) *groupBounds {
+	f := 0
+	if floorless {
+		f = 1
+	}
+	if sc.groups[f] == nil {
+		sc.groups[f] = make([]groupBounds, sc.q.nodes)
+	}
+	return &sc.groups[f][id]
 }
 
 // maxMemoLength is the longest field whose lengthPart a scorer keeps: a longer one

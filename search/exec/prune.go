@@ -270,7 +270,7 @@ const nearTie = 1e-9
 
 // bounds are what bounding the scores of a query's blocks in one segment reads, for
 // one ScoreTop: by term number, the term's impacts (nil: unbounded), the best of
-// each of their blocks, and how far in them the blocks asked about have gone.
+// each of their blocks, and how far in them the groups bounded have gone.
 type bounds struct {
 	tables []*termTable
 	bests  []*[levels][]impact
@@ -278,23 +278,104 @@ type bounds struct {
 	seg    *segment
 	// sc is the scorer of the segment's sections, whose memos of lengths bounds share.
 	sc *scorer
-	// iters read the bitmaps of Docs and Adjust nodes, by node.
-	iters map[*node]roaring.IntPeekable
+	// held are, by level and node, the blocks of a group that the bitmaps of Docs
+	// and Adjust nodes hold sections of (see holding).
+	held [levels]map[*node]*heldIn
 }
 
-// holds reports whether docs, which node n reads, holds a number in [lo, hi). The
-// numbers asked about must not go back: an iterator reads docs forward.
-func (b *bounds) holds(n *node, docs *roaring.Bitmap, lo, hi uint64) bool {
-	it, ok := b.iters[n]
-	if !ok {
-		it = docs.Iterator()
-		b.iters[n] = it
+// Bounds are found a group of blocks at a time, node by node over arrays of the
+// blocks' bounds, as block.go scores the sections of a block of a table: the first
+// level's blocks in groups of groupSize, from a multiple of groupSize; a smaller
+// block's with the others of the block of the level before that holds it, which
+// ScoreTop bounds when it cannot leave that block out whole. A search visits most
+// blocks of 128 sections of a segment when it matches a fair share of them (at 1M
+// generated sections, 脊髄損傷 7,734 of some 7,800, leaving out 6,088 whole), and a
+// walk of the plan for each cost as much again as the bounds' arithmetic: bounding
+// took 间充质干细胞 0.60 s of CPU in 65 searches one block at a time, 0.33 s by groups.
+const groupSize = 1 << segments.TableBlockBits // a Mask's bits
+
+// groupBits are the base-2 logarithms of the number of blocks of a group, by level.
+var groupBits = [levels]uint{segments.TableBlockBits, levelBits[0] - levelBits[1]}
+
+// group is the n-th group of blocks of a level of a segment: its size blocks from
+// the first.
+type group struct {
+	level int
+	n     uint32
+	size  int
+}
+
+// groupOf returns the group that holds block k of a segment of count sections.
+func groupOf(k block, count uint64) group {
+	g := group{level: k.level, n: k.n >> groupBits[k.level]}
+	blocks := (count + 1<<levelBits[k.level] - 1) >> levelBits[k.level]
+	g.size = int(min(1<<groupBits[k.level], blocks-uint64(g.first())))
+	return g
+}
+
+// first is the number of the group's first block.
+func (g group) first() uint32 { return g.n << groupBits[g.level] }
+
+// place is the place of block k, of the group's level, among the group's blocks.
+func place(k block) uint32 { return k.n & (1<<groupBits[k.level] - 1) }
+
+// groupBounds are a node's bounds in the blocks of a group, by place in the group:
+// the blocks where it may match (present), and its bounds in each block, present or
+// not (a composite node adds up its nodes' bounds as they are, present or not), and,
+// of a term node, the present blocks whose bound is isolated (see Squash's bound).
+type groupBounds struct {
+	present, isolated segments.Mask
+	bounds            [groupSize]float64
+}
+
+// firstOf returns the mask of the first n places.
+func firstOf(n int) segments.Mask {
+	var m segments.Mask
+	for w := range m {
+		if rest := n - 64*w; rest >= 64 {
+			m[w] = ^uint64(0)
+		} else if rest > 0 {
+			m[w] = 1<<rest - 1
+		}
 	}
-	if lo > math.MaxUint32 {
-		return false
+	return m
+}
+
+// heldIn is where a bitmap of a node holds sections, for holding: the iterator
+// reading it forward, and the blocks of the group asked about last (n−1) it holds
+// sections of.
+type heldIn struct {
+	it   roaring.IntPeekable
+	n    uint32
+	mask segments.Mask
+}
+
+// holding returns the blocks of group g that docs, which node n reads, holds a section
+// of, docs numbering the segment's sections from off. A level's groups must be asked
+// about in order: an iterator reads docs forward.
+func (b *bounds) holding(n *node, docs *roaring.Bitmap, off uint64, g group) segments.Mask {
+	h := b.held[g.level][n]
+	if h == nil {
+		h = &heldIn{it: docs.Iterator()}
+		b.held[g.level][n] = h
 	}
-	it.AdvanceIfNeeded(uint32(lo))
-	return it.HasNext() && uint64(it.PeekNext()) < hi
+	if h.n == g.n+1 {
+		return h.mask
+	}
+	h.n, h.mask = g.n+1, segments.Mask{}
+	bits := levelBits[g.level]
+	first := off + uint64(g.first())<<bits
+	end := first + uint64(g.size)<<bits
+	for lo := first; lo < end && lo <= math.MaxUint32; {
+		h.it.AdvanceIfNeeded(uint32(lo))
+		if !h.it.HasNext() || uint64(h.it.PeekNext()) >= end {
+			break
+		}
+		at := (uint64(h.it.PeekNext()) - first) >> bits
+		h.mask.Add(uint32(at))
+		lo = first + (at+1)<<bits
+	}
+	return h.mask
 }
 
 // bounds returns what bounding the scores of blocks of segment s, the i-th of q's,
@@ -305,7 +386,7 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bounds{tables: tables, bests: make([]*[levels][]impact, len(q.terms)), seg: &q.segs[i], sc: sc, iters: map[*node]roaring.IntPeekable{}}
+	b := &bounds{tables: tables, bests: make([]*[levels][]impact, len(q.terms)), seg: &q.segs[i], sc: sc}
 	sc.tabled = true
 	for t, tt := range tables {
 		if tt == nil {
@@ -320,6 +401,7 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	}
 	for level := range b.at {
 		b.at[level] = make([]int, len(q.terms))
+		b.held[level] = map[*node]*heldIn{}
 	}
 	return b, nil
 }
@@ -378,133 +460,189 @@ func (n *node) prunable() bool {
 	return ok && !slices.ContainsFunc(n.kids, func(k *node) bool { return !k.prunable() })
 }
 
-// bound returns an upper bound of the score of n for the sections of block in (of the
-// segment of b) that m, n's matches in the segment, holds, and false when n surely
-// matches none of them.
-func (n *node) bound(m *match, b *bounds, in block) (float64, bool) {
-	return n.boundOf(m, b, in, false)
-}
-
-// floorless is bound for the sections that match no own node of n's units (see
-// Adjust): a unit leaves out its own nodes and their floor. A Squash or an Adjust
-// bounds as bound does: the floors under it do not add up to the score. At 100k
-// generated sections, 脊髄損傷's cover (search's coverQuery: a floor for each word)
-// had 2,306 sections scored for a page instead of 4,779, since a block that holds the
-// word as written no longer bounds its other sections as if they were lifted above
-// it.
-func (n *node) floorless(m *match, b *bounds, in block) (float64, bool) {
-	return n.boundOf(m, b, in, true)
-}
-
-// boundOf is bound, or floorless when floorless is set.
-func (n *node) boundOf(m *match, b *bounds, in block, floorless bool) (float64, bool) {
+// bounds returns upper bounds of the scores of n in the blocks of group g (of the
+// segment of b), for the sections in each that m, n's matches in the segment,
+// holds, and which blocks it may match in: none of those of the others. They are
+// b.sc's until n is bounded in another group.
+//
+// With floorless set, they are the bounds of the sections that match no own node of
+// n's units (see Adjust): a unit leaves out its own nodes and their floor. A Squash
+// or an Adjust bounds as without it: the floors under it do not add up to the score.
+// At 100k generated sections, 脊髄損傷's cover (search's coverQuery: a floor for each
+// word) had 2,306 sections scored for a page instead of 4,779, since a block that
+// holds the word as written no longer bounds its other sections as if they were
+// lifted above it.
+func (n *node) bounds(m *match, b *bounds, g group, floorless bool) *groupBounds {
+	out := b.sc.groupScratch(floorless, n.id)
+	out.present, out.isolated = segments.Mask{}, segments.Mask{}
+	size := g.size
 	switch t := n.n.(type) {
 	case Term:
-		return n.termBound(b, in)
+		n.termBounds(b, g, out)
 	case All:
-		return n.factor, true
+		out.present = firstOf(size)
+		for i := range size {
+			out.bounds[i] = n.factor
+		}
 	case Docs:
-		return 0, b.holds(n, m.docs, in.lo(), in.hi())
+		out.present = b.holding(n, m.docs, 0, g)
+		clear(out.bounds[:size])
 	case And, Phrase:
-		var sum float64
-		present := true
+		out.present = firstOf(size)
+		clear(out.bounds[:size])
 		for i, k := range n.kids {
-			s, ok := k.boundOf(m.kids[i], b, in, floorless)
-			sum += k.times * s
-			present = present && ok
+			r := k.bounds(m.kids[i], b, g, floorless)
+			out.present = out.present.And(r.present)
+			for j := range size {
+				out.bounds[j] += k.times * r.bounds[j]
+			}
 		}
-		return sum, present
 	case Or, UnitOr, Sum:
-		// sum bounds what the share of the nodes that match scales, whole what adds
-		// up unscaled.
-		var sum, whole float64
-		matched, own, floors := 0, false, false
 		unit, isUnit := t.(UnitOr)
-		for i, k := range n.kids {
-			if floorless && isUnit && i < unit.Own {
-				continue
+		_, isSum := t.(Sum)
+		skip := 0 // the own nodes a floorless unit leaves out
+		if floorless && isUnit {
+			skip = unit.Own
+		}
+		for i, k := range n.kids[skip:] {
+			k.bounds(m.kids[skip+i], b, g, floorless)
+		}
+		for j := range size {
+			// sum bounds what the share of the nodes that match scales, whole what
+			// adds up unscaled.
+			var sum, whole float64
+			matched, own, floors := 0, false, false
+			for i, k := range n.kids[skip:] {
+				r := b.sc.groupScratch(floorless, k.id)
+				if !r.present.Has(uint32(j)) {
+					continue
+				}
+				matched++
+				// In a unit, a node that may score a floor or more adds its
+				// remainder scaled and its whole floors unscaled: at most its score.
+				if s := max(r.bounds[j], 0); isUnit && s >= unit.Floor*(1-boundSlack) {
+					whole, floors = whole+s, true
+				} else {
+					sum += s
+				}
+				own = own || isUnit && skip+i < unit.Own
 			}
-			s, ok := k.boundOf(m.kids[i], b, in, floorless)
-			if !ok {
-				continue
+			if matched > 0 {
+				out.present.Add(uint32(j))
 			}
-			matched++
-			// In a unit, a node that may score a floor or more adds its remainder
-			// scaled and its whole floors unscaled: at most its score.
-			if s = max(s, 0); isUnit && s >= unit.Floor*(1-boundSlack) {
-				whole, floors = whole+s, true
-			} else {
-				sum += s
+			if !isSum {
+				sum *= float64(matched) / float64(len(n.kids))
 			}
-			own = own || isUnit && i < unit.Own
+			switch {
+			case !isUnit:
+				out.bounds[j] = sum
+			case floors:
+				// The unit adds up the parts of these nodes' scores otherwise.
+				if own {
+					whole += unit.Floor
+				}
+				out.bounds[j] = (sum + whole) * (1 + boundSlack)
+			default:
+				// Below a floor, a node's score adds to the unit's as to its
+				// bound, in the same order: the bound is exact, ties included.
+				if own {
+					whole += unit.Floor
+				}
+				out.bounds[j] = sum + whole
+			}
 		}
-		if _, isSum := t.(Sum); !isSum {
-			sum *= float64(matched) / float64(len(n.kids))
-		}
-		if !isUnit {
-			return sum, matched > 0
-		}
-		if own {
-			whole += unit.Floor
-		}
-		if floors {
-			// The unit adds up the parts of these nodes' scores otherwise.
-			return (sum + whole) * (1 + boundSlack), matched > 0
-		}
-		// Below a floor, a node's score adds to the unit's as to its bound, in the
-		// same order: the bound is exact, ties included.
-		return sum + whole, matched > 0
 	case Not:
-		return n.kids[0].boundOf(m.kids[0], b, in, floorless)
+		r := n.kids[0].bounds(m.kids[0], b, g, floorless)
+		out.present = r.present
+		copy(out.bounds[:size], r.bounds[:size])
 	case Squash:
 		k := n.kids[0]
-		s, ok := k.bound(m.kids[0], b, in)
-		if math.IsInf(s, 1) {
-			return t.Scale, ok
+		r := k.bounds(m.kids[0], b, g, false)
+		out.present = r.present
+		for j := range size {
+			s := r.bounds[j]
+			if math.IsInf(s, 1) {
+				out.bounds[j] = t.Scale
+				continue
+			}
+			squashed := t.Scale * s / (1 + s)
+			if r.isolated.Has(uint32(j)) && s < maxIsolatedSquash {
+				// The score of the sections that hold the term's best impact,
+				// squashed as scoring squashes it; every other section scores less
+				// than they do, by more than squashing rounds. Exact, the bound
+				// leaves out the blocks that only tie a score already found: the
+				// concept's sections of the other languages score alike (at 100k
+				// generated sections, 46,000 English sections matched by 間葉系幹細胞
+				// score 11 values).
+				out.bounds[j] = squashed
+			} else {
+				out.bounds[j] = ulpsUp(squashed, squashUlps)
+			}
 		}
-		squashed := t.Scale * s / (1 + s)
-		if k.kind == kindTerm && ok && s < maxIsolatedSquash && b.isolated(k, in) {
-			// The score of the sections that hold the term's best impact, squashed
-			// as scoring squashes it; every other section scores less than they do,
-			// by more than squashing rounds. Exact, the bound leaves out the blocks
-			// that only tie a score already found: the concept's sections of the
-			// other languages score alike (at 100k generated sections, 46,000
-			// English sections matched by 間葉系幹細胞 score 11 values).
-			return squashed, ok
-		}
-		return ulpsUp(squashed, squashUlps), ok
 	case Adjust:
-		s, ok := n.kids[0].bound(m.kids[0], b, in)
-		return n.adjusted(m, b, in, s, ok), ok
-	}
-	return math.Inf(1), true
-}
-
-// adjusted returns the bound of Adjust node n in block in, s being its node's, which
-// is present there when ok.
-func (n *node) adjusted(m *match, b *bounds, in block, s float64, ok bool) float64 {
-	t := n.n.(Adjust)
-	if off := b.seg.seg.Offset; ok && b.holds(n, t.Docs, off+in.lo(), off+in.hi()) {
-		f := s
-		if t.Floorless {
-			f, _ = n.kids[0].floorless(m.kids[0], b, in)
+		r := n.kids[0].bounds(m.kids[0], b, g, false)
+		out.present = r.present
+		copy(out.bounds[:size], r.bounds[:size])
+		n.adjust(m, b, g, out)
+	default:
+		out.present = firstOf(size)
+		for j := range size {
+			out.bounds[j] = math.Inf(1)
 		}
-		s = t.Most(s, f)
 	}
-	return s
+	return out
 }
 
-// rootBound returns bound's bound of n, m being its matches, in block in, and the
-// bound of the sections that none of the Adjusts at n (n, if one, and the Adjusts at
-// its node) changes: those outside their Docs, which is lower where a block holds
-// sections they lift.
-func (n *node) rootBound(m *match, b *bounds, in block) (bound, plain float64, ok bool) {
-	if n.kind != kindAdjust {
-		s, ok := n.bound(m, b, in)
-		return s, s, ok
+// adjust makes out, the bounds of Adjust node n's node in group g, n's: raised
+// where its Docs hold sections, in the blocks where its node is present.
+func (n *node) adjust(m *match, b *bounds, g group, out *groupBounds) {
+	t := n.n.(Adjust)
+	in := b.holding(n, t.Docs, b.seg.seg.Offset, g).And(out.present)
+	if in == (segments.Mask{}) {
+		return
 	}
-	s, plain, ok := n.kids[0].rootBound(m.kids[0], b, in)
-	return n.adjusted(m, b, in, s, ok), plain, ok
+	free := out
+	if t.Floorless {
+		free = n.kids[0].bounds(m.kids[0], b, g, true)
+	}
+	in.Each(func(j uint32) { out.bounds[j] = t.Most(out.bounds[j], free.bounds[j]) })
+}
+
+// rootBounds returns the bounds of n, m being its matches, in group g, and sets
+// plain to the bounds of the sections that none of the Adjusts at n (n, if one, and
+// the Adjusts at its node) changes: those outside their Docs, which are lower where
+// a block holds sections they lift.
+func (n *node) rootBounds(m *match, b *bounds, g group, plain *[groupSize]float64) *groupBounds {
+	if n.kind != kindAdjust {
+		out := n.bounds(m, b, g, false)
+		*plain = out.bounds
+		return out
+	}
+	r := n.kids[0].rootBounds(m.kids[0], b, g, plain)
+	out := b.sc.groupScratch(false, n.id)
+	out.present, out.isolated = r.present, segments.Mask{}
+	copy(out.bounds[:g.size], r.bounds[:g.size])
+	n.adjust(m, b, g, out)
+	return out
+}
+
+// rootBound returns the bound of the root's score in block k, and that of the
+// sections no adjustment at the root lifts (rootBounds), found for k's group when
+// the group bounded last at k's level is another.
+func (v *visit) rootBound(k block) (bound, plain float64) {
+	r := &v.roots[k.level]
+	if g := k.n >> groupBits[k.level]; !r.found || r.n != g {
+		out := v.q.root.rootBounds(v.s.root, v.b, groupOf(k, v.s.seg.Count()), &r.plain)
+		r.bound, r.n, r.found = out.bounds, g, true
+	}
+	return r.bound[place(k)], r.plain[place(k)]
+}
+
+// rootGroup is the root's bounds in the group of a level bounded last, by place.
+type rootGroup struct {
+	found        bool
+	n            uint32
+	bound, plain [groupSize]float64
 }
 
 // keepIn is keep for the sections docs of block k: the sections that the
@@ -513,7 +651,7 @@ func (n *node) rootBound(m *match, b *bounds, in block) (bound, plain float64, o
 // lifts a tenth of the passages of spinal cord injury by 0.15, where the scores of
 // its first ten hits differ by less.
 func (v *visit) keepIn(k block, docs []uint32) []uint32 {
-	bound, plain, _ := v.q.root.rootBound(v.s.root, v.b, k)
+	bound, plain := v.rootBound(k)
 	if plain >= bound {
 		return v.keep(docs, bound)
 	}
@@ -566,47 +704,49 @@ func (v *visit) liftedIn(tb uint32) segments.Mask {
 	return m
 }
 
-// isolated reports whether the bound of term node n in block in, which termBound has
-// just found present, is the score of the sections that hold the block's best impact
-// (blockBests), every other section of the block scoring less by a share of more
-// than nearTie.
-func (b *bounds) isolated(n *node, in block) bool {
-	bests := b.bests[n.term]
-	return bests != nil && bests[in.level][b.at[in.level][n.term]] != noImpact
-}
-
 // maxIsolatedSquash is the highest score of a term that a squash of it bounds
 // exactly where the term's bound is isolated: Scale·s/(1+s) of two scores of a share
 // nearTie apart differ by a share nearTie/(1+s), which must exceed the roundings of
 // squashing (a few units of the last place) by far.
 const maxIsolatedSquash = 1e4
 
-// termBound is bound for a term node.
-func (n *node) termBound(b *bounds, in block) (float64, bool) {
-	if b.tables[n.term] == nil {
-		return math.Inf(1), true // a frequency beyond what impacts hold
+// termBounds sets out to the bounds of term node n in group g.
+func (n *node) termBounds(b *bounds, g group, out *groupBounds) {
+	tt := b.tables[n.term]
+	if tt == nil { // a frequency beyond what impacts hold
+		out.present = firstOf(g.size)
+		for j := range g.size {
+			out.bounds[j] = math.Inf(1)
+		}
+		return
 	}
-	t := &b.tables[n.term].impacts[in.level]
-	i := b.at[in.level][n.term]
-	for i < len(t.blocks) && t.blocks[i] < in.n {
+	clear(out.bounds[:g.size])
+	t := &tt.impacts[g.level]
+	bests := b.bests[n.term][g.level]
+	first := g.first()
+	i := b.at[g.level][n.term]
+	for i < len(t.blocks) && t.blocks[i] < first {
 		i++
 	}
-	b.at[in.level][n.term] = i
-	if i == len(t.blocks) || t.blocks[i] != in.n {
-		return 0, false
+	b.at[g.level][n.term] = i
+	for ; i < len(t.blocks) && t.blocks[i]-first < uint32(g.size); i++ {
+		j := t.blocks[i] - first
+		out.present.Add(j)
+		// BM25 grows with the frequency and falls with the length, so the block's
+		// best is one of its impacts; two impacts one of which betters the other in
+		// both differ in score by far more than rounding, so the impact a block
+		// keeps scores at least as high as the ones it dropped, as computed.
+		if best := bests[i]; best != noImpact {
+			out.bounds[j] = n.bm25(uint64(best.freq), b.sc.lengthPart(n, uint64(best.length)))
+			out.isolated.Add(j)
+			continue
+		}
+		var best float64
+		for _, im := range t.impacts[t.starts[i]:t.starts[i+1]] {
+			best = max(best, n.bm25(uint64(im.freq), b.sc.lengthPart(n, uint64(im.length))))
+		}
+		out.bounds[j] = best
 	}
-	// BM25 grows with the frequency and falls with the length, so the block's best
-	// is one of its impacts; two impacts one of which betters the other in both
-	// differ in score by far more than rounding, so the impact a block keeps scores
-	// at least as high as the ones it dropped, as computed.
-	if best := b.bests[n.term][in.level][i]; best != noImpact {
-		return n.bm25(uint64(best.freq), b.sc.lengthPart(n, uint64(best.length))), true
-	}
-	var best float64
-	for _, i := range t.impacts[t.starts[i]:t.starts[i+1]] {
-		best = max(best, n.bm25(uint64(i.freq), b.sc.lengthPart(n, uint64(i.length))))
-	}
-	return best, true
 }
 
 // ScoreTop is Score for a caller that wants only some of the best sections: for each
@@ -691,6 +831,8 @@ type visit struct {
 	// of a block keepIn divides; kept those of a block to score.
 	one                [1]uint32
 	lifted, rest, kept []uint32
+	// roots are the root's bounds in the group of each level bounded last.
+	roots [levels]rootGroup
 	// liftedAt reads Query.lifted for keepIn: its sections in a block of a table.
 	liftedAt struct {
 		it    roaring.IntPeekable

@@ -204,8 +204,8 @@ func TestBoundsHold(t *testing.T) {
 					for level, bits := range levelBits {
 						if local>>bits != at[level].n {
 							at[level] = block{level, local >> bits}
-							bound[level], present[level] = q.root.bound(s.root, b, at[level])
-							free[level], freePresent[level] = q.root.floorless(s.root, b, at[level])
+							bound[level], present[level] = boundIn(q.root, s, b, at[level], false)
+							free[level], freePresent[level] = boundIn(q.root, s, b, at[level], true)
 						}
 						if !present[level] || score > bound[level] {
 							t.Fatalf("plan %d %#v: section %d scores %v, its block's bound at level %d is %v (present %v)", p, plan, num, score, level, bound[level], present[level])
@@ -221,6 +221,13 @@ func TestBoundsHold(t *testing.T) {
 	if checked < 100_000 || tables == 0 || floorless < checked/4 || floorless == checked {
 		t.Errorf("%d scores checked, %d of them matching no own node, %d impact tables read: the test checks too little", checked, floorless, tables)
 	}
+}
+
+// boundIn returns the bound of n, the root of segment s's plan, in block k, and
+// whether n may match there, found for k's group (floorless: its floorless bound).
+func boundIn(n *node, s *segment, b *bounds, k block, floorless bool) (float64, bool) {
+	r := n.bounds(s.root, b, groupOf(k, s.seg.Count()), floorless)
+	return r.bounds[place(k)], r.present.Has(place(k))
 }
 
 // ownMatched reports whether section num (local in its segment) matches an own node
