@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -171,8 +172,9 @@ func FuzzAnalyzers(f *testing.F) {
 	})
 }
 
-// TestStemCache checks that cached stems are the stems, that a full cache still
-// stems, and that the cache stays within maxStems.
+// TestStemCache checks that cached stems are the stems, from the published map once
+// enough words were stemmed, that a full cache still stems, and that the cache stays
+// within maxStems.
 func TestStemCache(t *testing.T) {
 	c := &stemCache{}
 	words := []string{"randomised", "haematopoietic", "cells", "patients", "studies", "tumours", "running"}
@@ -186,13 +188,45 @@ func TestStemCache(t *testing.T) {
 	if got := c.stem("randomised"); got != "random" {
 		t.Errorf("stem(randomised) = %q, want random", got)
 	}
+	if c.words.Load() != nil {
+		t.Errorf("%d words published, want none before %d are gathered", len(*c.words.Load()), minPublish)
+	}
 	for i := range maxStems + 10 {
 		c.stem(fmt.Sprintf("word%dx", i))
 	}
-	if n := c.n.Load(); n != maxStems {
-		t.Errorf("the cache holds %d stems, want %d", n, maxStems)
+	published := c.words.Load()
+	if published == nil {
+		t.Fatal("the cache published nothing")
+	}
+	if len(*published) != maxStems || len(c.pending) != 0 {
+		t.Errorf("the cache publishes %d stems and gathers %d, want %d and none", len(*published), len(c.pending), maxStems)
+	}
+	if got := (*published)["randomised"]; got != "random" {
+		t.Errorf("the published stem of randomised is %q, want random", got)
 	}
 	if got, want := c.stem("transplantation"), stem("transplantation"); got != want {
 		t.Errorf("a full cache stems transplantation as %q, want %q", got, want)
+	}
+}
+
+// TestStemCacheConcurrent stems words from several goroutines at once (run with
+// -race): every stem is the word's.
+func TestStemCacheConcurrent(t *testing.T) {
+	c := &stemCache{}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 3000 {
+				w := fmt.Sprintf("treating%dly", (i*7+g)%2000)
+				if got, want := c.stem(w), stem(w); got != want {
+					t.Errorf("stem(%q) = %q, want %q", w, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if words := c.words.Load(); words == nil || len(*words) < 1000 {
+		t.Errorf("the cache published too few of 2,000 words")
 	}
 }
