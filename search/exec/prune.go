@@ -342,8 +342,8 @@ func firstOf(n int) segments.Mask {
 }
 
 // heldIn is where a bitmap of a node holds sections, for holding: the iterator
-// reading it forward, and the blocks of the group asked about last (n−1) it holds
-// sections of.
+// reading it forward, the number of the group asked about last plus one (0: none
+// yet), and the blocks of that group it holds sections of.
 type heldIn struct {
 	it   roaring.IntPeekable
 	n    uint32
