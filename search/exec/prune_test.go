@@ -223,6 +223,51 @@ func TestBoundsHold(t *testing.T) {
 	}
 }
 
+// TestHolding checks the blocks of each group that holding finds a bitmap to hold
+// sections of, against a look at every block, for both levels, with the bitmap
+// numbered from the segment's offset or not, each group asked twice in turn (a Docs
+// node's bounds are found once, an Adjust's node's twice in a group): a block marked
+// that holds none would lift or keep the blocks of a filter's or an adjustment's
+// sections everywhere, which no result shows.
+func TestHolding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	const count = 40_000
+	for _, off := range []uint64{0, 123_456} {
+		docs := roaring.New()
+		for range 300 {
+			lo := off + rng.Uint64N(count)
+			docs.AddRange(lo, lo+1+rng.Uint64N(40)) // runs, some across blocks
+		}
+		b := &bounds{}
+		n := &node{}
+		for level, bits := range levelBits {
+			b.held[level] = map[*node]*heldIn{}
+			blocks := uint32((count + 1<<bits - 1) >> bits)
+			marked := 0
+			for k := uint32(0); k < blocks; k += 1 << groupBits[level] {
+				g := groupOf(block{level, k}, count)
+				for range 2 {
+					got := b.holding(n, docs, off, g)
+					var want segments.Mask
+					for j := range uint32(g.size) {
+						lo := off + uint64(g.first()+j)<<bits
+						if docs.IntersectsWithInterval(lo, lo+1<<bits) {
+							want.Add(j)
+						}
+					}
+					if got != want {
+						t.Fatalf("offset %d, level %d, group %d: holding %v, want %v", off, level, g.n, got, want)
+					}
+					want.Each(func(uint32) { marked++ })
+				}
+			}
+			if marked == 0 || marked == 2*int(blocks) {
+				t.Errorf("offset %d, level %d: %d blocks marked of %d: the test checks too little", off, level, marked/2, blocks)
+			}
+		}
+	}
+}
+
 // boundIn returns the bound of n, the root of segment s's plan, in block k, and
 // whether n may match there, found for k's group (floorless: its floorless bound).
 func boundIn(n *node, s *segment, b *bounds, k block, floorless bool) (float64, bool) {
