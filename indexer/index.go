@@ -79,6 +79,11 @@ type Config struct {
 	// wraps ErrDamaged), or bleve gave an error that is not the context's.
 	// SyncChecked tells whether the index is damaged, and repairs it.
 	Suspect func(error)
+	// Serving says the process searches the index for long (a server): the segment
+	// files it opens are dropped from the page cache first, whoever wrote them
+	// (segments.DropCached), so that its searches map the pages they read and not
+	// the large folios a copy or a whole read of the files left cached.
+	Serving bool
 }
 
 // Index is an open index: safe for concurrent use; searches run in parallel, writes
@@ -107,9 +112,13 @@ type Index struct {
 // binary, another tool) fails instead of hanging; unsafe_batch returns from a batch
 // once it is searchable, without waiting for the disk (see writer.flush); the segment
 // configuration names the text fields whose term vectors keep no offsets and groups
-// new segments' sections by their document's language (segmentConfig).
-func scorchConfig() map[string]interface{} {
-	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": segmentConfig()}
+// new segments' sections by their document's language (segmentConfig), and says
+// whether the segment files are dropped from the page cache as they open
+// (Config.Serving).
+func scorchConfig(serving bool) map[string]interface{} {
+	seg := segmentConfig()
+	seg[segments.DropCached] = serving
+	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": seg}
 }
 
 // segmentConfig is the configuration of the index's new segments: the text fields
@@ -169,7 +178,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, err
 	}
 	if gen > 0 {
-		bi, reason := openGeneration(ix.genDir(gen))
+		bi, reason := openGeneration(ix.genDir(gen), cfg.Serving)
 		if reason == "" {
 			ix.bi, ix.gen = bi, gen
 			ix.removeStale()
@@ -186,15 +195,15 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 }
 
 // openGeneration opens one bleve index directory and checks its schema; reason says
-// why it cannot be used.
-func openGeneration(path string) (bi bleve.Index, reason string) {
+// why it cannot be used. serving is Config.Serving.
+func openGeneration(path string, serving bool) (bi bleve.Index, reason string) {
 	defer func() {
 		// Scorch panics on some damaged segments as it opens them.
 		if r := recover(); r != nil {
 			bi, reason = nil, fmt.Sprintf("it cannot be opened: %v", r)
 		}
 	}()
-	bi, err := bleve.OpenUsing(path, scorchConfig())
+	bi, err := bleve.OpenUsing(path, scorchConfig(serving))
 	if err != nil {
 		return nil, fmt.Sprintf("it cannot be opened: %v", err)
 	}
@@ -222,7 +231,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	}
 	// The configuration stored with the index is bleve's default, for any program
 	// that opens it; this one reopens it with scorchConfig.
-	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig()["bolt_timeout"]})
+	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig(false)["bolt_timeout"]})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
@@ -232,7 +241,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	if err := bi.Close(); err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	bi, reason := openGeneration(path)
+	bi, reason := openGeneration(path, ix.cfg.Serving)
 	if bi == nil {
 		return nil, fmt.Errorf("create index: %s", reason)
 	}

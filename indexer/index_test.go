@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"musesearch/corpus"
+	"musesearch/internal/segments"
 )
 
 // sampleDocs are hand-made documents in the three languages.
@@ -558,5 +559,20 @@ func TestTerms(t *testing.T) {
 	ix.Close()
 	if err := ix.Terms("body_std", "in", func(string, uint64) bool { return true }); !errors.Is(err, ErrClosed) {
 		t.Errorf("Terms on a closed index: %v, want ErrClosed", err)
+	}
+}
+
+// TestServingConfig checks that an index opened for serving asks the segment format
+// to drop every segment file it opens from the page cache, and one opened otherwise
+// only those this process wrote (segments.DropCached).
+func TestServingConfig(t *testing.T) {
+	for _, serving := range []bool{false, true} {
+		seg, ok := scorchConfig(serving)["segmentConfig"].(map[string]interface{})
+		if !ok {
+			t.Fatalf("scorchConfig(%v) has no segment configuration", serving)
+		}
+		if got, _ := seg[segments.DropCached].(bool); got != serving {
+			t.Errorf("scorchConfig(%v): %s is %v, want %v", serving, segments.DropCached, seg[segments.DropCached], serving)
+		}
 	}
 }

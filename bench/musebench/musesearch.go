@@ -76,7 +76,7 @@ type museEngine struct {
 
 // openEngine opens the index and the search engine as `musesearch serve` does.
 func openEngine(ctx context.Context, indexDir, corpusDir string) (engine, error) {
-	ix, err := indexer.Open(ctx, indexer.Config{Dir: indexDir, CorpusDir: corpusDir, Owner: "musebench", Logger: quietLog})
+	ix, err := indexer.Open(ctx, indexer.Config{Dir: indexDir, CorpusDir: corpusDir, Owner: "musebench", Logger: quietLog, Serving: true})
 	if err != nil {
 		return nil, err
 	}

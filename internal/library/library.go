@@ -119,6 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 		OwnerURL:   cfg.OwnerURL,
 		Logger:     cfg.Logger,
 		Suspect:    l.repair,
+		Serving:    true,
 	})
 	if err != nil {
 		l.stop()

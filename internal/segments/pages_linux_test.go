@@ -18,8 +18,9 @@ import (
 
 // TestOpenDropsCachedPages checks that opening an index drops the pages of the
 // segment files this process wrote from the page cache, and leaves those of older
-// files: with a file just read whole (so cached), the front of its stored fields,
-// which opening a segment does not read, is then out of the cache, or still in it.
+// files unless the segment configuration says DropCached: with a file just read
+// whole (so cached), the front of its stored fields, which opening a segment does
+// not read, is then out of the cache, or still in it.
 func TestOpenDropsCachedPages(t *testing.T) {
 	dir := t.TempDir()
 	var fs unix.Statfs_t
@@ -72,7 +73,7 @@ func TestOpenDropsCachedPages(t *testing.T) {
 	// readAndOpen reads the file whole, opens the index and returns how many pages of the
 	// front are still cached, having checked that a document's stored text in the front
 	// reads as it was written.
-	readAndOpen := func() int {
+	readAndOpen := func(config map[string]any) int {
 		t.Helper()
 		if _, err := os.ReadFile(file); err != nil {
 			t.Fatal(err)
@@ -80,7 +81,7 @@ func TestOpenDropsCachedPages(t *testing.T) {
 		if n := cachedPages(t, file, front); n == 0 {
 			t.Skip("the file's pages are not in the page cache after reading it: the test cannot tell an eviction")
 		}
-		if bi, err = bleve.Open(path); err != nil {
+		if bi, err = bleve.OpenUsing(path, map[string]any{"segmentConfig": config}); err != nil {
 			t.Fatal(err)
 		}
 		defer bi.Close()
@@ -100,15 +101,20 @@ func TestOpenDropsCachedPages(t *testing.T) {
 		}
 		return cached
 	}
-	if n := readAndOpen(); n > 0 {
+	if n := readAndOpen(map[string]any{}); n > 0 {
 		t.Errorf("%d pages of the stored fields' first 4 MB of a file this process wrote are in the page cache after the index opened", n)
 	}
 	// A file written before this process started.
 	if err := os.Chtimes(file, started.Add(-time.Hour), started.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if n, all := readAndOpen(), front/os.Getpagesize(); n < all {
-		t.Errorf("%d of the %d pages of the stored fields' first 4 MB of an older file are in the page cache after the index opened, want all", n, all)
+	for _, config := range []map[string]any{{}, {DropCached: false}} {
+		if n, all := readAndOpen(config), front/os.Getpagesize(); n < all {
+			t.Errorf("%d of the %d pages of the stored fields' first 4 MB of an older file are in the page cache after the index opened with %v, want all", n, all, config)
+		}
+	}
+	if n := readAndOpen(map[string]any{DropCached: true}); n > 0 {
+		t.Errorf("%d pages of the stored fields' first 4 MB of an older file are in the page cache after the index opened with %s, want none", n, DropCached)
 	}
 }
 

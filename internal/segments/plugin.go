@@ -67,6 +67,18 @@ func init() {
 // start and end is 0).
 const PositionsOnly = "musesearch.positionsOnly"
 
+// DropCached is a key of scorch's "segmentConfig": its value, a bool, says whether
+// opening a segment file drops its pages from the page cache whoever wrote them, for
+// a process that searches the index for long (a server); anything else is false (an
+// error opening a segment would have scorch open an older snapshot of the index, or
+// none). Pages another process
+// cached are in the folios its reads made: a file read whole (copied, backed up,
+// measured) is cached in large ones, which a search's read fault maps whole (see
+// Open). At 1M sections, musebench's serving workload over segment files just read
+// whole mapped 1.43 GB of them, 0.29 GB over the same files read back from the disk
+// as the searches asked (docs/PERFORMANCE.md).
+const DropCached = "musesearch.dropCached"
+
 // GroupBy is a key of scorch's "segmentConfig": its value, a string, names the field
 // by whose value, its first if it has several, a new segment's documents are grouped
 // (numbered in its order first, then in their ids' order).
@@ -95,24 +107,30 @@ func (p *format) NewUsing(results []index.Document, config map[string]any) (segm
 }
 
 // Open and OpenUsing open a segment file as zap does; one this process wrote they
-// first drop from the page cache (evictWritten). zap writes a segment, new or merged,
-// in large writes and syncs it, and scorch opens it right after. The page cache then
-// holds the file in the large folios its writes made, and Linux (6.18 here) maps the
-// pages of a cached folio around a read fault together: a search reading a few bytes
-// made up to megabytes of the file the serving process's resident memory. Read back
-// from disk, the file is cached as the searches fault on it. At 1M sections the
-// segment pages musebench's serve workload mapped were 1.5 GB on an index written in
-// 16 MB writes, 0.3 GB once its pages had been dropped, with the searches' times level
-// (docs/PERFORMANCE.md). A file another process wrote is left as it is cached: a
-// process that opens an index to search it (the search command) would read it from
-// disk again each time (at 1M, 1.7 s for a search instead of 0.8).
+// first drop from the page cache (evictWritten), and OpenUsing any file when its
+// configuration says DropCached. zap writes a segment, new or merged, in large writes
+// and syncs it, and scorch opens it right after. The page cache then holds the file
+// in the large folios its writes made, and Linux (6.18 here) maps the pages of a
+// cached folio around a read fault together: a search reading a few bytes made up to
+// megabytes of the file the serving process's resident memory. Read back from disk,
+// the file is cached as the searches fault on it. At 1M sections the segment pages
+// musebench's serve workload mapped were 1.5 GB on an index written in 16 MB writes,
+// 0.3 GB once its pages had been dropped, with the searches' times level
+// (docs/PERFORMANCE.md). A file another process wrote is left as it is cached unless
+// DropCached says otherwise: a process that opens an index to search it once (the
+// search command) would read it from disk again each time (at 1M, 1.7 s for a search
+// instead of 0.8).
 func (p *format) Open(path string) (segment.Segment, error) {
 	evictWritten(path)
 	return p.ZapPlugin.Open(path)
 }
 
 func (p *format) OpenUsing(path string, config map[string]any) (segment.Segment, error) {
-	evictWritten(path)
+	if drop, _ := config[DropCached].(bool); drop {
+		evict(path)
+	} else {
+		evictWritten(path)
+	}
 	return p.ZapPlugin.OpenUsing(path, config)
 }
 
