@@ -80,9 +80,10 @@ type Config struct {
 	// SyncChecked tells whether the index is damaged, and repairs it.
 	Suspect func(error)
 	// Serving says the process searches the index for long (a server): the segment
-	// files it opens are dropped from the page cache first, whoever wrote them
-	// (segments.DropCached), so that its searches map the pages they read and not
-	// the large folios a copy or a whole read of the files left cached.
+	// files it opens are dropped from the page cache first, whoever wrote them, and
+	// read without read-ahead (segments.Serving), so that its searches map the pages
+	// they read and not the large folios a copy or a whole read of the files, or the
+	// disk's read-ahead, left cached.
 	Serving bool
 }
 
@@ -113,11 +114,10 @@ type Index struct {
 // once it is searchable, without waiting for the disk (see writer.flush); the segment
 // configuration names the text fields whose term vectors keep no offsets and groups
 // new segments' sections by their document's language (segmentConfig), and says
-// whether the segment files are dropped from the page cache as they open
-// (Config.Serving).
+// whether the process serves the index (Config.Serving).
 func scorchConfig(serving bool) map[string]interface{} {
 	seg := segmentConfig()
-	seg[segments.DropCached] = serving
+	seg[segments.Serving] = serving
 	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": seg}
 }
 

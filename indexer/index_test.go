@@ -562,17 +562,16 @@ func TestTerms(t *testing.T) {
 	}
 }
 
-// TestServingConfig checks that an index opened for serving asks the segment format
-// to drop every segment file it opens from the page cache, and one opened otherwise
-// only those this process wrote (segments.DropCached).
+// TestServingConfig checks that an index opened for serving tells the segment format
+// so (segments.Serving), and one opened otherwise does not.
 func TestServingConfig(t *testing.T) {
 	for _, serving := range []bool{false, true} {
 		seg, ok := scorchConfig(serving)["segmentConfig"].(map[string]interface{})
 		if !ok {
 			t.Fatalf("scorchConfig(%v) has no segment configuration", serving)
 		}
-		if got, _ := seg[segments.DropCached].(bool); got != serving {
-			t.Errorf("scorchConfig(%v): %s is %v, want %v", serving, segments.DropCached, seg[segments.DropCached], serving)
+		if got, _ := seg[segments.Serving].(bool); got != serving {
+			t.Errorf("scorchConfig(%v): %s is %v, want %v", serving, segments.Serving, seg[segments.Serving], serving)
 		}
 	}
 }

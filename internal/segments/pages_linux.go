@@ -15,6 +15,12 @@ func dontneed(mem []byte) {
 	_ = unix.Madvise(mem, unix.MADV_DONTNEED)
 }
 
+// readRandomly tells Linux that mem, a mapping of a file, is read at random: a read
+// fault reads the page it needs, not the pages around it.
+func readRandomly(mem []byte) {
+	_ = unix.Madvise(mem, unix.MADV_RANDOM)
+}
+
 // evict drops the pages of the file at path from the page cache, but for those a
 // process maps or that are not yet written back (see format.Open). A file that cannot
 // be opened is left for its reader to report.

@@ -67,17 +67,12 @@ func init() {
 // start and end is 0).
 const PositionsOnly = "musesearch.positionsOnly"
 
-// DropCached is a key of scorch's "segmentConfig": its value, a bool, says whether
-// opening a segment file drops its pages from the page cache whoever wrote them, for
-// a process that searches the index for long (a server); anything else is false (an
-// error opening a segment would have scorch open an older snapshot of the index, or
-// none). Pages another process
-// cached are in the folios its reads made: a file read whole (copied, backed up,
-// measured) is cached in large ones, which a search's read fault maps whole (see
-// Open). At 1M sections, musebench's serving workload over segment files just read
-// whole mapped 1.43 GB of them, 0.29 GB over the same files read back from the disk
-// as the searches asked (docs/PERFORMANCE.md).
-const DropCached = "musesearch.dropCached"
+// Serving is a key of scorch's "segmentConfig": its value, a bool, says whether the
+// process opening a segment file searches the index for long (a server); anything
+// else is false (an error opening a segment would have scorch open an older snapshot
+// of the index, or none). A server's segment files are dropped from the page cache as
+// they open, whoever wrote them, and read without read-ahead (see OpenUsing).
+const Serving = "musesearch.serving"
 
 // GroupBy is a key of scorch's "segmentConfig": its value, a string, names the field
 // by whose value, its first if it has several, a new segment's documents are grouped
@@ -108,7 +103,7 @@ func (p *format) NewUsing(results []index.Document, config map[string]any) (segm
 
 // Open and OpenUsing open a segment file as zap does; one this process wrote they
 // first drop from the page cache (evictWritten), and OpenUsing any file when its
-// configuration says DropCached. zap writes a segment, new or merged, in large writes
+// configuration says Serving. zap writes a segment, new or merged, in large writes
 // and syncs it, and scorch opens it right after. The page cache then holds the file
 // in the large folios its writes made, and Linux (6.18 here) maps the pages of a
 // cached folio around a read fault together: a search reading a few bytes made up to
@@ -117,21 +112,35 @@ func (p *format) NewUsing(results []index.Document, config map[string]any) (segm
 // musebench's serve workload mapped were 1.5 GB on an index written in 16 MB writes,
 // 0.3 GB once its pages had been dropped, with the searches' times level
 // (docs/PERFORMANCE.md). A file another process wrote is left as it is cached unless
-// DropCached says otherwise: a process that opens an index to search it once (the
-// search command) would read it from disk again each time (at 1M, 1.7 s for a search
-// instead of 0.8).
+// the process is Serving: pages another process cached are in the folios its reads
+// made, and a file read whole (copied, backed up, measured) is cached in large ones
+// (at 1M, 1.43 GB of segment pages mapped over files just read whole, 0.29 over the
+// same files read back from the disk); but a process that opens an index to search it
+// once (the search command) would read it from disk again each time (at 1M, 1.7 s for
+// a search instead of 0.8).
+//
+// A server's segments are read without read-ahead, too: where the disk reads ahead
+// far (8 MB here, /sys/block/*/queue/read_ahead_kb), a read fault that missed the
+// cache read megabytes around it into large folios, and mapped them. At 1M the
+// segment pages musebench's serving workload mapped were 257-273 MB with the advice,
+// 395-397 without, its peak RSS 816-829 MB against 951-984, the latencies level.
 func (p *format) Open(path string) (segment.Segment, error) {
 	evictWritten(path)
 	return p.ZapPlugin.Open(path)
 }
 
 func (p *format) OpenUsing(path string, config map[string]any) (segment.Segment, error) {
-	if drop, _ := config[DropCached].(bool); drop {
+	serving, _ := config[Serving].(bool)
+	if serving {
 		evict(path)
 	} else {
 		evictWritten(path)
 	}
-	return p.ZapPlugin.OpenUsing(path, config)
+	seg, err := p.ZapPlugin.OpenUsing(path, config)
+	if z, ok := seg.(*zap.Segment); ok && serving {
+		readRandomly(z.Data())
+	}
+	return seg, err
 }
 
 // started is about when this process started: a segment file modified since, this
