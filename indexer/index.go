@@ -118,8 +118,12 @@ type Index struct {
 func scorchConfig(serving bool) map[string]interface{} {
 	seg := segmentConfig()
 	seg[segments.Serving] = serving
-	return map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": true, "segmentConfig": seg}
+	return map[string]interface{}{"bolt_timeout": boltTimeout, "unsafe_batch": true, "segmentConfig": seg}
 }
+
+// boltTimeout is how long opening an index waits for bleve's own file lock (see
+// scorchConfig).
+const boltTimeout = "2s"
 
 // segmentConfig is the configuration of the index's new segments: the text fields
 // without TextField.Offsets keep their tokens' positions only, and the sections are
@@ -231,7 +235,7 @@ func (ix *Index) create(path string) (bleve.Index, error) {
 	}
 	// The configuration stored with the index is bleve's default, for any program
 	// that opens it; this one reopens it with scorchConfig.
-	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": scorchConfig(false)["bolt_timeout"]})
+	bi, err := bleve.NewUsing(path, m, segments.IndexType, segments.IndexType, map[string]interface{}{"bolt_timeout": boltTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
