@@ -111,16 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 	l.repairs, l.stop = context.WithCancel(context.WithoutCancel(ctx))
 	// The index's lock comes first: the temporary files of a library that still runs
 	// (its second opener then fails) are not leftovers.
-	ix, err := indexer.Open(ctx, indexer.Config{
-		Dir:        cfg.IndexDir,
-		CorpusDir:  cfg.CorpusDir,
-		Owner:      cfg.Owner,
-		LockedHint: cfg.LockedHint,
-		OwnerURL:   cfg.OwnerURL,
-		Logger:     cfg.Logger,
-		Suspect:    l.repair,
-		Serving:    true,
-	})
+	ix, err := indexer.Open(ctx, l.indexConfig())
 	if err != nil {
 		l.stop()
 		return nil, indexer.Summary{}, err
@@ -141,6 +132,21 @@ func Open(ctx context.Context, cfg Config) (*Library, indexer.Summary, error) {
 	}
 	l.stats.synced(time.Now())
 	return l, sum, nil
+}
+
+// indexConfig is how a library opens its index: as a server does
+// (indexer.Config.Serving), since it searches the index for as long as it runs.
+func (l *Library) indexConfig() indexer.Config {
+	return indexer.Config{
+		Dir:        l.cfg.IndexDir,
+		CorpusDir:  l.cfg.CorpusDir,
+		Owner:      l.cfg.Owner,
+		LockedHint: l.cfg.LockedHint,
+		OwnerURL:   l.cfg.OwnerURL,
+		Logger:     l.cfg.Logger,
+		Suspect:    l.repair,
+		Serving:    true,
+	}
 }
 
 // removeTemporaryFiles deletes the temporary files of uploads a crash interrupted:

@@ -617,3 +617,17 @@ func TestUploadLimit(t *testing.T) {
 		t.Errorf("a 1.5 MB file in the directory is not indexed: mesenchymal finds %v", got)
 	}
 }
+
+// TestOpensTheIndexAsAServer checks that a library opens its index as a server does
+// (indexer.Config.Serving: the segment files dropped from the page cache as they open
+// and read without read-ahead, which internal/segments' TestOpenDropsCachedPages
+// shows), over its own index and corpus directories.
+func TestOpensTheIndexAsAServer(t *testing.T) {
+	dir := newCorpus(t, seedCorpus)
+	indexDir := filepath.Join(t.TempDir(), "index")
+	lib, _ := open(t, dir, indexDir, 0)
+	cfg := lib.indexConfig()
+	if !cfg.Serving || cfg.Dir != indexDir || cfg.CorpusDir != dir {
+		t.Errorf("the library's index configuration: Serving %v, Dir %q, CorpusDir %q; want true, %q, %q", cfg.Serving, cfg.Dir, cfg.CorpusDir, indexDir, dir)
+	}
+}
