@@ -14,37 +14,7 @@ import (
 // deleted documents included.
 func TestTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
-	words := []string{"fish", "red", "blue", "sea", "rare"}
-	var batches []map[string]map[string]any
-	var ids []string
-	for b := range 3 {
-		batch := map[string]map[string]any{}
-		for i := range 700 {
-			var text []string
-			for range 1 + rng.IntN(40) {
-				// Skewed, so that terms fill their blocks from sparse to full.
-				text = append(text, words[min(rng.IntN(6), rng.IntN(6), len(words)-1)])
-			}
-			if i%100 == 0 {
-				text = append(text, strings.Repeat("sea ", 250+i/10)) // beyond a byte
-			}
-			id := fmt.Sprintf("%d-%04d", b, i)
-			batch[id] = map[string]any{"t": strings.Join(text, " ")}
-			ids = append(ids, id)
-		}
-		batches = append(batches, batch)
-	}
-	bi := batchedIndex(t, textMapping(), unmerged, batches)
-	deleted := 0
-	for _, id := range ids {
-		if rng.IntN(5) == 0 {
-			if err := bi.Delete(id); err != nil {
-				t.Fatal(err)
-			}
-			deleted++
-		}
-	}
-	snap := snapshotOf(t, bi)
+	snap, words, deleted := tableSnapshot(t, rng)
 	found := 0
 	for _, seg := range snap.Segments() {
 		for _, term := range words {
@@ -130,6 +100,43 @@ func TestTable(t *testing.T) {
 	}
 }
 
+// tableSnapshot indexes documents of the words it returns, in three segments, some of
+// them long enough that a word's frequency is beyond a byte, and deletes a fifth of
+// them: it returns the snapshot and how many it deleted.
+func tableSnapshot(t *testing.T, rng *rand.Rand) (Snapshot, []string, int) {
+	words := []string{"fish", "red", "blue", "sea", "rare"}
+	var batches []map[string]map[string]any
+	var ids []string
+	for b := range 3 {
+		batch := map[string]map[string]any{}
+		for i := range 700 {
+			var text []string
+			for range 1 + rng.IntN(40) {
+				// Skewed, so that terms fill their blocks from sparse to full.
+				text = append(text, words[min(rng.IntN(6), rng.IntN(6), len(words)-1)])
+			}
+			if i%100 == 0 {
+				text = append(text, strings.Repeat("sea ", 250+i/10)) // beyond a byte
+			}
+			id := fmt.Sprintf("%d-%04d", b, i)
+			batch[id] = map[string]any{"t": strings.Join(text, " ")}
+			ids = append(ids, id)
+		}
+		batches = append(batches, batch)
+	}
+	bi := batchedIndex(t, textMapping(), unmerged, batches)
+	deleted := 0
+	for _, id := range ids {
+		if rng.IntN(5) == 0 {
+			if err := bi.Delete(id); err != nil {
+				t.Fatal(err)
+			}
+			deleted++
+		}
+	}
+	return snapshotOf(t, bi), words, deleted
+}
+
 // TestTableTooLarge checks that a term in a field longer than a Table holds has none,
 // and one beside it, in another segment, has one.
 func TestTableTooLarge(t *testing.T) {
@@ -158,5 +165,72 @@ func TestTableTooLarge(t *testing.T) {
 	}
 	if len(tables) != 2 || tables[0] == tables[1] {
 		t.Errorf("tables read of the two segments: %v, want one of each", tables)
+	}
+}
+
+// TestJoint checks a Joint against its terms' Tables (which TestTable checks against
+// zap): a block at a time, it holds the documents asked about that the snapshot has
+// and that hold a term of each set, with each term's frequency there (0 where the
+// document lacks it) and the field's length.
+func TestJoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	snap, words, _ := tableSnapshot(t, rng)
+	sets := [][]int{{3}, {1, 2}, {0}} // sea, red or blue, fish: the Joint's terms are words[:4]
+	held, partly, many := 0, 0, 0
+	for _, seg := range snap.Segments() {
+		tables := make([]*Table, 4)
+		for i := range tables {
+			table, err := ReadTable(seg, "t", words[i])
+			if err != nil || table == nil {
+				t.Fatalf("%s: table %v, error %v", words[i], table, err)
+			}
+			tables[i] = table
+		}
+		j := Join(tables, sets)
+		c := j.Cursor(seg)
+		cursors := make([]*TableCursor, len(tables))
+		for b := uint32(0); b<<TableBlockBits < uint32(seg.Count()); b += 1 + uint32(rng.IntN(2)) {
+			for i, table := range tables {
+				cursors[i] = table.Cursor(seg) // Find must not go back: one for each block
+			}
+			want := Mask{rng.Uint64() | rng.Uint64(), rng.Uint64() | rng.Uint64()}
+			got := c.Block(b, want)
+			for bit := range uint32(tableBlock) {
+				num := b<<TableBlockBits | bit
+				var freqs [4]uint64
+				var length uint64
+				for i, c := range cursors {
+					if f, l, ok := c.Find(num); ok {
+						freqs[i], length = f, l
+					}
+				}
+				holds := want.Has(bit) && freqs[3] > 0 && freqs[1]+freqs[2] > 0 && freqs[0] > 0
+				if got.Held.Has(bit) != holds {
+					t.Fatalf("block %d holds document %d: %v; asked about %v, its terms' frequencies %v", b, num, got.Held.Has(bit), want.Has(bit), freqs)
+				}
+				if !holds {
+					continue
+				}
+				l, row := got.At(bit)
+				for i, f := range freqs {
+					if row.Freq(i) != f {
+						t.Fatalf("document %d: frequency of %s %d, its table has %d", num, words[i], row.Freq(i), f)
+					}
+				}
+				if l != length {
+					t.Fatalf("document %d: length %d, the tables have %d", num, l, length)
+				}
+				held++
+				if freqs[1] == 0 || freqs[2] == 0 {
+					partly++
+				}
+				if freqs[3] >= manyTimes {
+					many++
+				}
+			}
+		}
+	}
+	if held < 300 || partly == 0 || many == 0 {
+		t.Errorf("%d documents held, %d with one term of a set of two, %d with a frequency beyond a byte: the test checks too little", held, partly, many)
 	}
 }

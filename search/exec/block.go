@@ -183,32 +183,36 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		return
 	}
 	// The score of a phrase in a section that holds it, as phraseScore computes it
-	// from its terms' postings there, from their tables.
-	b := base >> segments.TableBlockBits
+	// from its terms' postings there, from their postings joined. A phrase's terms
+	// are of one field, whose average length they share: their lengthParts are one.
 	fromTables.Each(func(bit uint32) { out.scores[bit] = 0 })
-	for set, k := range n.kids {
-		ids := n.phrase.Sets[set]
-		terms := []*node{k}
-		if len(ids) > 1 {
-			terms = k.kids
-		}
-		score, matched := &sc.phraseSums.score, &sc.phraseSums.matched
-		fromTables.Each(func(bit uint32) { score[bit], matched[bit] = 0, 0 })
-		for _, t := range terms {
-			tb := sc.cursors[t.term].Block(b, fromTables)
-			tb.Held.Each(func(bit uint32) {
-				freq, length := tb.At(bit)
-				score[bit] += t.bm25(freq, sc.lengthPart(t, length))
-				matched[bit]++
-			})
-		}
-		fromTables.Each(func(bit uint32) {
-			s := score[bit]
-			if len(ids) > 1 {
-				s *= float64(matched[bit]) / float64(len(ids))
-			}
-			out.scores[bit] += k.times * s
-		})
+	jb := sc.joints[n.phraseNum].Block(base>>segments.TableBlockBits, fromTables)
+	lengthOf := n.kids[0]
+	if len(n.phrase.Sets[0]) > 1 {
+		lengthOf = lengthOf.kids[0]
 	}
+	jb.Held.Each(func(bit uint32) {
+		length, row := jb.At(bit)
+		part := sc.lengthPart(lengthOf, length)
+		var sum float64
+		for set, k := range n.kids {
+			ids := n.phrase.Sets[set]
+			if len(ids) == 1 {
+				sum += k.times * k.bm25(row.Freq(ids[0]), part)
+				continue
+			}
+			var score float64
+			matched := 0
+			for i, id := range ids {
+				if freq := row.Freq(id); freq > 0 {
+					score += k.kids[i].bm25(freq, part)
+					matched++
+				}
+			}
+			score *= float64(matched) / float64(len(ids))
+			sum += k.times * score
+		}
+		out.scores[bit] = sum
+	})
 	out.held = out.held.Or(fromTables)
 }

@@ -145,10 +145,10 @@ type Query struct {
 	// lifted are the sections whose scores the Adjusts at the root may change (see
 	// visit.keepIn).
 	lifted *roaring.Bitmap
-	// impacts are the tables of the terms (their postings and impacts) in each
-	// segment, once ScoreTop read them (see prune.go).
+	// impacts are the tables of the terms (their postings and impacts) and of the
+	// phrases in each segment, once ScoreTop read them (see prune.go).
 	mu      sync.Mutex
-	impacts [][]*termTable
+	impacts []*segmentTables
 	// checks counts the phrase candidates whose positions were checked, remembered
 	// the phrases of segments whose holders Positions remembered.
 	checks, remembered atomic.Int64
@@ -750,6 +750,9 @@ type scorer struct {
 	// or beyond what a table holds), which term reads instead.
 	readers []*segments.PostingsReader
 	cursors []*segments.TableCursor
+	// joints are the cursors of the phrases' joined postings, by phrase number, set
+	// with the cursors when tabled.
+	joints []*segments.JointCursor
 	// tabled says that every term's postings are read from tables: ScoreTop then
 	// scores sections a block at a time (block.go), into scratch, by node number.
 	tabled  bool
@@ -758,14 +761,6 @@ type scorer struct {
 	// without and with floorless (node.bounds).
 	groups [2][]groupBounds
 	parts  orParts
-	// phraseSums is phraseBlock's scratch: the score a set of a phrase's terms gives
-	// each section of a block, and how many of the set's terms it holds. Only the
-	// sections scored are cleared: a block holds a few, and clearing both arrays
-	// for every set of every phrase was a tenth of phraseBlock's time.
-	phraseSums struct {
-		score   [tableBlock]float64
-		matched [tableBlock]int
-	}
 	// known and checkers are by phrase number: the phrase's sections known and not
 	// checked in the segment (phraseSets), and where in them the sections scored
 	// have got to; and a checker of its candidates not checked (nil until one is
@@ -801,7 +796,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, len(q.terms))}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, len(q.terms))}
 }
 
 // start readies sc for the sections of segment s.
@@ -810,6 +805,7 @@ func (sc *scorer) start(s *segment) {
 	sc.tabled = false
 	clear(sc.readers)
 	clear(sc.cursors)
+	clear(sc.joints)
 	clear(sc.checkers)
 	for i := range s.phrases {
 		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known, unchecked: s.phrases[i].unchecked}

@@ -102,14 +102,35 @@ func ulpsUp(x float64, n int) float64 {
 }
 
 // Impacts keeps what ScoreTop reads of its terms, by segment, for the segments of the
-// last snapshot it searched: each term's postings decoded and their impacts. A
-// segment's hold in every snapshot that shares it (they are read with its deleted
-// documents). It is safe for concurrent use.
-type Impacts = segments.Memo[fieldTerm, *termTable]
+// last snapshot it searched: each term's postings decoded and their impacts, and each
+// phrase's terms' postings joined (segments.Joint, by phrase key). A segment's hold in
+// every snapshot that shares it (they are read with its deleted documents). It is
+// safe for concurrent use.
+type Impacts struct {
+	terms  *segments.Memo[fieldTerm, *termTable]
+	joints *segments.Memo[string, *segments.Joint]
+}
 
-// NewImpacts returns an empty Impacts, which keeps up to maxTermTableBytes of them.
+// maxJointBytes bounds the memory of the joined postings an Impacts keeps: a few
+// bytes a candidate of a phrase. At 1M generated sections the phrases of the
+// benchmark's whole mix of 28 queries took 8 MB.
+const maxJointBytes = 32 << 20
+
+// NewImpacts returns an empty Impacts, which keeps up to maxTermTableBytes of terms'
+// tables and maxJointBytes of phrases'.
 func NewImpacts() *Impacts {
-	return segments.NewMemo[fieldTerm, *termTable](maxTermTableBytes, (*termTable).size)
+	return &Impacts{
+		terms:  segments.NewMemo[fieldTerm, *termTable](maxTermTableBytes, (*termTable).size),
+		joints: segments.NewMemo[string, *segments.Joint](maxJointBytes, (*segments.Joint).Size),
+	}
+}
+
+// segmentTables are what ScoreTop reads of a query's terms in one segment: by term
+// number, their tables (nil: beyond what a table holds), and by phrase number, its
+// terms' postings joined (nil where a term has no table).
+type segmentTables struct {
+	terms  []*termTable
+	joints []*segments.Joint
 }
 
 // fieldTerm names a term of a field.
@@ -382,13 +403,13 @@ func (b *bounds) holding(n *node, docs *roaring.Bitmap, off uint64, g group) seg
 // reads; sc scores the segment's sections, and reads the terms' postings from their
 // tables from now on.
 func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
-	tables, err := q.impactsOf(imp, i)
+	st, err := q.impactsOf(imp, i)
 	if err != nil {
 		return nil, err
 	}
-	b := &bounds{tables: tables, bests: make([]*[levels][]impact, len(q.terms)), seg: &q.segs[i], sc: sc}
+	b := &bounds{tables: st.terms, bests: make([]*[levels][]impact, len(q.terms)), seg: &q.segs[i], sc: sc}
 	sc.tabled = true
-	for t, tt := range tables {
+	for t, tt := range st.terms {
 		if tt == nil {
 			sc.tabled = false
 			continue
@@ -396,8 +417,13 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 		sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
 		b.bests[t] = tt.bestsFor(q.terms[t])
 	}
-	if sc.tabled && sc.scratch == nil {
-		sc.scratch = make([]blockScores, q.nodes)
+	if sc.tabled {
+		for p, j := range st.joints {
+			sc.joints[p] = j.Cursor(q.segs[i].seg)
+		}
+		if sc.scratch == nil {
+			sc.scratch = make([]blockScores, q.nodes)
+		}
 	}
 	for level := range b.at {
 		b.at[level] = make([]int, len(q.terms))
@@ -406,25 +432,26 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	return b, nil
 }
 
-// impactsOf returns the impacts of q's terms in its i-th segment, by term number,
-// read once for all the ScoreTops of q.
-func (q *Query) impactsOf(imp *Impacts, i int) ([]*termTable, error) {
+// impactsOf returns the tables of q's terms and phrases in its i-th segment, read once
+// for all the ScoreTops of q.
+func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.impacts == nil {
-		q.impacts = make([][]*termTable, len(q.segs))
-		imp.Follow(q.snap.Segments())
+		q.impacts = make([]*segmentTables, len(q.segs))
+		imp.terms.Follow(q.snap.Segments())
+		imp.joints.Follow(q.snap.Segments())
 	}
 	if q.impacts[i] != nil {
 		return q.impacts[i], nil
 	}
-	tables := make([]*termTable, len(q.terms))
+	seg := q.segs[i].seg
+	st := &segmentTables{terms: make([]*termTable, len(q.terms)), joints: make([]*segments.Joint, len(q.phrases))}
 	var err error
 	var walk func(n *node)
 	walk = func(n *node) {
 		if t, ok := n.n.(Term); ok && err == nil {
-			seg := q.segs[i].seg
-			tables[n.term], err = imp.Get(seg, fieldTerm{t.Field, t.Term}, func() (*termTable, error) {
+			st.terms[n.term], err = imp.terms.Get(seg, fieldTerm{t.Field, t.Term}, func() (*termTable, error) {
 				return readTermTable(seg, t.Field, t.Term)
 			})
 		}
@@ -436,8 +463,22 @@ func (q *Query) impactsOf(imp *Impacts, i int) ([]*termTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	q.impacts[i] = tables
-	return tables, nil
+	for p, n := range q.phrases {
+		terms := make([]*segments.Table, len(n.termOf))
+		for id, t := range n.termOf {
+			if tt := st.terms[t]; tt != nil {
+				terms[id] = tt.postings
+			}
+		}
+		if slices.Contains(terms, nil) {
+			continue
+		}
+		st.joints[p], _ = imp.joints.Get(seg, n.phraseKey, func() (*segments.Joint, error) {
+			return segments.Join(terms, n.phrase.Sets), nil
+		})
+	}
+	q.impacts[i] = st
+	return st, nil
 }
 
 // prunable reports whether ScoreTop's bounds hold for n: they assume that no score
