@@ -76,14 +76,42 @@ func (m *Memo[K, V]) Get(seg Segment, key K, read func() (V, error)) (V, error) 
 	if err != nil {
 		return v, err
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.vals[k]; !ok {
+		m.put(k, v)
+	}
+	return v, nil
+}
+
+// Update sets the value of key in seg to what f returns, given the value m holds
+// (ok false: none), when m follows seg. f is called with m locked: it must be quick.
+func (m *Memo[K, V]) Update(seg Segment, key K, f func(v V, ok bool) V) {
+	k := memoKey[K]{seg.Key(), key}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !slices.Contains(m.live, k.seg) {
+		return
+	}
+	old, ok := m.vals[k]
+	v := f(old.v, ok)
+	if ok {
+		m.used -= old.cost
+		delete(m.vals, k)
+		m.order = slices.DeleteFunc(m.order, func(o memoKey[K]) bool { return o == k })
+	}
+	m.put(k, v)
+}
+
+// put keeps v as the value of k, not held, when its segment is followed and it fits
+// m's capacity, dropping the oldest values to make room. m must be locked.
+func (m *Memo[K, V]) put(k memoKey[K], v V) {
 	cost := 1
 	if m.cost != nil {
 		cost = m.cost(v)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.vals[k]; ok || cost > m.capacity || !slices.Contains(m.live, k.seg) {
-		return v, nil
+	if cost > m.capacity || !slices.Contains(m.live, k.seg) {
+		return
 	}
 	for m.used+cost > m.capacity {
 		m.used -= m.vals[m.order[0]].cost
@@ -93,7 +121,6 @@ func (m *Memo[K, V]) Get(seg Segment, key K, read func() (V, error)) (V, error) 
 	m.vals[k] = memoVal[V]{v, cost}
 	m.order = append(m.order, k)
 	m.used += cost
-	return v, nil
 }
 
 // Len returns how many values m holds.

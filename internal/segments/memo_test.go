@@ -83,3 +83,36 @@ func TestMemo(t *testing.T) {
 		t.Error("a failed read was kept")
 	}
 }
+
+// TestMemoUpdate checks that Update sets a value from the one held, or from none,
+// with its new cost, the newest, only for a segment followed.
+func TestMemoUpdate(t *testing.T) {
+	snap := batchedSnapshot(t, bleve.NewIndexMapping(), []map[string]map[string]any{
+		{"a": {"t": "one"}}, {"b": {"t": "two"}},
+	})
+	segs := snap.Segments()
+	m := NewMemo[string, int](10, func(v int) int { return v })
+	m.Follow(segs[:1])
+	add := func(seg Segment, key string, n int) {
+		m.Update(seg, key, func(v int, ok bool) int {
+			if !ok {
+				v = 0
+			}
+			return v + n
+		})
+	}
+	add(segs[0], "x", 2)
+	add(segs[0], "y", 3)
+	add(segs[0], "x", 2) // x is 4 now, and newer than y
+	if v, ok := m.Peek(segs[0], "x"); !ok || v != 4 || m.Cost() != 7 {
+		t.Errorf("x is %d, %v, the memo costs %d; want 4, true, 7", v, ok, m.Cost())
+	}
+	add(segs[0], "z", 5) // past the capacity: drops y, the oldest
+	if _, ok := m.Peek(segs[0], "y"); ok || m.Cost() != 9 {
+		t.Errorf("y kept %v, the memo costs %d; want y dropped, 9", ok, m.Cost())
+	}
+	add(segs[1], "x", 1) // a segment not followed
+	if _, ok := m.Peek(segs[1], "x"); ok {
+		t.Error("a value of a segment not followed was kept")
+	}
+}

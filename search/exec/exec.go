@@ -150,7 +150,7 @@ type Query struct {
 	mu      sync.Mutex
 	impacts []*segmentTables
 	// checks counts the phrase candidates whose positions were checked, remembered
-	// the phrases of segments whose holders Positions remembered.
+	// the phrases of segments some of whose candidates to check Positions knew.
 	checks, remembered atomic.Int64
 	// positions keeps the tables of positions its phrases read (nil: none kept, every
 	// position read from zap's postings); tables counts those it built.
@@ -334,10 +334,18 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	err = q.perSegment(ctx, split != 0, func(i int) error {
 		s := &q.segs[i]
 		holders := make([]*roaring.Bitmap, len(s.phrases))
-		for p := range s.phrases {
+		for p, n := range q.phrases {
 			sets, checked := &s.phrases[p], found[i][p]
 			holders[p] = roaring.BitmapOf(checked.nums...)
-			sets.known, sets.unchecked = checked, roaring.AndNot(sets.candidates, undecided[i]).ToDense()
+			// The candidates Prepare did not check are left to scoring, but for
+			// those an earlier query checked.
+			rest := roaring.AndNot(sets.candidates, undecided[i])
+			if h, ok := q.holdersOf(s, n); ok {
+				var holds phraseMatches
+				holds, rest = h.split(rest)
+				checked = holds.merge(checked)
+			}
+			sets.known, sets.unchecked = checked, rest.ToDense()
 		}
 		// The query's matches: those it was sure of, and those of the undecided
 		// sections, where every phrase is decided now.
@@ -701,6 +709,7 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 	buf := make([]uint32, 256)
 	scored := 0
 	sc := q.newScorer()
+	defer sc.remember()
 	for i := range q.segs {
 		s := &q.segs[i]
 		in := s.within(docs)
@@ -761,6 +770,10 @@ type scorer struct {
 	// without and with floorless (node.bounds).
 	groups [2][]groupBounds
 	parts  orParts
+	// checked are, by phrase number, the candidates scoring checked in the segment,
+	// in order, and of them those that hold the phrase: kept in the Positions for
+	// later queries once the segment is scored (remember).
+	checked []phraseChecked
 	// known and checkers are by phrase number: the phrase's sections known and not
 	// checked in the segment (phraseSets), and where in them the sections scored
 	// have got to; and a checker of its candidates not checked (nil until one is
@@ -796,11 +809,16 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, len(q.terms))}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]float64, len(q.terms))}
 }
 
-// start readies sc for the sections of segment s.
+// phraseChecked are candidates of a phrase a scorer checked, and those that hold it.
+type phraseChecked struct{ checked, holds []uint32 }
+
+// start readies sc for the sections of segment s, once it has remembered what it
+// checked in the segment before.
 func (sc *scorer) start(s *segment) {
+	sc.remember()
 	sc.seg = s
 	sc.tabled = false
 	clear(sc.readers)
@@ -809,6 +827,17 @@ func (sc *scorer) start(s *segment) {
 	clear(sc.checkers)
 	for i := range s.phrases {
 		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known, unchecked: s.phrases[i].unchecked}
+	}
+}
+
+// remember keeps in the query's Positions what sc checked of the phrases' candidates
+// in its segment, and forgets it.
+func (sc *scorer) remember() {
+	for p, c := range sc.checked {
+		if len(c.checked) > 0 {
+			sc.q.positions.remember(sc.seg.seg, sc.q.phrases[p].phraseKey, c.holds, roaring.BitmapOf(c.checked...))
+			sc.checked[p] = phraseChecked{}
+		}
 	}
 }
 
@@ -1014,6 +1043,13 @@ func (sc *scorer) phrase(n *node, local uint32) (float64, bool) {
 		postings, err = c.read(local)
 	default:
 		postings, err = c.holds(local)
+		if sc.q.positions != nil && err == nil {
+			k := &sc.checked[n.phraseNum]
+			k.checked = append(k.checked, local)
+			if postings != nil {
+				k.holds = append(k.holds, local)
+			}
+		}
 	}
 	if err != nil && sc.err == nil {
 		sc.err = err

@@ -155,13 +155,15 @@ starts:
 // phraseCheck is the check of candidates of phrase n in segment seg (of the query's
 // segments): those that hold it, and its score in each, go to out. kept, when not
 // nil, are the candidates to check, for later queries: which of them hold the phrase
-// is kept (Positions).
+// is kept (Positions); remembered are those of the candidates an earlier query
+// checked that hold it, not checked again.
 type phraseCheck struct {
 	n          *node
 	seg        int
 	candidates *roaring.Bitmap
 	out        phraseMatches
 	kept       *roaring.Bitmap
+	remembered phraseMatches
 }
 
 // matchPhrases checks the candidates of each phrase of the plan (the sections that
@@ -178,12 +180,14 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 			if q.positions == nil || c.candidates.IsEmpty() {
 				continue
 			}
-			switch h, ok := q.positions.holders.Peek(q.segs[i].seg, n.phraseKey); {
-			case !ok:
+			if h, ok := q.holdersOf(&q.segs[i], n); ok {
+				c.remembered, c.candidates = h.split(c.candidates)
+				if len(c.remembered.nums) > 0 {
+					q.remembered.Add(1)
+				}
+			}
+			if !c.candidates.IsEmpty() {
 				c.kept = c.candidates.Clone()
-			case roaring.AndNot(c.candidates, h.checked).IsEmpty():
-				c.out, c.candidates = h.among(c.candidates), roaring.New()
-				q.remembered.Add(1)
 			}
 		}
 	}
@@ -233,25 +237,47 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 	}
 	found := make([][]phraseMatches, len(q.segs))
 	for _, c := range heads {
-		found[c.seg] = append(found[c.seg], c.out)
 		if c.kept != nil {
-			_, err := q.positions.holders.Get(q.segs[c.seg].seg, c.n.phraseKey, func() (*phraseHolders, error) {
-				return &phraseHolders{holds: roaring.BitmapOf(c.out.nums...), checked: c.kept}, nil
-			})
-			if err != nil {
-				return nil, err
-			}
+			q.positions.remember(q.segs[c.seg].seg, c.n.phraseKey, c.out.nums, c.kept)
 		}
+		found[c.seg] = append(found[c.seg], c.remembered.merge(c.out))
 	}
 	return found, nil
 }
 
 // phraseHolders are the sections of a segment that hold a phrase, segment-local,
-// of checked, the candidates a query checked (those that held all its terms, where
-// its match depended on the phrase, less those the snapshot of the check had
-// deleted).
+// of checked, the candidates queries checked (those that held all its terms, less
+// those the snapshot of the check had deleted): where a query's match depended on the
+// phrase (Prepare), or its score (scoring). A value never changes once kept: more
+// checks make a new one.
 type phraseHolders struct {
 	holds, checked *roaring.Bitmap
+}
+
+// remember adds to what p keeps of a phrase in seg that the candidates checked were
+// checked, and of them those of holds hold it.
+func (p *Positions) remember(seg segments.Segment, phraseKey string, holds []uint32, checked *roaring.Bitmap) {
+	p.holders.Update(seg, phraseKey, func(h *phraseHolders, ok bool) *phraseHolders {
+		out := &phraseHolders{holds: roaring.BitmapOf(holds...), checked: checked.Clone()}
+		if ok {
+			out.holds.Or(h.holds)
+			out.checked.Or(h.checked)
+		}
+		return out
+	})
+}
+
+// split returns those of candidates that were checked and hold the phrase, scored
+// holdsUnscored, and those not checked (candidates itself when none were).
+func (h *phraseHolders) split(candidates *roaring.Bitmap) (phraseMatches, *roaring.Bitmap) {
+	rest := roaring.AndNot(candidates, h.checked)
+	switch n := rest.GetCardinality(); {
+	case n == candidates.GetCardinality():
+		return phraseMatches{}, candidates
+	case n == 0:
+		return h.among(candidates), rest
+	}
+	return h.among(roaring.And(candidates, h.checked)), rest
 }
 
 // among returns those of candidates, all of them checked, that hold the phrase,
@@ -263,6 +289,38 @@ func (h *phraseHolders) among(candidates *roaring.Bitmap) phraseMatches {
 		scores[i] = holdsUnscored
 	}
 	return phraseMatches{nums: nums, scores: scores}
+}
+
+// holdersOf returns what q's Positions keeps of the candidates of phrase n checked
+// in segment s, ok false for none.
+func (q *Query) holdersOf(s *segment, n *node) (h *phraseHolders, ok bool) {
+	if q.positions == nil {
+		return nil, false
+	}
+	return q.positions.holders.Peek(s.seg, n.phraseKey)
+}
+
+// merge returns the sections of m and o, which have none in common, in order, with
+// their scores.
+func (m phraseMatches) merge(o phraseMatches) phraseMatches {
+	switch {
+	case len(m.nums) == 0:
+		return o
+	case len(o.nums) == 0:
+		return m
+	}
+	out := phraseMatches{nums: make([]uint32, 0, len(m.nums)+len(o.nums)), scores: make([]float64, 0, len(m.nums)+len(o.nums))}
+	i, j := 0, 0
+	for i < len(m.nums) || j < len(o.nums) {
+		if j == len(o.nums) || i < len(m.nums) && m.nums[i] < o.nums[j] {
+			out.nums, out.scores = append(out.nums, m.nums[i]), append(out.scores, m.scores[i])
+			i++
+		} else {
+			out.nums, out.scores = append(out.nums, o.nums[j]), append(out.scores, o.scores[j])
+			j++
+		}
+	}
+	return out
 }
 
 // size is roughly the memory h takes, in bytes.
@@ -346,10 +404,10 @@ func (q *Query) newChecker(n *node, s *segment, tables []*segments.PositionsTabl
 // term, for the segments of the last snapshot searched: a table holds in every
 // snapshot that shares its segment (it is read with its deleted documents). It also
 // keeps which terms queries read from zap's postings, for positionTables' rule, and,
-// by segment and phrase, which of the candidates the first query of the phrase
-// checked there hold it: a later query that checks no others (the same search again,
-// its next page, a filter or facet chosen) checks none of them. It is safe for
-// concurrent use.
+// by segment and phrase, which of the candidates queries checked there hold it,
+// where their matches or scores depended on it: a later query (the same search
+// again, its next page, a filter or facet chosen, another search of the phrase)
+// checks none of them again. It is safe for concurrent use.
 type Positions struct {
 	tables  *segments.Memo[fieldTerm, *segments.PositionsTable]
 	walked  *segments.Memo[fieldTerm, struct{}]

@@ -200,3 +200,45 @@ func TestPhraseHoldersRemembered(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseChecksRemembered checks that what scoring checks of a phrase's candidates,
+// where the query's match does not depend on them, is remembered: the same query
+// again checks none of them, or a query of the phrase in another plan fewer, and
+// both rank as a query that remembers nothing, a section at a time or pruned.
+func TestPhraseChecksRemembered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 9))
+	snap := newTestIndex(t, rng, 3000).after
+	ctx := context.Background()
+	phrase := Phrase{Field: "a", Pattern: [][]string{{"alpha"}, {"beta"}}, Boost: 2}
+	plans := []Node{
+		Sum{A: Term{Field: "a", Term: "alpha", Boost: 1}, B: phrase},
+		Or{Nodes: []Node{Term{Field: "a", Term: "beta", Boost: 1}, phrase, Term{Field: "a", Term: "gamma", Boost: 1}}},
+	}
+	for _, pruned := range []bool{false, true} {
+		pos := NewPositions()
+		var checks []int64
+		for round := range 2 {
+			for _, plan := range plans {
+				q, err := Prepare(ctx, snap, plan, 0, pos)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := rank(t, q, NewImpacts(), q.Matches(), 10, pruned)
+				fresh, err := Prepare(ctx, snap, plan, 0, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := rank(t, fresh, NewImpacts(), fresh.Matches(), 10, pruned)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%#v (pruned %v, round %d): best\n%v\nwant\n%v", plan, pruned, round, got, want)
+				}
+				checks = append(checks, q.checks.Load())
+			}
+		}
+		// The first plan, its phrase new, checks candidates; in the second round
+		// neither plan checks any.
+		if checks[0] == 0 || checks[2] != 0 || checks[3] != 0 {
+			t.Errorf("pruned %v: the queries checked %v candidates, want some first, none in the second round", pruned, checks)
+		}
+	}
+}

@@ -806,6 +806,7 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 	seen, scored, bounding := 0, 0, true // sections visited, and of those scored
 	var small smallerBlocks
 	sc := q.newScorer()
+	defer sc.remember()
 	for i := range q.segs {
 		s := &q.segs[i]
 		in := s.within(docs)
