@@ -55,7 +55,7 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		out.held = tb.Held
 		out.held.Each(func(bit uint32) {
 			freq, length := tb.At(bit)
-			out.scores[bit] = n.bm25(freq, sc.lengthPart(n, length))
+			out.scores[bit] = sc.bm25(n, freq, length)
 		})
 	case kindAll:
 		out.held = want
@@ -183,29 +183,23 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		return
 	}
 	// The score of a phrase in a section that holds it, as phraseScore computes it
-	// from its terms' postings there, from their postings joined. A phrase's terms
-	// are of one field, whose average length they share: their lengthParts are one.
+	// from its terms' postings there, from their postings joined.
 	fromTables.Each(func(bit uint32) { out.scores[bit] = 0 })
 	jb := sc.joints[n.phraseNum].Block(base>>segments.TableBlockBits, fromTables)
-	lengthOf := n.kids[0]
-	if len(n.phrase.Sets[0]) > 1 {
-		lengthOf = lengthOf.kids[0]
-	}
 	jb.Held.Each(func(bit uint32) {
 		length, row := jb.At(bit)
-		part := sc.lengthPart(lengthOf, length)
 		var sum float64
 		for set, k := range n.kids {
 			ids := n.phrase.Sets[set]
 			if len(ids) == 1 {
-				sum += k.times * k.bm25(row.Freq(ids[0]), part)
+				sum += k.times * sc.bm25(k, row.Freq(ids[0]), length)
 				continue
 			}
 			var score float64
 			matched := 0
 			for i, id := range ids {
 				if freq := row.Freq(id); freq > 0 {
-					score += k.kids[i].bm25(freq, part)
+					score += sc.bm25(k.kids[i], freq, length)
 					matched++
 				}
 			}

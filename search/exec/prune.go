@@ -778,13 +778,13 @@ func (n *node) termBounds(b *bounds, g group, out *groupBounds) {
 		// both differ in score by far more than rounding, so the impact a block
 		// keeps scores at least as high as the ones it dropped, as computed.
 		if best := bests[i]; best != noImpact {
-			out.bounds[j] = n.bm25(uint64(best.freq), b.sc.lengthPart(n, uint64(best.length)))
+			out.bounds[j] = b.sc.bm25(n, uint64(best.freq), uint64(best.length))
 			out.isolated.Add(j)
 			continue
 		}
 		var best float64
 		for _, im := range t.impacts[t.starts[i]:t.starts[i+1]] {
-			best = max(best, n.bm25(uint64(im.freq), b.sc.lengthPart(n, uint64(im.length))))
+			best = max(best, b.sc.bm25(n, uint64(im.freq), uint64(im.length)))
 		}
 		out.bounds[j] = best
 	}
