@@ -164,7 +164,7 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 	var fromTables segments.Mask
 	for i := known.at + first; i < len(known.nums) && known.nums[i]-base < tableBlock; i++ {
 		bit := known.nums[i] - base
-		switch s := known.scores[i]; {
+		switch s := known.phraseMatches.score(i); {
 		case !want.Has(bit):
 		case s == holdsUnscored:
 			fromTables.Add(bit)

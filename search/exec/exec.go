@@ -195,10 +195,20 @@ type scoringTables struct {
 }
 
 // phraseMatches are sections of a phrase, segment-local, in order, and the phrase's
-// score in each.
+// score in each; nil scores are holdsUnscored's (sections known from an earlier
+// query: at 1M, a search of a phrase all of whose candidates were remembered had
+// 90,000 such scores to allocate).
 type phraseMatches struct {
 	nums   []uint32
 	scores []float64
+}
+
+// score returns the score of m's i-th section.
+func (m *phraseMatches) score(i int) float64 {
+	if m.scores == nil {
+		return holdsUnscored
+	}
+	return m.scores[i]
 }
 
 // notChecked is the score phraseCursor gives a candidate not checked: NaN, which
@@ -1099,7 +1109,7 @@ func (c *phraseCursor) score(local uint32) (float64, bool) {
 		}
 		return 0, false
 	}
-	return c.scores[i], true
+	return c.phraseMatches.score(i), true
 }
 
 // uncheckedIn returns the sections not checked of the block of a table whose first

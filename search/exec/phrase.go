@@ -283,12 +283,7 @@ func (h *phraseHolders) split(candidates *roaring.Bitmap) (phraseMatches, *roari
 // among returns those of candidates, all of them checked, that hold the phrase,
 // scored holdsUnscored.
 func (h *phraseHolders) among(candidates *roaring.Bitmap) phraseMatches {
-	nums := roaring.And(h.holds, candidates).ToArray()
-	scores := make([]float64, len(nums))
-	for i := range scores {
-		scores[i] = holdsUnscored
-	}
-	return phraseMatches{nums: nums, scores: scores}
+	return phraseMatches{nums: roaring.And(h.holds, candidates).ToArray()}
 }
 
 // holdersOf returns what q's Positions keeps of the candidates of phrase n checked
@@ -309,15 +304,22 @@ func (m phraseMatches) merge(o phraseMatches) phraseMatches {
 	case len(o.nums) == 0:
 		return m
 	}
-	out := phraseMatches{nums: make([]uint32, 0, len(m.nums)+len(o.nums)), scores: make([]float64, 0, len(m.nums)+len(o.nums))}
+	out := phraseMatches{nums: make([]uint32, 0, len(m.nums)+len(o.nums))}
+	if m.scores != nil || o.scores != nil {
+		out.scores = make([]float64, 0, len(m.nums)+len(o.nums))
+	}
 	i, j := 0, 0
 	for i < len(m.nums) || j < len(o.nums) {
-		if j == len(o.nums) || i < len(m.nums) && m.nums[i] < o.nums[j] {
-			out.nums, out.scores = append(out.nums, m.nums[i]), append(out.scores, m.scores[i])
-			i++
-		} else {
-			out.nums, out.scores = append(out.nums, o.nums[j]), append(out.scores, o.scores[j])
+		from, k := &m, i
+		if j < len(o.nums) && (i == len(m.nums) || o.nums[j] < m.nums[i]) {
+			from, k = &o, j
 			j++
+		} else {
+			i++
+		}
+		out.nums = append(out.nums, from.nums[k])
+		if out.scores != nil {
+			out.scores = append(out.scores, from.score(k))
 		}
 	}
 	return out

@@ -242,3 +242,22 @@ func TestPhraseChecksRemembered(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseMatchesMerge checks that merging sections of a phrase keeps them in order
+// with their scores, those known unscored (nil scores) holdsUnscored.
+func TestPhraseMatchesMerge(t *testing.T) {
+	known := phraseMatches{nums: []uint32{2, 5, 9}}
+	checked := phraseMatches{nums: []uint32{1, 6, 7, 12}, scores: []float64{0.1, 0.6, 0.7, 1.2}}
+	got := known.merge(checked)
+	wantNums := []uint32{1, 2, 5, 6, 7, 9, 12}
+	wantScores := []float64{0.1, holdsUnscored, holdsUnscored, 0.6, 0.7, holdsUnscored, 1.2}
+	if !slices.Equal(got.nums, wantNums) || !slices.Equal(got.scores, wantScores) {
+		t.Errorf("merged %v %v, want %v %v", got.nums, got.scores, wantNums, wantScores)
+	}
+	if both := known.merge(phraseMatches{nums: []uint32{3}}); both.scores != nil || !slices.Equal(both.nums, []uint32{2, 3, 5, 9}) || both.score(1) != holdsUnscored {
+		t.Errorf("two unscored merged into %v %v", both.nums, both.scores)
+	}
+	if one := known.merge(phraseMatches{}); !slices.Equal(one.nums, known.nums) {
+		t.Errorf("merged with none: %v", one.nums)
+	}
+}
