@@ -32,19 +32,24 @@ const minBoundDocs = 4
 // levels is the number of sizes of blocks.
 const levels = 2
 
-// ScoreTop judges its bounds once it has visited a share of the sections it scores,
-// 1/judgeShare of them but no more than judgeAfter, and at every block after: once
-// they have had it score more than giveUpPercent of the sections visited, it scores
-// the rest without bounding them. Bounding a block of a query of many terms costs about
-// as much as scoring a few of its sections, and the bounds of some queries leave
-// nearly nothing out: at 10,000 generated sections, those of "muse safety patients"
-// (three words, each of which scores a floor in a section that holds it) left out
-// one section in a hundred and added a third to its scoring's CPU; "cells" left out
-// 35-49% of its sections in each half, 间充质干细胞 12%.
+// ScoreTop judges its bounds a window of sections at a time, a share of the sections
+// it scores, 1/judgeShare of them but no more than judgeAfter: once they have had it
+// score more than giveUpPercent of the sections of a window, it scores those of the
+// next retryWindows windows without bounding them, then bounds a window again.
+// Bounding a block of a query of many terms costs about as much as scoring a few of
+// its sections, and the bounds of some queries leave nearly nothing out: at 10,000
+// generated sections, those of "muse safety patients" (three words, each of which
+// scores a floor in a section that holds it) left out one section in a hundred and
+// added a third to its scoring's CPU; "cells" left out 35-49% of its sections in each
+// half, 间充质干细胞 12%. But a search's first window, before its first hits are
+// found, scores most of its sections whatever the bounds: at 1M, cells among the
+// sections of two facet values, which gave up bounding there for good, took a sixth
+// less CPU bounding them all.
 const (
 	judgeShare    = 4
 	judgeAfter    = 4096
 	giveUpPercent = 80
+	retryWindows  = 3
 )
 
 // ScoreTop bounds the smaller blocks (of the levels after the first) while that
@@ -802,8 +807,11 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 	buf := make([]uint32, 0, 1<<levelBits[0])
 	many := make([]uint32, manyAtOnce)
 	blocks := 0
-	judge := min(int(docs.GetCardinality()/judgeShare), judgeAfter)
-	seen, scored, bounding := 0, 0, true // sections visited, and of those scored
+	window := min(int(docs.GetCardinality()/judgeShare), judgeAfter)
+	seen, scored := 0, 0 // sections visited, and of those scored
+	// Whether it bounds blocks, since it visited from sections, of which it had scored
+	// scoredFrom.
+	bounding, from, scoredFrom := true, 0, 0
 	var small smallerBlocks
 	sc := q.newScorer()
 	defer sc.remember()
@@ -827,8 +835,12 @@ func (q *Query) ScoreTop(ctx context.Context, docs *roaring.Bitmap, imp *Impacts
 				}
 			}
 			k := block{0, uint32((uint64(buf[0]) - s.seg.Offset) >> levelBits[0])}
-			if seen += len(buf); bounding && seen >= judge {
-				bounding = scored*100 <= seen*giveUpPercent
+			switch seen += len(buf); {
+			case bounding && seen-from >= window:
+				bounding = (scored-scoredFrom)*100 <= (seen-from)*giveUpPercent
+				from, scoredFrom = seen, scored
+			case !bounding && seen-from >= retryWindows*window:
+				bounding, from, scoredFrom = true, seen, scored
 			}
 			if bounding {
 				return v.block(k, buf)

@@ -607,3 +607,30 @@ func TestBlockBestsFollowAverageLength(t *testing.T) {
 		t.Errorf("every block of %d bounded from all its impacts", blocks)
 	}
 }
+
+// TestScoreTopBoundsAgain checks that ScoreTop, having stopped bounding blocks where
+// its first window of sections scored nearly all of them (each block better than the
+// last, before the page fills), bounds them again later, leaving out the sections that
+// cannot enter the page, and ranks as scoring every section does.
+func TestScoreTopBoundsAgain(t *testing.T) {
+	const first, n = judgeAfter, judgeAfter * (retryWindows + 2) // a window, and as many more
+	snap := oneSegment(t, n, func(d int) string {
+		if d < first {
+			return "x" + strings.Repeat(" f", 40-d/128) // shorter and better block by block
+		}
+		return "x" + strings.Repeat(" f", 60)
+	})
+	q, err := Prepare(context.Background(), snap, Term{Field: "a", Term: "x", Boost: 1}, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, all := rank(t, q, NewImpacts(), q.Matches(), 10, false)
+	got, scored := rank(t, q, NewImpacts(), q.Matches(), 10, true)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ScoreTop ranks\n%v, want\n%v", got, want)
+	}
+	// The first window and the retryWindows after it scored whole; the last bounded.
+	if all != n || scored > n-judgeAfter/2 {
+		t.Errorf("ScoreTop scored %d of %d sections, want at most %d", scored, all, n-judgeAfter/2)
+	}
+}
