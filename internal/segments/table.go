@@ -270,20 +270,27 @@ type TableBlock struct {
 // b<<TableBlockBits), hold the term. The blocks asked about, and Find's documents,
 // must not go back.
 func (c *TableCursor) Block(b uint32, want Mask) TableBlock {
-	i, ok := c.t.seek(c.i, b)
-	c.i = i
+	var held Mask
+	c.i, held = c.t.block(c.i, b, want, c.deleted)
+	return TableBlock{Held: held, t: c.t, i: c.i}
+}
+
+// block returns the index in x.blocks of block b, looking from index from on (see
+// seek), and which of want, documents of the block, x holds, less those of deleted.
+func (x *blockIndex) block(from int, b uint32, want Mask, deleted *roaring.Bitmap) (int, Mask) {
+	i, ok := x.seek(from, b)
 	if !ok {
-		return TableBlock{}
+		return i, Mask{}
 	}
-	out := TableBlock{Held: want.And(c.t.masks[i]), t: c.t, i: i}
-	if c.deleted != nil {
-		out.Held.Each(func(bit uint32) {
-			if c.deleted.Contains(b<<TableBlockBits | bit) {
-				out.Held[bit/64] &^= 1 << (bit % 64)
+	held := want.And(x.masks[i])
+	if deleted != nil {
+		held.Each(func(bit uint32) {
+			if deleted.Contains(b<<TableBlockBits | bit) {
+				held[bit/64] &^= 1 << (bit % 64)
 			}
 		})
 	}
-	return out
+	return i, held
 }
 
 // At returns the frequency of the term in the block's document bit, which Held
@@ -406,20 +413,9 @@ type JointBlock struct {
 // Block returns which of want, documents of block b (those numbered from
 // b<<TableBlockBits), the Joint holds. The blocks asked about must not go back.
 func (c *JointCursor) Block(b uint32, want Mask) JointBlock {
-	i, ok := c.j.seek(c.i, b)
-	c.i = i
-	if !ok {
-		return JointBlock{}
-	}
-	out := JointBlock{Held: want.And(c.j.masks[i]), j: c.j, i: i}
-	if c.deleted != nil {
-		out.Held.Each(func(bit uint32) {
-			if c.deleted.Contains(b<<TableBlockBits | bit) {
-				out.Held[bit/64] &^= 1 << (bit % 64)
-			}
-		})
-	}
-	return out
+	var held Mask
+	c.i, held = c.j.block(c.i, b, want, c.deleted)
+	return JointBlock{Held: held, j: c.j, i: c.i}
 }
 
 // At returns the length of the field in the block's document bit, which Held marks,
