@@ -320,7 +320,7 @@ type Joint struct {
 }
 
 // Join joins the Tables of terms, by term number, over the documents that hold a
-// term of each of sets (lists of term numbers).
+// term of each of sets (lists of term numbers, which name every term).
 func Join(terms []*Table, sets [][]int) *Joint {
 	j := &Joint{terms: len(terms)}
 	at := make([]int, len(terms)) // where each term's blocks have got to
@@ -339,8 +339,9 @@ func Join(terms []*Table, sets [][]int) *Joint {
 			var some Mask
 			for _, t := range set {
 				i, ok := terms[t].seek(at[t], b)
-				at[t] = i
+				at[t], found[t] = i, -1
 				if ok {
+					found[t] = i
 					some = some.Or(terms[t].masks[i])
 				}
 			}
@@ -352,13 +353,6 @@ func Join(terms []*Table, sets [][]int) *Joint {
 		}
 		if all == (Mask{}) {
 			continue
-		}
-		for t, table := range terms {
-			i, ok := table.seek(at[t], b)
-			at[t], found[t] = i, -1
-			if ok {
-				found[t] = i
-			}
 		}
 		all.Each(func(bit uint32) {
 			j.add(b<<TableBlockBits|bit, len(j.lengths))

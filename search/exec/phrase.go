@@ -181,10 +181,11 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 				continue
 			}
 			if h, ok := q.holdersOf(&q.segs[i], n); ok {
-				c.remembered, c.candidates = h.split(c.candidates)
-				if len(c.remembered.nums) > 0 {
+				var rest *roaring.Bitmap
+				if c.remembered, rest = h.split(c.candidates); rest != c.candidates {
 					q.remembered.Add(1)
 				}
+				c.candidates = rest
 			}
 			if !c.candidates.IsEmpty() {
 				c.kept = c.candidates.Clone()
