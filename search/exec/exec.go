@@ -343,23 +343,24 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	}
 	err = q.perSegment(ctx, split != 0, func(i int) error {
 		s := &q.segs[i]
-		holders := make([]*roaring.Bitmap, len(s.phrases))
 		for p, n := range q.phrases {
 			sets, checked := &s.phrases[p], found[i][p]
-			holders[p] = roaring.BitmapOf(checked.nums...)
 			// The candidates Prepare did not check are left to scoring, but for
-			// those an earlier query checked.
-			rest := roaring.AndNot(sets.candidates, undecided[i])
-			if h, ok := q.holdersOf(s, n); ok {
-				var holds phraseMatches
-				holds, rest = h.split(rest)
-				checked = holds.merge(checked)
+			// those an earlier query checked, taken from them as dense bits.
+			if sets.unchecked = uncheckedOf(sets.candidates, undecided[i]); sets.unchecked != nil {
+				if h, ok := q.holdersOf(s, n); ok {
+					checked = h.takeFrom(sets.unchecked).merge(checked)
+				}
 			}
-			sets.known, sets.unchecked = checked, rest.ToDense()
+			sets.known = checked
 		}
 		// The query's matches: those it was sure of, and those of the undecided
 		// sections, where every phrase is decided now.
 		if !undecided[i].IsEmpty() {
+			holders := make([]*roaring.Bitmap, len(s.phrases))
+			for p := range holders {
+				holders[p] = roaring.BitmapOf(found[i][p].nums...)
+			}
 			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders))
 		}
 		return nil
@@ -1104,7 +1105,7 @@ func (c *phraseCursor) score(local uint32) (float64, bool) {
 		c.at = i
 	}
 	if i == len(nums) || nums[i] != local {
-		if w := int(local / 64); w < len(c.unchecked) && c.unchecked[w]&(1<<(local%64)) != 0 {
+		if has(c.unchecked, local) {
 			return notChecked, true
 		}
 		return 0, false

@@ -261,3 +261,27 @@ func TestPhraseMatchesMerge(t *testing.T) {
 		t.Errorf("merged with none: %v", one.nums)
 	}
 }
+
+func TestPhraseHoldersTakeFrom(t *testing.T) {
+	checked := roaring.BitmapOf(3, 5, 70, 130, 300, 5000)
+	h := &phraseHolders{holds: roaring.BitmapOf(3, 70, 300), checked: checked, checkedBits: checked.ToDense()}
+	sections := roaring.BitmapOf(3, 5, 6, 70, 200, 300).ToDense()
+	got := h.takeFrom(sections)
+	if !slices.Equal(got.nums, []uint32{3, 70, 300}) || got.scores != nil {
+		t.Errorf("holders taken %v %v, want [3 70 300] unscored", got.nums, got.scores)
+	}
+	if left := roaring.FromDense(sections, false).ToArray(); !slices.Equal(left, []uint32{6, 200}) {
+		t.Errorf("left %v, want [6 200]", left)
+	}
+}
+
+func TestUncheckedOf(t *testing.T) {
+	candidates := roaring.BitmapOf(1, 64, 65, 200, 500)
+	for _, checked := range []*roaring.Bitmap{roaring.BitmapOf(64, 1000), roaring.BitmapOf(1, 64, 65, 500), roaring.BitmapOf(1, 64, 65, 200, 500)} {
+		want := roaring.AndNot(candidates, checked)
+		got := uncheckedOf(candidates, checked)
+		if want.IsEmpty() != (got == nil) || !roaring.FromDense(got, false).Equals(want) {
+			t.Errorf("%v checked: %v left, want %v", checked.ToArray(), roaring.FromDense(got, false).ToArray(), want.ToArray())
+		}
+	}
+}
