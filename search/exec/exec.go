@@ -320,9 +320,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	undecided := make([]*roaring.Bitmap, len(q.segs))
 	err = q.perSegment(ctx, split != 0, func(i int) error {
 		s := &q.segs[i]
-		for _, n := range q.phrases {
-			s.phrases = append(s.phrases, phraseSets{candidates: s.candidates(n)})
-		}
+		s.phrases = make([]phraseSets, len(q.phrases))
 		var maybe *roaring.Bitmap
 		s.root, maybe = s.match(q.root)
 		undecided[i] = roaring.AndNot(maybe, s.root.docs)
@@ -524,11 +522,11 @@ func (s *segment) read(n *node) error {
 // match returns the sections n surely matches in the segment, whatever its phrases'
 // positions hold, and those it may match: in three-valued logic, each phrase's
 // candidates undecided. A Term, All or Docs node is decided everywhere (its sure and
-// maybe sets are one bitmap), a phrase sure of none and maybe holding its candidates;
-// And, Or, UnitOr and Sum take the intersection or union of their nodes' sure sets
-// and of their maybe sets; a Not is sure where Must is sure and MustNot may not
-// match, and may match where Must may and MustNot is not sure; Squash and Adjust are
-// their node's.
+// maybe sets are one bitmap), a phrase sure of none and maybe holding its candidates
+// (which match keeps in the segment's phraseSets); And, Or, UnitOr and Sum take the
+// intersection or union of their nodes' sure sets and of their maybe sets; a Not is
+// sure where Must is sure and MustNot may not match, and may match where Must may and
+// MustNot is not sure; Squash and Adjust are their node's.
 //
 // The sets are sound: sure ⊆ the node's matches ⊆ maybe, whatever the positions
 // hold. By induction: a leaf's are; each rule keeps it, as intersection and union are
@@ -557,8 +555,16 @@ func (s *segment) match(n *node) (*match, *roaring.Bitmap) {
 		m.docs = roaring.AddOffset64(in, -int64(s.seg.Offset))
 		return m, m.docs
 	case Phrase:
+		// Its candidates: the sections that hold every term of it (a term or a
+		// disjunction of terms each).
+		sets := make([]*roaring.Bitmap, len(m.kids))
+		for i, k := range m.kids {
+			sets[i] = k.docs
+		}
+		candidates := roaring.FastAnd(sets...)
+		s.phrases[n.phraseNum].candidates = candidates
 		m.docs = roaring.New()
-		return m, s.phrases[n.phraseNum].candidates
+		return m, candidates
 	case Squash, Adjust:
 		m.docs = m.kids[0].docs
 		return m, maybes[0]
@@ -608,11 +614,7 @@ func combine(n *node, sets, negated []*roaring.Bitmap) *roaring.Bitmap {
 	case kindNot:
 		return roaring.AndNot(sets[0], negated[1])
 	}
-	out := roaring.New() // Or, UnitOr, Sum
-	for _, s := range sets {
-		out.Or(s)
-	}
-	return out
+	return roaring.FastOr(sets...) // Or, UnitOr, Sum
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's

@@ -387,16 +387,6 @@ func (h *phraseHolders) size() int {
 	return 88 + int(h.holds.GetSizeInBytes()+h.checked.GetSizeInBytes()) + 8*len(h.checkedBits)
 }
 
-// candidates returns the sections of the segment that hold every term of phrase n.
-func (s *segment) candidates(n *node) *roaring.Bitmap {
-	sets := make([]*roaring.Bitmap, len(n.kids))
-	for i, k := range n.kids {
-		m, _ := s.match(k) // a term, or a disjunction of terms
-		sets[i] = m.docs
-	}
-	return roaring.FastAnd(sets...)
-}
-
 // check checks the candidates of c.
 func (q *Query) check(ctx context.Context, c *phraseCheck) error {
 	if c.candidates.IsEmpty() {
