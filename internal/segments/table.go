@@ -425,6 +425,16 @@ type JointRow struct {
 	first uint32 // the index of its first in j.freqs
 }
 
+// Ones reports whether the document holds every term of the Joint once.
+func (r JointRow) Ones() bool {
+	for _, f := range r.j.freqs[r.first : r.first+uint32(r.j.terms)] {
+		if f != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // Freq returns the frequency of term number t in the document, 0 where it does not
 // hold the term.
 func (r JointRow) Freq(t int) uint64 {

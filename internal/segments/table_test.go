@@ -115,8 +115,11 @@ func tableSnapshot(t *testing.T, rng *rand.Rand) (Snapshot, []string, int) {
 				// Skewed, so that terms fill their blocks from sparse to full.
 				text = append(text, words[min(rng.IntN(6), rng.IntN(6), len(words)-1)])
 			}
-			if i%100 == 0 {
+			switch {
+			case i%100 == 0:
 				text = append(text, strings.Repeat("sea ", 250+i/10)) // beyond a byte
+			case i%50 == 7:
+				text = words[:4] // each once
 			}
 			id := fmt.Sprintf("%d-%04d", b, i)
 			batch[id] = map[string]any{"t": strings.Join(text, " ")}
@@ -176,7 +179,7 @@ func TestJoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 7))
 	snap, words, _ := tableSnapshot(t, rng)
 	sets := [][]int{{3}, {1, 2}, {0}} // sea, red or blue, fish: the Joint's terms are words[:4]
-	held, partly, many := 0, 0, 0
+	held, partly, many, ones := 0, 0, 0, 0
 	for _, seg := range snap.Segments() {
 		tables := make([]*Table, 4)
 		for i := range tables {
@@ -220,6 +223,12 @@ func TestJoint(t *testing.T) {
 				if l != length {
 					t.Fatalf("document %d: length %d, the tables have %d", num, l, length)
 				}
+				if want := freqs == [4]uint64{1, 1, 1, 1}; row.Ones() != want {
+					t.Fatalf("document %d: frequencies %v, each term once: %v", num, freqs, row.Ones())
+				}
+				if row.Ones() {
+					ones++
+				}
 				held++
 				if freqs[1] == 0 || freqs[2] == 0 {
 					partly++
@@ -230,7 +239,7 @@ func TestJoint(t *testing.T) {
 			}
 		}
 	}
-	if held < 300 || partly == 0 || many == 0 {
-		t.Errorf("%d documents held, %d with one term of a set of two, %d with a frequency beyond a byte: the test checks too little", held, partly, many)
+	if held < 300 || partly == 0 || many == 0 || ones == 0 {
+		t.Errorf("%d documents held, %d with one term of a set of two, %d with a frequency beyond a byte, %d with each term once: the test checks too little", held, partly, many, ones)
 	}
 }

@@ -794,8 +794,10 @@ type scorer struct {
 	known    []phraseCursor
 	checkers []*checker
 	// lengths are, by term number, its scores by length (zero where not computed
-	// yet).
-	lengths [][]lengthScores
+	// yet); phraseOnes, by phrase number, its score by length in a section that holds
+	// each of its terms once (likewise).
+	lengths    [][]lengthScores
+	phraseOnes [][]float64
 	// optimistic has a score assume, of each phrase not checked in the section,
 	// whichever of holding it or not scores no lower, instead of checking it;
 	// assumed says that the score did.
@@ -823,7 +825,7 @@ const maxMemoLength = 4096
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]lengthScores, len(q.terms))}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]lengthScores, len(q.terms)), phraseOnes: make([][]float64, len(q.phrases))}
 }
 
 // phraseChecked are candidates of a phrase a scorer checked, and those that hold it.
