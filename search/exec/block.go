@@ -195,16 +195,11 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		// Where every term is once in the section, the score follows from the
 		// length alone (at 1M generated sections, most of a CJK query's phrases' rows:
 		// their scores were a sixth of 間葉系幹細胞's CPU).
-		memo := sc.phraseOnes[n.phraseNum]
-		if length >= uint64(len(memo)) {
-			grown := make([]float64, min(max(2*len(memo), int(length)+1, 64), maxMemoLength))
-			copy(grown, memo)
-			memo, sc.phraseOnes[n.phraseNum] = grown, grown
+		one := byLength(&sc.phraseOnes[n.phraseNum], length)
+		if *one == 0 {
+			*one = sc.phraseRow(n, length, row)
 		}
-		if memo[length] == 0 {
-			memo[length] = sc.phraseRow(n, length, row)
-		}
-		out.scores[bit] = memo[length]
+		out.scores[bit] = *one
 	})
 	out.held = out.held.Or(fromTables)
 }

@@ -1010,13 +1010,7 @@ func (sc *scorer) bm25(n *node, freq, length uint64) float64 {
 	if length >= maxMemoLength {
 		return n.bm25(freq, n.lengthPart(length))
 	}
-	memo := sc.lengths[n.term]
-	if length >= uint64(len(memo)) {
-		grown := make([]lengthScores, min(max(2*len(memo), int(length)+1, 64), maxMemoLength))
-		copy(grown, memo)
-		memo, sc.lengths[n.term] = grown, grown
-	}
-	m := &memo[length]
+	m := byLength(&sc.lengths[n.term], length)
 	if m.part == 0 { // a part is never 0
 		m.part = n.lengthPart(length)
 		m.one = n.bm25(1, m.part)
@@ -1025,6 +1019,17 @@ func (sc *scorer) bm25(n *node, freq, length uint64) float64 {
 		return m.one
 	}
 	return n.bm25(freq, m.part)
+}
+
+// byLength returns the place of length, below maxMemoLength, in memo, one of a
+// scorer's memos by field length, grown to hold it.
+func byLength[T any](memo *[]T, length uint64) *T {
+	if length >= uint64(len(*memo)) {
+		grown := make([]T, min(max(2*len(*memo), int(length)+1, 64), maxMemoLength))
+		copy(grown, *memo)
+		*memo = grown
+	}
+	return &(*memo)[length]
 }
 
 // lengthScores are what a scorer keeps of a term's score for a field's length:
