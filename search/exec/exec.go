@@ -614,7 +614,18 @@ func combine(n *node, sets, negated []*roaring.Bitmap) *roaring.Bitmap {
 	case kindNot:
 		return roaring.AndNot(sets[0], negated[1])
 	}
-	return roaring.FastOr(sets...) // Or, UnitOr, Sum
+	// Or, UnitOr, Sum: the union of those not empty (a phrase is sure of none), a set
+	// alone as it is (sets are never changed once made).
+	some := make([]*roaring.Bitmap, 0, len(sets))
+	for _, s := range sets {
+		if !s.IsEmpty() {
+			some = append(some, s)
+		}
+	}
+	if len(some) == 1 {
+		return some[0]
+	}
+	return roaring.FastOr(some...)
 }
 
 // stats computes the idf and average field length of every term of n, as bleve's
