@@ -136,9 +136,10 @@ func (n *node) scoreBlock(m *match, b uint32, want segments.Mask, sc *scorer) *b
 		r := n.kids[0].scoreBlock(m.kids[0], b, want, sc)
 		out.held, out.assumed = r.held, r.assumed
 		off := sc.seg.seg.Offset
+		in := sc.adjusted(n).in(t.Docs, off+uint64(base))
 		r.held.Each(func(bit uint32) {
 			s, num := r.scores[bit], off+uint64(base|bit)
-			if t.Docs.Contains(uint32(num)) {
+			if in.Has(bit) {
 				if r.assumed.Has(bit) {
 					s = t.Most(s, s)
 				} else {

@@ -794,6 +794,9 @@ type scorer struct {
 	// without and with floorless (node.bounds).
 	groups [2][]groupBounds
 	parts  orParts
+	// adjusts read the Docs of each Adjust node in the segment, by node number, for
+	// scoreBlock.
+	adjusts []blockReader
 	// checked are, by phrase number, the candidates scoring checked in the segment,
 	// in order, and of them those that hold the phrase: kept in the Positions for
 	// later queries once the segment is scored (remember).
@@ -834,6 +837,14 @@ func (sc *scorer) groupScratch(floorless bool, id int) *groupBounds {
 // computes them every time (sections run to some hundreds of tokens).
 const maxMemoLength = 4096
 
+// adjusted returns the reader of the Docs of Adjust node n.
+func (sc *scorer) adjusted(n *node) *blockReader {
+	if sc.adjusts == nil {
+		sc.adjusts = make([]blockReader, sc.q.nodes)
+	}
+	return &sc.adjusts[n.id]
+}
+
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
 	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]lengthScores, len(q.terms)), phraseOnes: make([][]float64, len(q.phrases))}
@@ -852,6 +863,7 @@ func (sc *scorer) start(s *segment) {
 	clear(sc.cursors)
 	clear(sc.joints)
 	clear(sc.checkers)
+	clear(sc.adjusts)
 	for i := range s.phrases {
 		sc.known[i] = phraseCursor{phraseMatches: &s.phrases[i].known, unchecked: s.phrases[i].unchecked}
 	}

@@ -731,22 +731,35 @@ func (v *visit) keepIn(k block, docs []uint32) []uint32 {
 }
 
 // liftedIn returns the sections of Query.lifted in block tb of a table of the
-// segment, which must not go back: read forward once for the block and its smaller
-// blocks (a look-up in the bitmap a section was a sixth of 脊髄損傷's ScoreTop at 1M).
+// segment, which must not go back (a look-up in the bitmap a section was a sixth of
+// 脊髄損傷's ScoreTop at 1M).
 func (v *visit) liftedIn(tb uint32) segments.Mask {
-	if v.liftedAt.it != nil && v.liftedAt.block == tb {
-		return v.liftedAt.mask
+	return v.liftedAt.in(v.q.lifted, v.s.seg.Offset+uint64(tb)<<segments.TableBlockBits)
+}
+
+// blockReader reads a bitmap of snapshot document numbers forward, a block of a
+// table at a time, once for the block and its smaller blocks.
+type blockReader struct {
+	it   roaring.IntPeekable
+	base uint64
+	mask segments.Mask
+}
+
+// in returns the sections of set, which r reads, in the block of a table whose first
+// section is base; the blocks asked about must not go back.
+func (r *blockReader) in(set *roaring.Bitmap, base uint64) segments.Mask {
+	if r.it != nil && r.base == base {
+		return r.mask
 	}
-	if v.liftedAt.it == nil {
-		v.liftedAt.it = v.q.lifted.Iterator()
+	if r.it == nil {
+		r.it = set.Iterator()
 	}
-	base := v.s.seg.Offset + uint64(tb)<<segments.TableBlockBits
-	it, m := v.liftedAt.it, segments.Mask{}
+	it, m := r.it, segments.Mask{}
 	it.AdvanceIfNeeded(uint32(base))
 	for ; it.HasNext() && uint64(it.PeekNext()) < base+tableBlock; it.Next() {
 		m.Add(uint32(uint64(it.PeekNext()) - base))
 	}
-	v.liftedAt.block, v.liftedAt.mask = tb, m
+	r.base, r.mask = base, m
 	return m
 }
 
@@ -888,11 +901,7 @@ type visit struct {
 	// roots are the root's bounds in the group of each level bounded last.
 	roots [levels]rootGroup
 	// liftedAt reads Query.lifted for keepIn: its sections in a block of a table.
-	liftedAt struct {
-		it    roaring.IntPeekable
-		block uint32
-		mask  segments.Mask
-	}
+	liftedAt blockReader
 }
 
 // smallerBlocks counts the smaller blocks a ScoreTop bounded and the sections they
