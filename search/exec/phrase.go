@@ -273,22 +273,15 @@ func (p *Positions) remember(seg segments.Segment, phraseKey string, holds []uin
 }
 
 // split returns those of candidates that were checked and hold the phrase, scored
-// holdsUnscored, and those not checked (candidates itself when none were).
+// holdsUnscored, and those not checked (candidates itself when none were). The
+// sections that hold it were all checked: those of candidates that hold it are those
+// of the checked candidates.
 func (h *phraseHolders) split(candidates *roaring.Bitmap) (phraseMatches, *roaring.Bitmap) {
 	rest := roaring.AndNot(candidates, h.checked)
-	switch n := rest.GetCardinality(); {
-	case n == candidates.GetCardinality():
+	if rest.GetCardinality() == candidates.GetCardinality() {
 		return phraseMatches{}, candidates
-	case n == 0:
-		return h.among(candidates), rest
 	}
-	return h.among(roaring.And(candidates, h.checked)), rest
-}
-
-// among returns those of candidates, all of them checked, that hold the phrase,
-// scored holdsUnscored.
-func (h *phraseHolders) among(candidates *roaring.Bitmap) phraseMatches {
-	return phraseMatches{nums: roaring.And(h.holds, candidates).ToArray()}
+	return phraseMatches{nums: roaring.And(h.holds, candidates).ToArray()}, rest
 }
 
 // takeFrom returns those of sections, dense bits by segment-local number, that the
