@@ -313,12 +313,12 @@ func has(bits []uint64, x uint32) bool {
 }
 
 // uncheckedOf returns the candidates of a phrase that are not among checked, as dense
-// bits by segment-local number (nil, or none set, for none). Where checked holds
-// most of them (a phrase alone, whose every candidate Prepare checks), roaring's
-// difference finds few or none left; where it holds few (at 1M, a CJK query's
-// phrases have some 150,000 candidates a search, a sixth of them checked), they are
-// cleared one at a time from the candidates' bits, with no difference made and
-// copied.
+// bits by segment-local number (nil, or none set, for none). Where checked is at
+// least half as many as they are (a phrase alone, whose every candidate Prepare
+// checks), roaring's difference finds few or none left; where fewer (at 1M, a CJK
+// query's phrases have some 150,000 candidates a search, a sixth of them checked),
+// those checked are cleared one at a time from the candidates' bits, with no
+// difference made and copied.
 func uncheckedOf(candidates, checked *roaring.Bitmap) []uint64 {
 	if 2*checked.GetCardinality() >= candidates.GetCardinality() {
 		if rest := roaring.AndNot(candidates, checked); !rest.IsEmpty() {
