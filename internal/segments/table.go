@@ -377,6 +377,18 @@ func Join(terms []*Table, sets [][]int) *Joint {
 	return j
 }
 
+// Each calls each with every document j holds, deleted ones included, in order: its
+// number, its field's length and its row.
+func (j *Joint) Each(each func(num uint32, length uint64, row JointRow)) {
+	for i, b := range j.blocks {
+		rank := j.firsts[i]
+		j.masks[i].Each(func(bit uint32) {
+			each(b<<TableBlockBits|bit, uint64(j.lengths[rank]), JointRow{j, rank * uint32(j.terms)})
+			rank++
+		})
+	}
+}
+
 // Size is roughly the memory j takes, in bytes.
 func (j *Joint) Size() int {
 	return 64 + j.blockIndex.size() + len(j.freqs) + 2*len(j.lengths) + 32*len(j.many)

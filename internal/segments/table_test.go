@@ -3,6 +3,7 @@ package segments
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -174,7 +175,8 @@ func TestTableTooLarge(t *testing.T) {
 // TestJoint checks a Joint against its terms' Tables (which TestTable checks against
 // zap): a block at a time, it holds the documents asked about that the snapshot has
 // and that hold a term of each set, with each term's frequency there (0 where the
-// document lacks it) and the field's length.
+// document lacks it) and the field's length; and its Each against the Tables' Each,
+// deleted documents included.
 func TestJoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 7))
 	snap, words, _ := tableSnapshot(t, rng)
@@ -237,6 +239,38 @@ func TestJoint(t *testing.T) {
 					many++
 				}
 			}
+		}
+		// Each: every document that holds a term of each set, deleted ones too, in
+		// order, with its row.
+		freqs, lengths := map[uint32]*[4]uint64{}, map[uint32]uint64{}
+		for i, table := range tables {
+			table.Each(func(num uint32, freq, length uint64) {
+				if freqs[num] == nil {
+					freqs[num] = &[4]uint64{}
+				}
+				freqs[num][i], lengths[num] = freq, length
+			})
+		}
+		var nums, each []uint32
+		for num, f := range freqs {
+			if f[3] > 0 && f[1]+f[2] > 0 && f[0] > 0 {
+				nums = append(nums, num)
+			}
+		}
+		slices.Sort(nums)
+		j.Each(func(num uint32, length uint64, row JointRow) {
+			each = append(each, num)
+			for i, f := range freqs[num] {
+				if row.Freq(i) != f {
+					t.Fatalf("Each, document %d: frequency of %s %d, its table has %d", num, words[i], row.Freq(i), f)
+				}
+			}
+			if length != lengths[num] {
+				t.Fatalf("Each, document %d: length %d, the tables have %d", num, length, lengths[num])
+			}
+		})
+		if !slices.Equal(each, nums) {
+			t.Fatalf("Each visits %d documents, %d hold a term of each set", len(each), len(nums))
 		}
 	}
 	if held < 300 || partly == 0 || many == 0 || ones == 0 {

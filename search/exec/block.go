@@ -189,20 +189,25 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 	jb := sc.joints[n.phraseNum].Block(base>>segments.TableBlockBits, fromTables)
 	jb.Held.Each(func(bit uint32) {
 		length, row := jb.At(bit)
-		if length >= maxMemoLength || !row.Ones() {
-			out.scores[bit] = sc.phraseRow(n, length, row)
-			return
-		}
-		// Where every term is once in the section, the score follows from the
-		// length alone (at 1M generated sections, most of a CJK query's phrases' rows:
-		// their scores were a sixth of 間葉系幹細胞's CPU).
-		one := byLength(&sc.phraseOnes[n.phraseNum], length)
-		if *one == 0 {
-			*one = sc.phraseRow(n, length, row)
-		}
-		out.scores[bit] = *one
+		out.scores[bit] = sc.phraseAt(n, length, row)
 	})
 	out.held = out.held.Or(fromTables)
+}
+
+// phraseAt returns the score of phrase node n in a section that holds it, whose field
+// is length tokens long and holds its terms as often as row says: phraseRow's.
+func (sc *scorer) phraseAt(n *node, length uint64, row segments.JointRow) float64 {
+	if length >= maxMemoLength || !row.Ones() {
+		return sc.phraseRow(n, length, row)
+	}
+	// Where every term is once in the section, the score follows from the length
+	// alone (at 1M generated sections, most of a CJK query's phrases' rows: their
+	// scores were a sixth of 間葉系幹細胞's CPU).
+	one := byLength(&sc.phraseOnes[n.phraseNum], length)
+	if *one == 0 {
+		*one = sc.phraseRow(n, length, row)
+	}
+	return *one
 }
 
 // phraseRow returns the score of phrase node n in a section whose field is length

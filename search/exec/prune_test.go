@@ -634,3 +634,92 @@ func TestScoreTopBoundsAgain(t *testing.T) {
 		t.Errorf("ScoreTop scored %d of %d sections, want at most %d", scored, all, n-judgeAfter/2)
 	}
 }
+
+// TestPhraseBests checks a phrase's best scores by block (phraseBests) against its
+// candidates' scores, each found from its terms' postings as phraseScore finds a
+// holder's: the best of those of each block's candidates, deleted ones included, -1
+// where it has none. They must be found whatever the snapshot, kept for the same
+// weights, and their bounds tighter than their terms' in some blocks.
+func TestPhraseBests(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 5))
+	ix := newTestIndex(t, rng, 3000)
+	imp := NewImpacts()
+	ctx := context.Background()
+	blocks, tighter := 0, 0
+	for p := range 40 {
+		a, b := words[rng.IntN(8)], words[rng.IntN(len(words))]
+		plan := Phrase{Field: "a", Pattern: [][]string{{a}, {b, words[0]}, {a}}, Boost: 1}
+		if p%2 == 1 {
+			plan = Phrase{Field: "a", Pattern: [][]string{{a}, {}, {b, words[0]}}, Boost: 2}
+		}
+		for _, snap := range []segments.Snapshot{ix.after, ix.before} {
+			q, err := Prepare(ctx, snap, plan, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := q.phrases[0]
+			for i := range q.segs {
+				sc := q.newScorer()
+				sc.start(&q.segs[i])
+				bs, err := q.bounds(imp, i, sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, _ := q.impactsOf(imp, i)
+				if st.joints[0] == nil {
+					continue
+				}
+				got := bs.phrases[0]
+				if got == nil {
+					t.Fatalf("%v: no best scores where its postings are joined", plan.Pattern)
+				}
+				// Each candidate's postings of the phrase's terms, by term id.
+				postings := map[uint32][]*segments.Posting{}
+				for id, term := range n.termOf {
+					st.terms[term].postings.Each(func(num uint32, freq, length uint64) {
+						if postings[num] == nil {
+							postings[num] = make([]*segments.Posting, len(n.termOf))
+						}
+						postings[num][id] = &segments.Posting{Freq: freq, Length: length}
+					})
+				}
+				count := q.segs[i].seg.Count()
+				for level, bits := range levelBits {
+					want := make([]float64, (count+1<<bits-1)>>bits)
+					for j := range want {
+						want[j] = -1
+					}
+					for num, ps := range postings {
+						if slices.ContainsFunc(n.phrase.Sets, func(set []int) bool {
+							return !slices.ContainsFunc(set, func(id int) bool { return ps[id] != nil })
+						}) {
+							continue // not a candidate
+						}
+						want[num>>bits] = max(want[num>>bits], n.phraseScore(ps))
+					}
+					if !slices.Equal(got[level], want) {
+						t.Fatalf("%v, segment %d, level %d: best scores\n%v, want\n%v", plan.Pattern, i, level, got[level], want)
+					}
+				}
+				// Against its terms' bounds, block by block.
+				for k := range uint32(len(got[0])) {
+					g := groupOf(block{0, k}, count)
+					pb := q.root.bounds(q.segs[i].root, bs, g, false)
+					bound, present := pb.bounds[place(block{0, k})], pb.present.Has(place(block{0, k}))
+					terms := &groupBounds{}
+					q.root.conjunctionBounds(q.segs[i].root, bs, g, false, terms)
+					if present {
+						blocks++
+						if bound < terms.bounds[place(block{0, k})] {
+							tighter++
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d blocks bounded tighter than by the phrase's terms", tighter, blocks)
+	if blocks == 0 || tighter < blocks/4 {
+		t.Errorf("%d of %d blocks bounded tighter than by the phrase's terms", tighter, blocks)
+	}
+}
