@@ -176,11 +176,13 @@ type phraseSets struct {
 	candidates *roaring.Bitmap
 	known      phraseMatches
 	unchecked  []uint64
-	// tables are, by the phrase's term number, the table its term's positions are
-	// read from in Prepare's checks, nil where they are read from zap's postings
-	// (see positionTables); checked is the number of candidates Prepare checks.
-	tables  []*segments.PositionsTable
+	// decides are the candidates among the sections whose match is undecided, which
+	// Prepare checks, and checked their number; tables are, by the phrase's term
+	// number, the table its term's positions are read from in Prepare's checks, nil
+	// where they are read from zap's postings (see positionTables).
+	decides *roaring.Bitmap
 	checked uint64
+	tables  []*segments.PositionsTable
 	// scoring are the tables scoring reads where Prepare checked none.
 	scoring *scoringTables
 }
@@ -335,7 +337,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	if err := q.positionTables(ctx, undecided, split != 0); err != nil {
 		return nil, err
 	}
-	found, err := q.matchPhrases(ctx, undecided, split)
+	found, holders, err := q.matchPhrases(ctx, split)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +347,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 			sets, checked := &s.phrases[p], found[i][p]
 			// The candidates Prepare did not check are left to scoring, but for
 			// those an earlier query checked, taken from them as dense bits.
-			if sets.unchecked = uncheckedOf(sets.candidates, undecided[i]); sets.unchecked != nil {
+			if sets.unchecked = uncheckedOf(sets.candidates, sets.decides); sets.unchecked != nil {
 				if h, ok := q.holdersOf(s, n); ok {
 					checked = h.takeFrom(sets.unchecked).merge(checked)
 				}
@@ -355,11 +357,7 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 		// The query's matches: those it was sure of, and those of the undecided
 		// sections, where every phrase is decided now.
 		if !undecided[i].IsEmpty() {
-			holders := make([]*roaring.Bitmap, len(s.phrases))
-			for p := range holders {
-				holders[p] = roaring.BitmapOf(found[i][p].nums...)
-			}
-			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders))
+			s.root.docs = roaring.Or(s.root.docs, s.decided(q.root, s.root, undecided[i], holders[i]))
 		}
 		return nil
 	})

@@ -164,28 +164,31 @@ type phraseCheck struct {
 	out        phraseMatches
 	kept       *roaring.Bitmap
 	remembered phraseMatches
+	// held are the remembered as a bitmap (nil: none).
+	held *roaring.Bitmap
 }
 
 // matchPhrases checks the candidates of each phrase of the plan (the sections that
-// hold all its terms) among the sections undecided holds, by segment, for whether
-// they hold the phrase (its terms at consecutive positions), on two cores as split
-// says (see Prepare), scoring each from the postings read to check it. It returns,
-// by segment and phrase number, those that do.
-func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, split uint64) ([][]phraseMatches, error) {
+// hold all its terms) among the undecided sections (phraseSets.decides), by segment,
+// for whether they hold the phrase (its terms at consecutive positions), on two cores
+// as split says (see Prepare), scoring each from the postings read to check it. It
+// returns, by segment and phrase number, those that do, and the same as bitmaps.
+func (q *Query) matchPhrases(ctx context.Context, split uint64) ([][]phraseMatches, [][]*roaring.Bitmap, error) {
 	// The candidates to check, by segment, less those checked before: found on two
 	// cores as the checks are (their set operations, one core's, were a tenth of
 	// the CPU of a search of a quoted phrase at 1M sections).
 	bySegment := make([][]*phraseCheck, len(q.segs))
 	err := q.perSegment(ctx, split != 0, func(i int) error {
 		for p, n := range q.phrases {
-			c := &phraseCheck{n: n, seg: i, candidates: roaring.And(q.segs[i].phrases[p].candidates, undecided[i])}
+			c := &phraseCheck{n: n, seg: i, candidates: q.segs[i].phrases[p].decides}
 			bySegment[i] = append(bySegment[i], c)
 			if q.positions == nil || c.candidates.IsEmpty() {
 				continue
 			}
 			if h, ok := q.holdersOf(&q.segs[i], n); ok {
 				var rest *roaring.Bitmap
-				if c.remembered, rest = h.split(c.candidates); rest != c.candidates {
+				if c.held, rest = h.split(c.candidates); rest != c.candidates {
+					c.remembered = phraseMatches{nums: c.held.ToArray()}
 					q.remembered.Add(1)
 				}
 				c.candidates = rest
@@ -197,7 +200,7 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	heads, tails := slices.Concat(bySegment...), []*phraseCheck(nil)
 	checkAll := func(checks []*phraseCheck) func(context.Context) error {
@@ -212,7 +215,7 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 	}
 	if split == 0 || len(heads) == 0 {
 		if err := checkAll(heads)(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		var work [2]uint64 // the candidates given to the heads and to the tails
@@ -222,10 +225,12 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 			case n >= split:
 				mid, err := c.candidates.Select(uint32(n / 2))
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
+				// Halves of copies: the candidates may be the phrase's decides.
 				tail.candidates = c.candidates.Clone()
 				tail.candidates.RemoveRange(0, uint64(mid))
+				c.candidates = c.candidates.Clone()
 				c.candidates.RemoveRange(uint64(mid), uint64(q.segs[c.seg].seg.Count()))
 				work[0], work[1] = work[0]+n/2, work[1]+n-n/2
 			case work[1] < work[0]:
@@ -237,21 +242,26 @@ func (q *Query) matchPhrases(ctx context.Context, undecided []*roaring.Bitmap, s
 			tails = append(tails, tail)
 		}
 		if err := both(ctx, checkAll(heads), checkAll(tails)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i, c := range heads {
 			c.out.nums = append(c.out.nums, tails[i].out.nums...)
 			c.out.scores = append(c.out.scores, tails[i].out.scores...)
 		}
 	}
-	found := make([][]phraseMatches, len(q.segs))
+	found, holders := make([][]phraseMatches, len(q.segs)), make([][]*roaring.Bitmap, len(q.segs))
 	for _, c := range heads {
 		if c.kept != nil {
 			q.positions.remember(q.segs[c.seg].seg, c.n.phraseKey, c.out.nums, c.kept)
 		}
 		found[c.seg] = append(found[c.seg], c.remembered.merge(c.out))
+		held := roaring.BitmapOf(c.out.nums...)
+		if c.held != nil {
+			held.Or(c.held)
+		}
+		holders[c.seg] = append(holders[c.seg], held)
 	}
-	return found, nil
+	return found, holders, nil
 }
 
 // phraseHolders are the sections of a segment that hold a phrase, segment-local,
@@ -280,16 +290,16 @@ func (p *Positions) remember(seg segments.Segment, phraseKey string, holds []uin
 	})
 }
 
-// split returns those of candidates that were checked and hold the phrase, scored
-// holdsUnscored, and those not checked (candidates itself when none were). The
+// split returns those of candidates that were checked and hold the phrase, and
+// those not checked (candidates itself, and no holders, when none were). The
 // sections that hold it were all checked: those of candidates that hold it are those
 // of the checked candidates.
-func (h *phraseHolders) split(candidates *roaring.Bitmap) (phraseMatches, *roaring.Bitmap) {
-	rest := roaring.AndNot(candidates, h.checked)
+func (h *phraseHolders) split(candidates *roaring.Bitmap) (holders, rest *roaring.Bitmap) {
+	rest = roaring.AndNot(candidates, h.checked)
 	if rest.GetCardinality() == candidates.GetCardinality() {
-		return phraseMatches{}, candidates
+		return nil, candidates
 	}
-	return phraseMatches{nums: roaring.And(h.holds, candidates).ToArray()}, rest
+	return roaring.And(h.holds, candidates), rest
 }
 
 // takeFrom returns those of sections, dense bits by segment-local number, that the
@@ -320,15 +330,19 @@ func has(bits []uint64, x uint32) bool {
 	return w < len(bits) && bits[w]&(1<<(x%64)) != 0
 }
 
-// uncheckedOf returns the candidates of a phrase that are not among checked, as dense
-// bits by segment-local number (nil, or none set, for none). Where checked is at
-// least half as many as they are (a phrase alone, whose every candidate Prepare
-// checks), roaring's difference finds few or none left; where fewer (at 1M, a CJK
+// uncheckedOf returns the candidates of a phrase that are not among checked, some of
+// them, as dense bits by segment-local number (nil, or none set, for none). Where
+// checked is all of them (a phrase alone, whose every candidate Prepare checks),
+// none; at least half as many as they are, roaring's difference finds few or none
+// left; where fewer (at 1M, a CJK
 // query's phrases have some 150,000 candidates a search, a sixth of them checked),
 // those checked are cleared one at a time from the candidates' bits, with no
 // difference made and copied.
 func uncheckedOf(candidates, checked *roaring.Bitmap) []uint64 {
-	if 2*checked.GetCardinality() >= candidates.GetCardinality() {
+	switch n, all := checked.GetCardinality(), candidates.GetCardinality(); {
+	case n == all:
+		return nil
+	case 2*n >= all:
 		if rest := roaring.AndNot(candidates, checked); !rest.IsEmpty() {
 			return rest.ToDense()
 		}
@@ -524,10 +538,11 @@ func (q *Query) positionTables(ctx context.Context, undecided []*roaring.Bitmap,
 		for p, n := range q.phrases {
 			sets := &s.phrases[p]
 			sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
+			sets.decides = roaring.And(sets.candidates, undecided[i])
+			sets.checked = sets.decides.GetCardinality()
 			if q.positions == nil {
 				continue
 			}
-			sets.checked = sets.candidates.AndCardinality(undecided[i])
 			for id, t := range n.termOf {
 				var err error
 				if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
