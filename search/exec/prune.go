@@ -108,10 +108,11 @@ func ulpsUp(x float64, n int) float64 {
 }
 
 // Impacts keeps what ScoreTop reads of its terms, by segment, for the segments of the
-// last snapshot it searched: each term's postings decoded and their impacts, and each
-// phrase's terms' postings joined (segments.Joint, by phrase key). A segment's hold in
-// every snapshot that shares it (they are read with its deleted documents). It is
-// safe for concurrent use.
+// last snapshot it searched: each term's postings decoded and their impacts, each
+// phrase's terms' postings joined (segments.Joint, by phrase key), and its
+// candidates' best scores by block (phraseBests, by phrase key and weights). A
+// segment's hold in every snapshot that shares it (they are read with its deleted
+// documents). It is safe for concurrent use.
 type Impacts struct {
 	terms  *segments.Memo[fieldTerm, *termTable]
 	joints *segments.Memo[string, *segments.Joint]
@@ -128,7 +129,7 @@ const maxJointBytes = 32 << 20
 const maxPhraseBestsBytes = 32 << 20
 
 // NewImpacts returns an empty Impacts, which keeps up to maxTermTableBytes of terms'
-// tables and maxJointBytes of phrases'.
+// tables, maxJointBytes of phrases' and maxPhraseBestsBytes of their best scores.
 func NewImpacts() *Impacts {
 	return &Impacts{
 		terms:  segments.NewMemo[fieldTerm, *termTable](maxTermTableBytes, (*termTable).size),
