@@ -312,32 +312,43 @@ func Prepare(ctx context.Context, snap segments.Snapshot, plan Node, split uint6
 	for _, seg := range snap.Segments() {
 		q.segs = append(q.segs, segment{seg: seg, terms: make([]*segments.Postings, len(q.terms))})
 	}
-	if err := q.perSegment(ctx, split != 0, func(i int) error { return q.segs[i].read(q.root) }); err != nil {
+	if q.positions != nil {
+		q.positions.tables.Follow(snap.Segments())
+		q.positions.walked.Follow(snap.Segments())
+		q.positions.holders.Follow(snap.Segments())
+	}
+	// Each segment's terms read, its matches found and its phrases' checks made ready
+	// in one pass: none of it needs the scores' weights, and a pass on two cores
+	// waits a tenth of a millisecond for its second goroutine to start on this
+	// machine, then for the slower of the two.
+	undecided := make([]*roaring.Bitmap, len(q.segs))
+	checks := make([][]*phraseCheck, len(q.segs))
+	err = q.perSegment(ctx, split != 0, func(i int) error {
+		s := &q.segs[i]
+		if err := s.read(q.root); err != nil {
+			return err
+		}
+		s.phrases = make([]phraseSets, len(q.phrases))
+		var maybe *roaring.Bitmap
+		s.root, maybe = s.match(q.root)
+		undecided[i] = roaring.AndNot(maybe, s.root.docs)
+		if err := q.positionTables(s, undecided[i]); err != nil {
+			return err
+		}
+		checks[i] = q.phraseChecks(i)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := q.stats(snap, q.root); err != nil {
 		return nil, err
 	}
 	q.root.init()
-	undecided := make([]*roaring.Bitmap, len(q.segs))
-	err = q.perSegment(ctx, split != 0, func(i int) error {
-		s := &q.segs[i]
-		s.phrases = make([]phraseSets, len(q.phrases))
-		var maybe *roaring.Bitmap
-		s.root, maybe = s.match(q.root)
-		undecided[i] = roaring.AndNot(maybe, s.root.docs)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	if len(q.phrases) == 0 {
 		return q, nil
 	}
-	if err := q.positionTables(ctx, undecided, split != 0); err != nil {
-		return nil, err
-	}
-	found, holders, err := q.matchPhrases(ctx, split)
+	found, holders, err := q.matchPhrases(ctx, checks, split)
 	if err != nil {
 		return nil, err
 	}

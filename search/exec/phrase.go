@@ -168,41 +168,39 @@ type phraseCheck struct {
 	held *roaring.Bitmap
 }
 
-// matchPhrases checks the candidates of each phrase of the plan (the sections that
-// hold all its terms) among the undecided sections (phraseSets.decides), by segment,
-// for whether they hold the phrase (its terms at consecutive positions), on two cores
-// as split says (see Prepare), scoring each from the postings read to check it. It
-// returns, by segment and phrase number, those that do, and the same as bitmaps.
-func (q *Query) matchPhrases(ctx context.Context, split uint64) ([][]phraseMatches, [][]*roaring.Bitmap, error) {
-	// The candidates to check, by segment, less those checked before: found on two
-	// cores as the checks are (their set operations, one core's, were a tenth of
-	// the CPU of a search of a quoted phrase at 1M sections).
-	bySegment := make([][]*phraseCheck, len(q.segs))
-	err := q.perSegment(ctx, split != 0, func(i int) error {
-		for p, n := range q.phrases {
-			c := &phraseCheck{n: n, seg: i, candidates: q.segs[i].phrases[p].decides}
-			bySegment[i] = append(bySegment[i], c)
-			if q.positions == nil || c.candidates.IsEmpty() {
-				continue
-			}
-			if h, ok := q.holdersOf(&q.segs[i], n); ok {
-				var rest *roaring.Bitmap
-				if c.held, rest = h.split(c.candidates); rest != c.candidates {
-					c.remembered = phraseMatches{nums: c.held.ToArray()}
-					q.remembered.Add(1)
-				}
-				c.candidates = rest
-			}
-			if !c.candidates.IsEmpty() {
-				c.kept = c.candidates.Clone()
-			}
+// phraseChecks returns the checks of the candidates of each phrase of the plan in
+// its i-th segment that Prepare checks (phraseSets.decides), less those checked
+// before, whose holders it takes from q.positions.
+func (q *Query) phraseChecks(i int) []*phraseCheck {
+	var out []*phraseCheck
+	for p, n := range q.phrases {
+		c := &phraseCheck{n: n, seg: i, candidates: q.segs[i].phrases[p].decides}
+		out = append(out, c)
+		if q.positions == nil || c.candidates.IsEmpty() {
+			continue
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
+		if h, ok := q.holdersOf(&q.segs[i], n); ok {
+			var rest *roaring.Bitmap
+			if c.held, rest = h.split(c.candidates); rest != c.candidates {
+				c.remembered = phraseMatches{nums: c.held.ToArray()}
+				q.remembered.Add(1)
+			}
+			c.candidates = rest
+		}
+		if !c.candidates.IsEmpty() {
+			c.kept = c.candidates.Clone()
+		}
 	}
-	heads, tails := slices.Concat(bySegment...), []*phraseCheck(nil)
+	return out
+}
+
+// matchPhrases makes checks, those of each segment (phraseChecks): it checks their
+// candidates for whether they hold the phrase (its terms at consecutive positions),
+// on two cores as split says (see Prepare), scoring each from the postings read to
+// check it. It returns, by segment and phrase number, those that do, and the same as
+// bitmaps.
+func (q *Query) matchPhrases(ctx context.Context, checks [][]*phraseCheck, split uint64) ([][]phraseMatches, [][]*roaring.Bitmap, error) {
+	heads, tails := slices.Concat(checks...), []*phraseCheck(nil)
 	checkAll := func(checks []*phraseCheck) func(context.Context) error {
 		return func(ctx context.Context) error {
 			for _, c := range checks {
@@ -522,36 +520,28 @@ func (p *Positions) Bytes() int { return p.tables.Cost() }
 // the term there builds its table.
 const positionsShare = 1
 
-// positionTables sets, for each phrase in each segment, the tables its terms'
-// positions are read from: those q.positions holds, and those it builds, by
-// positionsShare's rule, for the candidates Prepare checks, those undecided holds
-// by segment. Without q.positions, every position is read from zap's postings.
-// split reads the segments on two cores (see perSegment).
-func (q *Query) positionTables(ctx context.Context, undecided []*roaring.Bitmap, split bool) error {
-	if q.positions != nil {
-		q.positions.tables.Follow(q.snap.Segments())
-		q.positions.walked.Follow(q.snap.Segments())
-		q.positions.holders.Follow(q.snap.Segments())
-	}
-	return q.perSegment(ctx, split, func(i int) error {
-		s := &q.segs[i]
-		for p, n := range q.phrases {
-			sets := &s.phrases[p]
-			sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
-			sets.decides = roaring.And(sets.candidates, undecided[i])
-			sets.checked = sets.decides.GetCardinality()
-			if q.positions == nil {
-				continue
-			}
-			for id, t := range n.termOf {
-				var err error
-				if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
-					return err
-				}
+// positionTables sets, for each phrase in segment s, its candidates that Prepare
+// checks (those among the undecided sections), and the tables its terms' positions
+// are read from: those q.positions holds, and those it builds, by positionsShare's
+// rule, for those candidates. Without q.positions, every position is read from zap's
+// postings.
+func (q *Query) positionTables(s *segment, undecided *roaring.Bitmap) error {
+	for p, n := range q.phrases {
+		sets := &s.phrases[p]
+		sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
+		sets.decides = roaring.And(sets.candidates, undecided)
+		sets.checked = sets.decides.GetCardinality()
+		if q.positions == nil {
+			continue
+		}
+		for id, t := range n.termOf {
+			var err error
+			if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
+				return err
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // scoringTables returns the tables that scoring reads the positions of phrase n's
