@@ -253,9 +253,12 @@ func (q *Query) matchPhrases(ctx context.Context, checks [][]*phraseCheck, split
 			q.positions.remember(q.segs[c.seg].seg, c.n.phraseKey, c.out.nums, c.kept)
 		}
 		found[c.seg] = append(found[c.seg], c.remembered.merge(c.out))
-		held := roaring.BitmapOf(c.out.nums...)
-		if c.held != nil {
-			held.Or(c.held)
+		held := c.held
+		switch {
+		case held == nil:
+			held = roaring.BitmapOf(c.out.nums...)
+		case len(c.out.nums) > 0:
+			held = roaring.Or(held, roaring.BitmapOf(c.out.nums...))
 		}
 		holders[c.seg] = append(holders[c.seg], held)
 	}
@@ -328,14 +331,13 @@ func has(bits []uint64, x uint32) bool {
 	return w < len(bits) && bits[w]&(1<<(x%64)) != 0
 }
 
-// uncheckedOf returns the candidates of a phrase that are not among checked, some of
-// them, as dense bits by segment-local number (nil, or none set, for none). Where
-// checked is all of them (a phrase alone, whose every candidate Prepare checks),
-// none; at least half as many as they are, roaring's difference finds few or none
-// left; where fewer (at 1M, a CJK
-// query's phrases have some 150,000 candidates a search, a sixth of them checked),
-// those checked are cleared one at a time from the candidates' bits, with no
-// difference made and copied.
+// uncheckedOf returns those of a phrase's candidates that are not among checked,
+// some of the candidates, as dense bits by segment-local number (nil, or none set,
+// for none). Where checked are all of them (a phrase alone, whose every candidate
+// Prepare checks), none; at least half of them, roaring's difference finds few or
+// none left; fewer (at 1M, a CJK query's phrases have some 150,000 candidates a
+// search, a sixth of them checked), those checked are cleared one at a time from the
+// candidates' bits, with no difference made and copied.
 func uncheckedOf(candidates, checked *roaring.Bitmap) []uint64 {
 	switch n, all := checked.GetCardinality(), candidates.GetCardinality(); {
 	case n == all:
