@@ -146,9 +146,10 @@ type Query struct {
 	// visit.keepIn).
 	lifted *roaring.Bitmap
 	// impacts are the tables of the terms (their postings and impacts) and of the
-	// phrases in each segment, once ScoreTop read them (see prune.go).
-	mu      sync.Mutex
-	impacts []*segmentTables
+	// phrases in each segment, read once a segment for all of q's ScoreTops (see
+	// prune.go), after the Impacts they come from follows q's snapshot (followed).
+	followed sync.Once
+	impacts  []segmentImpacts
 	// checks counts the phrase candidates whose positions were checked, remembered
 	// the phrases of segments some of whose candidates to check Positions knew.
 	checks, remembered atomic.Int64

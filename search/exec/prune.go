@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -449,20 +450,33 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	return b, nil
 }
 
+// segmentImpacts are the tables of q's terms and phrases in one segment, read once.
+type segmentImpacts struct {
+	once sync.Once
+	st   *segmentTables
+	err  error
+}
+
 // impactsOf returns the tables of q's terms and phrases in its i-th segment, read once
-// for all the ScoreTops of q.
+// for all the ScoreTops of q. Those of two segments are read at once: q's ScoreTops
+// run on two cores, and after a change of the index the first search of a CJK word
+// finds its phrases' best scores anew in every segment (at 1M sections, 間葉系幹細胞's
+// in 13 ms of CPU).
 func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.impacts == nil {
-		q.impacts = make([]*segmentTables, len(q.segs))
+	q.followed.Do(func() {
+		q.impacts = make([]segmentImpacts, len(q.segs))
 		imp.terms.Follow(q.snap.Segments())
 		imp.joints.Follow(q.snap.Segments())
 		imp.bests.Follow(q.snap.Segments())
-	}
-	if q.impacts[i] != nil {
-		return q.impacts[i], nil
-	}
+	})
+	si := &q.impacts[i]
+	si.once.Do(func() { si.st, si.err = q.readImpacts(imp, i) })
+	return si.st, si.err
+}
+
+// readImpacts reads the tables of q's terms and phrases in its i-th segment, through
+// imp.
+func (q *Query) readImpacts(imp *Impacts, i int) (*segmentTables, error) {
 	seg := q.segs[i].seg
 	st := &segmentTables{terms: make([]*termTable, len(q.terms)), joints: make([]*segments.Joint, len(q.phrases)), bests: make([]*phraseBests, len(q.phrases))}
 	var err error
@@ -499,7 +513,6 @@ func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
 			return findPhraseBests(q.newScorer(), n, j, seg.Count()), nil
 		})
 	}
-	q.impacts[i] = st
 	return st, nil
 }
 
