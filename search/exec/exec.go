@@ -147,9 +147,11 @@ type Query struct {
 	lifted *roaring.Bitmap
 	// impacts are the tables of the terms (their postings and impacts) and of the
 	// phrases in each segment, read once a segment for all of q's ScoreTops (see
-	// prune.go), after the Impacts they come from follows q's snapshot (followed).
+	// prune.go), after the Impacts they come from follows q's snapshot and each
+	// phrase's key of its weights is found (followed, weights: phraseWeights).
 	followed sync.Once
 	impacts  []segmentImpacts
+	weights  []string
 	// checks counts the phrase candidates whose positions were checked, remembered
 	// the phrases of segments some of whose candidates to check Positions knew.
 	checks, remembered atomic.Int64

@@ -465,6 +465,9 @@ type segmentImpacts struct {
 func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
 	q.followed.Do(func() {
 		q.impacts = make([]segmentImpacts, len(q.segs))
+		for _, n := range q.phrases {
+			q.weights = append(q.weights, n.phraseWeights())
+		}
 		imp.terms.Follow(q.snap.Segments())
 		imp.joints.Follow(q.snap.Segments())
 		imp.bests.Follow(q.snap.Segments())
@@ -509,7 +512,7 @@ func (q *Query) readImpacts(imp *Impacts, i int) (*segmentTables, error) {
 			return segments.Join(terms, n.phrase.Sets), nil
 		})
 		st.joints[p] = j
-		st.bests[p], _ = imp.bests.Get(seg, n.phraseWeights(), func() (*phraseBests, error) {
+		st.bests[p], _ = imp.bests.Get(seg, q.weights[p], func() (*phraseBests, error) {
 			return findPhraseBests(q.newScorer(), n, j, seg.Count()), nil
 		})
 	}
