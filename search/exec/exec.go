@@ -180,11 +180,10 @@ type phraseSets struct {
 	known      phraseMatches
 	unchecked  []uint64
 	// decides are the candidates among the sections whose match is undecided, which
-	// Prepare checks, and checked their number; tables are, by the phrase's term
-	// number, the table its term's positions are read from in Prepare's checks, nil
-	// where they are read from zap's postings (see positionTables).
+	// Prepare checks; tables are, by the phrase's term number, the table its term's
+	// positions are read from in Prepare's checks, nil where they are read from zap's
+	// postings (see positionTables).
 	decides *roaring.Bitmap
-	checked uint64
 	tables  []*segments.PositionsTable
 	// scoring are the tables scoring reads where Prepare checked none.
 	scoring *scoringTables

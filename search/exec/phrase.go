@@ -164,7 +164,8 @@ type phraseCheck struct {
 	out        phraseMatches
 	kept       *roaring.Bitmap
 	remembered phraseMatches
-	// held are the remembered as a bitmap (nil: none).
+	// held are the remembered as a bitmap (nil: none): both are needed, made on
+	// phraseChecks' two cores.
 	held *roaring.Bitmap
 }
 
@@ -532,13 +533,13 @@ func (q *Query) positionTables(s *segment, undecided *roaring.Bitmap) error {
 		sets := &s.phrases[p]
 		sets.tables, sets.scoring = make([]*segments.PositionsTable, len(n.termOf)), &scoringTables{}
 		sets.decides = roaring.And(sets.candidates, undecided)
-		sets.checked = sets.decides.GetCardinality()
 		if q.positions == nil {
 			continue
 		}
+		checked := sets.decides.GetCardinality()
 		for id, t := range n.termOf {
 			var err error
-			if sets.tables[id], err = q.positionTable(s, n, id, t, sets.checked); err != nil {
+			if sets.tables[id], err = q.positionTable(s, n, id, t, checked); err != nil {
 				return err
 			}
 		}
@@ -553,7 +554,7 @@ func (q *Query) positionTables(s *segment, undecided *roaring.Bitmap) error {
 // sections), so it builds tables only for the next query that reads the terms.
 func (q *Query) scoringTables(n *node, s *segment) ([]*segments.PositionsTable, error) {
 	sets := &s.phrases[n.phraseNum]
-	if q.positions == nil || sets.checked > 0 {
+	if q.positions == nil || !sets.decides.IsEmpty() {
 		return sets.tables, nil
 	}
 	st := sets.scoring
