@@ -440,18 +440,25 @@ func (s Segment) Term(field, term string) (*Postings, error) {
 	if err != nil {
 		return nil, err
 	}
-	docs := tp.docs
-	if s.deleted != nil {
-		docs = roaring.AndNot(docs, s.deleted)
+	return &Postings{pl: tp.pl, docs: s.LiveOf(tp.docs), whole: tp.docs, deleted: s.deleted, chunk: chunkSize(s.seg, tp.pl)}, nil
+}
+
+// LiveOf returns those of docs, segment-local numbers, that the snapshot has not
+// deleted: docs itself where it deleted none of the segment's.
+func (s Segment) LiveOf(docs *roaring.Bitmap) *roaring.Bitmap {
+	if s.deleted == nil {
+		return docs
 	}
-	return &Postings{pl: tp.pl, docs: docs, deleted: s.deleted, chunk: chunkSize(s.seg, tp.pl)}, nil
+	return roaring.AndNot(docs, s.deleted)
 }
 
 // Postings are the documents of one term in one segment, with their term frequencies
 // and field-length norms.
 type Postings struct {
-	pl   segment.PostingsList
-	docs *roaring.Bitmap
+	pl segment.PostingsList
+	// docs are the documents that hold the term less those the snapshot deleted;
+	// whole, all that hold it.
+	docs, whole *roaring.Bitmap
 	// deleted are the documents of pl the snapshot deleted, or nil; chunk is the
 	// size of a chunk of pl, for its readers' skips (0: unknown).
 	deleted *roaring.Bitmap
@@ -461,6 +468,11 @@ type Postings struct {
 // Docs returns the segment-local numbers of the documents that hold the term; the
 // bitmap may be shared with other searches (through a memo): it is only to be read.
 func (p *Postings) Docs() *roaring.Bitmap { return p.docs }
+
+// Whole returns the segment-local numbers of the documents that hold the term, the
+// deleted ones included: the same in every snapshot that shares the segment. It is
+// only to be read.
+func (p *Postings) Whole() *roaring.Bitmap { return p.whole }
 
 // Reader returns a reader of the postings' frequencies and norms, and with positions
 // of the term's positions in each document, which reads them forward.

@@ -473,11 +473,13 @@ func (q *Query) newChecker(n *node, s *segment, tables []*segments.PositionsTabl
 // by segment and phrase, which of the candidates queries checked there hold it,
 // where their matches or scores depended on it: a later query (the same search
 // again, its next page, a filter or facet chosen, another search of the phrase)
-// checks none of them again. It is safe for concurrent use.
+// checks none of them again; and the phrase's candidates in the whole segment. It is
+// safe for concurrent use.
 type Positions struct {
-	tables  *segments.Memo[fieldTerm, *segments.PositionsTable]
-	walked  *segments.Memo[fieldTerm, struct{}]
-	holders *segments.Memo[string, *phraseHolders]
+	tables     *segments.Memo[fieldTerm, *segments.PositionsTable]
+	walked     *segments.Memo[fieldTerm, struct{}]
+	holders    *segments.Memo[string, *phraseHolders]
+	candidates *segments.Memo[string, *roaring.Bitmap]
 }
 
 // maxPositionBytes bounds the memory of the tables a Positions keeps; past it, it
@@ -490,6 +492,11 @@ const maxPositionBytes = 96 << 20
 // keeps: two bitmaps of a phrase in a segment, some kilobytes to a hundred.
 const maxHolderBytes = 16 << 20
 
+// maxCandidateBytes bounds the memory of the phrases' candidates a Positions keeps
+// (segment.candidates): at 1M generated sections, those of the benchmark's whole mix
+// took 2 MB.
+const maxCandidateBytes = 16 << 20
+
 // maxWalkedTerms bounds the terms a Positions remembers having read from zap's
 // postings (a hundred bytes each): the terms of the phrases of a thousand or so
 // queries in a few segments.
@@ -501,6 +508,9 @@ func NewPositions() *Positions {
 		tables:  segments.NewMemo[fieldTerm, *segments.PositionsTable](maxPositionBytes, (*segments.PositionsTable).Size),
 		walked:  segments.NewMemo[fieldTerm, struct{}](maxWalkedTerms, nil),
 		holders: segments.NewMemo[string, *phraseHolders](maxHolderBytes, (*phraseHolders).size),
+		candidates: segments.NewMemo[string, *roaring.Bitmap](maxCandidateBytes, func(b *roaring.Bitmap) int {
+			return int(b.GetSizeInBytes())
+		}),
 	}
 }
 

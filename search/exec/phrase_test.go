@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
+
+	"musesearch/internal/segments"
 )
 
 // TestBoth checks both's ends: an error of a stops b, an error of b is returned, and
@@ -283,6 +285,48 @@ func TestUncheckedOf(t *testing.T) {
 		got := uncheckedOf(candidates, checked)
 		if !roaring.FromDense(got, false).Equals(want) {
 			t.Errorf("%v checked: %v left, want %v", checked.ToArray(), roaring.FromDense(got, false).ToArray(), want.ToArray())
+		}
+	}
+}
+
+// TestPhraseCandidatesKept checks that a phrase's candidates in a segment are found
+// once for every snapshot that shares it, and are each snapshot's own: those that
+// hold its terms less the snapshot's deleted sections, as found without Positions.
+func TestPhraseCandidatesKept(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 11))
+	ix := newTestIndex(t, rng, 3000)
+	ctx := context.Background()
+	plan := Or{Nodes: []Node{
+		Phrase{Field: "a", Pattern: [][]string{{"alpha"}, {"beta", "gamma"}}, Boost: 1},
+		Phrase{Field: "b", Pattern: [][]string{{"beta"}, {"alpha"}}, Boost: 1},
+	}}
+	pos := NewPositions()
+	kept := 0
+	for round, snap := range []segments.Snapshot{ix.before, ix.after, ix.before} {
+		q, err := Prepare(ctx, snap, plan, 0, pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Prepare(ctx, snap, plan, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range q.segs {
+			for p := range q.phrases {
+				got, want := q.segs[i].phrases[p].candidates, fresh.segs[i].phrases[p].candidates
+				if !got.Equals(want) {
+					t.Errorf("round %d, segment %d, phrase %d: %d candidates, want %d", round, i, p, got.GetCardinality(), want.GetCardinality())
+				}
+			}
+		}
+		if !q.Matches().Equals(fresh.Matches()) {
+			t.Errorf("round %d: %d matches, want %d", round, q.Matches().GetCardinality(), fresh.Matches().GetCardinality())
+		}
+		if round == 0 {
+			kept = pos.candidates.Len()
+		}
+		if n := pos.candidates.Len(); n != kept || n != len(q.segs)*len(q.phrases) {
+			t.Errorf("round %d: Positions keeps %d sets of candidates, want %d (%d segments, %d phrases)", round, n, kept, len(q.segs), len(q.phrases))
 		}
 	}
 }
