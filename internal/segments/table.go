@@ -389,6 +389,9 @@ func (j *Joint) Each(each func(num uint32, length uint64, row JointRow)) {
 	}
 }
 
+// Rows returns the number of documents j holds, deleted ones included.
+func (j *Joint) Rows() int { return len(j.lengths) }
+
 // Size is roughly the memory j takes, in bytes.
 func (j *Joint) Size() int {
 	return 64 + j.blockIndex.size() + len(j.freqs) + 2*len(j.lengths) + 32*len(j.many)
@@ -424,12 +427,9 @@ func (c *JointCursor) Block(b uint32, want Mask) JointBlock {
 	return JointBlock{Held: held, j: c.j, i: c.i}
 }
 
-// At returns the length of the field in the block's document bit, which Held marks,
-// and the row of its terms' frequencies (JointRow.Freq).
-func (jb *JointBlock) At(bit uint32) (length uint64, row JointRow) {
-	rank := jb.j.rank(jb.i, bit)
-	return uint64(jb.j.lengths[rank]), JointRow{jb.j, rank * uint32(jb.j.terms)}
-}
+// Row returns the place of the block's document bit, which Held marks, among the
+// Joint's documents in order (Each's calls), from 0.
+func (jb *JointBlock) Row(bit uint32) int { return int(jb.j.rank(jb.i, bit)) }
 
 // JointRow is a document's frequencies of a Joint's terms.
 type JointRow struct {

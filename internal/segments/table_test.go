@@ -174,9 +174,9 @@ func TestTableTooLarge(t *testing.T) {
 
 // TestJoint checks a Joint against its terms' Tables (which TestTable checks against
 // zap): a block at a time, it holds the documents asked about that the snapshot has
-// and that hold a term of each set, with each term's frequency there (0 where the
-// document lacks it) and the field's length; and its Each against the Tables' Each,
-// deleted documents included.
+// and that hold a term of each set, each at the row of Each's calls that has each
+// term's frequency there (0 where the document lacks it) and the field's length; and
+// its Each against the Tables' Each, deleted documents included.
 func TestJoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 7))
 	snap, words, _ := tableSnapshot(t, rng)
@@ -192,6 +192,17 @@ func TestJoint(t *testing.T) {
 			tables[i] = table
 		}
 		j := Join(tables, sets)
+		// Each's documents, by row (Row).
+		type row struct {
+			num    uint32
+			length uint64
+			row    JointRow
+		}
+		var rows []row
+		j.Each(func(num uint32, length uint64, r JointRow) { rows = append(rows, row{num, length, r}) })
+		if len(rows) != j.Rows() {
+			t.Fatalf("Each visits %d documents, Rows says %d", len(rows), j.Rows())
+		}
 		c := j.Cursor(seg)
 		cursors := make([]*TableCursor, len(tables))
 		for b := uint32(0); b<<TableBlockBits < uint32(seg.Count()); b += 1 + uint32(rng.IntN(2)) {
@@ -216,7 +227,11 @@ func TestJoint(t *testing.T) {
 				if !holds {
 					continue
 				}
-				l, row := got.At(bit)
+				r := rows[got.Row(bit)]
+				if r.num != num {
+					t.Fatalf("document %d: row %d, Each's document %d", num, got.Row(bit), r.num)
+				}
+				l, row := r.length, r.row
 				for i, f := range freqs {
 					if row.Freq(i) != f {
 						t.Fatalf("document %d: frequency of %s %d, its table has %d", num, words[i], row.Freq(i), f)

@@ -184,13 +184,12 @@ func (sc *scorer) phraseBlock(n *node, base uint32, want segments.Mask, out *blo
 		return
 	}
 	// The score of a phrase in a section that holds it, as phraseScore computes it
-	// from its terms' postings there, from their postings joined.
+	// from its terms' postings there, found from their postings joined for every
+	// candidate of the segment (phraseScores).
 	fromTables.Each(func(bit uint32) { out.scores[bit] = 0 })
 	jb := sc.joints[n.phraseNum].Block(base>>segments.TableBlockBits, fromTables)
-	jb.Held.Each(func(bit uint32) {
-		length, row := jb.At(bit)
-		out.scores[bit] = sc.phraseAt(n, length, row)
-	})
+	rows := sc.phraseRows[n.phraseNum]
+	jb.Held.Each(func(bit uint32) { out.scores[bit] = rows[jb.Row(bit)] })
 	out.held = out.held.Or(fromTables)
 }
 

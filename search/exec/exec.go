@@ -819,8 +819,10 @@ type scorer struct {
 	readers []*segments.PostingsReader
 	cursors []*segments.TableCursor
 	// joints are the cursors of the phrases' joined postings, by phrase number, set
-	// with the cursors when tabled.
-	joints []*segments.JointCursor
+	// with the cursors when tabled, and phraseRows the scores of their rows
+	// (phraseScores).
+	joints     []*segments.JointCursor
+	phraseRows [][]float64
 	// tabled says that every term's postings are read from tables: ScoreTop then
 	// scores sections a block at a time (block.go), into scratch, by node number.
 	tabled  bool
@@ -882,7 +884,7 @@ func (sc *scorer) adjusted(n *node) *blockReader {
 
 // newScorer returns a scorer for q's segments.
 func (q *Query) newScorer() *scorer {
-	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]lengthScores, len(q.terms)), phraseOnes: make([][]float64, len(q.phrases))}
+	return &scorer{q: q, readers: make([]*segments.PostingsReader, len(q.terms)), cursors: make([]*segments.TableCursor, len(q.terms)), joints: make([]*segments.JointCursor, len(q.phrases)), phraseRows: make([][]float64, len(q.phrases)), known: make([]phraseCursor, len(q.phrases)), checked: make([]phraseChecked, len(q.phrases)), checkers: make([]*checker, len(q.phrases)), lengths: make([][]lengthScores, len(q.terms)), phraseOnes: make([][]float64, len(q.phrases))}
 }
 
 // phraseChecked are candidates of a phrase a scorer checked, and those that hold it.
@@ -897,6 +899,7 @@ func (sc *scorer) start(s *segment) {
 	clear(sc.readers)
 	clear(sc.cursors)
 	clear(sc.joints)
+	clear(sc.phraseRows)
 	clear(sc.checkers)
 	clear(sc.adjusts)
 	for i := range s.phrases {

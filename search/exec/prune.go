@@ -111,13 +111,14 @@ func ulpsUp(x float64, n int) float64 {
 // Impacts keeps what ScoreTop reads of its terms, by segment, for the segments of the
 // last snapshot it searched: each term's postings decoded and their impacts, each
 // phrase's terms' postings joined (segments.Joint, by phrase key), and its
-// candidates' best scores by block (phraseBests, by phrase key and weights). A
+// candidates' scores and their best by block (phraseScores, by phrase key and
+// weights). A
 // segment's hold in every snapshot that shares it (they are read with its deleted
 // documents). It is safe for concurrent use.
 type Impacts struct {
 	terms  *segments.Memo[fieldTerm, *termTable]
 	joints *segments.Memo[string, *segments.Joint]
-	bests  *segments.Memo[string, *phraseBests]
+	scores *segments.Memo[string, *phraseScores]
 }
 
 // maxJointBytes bounds the memory of the joined postings an Impacts keeps: a few
@@ -125,17 +126,19 @@ type Impacts struct {
 // benchmark's whole mix of 28 queries took 8 MB.
 const maxJointBytes = 32 << 20
 
-// maxPhraseBestsBytes bounds the memory of the phrases' best scores by block an
-// Impacts keeps: 40 bytes a block of 128 sections a phrase (320 kB at 1M sections).
-const maxPhraseBestsBytes = 32 << 20
+// maxPhraseScoreBytes bounds the memory of the phrases' scores an Impacts keeps
+// (phraseScores): 40 bytes a block of 128 sections a phrase (320 kB at 1M sections),
+// and 8 a candidate. At 1M generated sections the phrases of the benchmark's whole
+// mix of 28 queries took 17 MB.
+const maxPhraseScoreBytes = 48 << 20
 
 // NewImpacts returns an empty Impacts, which keeps up to maxTermTableBytes of terms'
-// tables, maxJointBytes of phrases' and maxPhraseBestsBytes of their best scores.
+// tables, maxJointBytes of phrases' and maxPhraseScoreBytes of their scores.
 func NewImpacts() *Impacts {
 	return &Impacts{
 		terms:  segments.NewMemo[fieldTerm, *termTable](maxTermTableBytes, (*termTable).size),
 		joints: segments.NewMemo[string, *segments.Joint](maxJointBytes, (*segments.Joint).Size),
-		bests:  segments.NewMemo[string, *phraseBests](maxPhraseBestsBytes, (*phraseBests).size),
+		scores: segments.NewMemo[string, *phraseScores](maxPhraseScoreBytes, (*phraseScores).size),
 	}
 }
 
@@ -145,7 +148,7 @@ func NewImpacts() *Impacts {
 type segmentTables struct {
 	terms  []*termTable
 	joints []*segments.Joint
-	bests  []*phraseBests
+	scores []*phraseScores
 }
 
 // fieldTerm names a term of a field.
@@ -312,7 +315,7 @@ type bounds struct {
 	bests  []*[levels][]impact
 	// phrases are by phrase number the best scores of its candidates in each block
 	// (nil: its bound is its terms').
-	phrases []*phraseBests
+	phrases []*phraseScores
 	at      [levels][]int
 	seg     *segment
 	// sc is the scorer of the segment's sections, whose memos of lengths bounds share.
@@ -425,7 +428,7 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bounds{tables: st.terms, bests: make([]*[levels][]impact, len(q.terms)), phrases: st.bests, seg: &q.segs[i], sc: sc}
+	b := &bounds{tables: st.terms, bests: make([]*[levels][]impact, len(q.terms)), phrases: st.scores, seg: &q.segs[i], sc: sc}
 	sc.tabled = true
 	for t, tt := range st.terms {
 		if tt == nil {
@@ -437,7 +440,7 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	}
 	if sc.tabled {
 		for p, j := range st.joints {
-			sc.joints[p] = j.Cursor(q.segs[i].seg)
+			sc.joints[p], sc.phraseRows[p] = j.Cursor(q.segs[i].seg), st.scores[p].rows
 		}
 		if sc.scratch == nil {
 			sc.scratch = make([]blockScores, q.nodes)
@@ -470,7 +473,7 @@ func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
 		}
 		imp.terms.Follow(q.snap.Segments())
 		imp.joints.Follow(q.snap.Segments())
-		imp.bests.Follow(q.snap.Segments())
+		imp.scores.Follow(q.snap.Segments())
 	})
 	si := &q.impacts[i]
 	si.once.Do(func() { si.st, si.err = q.readImpacts(imp, i) })
@@ -481,7 +484,7 @@ func (q *Query) impactsOf(imp *Impacts, i int) (*segmentTables, error) {
 // imp.
 func (q *Query) readImpacts(imp *Impacts, i int) (*segmentTables, error) {
 	seg := q.segs[i].seg
-	st := &segmentTables{terms: make([]*termTable, len(q.terms)), joints: make([]*segments.Joint, len(q.phrases)), bests: make([]*phraseBests, len(q.phrases))}
+	st := &segmentTables{terms: make([]*termTable, len(q.terms)), joints: make([]*segments.Joint, len(q.phrases)), scores: make([]*phraseScores, len(q.phrases))}
 	var err error
 	var walk func(n *node)
 	walk = func(n *node) {
@@ -512,8 +515,8 @@ func (q *Query) readImpacts(imp *Impacts, i int) (*segmentTables, error) {
 			return segments.Join(terms, n.phrase.Sets), nil
 		})
 		st.joints[p] = j
-		st.bests[p], _ = imp.bests.Get(seg, q.weights[p], func() (*phraseBests, error) {
-			return findPhraseBests(q.newScorer(), n, j, seg.Count()), nil
+		st.scores[p], _ = imp.scores.Get(seg, q.weights[p], func() (*phraseScores, error) {
+			return findPhraseScores(q.newScorer(), n, j, seg.Count()), nil
 		})
 	}
 	return st, nil
@@ -572,7 +575,7 @@ func (n *node) bounds(m *match, b *bounds, g group, floorless bool) *groupBounds
 			n.conjunctionBounds(m, b, g, floorless, out)
 			break
 		}
-		for j, s := range pb[g.level][g.first():][:size] {
+		for j, s := range pb.blocks[g.level][g.first():][:size] {
 			if s >= 0 {
 				out.present.Add(uint32(j))
 			}
@@ -820,42 +823,51 @@ func (r *blockReader) in(set *roaring.Bitmap, base uint64) segments.Mask {
 // squashing (a few units of the last place) by far.
 const maxIsolatedSquash = 1e4
 
-// phraseBests are the best scores of a phrase's candidates in the blocks of a
-// segment (the sections its joined postings hold, all assumed to hold it, deleted
-// ones too), by level and block, -1 where it has none, for the weights its terms
-// score with in a query (phraseWeights). A phrase's bound in a block was the sum of
-// its terms' best scores there, each perhaps another section's: at 1M generated
-// sections, 85% of the sections 間葉系幹細胞 scored were in blocks whose best score
-// could not enter the page, most of them blocks whose Japanese sections hold the
-// word with scores just below the page's last. Found for every block at once, and
-// kept (Impacts), as finding them a group at a time in every search cost more than
-// it saved (the quoted phrase 1.22 of its CPU, 脊髄損傷 1.19).
-type phraseBests [levels][]float64
+// phraseScores are the scores of a phrase's candidates in a segment (the sections its
+// joined postings hold, all assumed to hold it, deleted ones too), for the weights
+// its terms score with in a query (phraseWeights): each candidate's, by its row in
+// the Joint, and the best of them in each block, by level and block, -1 where it has
+// none. A phrase's bound in a block was the sum of its terms' best scores there,
+// each perhaps another section's: at 1M generated sections, 85% of the sections
+// 間葉系幹細胞 scored were in blocks whose best score could not enter the page, most
+// of them blocks whose Japanese sections hold the word with scores just below the
+// page's last. Found for every candidate at once, and kept (Impacts), as finding
+// the bests a group at a time in every search cost more than it saved (the quoted
+// phrase 1.22 of its CPU, 脊髄損傷 1.19); scoring a block reads its candidates'
+// scores, one look-up each where computing one read its field's length and its
+// terms' frequencies (a sixth of 間葉系幹細胞's CPU at 1M).
+type phraseScores struct {
+	blocks [levels][]float64
+	rows   []float64
+}
 
 // size is roughly the memory pb takes, in bytes.
-func (pb *phraseBests) size() int { return 64 + 8*(len(pb[0])+len(pb[1])) }
+func (pb *phraseScores) size() int {
+	return 64 + 8*(len(pb.blocks[0])+len(pb.blocks[1])+len(pb.rows))
+}
 
-// findPhraseBests returns the best scores of phrase node n's candidates in the
-// blocks of a segment of count sections, whose postings of its terms joined are j.
-func findPhraseBests(sc *scorer, n *node, j *segments.Joint, count uint64) *phraseBests {
-	var pb phraseBests
+// findPhraseScores returns the scores of phrase node n's candidates in a segment of
+// count sections, whose postings of its terms joined are j.
+func findPhraseScores(sc *scorer, n *node, j *segments.Joint, count uint64) *phraseScores {
+	pb := &phraseScores{rows: make([]float64, 0, j.Rows())}
 	for level, bits := range levelBits {
-		pb[level] = make([]float64, (count+1<<bits-1)>>bits)
-		for i := range pb[level] {
-			pb[level][i] = -1
+		pb.blocks[level] = make([]float64, (count+1<<bits-1)>>bits)
+		for i := range pb.blocks[level] {
+			pb.blocks[level][i] = -1
 		}
 	}
 	j.Each(func(num uint32, length uint64, row segments.JointRow) {
 		s := sc.phraseAt(n, length, row)
+		pb.rows = append(pb.rows, s)
 		for level, bits := range levelBits {
-			b := &pb[level][num>>bits]
+			b := &pb.blocks[level][num>>bits]
 			*b = max(*b, s)
 		}
 	})
-	return &pb
+	return pb
 }
 
-// phraseWeights returns the key of phrase node n's scores (phraseBests): the phrase
+// phraseWeights returns the key of phrase node n's scores (phraseScores): the phrase
 // and the weights and average field lengths its terms score with.
 func (n *node) phraseWeights() string {
 	key := []byte(n.phraseKey)

@@ -635,13 +635,13 @@ func TestScoreTopBoundsAgain(t *testing.T) {
 	}
 }
 
-// TestPhraseBests checks a phrase's best scores by block (phraseBests) against its
+// TestPhraseScores checks a phrase's scores in a segment (phraseScores) against its
 // candidates' scores, each found from its terms' postings as phraseScore finds a
-// holder's: the best of those of each block's candidates, deleted ones included, -1
-// where it has none. They must be found whatever the snapshot, kept for the same
+// holder's: each candidate's in order, deleted ones included, and the best of those
+// of each block's candidates, -1 where it has none. They must be found whatever the snapshot, kept for the same
 // weights (the two snapshots' differ), and bound the phrase tighter than its terms'
 // bounds do in a quarter of the blocks at least.
-func TestPhraseBests(t *testing.T) {
+func TestPhraseScores(t *testing.T) {
 	rng := rand.New(rand.NewPCG(27, 5))
 	ix := newTestIndex(t, rng, 3000)
 	imp := NewImpacts()
@@ -684,26 +684,37 @@ func TestPhraseBests(t *testing.T) {
 						postings[num][id] = &segments.Posting{Freq: freq, Length: length}
 					})
 				}
+				var candidates []uint32
+				for num, ps := range postings {
+					if !slices.ContainsFunc(n.phrase.Sets, func(set []int) bool {
+						return !slices.ContainsFunc(set, func(id int) bool { return ps[id] != nil })
+					}) {
+						candidates = append(candidates, num)
+					}
+				}
+				slices.Sort(candidates)
+				var rows []float64
+				for _, num := range candidates {
+					rows = append(rows, n.phraseScore(postings[num]))
+				}
+				if !slices.Equal(got.rows, rows) {
+					t.Fatalf("%v, segment %d: the candidates' scores\n%v, want\n%v", plan.Pattern, i, got.rows, rows)
+				}
 				count := q.segs[i].seg.Count()
 				for level, bits := range levelBits {
 					want := make([]float64, (count+1<<bits-1)>>bits)
 					for j := range want {
 						want[j] = -1
 					}
-					for num, ps := range postings {
-						if slices.ContainsFunc(n.phrase.Sets, func(set []int) bool {
-							return !slices.ContainsFunc(set, func(id int) bool { return ps[id] != nil })
-						}) {
-							continue // not a candidate
-						}
-						want[num>>bits] = max(want[num>>bits], n.phraseScore(ps))
+					for r, num := range candidates {
+						want[num>>bits] = max(want[num>>bits], rows[r])
 					}
-					if !slices.Equal(got[level], want) {
-						t.Fatalf("%v, segment %d, level %d: best scores\n%v, want\n%v", plan.Pattern, i, level, got[level], want)
+					if !slices.Equal(got.blocks[level], want) {
+						t.Fatalf("%v, segment %d, level %d: best scores\n%v, want\n%v", plan.Pattern, i, level, got.blocks[level], want)
 					}
 				}
 				// Against its terms' bounds, block by block.
-				for k := range uint32(len(got[0])) {
+				for k := range uint32(len(got.blocks[0])) {
 					g := groupOf(block{0, k}, count)
 					pb := q.root.bounds(q.segs[i].root, bs, g, false)
 					bound, present := pb.bounds[place(block{0, k})], pb.present.Has(place(block{0, k}))
