@@ -469,10 +469,10 @@ func TestScoreTopLeavesOutTies(t *testing.T) {
 }
 
 // TestScoreTopStopsSmallerBlocks checks that ScoreTop stops bounding blocks of 32
-// that leave out nothing, after judgeSmaller of them, and goes on where they leave out
-// sections: a caller keeps the sections that may score more than the plainest, and
-// one block of 128 in four holds better sections, in each of its blocks of 32 or in
-// one.
+// that leave out nothing, after those of judgeSmaller blocks of 128, and goes on where
+// they leave out sections: a caller keeps the sections that may score more than the
+// plainest, and one block of 128 in four holds better sections, in each of its blocks
+// of 32 or in one (whose others leave out 48 sections).
 func TestScoreTopStopsSmallerBlocks(t *testing.T) {
 	const docs = 1 << 16
 	for _, everyBlock := range []bool{true, false} {
@@ -495,10 +495,10 @@ func TestScoreTopStopsSmallerBlocks(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		bounded := 0 // blocks of 32
+		bounded := map[uint32]bool{} // the blocks of 128 whose blocks of 32 were bounded
 		err = q.ScoreTop(context.Background(), q.Matches(), NewImpacts(), func(block []uint32, bound float64) []uint32 {
 			if len(block) <= 1<<levelBits[1] {
-				bounded++
+				bounded[block[0]>>levelBits[0]] = true
 			}
 			if bound > (least+most)/2 {
 				return block
@@ -509,8 +509,8 @@ func TestScoreTopStopsSmallerBlocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		kept := docs >> levelBits[0] / 4 // blocks of 128 with better sections
-		if stops := bounded < 4*kept; stops != everyBlock || bounded < judgeSmaller {
-			t.Errorf("better sections in every block of 32 of a block of 128: %v: %d blocks of 32 bounded in %d blocks of 128", everyBlock, bounded, kept)
+		if stops := len(bounded) < kept; stops != everyBlock || len(bounded) < judgeSmaller {
+			t.Errorf("better sections in every block of 32 of a block of 128: %v: the blocks of 32 of %d blocks of 128 bounded, of %d kept", everyBlock, len(bounded), kept)
 		}
 	}
 }
