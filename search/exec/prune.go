@@ -64,11 +64,9 @@ const (
 // of one block in 12) and scored in 4% less CPU without the smaller blocks;
 // 間葉系幹細胞 left out 27 (one block in 10) and scored in 5-8% less with them,
 // "cells" 83 (one in 7) and 20-26% less. (At 100k, counted by smaller block, "cells"
-// left out 6 sections each and "spinal cord injury" 1-2.)
-const (
-	judgeSmaller = 64
-	minLeftOut   = 16
-)
+// left out 6 sections each and "spinal cord injury" 1-2.) Once it stops, it bounds by
+// essential terms (essentialShare). Variables for the tests.
+var judgeSmaller, minLeftOut = 64, 16
 
 // manyAtOnce is how many sections ScoreTop reads of its bitmap at once: reading them
 // one at a time was a fifth of scoring cells at 1M sections.
@@ -179,6 +177,8 @@ type termTable struct {
 type blockBests struct {
 	avgdl float64
 	best  [levels][]impact
+	// top is the impact that scores best in the whole segment.
+	top impact
 }
 
 // noImpact is no impact: no posting has a frequency of 0.
@@ -272,14 +272,19 @@ func addImpact(front []impact, i impact) []impact {
 	return append(kept, i)
 }
 
-// bestsFor returns the best impact of each block for term node n, whose term t
-// holds (see blockBests), finding them when they were for another average field
-// length.
-func (t *termTable) bestsFor(n *node) *[levels][]impact {
+// bestsFor returns the best impacts of term node n, whose term t holds (see
+// blockBests), finding them when they were for another average field length.
+func (t *termTable) bestsFor(n *node) *blockBests {
 	if b := t.bests.Load(); b != nil && b.avgdl == n.avgdl {
-		return &b.best
+		return b
 	}
 	b := &blockBests{avgdl: n.avgdl}
+	var best float64
+	for _, im := range t.impacts[0].impacts {
+		if part := n.tfPart(uint64(im.freq), n.lengthPart(uint64(im.length))); part > best {
+			b.top, best = im, part
+		}
+	}
 	for level := range t.impacts {
 		l := &t.impacts[level]
 		best := make([]impact, len(l.blocks))
@@ -302,7 +307,7 @@ func (t *termTable) bestsFor(n *node) *[levels][]impact {
 		b.best[level] = best
 	}
 	t.bests.Store(b)
-	return &b.best
+	return b
 }
 
 // nearTie is how close, relatively, two impacts' term-frequency parts must be for
@@ -326,6 +331,12 @@ type bounds struct {
 	// held are, by level and node, the blocks of a group that the bitmaps of Docs
 	// and Adjust nodes hold sections of (see holding).
 	held [levels]map[*node]*heldIn
+	// essential are the numbers of the query's essential terms in the segment (see
+	// essentialIn), isEssential says by term number which terms are; while without
+	// is set, bounds are those of the sections that hold none of them.
+	essential   []int
+	isEssential []bool
+	without     bool
 }
 
 // Bounds are found a group of blocks at a time, node by node over arrays of the
@@ -433,13 +444,18 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	}
 	b := &bounds{tables: st.terms, bests: make([]*[levels][]impact, len(q.terms)), phrases: st.scores, seg: &q.segs[i], sc: sc}
 	sc.tabled = true
+	tops := make([]float64, len(q.terms)) // each term's best score in the segment
 	for t, tt := range st.terms {
 		if tt == nil {
 			sc.tabled = false
 			continue
 		}
 		sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
-		b.bests[t] = tt.bestsFor(q.terms[t])
+		bests := tt.bestsFor(q.terms[t])
+		b.bests[t] = &bests.best
+		if bests.top != noImpact {
+			tops[t] = sc.bm25(q.terms[t], uint64(bests.top.freq), uint64(bests.top.length))
+		}
 	}
 	if sc.tabled {
 		for p, j := range st.joints {
@@ -447,6 +463,11 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 		}
 		if sc.scratch == nil {
 			sc.scratch = make([]blockScores, q.nodes)
+		}
+		b.essential = q.essential(tops, st.scores)
+		b.isEssential = make([]bool, len(q.terms))
+		for _, t := range b.essential {
+			b.isEssential[t] = true
 		}
 	}
 	for level := range b.at {
@@ -736,16 +757,78 @@ func (v *visit) rootBound(k block) (bound, plain float64) {
 	r := &v.roots[k.level]
 	if g := k.n >> groupBits[k.level]; !r.found || r.n != g {
 		out := v.q.root.rootBounds(v.s.root, v.b, groupOf(k, v.s.seg.Count()), &r.plain)
-		r.bound, r.n, r.found = out.bounds, g, true
+		r.bound, r.n, r.found, r.withoutFound = out.bounds, g, true, false
 	}
 	return r.bound[place(k)], r.plain[place(k)]
 }
 
-// rootGroup is the root's bounds in the group of a level bounded last, by place.
+// rootGroup is the root's bounds in the group of a level bounded last, by place,
+// and, at the first level, those of the sections that hold no essential term, once
+// found (without).
 type rootGroup struct {
-	found        bool
-	n            uint32
-	bound, plain [groupSize]float64
+	found, withoutFound bool
+	n                   uint32
+	bound, plain        [groupSize]float64
+	without             [groupSize]float64
+}
+
+// withoutEssential returns the bound of the sections of block k of the first level
+// that hold none of the essential terms, found for k's group once.
+func (v *visit) withoutEssential(k block) float64 {
+	r := &v.roots[k.level]
+	if !r.withoutFound {
+		var plain [groupSize]float64
+		v.b.without = true
+		out := v.q.root.rootBounds(v.s.root, v.b, groupOf(k, v.s.seg.Count()), &plain)
+		v.b.without = false
+		r.without, r.withoutFound = out.bounds, true
+	}
+	return r.without[place(k)]
+}
+
+// essentialIn is keepIn for the sections docs of block k of the first level, none of
+// which an adjustment at the root lifts, where bound is the block's bound and without
+// that of its sections that hold none of the essential terms: those that hold one of
+// them are asked about with bound, the others with without.
+func (v *visit) essentialIn(k block, docs []uint32, bound, without float64) []uint32 {
+	// The block of the first level is a block of the terms' tables.
+	off := v.s.seg.Offset
+	tb := uint32((uint64(docs[0]) - off) >> segments.TableBlockBits)
+	var want, held segments.Mask
+	for _, num := range docs {
+		want.Add(uint32(uint64(num)-off) % tableBlock)
+	}
+	for _, t := range v.b.essential {
+		held = held.Or(v.sc.cursors[t].Block(tb, want).Held)
+	}
+	holders, rest := v.lifted[:0], v.rest[:0]
+	for _, num := range docs {
+		if held.Has(uint32(uint64(num)-off) % tableBlock) {
+			holders = append(holders, num)
+		} else {
+			rest = append(rest, num)
+		}
+	}
+	v.lifted, v.rest = holders, rest
+	if len(holders) > 0 {
+		holders = v.keep(holders, bound)
+	}
+	if len(rest) > 0 {
+		rest = v.keep(rest, without)
+	}
+	return mergeInOrder(docs[:0], holders, rest)
+}
+
+// mergeInOrder appends to out the numbers of a and b, each in order, in order.
+func mergeInOrder(out, a, b []uint32) []uint32 {
+	for len(a) > 0 || len(b) > 0 {
+		if len(b) == 0 || len(a) > 0 && a[0] < b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }
 
 // keepIn is keep for the sections docs of block k: the sections that the
@@ -756,6 +839,11 @@ type rootGroup struct {
 func (v *visit) keepIn(k block, docs []uint32) []uint32 {
 	bound, plain := v.rootBound(k)
 	if plain >= bound {
+		if k.level == 0 && v.small.stopped && v.b.essential != nil {
+			if without := v.withoutEssential(k); without < bound {
+				return v.essentialIn(k, docs, bound, without)
+			}
+		}
 		return v.keep(docs, bound)
 	}
 	lifted, rest := v.lifted[:0], v.rest[:0]
@@ -775,16 +863,7 @@ func (v *visit) keepIn(k block, docs []uint32) []uint32 {
 	if len(rest) > 0 {
 		rest = v.keep(rest, plain)
 	}
-	// Both in order, into docs, in order.
-	out := docs[:0]
-	for len(lifted) > 0 || len(rest) > 0 {
-		if len(rest) == 0 || len(lifted) > 0 && lifted[0] < rest[0] {
-			out, lifted = append(out, lifted[0]), lifted[1:]
-		} else {
-			out, rest = append(out, rest[0]), rest[1:]
-		}
-	}
-	return out
+	return mergeInOrder(docs[:0], lifted, rest)
 }
 
 // liftedIn returns the sections of Query.lifted in block tb of a table of the
@@ -842,6 +921,7 @@ const maxIsolatedSquash = 1e4
 type phraseScores struct {
 	blocks [levels][]float64
 	rows   []float64
+	best   float64 // the best of rows
 }
 
 // size is roughly the memory pb takes, in bytes.
@@ -861,7 +941,7 @@ func findPhraseScores(sc *scorer, n *node, j *segments.Joint, count uint64) *phr
 	}
 	j.Each(func(num uint32, length uint64, row segments.JointRow) {
 		s := sc.phraseAt(n, length, row)
-		pb.rows = append(pb.rows, s)
+		pb.rows, pb.best = append(pb.rows, s), max(pb.best, s)
 		for level, bits := range levelBits {
 			b := &pb.blocks[level][num>>bits]
 			*b = max(*b, s)
@@ -889,8 +969,72 @@ func (n *node) phraseWeights() string {
 	return string(key)
 }
 
+// essentialShare says which terms of a query are essential in a segment: those
+// whose best score there, as it adds to the query's (squashed where a Squash above
+// it squashes), is at least 1/essentialShare of the best score of a term or phrase
+// of the query; 0 makes none essential. Once ScoreTop has stopped bounding smaller
+// blocks (they did not pay), it asks about the sections of a block that hold no
+// essential term with the bound of such sections (found with those terms absent:
+// essentialIn), far lower where the best sections hold one of a few terms that
+// score far more than the others. At 1M generated sections, "muse safety patients"
+// (each word a unit of the fields of headings, bodies and context) scored 162,000 of
+// its 184,000 sections a search: its page's sections hold one of its words in their
+// heading (0.06 above the floors of its words, where the words of a body add some
+// thousandths), and every block holds such sections of each word, so that a block's
+// bound summed three headings. With the terms of the headings essential it left out
+// 113,000 more and took 0.84 of its CPU (grouped by document 0.80, with filters or
+// facets 0.89-0.91; "cells" with filters 0.86-0.89), the other queries level. A
+// variable for the tests.
+var essentialShare = 4.0
+
+// essential returns the numbers of q's essential terms in a segment where tops are
+// its terms' best scores, by term number, and phrases its phrases' scores (see
+// essentialShare). The terms of phrases, which bound a phrase through its own
+// scores, and those of the nodes a Not excludes are not; a phrase's best score
+// counts among the best of them.
+func (q *Query) essential(tops []float64, phrases []*phraseScores) []int {
+	if essentialShare == 0 || len(q.terms) == 0 {
+		return nil
+	}
+	adds := make([]float64, len(q.terms)) // 0: not essential
+	most := 0.0
+	var walk func(n *node, squash func(float64) float64)
+	walk = func(n *node, squash func(float64) float64) {
+		switch n.kind {
+		case kindTerm:
+			adds[n.term] = squash(tops[n.term])
+			most = max(most, adds[n.term])
+			return
+		case kindPhrase:
+			most = max(most, squash(phrases[n.phraseNum].best))
+			return
+		case kindNot:
+			walk(n.kids[0], squash)
+			return
+		case kindSquash:
+			outer, scale := squash, n.scale
+			squash = func(s float64) float64 { return outer(scale * s / (1 + s)) }
+		}
+		for _, k := range n.kids {
+			walk(k, squash)
+		}
+	}
+	walk(q.root, func(s float64) float64 { return s })
+	var out []int
+	for t, a := range adds {
+		if a > 0 && a >= most/essentialShare {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // termBounds sets out to the bounds of term node n in group g.
 func (n *node) termBounds(b *bounds, g group, out *groupBounds) {
+	if b.without && b.isEssential[n.term] {
+		clear(out.bounds[:g.size])
+		return
+	}
 	tt := b.tables[n.term]
 	if tt == nil { // a frequency beyond what impacts hold
 		out.present = firstOf(g.size)

@@ -350,10 +350,17 @@ func rank(t *testing.T, q *Query, imp *Impacts, docs *roaring.Bitmap, k int, pru
 // sections its caller does not want, leaves it the same best hits and best of each
 // class of sections as scoring every match, ties included (plans that score many
 // sections alike): a block at a time where every term of the plan is in a table, and,
-// in a segment holding a section too long for a table, one section at a time.
+// in a segment holding a section too long for a table, one section at a time; with
+// smaller blocks bounded, and with essential terms once ScoreTop has stopped bounding
+// them after the first block.
 func TestScoreTopKeepsTheBest(t *testing.T) {
-	for _, long := range []bool{false, true} {
-		t.Run(fmt.Sprintf("long=%v", long), func(t *testing.T) {
+	for _, c := range []struct{ long, essential bool }{{false, false}, {true, false}, {false, true}} {
+		long := c.long
+		t.Run(fmt.Sprintf("long=%v,essential=%v", long, c.essential), func(t *testing.T) {
+			if c.essential {
+				defer func(judge, least int) { judgeSmaller, minLeftOut = judge, least }(judgeSmaller, minLeftOut)
+				judgeSmaller, minLeftOut = 1, math.MaxInt32
+			}
 			rng := rand.New(rand.NewPCG(16, 4))
 			ix := newTestIndex(t, rng, 3000)
 			if long {
@@ -448,6 +455,80 @@ func scoresATenth(t *testing.T, snap segments.Snapshot, docs int, plans ...Node)
 		if all != docs || some > docs/10 {
 			t.Errorf("%#v: ScoreTop scored %d of %d matches, want at most a tenth", plan, some, all)
 		}
+	}
+}
+
+// TestScoreTopEssentialTerms checks that ScoreTop, once it has stopped bounding
+// smaller blocks, leaves out the sections of a block that hold no essential term and
+// cannot score enough without one, and still leaves the same best: two words, each a
+// unit of a short field (a heading, boosted) and a long one (a body); every section
+// holds both in its body, a fourth one of them in its heading, but none of class 2,
+// whose best, the shortest body, is in a late block; every block holds headings of both
+// words, so that its bound sums them. Without essential terms ScoreTop scores nearly
+// every section.
+func TestScoreTopEssentialTerms(t *testing.T) {
+	const docs = 1 << 12
+	bi := newIndex(t)
+	batch := bi.NewBatch()
+	for d := range docs {
+		body := "x y" + strings.Repeat(" filler", d%7)
+		switch {
+		case d == docs-2: // of class 2, late: the best of its class, alone
+			body = "x y"
+		case d%classes == 2:
+			body += " filler"
+		}
+		heading := "z"
+		if d%classes != 2 {
+			switch d % 8 {
+			case 0:
+				heading = "x"
+			case 4:
+				heading = "y"
+			}
+		}
+		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": body, "b": heading}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := segments.Current(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	unit := func(word string) Node {
+		return UnitOr{Nodes: []Node{Term{Field: "b", Term: word, Boost: 2}, Term{Field: "a", Term: word, Boost: 1}}, Own: 2, Floor: 1000}
+	}
+	plan := And{Nodes: []Node{unit("x"), unit("y")}}
+	defer func(judge, least int, share float64) {
+		judgeSmaller, minLeftOut, essentialShare = judge, least, share
+	}(judgeSmaller, minLeftOut, essentialShare)
+	judgeSmaller, minLeftOut = 1, math.MaxInt32 // no smaller blocks after the first block
+	var scored [2]int
+	for i, share := range []float64{0, 4} {
+		essentialShare = share
+		q, err := Prepare(context.Background(), snap, plan, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp := NewImpacts()
+		want, all := rank(t, q, imp, q.Matches(), 10, false)
+		got, some := rank(t, q, imp, q.Matches(), 10, true)
+		if !slices.Equal(got.top, want.top) || got.best != want.best {
+			t.Errorf("essential share %v: best %v, want %v", share, got, want)
+		}
+		if all != docs {
+			t.Fatalf("%d matches, want %d", all, docs)
+		}
+		scored[i] = some
+	}
+	// With them, the sections of class 2 (a third), which may be its best, and those
+	// of headings (a sixth).
+	if scored[0] < docs*9/10 || scored[1] > docs*6/10 {
+		t.Errorf("ScoreTop scored %d sections of %d without essential terms, %d with them: want nearly all, then 60%% at most", scored[0], docs, scored[1])
 	}
 }
 
@@ -558,7 +639,8 @@ func newIndex(t *testing.T) bleve.Index {
 // TestBlockBestsFollowAverageLength checks that a term's bound in each block is the
 // score of its best impact there for the average field length of the snapshot asked
 // about, not for the one the table's bests were first found for, and that a block
-// whose impacts nearly tie is bounded from all of them.
+// whose impacts nearly tie is bounded from all of them; and that none of its impacts
+// scores more than the one found best in the segment.
 func TestBlockBestsFollowAverageLength(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	ix := newTestIndex(t, rng, 2000)
@@ -577,8 +659,14 @@ func TestBlockBestsFollowAverageLength(t *testing.T) {
 		for k, avgdl := range []float64{q.terms[0].avgdl, 4 * q.terms[0].avgdl, q.terms[0].avgdl, 0} {
 			n := *q.terms[0]
 			n.avgdl = avgdl
-			bests := table.bestsFor(&n)
+			bb := table.bestsFor(&n)
+			bests := &bb.best
 			score := func(i impact) float64 { return n.bm25(uint64(i.freq), n.lengthPart(uint64(i.length))) }
+			for _, im := range table.impacts[0].impacts {
+				if score(im) > score(bb.top) {
+					t.Fatalf("average length %v: the segment's best impact %v scores %v, %v scores %v", avgdl, bb.top, score(bb.top), im, score(im))
+				}
+			}
 			for level, l := range table.impacts {
 				if k == 0 {
 					first[level] = slices.Clone(bests[level])
