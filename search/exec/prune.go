@@ -801,31 +801,35 @@ func (v *visit) essentialIn(k block, docs []uint32, bound, without float64) []ui
 	for _, t := range v.b.essential {
 		held = held.Or(v.sc.cursors[t].Block(tb, want).Held)
 	}
-	holders, rest := v.lifted[:0], v.rest[:0]
-	for _, num := range docs {
-		if held.Has(uint32(uint64(num)-off) % tableBlock) {
-			holders = append(holders, num)
-		} else {
-			rest = append(rest, num)
-		}
-	}
-	v.lifted, v.rest = holders, rest
-	if len(holders) > 0 {
-		holders = v.keep(holders, bound)
-	}
-	if len(rest) > 0 {
-		rest = v.keep(rest, without)
-	}
-	return mergeInOrder(docs[:0], holders, rest)
+	return v.keepApart(docs, held, bound, without)
 }
 
-// mergeInOrder appends to out the numbers of a and b, each in order, in order.
-func mergeInOrder(out, a, b []uint32) []uint32 {
-	for len(a) > 0 || len(b) > 0 {
-		if len(b) == 0 || len(a) > 0 && a[0] < b[0] {
-			out, a = append(out, a[0]), a[1:]
+// keepApart is keep for the sections docs of a block of a table: those that in marks
+// (by their place in the block) asked about with bound, the others with rest.
+func (v *visit) keepApart(docs []uint32, in segments.Mask, bound, rest float64) []uint32 {
+	off := v.s.seg.Offset
+	marked, others := v.marked[:0], v.others[:0]
+	for _, num := range docs {
+		if in.Has(uint32(uint64(num)-off) % tableBlock) {
+			marked = append(marked, num)
 		} else {
-			out, b = append(out, b[0]), b[1:]
+			others = append(others, num)
+		}
+	}
+	v.marked, v.others = marked, others
+	if len(marked) > 0 {
+		marked = v.keep(marked, bound)
+	}
+	if len(others) > 0 {
+		others = v.keep(others, rest)
+	}
+	// Both in order, into docs, in order.
+	out := docs[:0]
+	for len(marked) > 0 || len(others) > 0 {
+		if len(others) == 0 || len(marked) > 0 && marked[0] < others[0] {
+			out, marked = append(out, marked[0]), marked[1:]
+		} else {
+			out, others = append(out, others[0]), others[1:]
 		}
 	}
 	return out
@@ -846,24 +850,8 @@ func (v *visit) keepIn(k block, docs []uint32) []uint32 {
 		}
 		return v.keep(docs, bound)
 	}
-	lifted, rest := v.lifted[:0], v.rest[:0]
-	off := v.s.seg.Offset
-	in := v.liftedIn(uint32((uint64(docs[0]) - off) >> segments.TableBlockBits))
-	for _, num := range docs {
-		if in.Has(uint32(uint64(num)-off) % tableBlock) {
-			lifted = append(lifted, num)
-		} else {
-			rest = append(rest, num)
-		}
-	}
-	v.lifted, v.rest = lifted, rest
-	if len(lifted) > 0 {
-		lifted = v.keep(lifted, bound)
-	}
-	if len(rest) > 0 {
-		rest = v.keep(rest, plain)
-	}
-	return mergeInOrder(docs[:0], lifted, rest)
+	in := v.liftedIn(uint32((uint64(docs[0]) - v.s.seg.Offset) >> segments.TableBlockBits))
+	return v.keepApart(docs, in, bound, plain)
 }
 
 // liftedIn returns the sections of Query.lifted in block tb of a table of the
@@ -1154,14 +1142,14 @@ type visit struct {
 	sc   *scorer
 	keep func(block []uint32, bound float64) []uint32
 	each func(num uint64, score float64)
-	// scored counts the sections scored, and small the smaller blocks bounded, for
-	// ScoreTop's judging its bounds.
+	// scored counts the sections scored, and small the blocks whose smaller blocks
+	// it bounded, for ScoreTop's judging its bounds.
 	scored *int
 	small  *smallerBlocks
-	// one holds the section keep is asked about alone; lifted and rest the sections
-	// of a block keepIn divides; kept those of a block to score.
-	one                [1]uint32
-	lifted, rest, kept []uint32
+	// one holds the section keep is asked about alone; marked and others the
+	// sections of a block keepApart divides; kept those of a block to score.
+	one                  [1]uint32
+	marked, others, kept []uint32
 	// roots are the root's bounds in the group of each level bounded last.
 	roots [levels]rootGroup
 	// liftedAt reads Query.lifted for keepIn: its sections in a block of a table.

@@ -468,9 +468,7 @@ func scoresATenth(t *testing.T, snap segments.Snapshot, docs int, plans ...Node)
 // every section.
 func TestScoreTopEssentialTerms(t *testing.T) {
 	const docs = 1 << 12
-	bi := newIndex(t)
-	batch := bi.NewBatch()
-	for d := range docs {
+	snap := segmentOf(t, docs, func(d int) map[string]any {
 		body := "x y" + strings.Repeat(" filler", d%7)
 		switch {
 		case d == docs-2: // of class 2, late: the best of its class, alone
@@ -487,18 +485,8 @@ func TestScoreTopEssentialTerms(t *testing.T) {
 				heading = "y"
 			}
 		}
-		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": body, "b": heading}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := bi.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := segments.Current(bi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+		return map[string]any{"a": body, "b": heading}
+	})
 	unit := func(word string) Node {
 		return UnitOr{Nodes: []Node{Term{Field: "b", Term: word, Boost: 2}, Term{Field: "a", Term: word, Boost: 1}}, Own: 2, Floor: 1000}
 	}
@@ -601,10 +589,16 @@ func TestScoreTopStopsSmallerBlocks(t *testing.T) {
 // segment; it and its index are closed when the test ends.
 func oneSegment(t *testing.T, n int, text func(d int) string) segments.Snapshot {
 	t.Helper()
+	return segmentOf(t, n, func(d int) map[string]any { return map[string]any{"a": text(d)} })
+}
+
+// segmentOf is oneSegment for sections whose fields fields(d) gives.
+func segmentOf(t *testing.T, n int, fields func(d int) map[string]any) segments.Snapshot {
+	t.Helper()
 	bi := newIndex(t)
 	batch := bi.NewBatch()
 	for d := range n {
-		if err := batch.Index(fmt.Sprintf("d%05d", d), map[string]any{"a": text(d)}); err != nil {
+		if err := batch.Index(fmt.Sprintf("d%05d", d), fields(d)); err != nil {
 			t.Fatal(err)
 		}
 	}
