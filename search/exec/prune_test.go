@@ -442,20 +442,28 @@ func TestScoreTopSkipsWork(t *testing.T) {
 func scoresATenth(t *testing.T, snap segments.Snapshot, docs int, plans ...Node) {
 	t.Helper()
 	for _, plan := range plans {
-		q, err := Prepare(context.Background(), snap, plan, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp := NewImpacts()
-		want, all := rank(t, q, imp, q.Matches(), 10, false)
-		got, some := rank(t, q, imp, q.Matches(), 10, true)
-		if !slices.Equal(got.top, want.top) || got.best != want.best {
-			t.Errorf("%#v: top %v, want %v", plan, got, want)
-		}
-		if all != docs || some > docs/10 {
+		if all, some := rankedTen(t, snap, plan); all != docs || some > docs/10 {
 			t.Errorf("%#v: ScoreTop scored %d of %d matches, want at most a tenth", plan, some, all)
 		}
 	}
+}
+
+// rankedTen checks that ScoreTop, for ten hits of plan over snap, leaves the same
+// best as scoring every match, and returns the number of matches and of those
+// ScoreTop scored.
+func rankedTen(t *testing.T, snap segments.Snapshot, plan Node) (all, some int) {
+	t.Helper()
+	q, err := Prepare(context.Background(), snap, plan, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := NewImpacts()
+	want, all := rank(t, q, imp, q.Matches(), 10, false)
+	got, some := rank(t, q, imp, q.Matches(), 10, true)
+	if !slices.Equal(got.top, want.top) || got.best != want.best {
+		t.Errorf("%#v: top %v, want %v", plan, got, want)
+	}
+	return all, some
 }
 
 // TestScoreTopEssentialTerms checks that ScoreTop, once it has stopped bounding
@@ -498,16 +506,7 @@ func TestScoreTopEssentialTerms(t *testing.T) {
 	var scored [2]int
 	for i, share := range []float64{0, 4} {
 		essentialShare = share
-		q, err := Prepare(context.Background(), snap, plan, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp := NewImpacts()
-		want, all := rank(t, q, imp, q.Matches(), 10, false)
-		got, some := rank(t, q, imp, q.Matches(), 10, true)
-		if !slices.Equal(got.top, want.top) || got.best != want.best {
-			t.Errorf("essential share %v: best %v, want %v", share, got, want)
-		}
+		all, some := rankedTen(t, snap, plan)
 		if all != docs {
 			t.Fatalf("%d matches, want %d", all, docs)
 		}
