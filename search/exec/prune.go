@@ -331,12 +331,11 @@ type bounds struct {
 	// held are, by level and node, the blocks of a group that the bitmaps of Docs
 	// and Adjust nodes hold sections of (see holding).
 	held [levels]map[*node]*heldIn
-	// essential are the numbers of the query's essential terms in the segment (see
-	// essentialIn), isEssential says by term number which terms are; while without
-	// is set, bounds are those of the sections that hold none of them.
-	essential   []int
-	isEssential []bool
-	without     bool
+	// essential says by term number which of the query's terms are essential in the
+	// segment (see essentialIn; nil: none), once chosen (chosen: visit.essential);
+	// while without is set, bounds are those of the sections that hold none of them.
+	essential       []bool
+	chosen, without bool
 }
 
 // Bounds are found a group of blocks at a time, node by node over arrays of the
@@ -444,18 +443,13 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 	}
 	b := &bounds{tables: st.terms, bests: make([]*[levels][]impact, len(q.terms)), phrases: st.scores, seg: &q.segs[i], sc: sc}
 	sc.tabled = true
-	tops := make([]float64, len(q.terms)) // each term's best score in the segment
 	for t, tt := range st.terms {
 		if tt == nil {
 			sc.tabled = false
 			continue
 		}
 		sc.cursors[t] = tt.postings.Cursor(q.segs[i].seg)
-		bests := tt.bestsFor(q.terms[t])
-		b.bests[t] = &bests.best
-		if bests.top != noImpact {
-			tops[t] = sc.bm25(q.terms[t], uint64(bests.top.freq), uint64(bests.top.length))
-		}
+		b.bests[t] = &tt.bestsFor(q.terms[t]).best
 	}
 	if sc.tabled {
 		for p, j := range st.joints {
@@ -463,11 +457,6 @@ func (q *Query) bounds(imp *Impacts, i int, sc *scorer) (*bounds, error) {
 		}
 		if sc.scratch == nil {
 			sc.scratch = make([]blockScores, q.nodes)
-		}
-		b.essential = q.essential(tops, st.scores)
-		b.isEssential = make([]bool, len(q.terms))
-		for _, t := range b.essential {
-			b.isEssential[t] = true
 		}
 	}
 	for level := range b.at {
@@ -798,8 +787,10 @@ func (v *visit) essentialIn(k block, docs []uint32, bound, without float64) []ui
 	for _, num := range docs {
 		want.Add(uint32(uint64(num)-off) % tableBlock)
 	}
-	for _, t := range v.b.essential {
-		held = held.Or(v.sc.cursors[t].Block(tb, want).Held)
+	for t, essential := range v.b.essential {
+		if essential {
+			held = held.Or(v.sc.cursors[t].Block(tb, want).Held)
+		}
 	}
 	return v.keepApart(docs, held, bound, without)
 }
@@ -843,7 +834,7 @@ func (v *visit) keepApart(docs []uint32, in segments.Mask, bound, rest float64) 
 func (v *visit) keepIn(k block, docs []uint32) []uint32 {
 	bound, plain := v.rootBound(k)
 	if plain >= bound {
-		if k.level == 0 && v.small.stopped && v.b.essential != nil {
+		if k.level == 0 && v.small.stopped && v.essential() != nil {
 			if without := v.withoutEssential(k); without < bound {
 				return v.essentialIn(k, docs, bound, without)
 			}
@@ -975,13 +966,20 @@ func (n *node) phraseWeights() string {
 // variable for the tests.
 var essentialShare = 4.0
 
-// essential returns the numbers of q's essential terms in a segment where tops are
-// its terms' best scores, by term number, and phrases its phrases' scores (see
-// essentialShare). The terms of phrases, which bound a phrase through its own
-// scores, and those of the nodes a Not excludes are not; a phrase's best score
-// counts among the best of them.
-func (q *Query) essential(tops []float64, phrases []*phraseScores) []int {
-	if essentialShare == 0 || len(q.terms) == 0 {
+// essential returns which of the query's terms are essential in the segment v visits,
+// by term number, or nil for none (see essentialShare), chosen once a segment, when
+// first asked: only where ScoreTop has stopped bounding smaller blocks. The terms of
+// phrases, which bound a phrase through its own scores, and those of the nodes a Not
+// excludes are not; a phrase's best score counts among the best of them.
+func (v *visit) essential() []bool {
+	b, q := v.b, v.q
+	if b.chosen {
+		return b.essential
+	}
+	b.chosen = true
+	// Each term's best score is its best impact's, in its table: where a term has
+	// none (!tabled), none is essential.
+	if essentialShare == 0 || len(q.terms) == 0 || !v.sc.tabled {
 		return nil
 	}
 	adds := make([]float64, len(q.terms)) // 0: not essential
@@ -990,11 +988,13 @@ func (q *Query) essential(tops []float64, phrases []*phraseScores) []int {
 	walk = func(n *node, squash func(float64) float64) {
 		switch n.kind {
 		case kindTerm:
-			adds[n.term] = squash(tops[n.term])
-			most = max(most, adds[n.term])
+			if top := b.tables[n.term].bestsFor(n).top; top != noImpact {
+				adds[n.term] = squash(v.sc.bm25(n, uint64(top.freq), uint64(top.length)))
+				most = max(most, adds[n.term])
+			}
 			return
 		case kindPhrase:
-			most = max(most, squash(phrases[n.phraseNum].best))
+			most = max(most, squash(b.phrases[n.phraseNum].best))
 			return
 		case kindNot:
 			walk(n.kids[0], squash)
@@ -1008,18 +1008,20 @@ func (q *Query) essential(tops []float64, phrases []*phraseScores) []int {
 		}
 	}
 	walk(q.root, func(s float64) float64 { return s })
-	var out []int
 	for t, a := range adds {
 		if a > 0 && a >= most/essentialShare {
-			out = append(out, t)
+			if b.essential == nil {
+				b.essential = make([]bool, len(q.terms))
+			}
+			b.essential[t] = true
 		}
 	}
-	return out
+	return b.essential
 }
 
 // termBounds sets out to the bounds of term node n in group g.
 func (n *node) termBounds(b *bounds, g group, out *groupBounds) {
-	if b.without && b.isEssential[n.term] {
+	if b.without && b.essential[n.term] {
 		clear(out.bounds[:g.size])
 		return
 	}

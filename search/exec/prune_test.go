@@ -354,7 +354,7 @@ func rank(t *testing.T, q *Query, imp *Impacts, docs *roaring.Bitmap, k int, pru
 // smaller blocks bounded, and with essential terms once ScoreTop has stopped bounding
 // them after the first block.
 func TestScoreTopKeepsTheBest(t *testing.T) {
-	for _, c := range []struct{ long, essential bool }{{false, false}, {true, false}, {false, true}} {
+	for _, c := range []struct{ long, essential bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
 		long := c.long
 		t.Run(fmt.Sprintf("long=%v,essential=%v", long, c.essential), func(t *testing.T) {
 			if c.essential {
