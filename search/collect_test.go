@@ -216,9 +216,19 @@ func facetCountsOf(resp *Response) map[corpus.Facet]map[string]int {
 // TestSplitSearchIsOneSearch checks that a search run on two cores (collector) answers
 // as one run on one core: the same hits in the same order with the same scores, the
 // same totals, facet counts and best passage of each language, for queries of every
-// kind, with and without filters, sorted by relevance and by date, grouped or not.
+// kind, with and without filters, sorted by relevance and by date, grouped or not,
+// whether or not the halves leave out blocks of sections, in the bundled corpus and in
+// a generated one (where equal scores are many).
 func TestSplitSearchIsOneSearch(t *testing.T) {
-	e := bundleEngine(t)
+	for _, c := range []struct {
+		name   string
+		engine func(testing.TB) *Engine
+	}{{"bundled", bundleEngine}, {"generated", generatedEngine}} {
+		t.Run(c.name, func(t *testing.T) { splitSearchIsOneSearch(t, c.engine(t)) })
+	}
+}
+
+func splitSearchIsOneSearch(t *testing.T, e *Engine) {
 	ctx := context.Background()
 	var requests []Request
 	for _, q := range []string{"", "cells", "Muse cells", `"spinal cord injury"`, "脳梗塞", "间充质干细胞", "stroke -rat", "ALS OR 脊髄損傷", "NCT"} {
@@ -230,9 +240,11 @@ func TestSplitSearchIsOneSearch(t *testing.T) {
 			)
 		}
 	}
-	answers := func(split uint64) []*Response {
-		defer func(old uint64) { minSplitDocs = old }(minSplitDocs)
-		minSplitDocs = split
+	// answers answers the requests with searches on two cores from indexes of split
+	// sections up, leaving out blocks of sections from prune sections a core up.
+	answers := func(split, prune uint64) []*Response {
+		defer func(split, prune uint64) { minSplitDocs, minPruneDocs = split, prune }(minSplitDocs, minPruneDocs)
+		minSplitDocs, minPruneDocs = split, prune
 		var out []*Response
 		for _, req := range requests {
 			resp, err := e.Search(ctx, req)
@@ -244,13 +256,21 @@ func TestSplitSearchIsOneSearch(t *testing.T) {
 		}
 		return out
 	}
-	one, two := answers(math.MaxUint64), answers(0)
-	hits := 0
-	for i, req := range requests {
-		if diff := cmp.Diff(one[i], two[i]); diff != "" {
-			t.Errorf("%+v: split search differs (-one core +two):\n%s", req, diff)
+	one := answers(math.MaxUint64, minPruneDocs)
+	for _, two := range []struct {
+		name  string
+		prune uint64
+	}{{"halves", minPruneDocs}, {"halves pruned", 0}} {
+		got := answers(0, two.prune)
+		for i, req := range requests {
+			if diff := cmp.Diff(one[i], got[i]); diff != "" {
+				t.Errorf("%s: %+v: split search differs (-one core +two):\n%s", two.name, req, diff)
+			}
 		}
-		hits += one[i].Total
+	}
+	hits := 0
+	for _, resp := range one {
+		hits += resp.Total
 	}
 	if hits == 0 {
 		t.Fatal("no request found anything")
