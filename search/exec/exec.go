@@ -769,31 +769,46 @@ func (q *Query) Score(ctx context.Context, docs *roaring.Bitmap, each func(num u
 	scored := 0
 	sc := q.newScorer()
 	defer sc.remember()
-	for i := range q.segs {
-		s := &q.segs[i]
-		in := s.within(docs)
-		if in.IsEmpty() {
-			continue
-		}
-		sc.start(s)
-		it := in.ManyIterator()
-		for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-			for _, num := range buf[:k] {
-				score, err := sc.score(uint64(num))
-				if err != nil {
-					return err
-				}
-				each(uint64(num), score)
+	segs := segmentCursor{segs: q.segs, i: -1}
+	it := docs.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, num := range buf[:k] {
+			if uint64(num) >= segs.end {
+				sc.start(&q.segs[segs.next(num)])
 			}
-			if scored += k; scored >= checkEvery {
-				scored = 0
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+			score, err := sc.score(uint64(num))
+			if err != nil {
+				return err
+			}
+			each(uint64(num), score)
+		}
+		if scored += k; scored >= checkEvery {
+			scored = 0
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
 	}
 	return ctx.Err()
+}
+
+// segmentCursor follows sections read in order to the segments that hold them: a
+// section from end on is another segment's (next).
+type segmentCursor struct {
+	segs []segment
+	i    int    // the segment of the last section, -1 before the first
+	end  uint64 // where it ends
+}
+
+// next returns the place of the segment that holds section num, a snapshot document
+// number from the end of the last segment's on.
+func (c *segmentCursor) next(num uint32) int {
+	for c.i+1 < len(c.segs) && c.segs[c.i+1].seg.Offset <= uint64(num) {
+		c.i++
+	}
+	s := c.segs[c.i].seg
+	c.end = s.Offset + s.Count()
+	return c.i
 }
 
 // within returns the sections of docs, numbered in the snapshot, that are s's.
